@@ -1,0 +1,74 @@
+/// How well one predictor ranks and scores the test architectures, over split seeds.
+public struct PredictorQuality: Sendable, Equatable {
+    public let name: String
+    /// Per seed: MAE and Kendall on that seed's test architectures (nil where not applicable).
+    public let perSeed: [(seed: String, mae: Double?, kendall: Double?)]
+
+    public static func == (a: PredictorQuality, b: PredictorQuality) -> Bool {
+        a.name == b.name && a.perSeed.count == b.perSeed.count
+            && zip(a.perSeed, b.perSeed).allSatisfy { $0.seed == $1.seed && $0.mae == $1.mae && $0.kendall == $1.kendall }
+    }
+
+    public var maeMean: Double? { Self.stat(perSeed.map(\.mae), Metrics.mean) }
+    public var maeStd: Double? { Self.stat(perSeed.map(\.mae), Metrics.std) }
+    public var kendallMean: Double? { Self.stat(perSeed.map(\.kendall), Metrics.mean) }
+    public var kendallStd: Double? { Self.stat(perSeed.map(\.kendall), Metrics.std) }
+
+    private static func stat(_ values: [Double?], _ f: ([Double]) -> Double) -> Double? {
+        let v = values.compactMap { $0 }.filter(\.isFinite)
+        return v.isEmpty ? nil : f(v)
+    }
+
+    public var json: JSONValue {
+        .object([("name", .string(name)), ("mae_mean", .number(maeMean)), ("mae_std", .number(maeStd)),
+                 ("kendall_mean", .number(kendallMean)), ("kendall_std", .number(kendallStd))])
+    }
+}
+
+/// The supernet baselines' quality against trained-from-scratch truth, with the two
+/// trivial references the paper's predictors must beat.
+public enum BaselineReport {
+    public static let demoMeanName = "Demo mean (reference)"
+    public static let paramsName = "#params (reference)"
+
+    public static func compute(space: SearchSpace, metric: String, seeds: [String]? = nil) throws -> [PredictorQuality] {
+        guard let l = space.labelled else {
+            throw SpaceError(file: space.file, field: "labelled", problem: "this space has no labelled architectures")
+        }
+        guard let truthExpr = l.truth[metric] else {
+            throw SpaceError(file: space.file, field: "labelled.truth", problem: "no metric '\(metric)' (has: \(l.metrics.joined(separator: ", ")))")
+        }
+        let splits = try (seeds ?? l.splits.map(\.seed)).map { s in
+            guard let sp = l.split(s) else {
+                throw SpaceError(file: space.file, field: "labelled.splits", problem: "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
+            }
+            return sp
+        }
+        guard !splits.isEmpty else {
+            throw SpaceError(file: space.file, field: "labelled.splits", problem: "this space has no demonstration/test splits")
+        }
+        let archs = space.tables[l.table].architectures
+        func value(_ e: CompiledExpression, _ row: Int) throws -> Double {
+            try space.evaluate(e, archs[row], row: (l.table, row))
+        }
+        var out: [PredictorQuality] = []
+        for b in l.baselines {
+            guard let e = b.predictions[metric] else { continue }
+            out.append(PredictorQuality(name: b.name, perSeed: try splits.map { sp in
+                let t = try sp.test.map { try value(truthExpr, $0) }, p = try sp.test.map { try value(e, $0) }
+                return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
+            }))
+        }
+        out.append(PredictorQuality(name: demoMeanName, perSeed: try splits.map { sp in
+            let demo = Metrics.mean(try sp.train.map { try value(truthExpr, $0) })
+            let t = try sp.test.map { try value(truthExpr, $0) }
+            return (sp.seed, Metrics.mae(Array(repeating: demo, count: t.count), t), nil)
+        }))
+        out.append(PredictorQuality(name: paramsName, perSeed: try splits.map { sp in
+            let t = try sp.test.map { try value(truthExpr, $0) }
+            let p = try sp.test.map { try value(space.efficiency.params, $0) }
+            return (sp.seed, nil, Metrics.kendallTau(p, t))
+        }))
+        return out
+    }
+}

@@ -1,0 +1,30 @@
+/// The architectures with a known score (trained from scratch): truth per metric,
+/// demonstration/test splits per seed, and baseline predictors' scores.
+public struct LabelledSet: Sendable {
+    public let table: Int
+    /// Each row's id as the data names it (arch_id, arch_index).
+    public let ids: [String]
+    /// Metric name ("valid", "test") -> expression of the truth.
+    public let truth: [String: CompiledExpression]
+    public let splits: [Split]
+    public let baselines: [Baseline]
+    /// Efficiency figures recorded in the data (to check the space's formulas against).
+    public let recorded: [String: CompiledExpression]
+
+    public var metrics: [String] { truth.keys.sorted { ($0 == "valid" ? 0 : 1, $0) < ($1 == "valid" ? 0 : 1, $1) } }
+
+    public func split(_ seed: String) -> Split? { splits.first { $0.seed == seed } }
+}
+
+public struct Split: Sendable, Equatable {
+    public let seed: String
+    /// Row indices into the labelled table.
+    public let train: [Int]
+    public let test: [Int]
+}
+
+public struct Baseline: Sendable {
+    public let name: String
+    /// Metric name -> expression of this predictor's score.
+    public let predictions: [String: CompiledExpression]
+}

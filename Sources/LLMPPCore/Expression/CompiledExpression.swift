@@ -1,0 +1,217 @@
+import Foundation
+
+/// What an expression may refer to, resolved once when the space is loaded.
+public struct ExpressionScope {
+    public var constants: [String: Double] = [:]
+    /// Scalar dimensions by alias -> dimension index.
+    public var scalars: [String: Int] = [:]
+    /// Per-layer dimensions by alias -> (dimension index, layer-group index).
+    public var perLayer: [String: (dimension: Int, group: Int)] = [:]
+    public var groups: [String: Int] = [:]
+    /// Tables by name -> (table index, column name -> column index).
+    public var tables: [String: (index: Int, columns: [String: Int])] = [:]
+    /// Named helper expressions, inlined where they are used.
+    public var definitions: [String: ExpressionSyntax] = [:]
+
+    public init() {}
+}
+
+/// The values an expression reads while it is evaluated for one architecture.
+public protocol ExpressionContext {
+    func scalar(_ dimension: Int) -> ExpressionValue
+    func layer(_ dimension: Int, _ layer: Int) -> ExpressionValue
+    func layerCount(_ group: Int) -> Int
+    func column(table: Int, column: Int) throws -> ExpressionValue
+}
+
+public enum AggregateKind: String, Sendable { case sum, mean, min, max }
+public enum MathFunction: String, Sendable { case abs, sqrt, log, exp, floor, ceil, round }
+
+/// An expression with every name resolved to a slot; evaluation does no look-ups by name.
+public indirect enum CompiledExpression: Sendable {
+    case constant(ExpressionValue)
+    case scalar(Int)
+    case layer(dimension: Int, group: Int)
+    case column(table: Int, column: Int)
+    case negate(CompiledExpression)
+    case binary(BinaryOperator, CompiledExpression, CompiledExpression)
+    case condition(CompiledExpression, CompiledExpression, CompiledExpression)
+    case math(MathFunction, CompiledExpression)
+    case pairwise(AggregateKind, CompiledExpression, CompiledExpression)
+    case aggregate(AggregateKind, group: Int, CompiledExpression)
+    case count(group: Int)
+
+    public static func compile(_ source: String, scope: ExpressionScope) throws -> CompiledExpression {
+        try Compiler(scope: scope).compile(try ExpressionParser.parse(source), openGroups: [], expanding: [])
+    }
+
+    /// True when the expression reads a table (its value exists only for architectures in it).
+    public var readsTable: Bool {
+        switch self {
+        case .column: return true
+        case .constant, .scalar, .layer, .count: return false
+        case .negate(let e), .math(_, let e), .aggregate(_, _, let e): return e.readsTable
+        case .binary(_, let a, let b), .pairwise(_, let a, let b): return a.readsTable || b.readsTable
+        case .condition(let c, let a, let b): return c.readsTable || a.readsTable || b.readsTable
+        }
+    }
+
+    public func evaluate(_ ctx: some ExpressionContext) throws -> ExpressionValue {
+        var layers: [Int: Int] = [:]
+        return try eval(ctx, &layers)
+    }
+
+    public func number(_ ctx: some ExpressionContext) throws -> Double {
+        try evaluate(ctx).number(in: "the result")
+    }
+
+    private func eval(_ ctx: some ExpressionContext, _ layers: inout [Int: Int]) throws -> ExpressionValue {
+        switch self {
+        case .constant(let v): return v
+        case .scalar(let d): return ctx.scalar(d)
+        case .layer(let d, let g):
+            guard let l = layers[g] else { throw ExpressionError("a per-layer value outside its layer group") }
+            return ctx.layer(d, l)
+        case .column(let t, let c): return try ctx.column(table: t, column: c)
+        case .negate(let e): return .number(-(try e.eval(ctx, &layers).number(in: "'-'")))
+        case .binary(let op, let a, let b):
+            let x = try a.eval(ctx, &layers), y = try b.eval(ctx, &layers)
+            return try Self.apply(op, x, y)
+        case .condition(let c, let a, let b):
+            return try c.eval(ctx, &layers).number(in: "if's condition") != 0 ? a.eval(ctx, &layers) : b.eval(ctx, &layers)
+        case .math(let f, let e):
+            let v = try e.eval(ctx, &layers).number(in: f.rawValue)
+            switch f {
+            case .abs: return .number(Swift.abs(v))
+            case .sqrt: return .number(v.squareRoot())
+            case .log: return .number(Foundation.log(v))
+            case .exp: return .number(Foundation.exp(v))
+            case .floor: return .number(v.rounded(.down))
+            case .ceil: return .number(v.rounded(.up))
+            case .round: return .number(v.rounded())
+            }
+        case .pairwise(let k, let a, let b):
+            let x = try a.eval(ctx, &layers).number(in: k.rawValue), y = try b.eval(ctx, &layers).number(in: k.rawValue)
+            return .number(k == .min ? Swift.min(x, y) : Swift.max(x, y))
+        case .count(let g): return .number(Double(ctx.layerCount(g)))
+        case .aggregate(let k, let g, let body):
+            let n = ctx.layerCount(g)
+            if n == 0 {
+                if k == .sum { return .number(0) }
+                throw ExpressionError("\(k.rawValue) over a group with no active layers")
+            }
+            var acc: Double = k == .min ? .infinity : (k == .max ? -.infinity : 0)
+            for l in 0..<n {
+                layers[g] = l
+                let v = try body.eval(ctx, &layers).number(in: k.rawValue)
+                switch k {
+                case .sum, .mean: acc += v
+                case .min: acc = Swift.min(acc, v)
+                case .max: acc = Swift.max(acc, v)
+                }
+            }
+            layers[g] = nil
+            return .number(k == .mean ? acc / Double(n) : acc)
+        }
+    }
+
+    private static func apply(_ op: BinaryOperator, _ x: ExpressionValue, _ y: ExpressionValue) throws -> ExpressionValue {
+        switch op {
+        case .equal: return .number(x == y ? 1 : 0)
+        case .notEqual: return .number(x != y ? 1 : 0)
+        default: break
+        }
+        let a = try x.number(in: "'\(op.rawValue)'"), b = try y.number(in: "'\(op.rawValue)'")
+        switch op {
+        case .add: return .number(a + b)
+        case .subtract: return .number(a - b)
+        case .multiply: return .number(a * b)
+        case .divide:
+            guard b != 0 else { throw ExpressionError("division by zero") }
+            return .number(a / b)
+        case .power: return .number(Foundation.pow(a, b))
+        case .less: return .number(a < b ? 1 : 0)
+        case .lessEqual: return .number(a <= b ? 1 : 0)
+        case .greater: return .number(a > b ? 1 : 0)
+        case .greaterEqual: return .number(a >= b ? 1 : 0)
+        case .equal, .notEqual: fatalError("handled above")
+        }
+    }
+}
+
+private struct Compiler {
+    let scope: ExpressionScope
+
+    func compile(_ e: ExpressionSyntax, openGroups: Set<Int>, expanding: [String]) throws -> CompiledExpression {
+        func sub(_ x: ExpressionSyntax) throws -> CompiledExpression { try compile(x, openGroups: openGroups, expanding: expanding) }
+        switch e {
+        case .number(let v): return .constant(.number(v))
+        case .string(let s): return .constant(.string(s))
+        case .negate(let x): return .negate(try sub(x))
+        case .binary(let op, let a, let b): return .binary(op, try sub(a), try sub(b))
+        case .column(let t, let c):
+            guard let table = scope.tables[t] else {
+                throw ExpressionError("unknown table '\(t)'" + Self.known(scope.tables.keys))
+            }
+            guard let col = table.columns[c] else {
+                throw ExpressionError("table '\(t)' has no column '\(c)'")
+            }
+            return .column(table: table.index, column: col)
+        case .name(let n):
+            if let v = scope.constants[n] { return .constant(.number(v)) }
+            if let d = scope.scalars[n] { return .scalar(d) }
+            if let (d, g) = scope.perLayer[n] {
+                guard openGroups.contains(g) else {
+                    let gname = scope.groups.first { $0.value == g }?.key ?? "?"
+                    throw ExpressionError("'\(n)' has one value per layer of '\(gname)': use it inside sum(\(gname), ...) or mean(\(gname), ...)")
+                }
+                return .layer(dimension: d, group: g)
+            }
+            if let def = scope.definitions[n] {
+                guard !expanding.contains(n) else {
+                    throw ExpressionError("definition '\(n)' refers to itself (\((expanding + [n]).joined(separator: " -> ")))")
+                }
+                return try compile(def, openGroups: openGroups, expanding: expanding + [n])
+            }
+            let names = Array(scope.constants.keys) + Array(scope.scalars.keys) + Array(scope.perLayer.keys) + Array(scope.definitions.keys)
+            throw ExpressionError("unknown name '\(n)'" + Self.known(names))
+        case .call(let f, let args):
+            func arity(_ n: Int) throws {
+                guard args.count == n else { throw ExpressionError("\(f)() takes \(n) argument\(n == 1 ? "" : "s"), got \(args.count)") }
+            }
+            if let k = AggregateKind(rawValue: f), args.count == 2, case .name(let g) = args[0], let gi = scope.groups[g] {
+                return .aggregate(k, group: gi, try compile(args[1], openGroups: openGroups.union([gi]), expanding: expanding))
+            }
+            if f == "sum" || f == "mean" {
+                guard args.count == 2, case .name(let g) = args[0] else {
+                    throw ExpressionError("\(f)(GROUP, EXPR) takes a layer group and an expression")
+                }
+                throw ExpressionError("unknown layer group '\(g)'" + Self.known(scope.groups.keys))
+            }
+            if f == "min" || f == "max" {
+                try arity(2)
+                return .pairwise(f == "min" ? .min : .max, try sub(args[0]), try sub(args[1]))
+            }
+            if f == "count" {
+                guard args.count == 1, case .name(let g) = args[0], let gi = scope.groups[g] else {
+                    throw ExpressionError("count(GROUP) takes a layer group" + Self.known(scope.groups.keys))
+                }
+                return .count(group: gi)
+            }
+            if f == "if" {
+                try arity(3)
+                return .condition(try sub(args[0]), try sub(args[1]), try sub(args[2]))
+            }
+            if let m = MathFunction(rawValue: f) {
+                try arity(1)
+                return .math(m, try sub(args[0]))
+            }
+            throw ExpressionError("unknown function '\(f)' (known: sum, mean, min, max, count, if, abs, sqrt, log, exp, floor, ceil, round)")
+        }
+    }
+
+    static func known(_ names: some Sequence<String>) -> String {
+        let list = names.sorted()
+        return list.isEmpty ? "" : " (known: \(list.joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,164 @@
+/// Recursive-descent parser for the space-file expression language.
+///
+///     expr    := compare
+///     compare := sum (("==" | "!=" | "<" | "<=" | ">" | ">=") sum)?
+///     sum     := product (("+" | "-") product)*
+///     product := power (("*" | "/") power)*
+///     power   := unary ("^" power)?          right-associative
+///     unary   := "-" unary | primary
+///     primary := number | "string" | name | name "." name | name "(" args ")" | "(" expr ")"
+public struct ExpressionParser {
+    private enum Token: Equatable {
+        case number(Double), string(String), name(String), op(String), end
+    }
+
+    private var tokens: [(Token, Int)] = []
+    private var index = 0
+
+    public static func parse(_ source: String) throws -> ExpressionSyntax {
+        var parser = ExpressionParser()
+        parser.tokens = try tokenize(source)
+        let expr = try parser.parseCompare()
+        if case let (tok, pos) = parser.tokens[parser.index], tok != .end {
+            throw ExpressionError("unexpected \(describe(tok)) after a complete expression", at: pos)
+        }
+        return expr
+    }
+
+    private static func describe(_ t: Token) -> String {
+        switch t {
+        case .number(let v): return "number \(v)"
+        case .string(let s): return "string \"\(s)\""
+        case .name(let n): return "name '\(n)'"
+        case .op(let o): return "'\(o)'"
+        case .end: return "end of expression"
+        }
+    }
+
+    private static func tokenize(_ source: String) throws -> [(Token, Int)] {
+        let chars = Array(source.unicodeScalars)
+        var out: [(Token, Int)] = []
+        var i = 0
+        func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || (c.properties.isAlphabetic && c.isASCII) }
+        func isNameChar(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || ("0"..."9").contains(c) }
+        while i < chars.count {
+            let c = chars[i]
+            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            let start = i
+            if ("0"..."9").contains(c) || (c == "." && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1])) {
+                var j = i
+                while j < chars.count, ("0"..."9").contains(chars[j]) || chars[j] == "." { j += 1 }
+                if j < chars.count, chars[j] == "e" || chars[j] == "E" {
+                    var k = j + 1
+                    if k < chars.count, chars[k] == "+" || chars[k] == "-" { k += 1 }
+                    if k < chars.count, ("0"..."9").contains(chars[k]) {
+                        j = k
+                        while j < chars.count, ("0"..."9").contains(chars[j]) { j += 1 }
+                    }
+                }
+                let text = String(String.UnicodeScalarView(chars[i..<j]))
+                guard let v = Double(text) else { throw ExpressionError("malformed number '\(text)'", at: start) }
+                out.append((.number(v), start)); i = j; continue
+            }
+            if isNameStart(c) {
+                var j = i
+                while j < chars.count, isNameChar(chars[j]) { j += 1 }
+                out.append((.name(String(String.UnicodeScalarView(chars[i..<j]))), start)); i = j; continue
+            }
+            if c == "\"" {
+                var j = i + 1
+                while j < chars.count, chars[j] != "\"" { j += 1 }
+                guard j < chars.count else { throw ExpressionError("unterminated string", at: start) }
+                out.append((.string(String(String.UnicodeScalarView(chars[(i + 1)..<j]))), start)); i = j + 1; continue
+            }
+            let two = i + 1 < chars.count ? String(c) + String(chars[i + 1]) : ""
+            if ["==", "!=", "<=", ">="].contains(two) { out.append((.op(two), start)); i += 2; continue }
+            if "+-*/^(),.<>".unicodeScalars.contains(c) { out.append((.op(String(c)), start)); i += 1; continue }
+            throw ExpressionError("unexpected character '\(c)'", at: start)
+        }
+        out.append((.end, chars.count))
+        return out
+    }
+
+    private var current: Token { tokens[index].0 }
+    private var position: Int { tokens[index].1 }
+
+    private mutating func accept(_ op: String) -> Bool {
+        if current == .op(op) { index += 1; return true }
+        return false
+    }
+
+    private mutating func expect(_ op: String) throws {
+        guard accept(op) else { throw ExpressionError("expected '\(op)', found \(Self.describe(current))", at: position) }
+    }
+
+    private mutating func parseCompare() throws -> ExpressionSyntax {
+        let lhs = try parseSum()
+        for op in [BinaryOperator.equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater] where accept(op.rawValue) {
+            return .binary(op, lhs, try parseSum())
+        }
+        return lhs
+    }
+
+    private mutating func parseSum() throws -> ExpressionSyntax {
+        var lhs = try parseProduct()
+        while true {
+            if accept("+") { lhs = .binary(.add, lhs, try parseProduct()) }
+            else if accept("-") { lhs = .binary(.subtract, lhs, try parseProduct()) }
+            else { return lhs }
+        }
+    }
+
+    private mutating func parseProduct() throws -> ExpressionSyntax {
+        var lhs = try parsePower()
+        while true {
+            if accept("*") { lhs = .binary(.multiply, lhs, try parsePower()) }
+            else if accept("/") { lhs = .binary(.divide, lhs, try parsePower()) }
+            else { return lhs }
+        }
+    }
+
+    private mutating func parsePower() throws -> ExpressionSyntax {
+        let base = try parseUnary()
+        if accept("^") { return .binary(.power, base, try parsePower()) }
+        return base
+    }
+
+    private mutating func parseUnary() throws -> ExpressionSyntax {
+        if accept("-") { return .negate(try parseUnary()) }
+        return try parsePrimary()
+    }
+
+    private mutating func parsePrimary() throws -> ExpressionSyntax {
+        let pos = position
+        switch current {
+        case .number(let v): index += 1; return .number(v)
+        case .string(let s): index += 1; return .string(s)
+        case .name(let n):
+            index += 1
+            if accept(".") {
+                guard case .name(let col) = current else {
+                    throw ExpressionError("expected a column name after '\(n).'", at: position)
+                }
+                index += 1
+                return .column(table: n, column: col)
+            }
+            if accept("(") {
+                var args: [ExpressionSyntax] = []
+                if !accept(")") {
+                    repeat { args.append(try parseCompare()) } while accept(",")
+                    try expect(")")
+                }
+                return .call(n, args)
+            }
+            return .name(n)
+        case .op("("):
+            index += 1
+            let e = try parseCompare()
+            try expect(")")
+            return e
+        default:
+            throw ExpressionError("expected a value, found \(Self.describe(current))", at: pos)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// An architecture's latency on one hardware: measured where the space has it for every
+/// architecture (NAS-Bench-201), predicted from measured tables otherwise (HAT).
+public struct LatencyModel: Sendable {
+    public let hardware: String
+    public let space: SearchSpace
+    enum Kind: Sendable { case measured(CompiledExpression), predicted(LatencyPredictor) }
+    let kind: Kind
+
+    public var predictor: LatencyPredictor? { if case .predicted(let p) = kind { return p } else { return nil } }
+    public var isMeasured: Bool { if case .measured = kind { return true } else { return false } }
+
+    public func latencyMs(_ arch: Architecture) throws -> Double {
+        switch kind {
+        case .measured(let e): return try space.evaluate(e, arch)
+        case .predicted(let p): return try p.predict(arch, in: space)
+        }
+    }
+
+    /// Builds the model for a hardware: trains (or loads from `cacheDirectory`) a predictor
+    /// when the space's latency is predicted.
+    public static func make(space: SearchSpace, hardware: String? = nil, cacheDirectory: String?,
+                            config: TrainingConfig = LatencyPredictor.defaultConfig,
+                            progress: ((Int, Int) -> Void)? = nil) throws -> LatencyModel {
+        guard let spec = space.latency else {
+            throw SpaceError(file: space.file, field: "latency", problem: "this space has no latency data")
+        }
+        let hw = hardware ?? spec.defaultHardware
+        switch spec.source {
+        case .measured(let m):
+            guard let e = m[hw] else { throw unknownHardware(hw, space: space) }
+            return LatencyModel(hardware: hw, space: space, kind: .measured(e))
+        case .predictor(let fs, let tables):
+            guard let data = tables[hw] else { throw unknownHardware(hw, space: space) }
+            let key = LatencyPredictor.cacheKey(space: space.id, hardware: hw, featureSet: fs, data: data, config: config)
+            let path = cacheDirectory.map { ($0 as NSString).appendingPathComponent("latency-\(space.id)-\(hw)-\(key).bin") }
+            if let path, let d = FileManager.default.contents(atPath: path), let p = try? LatencyPredictor(serialized: d) {
+                return LatencyModel(hardware: hw, space: space, kind: .predicted(p))
+            }
+            let p = LatencyPredictor.train(hardware: hw, featureSet: fs, data: data, config: config, progress: progress)
+            if let path, let cacheDirectory {
+                // A cache that cannot be written only costs a retrain next time.
+                try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+                if let d = try? p.serialized() {
+                    let tmp = path + ".tmp-\(getpid())"
+                    if FileManager.default.createFile(atPath: tmp, contents: d) { _ = rename(tmp, path) }
+                }
+            }
+            return LatencyModel(hardware: hw, space: space, kind: .predicted(p))
+        }
+    }
+
+    static func unknownHardware(_ hw: String, space: SearchSpace) -> SpaceError {
+        SpaceError(file: space.file, field: "latency.hardware",
+                   problem: "no hardware '\(hw)' (has: \(space.latency?.hardware.joined(separator: ", ") ?? "none"))")
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Training settings; the defaults are the paper's LLM-Distill-PP student.
+public struct TrainingConfig: Sendable, Codable, Equatable {
+    public var hidden: [Int] = [400, 400, 400, 400]
+    public var learningRate: Double = 1e-5
+    public var steps: Int = 5000
+    public var batchSize: Int = 128
+    public var seed: UInt64 = 0
+    public var beta1: Double = 0.9
+    public var beta2: Double = 0.999
+    public var epsilon: Double = 1e-8
+
+    public init(hidden: [Int] = [400, 400, 400, 400], learningRate: Double = 1e-5, steps: Int = 5000,
+                batchSize: Int = 128, seed: UInt64 = 0) {
+        self.hidden = hidden; self.learningRate = learningRate; self.steps = steps
+        self.batchSize = batchSize; self.seed = seed
+    }
+}
+
+/// Adam on mini-batches drawn without replacement from a reshuffled epoch order (as a
+/// shuffling DataLoader does). Can be stepped in chunks, so an engine can train
+/// incrementally, report the loss and persist between chunks.
+public struct MLPTrainer<T: BLASScalar>: Sendable {
+    public private(set) var model: MLP<T>
+    public let config: TrainingConfig
+    public private(set) var step = 0
+    /// Mean loss of every step so far.
+    public private(set) var losses: [Double] = []
+
+    private let x: [T], y: [T], rows: Int
+    private var m: [[T]], v: [[T]], mb: [[T]], vb: [[T]]
+    private var rng: SeededGenerator
+    private var order: [Int] = []
+    private var cursor = 0
+
+    public init(inputs: [[Double]], targets: [Double], config: TrainingConfig) {
+        precondition(!inputs.isEmpty && inputs.count == targets.count, "training needs as many targets as inputs, and some")
+        let width = inputs[0].count
+        self.config = config
+        self.rows = inputs.count
+        self.x = inputs.flatMap { row in row.map { T($0) } }
+        self.y = targets.map { T($0) }
+        self.model = MLP<T>(widths: [width] + config.hidden + [1], seed: config.seed)
+        m = model.weights.map { [T](repeating: 0, count: $0.count) }
+        v = m
+        mb = model.biases.map { [T](repeating: 0, count: $0.count) }
+        vb = mb
+        rng = SeededGenerator(seed: config.seed &+ 0x5EED)
+    }
+
+    public var finished: Bool { step >= config.steps }
+
+    /// Runs up to `count` steps; returns the mean loss over them.
+    @discardableResult
+    public mutating func train(steps count: Int) -> Double {
+        let n = min(count, config.steps - step)
+        guard n > 0 else { return .nan }
+        let b = min(config.batchSize, rows)
+        let width = model.widths[0]
+        var ws = MLP<T>.Workspace(widths: model.widths, batch: b)
+        var gw = model.weights.map { [T](repeating: 0, count: $0.count) }
+        var gb = model.biases.map { [T](repeating: 0, count: $0.count) }
+        var bx = [T](repeating: 0, count: b * width), by = [T](repeating: 0, count: b)
+        var total = 0.0
+        for _ in 0..<n {
+            for r in 0..<b {
+                if cursor == order.count {
+                    order = Array(0..<rows)
+                    order.shuffle(using: &rng)
+                    cursor = 0
+                }
+                let src = order[cursor]; cursor += 1
+                for c in 0..<width { bx[r * width + c] = x[src * width + c] }
+                by[r] = y[src]
+            }
+            let loss = model.lossAndGradients(bx, by, count: b, ws: &ws, gradW: &gw, gradB: &gb)
+            adam(gw, gb)
+            losses.append(loss)
+            total += loss
+        }
+        return total / Double(n)
+    }
+
+    private mutating func adam(_ gw: [[T]], _ gb: [[T]]) {
+        step += 1
+        let b1 = T(config.beta1), b2 = T(config.beta2), eps = T(config.epsilon)
+        let c1 = T(1 - Foundation.pow(config.beta1, Double(step)))
+        let c2 = T(1 - Foundation.pow(config.beta2, Double(step)))
+        let lr = T(config.learningRate)
+        func update(_ p: inout [T], _ g: [T], _ m: inout [T], _ v: inout [T]) {
+            p.withUnsafeMutableBufferPointer { p in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        g.withUnsafeBufferPointer { g in
+                            for i in 0..<p.count {
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for l in 0..<model.layerCount {
+            update(&model.weights[l], gw[l], &m[l], &v[l])
+            update(&model.biases[l], gb[l], &mb[l], &vb[l])
+        }
+    }
+
+    /// MSE of the current model over given data.
+    public func loss(inputs: [[Double]], targets: [Double]) -> Double {
+        let p = model.predict(inputs)
+        return zip(p, targets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(max(targets.count, 1))
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A loaded, validated search space: its shape, efficiency model, feature encodings,
+/// data tables, labelled architectures and latency source. Immutable and shareable.
+public final class SearchSpace: Sendable {
+    public let id: String
+    public let title: String
+    public let task: TaskDescription
+    /// Folder of the space file; data paths are relative to it.
+    public let directory: String
+    public let file: String
+    public let shape: SpaceShape
+    public let constants: [String: Double]
+    public let efficiency: Efficiency
+    /// Feature sets by name, each a list of expressions (one per feature).
+    public let featureSets: [String: [CompiledExpression]]
+    public let tables: [SpaceTable]
+    public let labelled: LabelledSet?
+    public let cheapEvaluation: CompiledExpression?
+    /// Named pools of architectures (a table's rows), e.g. the 8,500 unlabeled ones.
+    public let pools: [String: Int]
+    public let latency: LatencySpec?
+    /// The scope expressions are compiled in; other layers compile their own (prompts).
+    public let scope: ExpressionScopeBox
+
+    public struct Efficiency: Sendable {
+        public let flops: CompiledExpression
+        public let params: CompiledExpression
+        public let embeddingParams: CompiledExpression?
+        public let lastLayerFlops: CompiledExpression?
+    }
+
+    init(id: String, title: String, task: TaskDescription, directory: String, file: String, shape: SpaceShape,
+         constants: [String: Double], efficiency: Efficiency, featureSets: [String: [CompiledExpression]],
+         tables: [SpaceTable], labelled: LabelledSet?, cheapEvaluation: CompiledExpression?,
+         pools: [String: Int], latency: LatencySpec?, scope: ExpressionScope) {
+        self.id = id; self.title = title; self.task = task; self.directory = directory; self.file = file
+        self.shape = shape; self.constants = constants; self.efficiency = efficiency; self.featureSets = featureSets
+        self.tables = tables; self.labelled = labelled; self.cheapEvaluation = cheapEvaluation
+        self.pools = pools; self.latency = latency; self.scope = ExpressionScopeBox(scope)
+    }
+
+    // MARK: forwarding the shape's operations
+
+    public var dimensions: [Dimension] { shape.dimensions }
+    public func id(_ arch: Architecture) -> String { shape.id(arch) }
+    public func canonicalText(_ arch: Architecture) -> String { shape.canonicalText(arch) }
+    public func parse(_ text: String) throws -> Architecture { try shape.parse(text) }
+    public func isValid(_ arch: Architecture) -> Bool { shape.isValid(arch) }
+
+    public func table(named name: String) -> SpaceTable? { tables.first { $0.name == name } }
+
+    public func pool(_ name: String) -> [Architecture]? { pools[name].map { tables[$0].architectures } }
+
+    // MARK: evaluation
+
+    /// Evaluates an expression for an architecture. `row` short-cuts the look-up when the
+    /// caller already knows the architecture's row of a table.
+    public func evaluate(_ e: CompiledExpression, _ arch: Architecture, row: (table: Int, row: Int)? = nil) throws -> Double {
+        try e.number(ArchitectureContext(space: self, arch: arch, knownRow: row))
+    }
+
+    /// Like `evaluate`, but nil where the architecture is not in a table the expression reads.
+    public func lookup(_ e: CompiledExpression, _ arch: Architecture, row: (table: Int, row: Int)? = nil) throws -> Double? {
+        do { return try evaluate(e, arch, row: row) } catch is NotInTable { return nil }
+    }
+
+    public func flops(_ arch: Architecture) throws -> Double { try evaluate(efficiency.flops, arch) }
+    public func params(_ arch: Architecture) throws -> Double { try evaluate(efficiency.params, arch) }
+    public func embeddingParams(_ arch: Architecture) throws -> Double? {
+        try efficiency.embeddingParams.map { try evaluate($0, arch) }
+    }
+
+    public func features(_ arch: Architecture, set: String) throws -> [Double] {
+        guard let exprs = featureSets[set] else {
+            throw ExpressionError("space '\(id)' has no feature set '\(set)' (has: \(featureSets.keys.sorted().joined(separator: ", ")))")
+        }
+        let ctx = ArchitectureContext(space: self, arch: arch, knownRow: nil)
+        return try exprs.map { try $0.number(ctx) }
+    }
+
+    /// The default feature set for predictors: "hat" when the space has it, else the first by name.
+    public var defaultFeatureSet: String? {
+        featureSets["hat"] != nil ? "hat" : featureSets.keys.sorted().first
+    }
+}
+
+/// Thrown when an expression reads a table the architecture has no row in.
+public struct NotInTable: Error, CustomStringConvertible {
+    public let table: String
+    public var description: String { "the architecture is not in table '\(table)'" }
+}
+
+/// Sendable wrapper: the scope holds only value types but contains tuples.
+public struct ExpressionScopeBox: @unchecked Sendable {
+    public let scope: ExpressionScope
+    init(_ s: ExpressionScope) { scope = s }
+}
+
+struct ArchitectureContext: ExpressionContext {
+    let space: SearchSpace
+    let arch: Architecture
+    let knownRow: (table: Int, row: Int)?
+
+    func scalar(_ dimension: Int) -> ExpressionValue {
+        let d = space.shape.dimensions[dimension]
+        return d.choices[arch.genes[d.geneOffset]].expressionValue
+    }
+
+    func layer(_ dimension: Int, _ layer: Int) -> ExpressionValue {
+        let d = space.shape.dimensions[dimension]
+        return d.choices[arch.genes[d.geneOffset + layer]].expressionValue
+    }
+
+    func layerCount(_ group: Int) -> Int { space.shape.layerCount(arch, group: group) }
+
+    func column(table: Int, column: Int) throws -> ExpressionValue {
+        let t = space.tables[table]
+        let row: Int?
+        if let k = knownRow, k.table == table { row = k.row } else { row = t.row(for: arch, in: space.shape) }
+        guard let row else { throw NotInTable(table: t.name) }
+        return t.cells[row][column]
+    }
+}

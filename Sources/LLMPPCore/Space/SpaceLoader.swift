@@ -1,0 +1,387 @@
+import Foundation
+
+/// Reads and validates a space file and its data. Every problem becomes a `SpaceError`
+/// naming the file, the field and what is wrong.
+public enum SpaceLoader {
+    public static let fileName = "space.json"
+
+    public static func load(directory: String) throws -> SearchSpace {
+        try load(file: (directory as NSString).appendingPathComponent(fileName))
+    }
+
+    public static func load(file: String) throws -> SearchSpace {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw SpaceError(file: file, field: nil, problem: "cannot read the space file")
+        }
+        let raw: SpaceFile
+        do {
+            raw = try JSONDecoder().decode(SpaceFile.self, from: data)
+        } catch let e as DecodingError {
+            throw decodingError(e, file: file)
+        }
+        return try build(raw, file: file)
+    }
+
+    static func decodingError(_ e: DecodingError, file: String) -> SpaceError {
+        func path(_ p: [CodingKey]) -> String? {
+            let s = p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            let t = s.hasPrefix(".") ? String(s.dropFirst()) : s
+            return t.isEmpty ? nil : t
+        }
+        switch e {
+        case .keyNotFound(let key, let ctx):
+            let parent = path(ctx.codingPath)
+            return SpaceError(file: file, field: parent.map { "\($0).\(key.stringValue)" } ?? key.stringValue, problem: "missing")
+        case .typeMismatch(let type, let ctx):
+            return SpaceError(file: file, field: path(ctx.codingPath), problem: "expected \(describe(type))")
+        case .valueNotFound(let type, let ctx):
+            return SpaceError(file: file, field: path(ctx.codingPath), problem: "null where \(describe(type)) is expected")
+        case .dataCorrupted(let ctx):
+            let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return SpaceError(file: file, field: path(ctx.codingPath),
+                              problem: ctx.codingPath.isEmpty ? "not valid JSON\(underlying.map { ": \($0)" } ?? "")" : ctx.debugDescription)
+        @unknown default:
+            return SpaceError(file: file, field: nil, problem: "\(e)")
+        }
+    }
+
+    private static func describe(_ t: Any.Type) -> String {
+        switch t {
+        case is String.Type: return "a string"
+        case is Int.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "an array"
+        default:
+            let n = "\(t)"
+            if n.hasPrefix("Array") { return "an array" }
+            if n.hasPrefix("Dictionary") { return "an object" }
+            return "an object (\(n))"
+        }
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f == "_" || (f.isASCII && f.properties.isAlphabetic) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    static func build(_ raw: SpaceFile, file: String) throws -> SearchSpace {
+        func fail(_ field: String?, _ problem: String) -> SpaceError { SpaceError(file: file, field: field, problem: problem) }
+        let dir = (file as NSString).deletingLastPathComponent
+
+        guard raw.format == 1 else { throw fail("format", "version \(raw.format) is not supported (this llmpp reads format 1)") }
+        guard !raw.id.isEmpty, raw.id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }) else {
+            throw fail("id", "'\(raw.id)' must be letters, digits, '-' or '_'")
+        }
+        guard raw.task.range.count == 2, raw.task.range[0] < raw.task.range[1] else {
+            throw fail("task.range", "must be [low, high] with low < high")
+        }
+
+        // Layer groups and dimensions.
+        guard !raw.dimensions.isEmpty else { throw fail("dimensions", "a space needs at least one dimension") }
+        let groupFiles = raw.layer_groups ?? []
+        var groupIndex: [String: Int] = [:]
+        for (i, g) in groupFiles.enumerated() {
+            guard isIdentifier(g.name) else { throw fail("layer_groups[\(i)].name", "'\(g.name)' must be an identifier (letters, digits, _)") }
+            guard groupIndex[g.name] == nil else { throw fail("layer_groups[\(i)].name", "'\(g.name)' appears twice") }
+            guard g.max >= 1 else { throw fail("layer_groups[\(i)].max", "must be at least 1") }
+            groupIndex[g.name] = i
+        }
+        var dims: [Dimension] = []
+        var seen: [String: String] = [:]
+        var offset = 0
+        for (i, d) in raw.dimensions.enumerated() {
+            let f = "dimensions[\(i)]"
+            let alias = d.alias ?? d.name
+            guard !d.name.isEmpty else { throw fail("\(f).name", "empty") }
+            guard isIdentifier(alias) else {
+                throw fail(d.alias == nil ? "\(f).name" : "\(f).alias",
+                           "'\(alias)' is not an identifier expressions can use; give an alias of letters, digits and _")
+            }
+            for key in Set([d.name, alias]) {
+                if let other = seen[key] { throw fail(f, "'\(key)' is already used by \(other)") }
+                seen[key] = f
+            }
+            guard !d.choices.isEmpty else { throw fail("\(f).choices", "needs at least one choice") }
+            guard Set(d.choices).count == d.choices.count else { throw fail("\(f).choices", "a choice appears twice") }
+            var group: Int? = nil
+            if let gname = d.layers {
+                guard let g = groupIndex[gname] else {
+                    throw fail("\(f).layers", "unknown layer group '\(gname)' (declared: \(groupIndex.keys.sorted().joined(separator: ", ")))")
+                }
+                group = g
+            }
+            let count = group.map { groupFiles[$0].max } ?? 1
+            dims.append(Dimension(name: d.name, alias: alias, choices: d.choices, group: group,
+                                  description: d.description ?? "", geneOffset: offset, geneCount: count))
+            offset += count
+        }
+        var groups: [LayerGroup] = []
+        for (i, g) in groupFiles.enumerated() {
+            let f = "layer_groups[\(i)].count"
+            guard let c = dims.firstIndex(where: { $0.alias == g.count || $0.name == g.count }) else {
+                throw fail(f, "no dimension named '\(g.count)'")
+            }
+            guard dims[c].group == nil else { throw fail(f, "'\(g.count)' is per-layer; a layer count must be a scalar dimension") }
+            for choice in dims[c].choices {
+                guard case .int(let n) = choice, (0...g.max).contains(n) else {
+                    throw fail(f, "'\(g.count)' has the choice \(choice); layer counts must be integers in 0...\(g.max)")
+                }
+            }
+            groups.append(LayerGroup(name: g.name, countDimension: c, max: g.max))
+        }
+        let shape = SpaceShape(dimensions: dims, groups: groups)
+
+        // Names expressions see.
+        var scope = ExpressionScope()
+        scope.groups = groupIndex
+        for (i, d) in dims.enumerated() {
+            if let g = d.group { scope.perLayer[d.alias] = (i, g) } else { scope.scalars[d.alias] = i }
+        }
+        for (k, v) in raw.constants ?? [:] {
+            guard isIdentifier(k) else { throw fail("constants.\(k)", "not an identifier") }
+            guard seen[k] == nil else { throw fail("constants.\(k)", "clashes with a dimension's alias") }
+            scope.constants[k] = v
+        }
+        for (k, v) in raw.definitions ?? [:] {
+            guard isIdentifier(k) else { throw fail("definitions.\(k)", "not an identifier") }
+            guard seen[k] == nil, scope.constants[k] == nil else { throw fail("definitions.\(k)", "clashes with a dimension or constant") }
+            do { scope.definitions[k] = try ExpressionParser.parse(v) } catch let e as ExpressionError {
+                throw fail("definitions.\(k)", "\(e) in \"\(v)\"")
+            }
+        }
+
+        // Tables: headers first so that expressions can name their columns.
+        var tableFiles: [(String, SpaceFile.TableFile, CSVTable)] = []
+        for (name, t) in (raw.tables ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard isIdentifier(name) else { throw fail("tables.\(name)", "a table name must be an identifier") }
+            let path = (dir as NSString).appendingPathComponent(t.file)
+            let csv: CSVTable
+            do { csv = try CSVTable.load(path: path) } catch let e as SpaceError {
+                throw fail("tables.\(name).file", e.field.map { "\(t.file): \($0): \(e.problem)" } ?? "\(t.file): \(e.problem)")
+            }
+            scope.tables[name] = (tableFiles.count, Dictionary(csv.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }))
+            tableFiles.append((name, t, csv))
+        }
+        func compile(_ field: String, _ source: String) throws -> CompiledExpression {
+            do { return try CompiledExpression.compile(source, scope: scope) } catch let e as ExpressionError {
+                throw fail(field, "\(e) in \"\(source)\"")
+            }
+        }
+        var tables: [SpaceTable] = []
+        for (name, t, csv) in tableFiles {
+            tables.append(try buildTable(name: name, spec: t, csv: csv, shape: shape, fail: { fail("tables.\(name).\($0)", $1) }))
+        }
+
+        let efficiency = SearchSpace.Efficiency(
+            flops: try compile("efficiency.flops", raw.efficiency.flops),
+            params: try compile("efficiency.params", raw.efficiency.params),
+            embeddingParams: try raw.efficiency.embedding_params.map { try compile("efficiency.embedding_params", $0) },
+            lastLayerFlops: try raw.efficiency.last_layer_flops.map { try compile("efficiency.last_layer_flops", $0) })
+        var featureSets: [String: [CompiledExpression]] = [:]
+        for (name, list) in raw.features ?? [:] {
+            guard !list.isEmpty else { throw fail("features.\(name)", "empty feature list") }
+            featureSets[name] = try list.enumerated().map { try compile("features.\(name)[\($0)]", $1) }
+        }
+        let tableIndex = Dictionary(tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Labelled architectures.
+        var labelled: LabelledSet? = nil
+        if let l = raw.labelled {
+            guard let ti = tableIndex[l.table] else { throw fail("labelled.table", "unknown table '\(l.table)'") }
+            let csv = tableFiles[ti].2
+            var ids = (0..<csv.rows.count).map(String.init)
+            if let idc = l.id_column {
+                guard let c = csv.column(idc) else { throw fail("labelled.id_column", "table '\(l.table)' has no column '\(idc)'") }
+                ids = csv.rows.map { $0[c] }
+            }
+            guard !l.truth.isEmpty else { throw fail("labelled.truth", "needs at least one metric") }
+            let truth = try l.truth.mapValues { try compile("labelled.truth", $0) }
+            var splits: [Split] = []
+            for (seed, column) in (l.splits ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let c = csv.column(column) else { throw fail("labelled.splits.\(seed)", "table '\(l.table)' has no column '\(column)'") }
+                var train: [Int] = [], test: [Int] = []
+                for (r, row) in csv.rows.enumerated() {
+                    switch row[c] {
+                    case "train": train.append(r)
+                    case "test": test.append(r)
+                    default: throw fail("labelled.splits.\(seed)", "row \(r + 2) of '\(l.table)': '\(row[c])' is neither train nor test")
+                    }
+                }
+                splits.append(Split(seed: seed, train: train, test: test))
+            }
+            let baselines = try (l.baselines ?? []).enumerated().map { i, b in
+                var p: [String: CompiledExpression] = [:]
+                if let v = b.valid { p["valid"] = try compile("labelled.baselines[\(i)].valid", v) }
+                if let t = b.test { p["test"] = try compile("labelled.baselines[\(i)].test", t) }
+                return Baseline(name: b.name, predictions: p)
+            }
+            let recorded = try (l.recorded ?? [:]).mapValues { try compile("labelled.recorded", $0) }
+            labelled = LabelledSet(table: ti, ids: ids, truth: truth, splits: splits, baselines: baselines, recorded: recorded)
+        }
+
+        var pools: [String: Int] = [:]
+        for (name, table) in raw.pools ?? [:] {
+            guard let ti = tableIndex[table] else { throw fail("pools.\(name)", "unknown table '\(table)'") }
+            pools[name] = ti
+        }
+
+        let latency = try raw.latency.map { try buildLatency($0, dir: dir, featureSets: featureSets, compile: compile, fail: fail) }
+
+        let space = SearchSpace(
+            id: raw.id, title: raw.title, task: raw.task, directory: dir, file: file, shape: shape,
+            constants: scope.constants, efficiency: efficiency, featureSets: featureSets, tables: tables,
+            labelled: labelled, cheapEvaluation: try raw.cheap_evaluation.map { try compile("cheap_evaluation", $0) },
+            pools: pools, latency: latency, scope: scope)
+        try smokeTest(space, fail: fail)
+        return space
+    }
+
+    private static func buildTable(name: String, spec: SpaceFile.TableFile, csv: CSVTable, shape: SpaceShape,
+                                   fail: (String, String) -> SpaceError) throws -> SpaceTable {
+        let cells = csv.rows.map { row in row.map { Double($0).map(ExpressionValue.number) ?? .string($0) } }
+        var rowByKey: [String: Int] = [:]
+        var archs: [Architecture] = []
+        let keying: SpaceTable.Keying
+        if spec.rows == "architectures" {
+            guard spec.key_column == nil, spec.key == nil else { throw fail("rows", "give either rows: \"architectures\" or key_column and key, not both") }
+            var columns: [Int: Int] = [:]
+            for (i, d) in shape.dimensions.enumerated() {
+                guard let c = csv.column(d.alias) ?? csv.column(d.name) else {
+                    throw fail("file", "rows are architectures, but there is no column '\(d.alias)' or '\(d.name)'")
+                }
+                columns[i] = c
+            }
+            for (r, row) in csv.rows.enumerated() {
+                do {
+                    let a = try shape.architecture(from: columns.mapValues { row[$0] })
+                    archs.append(a)
+                    rowByKey[shape.id(a)] = rowByKey[shape.id(a)] ?? r
+                } catch let e as ArchitectureParseError {
+                    throw fail("file", "line \(r + 2): \(e)")
+                }
+            }
+            keying = .architectures
+        } else if let rows = spec.rows {
+            throw fail("rows", "'\(rows)' is not a row kind (only \"architectures\")")
+        } else {
+            guard let kc = spec.key_column, let key = spec.key else {
+                throw fail("key", "a table needs rows: \"architectures\", or key_column and key")
+            }
+            guard let c = csv.column(kc) else { throw fail("key_column", "no column '\(kc)'") }
+            let template: KeyTemplate
+            do {
+                template = try KeyTemplate(key, aliases: shape.dimensionByKey)
+            } catch let e as ExpressionError { throw fail("key", e.description) }
+            for (r, row) in csv.rows.enumerated() {
+                guard let parts = template.parse(row[c]) else {
+                    throw fail("file", "line \(r + 2): key '\(row[c])' does not fit the template '\(key)'")
+                }
+                do { archs.append(try shape.architecture(from: parts)) } catch let e as ArchitectureParseError {
+                    throw fail("file", "line \(r + 2): \(e)")
+                }
+                rowByKey[row[c]] = rowByKey[row[c]] ?? r
+            }
+            keying = .template(column: c, template: template)
+        }
+        return SpaceTable(name: name, file: spec.file, header: csv.header, keying: keying, cells: cells,
+                          rowByKey: rowByKey, architectures: archs)
+    }
+
+    private static func buildLatency(_ l: SpaceFile.LatencyFile, dir: String, featureSets: [String: [CompiledExpression]],
+                                     compile: (String, String) throws -> CompiledExpression,
+                                     fail: (String?, String) -> SpaceError) throws -> LatencySpec {
+        guard l.hardware[l.default_hardware] != nil else {
+            throw fail("latency.default_hardware", "'\(l.default_hardware)' is not among latency.hardware (\(l.hardware.keys.sorted().joined(separator: ", ")))")
+        }
+        switch l.kind {
+        case "measured":
+            var m: [String: CompiledExpression] = [:]
+            for (hw, spec) in l.hardware {
+                guard case .measured(let src) = spec else { throw fail("latency.hardware.\(hw)", "a measured latency is an expression string") }
+                m[hw] = try compile("latency.hardware.\(hw)", src)
+            }
+            return LatencySpec(defaultHardware: l.default_hardware, source: .measured(m))
+        case "predictor":
+            guard let fs = l.features else { throw fail("latency.features", "missing: the feature set the predictor reads") }
+            guard let features = featureSets[fs] else { throw fail("latency.features", "unknown feature set '\(fs)'") }
+            guard let cols = l.feature_columns, cols.count == features.count else {
+                throw fail("latency.feature_columns", "must list one column per feature of '\(fs)' (\(features.count))")
+            }
+            var tables: [String: LatencyTrainingData] = [:]
+            for (hw, spec) in l.hardware {
+                let field = "latency.hardware.\(hw)"
+                guard case .table(let file, let target) = spec else { throw fail(field, "a predictor's hardware entry is {\"file\", \"target\"}") }
+                let path = (dir as NSString).appendingPathComponent(file)
+                let csv: CSVTable
+                do { csv = try CSVTable.load(path: path) } catch let e as SpaceError {
+                    throw fail("\(field).file", e.field.map { "\(file): \($0): \(e.problem)" } ?? "\(file): \(e.problem)")
+                }
+                var rowScope = ExpressionScope()
+                for (i, h) in csv.header.enumerated() where isIdentifier(h) { rowScope.scalars[h] = i }
+                let targetExpr: CompiledExpression
+                do { targetExpr = try CompiledExpression.compile(target, scope: rowScope) } catch let e as ExpressionError {
+                    throw fail("\(field).target", "\(e) in \"\(target)\"")
+                }
+                var colIdx: [Int] = []
+                for c in cols {
+                    guard let i = csv.column(c) else { throw fail("latency.feature_columns", "\(file) has no column '\(c)'") }
+                    colIdx.append(i)
+                }
+                var xs: [[Double]] = [], ys: [Double] = []
+                for (r, row) in csv.rows.enumerated() {
+                    let values = row.map { Double($0) }
+                    guard let x = colIdx.map({ values[$0] }) as? [Double] else {
+                        throw fail("\(field).file", "\(file): line \(r + 2): a feature is not a number")
+                    }
+                    do {
+                        let y = try targetExpr.number(RowContext(values: values.map { $0.map(ExpressionValue.number) ?? .string("") }))
+                        guard y.isFinite else { throw ExpressionError("not finite") }
+                        xs.append(x); ys.append(y)
+                    } catch let e as ExpressionError {
+                        throw fail("\(field).target", "\(file): line \(r + 2): \(e)")
+                    }
+                }
+                guard xs.count >= 10 else { throw fail("\(field).file", "\(file): needs at least 10 measured rows, has \(xs.count)") }
+                tables[hw] = LatencyTrainingData(file: file, features: xs, latencyMs: ys)
+            }
+            return LatencySpec(defaultHardware: l.default_hardware, source: .predictor(featureSet: fs, tables: tables))
+        default:
+            throw fail("latency.kind", "'\(l.kind)' is neither \"measured\" nor \"predictor\"")
+        }
+    }
+
+    /// Evaluates every expression on a few architectures, so that a type error in a
+    /// formula (a string where a number belongs) is reported when the space loads.
+    private static func smokeTest(_ space: SearchSpace, fail: (String?, String) -> SpaceError) throws {
+        var rng = SeededGenerator(seed: 1)
+        var samples = (0..<4).map { _ in space.shape.random(using: &rng) }
+        for t in space.tables { if let a = t.architectures.first { samples.append(a) } }
+        func check(_ field: String, _ e: CompiledExpression) throws {
+            for a in samples {
+                do { _ = try space.evaluate(e, a) } catch is NotInTable { continue } catch let err as ExpressionError {
+                    throw fail(field, "\(err) (for the architecture \(space.id(a)))")
+                }
+            }
+        }
+        try check("efficiency.flops", space.efficiency.flops)
+        try check("efficiency.params", space.efficiency.params)
+        if let e = space.efficiency.embeddingParams { try check("efficiency.embedding_params", e) }
+        if let e = space.efficiency.lastLayerFlops { try check("efficiency.last_layer_flops", e) }
+        for (name, list) in space.featureSets { for (i, e) in list.enumerated() { try check("features.\(name)[\(i)]", e) } }
+        if let e = space.cheapEvaluation { try check("cheap_evaluation", e) }
+        if let l = space.labelled {
+            for (k, e) in l.truth { try check("labelled.truth.\(k)", e) }
+            for b in l.baselines { for (k, e) in b.predictions { try check("labelled.baselines(\(b.name)).\(k)", e) } }
+        }
+        if case .measured(let m)? = space.latency?.source { for (k, e) in m { try check("latency.hardware.\(k)", e) } }
+    }
+}
+
+/// Reads a CSV row's cells as scalars (for latency-table targets).
+struct RowContext: ExpressionContext {
+    let values: [ExpressionValue]
+    func scalar(_ dimension: Int) -> ExpressionValue { values[dimension] }
+    func layer(_ dimension: Int, _ layer: Int) -> ExpressionValue { values[dimension] }
+    func layerCount(_ group: Int) -> Int { 0 }
+    func column(table: Int, column: Int) throws -> ExpressionValue { throw ExpressionError("no tables here") }
+}

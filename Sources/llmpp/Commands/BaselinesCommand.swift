@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+
+struct BaselinesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baselines",
+        abstract: "MAE and Kendall-tau of the supernet baselines on the test architectures, over the split seeds.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Space id.") var space: String
+    @Option(help: "valid or test BLEU (the space's metrics).") var metric: String = "valid"
+    @Option(name: .customLong("split-seed"), help: "One split seed (default: all, mean and std over them).") var splitSeed: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let s = try common.loadSpace(space)
+        let q = try BaselineReport.compute(space: s, metric: metric, seeds: splitSeed.map { [$0] })
+        if json {
+            print(JSONValue.object([("space", .string(s.id)), ("metric", .string(metric)),
+                                    ("predictors", .array(q.map(\.json)))]).rendered(pretty: true))
+            return
+        }
+        let seeds = q.first?.perSeed.map(\.seed) ?? []
+        print("\(s.title): \(metric) \(s.task.metric), 20 test architectures per split, seeds \(seeds.joined(separator: ", ")) (mean ± std)\n")
+        var t = TextTable(header: ["predictor", "MAE", "Kendall"])
+        for p in q {
+            t.rows.append([p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
+                           p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))"])
+        }
+        print(t.render())
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+
+/// Options every command shares: where the spaces and the data directory are.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("spaces"), help: "Folder of space folders (default: $LLMPP_SPACES, ./SampleSpaces, or the checkout's).")
+    var spacesDirectory: String?
+
+    @Option(name: .customLong("data-dir"), help: "Data directory for the database and caches (default: $XDG_DATA_HOME/llmpp).")
+    var dataDirectory: String?
+
+    func catalog() throws -> SpaceCatalog {
+        guard let c = SpaceCatalog.locate(explicit: spacesDirectory) else {
+            throw CLIError("cannot find the SampleSpaces folder: pass --spaces DIR or set LLMPP_SPACES")
+        }
+        return c
+    }
+
+    func loadSpace(_ id: String) throws -> SearchSpace { try catalog().load(id) }
+
+    var resolvedDataDirectory: String {
+        if let d = dataDirectory { return d }
+        let env = ProcessInfo.processInfo.environment
+        if let x = env["XDG_DATA_HOME"], !x.isEmpty { return (x as NSString).appendingPathComponent("llmpp") }
+        return (NSHomeDirectory() as NSString).appendingPathComponent(".local/share/llmpp")
+    }
+
+    var cacheDirectory: String { (resolvedDataDirectory as NSString).appendingPathComponent("cache") }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
