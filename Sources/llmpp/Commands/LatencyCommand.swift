@@ -12,6 +12,7 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: "Space id.") var space: String
     @Option(help: "Hardware (default: every hardware of the space).") var hardware: String?
     @Option(help: "Training steps (default 2000).") var steps: Int?
+    @Option(name: .customLong("lr"), help: "Adam learning rate (default 1e-3).") var learningRate: Double?
     @Flag(help: "Ignore the cached predictor and train again.") var retrain = false
     @Flag(help: "Print JSON.") var json = false
 
@@ -20,6 +21,7 @@ struct LatencyCommand: ParsableCommand {
         guard let spec = s.latency else { throw CLIError("space '\(space)' has no latency data") }
         var config = LatencyPredictor.defaultConfig
         if let steps { config.steps = steps }
+        if let learningRate { config.learningRate = learningRate }
         let hws = hardware.map { [$0] } ?? spec.hardware
         var rows: [JSONValue] = []
         var table = TextTable(header: ["hardware", "kind", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps"])
@@ -31,7 +33,7 @@ struct LatencyCommand: ParsableCommand {
                 rows.append(.object([("hardware", .string(hw)), ("kind", "predictor"), ("train_rows", .number(Double(r.trainRows))),
                                      ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
                                      ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
-                                     ("steps", .number(Double(r.steps)))]))
+                                     ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss))]))
                 table.rows.append([hw, "predictor", "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
                                    fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)"])
             } else {
