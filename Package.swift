@@ -15,7 +15,10 @@ let package = Package(
         // OpenBLAS through its CBLAS header; the module map names the library.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         // Spaces, data, metrics, MLP, evolution operators. No UI, no network.
-        .target(name: "LLMPPCore", dependencies: ["CBLAS"]),
+        // Optimised in debug builds too: training loops are 20-50x slower unoptimised, which
+        // would make `swift test` (a debug build) spend minutes in the MLP.
+        .target(name: "LLMPPCore", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(
             name: "llmpp",
             dependencies: [
@@ -24,6 +27,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore"]),
+        // Runs the built binary; depends on it so that `swift test` builds it first.
+        .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp"]),
     ],
     swiftLanguageModes: [.v6]
 )

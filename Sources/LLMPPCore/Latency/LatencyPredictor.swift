@@ -108,7 +108,10 @@ extension LatencyPredictor {
         for s in [space, hardware, featureSet] { for b in s.utf8 { mix(UInt64(b)) } }
         for row in data.features { for v in row { mix(v.bitPattern) } }
         for v in data.latencyMs { mix(v.bitPattern) }
-        if let c = try? JSONEncoder().encode(config) { for b in c { mix(UInt64(b)) } }
+        // Sorted keys: JSONEncoder's default key order changes from process to process.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        if let c = try? encoder.encode(config) { for b in c { mix(UInt64(b)) } }
         return String(h, radix: 16)
     }
 }

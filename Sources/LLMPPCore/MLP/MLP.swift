@@ -30,12 +30,16 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
     }
 
     /// Outputs for a batch given row-major inputs (count x widths[0]); returns count x widths.last.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forward(_ input: [T], count: Int) -> [T] {
         var ws = Workspace(widths: widths, batch: count)
         forward(input, count: count, into: &ws)
         return ws.activations[layerCount]
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func predict(_ rows: [[Double]]) -> [Double] {
         guard !rows.isEmpty else { return [] }
         let flat = rows.flatMap { $0.map { T($0) } }
@@ -55,6 +59,8 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
         }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward(_ input: [T], count b: Int, into ws: inout Workspace) {
         precondition(input.count == b * widths[0], "input has \(input.count) values, expected \(b) x \(widths[0])")
         ws.activations[0] = input
@@ -82,6 +88,8 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
     }
 
     /// Mean squared error of a batch and the gradients of every parameter.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func lossAndGradients(_ input: [T], _ target: [T], count b: Int, ws: inout Workspace,
                           gradW: inout [[T]], gradB: inout [[T]]) -> Double {
         forward(input, count: b, into: &ws)

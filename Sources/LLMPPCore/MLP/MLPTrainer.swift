@@ -34,6 +34,8 @@ public struct MLPTrainer<T: BLASScalar>: Sendable {
     private var order: [Int] = []
     private var cursor = 0
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public init(inputs: [[Double]], targets: [Double], config: TrainingConfig) {
         precondition(!inputs.isEmpty && inputs.count == targets.count, "training needs as many targets as inputs, and some")
         let width = inputs[0].count
@@ -53,6 +55,8 @@ public struct MLPTrainer<T: BLASScalar>: Sendable {
 
     /// Runs up to `count` steps; returns the mean loss over them.
     @discardableResult
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public mutating func train(steps count: Int) -> Double {
         let n = min(count, config.steps - step)
         guard n > 0 else { return .nan }
@@ -82,6 +86,8 @@ public struct MLPTrainer<T: BLASScalar>: Sendable {
         return total / Double(n)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private mutating func adam(_ gw: [[T]], _ gb: [[T]]) {
         step += 1
         let b1 = T(config.beta1), b2 = T(config.beta2), eps = T(config.epsilon)
@@ -110,6 +116,8 @@ public struct MLPTrainer<T: BLASScalar>: Sendable {
     }
 
     /// MSE of the current model over given data.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func loss(inputs: [[Double]], targets: [Double]) -> Double {
         let p = model.predict(inputs)
         return zip(p, targets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(max(targets.count, 1))

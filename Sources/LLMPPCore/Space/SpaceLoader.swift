@@ -59,6 +59,11 @@ public enum SpaceLoader {
         }
     }
 
+    /// Data paths are relative to the space's folder unless absolute.
+    static func resolve(_ file: String, in dir: String) -> String {
+        file.hasPrefix("/") ? file : (dir as NSString).appendingPathComponent(file)
+    }
+
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.unicodeScalars.first, f == "_" || (f.isASCII && f.properties.isAlphabetic) else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
@@ -154,7 +159,7 @@ public enum SpaceLoader {
         var tableFiles: [(String, SpaceFile.TableFile, CSVTable)] = []
         for (name, t) in (raw.tables ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard isIdentifier(name) else { throw fail("tables.\(name)", "a table name must be an identifier") }
-            let path = (dir as NSString).appendingPathComponent(t.file)
+            let path = resolve(t.file, in: dir)
             let csv: CSVTable
             do { csv = try CSVTable.load(path: path) } catch let e as SpaceError {
                 throw fail("tables.\(name).file", e.field.map { "\(t.file): \($0): \(e.problem)" } ?? "\(t.file): \(e.problem)")
@@ -188,6 +193,7 @@ public enum SpaceLoader {
         var labelled: LabelledSet? = nil
         if let l = raw.labelled {
             guard let ti = tableIndex[l.table] else { throw fail("labelled.table", "unknown table '\(l.table)'") }
+            guard !tables[ti].architectures.isEmpty else { throw fail("labelled.table", "table '\(l.table)' does not list architectures (its key must name every dimension)") }
             let csv = tableFiles[ti].2
             var ids = (0..<csv.rows.count).map(String.init)
             if let idc = l.id_column {
@@ -222,6 +228,7 @@ public enum SpaceLoader {
         var pools: [String: Int] = [:]
         for (name, table) in raw.pools ?? [:] {
             guard let ti = tableIndex[table] else { throw fail("pools.\(name)", "unknown table '\(table)'") }
+            guard !tables[ti].architectures.isEmpty else { throw fail("pools.\(name)", "table '\(table)' does not list architectures (its key must name every dimension)") }
             pools[name] = ti
         }
 
@@ -272,12 +279,15 @@ public enum SpaceLoader {
             do {
                 template = try KeyTemplate(key, aliases: shape.dimensionByKey)
             } catch let e as ExpressionError { throw fail("key", e.description) }
+            let complete = template.dimensions.count == shape.dimensions.count
             for (r, row) in csv.rows.enumerated() {
-                guard let parts = template.parse(row[c]) else {
-                    throw fail("file", "line \(r + 2): key '\(row[c])' does not fit the template '\(key)'")
-                }
-                do { archs.append(try shape.architecture(from: parts)) } catch let e as ArchitectureParseError {
-                    throw fail("file", "line \(r + 2): \(e)")
+                if complete {
+                    guard let parts = template.parse(row[c]) else {
+                        throw fail("file", "line \(r + 2): key '\(row[c])' does not fit the template '\(key)'")
+                    }
+                    do { archs.append(try shape.architecture(from: parts)) } catch let e as ArchitectureParseError {
+                        throw fail("file", "line \(r + 2): \(e)")
+                    }
                 }
                 rowByKey[row[c]] = rowByKey[row[c]] ?? r
             }
@@ -311,7 +321,7 @@ public enum SpaceLoader {
             for (hw, spec) in l.hardware {
                 let field = "latency.hardware.\(hw)"
                 guard case .table(let file, let target) = spec else { throw fail(field, "a predictor's hardware entry is {\"file\", \"target\"}") }
-                let path = (dir as NSString).appendingPathComponent(file)
+                let path = resolve(file, in: dir)
                 let csv: CSVTable
                 do { csv = try CSVTable.load(path: path) } catch let e as SpaceError {
                     throw fail("\(field).file", e.field.map { "\(file): \($0): \(e.problem)" } ?? "\(file): \(e.problem)")

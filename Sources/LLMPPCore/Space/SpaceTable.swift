@@ -15,7 +15,8 @@ public struct SpaceTable: Sendable {
     /// Cells parsed once: numbers where they parse, strings otherwise.
     public let cells: [[ExpressionValue]]
     public let rowByKey: [String: Int]
-    /// The architecture of each row.
+    /// The architecture of each row; empty when the key names only some dimensions
+    /// (such a table serves look-ups but cannot list architectures).
     public let architectures: [Architecture]
 
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
@@ -67,6 +68,9 @@ public struct KeyTemplate: Sendable {
         }
         return s
     }
+
+    /// Dimensions the template names; a key that names them all identifies an architecture.
+    var dimensions: Set<Int> { Set(parts.compactMap { if case .dimension(let d) = $0 { return d } else { return nil } }) }
 
     /// Splits a key into dimension index -> text, or nil when the key does not fit.
     func parse(_ key: String) -> [Int: String]? {

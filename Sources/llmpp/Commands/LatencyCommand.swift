@@ -24,7 +24,10 @@ struct LatencyCommand: ParsableCommand {
         if let learningRate { config.learningRate = learningRate }
         let hws = hardware.map { [$0] } ?? spec.hardware
         var rows: [JSONValue] = []
-        var table = TextTable(header: ["hardware", "kind", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps"])
+        let measured: Bool = { if case .measured = spec.source { return true } else { return false } }()
+        var table = measured
+            ? TextTable(header: ["hardware", "architectures measured", "min ms", "median ms", "max ms"])
+            : TextTable(header: ["hardware", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps"])
         for hw in hws {
             let progress = Progress("training the \(hw) latency predictor")
             let model = try LatencyModel.make(space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
@@ -34,21 +37,23 @@ struct LatencyCommand: ParsableCommand {
                                      ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
                                      ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
                                      ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss))]))
-                table.rows.append([hw, "predictor", "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
+                table.rows.append([hw, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
                                    fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)"])
             } else {
-                let lat = try s.tables.first.map { t in try t.architectures.map { try model.latencyMs($0) } } ?? []
+                let pool = s.pools.values.sorted().first.map { s.tables[$0].architectures } ?? []
+                let lat = try pool.map { try model.latencyMs($0) }.sorted()
                 rows.append(.object([("hardware", .string(hw)), ("kind", "measured"), ("architectures", .number(Double(lat.count))),
-                                     ("min_ms", .number(lat.min())), ("median_ms", .number(lat.sorted()[safe: lat.count / 2])),
+                                     ("min_ms", .number(lat.min())), ("median_ms", .number(lat[safe: lat.count / 2])),
                                      ("max_ms", .number(lat.max()))]))
-                table.rows.append([hw, "measured", "\(lat.count)", "-", "-", "-", "-", "-"])
+                table.rows.append([hw, "\(lat.count)", fmt(lat.first), fmt(lat[safe: lat.count / 2]), fmt(lat.last)])
             }
         }
         if json {
             print(JSONValue.object([("space", .string(s.id)), ("latency", .array(rows))]).rendered(pretty: true))
         } else {
             print(table.render())
-            if case .measured = spec.source { print("\nLatency is measured for every architecture of \(s.id); no predictor is needed.") }
+            if measured { print("\nLatency is measured for every architecture of \(s.id); no predictor is needed.") }
+            else { print("\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory).") }
         }
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import XCTest
+
+/// Runs the built `llmpp` binary as a user would and checks what it prints.
+final class CLITests: XCTestCase {
+    static let binary: String = {
+        let dir = Bundle.main.bundleURL.path
+        for candidate in [dir, (dir as NSString).deletingLastPathComponent] {
+            let p = (candidate as NSString).appendingPathComponent("llmpp")
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return (dir as NSString).appendingPathComponent("llmpp")
+    }()
+
+    static let spaces: String = {
+        var dir = (#filePath as NSString).deletingLastPathComponent
+        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
+        return (dir as NSString).appendingPathComponent("SampleSpaces")
+    }()
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        let dataDir = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)"
+        p.arguments = args + ["--spaces", Self.spaces, "--data-dir", dataDir]
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out; p.standardError = err; p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func json(_ s: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(s.utf8)) }
+
+    func testBaselinesJSON() throws {
+        let r = try run(["baselines", "--space", "hat-wmt14ende", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let obj = try json(r.stdout) as! [String: Any]
+        XCTAssertEqual(obj["space"] as? String, "hat-wmt14ende")
+        XCTAssertEqual(obj["metric"] as? String, "valid")
+        let preds = obj["predictors"] as! [[String: Any]]
+        XCTAssertEqual(preds.count, 6)
+        let mos = preds.first { $0["name"] as? String == "Neuron-wise MoS" }!
+        XCTAssertEqual(String(format: "%.2f", mos["mae_mean"] as! Double), "0.87")
+        XCTAssertEqual(String(format: "%.2f", mos["kendall_mean"] as! Double), "0.79")
+        for p in preds { XCTAssertEqual(Set(p.keys), ["name", "mae_mean", "mae_std", "kendall_mean", "kendall_std"]) }
+        XCTAssertTrue(preds.last!["mae_mean"] is NSNull, "the #params reference has no MAE: null")
+    }
+
+    func testArchJSONOnNB201WithMeasuredLatency() throws {
+        let r = try run(["arch", "--space", "nb201-cifar10", "--random", "3", "--seed", "4", "--hardware", "pixel3", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let list = try json(r.stdout) as! [[String: Any]]
+        XCTAssertEqual(list.count, 3)
+        for a in list {
+            XCTAssertEqual(Set(a.keys), ["id", "arch", "flops", "params", "embedding_params", "latency_ms"])
+            XCTAssertEqual((a["arch"] as! [String: Any]).count, 6)
+            XCTAssertTrue(a["embedding_params"] is NSNull)
+            XCTAssertGreaterThan(a["latency_ms"] as! Double, 0)
+        }
+        // Same seed, same architectures.
+        XCTAssertEqual(try run(["arch", "--space", "nb201-cifar10", "--random", "3", "--seed", "4", "--hardware", "pixel3", "--json"]).stdout, r.stdout)
+    }
+
+    func testArchFromStdinUsesTheDataNames() throws {
+        let text = """
+            encoder-embed-dim-subtransformer: 640
+            encoder-layer-num-subtransformer: 6
+            encoder-ffn-embed-dim-all-subtransformer: [3072, 1024, 3072, 3072, 3072, 2048]
+            encoder-self-attention-heads-all-subtransformer: [4, 8, 4, 8, 4, 4]
+            decoder-embed-dim-subtransformer: 512
+            decoder-layer-num-subtransformer: 3
+            decoder-ffn-embed-dim-all-subtransformer: [1024, 3072, 1024]
+            decoder-self-attention-heads-all-subtransformer: [8, 8, 4]
+            decoder-ende-attention-heads-all-subtransformer: [4, 4, 4]
+            decoder-arbitrary-ende-attn-all-subtransformer: [-1, 1, 1]
+            """
+        // The latency predictor trains on first use; keep it small here (the command has its own default).
+        let r = try run(["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let a = (try json(r.stdout) as! [[String: Any]])[0]
+        // Row 1 of the trained wmt14ende architectures: its recorded figures.
+        XCTAssertEqual(a["flops"] as? Double, 3479416512)
+        XCTAssertEqual(a["params"] as? Double, 39528448)
+        XCTAssertEqual(a["embedding_params"] as? Double, 16777216)
+        let arch = a["arch"] as! [String: Any]
+        XCTAssertEqual(arch["decoder-ffn-embed-dim-all-subtransformer"] as? [Int], [1024, 3072, 1024])
+        XCTAssertEqual(arch["encoder-embed-dim-subtransformer"] as? Int, 640)
+        XCTAssertGreaterThan(a["latency_ms"] as! Double, 0)
+        XCTAssertTrue(r.stderr.contains("latency predictor"), "progress on stderr")
+    }
+
+    func testSpacesAndErrors() throws {
+        let r = try run(["spaces"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for id in ["hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende", "nb201-cifar10"] { XCTAssertTrue(r.stdout.contains(id)) }
+        let bad = try run(["baselines", "--space", "nope"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("no space 'nope'"), bad.stderr)
+        let badArch = try run(["arch", "--space", "hat-wmt14ende", "--file", "-"], stdin: "enc_embed: 100\n")
+        XCTAssertNotEqual(badArch.status, 0)
+        XCTAssertTrue(badArch.stderr.contains("'100' is not one of 512, 640"), badArch.stderr)
+    }
+}

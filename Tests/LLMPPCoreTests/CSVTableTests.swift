@@ -1,0 +1,21 @@
+import XCTest
+@testable import LLMPPCore
+
+final class CSVTableTests: XCTestCase {
+    func testQuotingAndLineEndings() throws {
+        let t = try CSVTable.parse("a,b,c\r\n1,\"x,y\",\"say \"\"hi\"\"\"\n2,,\"multi\nline\"\n", file: "t.csv")
+        XCTAssertEqual(t.header, ["a", "b", "c"])
+        XCTAssertEqual(t.rows, [["1", "x,y", "say \"hi\""], ["2", "", "multi\nline"]])
+        XCTAssertEqual(t.column("c"), 2)
+        XCTAssertNil(t.column("d"))
+    }
+
+    func testMalformedFilesNameFileAndLine() {
+        func err(_ s: String) -> String { do { _ = try CSVTable.parse(s, file: "x.csv"); return "" } catch { return "\(error)" } }
+        XCTAssertEqual(err("a,b\n1,2\n3\n"), "x.csv: line 3: 1 fields where the header has 2")
+        XCTAssertEqual(err("a,b\n1,\"2\n"), "x.csv: line 3: unterminated quoted field")
+        XCTAssertEqual(err("a,b\n1,x\"y\n"), "x.csv: line 2: a quote inside an unquoted field")
+        XCTAssertEqual(err(""), "x.csv: empty CSV: no header row")
+        XCTAssertTrue(err("a,b\n\"1\"x,2\n").contains("text after a closing quote"))
+    }
+}

@@ -1,0 +1,84 @@
+import XCTest
+@testable import LLMPPCore
+
+private struct Ctx: ExpressionContext {
+    var scalars: [ExpressionValue] = []
+    var layers: [[ExpressionValue]] = []
+    var count = 0
+    func scalar(_ d: Int) -> ExpressionValue { scalars[d] }
+    func layer(_ d: Int, _ l: Int) -> ExpressionValue { layers[d][l] }
+    func layerCount(_ g: Int) -> Int { count }
+    func column(table: Int, column: Int) throws -> ExpressionValue { throw NotInTable(table: "t") }
+}
+
+final class ExpressionTests: XCTestCase {
+    private func scope() -> ExpressionScope {
+        var s = ExpressionScope()
+        s.constants = ["T": 30, "q": 512]
+        s.scalars = ["a": 0, "op": 1]
+        s.perLayer = ["f": (0, 0)]
+        s.groups = ["enc": 0]
+        s.definitions = ["k": try! ExpressionParser.parse("if(f == -1, 1, f + 1)"), "loop": try! ExpressionParser.parse("loop + 1")]
+        return s
+    }
+
+    private func eval(_ src: String, a: Double = 2, layers: [Double] = [1, 2, 3]) throws -> ExpressionValue {
+        let ctx = Ctx(scalars: [.number(a), .string("nor_conv_3x3")], layers: [layers.map { .number($0) }], count: layers.count)
+        return try CompiledExpression.compile(src, scope: scope()).evaluate(ctx)
+    }
+
+    func testArithmeticPrecedenceAndAssociativity() throws {
+        XCTAssertEqual(try eval("1 + 2 * 3"), .number(7))
+        XCTAssertEqual(try eval("(1 + 2) * 3"), .number(9))
+        XCTAssertEqual(try eval("2 ^ 3 ^ 2"), .number(512))   // right-associative
+        XCTAssertEqual(try eval("-2 ^ 2"), .number(4))
+        XCTAssertEqual(try eval("10 - 4 - 3"), .number(3))  // left-associative
+        XCTAssertEqual(try eval("T * q / 2"), .number(7680))
+        XCTAssertEqual(try eval("1.5e3 + .5"), .number(1500.5))
+    }
+
+    func testAggregatesDefinitionsAndConditions() throws {
+        XCTAssertEqual(try eval("sum(enc, f)"), .number(6))
+        XCTAssertEqual(try eval("mean(enc, f * a)"), .number(4))
+        XCTAssertEqual(try eval("max(enc, f)"), .number(3))
+        XCTAssertEqual(try eval("count(enc)"), .number(3))
+        XCTAssertEqual(try eval("sum(enc, k)", layers: [-1, 1, 2]), .number(6))  // 1 + 2 + 3
+        XCTAssertEqual(try eval("op == \"nor_conv_3x3\""), .number(1))
+        XCTAssertEqual(try eval("if(a > 1, 10, 20)"), .number(10))
+        XCTAssertEqual(try eval("min(a, 1) + abs(-3)"), .number(4))
+        XCTAssertEqual(try eval("sum(enc, f)", layers: []), .number(0))
+    }
+
+    func testErrorsNameTheProblem() {
+        func message(_ src: String) -> String {
+            do { _ = try eval(src); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(message("f + 1").contains("one value per layer of 'enc'"), message("f + 1"))
+        XCTAssertTrue(message("b + 1").contains("unknown name 'b'"))
+        XCTAssertTrue(message("(1 + 2").contains("expected ')'"))
+        XCTAssertTrue(message("1 + + ").contains("expected a value"))
+        XCTAssertTrue(message("loop").contains("refers to itself"))
+        XCTAssertTrue(message("sum(dec, f)").contains("unknown layer group 'dec'"))
+        XCTAssertTrue(message("op + 1").contains("needs a number"))
+        XCTAssertTrue(message("1 / (a - 2)").contains("division by zero"))
+        XCTAssertTrue(message("frobnicate(1)").contains("unknown function"))
+        XCTAssertTrue(message("1 2").contains("after a complete expression"))
+        XCTAssertTrue(message("\"open").contains("unterminated string"))
+        XCTAssertTrue(message("mean(enc, f)").contains("no error"))
+        XCTAssertTrue(message("mean(enc, f)").contains("no error"))
+        do { _ = try eval("mean(enc, f)", layers: []); XCTFail("mean over nothing") } catch {}
+    }
+
+    /// Seeded garbage never crashes the parser: it either parses or throws an ExpressionError.
+    func testParserSurvivesGarbage() {
+        var rng = SeededGenerator(seed: 7)
+        let alphabet = Array("abfkTq0123456789.e+-*/^()<>=!,\" _sumeanif")
+        for _ in 0..<5000 {
+            let n = rng.index(24)
+            let src = String((0..<n).map { _ in alphabet[rng.index(alphabet.count)] })
+            do { _ = try CompiledExpression.compile(src, scope: scope()) } catch is ExpressionError {} catch {
+                XCTFail("unexpected error type for \(src): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import XCTest
+@testable import LLMPPCore
+
+final class MLPTests: XCTestCase {
+    /// Backpropagated gradients equal central finite differences (Double precision).
+    func testGradientCheck() {
+        let net = MLP<Double>(widths: [3, 5, 4, 1], seed: 3)
+        var rng = SeededGenerator(seed: 4)
+        let b = 6
+        let x = (0..<(b * 3)).map { _ in rng.normal() }, t = (0..<b).map { _ in rng.normal() }
+        var ws = MLP<Double>.Workspace(widths: net.widths, batch: b)
+        var gw = net.weights.map { [Double](repeating: 0, count: $0.count) }, gb = net.biases.map { [Double](repeating: 0, count: $0.count) }
+        _ = net.lossAndGradients(x, t, count: b, ws: &ws, gradW: &gw, gradB: &gb)
+        func loss(_ n: MLP<Double>) -> Double {
+            let y = n.forward(x, count: b)
+            return zip(y, t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(b)
+        }
+        let h = 1e-6
+        var checked = 0
+        for l in 0..<net.layerCount {
+            for i in net.weights[l].indices {
+                var p = net, m = net
+                p.weights[l][i] += h; m.weights[l][i] -= h
+                let numeric = (loss(p) - loss(m)) / (2 * h)
+                XCTAssertEqual(gw[l][i], numeric, accuracy: 1e-6 * max(1, abs(numeric)), "W\(l)[\(i)]")
+                checked += 1
+            }
+            for i in net.biases[l].indices {
+                var p = net, m = net
+                p.biases[l][i] += h; m.biases[l][i] -= h
+                XCTAssertEqual(gb[l][i], (loss(p) - loss(m)) / (2 * h), accuracy: 1e-6, "b\(l)[\(i)]")
+            }
+        }
+        XCTAssertEqual(checked, 3 * 5 + 5 * 4 + 4)
+    }
+
+    /// A known smooth function of two inputs is learned to a small held-out error.
+    func testLearnsAKnownFunction() {
+        var rng = SeededGenerator(seed: 8)
+        func f(_ a: Double, _ b: Double) -> Double { sin(2 * a) + b * b - 0.5 * a * b }
+        let xs = (0..<600).map { _ in [rng.unit() * 2 - 1, rng.unit() * 2 - 1] }
+        let ys = xs.map { f($0[0], $0[1]) }
+        var tr = MLPTrainer<Float>(inputs: Array(xs[..<500]), targets: Array(ys[..<500]),
+                                   config: TrainingConfig(hidden: [32, 32], learningRate: 3e-3, steps: 1500, batchSize: 64, seed: 1))
+        let before = tr.loss(inputs: Array(xs[500...]), targets: Array(ys[500...]))
+        tr.train(steps: 1500)
+        let after = tr.loss(inputs: Array(xs[500...]), targets: Array(ys[500...]))
+        XCTAssertEqual(tr.step, 1500)
+        XCTAssertEqual(tr.losses.count, 1500)
+        XCTAssertLessThan(after, 0.01, "held-out MSE \(after) (before training \(before))")
+        XCTAssertLessThan(after, before / 20)
+    }
+
+    func testTrainingIsDeterministicAndChunkable() {
+        let xs = (0..<50).map { [Double($0) / 50, Double($0 % 7) / 7] }, ys = xs.map { $0[0] - $0[1] }
+        let cfg = TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 5)
+        var a = MLPTrainer<Float>(inputs: xs, targets: ys, config: cfg), b = a
+        a.train(steps: 40)
+        b.train(steps: 15); b.train(steps: 10); b.train(steps: 100)
+        XCTAssertEqual(a.model.weights, b.model.weights)
+        XCTAssertEqual(a.losses, b.losses)
+        XCTAssertTrue(b.finished)
+        var c = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 6))
+        c.train(steps: 40)
+        XCTAssertNotEqual(a.model.weights, c.model.weights)
+    }
+
+    func testSerializationRoundTripAndCorruption() throws {
+        let net = MLP<Float>(widths: [10, 400, 400, 400, 400, 1], seed: 2)
+        XCTAssertEqual(net.parameterCount, 10 * 400 + 400 + 3 * (400 * 400 + 400) + 401)
+        let d = net.serialized()
+        let back = try MLP<Float>(serialized: d)
+        XCTAssertEqual(back.widths, net.widths)
+        XCTAssertEqual(back.weights, net.weights)
+        XCTAssertEqual(back.biases, net.biases)
+        XCTAssertThrowsError(try MLP<Float>(serialized: d.prefix(100)))
+        XCTAssertThrowsError(try MLP<Double>(serialized: d))
+        XCTAssertThrowsError(try MLP<Float>(serialized: Data()))
+    }
+}
