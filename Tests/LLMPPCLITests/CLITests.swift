@@ -20,10 +20,9 @@ final class CLITests: XCTestCase {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+    func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)") throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        let dataDir = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)"
         p.arguments = args + ["--spaces", Self.spaces, "--data-dir", dataDir]
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out; p.standardError = err; p.standardInput = inp
@@ -81,7 +80,8 @@ final class CLITests: XCTestCase {
             decoder-arbitrary-ende-attn-all-subtransformer: [-1, 1, 1]
             """
         // The latency predictor trains on first use; keep it small here (the command has its own default).
-        let r = try run(["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text)
+        let dataDir = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)"
+        let r = try run(["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text, dataDir: dataDir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let a = (try json(r.stdout) as! [[String: Any]])[0]
         // Row 1 of the trained wmt14ende architectures: its recorded figures.
@@ -93,6 +93,10 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(arch["encoder-embed-dim-subtransformer"] as? Int, 640)
         XCTAssertGreaterThan(a["latency_ms"] as! Double, 0)
         XCTAssertTrue(r.stderr.contains("latency predictor"), "progress on stderr")
+        // A second process finds the cached predictor: no training, the same latency.
+        let again = try run(["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text, dataDir: dataDir)
+        XCTAssertEqual(again.stderr, "")
+        XCTAssertEqual(again.stdout, r.stdout)
     }
 
     func testSpacesAndErrors() throws {
