@@ -19,14 +19,20 @@ let package = Package(
         // would make `swift test` (a debug build) spend minutes in the MLP.
         .target(name: "LLMPPCore", dependencies: ["CBLAS"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // The SQLite database: transcripts of LLM calls (and, later, runs).
+        .target(name: "LLMPPStore", dependencies: ["CSQLite"]),
+        // Prompts, providers (OpenAI-compatible, Anthropic, local llama-server, replay), parsing.
+        .target(name: "LLMPPLLM", dependencies: ["LLMPPCore", "LLMPPStore"]),
         .executableTarget(
             name: "llmpp",
             dependencies: [
-                "LLMPPCore",
+                "LLMPPCore", "LLMPPStore", "LLMPPLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore"]),
+        .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.
         .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp"]),
     ],

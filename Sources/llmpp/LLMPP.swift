@@ -1,11 +1,12 @@
 import ArgumentParser
 
 @main
-struct LLMPP: ParsableCommand {
+struct LLMPP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmpp",
         abstract: "LLM performance predictors for neural architecture search: explore, predict, distil, search.",
-        version: "0.1.0",
-        subcommands: [SpacesCommand.self, ArchCommand.self, LatencyCommand.self, BaselinesCommand.self]
+        version: "0.2.0",
+        subcommands: [SpacesCommand.self, ArchCommand.self, LatencyCommand.self, BaselinesCommand.self,
+                      PredictCommand.self, CallsCommand.self]
     )
 }

@@ -4,6 +4,11 @@ public struct PredictorQuality: Sendable, Equatable {
     /// Per seed: MAE and Kendall on that seed's test architectures (nil where not applicable).
     public let perSeed: [(seed: String, mae: Double?, kendall: Double?)]
 
+    public init(name: String, perSeed: [(seed: String, mae: Double?, kendall: Double?)]) {
+        self.name = name
+        self.perSeed = perSeed
+    }
+
     public static func == (a: PredictorQuality, b: PredictorQuality) -> Bool {
         a.name == b.name && a.perSeed.count == b.perSeed.count
             && zip(a.perSeed, b.perSeed).allSatisfy { $0.seed == $1.seed && $0.mae == $1.mae && $0.kendall == $1.kendall }

@@ -28,3 +28,20 @@ public struct Baseline: Sendable {
     /// Metric name -> expression of this predictor's score.
     public let predictions: [String: CompiledExpression]
 }
+
+extension LabelledSet {
+    /// A split by seed: the space's own where it has one (the paper's 123/456/789), otherwise
+    /// `train` + `test` distinct rows drawn with the seed (NAS-Bench-201), never overlapping.
+    public func resolveSplit(_ seed: String, rowCount: Int, train: Int = 10, test: Int = 20) -> Split? {
+        if let s = split(seed) { return s }
+        guard splits.isEmpty, let n = UInt64(seed), rowCount >= train + test else { return nil }
+        var rng = SeededGenerator(seed: n)
+        var chosen: [Int] = []
+        var seen = Set<Int>()
+        while chosen.count < train + test {
+            let r = rng.index(rowCount)
+            if seen.insert(r).inserted { chosen.append(r) }
+        }
+        return Split(seed: seed, train: Array(chosen.prefix(train)), test: Array(chosen.suffix(test)))
+    }
+}

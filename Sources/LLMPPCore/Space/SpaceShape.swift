@@ -115,12 +115,7 @@ public struct SpaceShape: Sendable {
     public func canonicalText(_ arch: Architecture) -> String { canonicalLines(arch).joined(separator: "\n") }
 
     /// Stable id: FNV-1a 64 of the canonical text, 12 hex digits. Same on every run and machine.
-    public func id(_ arch: Architecture) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in canonicalText(arch).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        let hex = String(h, radix: 16)
-        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(12))
-    }
+    public func id(_ arch: Architecture) -> String { StableHash.short(canonicalText(arch)) }
 
     /// Builds an architecture from dimension -> text (a scalar, or a per-layer list as
     /// `[a, b]` or `a;b`). Missing inactive layers take the first choice.

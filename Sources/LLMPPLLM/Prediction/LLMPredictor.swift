@@ -1,0 +1,215 @@
+import Foundation
+import LLMPPCore
+import LLMPPStore
+
+/// How LLM-PP asks: samples, decoding, corrections.
+public struct PredictionSettings: Sendable, Codable, Equatable {
+    public enum Decode: String, Sendable, Codable, CaseIterable { case greedy, expectation }
+    /// Self-consistency: k answers (temperature > 0 when k > 1), aggregated by median.
+    public var samples: Int = 1
+    public var decode: Decode = .greedy
+    /// nil: 0 for one sample, 0.7 for several.
+    public var temperature: Double? = nil
+    /// Corrective follow-ups after an answer without a usable number.
+    public var maxCorrections: Int = 2
+    public var seed: Int = 0
+    public var topLogprobs: Int = 10
+
+    public init(samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0) {
+        self.samples = samples; self.decode = decode; self.temperature = temperature
+        self.maxCorrections = maxCorrections; self.seed = seed
+    }
+
+    var effectiveTemperature: Double { temperature ?? (samples > 1 ? 0.7 : 0) }
+}
+
+public struct Prediction: Sendable, Equatable {
+    /// Median of the samples' values; nil when every sample failed.
+    public var value: Double?
+    public var samples: [Double]
+    /// Every attempt's id in the transcript store.
+    public var callIDs: [Int64]
+    /// Samples answered from the cache (paid for earlier).
+    public var cachedSamples: Int
+    public var error: String?
+    /// A budget limit was reached: the caller should stop asking.
+    public var budgetExhausted: Bool
+}
+
+/// Something to tell a watcher (the engine, a progress line) about calls.
+public enum CallEvent: Sendable {
+    case started(archID: String?, sample: Int, attempt: Int)
+    case finished(CallRecord)
+    case cacheHit(archID: String?, sample: Int, callID: Int64)
+}
+
+/// LLM-PP: asks a provider for an architecture's score with the space's prompt, through the
+/// transcript store's cache, with bounded corrections, retries with backoff, a concurrency
+/// limit and a budget. A failed call is recorded and returned, never thrown.
+public actor LLMPredictor {
+    public let provider: any LLMProvider
+    public let store: TranscriptStore
+    public let run: String
+    public let builder: PromptBuilder
+    public let settings: PredictionSettings
+    let parser: ResponseParser
+    let retry: RetryPolicy
+    let limiter: ConcurrencyLimiter
+    let budget: Budget
+    let pricing: Pricing
+    let sleep: @Sendable (Double) async throws -> Void
+    var jitter: SeededGenerator
+    var onEvent: (@Sendable (CallEvent) -> Void)?
+
+    public init(provider: any LLMProvider, store: TranscriptStore, run: String, builder: PromptBuilder,
+                settings: PredictionSettings = .init(), retry: RetryPolicy = .init(), budget: Budget = Budget(),
+                pricing: Pricing = .none,
+                sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
+        self.provider = provider; self.store = store; self.run = run; self.builder = builder; self.settings = settings
+        self.retry = retry; self.budget = budget; self.pricing = pricing; self.sleep = sleep
+        parser = ResponseParser(key: builder.metricKey, metric: builder.space.task.metric, range: builder.range)
+        limiter = ConcurrencyLimiter(limit: provider.maxConcurrency)
+        jitter = SeededGenerator(seed: UInt64(settings.seed) &+ 99)
+    }
+
+    public func setEventHandler(_ h: (@Sendable (CallEvent) -> Void)?) { onEvent = h }
+
+    public func predict(_ test: Architecture, demonstrations: [(Architecture, Double)], purpose: String = "predict") async -> Prediction {
+        let archID = builder.space.id(test)
+        let messages: [ChatMessage]
+        do { messages = try builder.messages(demonstrations: demonstrations, test: test) } catch {
+            return Prediction(value: nil, samples: [], callIDs: [], cachedSamples: 0, error: "prompt: \(error)", budgetExhausted: false)
+        }
+        // Samples run concurrently; the limiter bounds what reaches the provider.
+        let results = await withTaskGroup(of: (Int, SampleResult).self) { group in
+            for s in 0..<max(1, settings.samples) {
+                group.addTask { (s, await self.sample(s, messages: messages, archID: archID, purpose: purpose)) }
+            }
+            var out: [(Int, SampleResult)] = []
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let values = results.compactMap(\.value)
+        return Prediction(value: values.isEmpty ? nil : Self.median(values), samples: values,
+                          callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
+                          error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
+                          budgetExhausted: results.contains { $0.budgetExhausted })
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    struct SampleResult: Sendable {
+        var value: Double?
+        var callIDs: [Int64] = []
+        var cached = false
+        var error: String?
+        var budgetExhausted = false
+    }
+
+    func sample(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
+        let wantLogprobs = settings.decode == .expectation && provider.supportsLogprobs
+        var request = CompletionRequest(messages: messages, temperature: settings.effectiveTemperature,
+                                        maxTokens: builder.template.settings.max_tokens ?? 24, jsonKey: builder.metricKey,
+                                        topLogprobs: wantLogprobs ? settings.topLogprobs : nil, seed: settings.seed + s)
+        let key = CallKey.cacheKey(provider: provider.name, model: provider.model, request: request, sampleIndex: s)
+        var result = SampleResult()
+        do {
+            if let hit = try await store.cached(cacheKey: key) {
+                onEvent?(.cacheHit(archID: archID, sample: s, callID: hit.id))
+                result.value = hit.parsedValue
+                result.callIDs = try await store.attempts(cacheKey: key).map(\.id)
+                result.cached = true
+                return result
+            }
+        } catch {
+            result.error = "transcript store: \(error)"
+            return result
+        }
+        var attempt = 0, failures = 0, corrections = 0
+        while true {
+            attempt += 1
+            do { try await budget.reserveCall() } catch let e as LLMError {
+                result.error = e.description
+                result.budgetExhausted = true
+                return result
+            } catch { return result }
+            onEvent?(.started(archID: archID, sample: s, attempt: attempt))
+            var record = CallRecord(run: run, provider: provider.name, model: provider.model,
+                                    parameters: CallKey.parametersJSON(request), messages: CallKey.messagesJSON(request.messages),
+                                    cacheKey: key, sampleIndex: s, attempt: attempt, status: .error, latencyMs: 0,
+                                    archID: archID, purpose: purpose)
+            await limiter.acquire()
+            let t0 = Date()
+            let outcome: Result<CompletionResponse, LLMError>
+            do { outcome = .success(try await provider.complete(request)) } catch let e as LLMError { outcome = .failure(e) } catch {
+                outcome = .failure(.transport("\(error)"))
+            }
+            await limiter.release()
+            record.latencyMs = Date().timeIntervalSince(t0) * 1000
+            var retryDelay: Double? = nil
+            var done = false
+            switch outcome {
+            case .failure(let e):
+                record.status = .error
+                record.error = e.description
+                if case .http(_, let body, _) = e { record.rawResponse = body }
+                failures += 1
+                retryDelay = retry.delay(after: failures, error: e, jitter: jitter.unit())
+                if retryDelay == nil { result.error = e.description; done = true }
+                if e == .cancelled { done = true }
+            case .success(let resp):
+                record.responseText = resp.text
+                record.rawResponse = resp.raw
+                record.tokensIn = resp.tokensIn
+                record.tokensOut = resp.tokensOut
+                record.costUSD = pricing.cost(provider: provider.name, model: provider.model, tokensIn: resp.tokensIn, tokensOut: resp.tokensOut)
+                await budget.record(tokens: (resp.tokensIn ?? 0) + (resp.tokensOut ?? 0), cost: record.costUSD)
+                switch parser.parse(resp.text) {
+                case .value(let v, _):
+                    var value = v
+                    if wantLogprobs, let lp = resp.logprobs,
+                       let text = ResponseParser.numbers(in: resp.text).first(where: { $0.value == v })?.text,
+                       let e = ExpectationDecoder.expectedValue(numberText: text, tokens: lp), e.isFinite {
+                        value = min(max(e, builder.range.lowerBound), builder.range.upperBound)
+                    }
+                    record.status = .ok
+                    record.parsedValue = value
+                    result.value = value
+                    done = true
+                case .outOfRange(let v):
+                    record.status = .unparsed
+                    record.error = "\(v) is outside \(builder.range.lowerBound)...\(builder.range.upperBound)"
+                case .missing(let why):
+                    record.status = .unparsed
+                    record.error = why
+                }
+                if record.status == .unparsed {
+                    if corrections < settings.maxCorrections {
+                        corrections += 1
+                        request.messages += [ChatMessage(.assistant, resp.text), builder.correction(for: record.error ?? "no number")]
+                    } else {
+                        result.error = "no usable answer after \(corrections) correction\(corrections == 1 ? "" : "s"): \(record.error ?? "")"
+                        done = true
+                    }
+                }
+            }
+            do {
+                record.id = try await store.insert(record)
+                result.callIDs.append(record.id)
+            } catch {
+                // The store failing (disk full) must stop the caller, not lose the answer silently.
+                result.error = "transcript store: \(error)"
+                result.value = nil
+                return result
+            }
+            onEvent?(.finished(record))
+            if done { return result }
+            if let d = retryDelay {
+                do { try await sleep(d) } catch { result.error = "cancelled"; return result }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// When to try a failed request again: 429 waits what Retry-After says; 5xx, resets and
+/// timeouts back off exponentially with jitter; anything else fails at once.
+public struct RetryPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var baseDelay: Double
+    public var maxDelay: Double
+    /// Longest Retry-After honoured; a server asking for more fails the call (it is recorded).
+    public var maxRetryAfter: Double
+
+    public init(maxAttempts: Int = 6, baseDelay: Double = 1, maxDelay: Double = 60, maxRetryAfter: Double = 600) {
+        self.maxAttempts = maxAttempts; self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// Seconds to wait before attempt `attempt + 1` (attempts count from 1), or nil to give up.
+    /// `jitter` in [0, 1) spreads clients apart (half the delay is fixed, half random).
+    public func delay(after attempt: Int, error: LLMError, jitter: Double) -> Double? {
+        guard attempt < maxAttempts, error.isRetryable else { return nil }
+        if case .http(429, _, let retryAfter?) = error {
+            return retryAfter <= maxRetryAfter ? max(retryAfter, 0) : nil
+        }
+        let exp = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
+        return exp * (0.5 + 0.5 * jitter)
+    }
+}
+
+/// At most `limit` holders at once; the rest wait in order.
+public actor ConcurrencyLimiter {
+    private let limit: Int
+    private var inUse = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(limit: Int) { self.limit = max(1, limit) }
+
+    public func acquire() async {
+        if inUse < limit { inUse += 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    public func release() {
+        if waiters.isEmpty { inUse -= 1 } else { waiters.removeFirst().resume() }
+    }
+
+    public func withPermit<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+        await acquire()
+        defer { Task { await self.release() } }
+        return try await body()
+    }
+}
+
+/// Caps on calls, tokens and dollars; a run that reaches one stops cleanly.
+public actor Budget {
+    public struct Limits: Sendable, Equatable {
+        public var maxCalls: Int?
+        public var maxTokens: Int?
+        public var maxCostUSD: Double?
+        public init(maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil) {
+            self.maxCalls = maxCalls; self.maxTokens = maxTokens; self.maxCostUSD = maxCostUSD
+        }
+    }
+    public let limits: Limits
+    public private(set) var calls = 0
+    public private(set) var tokens = 0
+    public private(set) var costUSD = 0.0
+
+    public init(_ limits: Limits = .init()) { self.limits = limits }
+
+    /// Claims one call, or throws when a limit is reached.
+    public func reserveCall() throws {
+        if let m = limits.maxCalls, calls >= m { throw LLMError.budgetExhausted("\(calls) of \(m) calls used") }
+        if let m = limits.maxTokens, tokens >= m { throw LLMError.budgetExhausted("\(tokens) of \(m) tokens used") }
+        if let m = limits.maxCostUSD, costUSD >= m { throw LLMError.budgetExhausted(String(format: "$%.4f of $%.4f spent", costUSD, m)) }
+        calls += 1
+    }
+
+    public func record(tokens t: Int, cost: Double?) {
+        tokens += t
+        costUSD += cost ?? 0
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import LLMPPCore
+
+/// Assembles LLM-PP prompts for one space: role, numbered instructions, hyperparameter
+/// definitions, demonstrations, then the test architecture last, so that everything before
+/// it is byte-identical across the test architectures of a split and a server's prefix
+/// cache applies.
+public struct PromptBuilder: Sendable {
+    public let space: SearchSpace
+    public let template: PromptTemplate
+    public let options: PromptOptions
+
+    public init(space: SearchSpace, template: PromptTemplate, options: PromptOptions = .full) {
+        self.space = space; self.template = template; self.options = options
+    }
+
+    public var metricKey: String { space.task.metric_key }
+    public var range: ClosedRange<Double> { space.task.range[0]...space.task.range[1] }
+
+    var common: [String: String] {
+        [
+            "task.kind": space.task.kind, "task.dataset": space.task.dataset, "task.metric": space.task.metric,
+            "metric_key": space.task.metric_key, "range.low": Self.number(space.task.range[0]),
+            "range.high": Self.number(space.task.range[1]),
+        ]
+    }
+
+    static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+
+    public func efficiencyText(_ arch: Architecture) throws -> String {
+        String(format: "%.\(template.settings.efficiency_digits)f", try space.flops(arch) * template.settings.efficiency_scale)
+    }
+
+    public func scoreText(_ score: Double) -> String { String(format: "%.\(template.settings.score_digits)f", score) }
+
+    /// The shared part: role, instructions, definitions and demonstrations.
+    public func prefix(demonstrations: [(Architecture, Double)]) throws -> String {
+        var values = common
+        values["n_demonstrations"] = String(demonstrations.count)
+        var sections: [String] = []
+        if options.role { sections.append(PromptTemplate.fill(template.role, values)) }
+        let enabled = (1...5).filter { options.instructions.contains($0) }
+        if !enabled.isEmpty {
+            sections.append(enabled.enumerated().map { i, n in "\(i + 1). " + PromptTemplate.fill(template.instructions[n - 1], values) }
+                .joined(separator: "\n"))
+        }
+        if options.definitions {
+            let lines = space.dimensions.map { "\($0.name): \($0.description)" }.joined(separator: "\n")
+            values["definitions"] = lines
+            sections.append(PromptTemplate.fill(template.definitions, values))
+        }
+        let demos = try demonstrations.map { arch, score -> String in
+            var v = common
+            v["arch"] = space.canonicalText(arch)
+            v["efficiency"] = try efficiencyText(arch)
+            v["score"] = scoreText(score)
+            return PromptTemplate.fill(template.demonstration, v)
+        }
+        values["demonstrations"] = demos.joined(separator: "\n\n")
+        sections.append(PromptTemplate.fill(template.demonstrations, values))
+        return sections.joined(separator: "\n\n")
+    }
+
+    public func messages(demonstrations: [(Architecture, Double)], test: Architecture) throws -> [ChatMessage] {
+        var v = common
+        v["arch"] = space.canonicalText(test)
+        v["efficiency"] = try efficiencyText(test)
+        let user = try prefix(demonstrations: demonstrations) + "\n\n" + PromptTemplate.fill(template.question, v)
+        return [ChatMessage(.system, PromptTemplate.fill(template.system, common)), ChatMessage(.user, user)]
+    }
+
+    /// The short follow-up sent when an answer had no usable number.
+    public func correction(for problem: String) -> ChatMessage {
+        ChatMessage(.user, "That answer could not be used (\(problem)). Reply with only {\"\(metricKey)\": <number>}, "
+                    + "the \(space.task.metric) between \(Self.number(range.lowerBound)) and \(Self.number(range.upperBound)).")
+    }
+}

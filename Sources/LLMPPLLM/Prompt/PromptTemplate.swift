@@ -1,0 +1,108 @@
+import Foundation
+import LLMPPCore
+
+/// The editable prompt files of a space (`SampleSpaces/<id>/prompts/`). Placeholders are
+/// `{{name}}`; single braces are literal text. Unknown placeholders and missing files are
+/// errors naming the file.
+public struct PromptTemplate: Sendable {
+    public struct Settings: Sendable, Codable, Equatable {
+        /// Multiplier from the space's FLOPs to the number the prompt shows (1e-9 for GFLOPs).
+        public var efficiency_scale: Double
+        public var efficiency_digits: Int
+        public var score_digits: Int
+        /// The truth metric of the demonstrations' scores (the paper used valid BLEU).
+        public var demonstration_metric: String
+        public var max_tokens: Int?
+    }
+
+    public let directory: String
+    public let settings: Settings
+    public let system: String
+    public let role: String
+    /// Instructions 1...5 in order.
+    public let instructions: [String]
+    public let definitions: String
+    public let demonstrations: String
+    public let demonstration: String
+    public let question: String
+
+    public static let instructionFiles = ["instruction-1-dataset.txt", "instruction-2-examples.txt", "instruction-3-backbone.txt",
+                                          "instruction-4-efficiency.txt", "instruction-5-concentrate.txt"]
+    static let allowed: [String: Set<String>] = {
+        let common: Set<String> = ["task.kind", "task.dataset", "task.metric", "metric_key", "range.low", "range.high", "n_demonstrations"]
+        var m: [String: Set<String>] = [:]
+        for f in ["system.txt", "role.txt"] + instructionFiles { m[f] = common }
+        m["definitions.txt"] = common.union(["definitions"])
+        m["demonstrations.txt"] = common.union(["demonstrations"])
+        m["demonstration.txt"] = common.union(["arch", "efficiency", "score"])
+        m["question.txt"] = common.union(["arch", "efficiency"])
+        return m
+    }()
+
+    public static func load(space: SearchSpace) throws -> PromptTemplate {
+        try load(directory: (space.directory as NSString).appendingPathComponent("prompts"))
+    }
+
+    public static func load(directory: String) throws -> PromptTemplate {
+        func read(_ name: String) throws -> String {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let d = FileManager.default.contents(atPath: path), let s = String(data: d, encoding: .utf8) else {
+                throw SpaceError(file: path, field: nil, problem: "missing or unreadable prompt file")
+            }
+            let text = s.hasSuffix("\n") ? String(s.dropLast()) : s
+            for p in placeholders(in: text) where !(allowed[name]?.contains(p) ?? false) {
+                throw SpaceError(file: path, field: "{{\(p)}}", problem: "unknown placeholder (allowed here: \((allowed[name] ?? []).sorted().joined(separator: ", ")))")
+            }
+            return text
+        }
+        let settingsPath = (directory as NSString).appendingPathComponent("prompt.json")
+        guard let sd = FileManager.default.contents(atPath: settingsPath) else {
+            throw SpaceError(file: settingsPath, field: nil, problem: "missing prompt settings")
+        }
+        let settings: Settings
+        do { settings = try JSONDecoder().decode(Settings.self, from: sd) } catch let e as DecodingError {
+            throw SpaceLoaderBridge.error(e, file: settingsPath)
+        }
+        return PromptTemplate(directory: directory, settings: settings, system: try read("system.txt"), role: try read("role.txt"),
+                              instructions: try instructionFiles.map(read), definitions: try read("definitions.txt"),
+                              demonstrations: try read("demonstrations.txt"), demonstration: try read("demonstration.txt"),
+                              question: try read("question.txt"))
+    }
+
+    static func placeholders(in text: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            out.append(String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        return out
+    }
+
+    static func fill(_ text: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            out += rest[..<open.lowerBound]
+            let key = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+            out += values[key] ?? ""
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+/// Reaches the core's decoding-error formatter (internal there).
+enum SpaceLoaderBridge {
+    static func error(_ e: DecodingError, file: String) -> SpaceError {
+        switch e {
+        case .keyNotFound(let k, _): return SpaceError(file: file, field: k.stringValue, problem: "missing")
+        case .typeMismatch(_, let c), .valueNotFound(_, let c):
+            return SpaceError(file: file, field: c.codingPath.map(\.stringValue).joined(separator: "."), problem: "wrong type")
+        case .dataCorrupted: return SpaceError(file: file, field: nil, problem: "not valid JSON")
+        @unknown default: return SpaceError(file: file, field: nil, problem: "\(e)")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+public struct ChatMessage: Sendable, Codable, Equatable, Hashable {
+    public enum Role: String, Sendable, Codable { case system, user, assistant }
+    public var role: Role
+    public var content: String
+    public init(_ role: Role, _ content: String) { self.role = role; self.content = content }
+}
+
+/// What is asked of a model. Everything here is part of the cache key.
+public struct CompletionRequest: Sendable, Codable, Equatable, Hashable {
+    public var messages: [ChatMessage]
+    public var temperature: Double
+    public var maxTokens: Int
+    /// Structured output: ask for `{"<key>": number}` where the provider supports it.
+    public var jsonKey: String?
+    /// Ask for this many alternatives per generated token (OpenAI-style top_logprobs).
+    public var topLogprobs: Int?
+    public var seed: Int?
+
+    public init(messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 24, jsonKey: String? = nil,
+                topLogprobs: Int? = nil, seed: Int? = nil) {
+        self.messages = messages; self.temperature = temperature; self.maxTokens = maxTokens
+        self.jsonKey = jsonKey; self.topLogprobs = topLogprobs; self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messages, temperature, maxTokens = "max_tokens", jsonKey = "json_key", topLogprobs = "top_logprobs", seed
+    }
+}
+
+/// One generated token with its log-probability and the alternatives the provider returned.
+public struct TokenLogprob: Sendable, Codable, Equatable {
+    public var token: String
+    public var logprob: Double
+    public var top: [Alternative]
+    public struct Alternative: Sendable, Codable, Equatable {
+        public var token: String
+        public var logprob: Double
+        public init(token: String, logprob: Double) { self.token = token; self.logprob = logprob }
+    }
+    public init(token: String, logprob: Double, top: [Alternative]) { self.token = token; self.logprob = logprob; self.top = top }
+}
+
+public struct CompletionResponse: Sendable, Equatable {
+    public var text: String
+    /// The provider's response body as received, for the transcript.
+    public var raw: String
+    public var tokensIn: Int?
+    public var tokensOut: Int?
+    public var logprobs: [TokenLogprob]?
+    public init(text: String, raw: String, tokensIn: Int? = nil, tokensOut: Int? = nil, logprobs: [TokenLogprob]? = nil) {
+        self.text = text; self.raw = raw; self.tokensIn = tokensIn; self.tokensOut = tokensOut; self.logprobs = logprobs
+    }
+}
+
+public enum LLMError: Error, CustomStringConvertible, Equatable {
+    /// A non-2xx answer; `retryAfter` from the Retry-After header, in seconds.
+    case http(status: Int, body: String, retryAfter: Double?)
+    case transport(String)
+    case timeout(Double)
+    case malformed(String)
+    case budgetExhausted(String)
+    case unavailable(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .http(let s, let b, _): return "HTTP \(s): \(b.prefix(300))"
+        case .transport(let m): return "transport error: \(m)"
+        case .timeout(let t): return "timed out after \(Int(t)) s"
+        case .malformed(let m): return "malformed response: \(m)"
+        case .budgetExhausted(let m): return "budget exhausted: \(m)"
+        case .unavailable(let m): return m
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    /// 429, 5xx, resets and timeouts are worth another try; 4xx and malformed answers are not.
+    public var isRetryable: Bool {
+        switch self {
+        case .http(let s, _, _): return s == 429 || s == 408 || (500...599).contains(s)
+        case .transport, .timeout: return true
+        default: return false
+        }
+    }
+}
+
+/// A chat-completion endpoint. Implementations: OpenAI-compatible, Anthropic, the local
+/// llama-server (OpenAI-compatible, started on demand) and replay of a transcript.
+public protocol LLMProvider: Sendable {
+    /// "openai", "anthropic", "local", "replay".
+    var name: String { get }
+    var model: String { get }
+    /// What the UI shows, e.g. "local qwen2.5-coder-1.5b-instruct" or "replay of gpt-4o-mini".
+    var displayName: String { get }
+    /// Requests allowed in flight at once.
+    var maxConcurrency: Int { get }
+    /// Whether `topLogprobs` is honoured (needed by `--decode expectation`).
+    var supportsLogprobs: Bool { get }
+    func complete(_ request: CompletionRequest) async throws -> CompletionResponse
+    /// Releases what the provider holds (the local server process).
+    func shutdown() async
+}
+
+extension LLMProvider {
+    public func shutdown() async {}
+}

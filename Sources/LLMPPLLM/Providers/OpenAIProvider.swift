@@ -1,0 +1,96 @@
+import Foundation
+
+/// Any OpenAI-compatible `/v1/chat/completions` endpoint: OpenAI, vLLM, Ollama, llama.cpp,
+/// LM Studio. Structured output through `response_format: json_schema`; token
+/// log-probabilities through `logprobs`/`top_logprobs`.
+public struct OpenAIProvider: LLMProvider {
+    public let name: String
+    public let model: String
+    public let baseURL: URL
+    let apiKey: String?
+    public let maxConcurrency: Int
+    public let supportsLogprobs = true
+    let timeout: Double
+    let http: HTTPClient
+    /// Whether the server takes `response_format: json_schema` (set off for servers that reject it).
+    public let structuredOutput: Bool
+
+    public var displayName: String { name == "openai" ? "\(model) at \(baseURL.host ?? baseURL.absoluteString)" : "\(name) \(model)" }
+
+    public init(name: String = "openai", model: String, baseURL: URL, apiKey: String?, maxConcurrency: Int = 4,
+                timeout: Double = 120, structuredOutput: Bool = true) {
+        self.name = name; self.model = model; self.baseURL = baseURL; self.apiKey = apiKey
+        self.maxConcurrency = maxConcurrency; self.timeout = timeout; self.structuredOutput = structuredOutput
+        http = HTTPClient(timeout: timeout)
+    }
+
+    /// `OPENAI_BASE_URL` (default https://api.openai.com/v1) and `OPENAI_API_KEY`.
+    public static func fromEnvironment(model: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpenAIProvider {
+        let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
+        guard let url = URL(string: base) else { throw LLMError.unavailable("OPENAI_BASE_URL '\(base)' is not a URL") }
+        let key = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if key == nil && url.host == "api.openai.com" {
+            throw LLMError.unavailable("set OPENAI_API_KEY for api.openai.com, or OPENAI_BASE_URL for another OpenAI-compatible server")
+        }
+        return OpenAIProvider(model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key)
+    }
+
+    public func body(_ r: CompletionRequest) throws -> Data {
+        var obj: [String: Any] = [
+            "model": model,
+            "messages": r.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+            "temperature": r.temperature,
+            "max_tokens": r.maxTokens,
+        ]
+        if let seed = r.seed { obj["seed"] = seed }
+        if let k = r.topLogprobs { obj["logprobs"] = true; obj["top_logprobs"] = k }
+        if structuredOutput, let key = r.jsonKey {
+            obj["response_format"] = [
+                "type": "json_schema",
+                "json_schema": [
+                    "name": "prediction", "strict": true,
+                    "schema": ["type": "object", "properties": [key: ["type": "number"]], "required": [key], "additionalProperties": false] as [String: Any],
+                ] as [String: Any],
+            ]
+        }
+        return try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+    }
+
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        var headers: [String: String] = [:]
+        if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
+        let url = baseURL.appendingPathComponent("chat/completions")
+        let resp = try await http.post(url, headers: headers, body: try body(request), timeout: timeout)
+        let raw = String(decoding: resp.body, as: UTF8.self)
+        guard (200..<300).contains(resp.status) else {
+            throw LLMError.http(status: resp.status, body: raw, retryAfter: resp.headers["retry-after"].flatMap(Double.init))
+        }
+        return try Self.parse(raw)
+    }
+
+    /// Reads a chat-completion body: the first choice's content, usage and logprobs.
+    public static func parse(_ raw: String) throws -> CompletionResponse {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any] else {
+            throw LLMError.malformed("not a JSON object: \(raw.prefix(200))")
+        }
+        guard let choices = obj["choices"] as? [[String: Any]], let first = choices.first,
+              let message = first["message"] as? [String: Any] else {
+            throw LLMError.malformed("no choices[0].message in \(raw.prefix(200))")
+        }
+        let text = message["content"] as? String ?? ""
+        let usage = obj["usage"] as? [String: Any]
+        var logprobs: [TokenLogprob]? = nil
+        if let lp = first["logprobs"] as? [String: Any], let content = lp["content"] as? [[String: Any]] {
+            logprobs = content.compactMap { t in
+                guard let tok = t["token"] as? String, let l = (t["logprob"] as? NSNumber)?.doubleValue else { return nil }
+                let top = (t["top_logprobs"] as? [[String: Any]] ?? []).compactMap { a -> TokenLogprob.Alternative? in
+                    guard let at = a["token"] as? String, let al = (a["logprob"] as? NSNumber)?.doubleValue else { return nil }
+                    return .init(token: at, logprob: al)
+                }
+                return TokenLogprob(token: tok, logprob: l, top: top)
+            }
+        }
+        return CompletionResponse(text: text, raw: raw, tokensIn: (usage?["prompt_tokens"] as? NSNumber)?.intValue,
+                                  tokensOut: (usage?["completion_tokens"] as? NSNumber)?.intValue, logprobs: logprobs)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// The transcript of every LLM call and the cache that keeps a question from being paid
+/// twice, in the project's SQLite database (WAL). API keys never reach it: only request
+/// bodies' messages and parameters, which carry none.
+public actor TranscriptStore {
+    let db: Database
+
+    public init(path: String) throws {
+        db = try Database(path: path)
+        try Self.migrate(db)
+    }
+
+    static func migrate(_ db: Database) throws {
+        let version = try db.query("PRAGMA user_version").first?.first?.int ?? 0
+        if version < 1 {
+            try db.transaction {
+                try db.execute("""
+                    CREATE TABLE IF NOT EXISTS calls (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
+                        parameters TEXT NOT NULL, messages TEXT NOT NULL, cache_key TEXT NOT NULL,
+                        sample_index INTEGER NOT NULL, attempt INTEGER NOT NULL, status TEXT NOT NULL,
+                        error TEXT, response_text TEXT, raw_response TEXT, parsed_value REAL,
+                        tokens_in INTEGER, tokens_out INTEGER, latency_ms REAL NOT NULL, cost_usd REAL,
+                        arch_id TEXT, purpose TEXT, created_at REAL NOT NULL);
+                    CREATE INDEX IF NOT EXISTS calls_cache ON calls(cache_key) WHERE status = 'ok';
+                    CREATE INDEX IF NOT EXISTS calls_run ON calls(run);
+                    PRAGMA user_version = 1;
+                    """)
+            }
+        }
+    }
+
+    static let columns = "id, run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error, response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at"
+
+    @discardableResult
+    public func insert(_ r: CallRecord) throws -> Int64 {
+        try db.query("""
+            INSERT INTO calls (run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error,
+                response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(r.run), .text(r.provider), .text(r.model), .text(r.parameters), .text(r.messages), .text(r.cacheKey),
+                  .int(Int64(r.sampleIndex)), .int(Int64(r.attempt)), .text(r.status.rawValue), .init(r.error),
+                  .init(r.responseText), .init(r.rawResponse), .init(r.parsedValue), .init(r.tokensIn), .init(r.tokensOut),
+                  .double(r.latencyMs), .init(r.costUSD), .init(r.archID), .init(r.purpose), .double(r.createdAt)])
+        return db.lastInsertRowID
+    }
+
+    /// The first successful answer to a question, if it was ever paid for.
+    public func cached(cacheKey: String) throws -> CallRecord? {
+        try db.query("SELECT \(Self.columns) FROM calls WHERE cache_key = ? AND status = 'ok' ORDER BY id LIMIT 1", [.text(cacheKey)])
+            .first.map(Self.record)
+    }
+
+    /// Every attempt of a question (for the ids a prediction reports).
+    public func attempts(cacheKey: String) throws -> [CallRecord] {
+        try db.query("SELECT \(Self.columns) FROM calls WHERE cache_key = ? ORDER BY id", [.text(cacheKey)]).map(Self.record)
+    }
+
+    public func call(id: Int64) throws -> CallRecord? {
+        try db.query("SELECT \(Self.columns) FROM calls WHERE id = ?", [.int(id)]).first.map(Self.record)
+    }
+
+    /// Calls, newest first; optionally of one run and/or after an id (for live views).
+    public func calls(run: String? = nil, afterID: Int64 = 0, limit: Int = 1_000_000) throws -> [CallRecord] {
+        var sql = "SELECT \(Self.columns) FROM calls WHERE id > ?"
+        var params: [Database.Value] = [.int(afterID)]
+        if let run { sql += " AND run = ?"; params.append(.text(run)) }
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(.int(Int64(limit)))
+        return try db.query(sql, params).map(Self.record)
+    }
+
+    public struct RunSummary: Sendable, Equatable {
+        public var run: String, calls: Int, ok: Int, errors: Int, tokensIn: Int, tokensOut: Int, costUSD: Double?, first: Double, last: Double
+    }
+
+    public func runSummaries() throws -> [RunSummary] {
+        try db.query("""
+            SELECT run, COUNT(*), SUM(status = 'ok'), SUM(status = 'error'), COALESCE(SUM(tokens_in), 0), COALESCE(SUM(tokens_out), 0),
+                   SUM(cost_usd), MIN(created_at), MAX(created_at)
+            FROM calls GROUP BY run ORDER BY MIN(id)
+            """).map { r in
+            RunSummary(run: r[0].text ?? "", calls: Int(r[1].int ?? 0), ok: Int(r[2].int ?? 0), errors: Int(r[3].int ?? 0),
+                       tokensIn: Int(r[4].int ?? 0), tokensOut: Int(r[5].int ?? 0), costUSD: r[6].double,
+                       first: r[7].double ?? 0, last: r[8].double ?? 0)
+        }
+    }
+
+    static func record(_ r: [Database.Value]) -> CallRecord {
+        var c = CallRecord(run: r[1].text ?? "", provider: r[2].text ?? "", model: r[3].text ?? "", parameters: r[4].text ?? "{}",
+                           messages: r[5].text ?? "[]", cacheKey: r[6].text ?? "", sampleIndex: Int(r[7].int ?? 0),
+                           attempt: Int(r[8].int ?? 0), status: CallRecord.Status(rawValue: r[9].text ?? "") ?? .error,
+                           error: r[10].text, responseText: r[11].text, rawResponse: r[12].text, parsedValue: r[13].double,
+                           tokensIn: r[14].int.map(Int.init), tokensOut: r[15].int.map(Int.init), latencyMs: r[16].double ?? 0,
+                           costUSD: r[17].double, archID: r[18].text, purpose: r[19].text, createdAt: r[20].double ?? 0)
+        c.id = r[0].int ?? 0
+        return c
+    }
+}

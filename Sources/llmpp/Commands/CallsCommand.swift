@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+import LLMPPStore
+
+struct CallsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calls",
+        abstract: "The transcript of LLM calls: list, show one, export a run for replay.",
+        subcommands: [List.self, Show.self, Export.self],
+        defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List calls, newest first.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Only this run.") var run: String?
+        @Option(help: "At most this many.") var limit: Int = 50
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let store = try common.openStore()
+            let calls = try await store.calls(run: run, limit: limit)
+            if json {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.sortedKeys]
+                print("[" + calls.map { String(decoding: (try? enc.encode($0)) ?? Data(), as: UTF8.self) }.joined(separator: ",\n") + "]")
+                return
+            }
+            var t = TextTable(header: ["id", "run", "provider/model", "arch", "sample", "try", "status", "value", "tokens", "ms", "$"])
+            for c in calls {
+                t.rows.append(["\(c.id)", c.run, "\(c.provider)/\(c.model)", c.archID ?? "-", "\(c.sampleIndex)", "\(c.attempt)",
+                               c.status.rawValue, fmt(c.parsedValue), "\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)",
+                               String(format: "%.0f", c.latencyMs), c.costUSD.map { String(format: "%.5f", $0) } ?? "-"])
+            }
+            print(calls.isEmpty ? "no calls recorded in \(common.databasePath)" : t.render())
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print one call's prompt, response and outcome.")
+        @OptionGroup var common: CommonOptions
+        @Argument(help: "Call id.") var id: Int64
+
+        func run() async throws {
+            guard let c = try await common.openStore().call(id: id) else { throw CLIError("no call \(id)") }
+            print("call \(c.id)  run \(c.run)  \(c.provider)/\(c.model)  arch \(c.archID ?? "-")  sample \(c.sampleIndex)  attempt \(c.attempt)")
+            print("status \(c.status.rawValue)\(c.error.map { " (\($0))" } ?? "")  value \(fmt(c.parsedValue))  tokens \(c.tokensIn ?? 0) in, \(c.tokensOut ?? 0) out  \(String(format: "%.0f", c.latencyMs)) ms  cost \(c.costUSD.map { String(format: "$%.5f", $0) } ?? "unknown")")
+            print("parameters \(c.parameters)")
+            if let msgs = try? JSONSerialization.jsonObject(with: Data(c.messages.utf8)) as? [[String: Any]] {
+                for m in msgs {
+                    print("\n──── \(m["role"] as? String ?? "?") ────")
+                    print(m["content"] as? String ?? "")
+                }
+            }
+            print("\n──── response ────")
+            print(c.responseText ?? "(none)")
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a run's calls as JSON lines, the format --provider replay reads.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "The run to export.") var run: String
+
+        func run() async throws {
+            let calls = try await common.openStore().calls(run: run).reversed()
+            guard !calls.isEmpty else { throw CLIError("no calls in run '\(run)'") }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            for c in calls { print(String(decoding: try enc.encode(c), as: UTF8.self)) }
+        }
+    }
+}

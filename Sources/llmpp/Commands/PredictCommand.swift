@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+import LLMPPStore
+
+struct PredictCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "LLM-PP: predict the test architectures' scores with an LLM and compare with the baselines.",
+        discussion: """
+            Demonstrations are the split's 10 training architectures with their validation score; the 20 test
+            architectures are predicted and compared with trained-from-scratch truth (valid and test). Answers are
+            cached in the data directory's database: a rerun pays for nothing it already asked.
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var llm: ProviderOptions
+    @Option(help: "Space id.") var space: String
+    @Option(name: .customLong("split-seed"), help: "123, 456, 789 or all (NAS-Bench-201: any integer seed draws 10 + 20).") var splitSeed: String = "all"
+    @Option(help: "Prompt parts: all, none, or a list of role, definitions, dataset, examples, backbone, efficiency, concentrate.")
+    var instructions: String = "all"
+    @Option(name: .customLong("ablation-step"), help: "The paper's ladder instead: 0 demonstrations only ... 6 everything.") var ablationStep: Int?
+    @Option(help: "Predict only the first N test architectures of each split.") var limit: Int?
+    @Option(help: "Score the predictions against this truth metric in --json (valid or test).") var metric: String = "valid"
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let s = try common.loadSpace(space)
+        guard let labelled = s.labelled else { throw CLIError("space '\(space)' has no labelled architectures to predict") }
+        let template = try PromptTemplate.load(space: s)
+        let options = try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions)
+        let table = s.tables[labelled.table]
+        let seeds = splitSeed == "all" ? (labelled.splits.isEmpty ? ["1", "2", "3"] : labelled.splits.map(\.seed)) : [splitSeed]
+        let splits = try seeds.map { seed -> Split in
+            guard let sp = labelled.resolveSplit(seed, rowCount: table.architectures.count) else {
+                throw CLIError("no split seed '\(seed)' in \(s.id) (has: \(labelled.splits.map(\.seed).joined(separator: ", ")))")
+            }
+            return sp
+        }
+        let demoMetric = template.settings.demonstration_metric
+        guard let demoTruth = labelled.truth[demoMetric], labelled.truth[metric] != nil else {
+            throw CLIError("\(s.id) has no truth metric '\(labelled.truth[demoMetric] == nil ? demoMetric : metric)' (has: \(labelled.metrics.joined(separator: ", ")))")
+        }
+        func truth(_ m: String, _ row: Int) throws -> Double { try s.evaluate(labelled.truth[m]!, table.architectures[row], row: (labelled.table, row)) }
+
+        let store = try common.openStore()
+        let provider = try await llm.makeProvider(common: common)
+        let pricing = try Pricing.load(dataDirectory: common.resolvedDataDirectory)
+        let run = newRunID("predict")
+        let predictor = LLMPredictor(provider: provider, store: store, run: run,
+                                     builder: PromptBuilder(space: s, template: template, options: options),
+                                     settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
+        FileHandle.standardError.write(Data("run \(run): \(provider.displayName), prompt: \(options.summary)\n".utf8))
+
+        struct Row { var seed: String; var row: Int; var prediction: Prediction }
+        var rows: [Row] = []
+        var stoppedForBudget = false
+        for sp in splits {
+            let demos = try sp.train.map { (table.architectures[$0], try s.evaluate(demoTruth, table.architectures[$0], row: (labelled.table, $0))) }
+            let tests = Array(sp.test.prefix(limit ?? sp.test.count))
+            let progress = Progress("split \(sp.seed): predicting \(tests.count) architectures")
+            progress.update(0, of: tests.count)
+            // Within a split the prompts share their prefix: they go out together so that a
+            // one-slot local server keeps its prefix cache.
+            let results = await withTaskGroup(of: (Int, Prediction).self) { group in
+                for r in tests {
+                    group.addTask { (r, await predictor.predict(table.architectures[r], demonstrations: demos)) }
+                }
+                var out: [(Int, Prediction)] = []
+                for await x in group { out.append(x); progress.update(out.count, of: tests.count) }
+                return out
+            }
+            let byRow = Dictionary(results, uniquingKeysWith: { a, _ in a })
+            for r in tests { rows.append(Row(seed: sp.seed, row: r, prediction: byRow[r]!)) }
+            if results.contains(where: { $0.1.budgetExhausted }) { stoppedForBudget = true; break }
+        }
+        await provider.shutdown()
+
+        // Quality per metric: LLM-PP over the seeds next to the baselines on the same seeds.
+        let seedsDone = Array(Set(rows.map(\.seed))).sorted()
+        var quality: [String: [PredictorQuality]] = [:]
+        for m in labelled.metrics {
+            let llmq = PredictorQuality(name: "LLM-PP (\(provider.displayName))", perSeed: try seedsDone.map { seed in
+                let rs = rows.filter { $0.seed == seed && $0.prediction.value != nil }
+                let p = rs.map { $0.prediction.value! }, t = try rs.map { try truth(m, $0.row) }
+                return (seed, p.isEmpty ? nil : Metrics.mae(p, t), p.count < 2 ? nil : Metrics.kendallTau(p, t))
+            })
+            let others = (labelled.splits.isEmpty || limit != nil) ? [] : try BaselineReport.compute(space: s, metric: m, seeds: seedsDone)
+            quality[m] = [llmq] + others
+        }
+        let failed = rows.filter { $0.prediction.value == nil }
+        let cached = rows.reduce(0) { $0 + $1.prediction.cachedSamples }
+
+        if json {
+            let q = quality[metric]![0]
+            print(JSONValue.object([
+                ("space", .string(s.id)), ("provider", .string(provider.name)), ("model", .string(provider.model)),
+                ("display", .string(provider.displayName)), ("run", .string(run)),
+                ("split_seeds", .array(seedsDone.map { .string($0) })), ("metric", .string(metric)),
+                ("prompt", .string(options.summary)), ("samples", .number(Double(llm.samples))), ("decode", .string(llm.decode.rawValue)),
+                ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
+                ("failed", .number(Double(failed.count))), ("cached_samples", .number(Double(cached))),
+                ("budget_exhausted", .bool(stoppedForBudget)),
+                ("predictions", .array(try rows.map { r in .object([
+                    ("split_seed", .string(r.seed)), ("arch_id", .string(labelled.ids[r.row])),
+                    ("id", .string(s.id(table.architectures[r.row]))),
+                    ("truth", .number(try truth(metric, r.row))), ("predicted", .number(r.prediction.value)),
+                    ("samples", .array(r.prediction.samples.map { .number($0) })),
+                    ("call_ids", .array(r.prediction.callIDs.map { .number(Double($0)) })),
+                    ("error", .string(r.prediction.error)),
+                ]) })),
+                ("quality", .object(quality.keys.sorted().map { m in (m, .array(quality[m]!.map(\.json))) })),
+            ]).rendered(pretty: true))
+            return
+        }
+        var t = TextTable(header: ["seed", "arch", "id", "valid", "test", "predicted", "calls", "note"])
+        for r in rows {
+            let p = r.prediction
+            t.rows.append([r.seed, labelled.ids[r.row], s.id(table.architectures[r.row]),
+                           fmt(labelled.truth["valid"].map { _ in try? truth("valid", r.row) } ?? nil),
+                           fmt(labelled.truth["test"].map { _ in try? truth("test", r.row) } ?? nil),
+                           fmt(p.value), p.callIDs.map(String.init).joined(separator: ","),
+                           p.error ?? (p.cachedSamples > 0 ? "cached" : "")])
+        }
+        print(t.render())
+        for m in labelled.metrics {
+            print("\n\(m) \(s.task.metric) (mean ± std over seeds \(seedsDone.joined(separator: ", ")))")
+            var qt = TextTable(header: ["predictor", "MAE", "Kendall"])
+            for p in quality[m]! {
+                qt.rows.append([p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
+                                p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))"])
+            }
+            print(qt.render())
+        }
+        print("\n\(rows.count) predictions, \(failed.count) failed, \(cached) answered from the cache; run \(run)"
+              + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
+    }
+}

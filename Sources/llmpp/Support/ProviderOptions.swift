@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import LLMPPLLM
+import LLMPPStore
+
+/// Options that choose and limit the LLM.
+struct ProviderOptions: ParsableArguments {
+    @Option(help: "LLM provider: local (offline default), openai, anthropic, replay.") var provider: String = "local"
+    @Option(help: "Model name (openai: OPENAI_BASE_URL/OPENAI_API_KEY; anthropic: ANTHROPIC_API_KEY).") var model: String?
+    @Option(help: "Transcript to replay (from 'llmpp calls export'), with --provider replay.") var replay: String?
+    @Option(help: "Self-consistency: answers per architecture, aggregated by median (temperature 0.7 when > 1).") var samples: Int = 1
+    @Option(help: "greedy, or expectation: the expected value over the answer's digits from token log-probabilities.")
+    var decode: PredictionSettings.Decode = .greedy
+    @Option(name: .customLong("max-calls"), help: "Budget: stop after this many LLM calls.") var maxCalls: Int?
+    @Option(name: .customLong("max-tokens"), help: "Budget: stop after this many tokens.") var maxTokens: Int?
+    @Option(name: .customLong("max-cost"), help: "Budget: stop after this many dollars.") var maxCost: Double?
+
+    func validate() throws {
+        guard ProviderFactory.names.contains(provider) else { throw ValidationError("--provider must be one of \(ProviderFactory.names.joined(separator: ", "))") }
+        guard (1...64).contains(samples) else { throw ValidationError("--samples must be in 1...64") }
+        if provider == "replay" && replay == nil { throw ValidationError("--provider replay needs --replay FILE") }
+    }
+
+    var settings: PredictionSettings { PredictionSettings(samples: samples, decode: decode) }
+    var limits: Budget.Limits { Budget.Limits(maxCalls: maxCalls, maxTokens: maxTokens, maxCostUSD: maxCost) }
+
+    func makeProvider(common: CommonOptions) async throws -> any LLMProvider {
+        if provider == "local" { FileHandle.standardError.write(Data("starting the local llama-server...\n".utf8)) }
+        return try await ProviderFactory.make(name: provider, model: model, replayFile: replay,
+                                              logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"))
+    }
+}
+
+extension PredictionSettings.Decode: ExpressibleByArgument {}
+
+extension CommonOptions {
+    var databasePath: String { (resolvedDataDirectory as NSString).appendingPathComponent("llmpp.sqlite") }
+    func openStore() throws -> TranscriptStore { try TranscriptStore(path: databasePath) }
+}
+
+func newRunID(_ kind: String) -> String {
+    let f = DateFormatter()
+    f.dateFormat = "yyyyMMdd-HHmmss"
+    f.timeZone = TimeZone(identifier: "UTC")
+    var rng = SystemRandomNumberGenerator()
+    return "\(kind)-\(f.string(from: Date()))-\(String(rng.next() & 0xffff, radix: 16))"
+}
