@@ -1,0 +1,104 @@
+import XCTest
+import LLMPPCore
+@testable import LLMPPLLM
+
+final class PromptTests: XCTestCase {
+    func testFullPromptHasTheFourPartsInOrderAndTheTestLast() throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        let b = try LLMFixtures.builder(s)
+        let m = try b.messages(demonstrations: demos, test: tests[0])
+        XCTAssertEqual(m.map(\.role), [.system, .user])
+        XCTAssertTrue(m[0].content.contains("{\"bleu\": <number>}"), m[0].content)
+        let u = m[1].content
+        let role = try XCTUnwrap(u.range(of: "You are a performance estimator for machine translation on WMT'14 English-German"))
+        let i1 = try XCTUnwrap(u.range(of: "1. The dataset is WMT'14 English-German"))
+        let i2 = try XCTUnwrap(u.range(of: "2. Example input/output pairs"))
+        let i3 = try XCTUnwrap(u.range(of: "3. The architecture is the Transformer encoder-decoder of \"Attention Is All You Need\""))
+        let i4 = try XCTUnwrap(u.range(of: "4. Efficiency is measured in GFLOPS"))
+        let i5 = try XCTUnwrap(u.range(of: "5. Concentrate on the example architectures"))
+        let defs = try XCTUnwrap(u.range(of: "Hyperparameter definitions:\nencoder-embed-dim-subtransformer: embedding dimension of the encoder"))
+        XCTAssertTrue(u.contains("decoder-arbitrary-ende-attn-all-subtransformer: which encoder layers each decoder layer attends to: -1 the last encoder layer only, 1 the last two, 2 the last three"))
+        let demo = try XCTUnwrap(u.range(of: "Examples: 10 architectures trained from scratch"))
+        let test = try XCTUnwrap(u.range(of: "Test architecture:\n" + s.canonicalText(tests[0])))
+        let order = [role, i1, i2, i3, i4, i5, defs, demo, test].map(\.lowerBound)
+        XCTAssertEqual(order, order.sorted())
+        XCTAssertTrue(u.hasSuffix("GFLOPS: \(try b.efficiencyText(tests[0]))\nBLEU:"), String(u.suffix(80)))
+        // Each demonstration: its name: value lines, GFLOPS with one decimal, valid BLEU with two.
+        let first = demos[0]
+        XCTAssertTrue(u.contains(s.canonicalText(first.0) + "\nGFLOPS: " + String(format: "%.1f", try s.flops(first.0) / 1e9) + "\nBLEU: " + String(format: "%.2f", first.1)))
+        XCTAssertEqual(u.components(separatedBy: "\nBLEU: ").count - 1, 10)
+    }
+
+    func testPrefixIsByteIdenticalAcrossTestArchitectures() throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        let b = try LLMFixtures.builder(s)
+        let prefix = try b.prefix(demonstrations: demos)
+        for t in tests {
+            let u = try b.messages(demonstrations: demos, test: t)[1].content
+            XCTAssertTrue(u.hasPrefix(prefix + "\n\nTest architecture:"))
+        }
+        XCTAssertEqual(Set(try tests.map { try b.messages(demonstrations: demos, test: $0)[1].content }).count, 20)
+    }
+
+    func testAblationLadderSwitches() throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        let markers = ["You are a performance estimator", "The dataset is", "Example input/output pairs", "Attention Is All You Need",
+                       "Efficiency is measured", "Concentrate on", "Hyperparameter definitions"]
+        func present(_ step: Int) throws -> [Bool] {
+            let u = try LLMFixtures.builder(s, options: .ladder(step)).messages(demonstrations: demos, test: tests[0])[1].content
+            return markers.map { u.contains($0) }
+        }
+        XCTAssertEqual(try present(0), [false, false, false, false, false, false, false])
+        XCTAssertEqual(try present(1), [true, false, false, false, false, false, true])
+        XCTAssertEqual(try present(2), [true, true, false, false, false, false, true])
+        XCTAssertEqual(try present(3), [true, true, true, false, false, false, true])
+        XCTAssertEqual(try present(4), [true, true, true, true, false, false, true])
+        XCTAssertEqual(try present(5), [true, true, true, true, true, false, true])
+        XCTAssertEqual(try present(6), [true, true, true, true, true, true, true])
+        // Demonstrations and the test are there at every step; numbering follows what is on.
+        let u = try LLMFixtures.builder(s, options: try .parse("role,backbone,concentrate")).messages(demonstrations: demos, test: tests[0])[1].content
+        XCTAssertTrue(u.contains("1. The architecture is the Transformer"))
+        XCTAssertTrue(u.contains("2. Concentrate on"))
+        XCTAssertFalse(u.contains("Hyperparameter definitions"))
+        XCTAssertTrue(try LLMFixtures.builder(s, options: .ladder(0)).messages(demonstrations: demos, test: tests[0])[1].content
+            .hasPrefix("Examples: 10 architectures"))
+        XCTAssertEqual(try PromptOptions.parse("all"), .full)
+        XCTAssertEqual(try PromptOptions.parse("none"), .ladder(0))
+        XCTAssertEqual(try PromptOptions.parse("role, definitions, 1, examples"), .ladder(3))
+        XCTAssertThrowsError(try PromptOptions.parse("role,bogus"))
+    }
+
+    func testNB201TemplatesAndSampledSplits() throws {
+        let s = try LLMFixtures.space("nb201-cifar10")
+        let l = s.labelled!, t = s.tables[l.table]
+        let sp = try XCTUnwrap(l.resolveSplit("7", rowCount: t.architectures.count))
+        XCTAssertEqual(sp.train.count, 10); XCTAssertEqual(sp.test.count, 20)
+        XCTAssertTrue(Set(sp.train).isDisjoint(with: sp.test))
+        XCTAssertEqual(l.resolveSplit("7", rowCount: t.architectures.count), sp, "the same seed draws the same split")
+        XCTAssertNotEqual(l.resolveSplit("8", rowCount: t.architectures.count), sp)
+        let demos = try sp.train.map { (t.architectures[$0], try s.evaluate(l.truth["valid"]!, t.architectures[$0], row: (l.table, $0))) }
+        let u = try LLMFixtures.builder(s).messages(demonstrations: demos, test: t.architectures[sp.test[0]])[1].content
+        XCTAssertTrue(u.contains("node1-from-node0: "))
+        XCTAssertTrue(u.contains("MFLOPS: "))
+        XCTAssertTrue(u.contains("accuracy: "))
+        XCTAssertTrue(u.contains("CIFAR-10"))
+        XCTAssertNil(l.resolveSplit("not-a-number", rowCount: t.architectures.count))
+    }
+
+    func testTemplateErrorsNameTheFile() throws {
+        let dir = LLMFixtures.tempDir()
+        let src = (LLMFixtures.catalog.directory as NSString).appendingPathComponent("hat-wmt14ende/prompts")
+        for f in try FileManager.default.contentsOfDirectory(atPath: src) {
+            try FileManager.default.copyItem(atPath: "\(src)/\(f)", toPath: "\(dir)/\(f)")
+        }
+        XCTAssertNoThrow(try PromptTemplate.load(directory: dir))
+        try "Estimate {{task.metirc}}.".write(toFile: "\(dir)/role.txt", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PromptTemplate.load(directory: dir)) { e in
+            XCTAssertTrue("\(e)".contains("role.txt: {{task.metirc}}: unknown placeholder"), "\(e)")
+        }
+        try FileManager.default.removeItem(atPath: "\(dir)/role.txt")
+        XCTAssertThrowsError(try PromptTemplate.load(directory: dir)) { e in
+            XCTAssertTrue("\(e)".contains("role.txt: missing or unreadable prompt file"), "\(e)")
+        }
+    }
+}

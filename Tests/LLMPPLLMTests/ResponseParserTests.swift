@@ -1,0 +1,74 @@
+import XCTest
+import LLMPPCore
+@testable import LLMPPLLM
+
+final class ResponseParserTests: XCTestCase {
+    let p = ResponseParser(key: "bleu", metric: "BLEU", range: 0...100)
+
+    func testStructuredAndTextAnswers() {
+        XCTAssertEqual(p.parse(#"{"bleu": 26.1}"#), .value(26.1, method: .json))
+        XCTAssertEqual(p.parse(#"```json\n{"BLEU": "25.40"}\n```"#), .value(25.4, method: .json))
+        XCTAssertEqual(p.parse(#"{"score": 24}"#), .value(24, method: .json))
+        XCTAssertEqual(p.parse("26.13"), .value(26.13, method: .firstNumber))
+        XCTAssertEqual(p.parse("BLEU: 25.9"), .value(25.9, method: .afterMetric))
+        XCTAssertEqual(p.parse("Looking at the 10 examples, I estimate a BLEU score of about 26.4 for it."), .value(26.4, method: .afterMetric))
+        XCTAssertEqual(p.parse("The test architecture has 6 encoder layers; my estimate is 25.7"), .value(6, method: .firstNumber))
+    }
+
+    func testGarbageIsMissingOrOutOfRangeNeverACrash() {
+        XCTAssertEqual(p.parse(""), .missing("empty answer"))
+        XCTAssertEqual(p.parse("   \n"), .missing("empty answer"))
+        XCTAssertEqual(p.parse("I cannot estimate that."), .missing("no number in the answer"))
+        XCTAssertEqual(p.parse(#"{"bleu": 2"#), .value(2, method: .afterMetric))  // truncated JSON: the number is still read
+        XCTAssertEqual(p.parse(#"{"bleu": "#), .missing("no number in the answer"))
+        XCTAssertEqual(p.parse("1e308"), .outOfRange(1e308))
+        XCTAssertEqual(p.parse("BLEU: 250"), .outOfRange(250))
+        XCTAssertEqual(p.parse(#"{"bleu": -3}"#), .outOfRange(-3))
+        XCTAssertEqual(p.parse(String(repeating: "9", count: 400)), .missing("no number in the answer"))  // overflows to inf: not a number
+        XCTAssertEqual(p.parse(#"{"bleu": true}"#), .missing("no number in the answer"))
+    }
+
+    /// Seeded random answers of many shapes: the parser always returns, values are in range.
+    func testFuzz() {
+        var rng = SeededGenerator(seed: 3)
+        let pieces = ["{", "}", "\"bleu\"", ":", " ", "BLEU", "-", ".", "e", "E", "+", "26", "3", "0", "1e9", "nan", "inf", "\n", "```", "\u{00e9}", "\u{1F600}", "\"", ",", "[", "]", "null"]
+        for _ in 0..<20000 {
+            let text = (0..<rng.index(16)).map { _ in pieces[rng.index(pieces.count)] }.joined()
+            switch p.parse(text) {
+            case .value(let v, _): XCTAssertTrue((0...100).contains(v), "\(v) from \(text)")
+            case .outOfRange(let v): XCTAssertFalse((0...100).contains(v) && v.isFinite, "\(v) from \(text)")
+            case .missing: break
+            }
+        }
+    }
+
+    func testExpectationOverDigits() {
+        // Greedy "26.1", but the units digit hesitates between 6 (p .5), 5 (p .3) and 7 (p .2).
+        let tokens = [TokenLogprob(token: "{\"bleu\": ", logprob: 0, top: []),
+                      TokenLogprob(token: "2", logprob: log(1.0), top: [.init(token: "2", logprob: log(1.0))]),
+                      TokenLogprob(token: "6", logprob: log(0.5), top: [.init(token: "6", logprob: log(0.5)), .init(token: "5", logprob: log(0.3)), .init(token: "7", logprob: log(0.2)), .init(token: "}", logprob: log(0.01))]),
+                      TokenLogprob(token: ".", logprob: 0, top: []),
+                      TokenLogprob(token: "1", logprob: log(0.6), top: [.init(token: "1", logprob: log(0.6)), .init(token: "9", logprob: log(0.4))]),
+                      TokenLogprob(token: "}", logprob: 0, top: [])]
+        let e = try! XCTUnwrap(ExpectationDecoder.expectedValue(numberText: "26.1", tokens: tokens))
+        // units: 6*.5 + 5*.3 + 7*.2 = 5.9 ; tenths: 1*.6 + 9*.4 = 4.2 -> 20 + 5.9 + 0.42
+        XCTAssertEqual(e, 26.32, accuracy: 1e-9)
+        // Multi-digit tokens: "26" with alternatives "25" and "30".
+        let t2 = [TokenLogprob(token: "26", logprob: log(0.5), top: [.init(token: "26", logprob: log(0.5)), .init(token: "25", logprob: log(0.25)), .init(token: "30", logprob: log(0.25))])]
+        XCTAssertEqual(try XCTUnwrap(ExpectationDecoder.expectedValue(numberText: "26", tokens: t2)), 26.75, accuracy: 1e-9)
+        XCTAssertNil(ExpectationDecoder.expectedValue(numberText: "26", tokens: [TokenLogprob(token: "x", logprob: 0, top: [])]))
+    }
+
+    func testRetryPolicy() {
+        let r = RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 8)
+        XCTAssertEqual(r.delay(after: 1, error: .http(status: 429, body: "", retryAfter: 7), jitter: 0.9), 7)
+        XCTAssertEqual(r.delay(after: 1, error: .http(status: 500, body: "", retryAfter: nil), jitter: 0), 0.5)
+        XCTAssertEqual(r.delay(after: 3, error: .http(status: 503, body: "", retryAfter: nil), jitter: 1), 4)
+        XCTAssertEqual(r.delay(after: 2, error: .timeout(30), jitter: 0.5), 1.5)
+        XCTAssertNil(r.delay(after: 4, error: .timeout(30), jitter: 0))          // attempts used up
+        XCTAssertNil(r.delay(after: 1, error: .http(status: 400, body: "", retryAfter: nil), jitter: 0))
+        XCTAssertNil(r.delay(after: 1, error: .malformed("x"), jitter: 0))
+        XCTAssertNil(r.delay(after: 1, error: .http(status: 429, body: "", retryAfter: 10_000), jitter: 0))
+        XCTAssertEqual(RetryPolicy(maxAttempts: 10, baseDelay: 1, maxDelay: 8).delay(after: 9, error: .transport("reset"), jitter: 1), 8)
+    }
+}
