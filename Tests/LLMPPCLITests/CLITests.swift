@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// Runs the built `llmpp` binary as a user would and checks what it prints.
-final class CLITests: XCTestCase {
+/// Runs the built `llmpp` binary as a user would.
+enum CLI {
     static let binary: String = {
         let dir = Bundle.main.bundleURL.path
         for candidate in [dir, (dir as NSString).deletingLastPathComponent] {
@@ -20,21 +20,33 @@ final class CLITests: XCTestCase {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)") throws -> Result {
+    static func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)") throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args + ["--spaces", Self.spaces, "--data-dir", dataDir]
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args + ["--spaces", spaces, "--data-dir", dataDir]
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out; p.standardError = err; p.standardInput = inp
         try p.run()
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        // Read both pipes concurrently: a full stderr pipe would block the child.
+        nonisolated(unsafe) var errData = Data()
+        let t = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        t.start()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        while !t.isFinished { usleep(1000) }
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    func json(_ s: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(s.utf8)) }
+    static func json(_ s: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(s.utf8)) }
+}
+
+final class CLITests: XCTestCase {
+    func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)") throws -> CLI.Result {
+        try CLI.run(args, stdin: stdin, dataDir: dataDir)
+    }
+    func json(_ s: String) throws -> Any { try CLI.json(s) }
 
     func testBaselinesJSON() throws {
         let r = try run(["baselines", "--space", "hat-wmt14ende", "--json"])

@@ -10,9 +10,7 @@ public final class LocalLlamaServer: @unchecked Sendable {
     public let port: Int
     public let modelPath: String
     public let logPath: String
-    let process: Process
-    private let lock = NSLock()
-    private var stopped = false
+    let process: ChildProcess
 
     /// `$LLMPP_HOME`, default `~/.cache/llmpp`: where `scripts/setup` installs the server and model.
     public static var home: String {
@@ -57,7 +55,7 @@ public final class LocalLlamaServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    init(port: Int, modelPath: String, logPath: String, process: Process) {
+    init(port: Int, modelPath: String, logPath: String, process: ChildProcess) {
         self.port = port; self.modelPath = modelPath; self.logPath = logPath; self.process = process
     }
 
@@ -66,25 +64,17 @@ public final class LocalLlamaServer: @unchecked Sendable {
         let port = try freePort()
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let logPath = (logDirectory as NSString).appendingPathComponent("llama-server-\(port).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let watchdog = """
             "$0" "$@" & srv=$!
             trap 'kill $srv 2>/dev/null; wait $srv; exit 0' TERM INT HUP
             while kill -0 "$LLMPP_PARENT" 2>/dev/null && kill -0 $srv 2>/dev/null; do sleep 0.5; done
             kill $srv 2>/dev/null; wait $srv
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", watchdog, binary, "-m", model, "--host", "127.0.0.1", "--port", String(port),
-                       "-c", String(contextSize), "-np", "1", "--no-webui"]
         var env = ProcessInfo.processInfo.environment
         env["LLMPP_PARENT"] = String(getpid())
-        p.environment = env
-        p.standardOutput = log
-        p.standardError = log
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
+        let p = try ChildProcess.spawn("/bin/sh", ["-c", watchdog, binary, "-m", model, "--host", "127.0.0.1", "--port", String(port),
+                                                   "-c", String(contextSize), "-np", "1", "--no-webui"],
+                                       environment: env, outputPath: logPath)
         let server = LocalLlamaServer(port: port, modelPath: model, logPath: logPath, process: p)
         let http = HTTPClient(timeout: 5)
         let url = URL(string: "http://127.0.0.1:\(port)/health")!
@@ -103,45 +93,61 @@ public final class LocalLlamaServer: @unchecked Sendable {
 
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
-    public func stop() {
-        lock.lock(); defer { lock.unlock() }
-        guard !stopped else { return }
-        stopped = true
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    public func stop() { process.stop() }
 
     deinit { stop() }
 }
 
 /// The offline default: a local llama-server with the model `scripts/setup` installed,
-/// spoken to over its OpenAI-compatible API.
+/// spoken to over its OpenAI-compatible API. The server starts on the first request that
+/// is not answered from the cache, so a fully cached rerun starts nothing.
 public final class LocalProvider: LLMProvider, @unchecked Sendable {
     public let name = "local"
     public let model: String
-    public let server: LocalLlamaServer
-    let api: OpenAIProvider
+    let binary: String
+    let modelPath: String
+    let logDirectory: String
+    let timeout: Double
+    private let starter: ServerStarter
     public var maxConcurrency: Int { 1 }
     public let supportsLogprobs = true
     public var displayName: String { "local \(model)" }
 
-    public init(server: LocalLlamaServer, timeout: Double = 600) {
-        self.server = server
-        var m = (server.modelPath as NSString).lastPathComponent
+    public init(binary: String, modelPath: String, logDirectory: String, timeout: Double = 600) {
+        self.binary = binary; self.modelPath = modelPath; self.logDirectory = logDirectory; self.timeout = timeout
+        var m = (modelPath as NSString).lastPathComponent
         if m.hasSuffix(".gguf") { m = String(m.dropLast(5)) }
         model = m
-        api = OpenAIProvider(name: "local", model: m, baseURL: server.baseURL, apiKey: nil, maxConcurrency: 1, timeout: timeout)
+        starter = ServerStarter()
     }
 
-    public static func start(logDirectory: String) async throws -> LocalProvider {
-        LocalProvider(server: try await LocalLlamaServer.start(binary: try LocalLlamaServer.locateBinary(),
-                                                               model: try LocalLlamaServer.locateModel(),
-                                                               logDirectory: logDirectory))
+    /// Checks that the server and the model are installed; starts nothing yet.
+    public static func make(logDirectory: String) throws -> LocalProvider {
+        LocalProvider(binary: try LocalLlamaServer.locateBinary(), modelPath: try LocalLlamaServer.locateModel(), logDirectory: logDirectory)
     }
 
-    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await api.complete(request) }
+    actor ServerStarter {
+        var server: LocalLlamaServer?
+        var api: OpenAIProvider?
+        func get(_ p: LocalProvider) async throws -> OpenAIProvider {
+            if let api { return api }
+            FileHandle.standardError.write(Data("starting the local llama-server (\(p.model))...\n".utf8))
+            let s = try await LocalLlamaServer.start(binary: p.binary, model: p.modelPath, logDirectory: p.logDirectory)
+            server = s
+            let a = OpenAIProvider(name: "local", model: p.model, baseURL: s.baseURL, apiKey: nil, maxConcurrency: 1, timeout: p.timeout)
+            api = a
+            return a
+        }
+        func stop() { server?.stop(); server = nil; api = nil }
+        var port: Int? { server?.port }
+    }
 
-    public func shutdown() async { server.stop() }
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        try await starter.get(self).complete(request)
+    }
+
+    /// The loopback port of the running server, nil before the first request.
+    public var port: Int? { get async { await starter.port } }
+
+    public func shutdown() async { await starter.stop() }
 }

@@ -7,7 +7,7 @@ public enum ProviderFactory {
     public static func make(name: String, model: String?, replayFile: String?, logDirectory: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any LLMProvider {
         switch name {
-        case "local": return try await LocalProvider.start(logDirectory: logDirectory)
+        case "local": return try LocalProvider.make(logDirectory: logDirectory)
         case "openai": return try OpenAIProvider.fromEnvironment(model: model, environment: environment)
         case "anthropic": return try AnthropicProvider.fromEnvironment(model: model, environment: environment)
         case "replay":

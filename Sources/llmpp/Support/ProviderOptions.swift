@@ -25,7 +25,6 @@ struct ProviderOptions: ParsableArguments {
     var limits: Budget.Limits { Budget.Limits(maxCalls: maxCalls, maxTokens: maxTokens, maxCostUSD: maxCost) }
 
     func makeProvider(common: CommonOptions) async throws -> any LLMProvider {
-        if provider == "local" { FileHandle.standardError.write(Data("starting the local llama-server...\n".utf8)) }
         return try await ProviderFactory.make(name: provider, model: model, replayFile: replay,
                                               logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"))
     }
