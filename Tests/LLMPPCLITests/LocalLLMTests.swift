@@ -60,7 +60,7 @@ final class LocalLLMTests: XCTestCase {
         let port = logs[0].dropFirst("llama-server-".count).dropLast(".log".count)
         let ps = Process()
         ps.executableURL = URL(fileURLWithPath: "/bin/sh")
-        ps.arguments = ["-c", "pgrep -f -- '--port \(port) ' | wc -l"]
+        ps.arguments = ["-c", "pgrep -f -- '[-]-port \(port) ' | wc -l"]
         let pipe = Pipe()
         ps.standardOutput = pipe
         try ps.run()
