@@ -24,10 +24,12 @@ let package = Package(
         .target(name: "LLMPPStore", dependencies: ["CSQLite"]),
         // Prompts, providers (OpenAI-compatible, Anthropic, local llama-server, replay), parsing.
         .target(name: "LLMPPLLM", dependencies: ["LLMPPCore", "LLMPPStore"]),
+        // The actor that runs LLM-PP, LLM-Distill-PP and HS-NAS incrementally, steerable and resumable.
+        .target(name: "LLMPPEngine", dependencies: ["LLMPPCore", "LLMPPStore", "LLMPPLLM"]),
         .executableTarget(
             name: "llmpp",
             dependencies: [
-                "LLMPPCore", "LLMPPStore", "LLMPPLLM",
+                "LLMPPCore", "LLMPPStore", "LLMPPLLM", "LLMPPEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,6 +7,7 @@ struct LLMPP: AsyncParsableCommand {
         abstract: "LLM performance predictors for neural architecture search: explore, predict, distil, search.",
         version: "0.2.0",
         subcommands: [SpacesCommand.self, ArchCommand.self, LatencyCommand.self, BaselinesCommand.self,
-                      PredictCommand.self, CallsCommand.self]
+                      PredictCommand.self, CallsCommand.self,
+                      SearchCommand.self, DistillCommand.self, RunsCommand.self]
     )
 }

@@ -21,7 +21,7 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
 /// Adam on mini-batches drawn without replacement from a reshuffled epoch order (as a
 /// shuffling DataLoader does). Can be stepped in chunks, so an engine can train
 /// incrementally, report the loss and persist between chunks.
-public struct MLPTrainer<T: BLASScalar>: Sendable {
+public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
     public private(set) var model: MLP<T>
     public let config: TrainingConfig
     public private(set) var step = 0
@@ -121,5 +121,51 @@ public struct MLPTrainer<T: BLASScalar>: Sendable {
     public func loss(inputs: [[Double]], targets: [Double]) -> Double {
         let p = model.predict(inputs)
         return zip(p, targets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(max(targets.count, 1))
+    }
+}
+
+extension MLPTrainer {
+    struct CheckpointHeader: Codable {
+        var step: Int, cursor: Int, order: [Int], rng: SeededGenerator, losses: [Double]
+    }
+
+    /// The trainer's progress without its data (the caller rebuilds that from the same
+    /// labels): step, batch order, RNG, loss curve, weights and Adam moments. Binary, compact.
+    public func checkpoint() throws -> Data {
+        var d = try JSONEncoder().encode(CheckpointHeader(step: step, cursor: cursor, order: order, rng: rng, losses: losses))
+        d.append(0x0A)
+        for part in [model, MLP<T>(widths: model.widths, weights: m, biases: mb), MLP<T>(widths: model.widths, weights: v, biases: vb)] {
+            let s = part.serialized()
+            withUnsafeBytes(of: Int64(s.count).littleEndian) { d.append(contentsOf: $0) }
+            d.append(s)
+        }
+        return d
+    }
+
+    /// Continues from a checkpoint of a trainer built on the same data and configuration.
+    public mutating func restore(_ d: Data) throws {
+        guard let nl = d.firstIndex(of: 0x0A) else { throw MalformedWeights("no checkpoint header") }
+        let h = try JSONDecoder().decode(CheckpointHeader.self, from: d[d.startIndex..<nl])
+        var pos = nl + 1
+        var parts: [MLP<T>] = []
+        for _ in 0..<3 {
+            guard pos + 8 <= d.endIndex else { throw MalformedWeights("truncated checkpoint") }
+            let n = Int(Int64(littleEndian: d[pos..<(pos + 8)].withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }))
+            pos += 8
+            guard n >= 0, pos + n <= d.endIndex else { throw MalformedWeights("truncated checkpoint") }
+            parts.append(try MLP<T>(serialized: Data(d[pos..<(pos + n)])))
+            pos += n
+        }
+        guard parts[0].widths == model.widths else { throw MalformedWeights("checkpoint of another network shape") }
+        step = h.step; cursor = h.cursor; order = h.order; rng = h.rng; losses = h.losses
+        model = parts[0]; m = parts[1].weights; mb = parts[1].biases; v = parts[2].weights; vb = parts[2].biases
+    }
+}
+
+extension MLP {
+    init(widths: [Int], weights: [[T]], biases: [[T]]) {
+        self.init(widths: widths, seed: 0)
+        self.weights = weights
+        self.biases = biases
     }
 }

@@ -122,3 +122,21 @@ struct ArchitectureContext: ExpressionContext {
         return t.cells[row][column]
     }
 }
+
+extension SearchSpace {
+    /// An architecture as `{"<dimension name>": value or [values]}` in the data's names
+    /// (active layers only), as `arch --json` and the external-evaluator protocol write it.
+    public func json(_ a: Architecture) -> JSONValue {
+        .object(dimensions.indices.map { i in
+            let d = dimensions[i]
+            let values = shape.choices(a, i).map { c -> JSONValue in
+                switch c {
+                case .int(let v): return .number(Double(v))
+                case .real(let v): return .number(v)
+                case .string(let v): return .string(v)
+                }
+            }
+            return (d.name, d.group == nil ? values[0] : .array(values))
+        })
+    }
+}

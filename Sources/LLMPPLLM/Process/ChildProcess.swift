@@ -11,16 +11,24 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var status: Int32?
 
-    /// Starts `path` with `arguments`; stdout and stderr go to `outputPath` (appended), stdin reads /dev/null.
+    /// Starts `path` with `arguments`. stdin reads `stdinFD` (else /dev/null); stdout goes to
+    /// `stdoutFD` or is appended to `outputPath`; stderr to `outputPath` (else with stdout).
     public static func spawn(_ path: String, _ arguments: [String], environment: [String: String],
-                             outputPath: String?) throws -> ChildProcess {
+                             outputPath: String?, stdinFD: Int32? = nil, stdoutFD: Int32? = nil) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let fd = stdinFD { posix_spawn_file_actions_adddup2(&actions, fd, 0) } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         let out = outputPath ?? "/dev/null"
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let fd = stdoutFD {
+            posix_spawn_file_actions_adddup2(&actions, fd, 1)
+            posix_spawn_file_actions_addopen(&actions, 2, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
@@ -56,6 +64,15 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public func signal(_ sig: Int32) { if isRunning { kill(pid, sig) } }
+
+    /// Exit code once exited (128 + signal when killed by one), nil while running.
+    public var exitCode: Int32? {
+        guard !isRunning else { return nil }
+        lock.lock(); defer { lock.unlock() }
+        guard let st = status else { return nil }
+        let sig = st & 0x7f
+        return sig == 0 ? (st >> 8) & 0xff : 128 + sig
+    }
 
     /// Asks the child to stop, waits up to `grace` seconds, then kills it.
     public func stop(grace: Double = 5) {

@@ -46,7 +46,7 @@ struct ArchCommand: ParsableCommand {
             let lat = try latency?.latencyMs(a)
             out.append(.object([
                 ("id", .string(s.id(a))),
-                ("arch", archJSON(a, s)),
+                ("arch", s.json(a)),
                 ("flops", .number(flops)), ("params", .number(params)),
                 ("embedding_params", .number(emb)), ("latency_ms", .number(lat)),
             ]))
@@ -58,19 +58,4 @@ struct ArchCommand: ParsableCommand {
         }
         print(json ? JSONValue.array(out).rendered(pretty: true) : text.joined(separator: "\n\n"))
     }
-}
-
-/// An architecture as `{"<dimension name>": value or [values]}` in the data's names.
-func archJSON(_ a: Architecture, _ s: SearchSpace) -> JSONValue {
-    .object(s.dimensions.indices.map { i in
-        let d = s.dimensions[i]
-        let values = s.shape.choices(a, i).map { c -> JSONValue in
-            switch c {
-            case .int(let v): return .number(Double(v))
-            case .real(let v): return .number(v)
-            case .string(let v): return .string(v)
-            }
-        }
-        return (d.name, d.group == nil ? values[0] : .array(values))
-    })
 }

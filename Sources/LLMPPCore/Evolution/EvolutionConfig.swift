@@ -1,0 +1,88 @@
+/// HAT's evolutionary search settings; the defaults are the paper's.
+public struct EvolutionConfig: Sendable, Codable, Equatable {
+    public var iterations = 30
+    public var population = 125
+    public var parents = 25
+    public var mutations = 50
+    public var crossovers = 50
+    public var mutationProbability = 0.3
+    /// Tries to find a feasible (constraint-satisfying, not banned) candidate before giving up.
+    public var maxResample = 2000
+
+    public init(iterations: Int = 30, population: Int = 125, parents: Int = 25, mutations: Int = 50,
+                crossovers: Int = 50, mutationProbability: Double = 0.3) {
+        self.iterations = iterations; self.population = population; self.parents = parents
+        self.mutations = mutations; self.crossovers = crossovers; self.mutationProbability = mutationProbability
+    }
+
+    /// A population of `n` keeps HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers.
+    public static func scaled(population n: Int, iterations: Int = 30) -> EvolutionConfig {
+        let p = max(1, n / 5), m = max(0, (n - p) / 2)
+        return EvolutionConfig(iterations: iterations, population: n, parents: p, mutations: m, crossovers: n - p - m)
+    }
+
+    public var problem: String? {
+        if iterations < 1 { return "iterations must be at least 1" }
+        if parents < 1 { return "parents must be at least 1" }
+        if parents > population { return "parents (\(parents)) exceed the population (\(population))" }
+        if parents + mutations + crossovers != population {
+            return "parents + mutations + crossovers (\(parents + mutations + crossovers)) must equal the population (\(population))"
+        }
+        if !(0...1).contains(mutationProbability) { return "mutation probability must be in 0...1" }
+        return nil
+    }
+}
+
+public struct InfeasibleConstraint: Error, CustomStringConvertible {
+    public let tries: Int
+    public var description: String { "no architecture meets the constraint after \(tries) samples: loosen it" }
+}
+
+/// The operators of HAT's evolution over a space, with a feasibility test (the latency or
+/// GFLOPs constraint, bans) applied by resampling, as HAT does.
+public struct Evolution {
+    public let shape: SpaceShape
+    public let config: EvolutionConfig
+    public let isFeasible: (Architecture) -> Bool
+
+    public init(shape: SpaceShape, config: EvolutionConfig, isFeasible: @escaping (Architecture) -> Bool) {
+        self.shape = shape; self.config = config; self.isFeasible = isFeasible
+    }
+
+    func sample(_ make: (inout SeededGenerator) -> Architecture, _ rng: inout SeededGenerator) throws -> Architecture {
+        for _ in 0..<config.maxResample {
+            let a = make(&rng)
+            if isFeasible(a) { return a }
+        }
+        throw InfeasibleConstraint(tries: config.maxResample)
+    }
+
+    public func randomPopulation(_ n: Int, using rng: inout SeededGenerator) throws -> [Architecture] {
+        try (0..<n).map { _ in try sample({ shape.random(using: &$0) }, &rng) }
+    }
+
+    /// Parents are kept; mutations of a random parent and crossovers of two random parents fill the rest.
+    public func nextPopulation(parents: [Architecture], using rng: inout SeededGenerator) throws -> [Architecture] {
+        precondition(!parents.isEmpty, "evolution needs parents")
+        let p = config.mutationProbability
+        let mutated = try (0..<config.mutations).map { _ in
+            try sample({ r in shape.mutate(parents[r.index(parents.count)], probability: p, using: &r) }, &rng)
+        }
+        let crossed = try (0..<config.crossovers).map { _ in
+            try sample({ r in shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r) }, &rng)
+        }
+        return parents + mutated + crossed
+    }
+}
+
+/// The non-dominated points for (maximise score, minimise latency), sorted by latency.
+public func paretoFront<T>(_ items: [T], score: (T) -> Double, latency: (T) -> Double) -> [T] {
+    let sorted = items.sorted { latency($0) < latency($1) || (latency($0) == latency($1) && score($0) > score($1)) }
+    var front: [T] = []
+    var best = -Double.infinity
+    for x in sorted where score(x) > best {
+        front.append(x)
+        best = score(x)
+    }
+    return front
+}

@@ -1,0 +1,31 @@
+import Foundation
+import LLMPPCore
+
+extension Engine {
+    /// MAE and Kendall on the run's test split: LLM-PP (where phase 1 ran), LLM-Distill-PP
+    /// (the student), the baselines and the references, per truth metric.
+    public func predictorQuality() throws -> [(String, [PredictorQuality])] {
+        guard let l = space.labelled, !testRows.isEmpty else { return [] }
+        let table = space.tables[l.table]
+        let archs = testRows.map { table.architectures[$0] }
+        var out: [(String, [PredictorQuality])] = []
+        for m in l.metrics {
+            guard let truthExpr = l.truth[m] else { continue }
+            let truth = try testRows.map { try space.evaluate(truthExpr, table.architectures[$0], row: (l.table, $0)) }
+            var list: [PredictorQuality] = []
+            let llm = archs.enumerated().compactMap { i, a in state.llmppPredictions[space.id(a)].map { ($0, truth[i]) } }
+            if !llm.isEmpty {
+                list.append(PredictorQuality(name: "LLM-PP", perSeed: [(config.splitSeed, Metrics.mae(llm.map(\.0), llm.map(\.1)), Metrics.kendallTau(llm.map(\.0), llm.map(\.1)))]))
+            }
+            if let student {
+                let p = try student.predict(archs, in: space)
+                list.append(PredictorQuality(name: "LLM-Distill-PP", perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
+            }
+            if l.split(config.splitSeed) != nil {
+                list += try BaselineReport.compute(space: space, metric: m, seeds: [config.splitSeed])
+            }
+            out.append((m, list))
+        }
+        return out
+    }
+}

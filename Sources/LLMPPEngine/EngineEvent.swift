@@ -1,0 +1,31 @@
+import Foundation
+import LLMPPCore
+import LLMPPStore
+
+/// What the engine tells its watchers (the TUI, headless progress lines), in order.
+public enum EngineEvent: Sendable {
+    case phaseChanged(Phase)
+    case callStarted(archID: String?)
+    case callFinished(CallRecord)
+    case llmppProgress(done: Int, total: Int)
+    case labelProgress(done: Int, total: Int, failed: Int)
+    case trainingLoss(step: Int, total: Int, loss: Double)
+    case generationDone(generation: Int, source: ScoreSource, population: [Candidate], pareto: [Candidate])
+    case switchReached(generation: Int)
+    case paused(Bool)
+    case settingsChanged(RunConfig)
+    case error(String)
+    case finished(best: Candidate?)
+}
+
+/// The engine's state at one moment, for a watcher that attaches late.
+public struct EngineSnapshot: Sendable {
+    public var runID: String
+    public var config: RunConfig
+    public var state: RunState
+    public var providerName: String
+    public var evaluatorName: String
+    public var labelTarget: Int
+    public var testCount: Int
+    public var running: Bool
+}

@@ -1,0 +1,107 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A command the user names (run with /bin/sh -c) that scores architectures: the way a real
+/// HAT/MoS supernet on a GPU, or a Ray/Slurm fan-out, plugs in.
+///
+/// Protocol, one batch per process: llmpp writes one JSON object per line on the command's
+/// stdin, `{"id": "<arch id>", "arch": {"<dimension name>": value or [values], ...}}`, then
+/// closes stdin; the command answers one line per architecture on stdout,
+/// `{"id": "<arch id>", "score": <number>}`, in any order, and exits 0. Anything else (a
+/// crash, a non-zero exit, a missing or unparsable answer, no answer within the timeout) is
+/// an error naming what went wrong; the engine pauses the run and loses nothing.
+public struct ExternalEvaluator: ExpensiveEvaluator {
+    public let command: String
+    public let space: SearchSpace
+    public let timeout: Double
+    public let logPath: String?
+    public var name: String { "external: \(command)" }
+    public var description: String { "the external command `\(command)` (JSON lines on stdin/stdout)" }
+
+    public init(command: String, space: SearchSpace, timeout: Double = 3600, logPath: String? = nil) {
+        self.command = command; self.space = space; self.timeout = timeout; self.logPath = logPath
+    }
+
+    public static func requestLine(_ a: Architecture, space: SearchSpace) -> String {
+        JSONValue.object([("id", .string(space.id(a))), ("arch", space.json(a))]).rendered()
+    }
+
+    public func evaluate(_ archs: [Architecture]) async throws -> [Double] {
+        guard !archs.isEmpty else { return [] }
+        let input = archs.map { Self.requestLine($0, space: space) }.joined(separator: "\n") + "\n"
+        let (output, code, timedOut) = try await Task.detached { [command, timeout, logPath] in
+            try Self.run(command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath)
+        }.value
+        if timedOut { throw EvaluatorError("the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped") }
+        guard code == 0 else { throw EvaluatorError("the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")") }
+        var scores: [String: Double] = [:]
+        for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let id = obj["id"] as? String, let n = obj["score"] as? NSNumber, !(obj["score"] is Bool), n.doubleValue.isFinite else {
+                throw EvaluatorError("the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120))")
+            }
+            scores[id] = n.doubleValue
+        }
+        return try archs.map { a in
+            guard let s = scores[space.id(a)] else { throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))") }
+            return s
+        }
+    }
+
+    /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.
+    static func run(command: String, input: Data, timeout: Double, logPath: String?) throws -> (Data, Int32, Bool) {
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw EvaluatorError("pipe(): \(errno)") }
+        // The child's ends must not stay open in this process, nor leak into other children.
+        for fd in [inPipe[1], outPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn("/bin/sh", ["-c", command], environment: ProcessInfo.processInfo.environment,
+                                           outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1])
+        } catch {
+            for fd in inPipe + outPipe { close(fd) }
+            throw error
+        }
+        close(inPipe[0]); close(outPipe[1])
+        let writeFD = inPipe[1]
+        let writer = Thread {
+            signal(SIGPIPE, SIG_IGN)
+            input.withUnsafeBytes { raw in
+                var off = 0
+                while off < raw.count {
+                    let n = write(writeFD, raw.baseAddress! + off, raw.count - off)
+                    if n <= 0 { break }
+                    off += n
+                }
+            }
+            close(writeFD)
+        }
+        writer.start()
+        var output = Data()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        var pfd = pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0)
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { timedOut = true; break }
+            let r = poll(&pfd, 1, Int32(min(left, 1) * 1000))
+            if r < 0 && errno != EINTR { break }
+            if r <= 0 { continue }
+            let n = read(outPipe[0], &buf, buf.count)
+            if n <= 0 { break }
+            output.append(contentsOf: buf[0..<n])
+        }
+        close(outPipe[0])
+        if timedOut { child.stop(grace: 1) }
+        let start = Date()
+        while child.isRunning && Date().timeIntervalSince(start) < 5 { usleep(10_000) }
+        if child.isRunning { child.stop(grace: 0.5) }
+        while !writer.isFinished { usleep(1000) }
+        return (output, child.exitCode ?? -1, timedOut)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+
+/// Everything that defines a run. Persisted with it; the steerable parts (switch point,
+/// constraint, mutation probability, population sizes) change mid-run and are saved again.
+public struct RunConfig: Sendable, Codable, Equatable {
+    public var space: String
+    public var provider: String = "local"
+    public var model: String? = nil
+    public var replayFile: String? = nil
+    public var prediction = PredictionSettings()
+    public var prompt = PromptOptions.full
+    /// The split whose 10 demonstrations every LLM-PP prompt uses.
+    public var splitSeed: String = "123"
+    /// Phase 1: predict the split's test architectures with LLM-PP first.
+    public var evaluateLLM = false
+    /// Phase 2: architectures the LLM labels (0: no distillation; then the switch must be 0).
+    public var labels: Int = 3000
+    /// Pool to label from ("unlabeled" for HAT, "all" for NB201); nil: the space's first pool, else fresh samples.
+    public var labelPool: String? = nil
+    public var training = TrainingConfig()
+    public var trainingChunk: Int = 250
+    public var evolution = EvolutionConfig()
+    /// Generations before this one are scored by LLM-Distill-PP, the rest by the expensive evaluator.
+    public var switchAt: Int = 15
+    public var constraint = Constraint()
+    public var evaluator = EvaluatorSpec()
+    public var seed: UInt64 = 0
+    public var maxCalls: Int? = nil
+    public var maxCostUSD: Double? = nil
+
+    public init(space: String) { self.space = space }
+
+    public struct Constraint: Sendable, Codable, Equatable {
+        public var latencyMs: Double? = nil
+        public var hardware: String? = nil
+        public var gflops: Double? = nil
+        public init(latencyMs: Double? = nil, hardware: String? = nil, gflops: Double? = nil) {
+            self.latencyMs = latencyMs; self.hardware = hardware; self.gflops = gflops
+        }
+        public var summary: String {
+            var parts: [String] = []
+            if let l = latencyMs { parts.append(String(format: "latency <= %.1f ms", l) + (hardware.map { " on \($0)" } ?? "")) }
+            if let g = gflops { parts.append(String(format: "GFLOPs <= %.2f", g)) }
+            return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+        }
+    }
+
+    public struct EvaluatorSpec: Sendable, Codable, Equatable {
+        /// "builtin" (NB201: 12-epoch table; HAT: surrogate of a baseline) or "external".
+        public var kind: String = "builtin"
+        public var command: String? = nil
+        /// HAT built-in surrogate: which baseline's published scores it is fitted to.
+        public var baseline: String = "Neuron-wise MoS"
+        public var timeout: Double = 3600
+        public init(kind: String = "builtin", command: String? = nil, baseline: String = "Neuron-wise MoS") {
+            self.kind = kind; self.command = command; self.baseline = baseline
+        }
+    }
+
+    public var problem: String? {
+        if let p = evolution.problem { return p }
+        if switchAt < 0 || switchAt > evolution.iterations { return "the switch point must be in 0...\(evolution.iterations)" }
+        if labels == 0 && switchAt > 0 { return "without labels there is no LLM-Distill-PP: set the switch point to 0" }
+        if labels < 0 { return "labels must be >= 0" }
+        if evaluator.kind == "external" && (evaluator.command ?? "").isEmpty { return "the external evaluator needs a command" }
+        if !["builtin", "external"].contains(evaluator.kind) { return "evaluator must be builtin or external" }
+        if trainingChunk < 1 { return "training chunk must be >= 1" }
+        return nil
+    }
+}

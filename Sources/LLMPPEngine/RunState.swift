@@ -1,0 +1,66 @@
+import Foundation
+import LLMPPCore
+
+public enum Phase: String, Sendable, Codable, CaseIterable {
+    case llmpp, labelling, training, search, done
+}
+
+/// Which predictor scored a candidate.
+public enum ScoreSource: String, Sendable, Codable { case distill, expensive }
+
+/// One architecture of a generation, with everything the UI and reports show.
+public struct Candidate: Sendable, Codable, Equatable {
+    public var arch: Architecture
+    public var id: String
+    public var generation: Int
+    /// The fitness the search used (from `source`).
+    public var score: Double
+    public var source: ScoreSource
+    public var distill: Double?
+    public var expensive: Double?
+    /// Trained-from-scratch truth where the space knows it (never used for selection).
+    public var truth: Double?
+    public var latencyMs: Double?
+    public var gflops: Double
+    public var params: Double
+    public var pinned: Bool
+}
+
+public struct Counters: Sendable, Codable, Equatable {
+    public var llmCalls = 0
+    public var cachedAnswers = 0
+    public var failedCalls = 0
+    public var tokens = 0
+    public var costUSD = 0.0
+    public var expensiveEvaluations = 0
+    public var distillEvaluations = 0
+}
+
+/// Everything needed to continue a run exactly where it stopped.
+public struct RunState: Sendable, Codable, Equatable {
+    public var phase: Phase = .llmpp
+    public var paused = false
+    public var finished = false
+    public var error: String? = nil
+    public var llmppDone = 0
+    /// LLM-PP predictions of the split's test architectures (phase 1), by arch id.
+    public var llmppPredictions: [String: Double] = [:]
+    public var labelsDone = 0
+    public var labelsFailed = 0
+    public var trainingStep = 0
+    /// Mean training loss per chunk (standardised targets).
+    public var lossCurve: [Double] = []
+    public var generation = 0
+    /// The population to score next (generation `generation`).
+    public var population: [Architecture] = []
+    public var rng: SeededGenerator
+    public var pinned: [Architecture] = []
+    public var banned: [String] = []
+    public var injected: [Architecture] = []
+    public var counters = Counters()
+    public var best: Candidate? = nil
+    public var lastGeneration: [Candidate] = []
+    public var switchReachedAt: Int? = nil
+
+    public init(seed: UInt64) { rng = SeededGenerator(seed: seed &+ 0xE70) }
+}

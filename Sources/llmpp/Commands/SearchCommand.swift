@@ -1,0 +1,225 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPLLM
+import LLMPPStore
+
+/// Options shared by `search`, `distill` and `explore`: what a run is made of.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Space id.") var space: String?
+    @Option(name: .customLong("switch-at"), help: "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only).")
+    var switchAt: Int = 15
+    @Option(help: "Evolution iterations.") var iterations: Int = 30
+    @Option(help: "Population size (HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers).") var population: Int = 125
+    @Option(name: .customLong("mutation-prob"), help: "Probability of resampling each gene in a mutation.") var mutationProb: Double = 0.3
+    @Option(name: .customLong("latency-ms"), help: "Latency constraint in ms (with --hardware).") var latencyMs: Double?
+    @Option(help: "Hardware of the latency constraint and of the latencies shown.") var hardware: String?
+    @Option(help: "GFLOPs constraint.") var gflops: Double?
+    @Option(help: "Architectures the LLM labels for LLM-Distill-PP (paper: 3000; 0: no distillation).") var labels: Int = 3000
+    @Option(name: .customLong("label-pool"), help: "Pool to label from (default: the space's, e.g. the 8,500 unlabeled).") var labelPool: String?
+    @Option(name: .customLong("split-seed"), help: "Split whose 10 demonstrations the prompts use.") var splitSeed: String = "123"
+    @Flag(name: .customLong("evaluate-llm"), help: "Phase 1: predict the split's test architectures with LLM-PP first.") var evaluateLLM = false
+    @Option(name: .customLong("train-steps"), help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
+    @Option(name: .customLong("train-lr"), help: "Student learning rate (paper: 1e-5).") var trainLR: Double = 1e-5
+    @Option(name: .customLong("train-batch"), help: "Student batch size (paper: 128).") var trainBatch: Int = 128
+    @Option(help: "builtin (NB201: 12-epoch table; HAT: surrogate of a baseline) or external.") var evaluator: String = "builtin"
+    @Option(name: .customLong("evaluator-cmd"), help: "External evaluator command (JSON lines on stdin/stdout; see README).") var evaluatorCmd: String?
+    @Option(name: .customLong("evaluator-baseline"), help: "HAT built-in surrogate: the baseline it is fitted to.") var evaluatorBaseline: String = "Neuron-wise MoS"
+    @Option(help: "Seed of the run (sampling, evolution, training).") var seed: UInt64 = 0
+
+    func config(space id: String, llm: ProviderOptions) throws -> RunConfig {
+        var c = RunConfig(space: id)
+        c.provider = llm.provider; c.model = llm.model; c.replayFile = llm.replay
+        c.prediction = llm.settings
+        c.maxCalls = llm.maxCalls; c.maxCostUSD = llm.maxCost
+        c.splitSeed = splitSeed
+        c.evaluateLLM = evaluateLLM
+        c.labels = labels
+        c.labelPool = labelPool
+        c.training = TrainingConfig(hidden: [400, 400, 400, 400], learningRate: trainLR, steps: trainSteps, batchSize: trainBatch, seed: seed)
+        c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
+        if population == 125 { c.evolution = EvolutionConfig(iterations: iterations) }
+        c.evolution.mutationProbability = mutationProb
+        c.switchAt = switchAt
+        c.constraint = .init(latencyMs: latencyMs, hardware: hardware, gflops: gflops)
+        c.evaluator = .init(kind: evaluator, command: evaluatorCmd, baseline: evaluatorBaseline)
+        c.seed = seed
+        if let p = c.problem { throw ValidationError(p) }
+        return c
+    }
+}
+
+extension CommonOptions {
+    func engineEnvironment() throws -> EngineEnvironment {
+        EngineEnvironment(catalog: try catalog(), dataDirectory: resolvedDataDirectory)
+    }
+}
+
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "HS-NAS: label with LLM-PP, distil, then evolve with the switch from LLM-Distill-PP to the expensive evaluator.",
+        discussion: "Progress goes to stderr. A run is saved after every unit: kill it at any moment and continue with --resume RUN.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var llm: ProviderOptions
+    @OptionGroup var run: RunOptions
+    @Option(help: "Continue this run from where it stopped.") var resume: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let env = try common.engineEnvironment()
+        let engine: Engine
+        if let id = resume {
+            engine = try await Engine.resume(runID: id, environment: env)
+        } else {
+            guard let space = run.space else { throw ValidationError("--space is required (or --resume RUN)") }
+            engine = try await Engine.create(config: try run.config(space: space, llm: llm), environment: env)
+        }
+        let state = try await Self.drive(engine, label: "search")
+        print(try await Self.resultJSON(engine: engine, state: state, json: json))
+    }
+
+    /// Runs the engine to the end, printing progress lines on stderr.
+    static func drive(_ engine: Engine, label: String) async throws -> RunState {
+        let snap = await engine.snapshot()
+        note("run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)")
+        let events = await engine.events()
+        let printer = Task {
+            var lastLabel = -1
+            for await e in events {
+                switch e {
+                case .phaseChanged(let p): note("phase: \(p.rawValue)")
+                case .llmppProgress(let d, let t): note("LLM-PP: \(d)/\(t) test architectures")
+                case .labelProgress(let d, let t, let f):
+                    let decile = t > 0 ? d * 20 / t : 0
+                    if decile != lastLabel || d == t { lastLabel = decile; note("labelling: \(d)/\(t)\(f > 0 ? " (\(f) failed)" : "")") }
+                case .trainingLoss(let s, let t, let l): if s % max(t / 10, 1) == 0 || s == t { note(String(format: "training: step %d/%d, loss %.4f", s, t, l)) }
+                case .generationDone(let g, let src, let pop, _):
+                    let best = pop.first
+                    let st = await engine.snapshot().state
+                    note(String(format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d", g, best?.score ?? .nan, best?.id ?? "-",
+                                src == .distill ? "LLM-Distill-PP" : "the expensive evaluator", st.counters.expensiveEvaluations))
+                case .switchReached(let g): note("switch point reached at generation \(g): the expensive evaluator scores from now on")
+                case .error(let m): note("error: \(m)")
+                default: break
+                }
+            }
+        }
+        await engine.start()
+        let state = await engine.wait()
+        await engine.shutdown()
+        printer.cancel()
+        if let err = state.error {
+            throw CLIError("\(err)\nthe run is saved: continue with 'llmpp \(label) --resume \(snap.runID)'")
+        }
+        return state
+    }
+
+    static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+    static func candidateJSON(_ c: Candidate?) -> JSONValue {
+        guard let c else { return .null }
+        return .object([("id", .string(c.id)), ("arch", .null), ("predicted", .number(c.score)), ("source", .string(c.source.rawValue)),
+                        ("distill", .number(c.distill)), ("expensive", .number(c.expensive)), ("truth", .number(c.truth)),
+                        ("latency_ms", .number(c.latencyMs)), ("gflops", .number(c.gflops)), ("params", .number(c.params))])
+    }
+
+    static func resultJSON(engine: Engine, state: RunState, json: Bool) async throws -> String {
+        let snap = await engine.snapshot()
+        let space = engine.space
+        func cand(_ c: Candidate?) -> JSONValue {
+            guard let c, case .object(var f) = candidateJSON(c) else { return .null }
+            f[1] = ("arch", space.json(c.arch))
+            return .object(f)
+        }
+        let pareto = paretoFront(state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+        if json {
+            return JSONValue.object([
+                ("run", .string(snap.runID)), ("space", .string(space.id)), ("switch_at", .number(Double(snap.config.switchAt))),
+                ("iterations", .number(Double(snap.config.evolution.iterations))),
+                ("expensive_evaluations", .number(Double(state.counters.expensiveEvaluations))),
+                ("llm_calls", .number(Double(state.counters.llmCalls))), ("cached_answers", .number(Double(state.counters.cachedAnswers))),
+                ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
+                ("evaluator", .string(snap.evaluatorName)),
+                ("best", cand(state.best)), ("pareto", .array(pareto.map(cand))),
+            ]).rendered(pretty: true)
+        }
+        var lines = ["run \(snap.runID): \(space.id), switch at \(snap.config.switchAt) of \(snap.config.evolution.iterations), \(state.counters.expensiveEvaluations) expensive evaluations (\(snap.evaluatorName)), \(state.counters.llmCalls) LLM calls (\(state.counters.cachedAnswers) cached)"]
+        if let b = state.best {
+            lines.append(String(format: "best %@: predicted %.3f (%@), truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id, b.score, b.source.rawValue,
+                                b.truth.map { String(format: "%.3f", $0) } ?? "unknown", b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
+            lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
+        }
+        lines.append("Pareto front (predicted score vs latency): " + pareto.map { String(format: "%.2f@%.1f", $0.score, $0.latencyMs ?? $0.gflops) }.joined(separator: " "))
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct DistillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distill",
+        abstract: "LLM-Distill-PP alone: label architectures with LLM-PP and train the student; report its quality next to its teacher's.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var llm: ProviderOptions
+    @OptionGroup var run: RunOptions
+    @Option(help: "Continue this run.") var resume: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let env = try common.engineEnvironment()
+        let engine: Engine
+        if let id = resume { engine = try await Engine.resume(runID: id, environment: env) } else {
+            guard let space = run.space else { throw ValidationError("--space is required (or --resume RUN)") }
+            var c = try run.config(space: space, llm: llm)
+            c.evolution.iterations = 1
+            c.switchAt = 1
+            c.evaluateLLM = true
+            engine = try await Engine.create(config: c, environment: env)
+        }
+        let state = try await SearchCommand.drive(engine, label: "distill")
+        let q = try await engine.predictorQuality()
+        if json {
+            print(JSONValue.object([("run", .string(engine.runID)), ("space", .string(engine.space.id)),
+                                    ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
+                                    ("loss_curve", .array(state.lossCurve.map { .number($0) })),
+                                    ("quality", .object(q.map { m, list in (m, .array(list.map(\.json))) }))]).rendered(pretty: true))
+            return
+        }
+        print("run \(engine.runID): \(state.labelsDone - state.labelsFailed) labels, student trained \(state.trainingStep) steps, final loss \(fmt(state.lossCurve.last, 4))")
+        for (m, list) in q {
+            print("\n\(m) \(engine.space.task.metric)")
+            var t = TextTable(header: ["predictor", "MAE", "Kendall"])
+            for p in list { t.rows.append([p.name, fmt(p.maeMean), fmt(p.kendallMean)]) }
+            print(t.render())
+        }
+    }
+}
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List the saved runs.")
+    @OptionGroup var common: CommonOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let store = try RunStore(path: common.databasePath)
+        let rows = try await store.runs()
+        var t = TextTable(header: ["run", "space", "status", "phase", "generation", "expensive evals", "best", "updated"])
+        var out: [JSONValue] = []
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        for r in rows {
+            let st = try? JSONDecoder().decode(RunState.self, from: Data(r.state.utf8))
+            let cfg = try? JSONDecoder().decode(RunConfig.self, from: Data(r.config.utf8))
+            t.rows.append([r.id, r.space, r.status, st?.phase.rawValue ?? "?", "\(st?.generation ?? 0)/\(cfg?.evolution.iterations ?? 0)",
+                           "\(st?.counters.expensiveEvaluations ?? 0)", fmt(st?.best?.score, 3), f.string(from: Date(timeIntervalSince1970: r.updated))])
+            out.append(.object([("run", .string(r.id)), ("space", .string(r.space)), ("status", .string(r.status)),
+                                ("phase", .string(st?.phase.rawValue)), ("generation", .number(Double(st?.generation ?? 0))),
+                                ("expensive_evaluations", .number(Double(st?.counters.expensiveEvaluations ?? 0))),
+                                ("best", .number(st?.best?.score))]))
+        }
+        print(json ? JSONValue.array(out).rendered(pretty: true) : (rows.isEmpty ? "no runs in \(common.databasePath)" : t.render()))
+    }
+}
