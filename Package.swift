@@ -34,7 +34,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore"]),
-        .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore"]),
+        // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
+        .target(name: "LLMPPTestSupport", path: "Tests/LLMPPTestSupport"),
+        .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
+        .testTarget(name: "LLMPPEngineTests", dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.
         .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp"]),
     ],

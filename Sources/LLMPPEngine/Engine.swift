@@ -500,12 +500,28 @@ public actor Engine {
         }
         cands.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
         let pareto = paretoFront(cands, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+        let popJSON = try Self.encode(cands)
+        let last = g + 1 >= e.iterations
+        // The next population is built before any state changes, so that a failure here (an
+        // impossible constraint) leaves the run exactly as it was, to retry after steering.
+        var rng = state.rng
+        var next: [Architecture] = []
+        if !last {
+            // Parents that a tightened constraint or a ban rules out are dropped (pinned ones stay);
+            // with none left, the search restarts from random feasible architectures.
+            let feasible = feasibilityTest()
+            let parents = Array(cands.filter { $0.pinned || feasible($0.arch) }.prefix(e.parents).map(\.arch))
+            next = parents.isEmpty ? try evo.randomPopulation(e.population, using: &rng) : try evo.nextPopulation(parents: parents, using: &rng)
+            if !state.injected.isEmpty {
+                next = Array(next.prefix(max(0, next.count - state.injected.count))) + state.injected
+            }
+        }
         state.lastGeneration = cands
         state.best = cands.first
+        state.generation = g + 1
+        state.rng = rng
         emit(.generationDone(generation: g, source: source, population: cands, pareto: pareto))
-        let popJSON = try Self.encode(cands)
-        state.generation += 1
-        if state.generation >= e.iterations {
+        if last {
             state.finished = true
             state.population = []
             setPhase(.done)
@@ -513,14 +529,7 @@ public actor Engine {
             emit(.finished(best: state.best))
             return
         }
-        let parents = Array(cands.prefix(e.parents).map(\.arch))
-        var rng = state.rng
-        var next = try evo.nextPopulation(parents: parents, using: &rng)
-        state.rng = rng
-        if !state.injected.isEmpty {
-            next = Array(next.prefix(max(0, next.count - state.injected.count))) + state.injected
-            state.injected = []
-        }
+        state.injected = []
         state.population = next
         await persist(generation: (g, popJSON))
     }

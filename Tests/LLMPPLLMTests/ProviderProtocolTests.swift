@@ -1,4 +1,5 @@
 import XCTest
+import LLMPPTestSupport
 import LLMPPCore
 import LLMPPStore
 @testable import LLMPPLLM

@@ -65,11 +65,18 @@ public struct Evolution {
     public func nextPopulation(parents: [Architecture], using rng: inout SeededGenerator) throws -> [Architecture] {
         precondition(!parents.isEmpty, "evolution needs parents")
         let p = config.mutationProbability
+        // A child that cannot be made feasible from these parents (a constraint tightened
+        // far below them) is drawn at random instead, so the search can move.
+        func child(_ make: (inout SeededGenerator) -> Architecture) throws -> Architecture {
+            do { return try sample(make, &rng) } catch is InfeasibleConstraint {
+                return try sample({ shape.random(using: &$0) }, &rng)
+            }
+        }
         let mutated = try (0..<config.mutations).map { _ in
-            try sample({ r in shape.mutate(parents[r.index(parents.count)], probability: p, using: &r) }, &rng)
+            try child { r in shape.mutate(parents[r.index(parents.count)], probability: p, using: &r) }
         }
         let crossed = try (0..<config.crossovers).map { _ in
-            try sample({ r in shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r) }, &rng)
+            try child { r in shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r) }
         }
         return parents + mutated + crossed
     }

@@ -32,6 +32,9 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
 
     public func evaluate(_ archs: [Architecture]) async throws -> [Double] {
         guard !archs.isEmpty else { return [] }
+        if let logPath {
+            try? FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
         let input = archs.map { Self.requestLine($0, space: space) }.joined(separator: "\n") + "\n"
         let (output, code, timedOut) = try await Task.detached { [command, timeout, logPath] in
             try Self.run(command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath)

@@ -6,31 +6,40 @@ import Glibc
 /// A scripted HTTP/1.1 server on 127.0.0.1 for provider tests: it records each request and
 /// answers with the next scripted response (status, headers, body, optional delay), one
 /// request per connection. Speaks enough of the protocol for URLSession.
-final class TestHTTPServer: @unchecked Sendable {
-    struct Reply {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: String
-        var delay: Double = 0
+public final class TestHTTPServer: @unchecked Sendable {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String] = [:]
+        public var body: String
+        public var delay: Double = 0
+        public init(status: Int, headers: [String: String] = [:], body: String, delay: Double = 0) {
+            self.status = status; self.headers = headers; self.body = body; self.delay = delay
+        }
     }
-    struct Request {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: Data
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    public struct Request: @unchecked Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: Data
+        public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        /// The last message's text (the question, for a chat request).
+        public var lastMessage: String { ((json["messages"] as? [[String: Any]])?.last?["content"] as? String) ?? "" }
     }
 
     private let fd: Int32
-    private(set) var port: Int = 0
+    public private(set) var port: Int = 0
     private let lock = NSLock()
     private var script: [Reply]
     /// Used when the script runs out.
-    var fallback: Reply?
-    private(set) var requests: [Request] = []
+    public var fallback: Reply?
+    /// Computes the reply from the request when set (after the script runs out).
+    public var handler: (@Sendable (Request) -> Reply)?
+    private var _requests: [Request] = []
+    public var requests: [Request] { lock.lock(); defer { lock.unlock() }; return _requests }
     private var running = true
 
-    init(script: [Reply] = [], fallback: Reply? = nil) throws {
+    public init(script: [Reply] = [], fallback: Reply? = nil, handler: (@Sendable (Request) -> Reply)? = nil) throws {
+        self.handler = handler
         self.script = script
         self.fallback = fallback
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -50,13 +59,13 @@ final class TestHTTPServer: @unchecked Sendable {
         t.start()
     }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
-    func enqueue(_ r: Reply) { lock.lock(); script.append(r); lock.unlock() }
+    public func enqueue(_ r: Reply) { lock.lock(); script.append(r); lock.unlock() }
 
-    var requestCount: Int { lock.lock(); defer { lock.unlock() }; return requests.count }
+    public var requestCount: Int { lock.lock(); defer { lock.unlock() }; return _requests.count }
 
-    func stop() {
+    public func stop() {
         lock.lock(); running = false; lock.unlock()
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
@@ -107,8 +116,9 @@ final class TestHTTPServer: @unchecked Sendable {
         let req = Request(method: first.count > 0 ? String(first[0]) : "", path: first.count > 1 ? String(first[1]) : "",
                           headers: headers, body: Data(buf[h..<(h + contentLength)]))
         lock.lock()
-        requests.append(req)
-        let reply = script.isEmpty ? fallback ?? Reply(status: 500, body: "{\"error\":\"script exhausted\"}") : script.removeFirst()
+        _requests.append(req)
+        let replyHandler = handler
+        let reply = !script.isEmpty ? script.removeFirst() : (replyHandler?(req) ?? fallback ?? Reply(status: 500, body: "{\"error\":\"script exhausted\"}"))
         lock.unlock()
         if reply.delay > 0 { Thread.sleep(forTimeInterval: reply.delay) }
         let body = Array(reply.body.utf8)
@@ -127,7 +137,7 @@ final class TestHTTPServer: @unchecked Sendable {
 
     // MARK: protocol bodies
 
-    static func openAI(_ content: String, tokensIn: Int = 100, tokensOut: Int = 5, logprobs: [(String, [(String, Double)])]? = nil) -> String {
+    public static func openAI(_ content: String, tokensIn: Int = 100, tokensOut: Int = 5, logprobs: [(String, [(String, Double)])]? = nil) -> String {
         var choice: [String: Any] = ["index": 0, "finish_reason": "stop", "message": ["role": "assistant", "content": content]]
         if let lp = logprobs {
             choice["logprobs"] = ["content": lp.map { tok, alts in
@@ -140,7 +150,7 @@ final class TestHTTPServer: @unchecked Sendable {
         return String(decoding: try! JSONSerialization.data(withJSONObject: obj), as: UTF8.self)
     }
 
-    static func anthropic(_ text: String, tokensIn: Int = 100, tokensOut: Int = 5) -> String {
+    public static func anthropic(_ text: String, tokensIn: Int = 100, tokensOut: Int = 5) -> String {
         let obj: [String: Any] = ["id": "msg_test", "type": "message", "role": "assistant", "model": "claude-test",
                                   "content": [["type": "text", "text": text]], "stop_reason": "end_turn",
                                   "usage": ["input_tokens": tokensIn, "output_tokens": tokensOut]]

@@ -1,0 +1,255 @@
+import Foundation
+import XCTest
+import LLMPPCore
+import LLMPPLLM
+import LLMPPStore
+import LLMPPTestSupport
+@testable import LLMPPEngine
+
+/// The engine on nb201-cifar10 with an in-test OpenAI-protocol server whose "LLM" answers
+/// each architecture's 200-epoch accuracy plus a deterministic perturbation.
+final class EngineTests: XCTestCase {
+    static let root: String = {
+        var dir = (#filePath as NSString).deletingLastPathComponent
+        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
+        return dir
+    }()
+    static let catalog = SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces"))
+    nonisolated(unsafe) static var nb201: SearchSpace?
+
+    static func space() throws -> SearchSpace {
+        if let s = nb201 { return s }
+        let s = try catalog.load("nb201-cifar10")
+        nb201 = s
+        return s
+    }
+
+    /// A server that reads the test architecture from the prompt and answers like a decent LLM.
+    static func llmServer() throws -> TestHTTPServer {
+        let s = try space()
+        return try TestHTTPServer(handler: { req in
+            let text = req.lastMessage
+            guard let r = text.range(of: "Test architecture:\n", options: .backwards) else {
+                return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
+            }
+            let lines = text[r.upperBound...].split(separator: "\n").prefix(6).joined(separator: "\n")
+            guard let a = try? s.parse(lines), let t = try? s.lookup(s.labelled!.truth["valid"]!, a) else {
+                return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
+            }
+            let noise = Double(Int(StableHash.fnv1a64(s.id(a)) % 200) - 100) / 100   // +-1
+            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", t + noise)))
+        })
+    }
+
+    func environment(_ server: TestHTTPServer, dataDir: String, evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil) -> EngineEnvironment {
+        let url = server.baseURL
+        return EngineEnvironment(catalog: Self.catalog, dataDirectory: dataDir,
+                                 makeProvider: { _, _ in OpenAIProvider(name: "openai", model: "test-llm", baseURL: url, apiKey: nil, maxConcurrency: 4) },
+                                 makeEvaluator: evaluator)
+    }
+
+    func smallConfig() -> RunConfig {
+        var c = RunConfig(space: "nb201-cifar10")
+        c.provider = "openai"
+        c.splitSeed = "5"
+        c.labels = 48
+        c.training = TrainingConfig(hidden: [32, 32], learningRate: 3e-3, steps: 150, batchSize: 16, seed: 1)
+        c.trainingChunk = 50
+        c.evolution = EvolutionConfig.scaled(population: 20, iterations: 6)
+        c.switchAt = 3
+        c.constraint = .init(latencyMs: 25, hardware: "raspi4")
+        c.seed = 7
+        return c
+    }
+
+    static func tempDir() -> String {
+        let d = NSTemporaryDirectory() + "llmpp-engine-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// Collects generation events.
+    final class Recorder: @unchecked Sendable {
+        let lock = NSLock()
+        var generations: [(Int, ScoreSource, [Candidate])] = []
+        var switches: [Int] = []
+        var phases: [Phase] = []
+        func listen(_ events: AsyncStream<EngineEvent>) -> Task<Void, Never> {
+            Task {
+                for await e in events {
+                    lock.withLock {
+                    switch e {
+                    case .generationDone(let g, let s, let pop, _): generations.append((g, s, pop))
+                    case .switchReached(let g): switches.append(g)
+                    case .phaseChanged(let p): phases.append(p)
+                    default: break
+                    }
+                    }
+                }
+            }
+        }
+    }
+
+    func testFullSmallSearchHonoursTheSwitchPointExactly() async throws {
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let engine = try await Engine.create(config: smallConfig(), environment: environment(server, dataDir: Self.tempDir()))
+        let rec = Recorder()
+        let listener = rec.listen(await engine.events())
+        await engine.start()
+        let state = await engine.wait()
+        try await Task.sleep(nanoseconds: 100_000_000)
+        listener.cancel()
+        XCTAssertNil(state.error)
+        XCTAssertTrue(state.finished)
+        XCTAssertEqual(state.labelsDone, 48)
+        XCTAssertEqual(server.requestCount, 48, "one LLM call per label")
+        XCTAssertEqual(rec.generations.map(\.0), [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(rec.generations.map(\.1), [.distill, .distill, .distill, .expensive, .expensive, .expensive])
+        XCTAssertEqual(rec.switches, [3])
+        XCTAssertEqual(rec.phases, [.training, .search, .done])
+        // Expensive evaluations: exactly the distinct architectures of generations 3-5.
+        let expensiveIDs = Set(rec.generations.filter { $0.0 >= 3 }.flatMap { $0.2.map(\.id) })
+        XCTAssertEqual(state.counters.expensiveEvaluations, expensiveIDs.count)
+        // The constraint holds for every candidate; scores come from the source named.
+        for (_, src, pop) in rec.generations {
+            for c in pop {
+                XCTAssertLessThanOrEqual(try XCTUnwrap(c.latencyMs), 25)
+                XCTAssertEqual(c.score, src == .distill ? c.distill : c.expensive)
+                XCTAssertNotNil(c.truth)
+            }
+        }
+        // The student learned something about the truth: it ranks the test split better than chance.
+        let q = try await engine.predictorQuality()
+        let student = try XCTUnwrap(q.first { $0.0 == "valid" }?.1.first { $0.name == "LLM-Distill-PP" })
+        XCTAssertGreaterThan(try XCTUnwrap(student.kendallMean), 0.2)
+        XCTAssertEqual(state.best?.id, rec.generations.last?.2.first?.id)
+    }
+
+    func testResumeAfterAKillGivesTheSameResultAndPaysNoCallTwice() async throws {
+        let cfg = smallConfig()
+        // Uninterrupted.
+        let s1 = try Self.llmServer()
+        defer { s1.stop() }
+        let e1 = try await Engine.create(config: cfg, environment: environment(s1, dataDir: Self.tempDir()))
+        await e1.start()
+        let full = await e1.wait()
+        // Interrupted twice: during labelling and during the search, each time the engine is dropped
+        // without any goodbye (as kill -9 would), then resumed from the database.
+        let s2 = try Self.llmServer()
+        defer { s2.stop() }
+        let dir = Self.tempDir()
+        let env = environment(s2, dataDir: dir)
+        var engine = try await Engine.create(config: cfg, environment: env, runID: "killed")
+        for _ in 0..<3 { await engine.step() }                        // 3 label batches of 4
+        do { let v = await engine.state.labelsDone; XCTAssertEqual(v, 12) }
+        engine = try await Engine.resume(runID: "killed", environment: env)
+        while await engine.state.phase != .search { await engine.step() }
+        await engine.step(); await engine.step()                        // generations 0 and 1
+        do { let v = await engine.state.generation; XCTAssertEqual(v, 2) }
+        engine = try await Engine.resume(runID: "killed", environment: env)
+        do { let v = await engine.state.generation; XCTAssertEqual(v, 2) }
+        await engine.start()
+        let resumed = await engine.wait()
+        XCTAssertEqual(s2.requestCount, 48, "no LLM call paid twice")
+        XCTAssertEqual(resumed.best, full.best)
+        XCTAssertEqual(resumed.lastGeneration.map(\.id), full.lastGeneration.map(\.id))
+        XCTAssertEqual(resumed.counters.expensiveEvaluations, full.counters.expensiveEvaluations)
+        let runs = try RunStore(path: dir + "/llmpp.sqlite")
+        let gens = try await runs.generations(run: "killed").map(\.0)
+        XCTAssertEqual(gens, [0, 1, 2, 3, 4, 5])
+    }
+
+    func testPinBanInjectAndMidRunSettings() async throws {
+        var cfg = smallConfig()
+        cfg.labels = 0
+        cfg.switchAt = 0
+        cfg.evolution.iterations = 10
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let s = try Self.space()
+        let engine = try await Engine.create(config: cfg, environment: environment(server, dataDir: Self.tempDir()))
+        let pinned = try s.parse("node1-from-node0: nor_conv_3x3\nnode2-from-node0: nor_conv_3x3\nnode2-from-node1: nor_conv_3x3\nnode3-from-node0: skip_connect\nnode3-from-node1: nor_conv_3x3\nnode3-from-node2: none")
+        await engine.pin(pinned)
+        await engine.step()
+        let g0 = await engine.state.lastGeneration
+        XCTAssertTrue(g0.contains { $0.id == s.id(pinned) && $0.pinned })
+        // Ban the best non-pinned architecture: it never appears again.
+        let banned = g0.first { !$0.pinned }!.id
+        await engine.ban(banned)
+        let injected = try s.parse("node1-from-node0: avg_pool_3x3\nnode2-from-node0: avg_pool_3x3\nnode2-from-node1: avg_pool_3x3\nnode3-from-node0: avg_pool_3x3\nnode3-from-node1: avg_pool_3x3\nnode3-from-node2: avg_pool_3x3")
+        try await engine.inject(injected)
+        await engine.step()   // generation 1 was built before the injection: it arrives in generation 2
+        await engine.step()
+        let g2 = await engine.state.lastGeneration
+        XCTAssertTrue(g2.contains { $0.id == s.id(pinned) })
+        XCTAssertFalse(g2.contains { $0.id == banned })
+        XCTAssertTrue(g2.contains { $0.id == s.id(injected) })
+        // Settings change from the next generation on.
+        await engine.setPopulation(10)
+        await engine.setSwitchPoint(2)
+        do { let v = await engine.config.switchAt; XCTAssertEqual(v, 0, "no distillation in this run: the switch stays 0") }
+        await engine.step(); await engine.step()
+        do { let v = await engine.state.lastGeneration.count; XCTAssertLessThanOrEqual(v, 11) }
+        // The generation after the one already built meets a tightened constraint (pinned ones excepted).
+        await engine.setConstraint(.init(latencyMs: 5, hardware: "raspi4"))
+        await engine.step()
+        await engine.step()
+        let g = await engine.state.lastGeneration
+        XCTAssertFalse(g.isEmpty)
+        let gen = await engine.state.generation, con = await engine.config.constraint
+        XCTAssertTrue(g.filter { !$0.pinned }.allSatisfy { ($0.latencyMs ?? 99) <= 5 }, "\(g.map { ($0.id, $0.pinned, $0.generation, $0.latencyMs ?? -1) }) \(gen) \(con)")
+        XCTAssertThrowsError(try RunConfig(space: "x").with { $0.labels = 0; $0.switchAt = 3 }.validated())
+    }
+
+    func testExternalEvaluatorProtocolAndFaults() async throws {
+        let s = try Self.space()
+        let script = (Self.root as NSString).appendingPathComponent("scripts/evaluators/toy_evaluator.py")
+        var rng = SeededGenerator(seed: 2)
+        let archs = (0..<5).map { _ in s.shape.random(using: &rng) }
+        let ok = ExternalEvaluator(command: "python3 \(script)", space: s, timeout: 30)
+        let scores = try await ok.evaluate(archs)
+        XCTAssertEqual(scores.count, 5)
+        XCTAssertTrue(scores.allSatisfy { (20...30).contains($0) })
+        XCTAssertEqual(ExternalEvaluator.requestLine(archs[0], space: s).hasPrefix("{\"id\":\"\(s.id(archs[0]))\",\"arch\":{\"node1-from-node0\":"), true)
+        for (flag, message) in [("--crash", "exited with status 3"), ("--garbage", "answered garbage"), ("--skip", "gave no score for")] {
+            do {
+                _ = try await ExternalEvaluator(command: "python3 \(script) \(flag)", space: s, timeout: 30).evaluate(archs)
+                XCTFail("\(flag) should fail")
+            } catch { XCTAssertTrue("\(error)".contains(message), "\(flag): \(error)") }
+        }
+        let t0 = Date()
+        do {
+            _ = try await ExternalEvaluator(command: "python3 \(script) --hang", space: s, timeout: 1.5).evaluate(archs)
+            XCTFail("--hang should time out")
+        } catch { XCTAssertTrue("\(error)".contains("within 1 s"), "\(error)") }
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 10)
+
+        // In a run: a crashing evaluator pauses the run with the error; nothing is lost, and the
+        // run resumes with a working evaluator from the same generation.
+        var cfg = smallConfig()
+        cfg.labels = 0
+        cfg.switchAt = 0
+        cfg.evaluator = .init(kind: "external", command: "python3 \(script) --crash")
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let dir = Self.tempDir()
+        let bad = try await Engine.create(config: cfg, environment: environment(server, dataDir: dir), runID: "faulty")
+        await bad.start()
+        let st = await bad.wait()
+        XCTAssertTrue(st.paused)
+        XCTAssertEqual(st.generation, 0)
+        XCTAssertTrue(st.error?.contains("exited with status 3") ?? false, st.error ?? "")
+        let good = environment(server, dataDir: dir, evaluator: { _, space, _ in ExternalEvaluator(command: "python3 \(script)", space: space, timeout: 30) })
+        let resumed = try await Engine.resume(runID: "faulty", environment: good)
+        await resumed.start()
+        let done = await resumed.wait()
+        XCTAssertTrue(done.finished)
+        XCTAssertNil(done.error)
+    }
+}
+
+extension RunConfig {
+    func with(_ f: (inout RunConfig) -> Void) -> RunConfig { var c = self; f(&c); return c }
+    func validated() throws -> RunConfig { if let p = problem { throw EvaluatorError(p) }; return self }
+}
