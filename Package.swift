@@ -26,10 +26,14 @@ let package = Package(
         .target(name: "LLMPPLLM", dependencies: ["LLMPPCore", "LLMPPStore"]),
         // The actor that runs LLM-PP, LLM-Distill-PP and HS-NAS incrementally, steerable and resumable.
         .target(name: "LLMPPEngine", dependencies: ["LLMPPCore", "LLMPPStore", "LLMPPLLM"]),
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // The explorer: model, key map and renderer into a cell buffer (no terminal needed),
+        // and a thin ncursesw layer that blits only the cells that changed.
+        .target(name: "LLMPPTUI", dependencies: ["LLMPPCore", "LLMPPStore", "LLMPPEngine", "CNcurses"]),
         .executableTarget(
             name: "llmpp",
             dependencies: [
-                "LLMPPCore", "LLMPPStore", "LLMPPLLM", "LLMPPEngine",
+                "LLMPPCore", "LLMPPStore", "LLMPPLLM", "LLMPPEngine", "LLMPPTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

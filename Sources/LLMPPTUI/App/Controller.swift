@@ -1,0 +1,194 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPStore
+
+/// What a key asks of the world outside the model: the engine, the file system, the app.
+public enum Command: Equatable, Sendable {
+    case pause, resume, step, quit, restart, cycleTheme
+    case setSwitch(Int)
+    case setConstraint(RunConfig.Constraint)
+    case pin(Architecture), ban(String)
+    case inject(String)
+    case writePrompt(Int64)
+}
+
+/// Turns input into model changes and commands (lazygit's controller): no drawing, no I/O.
+public enum Controller {
+    public static func handle(_ key: Key, _ m: inout ExplorerModel, layout: Layout) -> [Command] {
+        // Modal input first: the inject form, the filter, the quit question, overlays.
+        if m.injectText != nil { return injectInput(key, &m) }
+        if m.editingFilter { filterInput(key, &m); return [] }
+        if m.confirmQuit {
+            if key == .char("y") || key == .char("q") { return [.quit] }
+            m.confirmQuit = false
+            return []
+        }
+        if m.showHelp, key == .escape || key == .char("?") || key == .char("q") { m.showHelp = false; return [] }
+        if m.showDetail, key == .escape || key == .enter || key == .char("q") { m.showDetail = false; return [] }
+        if key == .escape { m.message = ""; if !m.filter.isEmpty { m.filter = ""; clampSelection(&m, layout) }; return [] }
+        switch key {
+        case .click(let x, let y): return click(x, y, &m, layout)
+        case .wheelUp(let x, let y): if let p = layout.pane(at: x, y) { m.focus = p }; move(-3, &m, layout); return []
+        case .wheelDown(let x, let y): if let p = layout.pane(at: x, y) { m.focus = p }; move(3, &m, layout); return []
+        case .resize: clampSelection(&m, layout); return []
+        default: break
+        }
+        guard let action = KeyMap.action(for: key) else { return [] }
+        return perform(action, &m, layout)
+    }
+
+    static func perform(_ a: Action, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {
+        switch a {
+        case .quit:
+            if m.running && m.state.phase != .done { m.confirmQuit = true; return [] }
+            return [.quit]
+        case .help: m.showHelp.toggle()
+        case .nextPane: m.focus = Pane(rawValue: m.focus.rawValue % Pane.allCases.count + 1)!
+        case .previousPane: m.focus = Pane(rawValue: (m.focus.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
+        case .focus(let p): m.focus = p
+        case .up: move(-1, &m, layout)
+        case .down: move(1, &m, layout)
+        case .pageUp: move(-max(1, layout.tableRows), &m, layout)
+        case .pageDown: move(max(1, layout.tableRows), &m, layout)
+        case .top: move(-1_000_000, &m, layout)
+        case .bottom: move(1_000_000, &m, layout)
+        case .left, .right:
+            if m.focus == .population {
+                let cols = SortColumn.allCases
+                let i = cols.firstIndex(of: m.sort)!
+                m.sort = cols[(i + (a == .right ? 1 : cols.count - 1)) % cols.count]
+            } else {
+                move(a == .right ? 1 : -1, &m, layout)
+            }
+        case .open: if m.selected != nil { m.showDetail = true }
+        case .filter: m.editingFilter = true; m.focus = .population
+        case .togglePause: return [m.state.paused ? .resume : .pause]
+        case .step:
+            if !m.state.paused { m.message = "pause first (Space), then n runs one step"; return [] }
+            return [.step]
+        case .switchEarlier, .switchLater:
+            let k = m.config.switchAt + (a == .switchLater ? 1 : -1)
+            guard (0...m.config.evolution.iterations).contains(k) else { return [] }
+            m.message = "switch point -> generation \(k)"
+            return [.setSwitch(k)]
+        case .tighten, .loosen:
+            var c = m.config.constraint
+            let f = a == .tighten ? 0.95 : 1 / 0.95
+            if let l = c.latencyMs { c.latencyMs = (l * f * 100).rounded() / 100 }
+            else if let g = c.gflops { c.gflops = (g * f * 1000).rounded() / 1000 }
+            else { m.message = "this run has no constraint to change"; return [] }
+            m.message = "constraint -> \(c.summary)"
+            return [.setConstraint(c)]
+        case .pin:
+            guard let s = m.selected else { return [] }
+            m.message = "pinned \(s.id)"
+            return [.pin(s.arch)]
+        case .ban:
+            guard let s = m.selected else { return [] }
+            m.message = "banned \(s.id)"
+            return [.ban(s.id)]
+        case .inject: m.injectText = ""
+        case .restart: m.message = "restarting with the current settings"; return [.restart]
+        case .toggleColor: m.colorBy = m.colorBy == .generation ? .predictor : .generation
+        case .cycleSort:
+            let cols = SortColumn.allCases
+            m.sort = cols[(cols.firstIndex(of: m.sort)! + 1) % cols.count]
+        case .reverseSort: m.sortAscending.toggle()
+        case .cycleCallFilter:
+            let order: [CallRecord.Status?] = [nil, .ok, .unparsed, .error]
+            m.callStatusFilter = order[((order.firstIndex(of: m.callStatusFilter) ?? 0) + 1) % order.count]
+            m.selectedCall = 0; m.callScroll = 0; m.promptScroll = 0
+        case .copyPrompt:
+            let calls = m.visibleCalls
+            guard calls.indices.contains(m.selectedCall) else { m.message = "no call selected"; return [] }
+            return [.writePrompt(calls[m.selectedCall].id)]
+        case .cycleTheme: return [.cycleTheme]
+        }
+        return []
+    }
+
+    static func move(_ d: Int, _ m: inout ExplorerModel, _ layout: Layout) {
+        switch m.focus {
+        case .population, .plot:
+            let n = m.tableRows.count
+            m.selectedRow = max(0, min(n - 1, m.selectedRow + d))
+        case .calls:
+            let n = m.visibleCalls.count
+            m.selectedCall = max(0, min(n - 1, m.selectedCall + d))
+            m.promptScroll = 0
+        case .prompt:
+            m.promptScroll = max(0, m.promptScroll + d)
+        case .quality: break
+        }
+        clampSelection(&m, layout)
+    }
+
+    static func clampSelection(_ m: inout ExplorerModel, _ layout: Layout) {
+        let n = m.tableRows.count
+        m.selectedRow = max(0, min(max(0, n - 1), m.selectedRow))
+        let rows = max(1, layout.tableRows)
+        if m.selectedRow < m.tableScroll { m.tableScroll = m.selectedRow }
+        if m.selectedRow >= m.tableScroll + rows { m.tableScroll = m.selectedRow - rows + 1 }
+        let calls = max(1, layout.callRows)
+        m.selectedCall = max(0, min(max(0, m.visibleCalls.count - 1), m.selectedCall))
+        if m.selectedCall < m.callScroll { m.callScroll = m.selectedCall }
+        if m.selectedCall >= m.callScroll + calls { m.callScroll = m.selectedCall - calls + 1 }
+    }
+
+    static func click(_ x: Int, _ y: Int, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {
+        guard let p = layout.pane(at: x, y), let r = layout.panes[p] else { return [] }
+        m.focus = p
+        switch p {
+        case .population:
+            let row = y - r.y - 2 + m.tableScroll
+            if row >= 0 && row < m.tableRows.count { m.selectedRow = row }
+        case .calls:
+            let row = y - r.y - 2 + m.callScroll
+            if row >= 0 && row < m.visibleCalls.count { m.selectedCall = row; m.promptScroll = 0 }
+        case .plot:
+            // The nearest point of the current population to the click.
+            let inner = r.inner
+            let pts = m.tableRows
+            guard !pts.isEmpty else { break }
+            let xs = m.history.flatMap { $0 }.map { $0.latencyMs ?? $0.gflops }, ys = m.history.flatMap { $0 }.map(\.score)
+            guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { break }
+            let fx = Double(x - inner.x - 7) / Double(max(1, inner.width - 8)), fy = 1 - Double(y - inner.y) / Double(max(1, inner.height - 3))
+            let tx = x0 + fx * (x1 - x0), ty = y0 + fy * (y1 - y0)
+            let best = pts.indices.min { a, b in
+                let da = pow(((pts[a].latencyMs ?? pts[a].gflops) - tx) / max(x1 - x0, 1e-9), 2) + pow((pts[a].score - ty) / max(y1 - y0, 1e-9), 2)
+                let db = pow(((pts[b].latencyMs ?? pts[b].gflops) - tx) / max(x1 - x0, 1e-9), 2) + pow((pts[b].score - ty) / max(y1 - y0, 1e-9), 2)
+                return da < db
+            }
+            if let best { m.selectedRow = best }
+        default: break
+        }
+        clampSelection(&m, layout)
+        return []
+    }
+
+    static func filterInput(_ key: Key, _ m: inout ExplorerModel) {
+        switch key {
+        case .enter: m.editingFilter = false
+        case .escape: m.editingFilter = false; m.filter = ""
+        case .backspace: if !m.filter.isEmpty { m.filter.removeLast() }
+        case .char(let c): m.filter.append(c)
+        default: break
+        }
+        m.selectedRow = 0; m.tableScroll = 0
+    }
+
+    static func injectInput(_ key: Key, _ m: inout ExplorerModel) -> [Command] {
+        switch key {
+        case .enter:
+            let t = m.injectText ?? ""
+            m.injectText = nil
+            return t.isEmpty ? [] : [.inject(t)]
+        case .escape: m.injectText = nil
+        case .backspace: if !(m.injectText ?? "").isEmpty { m.injectText!.removeLast() }
+        case .char(let c): m.injectText! .append(c)
+        default: break
+        }
+        return []
+    }
+}

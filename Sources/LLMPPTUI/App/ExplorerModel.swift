@@ -1,0 +1,160 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPStore
+
+public enum Pane: Int, CaseIterable, Sendable {
+    case plot = 1, population, calls, prompt, quality
+    public var title: String {
+        switch self {
+        case .plot: return "Pareto: predicted score vs latency"
+        case .population: return "Population"
+        case .calls: return "LLM calls"
+        case .prompt: return "Prompt inspector"
+        case .quality: return "Predictor quality"
+        }
+    }
+}
+
+public enum SortColumn: String, CaseIterable, Sendable {
+    case score, id, generation, source, expensive, truth, latency, gflops, params
+}
+
+public enum ColorBy: String, Sendable { case generation, predictor }
+
+/// Everything the explorer shows: what the engine reported plus the UI's own state
+/// (focus, selection, sort, filter, overlays). Rendering is a pure function of it.
+public struct ExplorerModel: Sendable {
+    // From the engine.
+    public var runID = ""
+    public var spaceID = ""
+    public var spaceTitle = ""
+    public var metric = "score"
+    public var providerName = ""
+    public var evaluatorName = ""
+    public var isReplay = false
+    public var config: RunConfig
+    public var state: RunState
+    public var labelTarget = 0
+    public var testCount = 0
+    /// Every scored candidate of every generation (the plot's history), newest generation last.
+    public var history: [[Candidate]] = []
+    public var pareto: [Candidate] = []
+    public var calls: [CallRecord] = []
+    public var quality: [(String, [PredictorQuality])] = []
+    public var events: [String] = []
+
+    // UI state.
+    public var focus: Pane = .population
+    public var selectedRow = 0
+    public var tableScroll = 0
+    public var sort: SortColumn = .score
+    public var sortAscending = false
+    public var filter = ""
+    public var editingFilter = false
+    public var selectedCall = 0
+    public var callScroll = 0
+    public var promptScroll = 0
+    public var callStatusFilter: CallRecord.Status? = nil
+    public var colorBy: ColorBy = .generation
+    public var showHelp = false
+    public var confirmQuit = false
+    public var showDetail = false
+    public var injectText: String? = nil
+    public var message = ""
+    public var asciiOnly = false
+    public var themeName = "dark"
+    /// The selected architecture's `name: value` lines (set by the controller, which has the space).
+    public var archText: [String] = []
+
+    public init(config: RunConfig, state: RunState) { self.config = config; self.state = state }
+
+    public var population: [Candidate] { history.last ?? [] }
+
+    /// The population as the table shows it: filtered, then sorted.
+    public var tableRows: [Candidate] {
+        var rows = population
+        if !filter.isEmpty {
+            let f = filter.lowercased()
+            rows = rows.filter { c in
+                c.id.contains(f) || c.source.rawValue.contains(f) || (c.pinned && "pinned".contains(f))
+                    || c.arch.genes.description.contains(f)
+            }
+        }
+        func key(_ c: Candidate) -> Double {
+            switch sort {
+            case .score: return c.score
+            case .id: return Double(StableHash.fnv1a64(c.id) >> 11)
+            case .generation: return Double(c.generation)
+            case .source: return c.source == .distill ? 0 : 1
+            case .expensive: return c.expensive ?? -.infinity
+            case .truth: return c.truth ?? -.infinity
+            case .latency: return c.latencyMs ?? .infinity
+            case .gflops: return c.gflops
+            case .params: return c.params
+            }
+        }
+        rows.sort { sortAscending ? key($0) < key($1) : key($0) > key($1) }
+        return rows
+    }
+
+    public var selected: Candidate? {
+        let rows = tableRows
+        return rows.indices.contains(selectedRow) ? rows[selectedRow] : nil
+    }
+
+    public var visibleCalls: [CallRecord] {
+        guard let f = callStatusFilter else { return calls }
+        return calls.filter { $0.status == f }
+    }
+
+    public var running: Bool { !state.paused && !state.finished }
+
+    /// Applies one engine event.
+    public mutating func apply(_ e: EngineEvent) {
+        switch e {
+        case .phaseChanged(let p): state.phase = p; log("phase: \(p.rawValue)")
+        case .callStarted: break
+        case .callFinished(let r):
+            calls.insert(r, at: 0)
+            if calls.count > 2000 { calls.removeLast(calls.count - 2000) }
+        case .llmppProgress(let d, _): state.llmppDone = d
+        case .labelProgress(let d, _, let f): state.labelsDone = d; state.labelsFailed = f
+        case .trainingLoss(let s, _, let l): state.trainingStep = s; state.lossCurve.append(l)
+        case .generationDone(let g, let src, let pop, let front):
+            history.append(pop)
+            if history.count > 60 { history.removeFirst(history.count - 60) }
+            pareto = front
+            state.generation = g + 1
+            state.best = pop.first
+            log("generation \(g) scored by \(src == .distill ? "LLM-Distill-PP" : evaluatorName)")
+        case .switchReached(let g): state.switchReachedAt = g; log("switch point reached at generation \(g)")
+        case .paused(let p): state.paused = p
+        case .settingsChanged(let c): config = c
+        case .error(let m): state.error = m; message = m; log("error: \(m)")
+        case .finished: state.finished = true; log("search finished")
+        }
+    }
+
+    mutating func log(_ s: String) {
+        events.append(s)
+        if events.count > 200 { events.removeFirst() }
+    }
+
+    /// Replaces engine-owned fields from a snapshot (counters, settings), keeping the UI's own.
+    public mutating func refresh(from snap: EngineSnapshot) {
+        runID = snap.runID
+        config = snap.config
+        let keepLoss = state.lossCurve.count > snap.state.lossCurve.count ? state.lossCurve : snap.state.lossCurve
+        state = snap.state
+        state.lossCurve = keepLoss
+        providerName = snap.providerName
+        evaluatorName = snap.evaluatorName
+        labelTarget = snap.labelTarget
+        testCount = snap.testCount
+        if history.isEmpty && !snap.state.lastGeneration.isEmpty {
+            history = [snap.state.lastGeneration]
+            pareto = paretoFront(snap.state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import LLMPPStore
+
+/// The selected call's full prompt, its sections told apart by colour, then the raw
+/// response and the outcome (value, attempt, tokens, latency, cost, error).
+enum PromptPane {
+    static func lines(for c: CallRecord, width: Int) -> [(String, Role)] {
+        var out: [(String, Role)] = []
+        out.append(("call #\(c.id) · \(c.provider)/\(c.model) · sample \(c.sampleIndex) · attempt \(c.attempt) · \(c.status.rawValue)", .title))
+        out.append((String(format: "value %@ · tokens %d in, %d out · %.0f ms · %@", c.parsedValue.map { String(format: "%.3f", $0) } ?? "-",
+                           c.tokensIn ?? 0, c.tokensOut ?? 0, c.latencyMs, c.costUSD.map { String(format: "$%.5f", $0) } ?? "cost unknown"), .dim))
+        if let e = c.error { out.append(("error: \(e)", .bad)) }
+        let messages = (try? JSONSerialization.jsonObject(with: Data(c.messages.utf8)) as? [[String: Any]]) ?? []
+        for msg in messages {
+            let role = msg["role"] as? String ?? "?"
+            out.append(("── \(role) ──", .border))
+            var section: Role = role == "system" ? .dim : (role == "assistant" ? .response : .promptDemos)
+            for raw in (msg["content"] as? String ?? "").components(separatedBy: "\n") {
+                if role == "user" {
+                    if raw.hasPrefix("You are ") { section = .promptRole }
+                    else if raw.range(of: #"^\d+\. "#, options: .regularExpression) != nil { section = .promptInstructions }
+                    else if raw.hasPrefix("Hyperparameter definitions") { section = .promptDefinitions }
+                    else if raw.hasPrefix("Examples:") { section = .promptDemos }
+                    else if raw.hasPrefix("Test architecture:") { section = .promptQuestion }
+                }
+                for chunk in wrap(raw, width) { out.append((chunk, section)) }
+            }
+        }
+        out.append(("── response ──", .border))
+        for raw in (c.responseText ?? "(no response)").components(separatedBy: "\n") {
+            for chunk in wrap(raw, width) { out.append((chunk, .response)) }
+        }
+        return out
+    }
+
+    static func wrap(_ s: String, _ w: Int) -> [String] {
+        guard w > 0, s.count > w else { return [s] }
+        var out: [String] = []
+        var rest = Substring(s)
+        while rest.count > w { out.append(String(rest.prefix(w))); rest = rest.dropFirst(w) }
+        out.append(String(rest))
+        return out
+    }
+
+    static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+        let calls = m.visibleCalls
+        guard calls.indices.contains(m.selectedCall) else {
+            b.text(r.x, r.y, "select a call in pane 3 to see what was asked and answered", .dim, maxWidth: r.width)
+            return
+        }
+        let all = lines(for: calls[m.selectedCall], width: r.width)
+        let start = min(m.promptScroll, max(0, all.count - r.height))
+        for (i, (text, role)) in all.dropFirst(start).prefix(r.height).enumerated() {
+            b.text(r.x, r.y + i, text, Style(role, bold: role == .promptQuestion || role == .response), maxWidth: r.width)
+        }
+        if all.count > r.height {
+            b.text(r.x + r.width - 12, r.y + r.height - 1, String(format: " %3d%% ↕ ", 100 * (start + r.height) / all.count), .dim)
+        }
+    }
+}

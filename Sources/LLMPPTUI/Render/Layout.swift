@@ -1,0 +1,35 @@
+/// Where each pane goes for a screen size. Shared by the renderer and mouse hit-testing.
+public struct Layout: Equatable, Sendable {
+    public static let minWidth = 80
+    public static let minHeight = 24
+
+    public let width: Int, height: Int
+    public let header: Rect, status: Rect
+    public let panes: [Pane: Rect]
+
+    public init(width: Int, height: Int) {
+        self.width = width; self.height = height
+        header = Rect(0, 0, width, 3)
+        status = Rect(0, height - 1, width, 1)
+        let bodyY = 3, bodyH = height - 4
+        let leftW = width * 55 / 100, rightW = width - leftW
+        let plotH = bodyH * 62 / 100
+        let popH = bodyH * 45 / 100, callsH = max(5, bodyH * 20 / 100)
+        panes = [
+            .plot: Rect(0, bodyY, leftW, plotH),
+            .quality: Rect(0, bodyY + plotH, leftW, bodyH - plotH),
+            .population: Rect(leftW, bodyY, rightW, popH),
+            .calls: Rect(leftW, bodyY + popH, rightW, callsH),
+            .prompt: Rect(leftW, bodyY + popH + callsH, rightW, bodyH - popH - callsH),
+        ]
+    }
+
+    public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
+
+    public func pane(at x: Int, _ y: Int) -> Pane? { panes.first { $0.value.contains(x, y) }?.key }
+
+    /// Rows of the population table that fit (inner height minus the header row).
+    public var tableRows: Int { max(0, (panes[.population]?.height ?? 0) - 3) }
+    public var callRows: Int { max(0, (panes[.calls]?.height ?? 0) - 3) }
+    public var promptRows: Int { max(0, (panes[.prompt]?.height ?? 0) - 2) }
+}
