@@ -41,6 +41,8 @@ let package = Package(
         // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
         .target(name: "LLMPPTestSupport", path: "Tests/LLMPPTestSupport"),
         .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
+        .testTarget(name: "LLMPPTUITests", dependencies: ["LLMPPTUI", "LLMPPEngine", "LLMPPCore", "LLMPPStore"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "LLMPPEngineTests", dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.
         .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp"]),

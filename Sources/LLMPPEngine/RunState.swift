@@ -24,6 +24,13 @@ public struct Candidate: Sendable, Codable, Equatable {
     public var gflops: Double
     public var params: Double
     public var pinned: Bool
+
+    public init(arch: Architecture, id: String, generation: Int, score: Double, source: ScoreSource, distill: Double?, expensive: Double?,
+                truth: Double?, latencyMs: Double?, gflops: Double, params: Double, pinned: Bool) {
+        self.arch = arch; self.id = id; self.generation = generation; self.score = score; self.source = source
+        self.distill = distill; self.expensive = expensive; self.truth = truth; self.latencyMs = latencyMs
+        self.gflops = gflops; self.params = params; self.pinned = pinned
+    }
 }
 
 public struct Counters: Sendable, Codable, Equatable {
@@ -34,6 +41,12 @@ public struct Counters: Sendable, Codable, Equatable {
     public var costUSD = 0.0
     public var expensiveEvaluations = 0
     public var distillEvaluations = 0
+
+    public init(llmCalls: Int = 0, cachedAnswers: Int = 0, failedCalls: Int = 0, tokens: Int = 0, costUSD: Double = 0,
+                expensiveEvaluations: Int = 0, distillEvaluations: Int = 0) {
+        self.llmCalls = llmCalls; self.cachedAnswers = cachedAnswers; self.failedCalls = failedCalls; self.tokens = tokens
+        self.costUSD = costUSD; self.expensiveEvaluations = expensiveEvaluations; self.distillEvaluations = distillEvaluations
+    }
 }
 
 /// Everything needed to continue a run exactly where it stopped.

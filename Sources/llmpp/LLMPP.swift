@@ -6,8 +6,9 @@ struct LLMPP: AsyncParsableCommand {
         commandName: "llmpp",
         abstract: "LLM performance predictors for neural architecture search: explore, predict, distil, search.",
         version: "0.2.0",
-        subcommands: [SpacesCommand.self, ArchCommand.self, LatencyCommand.self, BaselinesCommand.self,
+        subcommands: [ExploreCommand.self, SpacesCommand.self, ArchCommand.self, LatencyCommand.self, BaselinesCommand.self,
                       PredictCommand.self, CallsCommand.self,
-                      SearchCommand.self, DistillCommand.self, RunsCommand.self]
+                      SearchCommand.self, DistillCommand.self, RunsCommand.self],
+        defaultSubcommand: ExploreCommand.self
     )
 }

@@ -92,9 +92,9 @@ enum PlotPane {
             let x = plot.x + Int(frac * Double(plot.width - 1)) - (frac == 1 ? s.count - 1 : frac == 0.5 ? s.count / 2 : 0)
             b.text(x, axisY, s, .dim)
         }
-        let unit = usesLatency ? "latency ms (\(m.config.constraint.hardware ?? "default"))" : "GFLOPs"
-        var legend = "x: \(unit)  y: predicted \(m.metric)"
-        if let s = m.state.switchReachedAt { legend += "  switch reached at gen \(s)" } else { legend += "  switch at gen \(m.config.switchAt)" }
+        let unit = usesLatency ? "ms \(m.config.constraint.hardware ?? "")" : "GFLOPs"
+        var legend = "x \(unit) · y \(m.metric)"
+        if let s = m.state.switchReachedAt { legend += " · switched at gen \(s)" } else { legend += " · switch at gen \(m.config.switchAt)" }
         let lx = b.text(r.x, axisY + 1, legend, Style(m.state.switchReachedAt != nil ? .switchMark : .dim), maxWidth: r.width)
         if lx + 24 < r.width {
             var x = r.x + lx + 2

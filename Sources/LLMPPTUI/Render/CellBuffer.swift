@@ -52,7 +52,7 @@ public struct CellBuffer: Equatable, Sendable {
     @discardableResult
     public mutating func text(_ x: Int, _ y: Int, _ s: String, _ style: Style = .normal, maxWidth: Int = .max) -> Int {
         var cx = x
-        let limit = min(width, x + max(0, maxWidth))
+        let limit = maxWidth >= width - x ? width : x + max(0, maxWidth)
         for u in s.unicodeScalars {
             if cx >= limit { break }
             if u.properties.generalCategory == .nonspacingMark || u.value == 0xFE0F { continue }
@@ -104,5 +104,21 @@ extension CellBuffer {
         put(r.x, r.y, tl, st); put(r.x + r.width - 1, r.y, tr, st)
         put(r.x, r.y + r.height - 1, bl, st); put(r.x + r.width - 1, r.y + r.height - 1, br, st)
         text(r.x + 2, r.y, " \(title) ", Style(focused ? .borderFocused : .title, bold: true), maxWidth: r.width - 4)
+    }
+}
+
+extension CellBuffer {
+    static let asciiFallback: [Unicode.Scalar: Unicode.Scalar] = [
+        "·": ".", "▼": "v", "▲": "^", "↕": "|", "◆": "@", "█": "#", "░": ".", "┃": "|", "━": "-", "│": "|", "─": "-",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "▏": "|", "≤": "<", "→": ">", "←": "<",
+        "↑": "^", "↓": "v", "…": ".",
+    ]
+
+    /// For terminals without UTF-8: every scalar becomes ASCII (braille dots become '*').
+    public mutating func asciify() {
+        for i in cells.indices where !cells[i].scalar.isASCII {
+            let u = cells[i].scalar
+            cells[i].scalar = (0x2800...0x28FF).contains(u.value) ? "*" : (Self.asciiFallback[u] ?? "?")
+        }
     }
 }

@@ -36,6 +36,7 @@ public enum Renderer {
             b.box(Rect(x, y - 1, w, 3), title: "quit", focused: true, ascii: m.asciiOnly)
             b.text(x + 1, y, text, Style(.warning, bold: true), maxWidth: w - 2)
         }
+        if m.asciiOnly { b.asciify() }
         return b
     }
 
@@ -61,11 +62,13 @@ public enum Renderer {
 
     static func header(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
         let status: (String, Role) = m.state.error != nil ? ("ERROR", .bad) : m.state.finished ? ("DONE", .good) : m.state.paused ? ("PAUSED", .warning) : ("RUNNING", .good)
+        let right = r.width - status.0.count - 3
         var x = b.text(0, 0, " LLM-PP Explorer ", Style(.accent, bold: true))
-        x += b.text(x, 0, "· \(m.spaceTitle) · ", .normal)
-        x += b.text(x, 0, m.isReplay ? m.providerName.uppercased().hasPrefix("REPLAY") ? m.providerName : "REPLAY: \(m.providerName)" : m.providerName, Style(m.isReplay ? .warning : .normal, bold: m.isReplay))
-        x += b.text(x, 0, " · run \(m.runID) ", .normal)
-        b.text(r.width - status.0.count - 3, 0, " \(status.0) ", Style(status.1, bold: true, reverse: true))
+        x += b.text(x, 0, "· \(m.spaceTitle) · ", .normal, maxWidth: right - x)
+        let provider = m.isReplay && !m.providerName.hasPrefix("replay") ? "replay of \(m.providerName)" : m.providerName
+        x += b.text(x, 0, provider, Style(m.isReplay ? .warning : .normal, bold: m.isReplay), maxWidth: right - x)
+        x += b.text(x, 0, " · run \(m.runID) ", .normal, maxWidth: right - x)
+        b.text(right, 0, " \(status.0) ", Style(status.1, bold: true, reverse: true))
 
         // Phase bars: LLM-PP, labelling + training, HS-NAS with the switch point.
         let y = 1

@@ -1,0 +1,183 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPStore
+import Synchronization
+
+/// What the engine side hands the UI thread: events in order and the newest snapshot.
+final class Inbox: Sendable {
+    struct Content: Sendable {
+        var events: [EngineEvent] = []
+        var snapshot: EngineSnapshot?
+        var quality: [(String, [PredictorQuality])]?
+    }
+    let content = Mutex(Content())
+    func push(_ e: EngineEvent) { content.withLock { $0.events.append(e) } }
+    func set(_ s: EngineSnapshot) { content.withLock { $0.snapshot = s } }
+    func set(_ q: [(String, [PredictorQuality])]) { content.withLock { $0.quality = q } }
+    func drain() -> Content { content.withLock { c in let out = c; c = Content(); return out } }
+}
+
+/// The explorer: a synchronous loop on its own thread (keys with a short timeout, ~30 fps
+/// at most, redraw only when something changed) over an engine that runs on the
+/// concurrency pool and is never awaited by this loop.
+public final class ExplorerApp: @unchecked Sendable {
+    var engine: Engine
+    let space: SearchSpace
+    let themes: [(String, Theme)]
+    var themeIndex: Int
+    let makeEngine: @Sendable (RunConfig) async throws -> Engine
+    let dataDirectory: String
+    let inbox = Inbox()
+    var model: ExplorerModel
+    var listeners: [Task<Void, Never>] = []
+
+    public init(engine: Engine, space: SearchSpace, config: RunConfig, state: RunState, themes: [(String, Theme)], themeIndex: Int,
+                dataDirectory: String, isReplay: Bool, makeEngine: @escaping @Sendable (RunConfig) async throws -> Engine) {
+        self.engine = engine
+        self.space = space
+        self.themes = themes
+        self.themeIndex = themeIndex
+        self.makeEngine = makeEngine
+        self.dataDirectory = dataDirectory
+        model = ExplorerModel(config: config, state: state)
+        model.spaceID = space.id
+        model.spaceTitle = space.title
+        model.metric = space.task.metric
+        model.isReplay = isReplay
+        model.themeName = themes[themeIndex].0
+    }
+
+    func attach(_ e: Engine) {
+        for l in listeners { l.cancel() }
+        let inbox = self.inbox
+        listeners = [
+            Task {
+                for await ev in await e.events() { inbox.push(ev) }
+            },
+            Task {
+                var lastGen = -1, lastPhase: Phase? = nil
+                while !Task.isCancelled {
+                    let s = await e.snapshot()
+                    inbox.set(s)
+                    if s.state.generation != lastGen || s.state.phase != lastPhase {
+                        lastGen = s.state.generation; lastPhase = s.state.phase
+                        if let q = try? await e.predictorQuality() { inbox.set(q) }
+                    }
+                    try? await Task.sleep(nanoseconds: 200_000_000)
+                }
+            },
+        ]
+    }
+
+    /// Runs until the user quits. Call on a dedicated thread: it blocks.
+    public func run(terminal: Terminal) {
+        model.asciiOnly = !terminal.utf8
+        if !terminal.utf8 { model.message = "the locale is not UTF-8: ASCII plot (set LANG=C.UTF-8 for braille)" }
+        attach(engine)
+        let e = engine
+        Task { await e.start() }
+        var dirty = true
+        var lastDraw = Date.distantPast
+        var quit = false
+        while !quit {
+            let c = inbox.drain()
+            if !c.events.isEmpty || c.snapshot != nil || c.quality != nil { dirty = true }
+            if let s = c.snapshot { model.refresh(from: s) }
+            for ev in c.events { model.apply(ev) }
+            if let q = c.quality { model.quality = q }
+            let (w, h) = terminal.size
+            let layout = Layout(width: w, height: h)
+            Controller.clampSelection(&model, layout)
+            model.archText = model.selected.map { space.canonicalText($0.arch).components(separatedBy: "\n") } ?? []
+            // At most ~30 frames a second; a key always redraws at once.
+            if dirty && Date().timeIntervalSince(lastDraw) >= 0.033 {
+                terminal.draw(Renderer.render(model, width: w, height: h))
+                lastDraw = Date()
+                dirty = false
+            }
+            guard let key = terminal.read(timeoutMs: dirty ? 10 : 33) else { continue }
+            if key == .resize { terminal.invalidate() }
+            let commands = Controller.handle(key, &model, layout: Layout(width: terminal.size.width, height: terminal.size.height))
+            for cmd in commands {
+                if cmd == .quit { quit = true } else { execute(cmd, terminal: terminal) }
+            }
+            terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
+            lastDraw = Date()
+        }
+        // Leave the run resumable: pause it (saved after its current unit) and stop the LLM server.
+        let done = DispatchSemaphore(value: 0)
+        let eng = engine
+        Task { await eng.pause(); await eng.shutdown(); done.signal() }
+        _ = done.wait(timeout: .now() + 10)
+        for l in listeners { l.cancel() }
+    }
+
+    func execute(_ c: Command, terminal: Terminal) {
+        let e = engine
+        switch c {
+        case .pause: Task { await e.pause() }
+        case .resume: Task { await e.resume() }
+        case .step: Task { await e.step() }
+        case .setSwitch(let k): Task { await e.setSwitchPoint(k) }
+        case .setConstraint(let k): Task { await e.setConstraint(k) }
+        case .pin(let a): Task { await e.pin(a) }
+        case .ban(let id): Task { await e.ban(id) }
+        case .inject(let text):
+            let normalized = text.replacingOccurrences(of: ";", with: "\n")
+            do {
+                let a = try space.parse(normalized)
+                Task { try? await e.inject(a) }
+                model.message = "injected \(space.id(a)): it joins the next population built"
+            } catch { model.message = "cannot inject: \(error)" }
+        case .writePrompt(let id):
+            guard let call = model.calls.first(where: { $0.id == id }) else { return }
+            let path = (dataDirectory as NSString).appendingPathComponent("prompt-\(id).txt")
+            let text = PromptPane.lines(for: call, width: 10_000).map(\.0).joined(separator: "\n") + "\n"
+            do {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                model.message = "prompt written to \(path)"
+            } catch { model.message = "cannot write \(path): \(error)" }
+        case .cycleTheme:
+            themeIndex = (themeIndex + 1) % themes.count
+            terminal.setTheme(themes[themeIndex].1)
+            model.themeName = themes[themeIndex].0
+            model.message = "theme: \(themes[themeIndex].0)"
+        case .restart:
+            let config = model.config
+            let make = makeEngine
+            let box = EngineBox()
+            let sem = DispatchSemaphore(value: 0)
+            Task {
+                await e.pause()
+                await e.shutdown()
+                box.result = await Result { try await make(config) }
+                sem.signal()
+            }
+            sem.wait()
+            switch box.result {
+            case .success(let fresh)?:
+                engine = fresh
+                let cfg = model.config
+                model = ExplorerModel(config: cfg, state: RunState(seed: cfg.seed))
+                model.spaceID = space.id; model.spaceTitle = space.title; model.metric = space.task.metric
+                model.themeName = themes[themeIndex].0
+                model.asciiOnly = !terminal.utf8
+                model.message = "restarted as a new run"
+                attach(fresh)
+                Task { await fresh.start() }
+            case .failure(let err)?: model.message = "restart failed: \(err)"
+            case nil: break
+            }
+        case .quit: break
+        }
+    }
+}
+
+final class EngineBox: @unchecked Sendable { var result: Result<Engine, Error>? }
+
+extension Result where Failure == Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

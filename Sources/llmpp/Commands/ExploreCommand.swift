@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPTUI
+
+struct ExploreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "The explorer: watch and steer a search live (population, Pareto plot, prompt inspector). ? lists the keys.",
+        discussion: "Needs an interactive terminal (80x24 or larger). NO_COLOR turns colours off; --theme picks a file in Themes/.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var llm: ProviderOptions
+    @OptionGroup var run: RunOptions
+    @Option(help: "Theme: a name in Themes/ (dark, light, high-contrast) or a path to a theme file.") var theme: String = "dark"
+    @Option(help: "Continue this run.") var resume: String?
+
+    func run() async throws {
+        let catalog = try common.catalog()
+        let themeDir = Theme.locateDirectory(spacesDirectory: catalog.directory)
+        var themes: [(String, Theme)] = []
+        for name in Theme.available(in: themeDir) {
+            themes.append((name, try Theme.load(path: (themeDir as NSString).appendingPathComponent("\(name).json"))))
+        }
+        var index = themes.firstIndex { $0.0 == theme } ?? -1
+        if index < 0 {
+            guard FileManager.default.fileExists(atPath: theme) else {
+                throw CLIError("no theme '\(theme)' (in \(themeDir): \(themes.map(\.0).joined(separator: ", ")))")
+            }
+            themes.insert(((theme as NSString).lastPathComponent, try Theme.load(path: theme)), at: 0)
+            index = 0
+        }
+        let env = try common.engineEnvironment()
+        let engine: Engine
+        if let id = resume {
+            engine = try await Engine.resume(runID: id, environment: env)
+        } else {
+            engine = try await Engine.create(config: try run.config(space: run.space ?? "nb201-cifar10", llm: llm), environment: env)
+        }
+        let snap = await engine.snapshot()
+        let terminal: Terminal
+        do { terminal = try Terminal(theme: themes[index].1) } catch let e as TerminalError {
+            await engine.shutdown()
+            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            throw ExitCode(e.exitCode)
+        }
+        let app = ExplorerApp(engine: engine, space: engine.space, config: snap.config, state: snap.state, themes: themes, themeIndex: index,
+                              dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
+                              makeEngine: { config in try await Engine.create(config: config, environment: env) })
+        // The UI loop blocks: it gets a thread of its own, not one of the concurrency pool's.
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            let t = Thread {
+                app.run(terminal: terminal)
+                terminal.close()
+                cont.resume()
+            }
+            t.stackSize = 8 << 20
+            t.start()
+        }
+        FileHandle.standardError.write(Data("run \(snap.runID) saved: continue with 'llmpp explore --resume \(snap.runID)' or 'llmpp search --resume \(snap.runID)'\n".utf8))
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import XCTest
+import LLMPPCore
+import LLMPPEngine
+import LLMPPStore
+@testable import LLMPPTUI
+
+/// Snapshot tests of rendered screens, read from the cell buffer as text. A missing
+/// snapshot is written (and the test fails, to be reviewed); LLMPP_RECORD_SNAPSHOTS=1 rewrites them.
+final class RendererTests: XCTestCase {
+    static let root: String = {
+        var dir = (#filePath as NSString).deletingLastPathComponent
+        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
+        return dir
+    }()
+    static let snapshots = (root as NSString).appendingPathComponent("Tests/LLMPPTUITests/Snapshots")
+    nonisolated(unsafe) static var spaceCache: SearchSpace?
+    static func space() throws -> SearchSpace {
+        if let s = spaceCache { return s }
+        let s = try SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces")).load("nb201-cifar10")
+        spaceCache = s
+        return s
+    }
+
+    func assertSnapshot(_ b: CellBuffer, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = (Self.snapshots as NSString).appendingPathComponent("\(name).txt")
+        let text = b.text + "\n"
+        let record = ProcessInfo.processInfo.environment["LLMPP_RECORD_SNAPSHOTS"] == "1"
+        if record || !FileManager.default.fileExists(atPath: path) {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            if !record { XCTFail("recorded a new snapshot \(name); review it and run again", file: file, line: line) }
+            return
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        if expected != text {
+            let a = expected.components(separatedBy: "\n"), c = text.components(separatedBy: "\n")
+            let first = zip(a, c).enumerated().first { $0.element.0 != $0.element.1 }
+            XCTFail("snapshot \(name) differs at line \((first?.offset ?? 0) + 1):\n- \(first?.element.0 ?? "")\n+ \(first?.element.1 ?? "")", file: file, line: line)
+        }
+    }
+
+    /// A deterministic model: a few generations of a seeded NB201 search scored from the table.
+    static func model(generations: Int, switchAt: Int = 2, phase: Phase = .search) throws -> ExplorerModel {
+        let s = try space()
+        var cfg = RunConfig(space: s.id)
+        cfg.evolution = EvolutionConfig.scaled(population: 20, iterations: 6)
+        cfg.switchAt = switchAt
+        cfg.labels = 100
+        cfg.training = TrainingConfig(hidden: [8], learningRate: 1e-3, steps: 200, batchSize: 8, seed: 0)
+        cfg.constraint = .init(latencyMs: 20, hardware: "raspi4")
+        var st = RunState(seed: 1)
+        st.phase = phase
+        var m = ExplorerModel(config: cfg, state: st)
+        m.runID = "search-test"
+        m.spaceID = s.id; m.spaceTitle = s.title; m.metric = s.task.metric
+        m.providerName = "local qwen2.5-coder-1.5b-instruct"; m.evaluatorName = "12-epoch training"
+        m.labelTarget = 100
+        m.testCount = 20
+        var rng = SeededGenerator(seed: 3)
+        let lat = try LatencyModel.make(space: s, hardware: "raspi4", cacheDirectory: nil)
+        let truth = s.labelled!.truth["valid"]!
+        for g in 0..<generations {
+            let src: ScoreSource = g < switchAt ? .distill : .expensive
+            var pop: [Candidate] = []
+            for _ in 0..<20 {
+                let a = s.shape.random(using: &rng)
+                let t = try s.lookup(truth, a)!
+                let cheap = try s.evaluate(s.cheapEvaluation!, a)
+                let d = t - 3 + Double(Int(StableHash.fnv1a64(s.id(a)) % 400)) / 100
+                pop.append(Candidate(arch: a, id: s.id(a), generation: g, score: src == .distill ? d : cheap, source: src, distill: d,
+                                     expensive: src == .expensive ? cheap : nil, truth: t, latencyMs: try lat.latencyMs(a),
+                                     gflops: try s.flops(a) / 1e9, params: try s.params(a), pinned: false))
+            }
+            pop.sort { $0.score > $1.score }
+            m.apply(.generationDone(generation: g, source: src, population: pop, pareto: paretoFront(pop, score: \.score, latency: { $0.latencyMs! })))
+            if g == switchAt { m.apply(.switchReached(generation: g)) }
+        }
+        m.state.labelsDone = 100
+        m.state.trainingStep = 200
+        m.state.lossCurve = (0..<40).map { 1.0 / Double($0 + 1) }
+        m.state.counters = Counters(llmCalls: 100, cachedAnswers: 12, failedCalls: 1, tokens: 312_000, costUSD: 0, expensiveEvaluations: 57, distillEvaluations: 40)
+        m.calls = (0..<6).map { i in
+            var r = CallRecord(run: "search-test", provider: "local", model: "qwen2.5-coder-1.5b-instruct", parameters: "{}",
+                               messages: #"[{"role":"system","content":"You estimate the accuracy."},{"role":"user","content":"You are a performance estimator.\n1. The dataset is CIFAR-10.\nHyperparameter definitions:\nnode1-from-node0: op\nExamples: 10 architectures\n\nTest architecture:\nnode1-from-node0: none\naccuracy:"}]"#,
+                               cacheKey: "k\(i)", sampleIndex: 0, attempt: 1, status: i == 2 ? .unparsed : .ok,
+                               error: i == 2 ? "no number in the answer" : nil, responseText: i == 2 ? "I think it is good" : "{\"accuracy\": 8\(i).5}",
+                               parsedValue: i == 2 ? nil : 80.5 + Double(i), tokensIn: 2900, tokensOut: 9, latencyMs: 2500, costUSD: 0, archID: "a\(i)")
+            r.id = Int64(100 - i)
+            return r
+        }
+        m.quality = [("valid", [PredictorQuality(name: "LLM-Distill-PP", perSeed: [("5", 1.23, 0.61)]),
+                                PredictorQuality(name: "Demo mean (reference)", perSeed: [("5", 2.5, nil)])])]
+        return m
+    }
+
+    func testMidSearchAfterTheSwitch120x40() throws {
+        let m = try Self.model(generations: 4)
+        let b = Renderer.render(m, width: 120, height: 40)
+        try assertSnapshot(b, "mid-search-120x40")
+        XCTAssertTrue(b.text.contains("switched at gen 2"))
+        XCTAssertTrue(b.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots in the plot")
+    }
+
+    func testEmptyAndLabellingStates() throws {
+        var m = try Self.model(generations: 0, phase: .labelling)
+        m.state.labelsDone = 37
+        m.state.lossCurve = []
+        m.calls = []
+        m.quality = []
+        try assertSnapshot(Renderer.render(m, width: 100, height: 30), "labelling-100x30")
+    }
+
+    func testErrorStateAndOverlays() throws {
+        var m = try Self.model(generations: 3)
+        m.apply(.error("the evaluator `python3 x.py` exited with status 3"))
+        m.state.paused = true
+        try assertSnapshot(Renderer.render(m, width: 100, height: 30), "error-100x30")
+        m.showHelp = true
+        let help = Renderer.render(m, width: 100, height: 40)
+        for b in KeyMap.bindings { XCTAssertTrue(help.text.contains(b.help), "help lists \(b.label)") }
+        m.showHelp = false
+        m.showDetail = true
+        m.focus = .population
+        let detail = Renderer.render(m, width: 120, height: 40)
+        XCTAssertTrue(detail.text.contains("node1-from-node0: "))
+    }
+
+    func testTooSmallAndASCIIFallback() throws {
+        var m = try Self.model(generations: 3)
+        let small = Renderer.render(m, width: 60, height: 20)
+        XCTAssertTrue(small.text.contains("Terminal too small: 60x20."))
+        XCTAssertTrue(small.text.contains("at least 80x24"))
+        m.asciiOnly = true
+        let ascii = Renderer.render(m, width: 100, height: 30)
+        XCTAssertTrue(ascii.text.unicodeScalars.allSatisfy { $0.isASCII }, "ASCII only when the locale is not UTF-8")
+        try assertSnapshot(ascii, "ascii-100x30")
+    }
+
+    func testOnlyChangedCellsAreBlitted() throws {
+        let m = try Self.model(generations: 3)
+        let a = Renderer.render(m, width: 100, height: 30)
+        var m2 = m
+        m2.selectedRow = 1
+        let b = Renderer.render(m2, width: 100, height: 30)
+        let changes = b.changes(from: a)
+        XCTAssertGreaterThan(changes.count, 0)
+        XCTAssertLessThan(changes.count, 400, "a selection move redraws a few rows, not the screen")
+        XCTAssertEqual(a.changes(from: a).count, 0)
+        XCTAssertEqual(a.changes(from: nil).count, 100 * 30)
+    }
+}
