@@ -45,7 +45,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "LLMPPEngineTests", dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.
-        .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp"]),
+        .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp", "LLMPPLLM", "LLMPPTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,6 +30,10 @@ public final class ChildProcess: @unchecked Sendable {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
 
+        // Nothing but stdin/stdout/stderr is inherited: a long-lived child (a server, tmux)
+        // must not hold this process's pipes open.
+        _ = llmpp_addclosefrom(&actions, 3)
+
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -85,3 +89,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 }
+
+// glibc >= 2.34; the header declares it only under _GNU_SOURCE, which Swift's Glibc module lacks.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func llmpp_addclosefrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

@@ -71,12 +71,18 @@ public final class ExplorerApp: @unchecked Sendable {
     }
 
     /// Runs until the user quits. Call on a dedicated thread: it blocks.
-    public func run(terminal: Terminal) {
+    public func run(terminal: Terminal, startPaused: Bool = false) {
         model.asciiOnly = !terminal.utf8
         if !terminal.utf8 { model.message = "the locale is not UTF-8: ASCII plot (set LANG=C.UTF-8 for braille)" }
         attach(engine)
         let e = engine
-        Task { await e.start() }
+        if startPaused {
+            model.state.paused = true
+            model.message = "paused: Space starts the run, n runs one step"
+            Task { await e.pause() }
+        } else {
+            Task { await e.start() }
+        }
         var dirty = true
         var lastDraw = Date.distantPast
         var quit = false

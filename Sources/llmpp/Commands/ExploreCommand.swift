@@ -15,6 +15,7 @@ struct ExploreCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @Option(help: "Theme: a name in Themes/ (dark, light, high-contrast) or a path to a theme file.") var theme: String = "dark"
     @Option(help: "Continue this run.") var resume: String?
+    @Flag(help: "Start paused: Space starts the run, n steps it one unit at a time (for demos).") var paused = false
 
     func run() async throws {
         let catalog = try common.catalog()
@@ -51,7 +52,7 @@ struct ExploreCommand: AsyncParsableCommand {
         // The UI loop blocks: it gets a thread of its own, not one of the concurrency pool's.
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let t = Thread {
-                app.run(terminal: terminal)
+                app.run(terminal: terminal, startPaused: paused)
                 terminal.close()
                 cont.resume()
             }
