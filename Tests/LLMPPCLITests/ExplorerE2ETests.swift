@@ -32,7 +32,10 @@ struct Tmux {
             if predicate(screen) { return screen }
             usleep(150_000)
         }
-        throw TimedOut(description: "timed out waiting for \(what); screen:\n\(screen)")
+        // The screen goes to a file as well: XCTest on Linux can drop long failure messages.
+        let dump = NSTemporaryDirectory() + "llmpp-e2e-failure.txt"
+        try? "waiting for \(what)\n\(screen)".write(toFile: dump, atomically: true, encoding: .utf8)
+        throw TimedOut(description: "timed out waiting for \(what) (screen in \(dump)):\n\(screen)")
     }
 
     func kill() { _ = try? run(["kill-server"]) }
@@ -82,7 +85,9 @@ final class ExplorerE2ETests: XCTestCase {
         screen = try tmux.waitFor("switch moved") { $0.contains("switch 4") && $0.contains("switch point -> generation 4") }
         try tmux.run(["send-keys", "3"])
         try tmux.run(["send-keys", "4"])
-        screen = try tmux.waitFor("the prompt of a call") { $0.contains("── system ──") && $0.contains("Test architecture:") }
+        screen = try tmux.waitFor("the prompt of a call") { $0.contains("── system ──") && $0.contains("You are a performance estimator") }
+        try tmux.run(["send-keys", "G"])
+        screen = try tmux.waitFor("the end of the prompt") { $0.contains("Test architecture:") && $0.contains("── response ──") }
         XCTAssertTrue(screen.contains("┏━ 4 Prompt inspector"), "the inspector is focused:\n\(screen)")
 
         try tmux.run(["send-keys", "?"])
