@@ -37,11 +37,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore"]),
+        .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "LLMPPTestSupport"]),
         // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
-        .target(name: "LLMPPTestSupport", path: "Tests/LLMPPTestSupport"),
+        .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore"], path: "Tests/LLMPPTestSupport"),
         .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
-        .testTarget(name: "LLMPPTUITests", dependencies: ["LLMPPTUI", "LLMPPEngine", "LLMPPCore", "LLMPPStore"],
+        .testTarget(name: "LLMPPTUITests", dependencies: ["LLMPPTUI", "LLMPPEngine", "LLMPPCore", "LLMPPStore", "LLMPPTestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "LLMPPEngineTests", dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.

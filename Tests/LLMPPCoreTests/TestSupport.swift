@@ -1,32 +1,12 @@
 import Foundation
-import XCTest
-@testable import LLMPPCore
+import LLMPPCore
+import LLMPPTestSupport
 
-/// The repository's SampleSpaces, found from this file's path.
+/// The repository's sample spaces and the reference data beside the checkout.
 enum Fixtures {
-    static let root: String = {
-        var dir = (#filePath as NSString).deletingLastPathComponent
-        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
-        return dir
-    }()
-    static let catalog = SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces"))
+    static let root = Repo.root
+    static let catalog = Repo.catalog
     static let shared = ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent("shared/data")
-
-    nonisolated(unsafe) private static var cache: [String: SearchSpace] = [:]
-    private static let lock = NSLock()
-
-    /// Loads a sample space once per test process (they are immutable).
-    static func space(_ id: String) throws -> SearchSpace {
-        lock.lock(); defer { lock.unlock() }
-        if let s = cache[id] { return s }
-        let s = try catalog.load(id)
-        cache[id] = s
-        return s
-    }
-
-    static func tempDirectory() -> String {
-        let d = (NSTemporaryDirectory() as NSString).appendingPathComponent("llmpp-test-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    static func space(_ id: String) throws -> SearchSpace { try Repo.space(id) }
+    static func tempDirectory() -> String { Repo.tempDirectory() }
 }

@@ -9,20 +9,9 @@ import LLMPPTestSupport
 /// The engine on nb201-cifar10 with an in-test OpenAI-protocol server whose "LLM" answers
 /// each architecture's 200-epoch accuracy plus a deterministic perturbation.
 final class EngineTests: XCTestCase {
-    static let root: String = {
-        var dir = (#filePath as NSString).deletingLastPathComponent
-        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
-        return dir
-    }()
-    static let catalog = SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces"))
-    nonisolated(unsafe) static var nb201: SearchSpace?
-
-    static func space() throws -> SearchSpace {
-        if let s = nb201 { return s }
-        let s = try catalog.load("nb201-cifar10")
-        nb201 = s
-        return s
-    }
+    static let root = Repo.root
+    static let catalog = Repo.catalog
+    static func space() throws -> SearchSpace { try Repo.space("nb201-cifar10") }
 
     /// A server that reads the test architecture from the prompt and answers like a decent LLM.
     static func llmServer() throws -> TestHTTPServer {
@@ -62,11 +51,7 @@ final class EngineTests: XCTestCase {
         return c
     }
 
-    static func tempDir() -> String {
-        let d = NSTemporaryDirectory() + "llmpp-engine-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    static func tempDir() -> String { Repo.tempDirectory("llmpp-engine") }
 
     /// Collects generation events.
     final class Recorder: @unchecked Sendable {

@@ -2,30 +2,12 @@ import Foundation
 import LLMPPCore
 import LLMPPLLM
 import LLMPPStore
+import LLMPPTestSupport
 
 enum LLMFixtures {
-    static let root: String = {
-        var dir = (#filePath as NSString).deletingLastPathComponent
-        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
-        return dir
-    }()
-    static let catalog = SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces"))
-    nonisolated(unsafe) static var spaces: [String: SearchSpace] = [:]
-    static let lock = NSLock()
-
-    static func space(_ id: String) throws -> SearchSpace {
-        lock.lock(); defer { lock.unlock() }
-        if let s = spaces[id] { return s }
-        let s = try catalog.load(id)
-        spaces[id] = s
-        return s
-    }
-
-    static func tempDir() -> String {
-        let d = (NSTemporaryDirectory() as NSString).appendingPathComponent("llmpp-llm-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    static let catalog = Repo.catalog
+    static func space(_ id: String) throws -> SearchSpace { try Repo.space(id) }
+    static func tempDir() -> String { Repo.tempDirectory("llmpp-llm") }
 
     /// The hat-wmt14ende split 123: demonstrations (valid BLEU) and test architectures.
     static func split123() throws -> (SearchSpace, [(Architecture, Double)], [Architecture]) {

@@ -3,24 +3,14 @@ import XCTest
 import LLMPPCore
 import LLMPPEngine
 import LLMPPStore
+import LLMPPTestSupport
 @testable import LLMPPTUI
 
 /// Snapshot tests of rendered screens, read from the cell buffer as text. A missing
 /// snapshot is written (and the test fails, to be reviewed); LLMPP_RECORD_SNAPSHOTS=1 rewrites them.
 final class RendererTests: XCTestCase {
-    static let root: String = {
-        var dir = (#filePath as NSString).deletingLastPathComponent
-        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
-        return dir
-    }()
-    static let snapshots = (root as NSString).appendingPathComponent("Tests/LLMPPTUITests/Snapshots")
-    nonisolated(unsafe) static var spaceCache: SearchSpace?
-    static func space() throws -> SearchSpace {
-        if let s = spaceCache { return s }
-        let s = try SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces")).load("nb201-cifar10")
-        spaceCache = s
-        return s
-    }
+    static let snapshots = (Repo.root as NSString).appendingPathComponent("Tests/LLMPPTUITests/Snapshots")
+    static func space() throws -> SearchSpace { try Repo.space("nb201-cifar10") }
 
     func assertSnapshot(_ b: CellBuffer, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let path = (Self.snapshots as NSString).appendingPathComponent("\(name).txt")

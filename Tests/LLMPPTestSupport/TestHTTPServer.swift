@@ -65,8 +65,13 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     public var requestCount: Int { lock.lock(); defer { lock.unlock() }; return _requests.count }
 
+    /// Idempotent: closing the socket twice could close a descriptor the process has reused since.
     public func stop() {
-        lock.lock(); running = false; lock.unlock()
+        lock.lock()
+        let wasRunning = running
+        running = false
+        lock.unlock()
+        guard wasRunning else { return }
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
     }

@@ -33,12 +33,7 @@ struct ExploreCommand: AsyncParsableCommand {
             index = 0
         }
         let env = try common.engineEnvironment()
-        let engine: Engine
-        if let id = resume {
-            engine = try await Engine.resume(runID: id, environment: env)
-        } else {
-            engine = try await Engine.create(config: try run.config(space: run.space ?? "nb201-cifar10", llm: llm), environment: env)
-        }
+        let engine = try await common.engine(resume: resume, run: run, llm: llm, defaultSpace: "nb201-cifar10")
         let snap = await engine.snapshot()
         let terminal: Terminal
         do { terminal = try Terminal(theme: themes[index].1) } catch let e as TerminalError {

@@ -54,6 +54,17 @@ extension CommonOptions {
     func engineEnvironment() throws -> EngineEnvironment {
         EngineEnvironment(catalog: try catalog(), dataDirectory: resolvedDataDirectory)
     }
+
+    /// Resumes `resume` when given, else creates a run from the options (`adjust` edits its config).
+    func engine(resume: String?, run: RunOptions, llm: ProviderOptions, defaultSpace: String? = nil,
+                adjust: (inout RunConfig) -> Void = { _ in }) async throws -> Engine {
+        let env = try engineEnvironment()
+        if let id = resume { return try await Engine.resume(runID: id, environment: env) }
+        guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
+        var config = try run.config(space: space, llm: llm)
+        adjust(&config)
+        return try await Engine.create(config: config, environment: env)
+    }
 }
 
 struct SearchCommand: AsyncParsableCommand {
@@ -69,14 +80,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let env = try common.engineEnvironment()
-        let engine: Engine
-        if let id = resume {
-            engine = try await Engine.resume(runID: id, environment: env)
-        } else {
-            guard let space = run.space else { throw ValidationError("--space is required (or --resume RUN)") }
-            engine = try await Engine.create(config: try run.config(space: space, llm: llm), environment: env)
-        }
+        let engine = try await common.engine(resume: resume, run: run, llm: llm)
         let state = try await Self.drive(engine, label: "search")
         print(try await Self.resultJSON(engine: engine, state: state, json: json))
     }
@@ -169,15 +173,10 @@ struct DistillCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let env = try common.engineEnvironment()
-        let engine: Engine
-        if let id = resume { engine = try await Engine.resume(runID: id, environment: env) } else {
-            guard let space = run.space else { throw ValidationError("--space is required (or --resume RUN)") }
-            var c = try run.config(space: space, llm: llm)
+        let engine = try await common.engine(resume: resume, run: run, llm: llm) { c in
             c.evolution.iterations = 1
             c.switchAt = 1
             c.evaluateLLM = true
-            engine = try await Engine.create(config: c, environment: env)
         }
         let state = try await SearchCommand.drive(engine, label: "distill")
         let q = try await engine.predictorQuality()

@@ -1,0 +1,36 @@
+import Foundation
+import LLMPPCore
+
+/// The repository the tests run in: its sample spaces (loaded once per process) and scratch folders.
+public enum Repo {
+    public static let root: String = {
+        var dir = (#filePath as NSString).deletingLastPathComponent
+        for _ in 0..<2 { dir = (dir as NSString).deletingLastPathComponent }
+        return dir
+    }()
+
+    public static let catalog = SpaceCatalog(directory: (root as NSString).appendingPathComponent("SampleSpaces"))
+
+    private static let cache = SpaceCache()
+
+    /// A sample space, loaded once per test process (spaces are immutable).
+    public static func space(_ id: String) throws -> SearchSpace { try cache.get(id) }
+
+    public static func tempDirectory(_ prefix: String = "llmpp-test") -> String {
+        let d = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+}
+
+final class SpaceCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var spaces: [String: SearchSpace] = [:]
+    func get(_ id: String) throws -> SearchSpace {
+        lock.lock(); defer { lock.unlock() }
+        if let s = spaces[id] { return s }
+        let s = try Repo.catalog.load(id)
+        spaces[id] = s
+        return s
+    }
+}
