@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+import LLMPPCore
+import LLMPPEngine
+import LLMPPTestSupport
+@testable import LLMPPTUI
+
+final class ThemeAndKeyTests: XCTestCase {
+    let themes = (Repo.root as NSString).appendingPathComponent("Themes")
+
+    func testShippedThemesLoadWithEveryRole() throws {
+        XCTAssertEqual(Theme.available(in: themes), ["dark", "high-contrast", "light"])
+        for name in Theme.available(in: themes) {
+            let t = try Theme.load(path: "\(themes)/\(name).json")
+            XCTAssertEqual(t.name, name)
+            XCTAssertEqual(Set(t.roles.keys), Set(Role.allCases))
+            for c in t.roles.values {
+                XCTAssertTrue((-1...255).contains(c.fg)); XCTAssertTrue((-1...7).contains(c.fg8))
+            }
+        }
+    }
+
+    func testMalformedThemesNameFileAndKey() throws {
+        let dark = try Data(contentsOf: URL(fileURLWithPath: "\(themes)/dark.json"))
+        var obj = try JSONSerialization.jsonObject(with: dark) as! [String: Any]
+        var roles = obj["roles"] as! [String: Any]
+        func err(_ o: [String: Any]) -> String {
+            do { _ = try Theme.parse(try JSONSerialization.data(withJSONObject: o), file: "t.json"); return "" } catch { return "\(error)" }
+        }
+        var bad = roles; bad["accent"] = ["fg": 300]
+        obj["roles"] = bad
+        XCTAssertEqual(err(obj), "t.json: roles.accent.fg: must be an integer in -1...255")
+        bad = roles; bad["accent"] = ["fg": 3, "fg8": "purple"]
+        obj["roles"] = bad
+        XCTAssertEqual(err(obj), "t.json: roles.accent.fg8: must be one of black, red, green, yellow, blue, magenta, cyan, white")
+        bad = roles; bad["sparkles"] = ["fg": 3]
+        obj["roles"] = bad
+        XCTAssertTrue(err(obj).hasPrefix("t.json: roles.sparkles: unknown role"))
+        roles["pareto"] = nil
+        obj["roles"] = roles
+        XCTAssertEqual(err(obj), "t.json: roles.pareto: missing")
+        XCTAssertEqual((try? Theme.parse(Data("nope".utf8), file: "t.json")) == nil, true)
+    }
+
+    func model() throws -> ExplorerModel { try RendererTests.model(generations: 3) }
+    let layout = Layout(width: 120, height: 40)
+
+    func testPaneKeysAndHelp() throws {
+        var m = try model()
+        m.focus = .population
+        _ = Controller.handle(.tab, &m, layout: layout); XCTAssertEqual(m.focus, .calls)
+        _ = Controller.handle(.backTab, &m, layout: layout); XCTAssertEqual(m.focus, .population)
+        for p in Pane.allCases { _ = Controller.handle(.char(Character("\(p.rawValue)")), &m, layout: layout); XCTAssertEqual(m.focus, p) }
+        _ = Controller.handle(.char("?"), &m, layout: layout); XCTAssertTrue(m.showHelp)
+        _ = Controller.handle(.escape, &m, layout: layout); XCTAssertFalse(m.showHelp)
+        // Every binding's keys map back to its action (no key bound twice).
+        var seen = Set<Key>()
+        for b in KeyMap.bindings { for k in b.keys { XCTAssertTrue(seen.insert(k).inserted, "\(k) bound twice"); XCTAssertEqual(KeyMap.action(for: k), b.action) } }
+    }
+
+    func testSteeringKeysBecomeEngineCommands() throws {
+        var m = try model()
+        m.state.paused = false
+        XCTAssertEqual(Controller.handle(.char(" "), &m, layout: layout), [.pause])
+        m.state.paused = true
+        XCTAssertEqual(Controller.handle(.char(" "), &m, layout: layout), [.resume])
+        XCTAssertEqual(Controller.handle(.char("n"), &m, layout: layout), [.step])
+        XCTAssertEqual(Controller.handle(.char(">"), &m, layout: layout), [.setSwitch(3)])
+        XCTAssertEqual(Controller.handle(.char("<"), &m, layout: layout), [.setSwitch(1)])
+        XCTAssertEqual(Controller.handle(.char("["), &m, layout: layout), [.setConstraint(.init(latencyMs: 19, hardware: "raspi4"))])
+        XCTAssertEqual(Controller.handle(.char("]"), &m, layout: layout), [.setConstraint(.init(latencyMs: 21.05, hardware: "raspi4"))])
+        m.focus = .population
+        let sel = try XCTUnwrap(m.selected)
+        XCTAssertEqual(Controller.handle(.char("p"), &m, layout: layout), [.pin(sel.arch)])
+        XCTAssertEqual(Controller.handle(.char("b"), &m, layout: layout), [.ban(sel.id)])
+        XCTAssertEqual(Controller.handle(.char("i"), &m, layout: layout), [])
+        for c in "e10: none" { _ = Controller.handle(.char(c), &m, layout: layout) }
+        XCTAssertEqual(Controller.handle(.enter, &m, layout: layout), [.inject("e10: none")])
+        m.selectedCall = 0
+        XCTAssertEqual(Controller.handle(.char("y"), &m, layout: layout), [.writePrompt(m.calls[0].id)])
+    }
+
+    func testQuitAsksWhileARunIsActive() throws {
+        var m = try model()
+        m.state.paused = false
+        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [])
+        XCTAssertTrue(m.confirmQuit)
+        XCTAssertEqual(Controller.handle(.char("n"), &m, layout: layout), [])
+        XCTAssertFalse(m.confirmQuit)
+        _ = Controller.handle(.char("q"), &m, layout: layout)
+        XCTAssertEqual(Controller.handle(.char("y"), &m, layout: layout), [.quit])
+        m.state.paused = true
+        m.confirmQuit = false
+        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit], "a paused run quits at once")
+    }
+
+    func testTableNavigationFilterSortAndMouse() throws {
+        var m = try model()
+        m.focus = .population
+        _ = Controller.handle(.char("j"), &m, layout: layout); _ = Controller.handle(.down, &m, layout: layout)
+        XCTAssertEqual(m.selectedRow, 2)
+        _ = Controller.handle(.char("G"), &m, layout: layout)
+        XCTAssertEqual(m.selectedRow, m.tableRows.count - 1)
+        _ = Controller.handle(.char("g"), &m, layout: layout)
+        XCTAssertEqual(m.selectedRow, 0)
+        let scores = m.tableRows.map(\.score)
+        XCTAssertEqual(scores, scores.sorted(by: >))
+        _ = Controller.handle(.char("S"), &m, layout: layout)
+        XCTAssertEqual(m.tableRows.map(\.score), scores.sorted())
+        _ = Controller.handle(.char("s"), &m, layout: layout)
+        XCTAssertEqual(m.sort, .id)
+        let id = m.tableRows[3].id
+        _ = Controller.handle(.char("/"), &m, layout: layout)
+        for c in id.prefix(8) { _ = Controller.handle(.char(c), &m, layout: layout) }
+        _ = Controller.handle(.enter, &m, layout: layout)
+        XCTAssertEqual(m.tableRows.map(\.id), [id])
+        _ = Controller.handle(.escape, &m, layout: layout)
+        XCTAssertEqual(m.filter, "")
+        // A click on a table row selects it; the wheel scrolls the pane under it.
+        let r = layout.panes[.population]!
+        _ = Controller.handle(.click(x: r.x + 3, y: r.y + 2 + 4), &m, layout: layout)
+        XCTAssertEqual(m.selectedRow, 4)
+        let c = layout.panes[.calls]!
+        _ = Controller.handle(.wheelDown(x: c.x + 2, y: c.y + 2), &m, layout: layout)
+        XCTAssertEqual(m.focus, .calls)
+        XCTAssertEqual(m.selectedCall, 3)
+    }
+}
