@@ -121,7 +121,7 @@ public actor Engine {
             predictor = LLMPredictor(provider: p, store: transcripts, run: runID,
                                      builder: PromptBuilder(space: space, template: try PromptTemplate.load(space: space), options: config.prompt),
                                      settings: config.prediction,
-                                     budget: Budget(.init(maxCalls: config.maxCalls, maxCostUSD: config.maxCostUSD)), pricing: pricing)
+                                     budget: Budget(.init(maxCalls: config.maxCalls, maxTokens: config.maxTokens, maxCostUSD: config.maxCostUSD)), pricing: pricing)
         } else {
             provider = nil
             predictor = nil

@@ -28,6 +28,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var evaluator = EvaluatorSpec()
     public var seed: UInt64 = 0
     public var maxCalls: Int? = nil
+    public var maxTokens: Int? = nil
     public var maxCostUSD: Double? = nil
 
     public init(space: String) { self.space = space }

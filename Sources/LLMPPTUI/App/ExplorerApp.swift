@@ -168,6 +168,7 @@ public final class ExplorerApp: @unchecked Sendable {
                 model = ExplorerModel(config: cfg, state: RunState(seed: cfg.seed))
                 model.spaceID = space.id; model.spaceTitle = space.title; model.metric = space.task.metric
                 model.themeName = themes[themeIndex].0
+                model.isReplay = cfg.provider == "replay"
                 model.asciiOnly = !terminal.utf8
                 model.message = "restarted as a new run"
                 attach(fresh)

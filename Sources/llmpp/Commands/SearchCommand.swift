@@ -32,7 +32,7 @@ struct RunOptions: ParsableArguments {
         var c = RunConfig(space: id)
         c.provider = llm.provider; c.model = llm.model; c.replayFile = llm.replay
         c.prediction = llm.settings
-        c.maxCalls = llm.maxCalls; c.maxCostUSD = llm.maxCost
+        c.maxCalls = llm.maxCalls; c.maxTokens = llm.maxTokens; c.maxCostUSD = llm.maxCost
         c.splitSeed = splitSeed
         c.evaluateLLM = evaluateLLM
         c.labels = labels
