@@ -52,6 +52,7 @@ public actor Engine {
     var subscribers: [UUID: AsyncStream<EngineEvent>.Continuation] = [:]
     var loop: Task<Void, Never>?
     var stepping = false
+    var queuedSteps = 0
 
     // MARK: creation and resume
 
@@ -321,11 +322,20 @@ public actor Engine {
 
     // MARK: stepping
 
-    /// Runs one unit of the current phase.
+    /// Runs one unit of the current phase. A step asked for while one runs is queued, not
+    /// dropped: each keypress of `n` is one unit.
     public func step() async {
-        guard !stepping, !state.finished else { return }
+        if stepping { queuedSteps += 1; return }
         stepping = true
         defer { stepping = false }
+        while !state.finished {
+            await stepOnce()
+            guard queuedSteps > 0 else { break }
+            queuedSteps -= 1
+        }
+    }
+
+    func stepOnce() async {
         do {
             switch state.phase {
             case .llmpp: try await stepLLMPP()
@@ -335,6 +345,7 @@ public actor Engine {
             case .done: state.finished = true
             }
         } catch {
+            queuedSteps = 0
             state.error = "\(error)"
             state.paused = true
             emit(.error("\(error)"))

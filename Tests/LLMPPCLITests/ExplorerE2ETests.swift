@@ -76,8 +76,8 @@ final class ExplorerE2ETests: XCTestCase {
         try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "env LANG=C.UTF-8 TERM=tmux-256color \(cmd); echo EXITED $?; sleep 120"])
         var screen = try tmux.waitFor("the explorer, paused") { $0.contains("replay of gpt-4o-mini") && $0.contains("PAUSED") }
         // One unit per n: two labelling batches, the training, then generations 0 and 1.
-        for _ in 0..<5 { try tmux.run(["send-keys", "n"]); usleep(400_000) }
-        screen = try tmux.waitFor("generation 1 drawn") { $0.contains("gen 1 ·") }
+        for _ in 0..<5 { try tmux.run(["send-keys", "n"]); usleep(200_000) }
+        screen = try tmux.waitFor("generation 1 drawn", timeout: 60) { $0.contains("gen 1 ·") }
         XCTAssertTrue(screen.contains("Pareto"))
         XCTAssertTrue(screen.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille points:\n\(screen)")
         XCTAssertTrue(screen.contains("switch 3"), screen)
