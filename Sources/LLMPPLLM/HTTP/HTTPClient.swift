@@ -23,6 +23,10 @@ public struct HTTPClient: Sendable {
     }
 
     public func post(_ url: URL, headers: [String: String], body: Data, timeout: Double) async throws -> Response {
+        if url.scheme == "http" {
+            return try await PlainHTTP.send(method: "POST", url: url, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
+                                            body: body, timeout: timeout)
+        }
         var req = URLRequest(url: url, timeoutInterval: timeout)
         req.httpMethod = "POST"
         req.httpBody = body
@@ -32,7 +36,8 @@ public struct HTTPClient: Sendable {
     }
 
     public func get(_ url: URL, timeout: Double) async throws -> Response {
-        try await send(URLRequest(url: url, timeoutInterval: timeout), timeout: timeout)
+        if url.scheme == "http" { return try await PlainHTTP.send(method: "GET", url: url, headers: [:], body: nil, timeout: timeout) }
+        return try await send(URLRequest(url: url, timeoutInterval: timeout), timeout: timeout)
     }
 
     private func send(_ req: URLRequest, timeout: Double) async throws -> Response {
