@@ -72,22 +72,6 @@ public actor TranscriptStore {
         return try db.query(sql, params).map(Self.record)
     }
 
-    public struct RunSummary: Sendable, Equatable {
-        public var run: String, calls: Int, ok: Int, errors: Int, tokensIn: Int, tokensOut: Int, costUSD: Double?, first: Double, last: Double
-    }
-
-    public func runSummaries() throws -> [RunSummary] {
-        try db.query("""
-            SELECT run, COUNT(*), SUM(status = 'ok'), SUM(status = 'error'), COALESCE(SUM(tokens_in), 0), COALESCE(SUM(tokens_out), 0),
-                   SUM(cost_usd), MIN(created_at), MAX(created_at)
-            FROM calls GROUP BY run ORDER BY MIN(id)
-            """).map { r in
-            RunSummary(run: r[0].text ?? "", calls: Int(r[1].int ?? 0), ok: Int(r[2].int ?? 0), errors: Int(r[3].int ?? 0),
-                       tokensIn: Int(r[4].int ?? 0), tokensOut: Int(r[5].int ?? 0), costUSD: r[6].double,
-                       first: r[7].double ?? 0, last: r[8].double ?? 0)
-        }
-    }
-
     static func record(_ r: [Database.Value]) -> CallRecord {
         var c = CallRecord(run: r[1].text ?? "", provider: r[2].text ?? "", model: r[3].text ?? "", parameters: r[4].text ?? "{}",
                            messages: r[5].text ?? "[]", cacheKey: r[6].text ?? "", sampleIndex: Int(r[7].int ?? 0),

@@ -20,8 +20,6 @@ public final class SearchSpace: Sendable {
     /// Named pools of architectures (a table's rows), e.g. the 8,500 unlabeled ones.
     public let pools: [String: Int]
     public let latency: LatencySpec?
-    /// The scope expressions are compiled in; other layers compile their own (prompts).
-    public let scope: ExpressionScopeBox
 
     public struct Efficiency: Sendable {
         public let flops: CompiledExpression
@@ -33,11 +31,11 @@ public final class SearchSpace: Sendable {
     init(id: String, title: String, task: TaskDescription, directory: String, file: String, shape: SpaceShape,
          constants: [String: Double], efficiency: Efficiency, featureSets: [String: [CompiledExpression]],
          tables: [SpaceTable], labelled: LabelledSet?, cheapEvaluation: CompiledExpression?,
-         pools: [String: Int], latency: LatencySpec?, scope: ExpressionScope) {
+         pools: [String: Int], latency: LatencySpec?) {
         self.id = id; self.title = title; self.task = task; self.directory = directory; self.file = file
         self.shape = shape; self.constants = constants; self.efficiency = efficiency; self.featureSets = featureSets
         self.tables = tables; self.labelled = labelled; self.cheapEvaluation = cheapEvaluation
-        self.pools = pools; self.latency = latency; self.scope = ExpressionScopeBox(scope)
+        self.pools = pools; self.latency = latency
     }
 
     // MARK: forwarding the shape's operations
@@ -89,12 +87,6 @@ public final class SearchSpace: Sendable {
 public struct NotInTable: Error, CustomStringConvertible {
     public let table: String
     public var description: String { "the architecture is not in table '\(table)'" }
-}
-
-/// Sendable wrapper: the scope holds only value types but contains tuples.
-public struct ExpressionScopeBox: @unchecked Sendable {
-    public let scope: ExpressionScope
-    init(_ s: ExpressionScope) { scope = s }
 }
 
 struct ArchitectureContext: ExpressionContext {

@@ -238,7 +238,7 @@ public enum SpaceLoader {
             id: raw.id, title: raw.title, task: raw.task, directory: dir, file: file, shape: shape,
             constants: scope.constants, efficiency: efficiency, featureSets: featureSets, tables: tables,
             labelled: labelled, cheapEvaluation: try raw.cheap_evaluation.map { try compile("cheap_evaluation", $0) },
-            pools: pools, latency: latency, scope: scope)
+            pools: pools, latency: latency)
         try smokeTest(space, fail: fail)
         return space
     }

@@ -42,7 +42,6 @@ public struct ExplorerModel: Sendable {
     public var pareto: [Candidate] = []
     public var calls: [CallRecord] = []
     public var quality: [(String, [PredictorQuality])] = []
-    public var events: [String] = []
 
     // UI state.
     public var focus: Pane = .population
@@ -113,7 +112,7 @@ public struct ExplorerModel: Sendable {
     /// Applies one engine event.
     public mutating func apply(_ e: EngineEvent) {
         switch e {
-        case .phaseChanged(let p): state.phase = p; log("phase: \(p.rawValue)")
+        case .phaseChanged(let p): state.phase = p
         case .callStarted: break
         case .callFinished(let r):
             calls.insert(r, at: 0)
@@ -121,24 +120,18 @@ public struct ExplorerModel: Sendable {
         case .llmppProgress(let d, _): state.llmppDone = d
         case .labelProgress(let d, _, let f): state.labelsDone = d; state.labelsFailed = f
         case .trainingLoss(let s, _, let l): state.trainingStep = s; state.lossCurve.append(l)
-        case .generationDone(let g, let src, let pop, let front):
+        case .generationDone(let g, _, let pop, let front):
             history.append(pop)
             if history.count > 60 { history.removeFirst(history.count - 60) }
             pareto = front
             state.generation = g + 1
             state.best = pop.first
-            log("generation \(g) scored by \(src == .distill ? "LLM-Distill-PP" : evaluatorName)")
-        case .switchReached(let g): state.switchReachedAt = g; log("switch point reached at generation \(g)")
+        case .switchReached(let g): state.switchReachedAt = g
         case .paused(let p): state.paused = p
         case .settingsChanged(let c): config = c
-        case .error(let m): state.error = m; message = m; log("error: \(m)")
-        case .finished: state.finished = true; log("search finished")
+        case .error(let m): state.error = m; message = m
+        case .finished: state.finished = true
         }
-    }
-
-    mutating func log(_ s: String) {
-        events.append(s)
-        if events.count > 200 { events.removeFirst() }
     }
 
     /// Replaces engine-owned fields from a snapshot (counters, settings), keeping the UI's own.

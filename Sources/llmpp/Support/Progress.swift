@@ -6,7 +6,6 @@ final class Progress {
     let label: String
     let isTTY = isatty(STDERR_FILENO) == 1
     private var lastDecile = -1
-    private let start = Date()
 
     init(_ label: String) { self.label = label }
 
@@ -26,10 +25,4 @@ final class Progress {
             }
         }
     }
-
-    func note(_ text: String) {
-        FileHandle.standardError.write("\(text)\n".data(using: .utf8)!)
-    }
-
-    var elapsed: Double { Date().timeIntervalSince(start) }
 }
