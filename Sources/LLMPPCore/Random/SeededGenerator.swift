@@ -1,3 +1,5 @@
+import Foundation
+
 /// xoshiro256** seeded through SplitMix64: the same seed gives the same stream on every
 /// platform and Swift version, which `SystemRandomNumberGenerator` cannot promise and
 /// resumable, reproducible searches need.
@@ -38,10 +40,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     /// Standard normal (Box-Muller), for weight initialisation.
     public mutating func normal() -> Double {
         let u1 = max(unit(), 1e-300), u2 = unit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
 }
-
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }

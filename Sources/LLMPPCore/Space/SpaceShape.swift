@@ -1,3 +1,5 @@
+import Foundation
+
 /// The dimensions and layer groups of a space and everything that needs only them:
 /// gene layout, validity, sampling, mutation, crossover, canonical text and ids.
 public struct SpaceShape: Sendable {
@@ -173,5 +175,3 @@ public struct ArchitectureParseError: Error, CustomStringConvertible, Equatable 
     public let description: String
     public init(_ d: String) { description = d }
 }
-
-import Foundation
