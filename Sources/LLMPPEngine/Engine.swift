@@ -243,11 +243,12 @@ public actor Engine {
         loop = nil
     }
 
-    public func pause() {
+    /// Pauses after the unit in flight; the pause itself is saved before this returns.
+    public func pause() async {
         guard !state.paused else { return }
         state.paused = true
         emit(.paused(true))
-        Task { await persist() }
+        await persist()
     }
 
     public func resume() {
@@ -275,29 +276,31 @@ public actor Engine {
 
     public func shutdown() async { await provider?.shutdown() }
 
-    public func setSwitchPoint(_ k: Int) {
+    public func setSwitchPoint(_ k: Int) async {
         let v = max(0, min(config.evolution.iterations, k))
         guard v != config.switchAt else { return }
         if config.labels == 0 && v > 0 { emit(.error("no LLM-Distill-PP in this run (0 labels): the switch point stays 0")); return }
         config.switchAt = v
-        settingsChanged()
+        await settingsChanged()
     }
 
-    public func setConstraint(_ c: RunConfig.Constraint) { config.constraint = c; settingsChanged() }
-    public func setMutationProbability(_ p: Double) { config.evolution.mutationProbability = max(0, min(1, p)); settingsChanged() }
+    public func setConstraint(_ c: RunConfig.Constraint) async { config.constraint = c; await settingsChanged() }
+    public func setMutationProbability(_ p: Double) async { config.evolution.mutationProbability = max(0, min(1, p)); await settingsChanged() }
 
-    public func setPopulation(_ n: Int) {
+    public func setPopulation(_ n: Int) async {
         let iters = config.evolution.iterations, p = config.evolution.mutationProbability
         var e = EvolutionConfig.scaled(population: max(5, n), iterations: iters)
         e.mutationProbability = p
         config.evolution = e
-        settingsChanged()
+        await settingsChanged()
     }
 
-    func settingsChanged() {
+    /// Saved before returning, so that a quit right after steering keeps the change.
+    func settingsChanged() async {
         emit(.settingsChanged(config))
-        let c = config
-        Task { try? await runs.updateConfig(id: runID, config: Self.encode(c)) }
+        do { try await runs.updateConfig(id: runID, config: Self.encode(config)) } catch {
+            emit(.error("cannot save the settings: \(error)"))
+        }
     }
 
     public func pin(_ arch: Architecture) {
