@@ -83,3 +83,15 @@ public actor TranscriptStore {
         return c
     }
 }
+
+extension TranscriptStore {
+    /// Inserts many records, a transaction per thousand (imports, benchmarks).
+    public func insertBatch(_ records: [CallRecord]) throws {
+        var i = 0
+        while i < records.count {
+            let chunk = records[i..<min(records.count, i + 1000)]
+            try db.transaction { for r in chunk { try insert(r) } }
+            i += 1000
+        }
+    }
+}
