@@ -97,14 +97,16 @@ public actor Engine {
         } else {
             latency = nil
         }
-        // Demonstrations and test architectures of the chosen split.
+        // Demonstrations and test architectures of the chosen split. The prompt files are
+        // read only when the run asks an LLM (a space without prompts can still be searched).
+        let needsLLM = config.labels > 0 || config.evaluateLLM
+        let template = needsLLM ? try PromptTemplate.load(space: space) : nil
         var demos: [(Architecture, Double)] = []
         var tests: [Int] = []
         if let l = space.labelled {
             let table = space.tables[l.table]
             if let sp = l.resolveSplit(config.splitSeed, rowCount: table.architectures.count) {
-                let template = try PromptTemplate.load(space: space)
-                if let truth = l.truth[template.settings.demonstration_metric] {
+                if let template, let truth = l.truth[template.settings.demonstration_metric] {
                     demos = try sp.train.map { (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0))) }
                 }
                 tests = sp.test
@@ -113,14 +115,13 @@ public actor Engine {
         demonstrations = demos
         testRows = tests
         labelTargets = Self.labelTargets(space: space, config: config, exclude: Set(tests.map { space.id(space.tables[space.labelled!.table].architectures[$0]) }))
-        let needsLLM = config.labels > 0 || config.evaluateLLM
-        if needsLLM {
+        if let template {
             guard !demos.isEmpty else { throw EvaluatorError("space '\(space.id)' has no demonstrations for split '\(config.splitSeed)'") }
             let p = try await env.makeProvider(config, env.dataDirectory)
             provider = p
             let pricing = (try? Pricing.load(dataDirectory: env.dataDirectory)) ?? .none
             predictor = LLMPredictor(provider: p, store: transcripts, run: runID,
-                                     builder: PromptBuilder(space: space, template: try PromptTemplate.load(space: space), options: config.prompt),
+                                     builder: PromptBuilder(space: space, template: template, options: config.prompt),
                                      settings: config.prediction,
                                      budget: Budget(.init(maxCalls: config.maxCalls, maxTokens: config.maxTokens, maxCostUSD: config.maxCostUSD)), pricing: pricing)
         } else {
