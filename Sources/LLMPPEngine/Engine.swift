@@ -449,22 +449,25 @@ public actor Engine {
         }
     }
 
-    /// The constraint and bans as of now, as a test the evolution calls synchronously.
-    func feasibilityTest() -> (Architecture) -> Bool {
+    /// The constraint and bans as of now, as a batch test the evolution calls synchronously.
+    func feasibilityTest() -> ([Architecture]) -> [Bool] {
         let banned = Set(state.banned), constraint = config.constraint, latency = self.latency, space = self.space
-        return { a in
-            if banned.contains(space.id(a)) { return false }
-            if let g = constraint.gflops, let f = try? space.flops(a), f / 1e9 > g { return false }
-            if let limit = constraint.latencyMs {
-                guard let l = try? latency?.latencyMs(a), l <= limit else { return false }
+        return { archs in
+            var ok = archs.map { !banned.contains(space.id($0)) }
+            if let g = constraint.gflops {
+                for (i, a) in archs.enumerated() where ok[i] { ok[i] = ((try? space.flops(a)) ?? .infinity) / 1e9 <= g }
             }
-            return true
+            if let limit = constraint.latencyMs {
+                let lat = (try? latency?.latencyMs(archs)) ?? nil
+                for i in archs.indices where ok[i] { ok[i] = lat.map { $0[i] <= limit } ?? false }
+            }
+            return ok
         }
     }
 
     func stepSearch() async throws {
         let e = config.evolution
-        let evo = Evolution(shape: space.shape, config: e, isFeasible: feasibilityTest())
+        let evo = Evolution(shape: space.shape, config: e, areFeasible: feasibilityTest())
         if state.generation == 0 && state.population.isEmpty {
             var rng = state.rng
             let extra = state.pinned + state.injected
@@ -525,7 +528,8 @@ public actor Engine {
             // Parents that a tightened constraint or a ban rules out are dropped (pinned ones stay);
             // with none left, the search restarts from random feasible architectures.
             let feasible = feasibilityTest()
-            let parents = Array(cands.filter { $0.pinned || feasible($0.arch) }.prefix(e.parents).map(\.arch))
+            let keep = feasible(cands.map(\.arch))
+            let parents = Array(cands.indices.filter { cands[$0].pinned || keep[$0] }.prefix(e.parents).map { cands[$0].arch })
             next = parents.isEmpty ? try evo.randomPopulation(e.population, using: &rng) : try evo.nextPopulation(parents: parents, using: &rng)
             if !state.injected.isEmpty {
                 next = Array(next.prefix(max(0, next.count - state.injected.count))) + state.injected

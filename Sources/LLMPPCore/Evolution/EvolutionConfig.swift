@@ -6,7 +6,7 @@ public struct EvolutionConfig: Sendable, Codable, Equatable {
     public var mutations = 50
     public var crossovers = 50
     public var mutationProbability = 0.3
-    /// Tries to find a feasible (constraint-satisfying, not banned) candidate before giving up.
+    /// Rounds of redrawing infeasible candidates (constraint, bans) before giving up.
     public var maxResample = 2000
 
     public init(iterations: Int = 30, population: Int = 125, parents: Int = 25, mutations: Int = 50,
@@ -39,45 +39,54 @@ public struct InfeasibleConstraint: Error, CustomStringConvertible {
 }
 
 /// The operators of HAT's evolution over a space, with a feasibility test (the latency or
-/// GFLOPs constraint, bans) applied by resampling, as HAT does.
+/// GFLOPs constraint, bans) applied by resampling, as HAT does. Candidates are made and
+/// tested in batches: a latency predictor scores a batch far faster than one at a time.
 public struct Evolution {
     public let shape: SpaceShape
     public let config: EvolutionConfig
-    public let isFeasible: (Architecture) -> Bool
+    public let areFeasible: ([Architecture]) -> [Bool]
 
-    public init(shape: SpaceShape, config: EvolutionConfig, isFeasible: @escaping (Architecture) -> Bool) {
-        self.shape = shape; self.config = config; self.isFeasible = isFeasible
+    public init(shape: SpaceShape, config: EvolutionConfig, areFeasible: @escaping ([Architecture]) -> [Bool]) {
+        self.shape = shape; self.config = config; self.areFeasible = areFeasible
     }
 
-    func sample(_ make: (inout SeededGenerator) -> Architecture, _ rng: inout SeededGenerator) throws -> Architecture {
-        for _ in 0..<config.maxResample {
-            let a = make(&rng)
-            if isFeasible(a) { return a }
+    public init(shape: SpaceShape, config: EvolutionConfig, isFeasible: @escaping (Architecture) -> Bool) {
+        self.init(shape: shape, config: config, areFeasible: { $0.map(isFeasible) })
+    }
+
+    /// `n` feasible candidates from `make`, redrawing the infeasible ones round after round.
+    func fill(_ n: Int, _ rng: inout SeededGenerator, _ make: (inout SeededGenerator) -> Architecture) throws -> [Architecture] {
+        var out: [Architecture] = []
+        var rounds = 0
+        while out.count < n {
+            guard rounds < config.maxResample else { throw InfeasibleConstraint(tries: config.maxResample) }
+            rounds += 1
+            let batch = (0..<(n - out.count)).map { _ in make(&rng) }
+            for (a, ok) in zip(batch, areFeasible(batch)) where ok { out.append(a) }
         }
-        throw InfeasibleConstraint(tries: config.maxResample)
+        return out
     }
 
     public func randomPopulation(_ n: Int, using rng: inout SeededGenerator) throws -> [Architecture] {
-        try (0..<n).map { _ in try sample({ shape.random(using: &$0) }, &rng) }
+        try fill(n, &rng) { shape.random(using: &$0) }
     }
 
     /// Parents are kept; mutations of a random parent and crossovers of two random parents fill the rest.
     public func nextPopulation(parents: [Architecture], using rng: inout SeededGenerator) throws -> [Architecture] {
         precondition(!parents.isEmpty, "evolution needs parents")
         let p = config.mutationProbability
-        // A child that cannot be made feasible from these parents (a constraint tightened
-        // far below them) is drawn at random instead, so the search can move.
-        func child(_ make: (inout SeededGenerator) -> Architecture) throws -> Architecture {
-            do { return try sample(make, &rng) } catch is InfeasibleConstraint {
-                return try sample({ shape.random(using: &$0) }, &rng)
+        // Children that cannot be made feasible from these parents (a constraint tightened far
+        // below them) are drawn at random instead, so the search can move.
+        var patient = config
+        patient.maxResample = max(1, config.maxResample / 10)
+        let fromParents = Evolution(shape: shape, config: patient, areFeasible: areFeasible)
+        func children(_ n: Int, _ make: (inout SeededGenerator) -> Architecture) throws -> [Architecture] {
+            do { return try fromParents.fill(n, &rng, make) } catch is InfeasibleConstraint {
+                return try fill(n, &rng) { shape.random(using: &$0) }
             }
         }
-        let mutated = try (0..<config.mutations).map { _ in
-            try child { r in shape.mutate(parents[r.index(parents.count)], probability: p, using: &r) }
-        }
-        let crossed = try (0..<config.crossovers).map { _ in
-            try child { r in shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r) }
-        }
+        let mutated = try children(config.mutations) { r in shape.mutate(parents[r.index(parents.count)], probability: p, using: &r) }
+        let crossed = try children(config.crossovers) { r in shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r) }
         return parents + mutated + crossed
     }
 }

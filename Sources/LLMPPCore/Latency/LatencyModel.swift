@@ -11,6 +11,14 @@ public struct LatencyModel: Sendable {
     public var predictor: LatencyPredictor? { if case .predicted(let p) = kind { return p } else { return nil } }
     public var isMeasured: Bool { if case .measured = kind { return true } else { return false } }
 
+    /// Latencies of many architectures at once (one batched forward pass for a predictor).
+    public func latencyMs(_ archs: [Architecture]) throws -> [Double] {
+        switch kind {
+        case .measured(let e): return try archs.map { try space.evaluate(e, $0) }
+        case .predicted(let p): return p.predict(batch: try archs.map { try space.features($0, set: p.featureSet) })
+        }
+    }
+
     public func latencyMs(_ arch: Architecture) throws -> Double {
         switch kind {
         case .measured(let e): return try space.evaluate(e, arch)

@@ -31,6 +31,12 @@ public struct LatencyPredictor: Sendable {
         return model.predict([x])[0] * targetScale + targetMean
     }
 
+    public func predict(batch rows: [[Double]]) -> [Double] {
+        guard !rows.isEmpty else { return [] }
+        let xs = rows.map { zip(zip($0, inputMean), inputScale).map { ($0.0 - $0.1) / $1 } }
+        return model.predict(xs).map { $0 * targetScale + targetMean }
+    }
+
     public func predict(_ arch: Architecture, in space: SearchSpace) throws -> Double {
         predict(features: try space.features(arch, set: featureSet))
     }

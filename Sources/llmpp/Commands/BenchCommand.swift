@@ -89,7 +89,10 @@ struct BenchCommand: AsyncParsableCommand {
         st.train(steps: 10)
         let student = st.model
         let t0 = Date()
-        let evo = Evolution(shape: space.shape, config: EvolutionConfig(), isFeasible: { (try? latency.latencyMs($0)).map { $0 <= 200 } ?? false })
+        let evo = Evolution(shape: space.shape, config: EvolutionConfig(), areFeasible: { archs in
+            guard let lat = try? latency.latencyMs(archs) else { return archs.map { _ in false } }
+            return lat.map { $0 <= 200 }
+        })
         var pop = try evo.randomPopulation(125, using: &rng)
         for _ in 0..<30 {
             let scores = try student.predict(pop, in: space)
