@@ -19,12 +19,7 @@ public struct LatencyModel: Sendable {
         }
     }
 
-    public func latencyMs(_ arch: Architecture) throws -> Double {
-        switch kind {
-        case .measured(let e): return try space.evaluate(e, arch)
-        case .predicted(let p): return try p.predict(arch, in: space)
-        }
-    }
+    public func latencyMs(_ arch: Architecture) throws -> Double { try latencyMs([arch])[0] }
 
     /// Builds the model for a hardware: trains (or loads from `cacheDirectory`) a predictor
     /// when the space's latency is predicted.

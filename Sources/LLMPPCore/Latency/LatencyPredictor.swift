@@ -26,10 +26,7 @@ public struct LatencyPredictor: Sendable {
     let model: MLP<Float>
     public let report: Report
 
-    public func predict(features: [Double]) -> Double {
-        let x = zip(zip(features, inputMean), inputScale).map { ($0.0 - $0.1) / $1 }
-        return model.predict([x])[0] * targetScale + targetMean
-    }
+    public func predict(features: [Double]) -> Double { predict(batch: [features])[0] }
 
     public func predict(batch rows: [[Double]]) -> [Double] {
         guard !rows.isEmpty else { return [] }
@@ -70,7 +67,7 @@ public struct LatencyPredictor: Sendable {
         let partial = LatencyPredictor(hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
                                        targetMean: ym, targetScale: ys, model: trainer.model,
                                        report: Report(hardware: hardware, trainRows: 0, heldOutRows: 0, maeMs: 0, meanRelativeError: 0, kendall: 0, steps: 0, finalTrainLoss: 0))
-        let predicted = testIdx.map { partial.predict(features: data.features[$0]) }
+        let predicted = partial.predict(batch: testIdx.map { data.features[$0] })
         let measured = testIdx.map { data.latencyMs[$0] }
         let mre = Metrics.mean(zip(predicted, measured).map { abs($0 - $1) / $1 })
         let tail = trainer.losses.suffix(chunk)

@@ -22,7 +22,8 @@ public enum SpaceLoader {
         return try build(raw, file: file)
     }
 
-    static func decodingError(_ e: DecodingError, file: String) -> SpaceError {
+    /// A JSON decoding error as a SpaceError naming the field (space files, prompt settings).
+    public static func decodingError(_ e: DecodingError, file: String) -> SpaceError {
         func path(_ p: [CodingKey]) -> String? {
             let s = p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             let t = s.hasPrefix(".") ? String(s.dropFirst()) : s

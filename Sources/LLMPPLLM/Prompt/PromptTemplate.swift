@@ -61,7 +61,7 @@ public struct PromptTemplate: Sendable {
         }
         let settings: Settings
         do { settings = try JSONDecoder().decode(Settings.self, from: sd) } catch let e as DecodingError {
-            throw SpaceLoaderBridge.error(e, file: settingsPath)
+            throw SpaceLoader.decodingError(e, file: settingsPath)
         }
         return PromptTemplate(directory: directory, settings: settings, system: try read("system.txt"), role: try read("role.txt"),
                               instructions: try instructionFiles.map(read), definitions: try read("definitions.txt"),
@@ -91,18 +91,5 @@ public struct PromptTemplate: Sendable {
             rest = rest[close.upperBound...]
         }
         return out + rest
-    }
-}
-
-/// Reaches the core's decoding-error formatter (internal there).
-enum SpaceLoaderBridge {
-    static func error(_ e: DecodingError, file: String) -> SpaceError {
-        switch e {
-        case .keyNotFound(let k, _): return SpaceError(file: file, field: k.stringValue, problem: "missing")
-        case .typeMismatch(_, let c), .valueNotFound(_, let c):
-            return SpaceError(file: file, field: c.codingPath.map(\.stringValue).joined(separator: "."), problem: "wrong type")
-        case .dataCorrupted: return SpaceError(file: file, field: nil, problem: "not valid JSON")
-        @unknown default: return SpaceError(file: file, field: nil, problem: "\(e)")
-        }
     }
 }
