@@ -137,7 +137,7 @@ public actor Engine {
     /// The architectures to label: a seeded shuffle of the pool (or fresh samples), minus the test split.
     static func labelTargets(space: SearchSpace, config: RunConfig, exclude: Set<String>) -> [Architecture] {
         guard config.labels > 0 else { return [] }
-        var rng = SeededGenerator(seed: config.seed &+ 0x1AB)
+        var rng = SeededGenerator(seed: (config.labelSeed ?? config.seed) &+ 0x1AB)
         let poolName = config.labelPool ?? space.pools.keys.sorted().first
         if let name = poolName, var pool = space.pool(name) {
             pool.shuffle(using: &rng)
@@ -185,7 +185,9 @@ public actor Engine {
         labelValues = try await runs.labels(run: runID)
         expensiveScores = try await runs.expensive(run: runID)
         state.counters.expensiveEvaluations = expensiveScores.count
-        if state.phase == .training || state.phase == .search || state.phase == .done, config.labels > 0 {
+        if state.phase == .search || state.phase == .done, let blob = try await runs.blob(run: runID, name: "student") {
+            student = try StudentModel(serialized: blob)
+        } else if state.phase == .training || state.phase == .search || state.phase == .done, config.labels > 0 {
             var t = makeTrainer()
             if let blob = try await runs.blob(run: runID, name: "trainer"), state.trainingStep > 0 {
                 try t?.restore(blob)
@@ -435,6 +437,14 @@ public actor Engine {
     }
 
     func stepTraining() async throws {
+        let cache = studentCache()
+        if trainer == nil && state.trainingStep == 0, let (path, _) = cache, let data = FileManager.default.contents(atPath: path),
+           let cached = try? StudentModel(serialized: data) {
+            // The same labels and settings were trained before (another seed or mode of a study).
+            try await finishTraining(cached, data: data, cachePath: nil)
+            emit(.trainingLoss(step: config.training.steps, total: config.training.steps, loss: .nan))
+            return
+        }
         if trainer == nil { trainer = makeTrainer() }
         guard var t = trainer else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
         let loss = t.train(steps: config.trainingChunk)
@@ -443,10 +453,33 @@ public actor Engine {
         state.lossCurve.append(loss)
         try await runs.saveBlob(run: runID, name: "trainer", data: try t.checkpoint())
         emit(.trainingLoss(step: t.step, total: config.training.steps, loss: loss))
-        if t.finished {
-            student = t.model
-            setPhase(.search)
+        if t.finished { try await finishTraining(t.model, data: try t.model.serialized(), cachePath: cache?.path) }
+    }
+
+    func finishTraining(_ model: StudentModel, data: Data, cachePath: String?) async throws {
+        try await runs.saveBlob(run: runID, name: "student", data: data)
+        if let cachePath {
+            // Best effort: a cache that cannot be written costs a retraining later, nothing else.
+            try? FileManager.default.createDirectory(atPath: (cachePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let tmp = cachePath + ".tmp-\(runID)"
+            if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, cachePath) != 0 { try? FileManager.default.removeItem(atPath: tmp) }
         }
+        state.trainingStep = config.training.steps
+        student = model
+        setPhase(.search)
+    }
+
+    /// Where a student trained on this run's labels with its settings is kept across runs.
+    func studentCache() -> (path: String, key: String)? {
+        guard let fs = space.defaultFeatureSet else { return nil }
+        var ids: [String] = [], ys: [Double] = []
+        for a in labelTargets {
+            guard let v = labelValues[space.id(a)] ?? nil else { continue }
+            ids.append(space.id(a)); ys.append(v)
+        }
+        guard !ids.isEmpty else { return nil }
+        let key = StudentModel.cacheKey(featureSet: fs, ids: ids, labels: ys, config: config.training)
+        return ((env.cacheDirectory as NSString).appendingPathComponent("students/\(space.id)-\(key).student"), key)
     }
 
     /// The constraint and bans as of now, as a batch test the evolution calls synchronously.

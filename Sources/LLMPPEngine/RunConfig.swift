@@ -19,6 +19,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var labels: Int = 3000
     /// Pool to label from ("unlabeled" for HAT, "all" for NB201); nil: the space's first pool, else fresh samples.
     public var labelPool: String? = nil
+    /// Seed of the choice of architectures to label (nil: the run's seed). Runs that share it,
+    /// the split and the training settings share their labels and their student.
+    public var labelSeed: UInt64? = nil
     public var training = TrainingConfig()
     public var trainingChunk: Int = 250
     public var evolution = EvolutionConfig()

@@ -8,7 +8,7 @@ struct LLMPP: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [ExploreCommand.self, SpacesCommand.self, ArchCommand.self, LatencyCommand.self, BaselinesCommand.self,
                       PredictCommand.self, CallsCommand.self,
-                      SearchCommand.self, DistillCommand.self, RunsCommand.self, BenchCommand.self],
+                      SearchCommand.self, DistillCommand.self, RunsCommand.self, ReproduceCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 }

@@ -64,6 +64,12 @@ public enum Metrics {
         x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count)
     }
 
+    public static func median(_ x: [Double]) -> Double {
+        guard !x.isEmpty else { return .nan }
+        let s = x.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
     /// Population standard deviation (ddof = 0).
     public static func std(_ x: [Double]) -> Double {
         guard !x.isEmpty else { return .nan }

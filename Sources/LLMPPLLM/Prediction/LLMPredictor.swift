@@ -90,15 +90,10 @@ public actor LLMPredictor {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let values = results.compactMap(\.value)
-        return Prediction(value: values.isEmpty ? nil : Self.median(values), samples: values,
+        return Prediction(value: values.isEmpty ? nil : Metrics.median(values), samples: values,
                           callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
                           error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
                           budgetExhausted: results.contains { $0.budgetExhausted })
-    }
-
-    static func median(_ v: [Double]) -> Double {
-        let s = v.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     struct SampleResult: Sendable {

@@ -1,0 +1,96 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+
+/// The paper's predictor-quality table and its instruction-ablation ladder, each cell an
+/// engine run on one split: LLM-PP on the split's test architectures, then (with labels)
+/// LLM-Distill-PP distilled from it, beside the baselines and references of the same split.
+public enum PredictorStudy {
+    public struct Table: Sendable {
+        public var space: String
+        /// Per truth metric (valid, test), the predictors over the seeds.
+        public var metrics: [(metric: String, rows: [PredictorQuality])]
+        public var llmCalls: Int
+        public var cachedAnswers: Int
+    }
+
+    /// One run per split seed; rows of the same name are merged over the seeds.
+    public static func table(space: String, seeds: [String], labels: Int, base: RunConfig, environment env: EngineEnvironment,
+                             runPrefix: String, progress: @escaping @Sendable (String) -> Void) async throws -> Table {
+        var merged: [String: [(String, [PredictorQuality])]] = [:]
+        var order: [String] = []
+        var calls = 0, cached = 0
+        for seed in seeds {
+            var c = base
+            c.space = space
+            c.splitSeed = seed
+            c.evaluateLLM = true
+            c.labels = labels
+            c.labelSeed = c.labelSeed ?? 0
+            c.evolution = EvolutionConfig.scaled(population: 10, iterations: 1)
+            c.switchAt = labels > 0 ? 1 : 0
+            c.constraint = .init()
+            progress("\(space) split \(seed): LLM-PP on the test architectures" + (labels > 0 ? ", \(labels) labels, LLM-Distill-PP" : ""))
+            let (engine, state) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-\(space)-s\(seed)", progress: progress)
+            calls += state.counters.llmCalls; cached += state.counters.cachedAnswers
+            let provider = await engine.snapshot().providerName
+            for (metric, rows) in try await engine.predictorQuality() {
+                if merged[metric] == nil { order.append(metric) }
+                merged[metric, default: []].append((seed, rows.map { q in
+                    switch q.name {
+                    case "LLM-PP": return PredictorQuality(name: "LLM-PP (\(provider))", perSeed: q.perSeed)
+                    case "LLM-Distill-PP": return PredictorQuality(name: "LLM-Distill-PP (\(labels) labels)", perSeed: q.perSeed)
+                    default: return q
+                    }
+                }))
+            }
+        }
+        return Table(space: space, metrics: order.map { ($0, mergeSeeds(merged[$0]!.map(\.1))) }, llmCalls: calls, cachedAnswers: cached)
+    }
+
+    /// Rows of the same name across seeds become one row with every seed's figures.
+    static func mergeSeeds(_ perSeed: [[PredictorQuality]]) -> [PredictorQuality] {
+        var names: [String] = []
+        var seeds: [String: [(seed: String, mae: Double?, kendall: Double?)]] = [:]
+        for list in perSeed {
+            for q in list {
+                if seeds[q.name] == nil { names.append(q.name) }
+                seeds[q.name, default: []] += q.perSeed
+            }
+        }
+        return names.map { PredictorQuality(name: $0, perSeed: seeds[$0]!) }
+    }
+
+    public struct LadderStep: Sendable {
+        public var step: Int
+        public var name: String
+        /// LLM-PP on the demonstration metric, over the seeds.
+        public var quality: PredictorQuality
+    }
+
+    /// LLM-PP with the prompt's parts switched on one by one (the paper's Table 4).
+    public static func ablation(space: String, seeds: [String], metric: String, base: RunConfig, environment env: EngineEnvironment,
+                                runPrefix: String, progress: @escaping @Sendable (String) -> Void) async throws -> [LadderStep] {
+        var out: [LadderStep] = []
+        for step in 0...6 {
+            var per: [(seed: String, mae: Double?, kendall: Double?)] = []
+            for seed in seeds {
+                var c = base
+                c.space = space
+                c.splitSeed = seed
+                c.prompt = PromptOptions.ladder(step)
+                c.evaluateLLM = true
+                c.labels = 0
+                c.switchAt = 0
+                c.evolution = EvolutionConfig.scaled(population: 10, iterations: 1)
+                c.constraint = .init()
+                progress("ablation step \(step) (\(PromptOptions.ladderNames[step])), split \(seed)")
+                let (engine, _) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)
+                let q = try await engine.predictorQuality().first { $0.0 == metric }?.1.first { $0.name == "LLM-PP" }
+                per += q?.perSeed ?? [(seed, nil, nil)]
+            }
+            out.append(LadderStep(step: step, name: PromptOptions.ladderNames[step], quality: PredictorQuality(name: "LLM-PP", perSeed: per)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import LLMPPCore
+
+/// HS-NAS against its two extremes on a space whose truth is known for every architecture
+/// (NAS-Bench-201): hybrid (switch mid-way), baseline only (switch 0: every generation paid
+/// with the expensive evaluator) and distill only (switch = iterations: no expensive call).
+public enum SearchStudy {
+    public struct Mode: Sendable, Equatable {
+        public var name: String
+        public var switchAt: Int
+        public init(name: String, switchAt: Int) { self.name = name; self.switchAt = switchAt }
+        public static func standard(iterations: Int) -> [Mode] {
+            [Mode(name: "hybrid", switchAt: iterations / 2), Mode(name: "baseline only", switchAt: 0),
+             Mode(name: "distill only", switchAt: iterations)]
+        }
+    }
+
+    /// The reference the regret is measured against: the truly best architecture that meets
+    /// the constraint, found by scanning the whole space.
+    public struct Oracle: Sendable {
+        public var hardware: String
+        public var latencyMs: Double
+        public var feasible: Int
+        public var total: Int
+        public var best: [String: (id: String, value: Double)]
+        /// (latency, test truth) of the space's true Pareto front, for the plot.
+        public var front: [(latency: Double, truth: Double)]
+    }
+
+    public struct Outcome: Sendable {
+        public var mode: Mode
+        public var seed: UInt64
+        public var runID: String
+        public var bestID: String
+        public var bestLatencyMs: Double?
+        /// The best architecture's trained-from-scratch truth per metric (valid, test).
+        public var truth: [String: Double]
+        public var regret: [String: Double]
+        public var expensiveEvaluations: Int
+        public var llmCalls: Int
+        /// Per generation: expensive evaluations so far and the test truth of the generation's pick.
+        public var trace: [(generation: Int, expensive: Int, truth: Double)]
+        /// The final generation's predicted Pareto front: (latency, test truth).
+        public var front: [(latency: Double, truth: Double)]
+    }
+
+    public static func oracle(space: SearchSpace, hardware: String, latencyMs: Double?, cacheDirectory: String?) throws -> Oracle {
+        guard let l = space.labelled, let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName) else {
+            throw EvaluatorError("space '\(space.id)' has no labelled pool to scan for the true best architecture")
+        }
+        let latency = try LatencyModel.make(space: space, hardware: hardware, cacheDirectory: cacheDirectory)
+        let lat = try latency.latencyMs(pool)
+        let limit = latencyMs ?? Metrics.median(lat)
+        var best: [String: (id: String, value: Double)] = [:]
+        var feasible = 0
+        var points: [(latency: Double, truth: Double)] = []
+        for (i, a) in pool.enumerated() where lat[i] <= limit {
+            feasible += 1
+            for m in l.metrics {
+                guard let e = l.truth[m], let v = try space.lookup(e, a) else { continue }
+                if best[m].map({ v > $0.value }) ?? true { best[m] = (space.id(a), v) }
+                if m == "test" { points.append((lat[i], v)) }
+            }
+        }
+        guard feasible > 0 else { throw EvaluatorError(String(format: "no architecture of %@ meets %.2f ms on %@", space.id, limit, hardware)) }
+        return Oracle(hardware: hardware, latencyMs: limit, feasible: feasible, total: pool.count, best: best,
+                      front: paretoFront(points, score: \.truth, latency: \.latency).sorted { $0.latency < $1.latency })
+    }
+
+    /// Every mode x seed; runs of the same labels and training share the LLM's answers and
+    /// the student (cached), so only the first pays for them.
+    public static func run(base: RunConfig, modes: [Mode], seeds: [UInt64], oracle: Oracle, environment env: EngineEnvironment,
+                           runPrefix: String, progress: @escaping @Sendable (String) -> Void) async throws -> [Outcome] {
+        var out: [Outcome] = []
+        for mode in modes {
+            for seed in seeds {
+                var c = base
+                c.switchAt = mode.switchAt
+                if mode.switchAt == 0 { c.labels = 0 }
+                c.seed = seed
+                c.labelSeed = base.labelSeed ?? 0
+                c.training.seed = base.training.seed
+                c.constraint = .init(latencyMs: oracle.latencyMs, hardware: oracle.hardware)
+                progress("search \(mode.name) (switch \(mode.switchAt)/\(c.evolution.iterations)), seed \(seed)")
+                let (engine, state) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-\(mode.switchAt)-s\(seed)", progress: progress)
+                out.append(try await outcome(engine: engine, state: state, mode: mode, seed: seed, oracle: oracle))
+            }
+        }
+        return out
+    }
+
+    static func outcome(engine: Engine, state: RunState, mode: Mode, seed: UInt64, oracle: Oracle) async throws -> Outcome {
+        let space = engine.space
+        guard let l = space.labelled, let best = state.best else { throw EvaluatorError("run \(engine.runID) found no architecture") }
+        func truth(_ m: String, _ a: Architecture) throws -> Double? { try l.truth[m].flatMap { try space.lookup($0, a) } }
+        var t: [String: Double] = [:], regret: [String: Double] = [:]
+        for m in l.metrics {
+            guard let v = try truth(m, best.arch) else { continue }
+            t[m] = v
+            if let o = oracle.best[m] { regret[m] = o.value - v }
+        }
+        // The trace from the stored generations: expensive evaluations are the distinct
+        // architectures scored by the expensive evaluator up to each generation.
+        let generations = try await engine.runs.generations(run: engine.runID)
+        var paid = Set<String>()
+        var trace: [(generation: Int, expensive: Int, truth: Double)] = []
+        var last: [Candidate] = []
+        for (g, json) in generations.sorted(by: { $0.0 < $1.0 }) {
+            let cands = try JSONDecoder().decode([Candidate].self, from: Data(json.utf8))
+            for c in cands where c.source == .expensive { paid.insert(c.id) }
+            if let top = cands.first, let v = try truth("test", top.arch) { trace.append((g, paid.count, v)) }
+            last = cands
+        }
+        let front = try paretoFront(last, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+            .compactMap { c in try truth("test", c.arch).map { (latency: c.latencyMs ?? c.gflops, truth: $0) } }
+            .sorted { $0.latency < $1.latency }
+        return Outcome(mode: mode, seed: seed, runID: engine.runID, bestID: best.id, bestLatencyMs: best.latencyMs, truth: t, regret: regret,
+                       expensiveEvaluations: state.counters.expensiveEvaluations, llmCalls: state.counters.llmCalls, trace: trace, front: front)
+    }
+}

@@ -1,0 +1,15 @@
+/// One provider lent to many runs (a study's cells): their `shutdown` leaves it running, so
+/// that a local server keeps its process and prompt-prefix cache between runs. The owner
+/// calls `close()` at the end.
+public struct SharedProvider: LLMProvider {
+    public let inner: any LLMProvider
+    public init(_ inner: any LLMProvider) { self.inner = inner }
+    public var name: String { inner.name }
+    public var model: String { inner.model }
+    public var displayName: String { inner.displayName }
+    public var maxConcurrency: Int { inner.maxConcurrency }
+    public var supportsLogprobs: Bool { inner.supportsLogprobs }
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await inner.complete(request) }
+    public func shutdown() async {}
+    public func close() async { await inner.shutdown() }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPLLM
+
+/// The paper's experiments as one command: the predictor-quality table, the instruction
+/// ablation ladder and the HS-NAS search comparison on NAS-Bench-201, every figure computed
+/// from engine runs whose LLM answers are cached (a rerun pays for nothing twice).
+struct ReproduceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Reproduce the paper's experiments: predictor quality, the instruction ablation, HS-NAS vs its extremes on NAS-Bench-201.",
+        discussion: """
+            Parts: predictors (three HAT tasks x three split seeds: the baselines, the references, LLM-PP and
+            LLM-Distill-PP), ablation (the prompt ladder on one task), search (nb201-cifar10 under a latency
+            constraint: hybrid vs baseline only vs distill only, truth of the best architecture, regret against the
+            true best, expensive evaluations). Progress on stderr; --out DIR writes CSVs and SVG plots.
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var llm: ProviderOptions
+    @Option(help: "Parts to run: all, or a list of predictors, ablation, search.") var parts: String = "all"
+    @Option(help: "HAT tasks of the predictor table.") var tasks: String = "hat-wmt14ende,hat-wmt14enfr,hat-wmt19ende"
+    @Option(name: .customLong("split-seeds"), help: "Split seeds of the predictor table and the ablation.") var splitSeeds: String = "123,456,789"
+    @Option(help: "Architectures LLM-PP labels per split for LLM-Distill-PP in the predictor table (paper: 8,500; 0: skip the student).")
+    var labels: Int = 100
+    @Option(name: .customLong("ablation-space"), help: "Task of the ablation ladder.") var ablationSpace: String = "hat-wmt14ende"
+    @Option(name: .customLong("search-space"), help: "Space of the search comparison (needs the truth of every architecture).") var searchSpace: String = "nb201-cifar10"
+    @Option(help: "Device of the latency constraint (default: the space's default, for nb201 the Raspberry Pi 4 CPU).") var hardware: String?
+    @Option(name: .customLong("latency-ms"), help: "Latency constraint (default: the median latency of the space on the device).") var latencyMs: Double?
+    @Option(name: .customLong("search-seeds"), help: "Search seeds per mode.") var searchSeeds: Int = 5
+    @Option(name: .customLong("search-labels"), help: "Architectures LLM-PP labels for the search's LLM-Distill-PP.") var searchLabels: Int = 200
+    @Option(name: .customLong("search-split-seed"), help: "Seed drawing the search prompts' 10 demonstrations.") var searchSplitSeed: String = "123"
+    @Option(help: "Evolution iterations (paper: 30; the hybrid switches at half).") var iterations: Int = 30
+    @Option(help: "Population (paper: 125).") var population: Int = 125
+    @Option(name: .customLong("train-steps"), help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
+    @Option(help: "Write CSVs and SVG plots into this folder.") var out: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        let known = ["all", "predictors", "ablation", "search"]
+        for p in partList where !known.contains(p) { throw ValidationError("unknown part '\(p)' (use \(known.joined(separator: ", ")))") }
+        if searchSeeds < 1 { throw ValidationError("--search-seeds must be at least 1") }
+        if labels < 0 || searchLabels < 1 { throw ValidationError("--labels must be >= 0 and --search-labels >= 1") }
+        if iterations < 2 { throw ValidationError("--iterations must be at least 2") }
+    }
+
+    var partList: [String] { parts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    func wants(_ p: String) -> Bool { partList.contains("all") || partList.contains(p) }
+    var seedList: [String] { splitSeeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    func run() async throws {
+        let provider = SharedProvider(try await llm.makeProvider(common: common))
+        let catalog = try common.catalog()
+        let env = EngineEnvironment(catalog: catalog, dataDirectory: common.resolvedDataDirectory, makeProvider: { _, _ in provider })
+        let prefix = newRunID("reproduce")
+        let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
+        var base = RunConfig(space: "")
+        base.provider = llm.provider; base.model = llm.model; base.replayFile = llm.replay
+        base.prediction = llm.settings
+        base.maxCalls = llm.maxCalls; base.maxTokens = llm.maxTokens; base.maxCostUSD = llm.maxCost
+        base.training.steps = trainSteps
+
+        var report = ReproduceReport(provider: provider.displayName)
+        do {
+            if wants("predictors") {
+                for task in tasks.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                    report.predictors.append(try await PredictorStudy.table(space: task, seeds: seedList, labels: labels, base: base,
+                                                                            environment: env, runPrefix: prefix, progress: progress))
+                }
+            }
+            if wants("ablation") {
+                report.ablationSpace = ablationSpace
+                report.ablation = try await PredictorStudy.ablation(space: ablationSpace, seeds: seedList, metric: "valid", base: base,
+                                                                   environment: env, runPrefix: prefix, progress: progress)
+            }
+            if wants("search") {
+                let space = try catalog.load(searchSpace)
+                guard let hw = hardware ?? space.latency?.defaultHardware else { throw CLIError("\(searchSpace) has no latency data for a constraint") }
+                let oracle = try SearchStudy.oracle(space: space, hardware: hw, latencyMs: latencyMs, cacheDirectory: common.cacheDirectory)
+                progress(String(format: "search: %@ under %.2f ms on %@: %d of %d architectures feasible", space.id, oracle.latencyMs, hw, oracle.feasible, oracle.total))
+                var c = base
+                c.space = searchSpace
+                c.splitSeed = searchSplitSeed
+                c.labels = searchLabels
+                c.evolution = population == 125 ? EvolutionConfig(iterations: iterations) : EvolutionConfig.scaled(population: population, iterations: iterations)
+                report.oracle = oracle
+                report.search = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.standard(iterations: iterations),
+                                                          seeds: (1...searchSeeds).map(UInt64.init), oracle: oracle, environment: env,
+                                                          runPrefix: prefix, progress: progress)
+            }
+        } catch {
+            await provider.close()
+            throw error
+        }
+        await provider.close()
+        if let out {
+            let files = try report.write(to: out)
+            progress("wrote \(files.joined(separator: ", ")) in \(out)")
+        }
+        print(json ? report.json.rendered(pretty: true) : report.text)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+
+/// What `llmpp reproduce` found, as text, JSON, CSVs and SVG plots.
+struct ReproduceReport {
+    var provider: String
+    var predictors: [PredictorStudy.Table] = []
+    var ablationSpace: String? = nil
+    var ablation: [PredictorStudy.LadderStep] = []
+    var oracle: SearchStudy.Oracle? = nil
+    var search: [SearchStudy.Outcome] = []
+
+    static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String { m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))" }
+
+    /// Modes in the order run, with their outcomes.
+    var modes: [(SearchStudy.Mode, [SearchStudy.Outcome])] {
+        var order: [SearchStudy.Mode] = []
+        for o in search where !order.contains(o.mode) { order.append(o.mode) }
+        return order.map { m in (m, search.filter { $0.mode == m }) }
+    }
+
+    static func stat(_ v: [Double]) -> (Double?, Double?) { v.isEmpty ? (nil, nil) : (Metrics.mean(v), Metrics.std(v)) }
+
+    var text: String {
+        var out: [String] = []
+        for t in predictors {
+            out.append("Predictor quality on \(t.space) (mean ± std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache)")
+            let byMetric = Dictionary(t.metrics.map { ($0.metric, $0.rows) }, uniquingKeysWith: { a, _ in a })
+            let names = t.metrics.first?.rows.map(\.name) ?? []
+            var tt = TextTable(header: ["predictor"] + t.metrics.flatMap { ["\($0.metric) MAE", "\($0.metric) Kendall"] })
+            for n in names {
+                tt.rows.append([n] + t.metrics.flatMap { m -> [String] in
+                    let q = byMetric[m.metric]?.first { $0.name == n }
+                    return [Self.pm(q?.maeMean, q?.maeStd), Self.pm(q?.kendallMean, q?.kendallStd)]
+                })
+            }
+            out.append(tt.render())
+            out.append("")
+        }
+        if !ablation.isEmpty {
+            out.append("Instruction ablation on \(ablationSpace ?? "?"), LLM-PP (\(provider)), valid metric, mean ± std over split seeds")
+            var tt = TextTable(header: ["step", "prompt", "MAE", "Kendall"])
+            for s in ablation { tt.rows.append(["\(s.step)", s.name, Self.pm(s.quality.maeMean, s.quality.maeStd), Self.pm(s.quality.kendallMean, s.quality.kendallStd)]) }
+            out.append(tt.render())
+            out.append("")
+        }
+        if let o = oracle, !search.isEmpty {
+            let best = o.best["test"].map { String(format: "%.2f (%@)", $0.value, $0.id) } ?? "-"
+            out.append(String(format: "Search on NAS-Bench-201 under %.2f ms on %@ (%d of %d architectures feasible; true best test accuracy %@)", o.latencyMs, o.hardware, o.feasible, o.total, best))
+            var tt = TextTable(header: ["mode", "switch", "seeds", "best test acc", "regret (test)", "best valid acc", "expensive evals", "LLM calls"])
+            for (m, runs) in modes {
+                let t = Self.stat(runs.compactMap { $0.truth["test"] }), r = Self.stat(runs.compactMap { $0.regret["test"] })
+                let v = Self.stat(runs.compactMap { $0.truth["valid"] }), e = Self.stat(runs.map { Double($0.expensiveEvaluations) })
+                tt.rows.append([m.name, "\(m.switchAt)", "\(runs.count)", Self.pm(t.0, t.1), Self.pm(r.0, r.1), Self.pm(v.0, v.1), Self.pm(e.0, e.1, 1),
+                                "\(runs.reduce(0) { $0 + $1.llmCalls })"])
+            }
+            out.append(tt.render())
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func qualityJSON(_ q: PredictorQuality) -> JSONValue {
+        guard case .object(var f) = q.json else { return q.json }
+        f.append(("per_seed", .array(q.perSeed.map { .object([("seed", .string($0.seed)), ("mae", .number($0.mae)), ("kendall", .number($0.kendall))]) })))
+        return .object(f)
+    }
+
+    var json: JSONValue {
+        var f: [(String, JSONValue)] = [("provider", .string(provider))]
+        f.append(("predictors", .array(predictors.map { t in
+            .object([("space", .string(t.space)), ("llm_calls", .number(Double(t.llmCalls))), ("cached_answers", .number(Double(t.cachedAnswers))),
+                     ("metrics", .object(t.metrics.map { ($0.metric, .array($0.rows.map(Self.qualityJSON))) }))])
+        })))
+        f.append(("ablation", ablation.isEmpty ? .null : .object([("space", .string(ablationSpace)), ("metric", .string("valid")), ("steps", .array(ablation.map { s in
+            .object([("step", .number(Double(s.step))), ("prompt", .string(s.name)), ("quality", Self.qualityJSON(s.quality))])
+        }))])))
+        if let o = oracle {
+            f.append(("search", .object([
+                ("hardware", .string(o.hardware)), ("latency_ms", .number(o.latencyMs)), ("feasible", .number(Double(o.feasible))),
+                ("architectures", .number(Double(o.total))),
+                ("true_best", .object(o.best.keys.sorted().map { k in (k, .object([("id", .string(o.best[k]!.id)), ("value", .number(o.best[k]!.value))])) })),
+                ("modes", .array(modes.map { m, runs in
+                    let t = Self.stat(runs.compactMap { $0.truth["test"] }), r = Self.stat(runs.compactMap { $0.regret["test"] })
+                    let e = Self.stat(runs.map { Double($0.expensiveEvaluations) })
+                    return .object([("mode", .string(m.name)), ("switch_at", .number(Double(m.switchAt))),
+                                    ("truth_test_mean", .number(t.0)), ("truth_test_std", .number(t.1)),
+                                    ("regret_test_mean", .number(r.0)), ("regret_test_std", .number(r.1)),
+                                    ("expensive_evaluations_mean", .number(e.0)), ("expensive_evaluations_std", .number(e.1)),
+                                    ("runs", .array(runs.map { o in .object([
+                                        ("seed", .number(Double(o.seed))), ("run", .string(o.runID)), ("best_id", .string(o.bestID)),
+                                        ("latency_ms", .number(o.bestLatencyMs)),
+                                        ("truth", .object(o.truth.keys.sorted().map { ($0, .number(o.truth[$0])) })),
+                                        ("regret", .object(o.regret.keys.sorted().map { ($0, .number(o.regret[$0])) })),
+                                        ("expensive_evaluations", .number(Double(o.expensiveEvaluations))), ("llm_calls", .number(Double(o.llmCalls))),
+                                    ]) }))])
+                })),
+            ])))
+        } else {
+            f.append(("search", .null))
+        }
+        return .object(f)
+    }
+
+    static func csv(_ header: [String], _ rows: [[String]]) -> String {
+        func cell(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        return ([header] + rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    static func num(_ v: Double?) -> String { v.map { String($0) } ?? "" }
+
+    /// CSVs of every figure and the two plots; returns the files written.
+    func write(to dir: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var files: [(String, String)] = []
+        if !predictors.isEmpty {
+            files.append(("predictors.csv", Self.csv(["space", "metric", "predictor", "split_seed", "mae", "kendall"], predictors.flatMap { t in
+                t.metrics.flatMap { m in m.rows.flatMap { q in q.perSeed.map { [t.space, m.metric, q.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)] } } }
+            })))
+        }
+        if !ablation.isEmpty {
+            files.append(("ablation.csv", Self.csv(["space", "step", "prompt", "split_seed", "mae", "kendall"], ablation.flatMap { s in
+                s.quality.perSeed.map { [ablationSpace ?? "", "\(s.step)", s.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)] }
+            })))
+        }
+        if let o = oracle, !search.isEmpty {
+            files.append(("search.csv", Self.csv(["mode", "switch_at", "seed", "run", "best_id", "latency_ms", "truth_valid", "truth_test", "regret_valid", "regret_test", "expensive_evaluations", "llm_calls"],
+                search.map { r in [r.mode.name, "\(r.mode.switchAt)", "\(r.seed)", r.runID, r.bestID, Self.num(r.bestLatencyMs), Self.num(r.truth["valid"]), Self.num(r.truth["test"]),
+                                   Self.num(r.regret["valid"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)", "\(r.llmCalls)"] })))
+            files.append(("search-trace.csv", Self.csv(["mode", "seed", "generation", "expensive_evaluations", "truth_test_of_pick"],
+                search.flatMap { r in r.trace.map { [r.mode.name, "\(r.seed)", "\($0.generation)", "\($0.expensive)", Self.num($0.truth)] } })))
+            files.append(("pareto.csv", Self.csv(["front", "seed", "latency_ms", "truth_test"],
+                o.front.map { ["true front", "", Self.num($0.latency), Self.num($0.truth)] }
+                + search.flatMap { r in r.front.map { [r.mode.name, "\(r.seed)", Self.num($0.latency), Self.num($0.truth)] } })))
+            // Plots: each mode's first seed's final front against the true one; the pick's
+            // truth against expensive evaluations, averaged over seeds per generation.
+            var fronts = [SVGChart.Series(name: "true front", points: o.front.map { ($0.latency, $0.truth) })]
+            for (m, runs) in modes { if let r = runs.first { fronts.append(.init(name: "\(m.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) })) } }
+            files.append(("pareto-fronts.svg", SVGChart(title: String(format: "Final Pareto fronts, latency <= %.1f ms on %@", o.latencyMs, o.hardware),
+                                                         xLabel: "latency (ms, measured)", yLabel: "test accuracy, 200 epochs (%)", series: fronts).render()))
+            var traces: [SVGChart.Series] = []
+            for (m, runs) in modes {
+                let gens = Set(runs.flatMap { $0.trace.map(\.generation) }).sorted()
+                let pts = gens.map { g -> (x: Double, y: Double) in
+                    let at = runs.compactMap { r in r.trace.first { $0.generation == g } }
+                    return (Metrics.mean(at.map { Double($0.expensive) }), Metrics.mean(at.map(\.truth)))
+                }
+                traces.append(.init(name: m.name, points: pts))
+            }
+            files.append(("truth-vs-expensive.svg", SVGChart(title: "Truth of each generation's pick vs expensive evaluations (mean over seeds)",
+                                                              xLabel: "expensive evaluations so far", yLabel: "test accuracy, 200 epochs (%)", series: traces).render()))
+        }
+        for (name, text) in files {
+            try text.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return files.map(\.0)
+    }
+}
