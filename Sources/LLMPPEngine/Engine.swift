@@ -389,9 +389,9 @@ public actor Engine {
             for await x in group { out.append(x) }
             return out
         }
+        try Self.stopIfUnavailable(results.map(\.1))
         for (r, p) in results {
             if let v = p.value { state.llmppPredictions[space.id(table.architectures[r])] = v }
-            if p.budgetExhausted { throw EvaluatorError("LLM budget exhausted: \(p.error ?? "")") }
         }
         state.llmppDone += batch.count
         emit(.llmppProgress(done: state.llmppDone, total: testRows.count))
@@ -408,7 +408,7 @@ public actor Engine {
             for await x in group { out.append(x) }
             return out
         }
-        if let stop = results.first(where: { $0.1.budgetExhausted }) { throw EvaluatorError("LLM budget exhausted: \(stop.1.error ?? "")") }
+        try Self.stopIfUnavailable(results.map(\.1))
         for (a, p) in results {
             let id = space.id(a)
             try await runs.saveLabel(run: runID, archID: id, value: p.value, callIDs: p.callIDs)
@@ -422,6 +422,15 @@ public actor Engine {
                 throw EvaluatorError("every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
             }
             setPhase(.training)
+        }
+    }
+
+    /// A batch with a budget stop or an unreachable LLM is not counted: the run pauses before
+    /// the unit, and its answers already paid for come back from the cache on resume.
+    static func stopIfUnavailable(_ results: [Prediction]) throws {
+        if let stop = results.first(where: \.budgetExhausted) { throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")") }
+        if let down = results.first(where: \.transient) {
+            throw EvaluatorError("the LLM or the transcript store is unavailable (\(down.error ?? "no answer")): the run is paused at this unit; resume when it is back")
         }
     }
 

@@ -10,7 +10,11 @@ public final class Database {
     public struct Error: Swift.Error, CustomStringConvertible {
         public let code: Int32
         public let message: String
-        public var description: String { "SQLite error \(code): \(message)" }
+        public var description: String {
+            // SQLITE_IOERR (10) and SQLITE_FULL (13): most often space or a file-size limit.
+            let hint = code & 0xff == 10 || code & 0xff == 13 ? " (is the disk full, or a file-size limit reached?)" : ""
+            return "SQLite error \(code): \(message)\(hint)"
+        }
         /// Disk full or I/O failure: the caller should stop and keep what is already stored.
         public var isStorageFailure: Bool { [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN].contains(code & 0xff) }
     }

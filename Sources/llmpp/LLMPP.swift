@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct LLMPP: AsyncParsableCommand {
@@ -11,4 +12,11 @@ struct LLMPP: AsyncParsableCommand {
                       SearchCommand.self, DistillCommand.self, RunsCommand.self, ReproduceCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
+
+    static func main() async {
+        // A file-size limit or quota must fail a write with an error the run reports and
+        // survives (it pauses and resumes), not kill the process mid-transaction.
+        signal(SIGXFSZ, SIG_IGN)
+        await main(nil)
+    }
 }

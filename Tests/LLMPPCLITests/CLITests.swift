@@ -20,10 +20,18 @@ enum CLI {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)") throws -> Result {
+    static func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)",
+                    environment: [String: String] = [:], shellPrefix: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args + ["--spaces", spaces, "--data-dir", dataDir]
+        if let shellPrefix {
+            // e.g. "ulimit -f 300": the limit applies to llmpp alone, through exec.
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["-c", shellPrefix + "; exec \"$0\" \"$@\"", binary] + args + ["--spaces", spaces, "--data-dir", dataDir]
+        } else {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args + ["--spaces", spaces, "--data-dir", dataDir]
+        }
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out; p.standardError = err; p.standardInput = inp
         try p.run()

@@ -34,6 +34,9 @@ public struct Prediction: Sendable, Equatable {
     public var error: String?
     /// A budget limit was reached: the caller should stop asking.
     public var budgetExhausted: Bool
+    /// The failure says nothing about the architecture: the LLM stayed unreachable through
+    /// the retries, or the transcript store could not be used. Ask again later.
+    public var transient: Bool = false
 }
 
 /// Something to tell a watcher (the engine, a progress line) about calls.
@@ -93,7 +96,8 @@ public actor LLMPredictor {
         return Prediction(value: values.isEmpty ? nil : Metrics.median(values), samples: values,
                           callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
                           error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
-                          budgetExhausted: results.contains { $0.budgetExhausted })
+                          budgetExhausted: results.contains { $0.budgetExhausted },
+                          transient: values.isEmpty && results.contains { $0.transient })
     }
 
     struct SampleResult: Sendable {
@@ -102,6 +106,7 @@ public actor LLMPredictor {
         var cached = false
         var error: String?
         var budgetExhausted = false
+        var transient = false
     }
 
     func sample(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
@@ -121,6 +126,7 @@ public actor LLMPredictor {
             }
         } catch {
             result.error = "transcript store: \(error)"
+            result.transient = true
             return result
         }
         var attempt = 0, failures = 0, corrections = 0
@@ -153,8 +159,8 @@ public actor LLMPredictor {
                 if case .http(_, let body, _) = e { record.rawResponse = body }
                 failures += 1
                 retryDelay = retry.delay(after: failures, error: e, jitter: jitter.unit())
-                if retryDelay == nil { result.error = e.description; done = true }
-                if e == .cancelled { done = true }
+                if retryDelay == nil { result.error = e.description; result.transient = e.isRetryable; done = true }
+                if e == .cancelled { result.error = e.description; result.transient = true; done = true }
             case .success(let resp):
                 record.responseText = resp.text
                 record.rawResponse = resp.raw
@@ -198,12 +204,13 @@ public actor LLMPredictor {
                 // The store failing (disk full) must stop the caller, not lose the answer silently.
                 result.error = "transcript store: \(error)"
                 result.value = nil
+                result.transient = true
                 return result
             }
             onEvent?(.finished(record))
             if done { return result }
             if let d = retryDelay {
-                do { try await sleep(d) } catch { result.error = "cancelled"; return result }
+                do { try await sleep(d) } catch { result.error = "cancelled"; result.transient = true; return result }
             }
         }
     }

@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+import LLMPPTestSupport
+
+/// Faults a long run must survive with nothing paid for lost: the LLM server dying mid-run,
+/// `kill -9` of llmpp while it labels, and a database that cannot grow (full disk, simulated
+/// with a file-size limit).
+final class FaultTests: XCTestCase {
+    static let labels = 30
+
+    /// An OpenAI-protocol server answering a deterministic accuracy per prompt, slowly enough
+    /// that a test can act mid-run.
+    static func llmServer(delay: Double = 0.03) throws -> TestHTTPServer {
+        try TestHTTPServer(handler: { req in
+            var h: UInt64 = 1469598103934665603
+            for b in req.lastMessage.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+            let v = 80 + Double(h % 1000) / 100
+            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", v)), delay: delay)
+        })
+    }
+
+    static let searchArgs = ["search", "--space", "nb201-cifar10", "--provider", "openai", "--model", "test-llm",
+                             "--labels", "\(labels)", "--train-steps", "60", "--iterations", "4", "--population", "20", "--switch-at", "2",
+                             "--latency-ms", "25", "--hardware", "raspi4", "--seed", "3", "--json"]
+
+    static func env(_ s: TestHTTPServer) -> [String: String] { ["OPENAI_BASE_URL": s.baseURL.absoluteString, "OPENAI_API_KEY": ""] }
+
+    /// Answered calls stored in a data directory.
+    func okCalls(_ dataDir: String) throws -> Int {
+        let r = try CLI.run(["calls", "--json", "--limit", "100000"], dataDir: dataDir)
+        let calls = try CLI.json(r.stdout) as? [[String: Any]] ?? []
+        return calls.filter { $0["status"] as? String == "ok" }.count
+    }
+
+    func runID(_ dataDir: String) throws -> String? {
+        (try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as? [[String: Any]])?.first?["run"] as? String
+    }
+
+    func reference() throws -> [String: Any] {
+        let server = try Self.llmServer(delay: 0)
+        defer { server.stop() }
+        let r = try CLI.run(Self.searchArgs, environment: Self.env(server))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(server.requestCount, Self.labels)
+        return try CLI.json(r.stdout) as! [String: Any]
+    }
+
+    func assertSameResult(_ got: [String: Any], _ expected: [String: Any], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual((got["best"] as? [String: Any])?["id"] as? String, (expected["best"] as? [String: Any])?["id"] as? String, file: file, line: line)
+        XCTAssertEqual(got["expensive_evaluations"] as? Int, expected["expensive_evaluations"] as? Int, file: file, line: line)
+        XCTAssertEqual(got["labels"] as? Int, Self.labels, file: file, line: line)
+    }
+
+    func testLLMServerKilledMidRunPausesThenResumesWithoutPayingTwice() throws {
+        let expected = try reference()
+        let dataDir = NSTemporaryDirectory() + "llmpp-fault-\(UUID().uuidString)"
+        let first = try Self.llmServer()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = Self.searchArgs + ["--spaces", CLI.spaces, "--data-dir", dataDir]
+        p.environment = ProcessInfo.processInfo.environment.merging(Self.env(first)) { _, n in n }
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while first.requestCount < 10 && Date() < deadline { usleep(5_000) }
+        first.stop()   // the server dies; llmpp retries with backoff, then pauses the run
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertNotEqual(p.terminationStatus, 0)
+        XCTAssertTrue(stderr.contains("unavailable"), stderr)
+        XCTAssertTrue(stderr.contains("--resume"), stderr)
+        let paid = try okCalls(dataDir)
+        XCTAssertGreaterThan(paid, 0)
+        XCTAssertLessThan(paid, Self.labels)
+
+        let second = try Self.llmServer(delay: 0)
+        defer { second.stop() }
+        let id = try XCTUnwrap(try runID(dataDir))
+        let resumed = try CLI.run(["search", "--resume", id, "--json"], dataDir: dataDir, environment: Self.env(second))
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(server: second, asked: Self.labels - paid)
+        assertSameResult(try CLI.json(resumed.stdout) as! [String: Any], expected)
+    }
+
+    func testKillNineWhileLabellingPaysNoAnsweredCallTwice() throws {
+        let expected = try reference()
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-fault-\(UUID().uuidString)"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = Self.searchArgs + ["--spaces", CLI.spaces, "--data-dir", dataDir]
+        p.environment = ProcessInfo.processInfo.environment.merging(Self.env(server)) { _, n in n }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while server.requestCount < 12 && Date() < deadline { usleep(2_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let paid = try okCalls(dataDir)
+        XCTAssertGreaterThan(paid, 0)
+        XCTAssertLessThan(paid, Self.labels)
+        let before = server.requestCount
+        let id = try XCTUnwrap(try runID(dataDir))
+        let resumed = try CLI.run(["search", "--resume", id, "--json"], dataDir: dataDir, environment: Self.env(server))
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        // Only what was never stored is asked again: the calls in flight at the kill.
+        XCTAssertEqual(server.requestCount - before, Self.labels - paid)
+        assertSameResult(try CLI.json(resumed.stdout) as! [String: Any], expected)
+    }
+
+    func testFullDiskStopsWithAClearErrorAndTheRunResumes() throws {
+        let args = ["search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "40",
+                    "--latency-ms", "20", "--hardware", "raspi4", "--seed", "11", "--json"]
+        let full = try CLI.run(args)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let expected = try CLI.json(full.stdout) as! [String: Any]
+        let dataDir = NSTemporaryDirectory() + "llmpp-full-\(UUID().uuidString)"
+        // 300 KiB per file: the database fills up after a few generations.
+        let limited = try CLI.run(args, dataDir: dataDir, shellPrefix: "ulimit -f 300")
+        XCTAssertNotEqual(limited.status, 0)
+        XCTAssertTrue(limited.stderr.contains("disk full"), limited.stderr)
+        XCTAssertTrue(limited.stderr.contains("--resume"), limited.stderr)
+        XCTAssertTrue(limited.stdout.isEmpty)
+        let id = try XCTUnwrap(try runID(dataDir))
+        let resumed = try CLI.run(["search", "--resume", id, "--json"], dataDir: dataDir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let got = try CLI.json(resumed.stdout) as! [String: Any]
+        XCTAssertEqual((got["best"] as? [String: Any])?["id"] as? String, (expected["best"] as? [String: Any])?["id"] as? String)
+        XCTAssertEqual(got["expensive_evaluations"] as? Int, expected["expensive_evaluations"] as? Int)
+        XCTAssertEqual((got["pareto"] as? [[String: Any]])?.map { $0["id"] as? String }, (expected["pareto"] as? [[String: Any]])?.map { $0["id"] as? String })
+    }
+}
+
+private func XCTAssertEqual(server: TestHTTPServer, asked n: Int, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(server.requestCount, n, "requests after the resume", file: file, line: line)
+}
