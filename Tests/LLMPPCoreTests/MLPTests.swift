@@ -1,3 +1,7 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import XCTest
 @testable import LLMPPCore
 
@@ -76,5 +80,46 @@ final class MLPTests: XCTestCase {
         XCTAssertThrowsError(try MLP<Float>(serialized: d.prefix(100)))
         XCTAssertThrowsError(try MLP<Double>(serialized: d))
         XCTAssertThrowsError(try MLP<Float>(serialized: Data()))
+    }
+}
+
+final class StudentAndChartTests: XCTestCase {
+    func testStudentSerializationRoundTripsAndKeysSeparateLabels() throws {
+        let xs = (0..<40).map { i in [Double(i) / 40, Double(i % 7) / 7] }
+        let ys = xs.map { $0[0] * 3 + $0[1] }
+        var t = StudentTrainer(featureSet: "f", features: xs, labels: ys, config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 50, batchSize: 8, seed: 2))
+        t.train(steps: 50)
+        let back = try StudentModel(serialized: try t.model.serialized())
+        XCTAssertEqual(back.predict(features: xs), t.model.predict(features: xs))
+        XCTAssertEqual(back.featureSet, "f")
+        XCTAssertThrowsError(try StudentModel(serialized: Data("garbage".utf8)))
+        let cfg = TrainingConfig()
+        let k = StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: cfg)
+        XCTAssertEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: cfg))
+        XCTAssertNotEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2.0000001], config: cfg))
+        XCTAssertNotEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["b", "a"], labels: [2, 1], config: cfg))
+        XCTAssertNotEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: TrainingConfig(steps: 10)))
+    }
+
+    func testMedian() {
+        XCTAssertEqual(Metrics.median([3, 1, 2]), 2)
+        XCTAssertEqual(Metrics.median([4, 1, 2, 3]), 2.5)
+        XCTAssertTrue(Metrics.median([]).isNaN)
+    }
+
+    func testSVGChartIsWellFormedWithEscapedNamesAndNiceTicks() throws {
+        XCTAssertEqual(SVGChart.ticks(0, 10, count: 5), [0, 2, 4, 6, 8, 10])
+        XCTAssertEqual(SVGChart.ticks(0.13, 0.91, count: 4), [0.2, 0.4, 0.6, 0.8])
+        let svg = SVGChart(title: "a < b & c", xLabel: "x", yLabel: "y", series: [
+            .init(name: "front <1>", points: [(1, 2), (2, 3), (3, .nan)]), .init(name: "dots", points: [(0, 0)], line: false),
+            .init(name: "empty", points: []),
+        ]).render()
+        XCTAssertTrue(svg.hasPrefix("<svg"))
+        XCTAssertTrue(svg.contains("a &lt; b &amp; c"))
+        XCTAssertTrue(svg.contains("front &lt;1&gt;"))
+        XCTAssertFalse(svg.contains("nan"))
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 1)
+        let parser = XMLParser(data: Data(svg.utf8))
+        XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
     }
 }

@@ -31,13 +31,19 @@ final class EngineTests: XCTestCase {
     }
 
     func environment(_ server: TestHTTPServer, dataDir: String, evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil) -> EngineEnvironment {
+        Self.environment(server, dataDir: dataDir, evaluator: evaluator)
+    }
+
+    static func environment(_ server: TestHTTPServer, dataDir: String, evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil) -> EngineEnvironment {
         let url = server.baseURL
         return EngineEnvironment(catalog: Self.catalog, dataDirectory: dataDir,
                                  makeProvider: { _, _ in OpenAIProvider(name: "openai", model: "test-llm", baseURL: url, apiKey: nil, maxConcurrency: 4) },
                                  makeEvaluator: evaluator)
     }
 
-    func smallConfig() -> RunConfig {
+    func smallConfig() -> RunConfig { Self.smallConfig() }
+
+    static func smallConfig() -> RunConfig {
         var c = RunConfig(space: "nb201-cifar10")
         c.provider = "openai"
         c.splitSeed = "5"

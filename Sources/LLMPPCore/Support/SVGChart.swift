@@ -31,9 +31,14 @@ public struct SVGChart {
         let raw = (hi - lo) / Double(count)
         let p = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * p }.first { $0 >= raw } ?? 10 * p
-        var t = ceil(lo / step) * step
+        // Multiples of the step, divided by the power's inverse when below 1 so that 0.6 is 0.6.
+        let inv = p < 1 ? (1 / p).rounded() : 1
         var out: [Double] = []
-        while t <= hi + step * 1e-9 { out.append(t); t += step }
+        var k = ceil(lo / step - 1e-9)
+        while k * step <= hi + step * 1e-9 {
+            out.append(p < 1 ? (k * step * inv).rounded() / inv : k * step)
+            k += 1
+        }
         return out
     }
 

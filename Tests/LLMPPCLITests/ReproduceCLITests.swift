@@ -1,0 +1,41 @@
+import Foundation
+import XCTest
+import LLMPPTestSupport
+
+/// `llmpp reproduce` as a user runs it, with the in-test OpenAI-protocol LLM: JSON, the
+/// readable table, the CSVs and SVGs, and a rerun answered from the cache.
+final class ReproduceCLITests: XCTestCase {
+    func testReproduceSearchWritesTablesCSVsAndPlotsAndRerunsFromTheCache() throws {
+        let server = try FaultTests.llmServer(delay: 0)
+        defer { server.stop() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-repro-\(UUID().uuidString)"
+        let out = dataDir + "/out"
+        let args = ["reproduce", "--parts", "search", "--provider", "openai", "--model", "test-llm", "--search-labels", "20",
+                    "--search-seeds", "2", "--iterations", "4", "--population", "20", "--train-steps", "40", "--out", out, "--json"]
+        let r = try CLI.run(args, dataDir: dataDir, environment: FaultTests.env(server))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(server.requestCount, 20)
+        let j = try CLI.json(r.stdout) as! [String: Any]
+        let search = try XCTUnwrap(j["search"] as? [String: Any])
+        XCTAssertEqual(search["hardware"] as? String, "raspi4")
+        let modes = try XCTUnwrap(search["modes"] as? [[String: Any]])
+        XCTAssertEqual(modes.map { $0["mode"] as? String }, ["hybrid", "baseline only", "distill only"])
+        XCTAssertEqual(modes.map { ($0["runs"] as? [Any])?.count }, [2, 2, 2])
+        XCTAssertEqual(modes[2]["expensive_evaluations_mean"] as? Double, 0)
+        for f in ["search.csv", "search-trace.csv", "pareto.csv", "pareto-fronts.svg", "truth-vs-expensive.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
+        }
+        let csv = try String(contentsOfFile: out + "/search.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 1 + 6)
+
+        let again = try CLI.run(Array(args.dropLast()), dataDir: dataDir, environment: FaultTests.env(server))
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(server.requestCount, 20, "a rerun asks the LLM nothing")
+        XCTAssertTrue(again.stdout.contains("hybrid"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("regret"), again.stdout)
+
+        let bad = try CLI.run(["reproduce", "--parts", "everything"], dataDir: dataDir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("unknown part"), bad.stderr)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+import LLMPPCore
+import LLMPPLLM
+import LLMPPTestSupport
+@testable import LLMPPEngine
+
+/// `llmpp reproduce`'s studies on nb201-cifar10 with the in-test LLM of EngineTests.
+final class StudyTests: XCTestCase {
+    func smallBase() -> RunConfig {
+        var c = EngineTests.smallConfig()
+        c.labels = 24
+        c.evolution = EvolutionConfig.scaled(population: 20, iterations: 4)
+        return c
+    }
+
+    func testSearchStudyComparesTheModesOnTheTruth() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let dataDir = EngineTests.tempDir()
+        let env = EngineTests.environment(server, dataDir: dataDir)
+        let space = try EngineTests.space()
+        let oracle = try SearchStudy.oracle(space: space, hardware: "raspi4", latencyMs: 25, cacheDirectory: nil)
+        XCTAssertGreaterThan(oracle.feasible, 0)
+        XCTAssertLessThan(oracle.feasible, oracle.total)
+        // The oracle's best really is the best feasible architecture.
+        let latency = try LatencyModel.make(space: space, hardware: "raspi4", cacheDirectory: nil)
+        let pool = space.pool("all")!
+        let lat = try latency.latencyMs(pool)
+        let best = try pool.indices.filter { lat[$0] <= 25 }.map { try space.lookup(space.labelled!.truth["test"]!, pool[$0])! }.max()
+        XCTAssertEqual(oracle.best["test"]?.value, best)
+        XCTAssertFalse(oracle.front.isEmpty)
+
+        let outcomes = try await SearchStudy.run(base: smallBase(), modes: SearchStudy.Mode.standard(iterations: 4), seeds: [1, 2],
+                                                 oracle: oracle, environment: env, runPrefix: "t", progress: { _ in })
+        XCTAssertEqual(outcomes.map(\.mode.name), ["hybrid", "hybrid", "baseline only", "baseline only", "distill only", "distill only"])
+        // The labels are shared by every run that distils: the LLM is asked once per label.
+        XCTAssertEqual(server.requestCount, 24)
+        // And so is the student: trained once, then read from the cache.
+        let students = try FileManager.default.contentsOfDirectory(atPath: dataDir + "/cache/students")
+        XCTAssertEqual(students.count, 1)
+        for o in outcomes {
+            XCTAssertEqual(o.trace.map(\.generation), [0, 1, 2, 3])
+            XCTAssertEqual(o.regret["test"]!, oracle.best["test"]!.value - o.truth["test"]!, accuracy: 1e-9)
+            XCTAssertGreaterThanOrEqual(o.regret["test"]!, 0)
+            XCTAssertLessThanOrEqual(try XCTUnwrap(o.bestLatencyMs), 25)
+            XCTAssertEqual(o.trace.last?.expensive, o.expensiveEvaluations)
+            switch o.mode.name {
+            case "distill only": XCTAssertEqual(o.expensiveEvaluations, 0)
+            case "hybrid": XCTAssertEqual(o.trace[1].expensive, 0); XCTAssertGreaterThan(o.expensiveEvaluations, 0)
+            default: XCTAssertGreaterThan(o.trace[0].expensive, 0)
+            }
+        }
+        for seed in [UInt64(1), 2] {
+            let hybrid = outcomes.first { $0.mode.name == "hybrid" && $0.seed == seed }!
+            let baseline = outcomes.first { $0.mode.name == "baseline only" && $0.seed == seed }!
+            XCTAssertLessThan(hybrid.expensiveEvaluations, baseline.expensiveEvaluations)
+        }
+    }
+
+    func testPredictorTableAndAblationLadder() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let env = EngineTests.environment(server, dataDir: EngineTests.tempDir())
+        var base = smallBase()
+        base.labels = 16
+        let table = try await PredictorStudy.table(space: "nb201-cifar10", seeds: ["5", "6"], labels: 16, base: base, environment: env,
+                                                   runPrefix: "t", progress: { _ in })
+        let valid = try XCTUnwrap(table.metrics.first { $0.metric == "valid" }?.rows)
+        let llm = try XCTUnwrap(valid.first { $0.name.hasPrefix("LLM-PP (") })
+        let distill = try XCTUnwrap(valid.first { $0.name == "LLM-Distill-PP (16 labels)" })
+        XCTAssertEqual(llm.perSeed.map(\.seed), ["5", "6"])
+        XCTAssertEqual(distill.perSeed.map(\.seed), ["5", "6"])
+        // The in-test LLM answers the truth within +-1: its MAE says so.
+        XCTAssertLessThanOrEqual(try XCTUnwrap(llm.maeMean), 1.0)
+        XCTAssertEqual(server.requestCount, 2 * (20 + 16))
+
+        let before = server.requestCount
+        let ladder = try await PredictorStudy.ablation(space: "nb201-cifar10", seeds: ["5"], metric: "valid", base: base, environment: env,
+                                                       runPrefix: "t", progress: { _ in })
+        XCTAssertEqual(ladder.map(\.step), Array(0...6))
+        XCTAssertEqual(ladder.map(\.name), PromptOptions.ladderNames)
+        for s in ladder { XCTAssertNotNil(s.quality.maeMean) }
+        // Steps 0-5 are new prompts; step 6 is the full prompt the table already asked (cached).
+        XCTAssertEqual(server.requestCount - before, 6 * 20)
+    }
+}
