@@ -49,3 +49,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses, only when scripts/fuzz builds them (they need the fuzzer runtime and
+// coverage flags that a plain build does not pass).
+if Context.environment["LLMPP_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "LLMPPFuzz", dependencies: ["LLMPPCore", "LLMPPLLM", "LLMPPEngine", "LLMPPTUI"],
+                                             path: "Fuzz/LLMPPFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

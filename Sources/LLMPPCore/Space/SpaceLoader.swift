@@ -13,6 +13,11 @@ public enum SpaceLoader {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw SpaceError(file: file, field: nil, problem: "cannot read the space file")
         }
+        return try load(data: data, file: file)
+    }
+
+    /// A space from the bytes of its file; data files are read relative to `file`'s folder.
+    public static func load(data: Data, file: String) throws -> SearchSpace {
         let raw: SpaceFile
         do {
             raw = try JSONDecoder().decode(SpaceFile.self, from: data)

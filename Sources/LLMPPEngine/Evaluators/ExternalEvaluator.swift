@@ -41,6 +41,16 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         }.value
         if timedOut { throw EvaluatorError("the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped") }
         guard code == 0 else { throw EvaluatorError("the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")") }
+        let scores = try Self.parseScores(output, command: command)
+        return try archs.map { a in
+            guard let s = scores[space.id(a)] else { throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))") }
+            return s
+        }
+    }
+
+    /// The protocol's answer: one `{"id": ..., "score": number}` per line, blank lines ignored;
+    /// anything else is an error naming the line.
+    public static func parseScores(_ output: Data, command: String) throws -> [String: Double] {
         var scores: [String: Double] = [:]
         for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -49,10 +59,7 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             }
             scores[id] = n.doubleValue
         }
-        return try archs.map { a in
-            guard let s = scores[space.id(a)] else { throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))") }
-            return s
-        }
+        return scores
     }
 
     /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.
