@@ -109,11 +109,16 @@ public actor LLMPredictor {
         var transient = false
     }
 
+    /// The request for one sample of a prompt, exactly as `predict` sends it.
+    public nonisolated func request(messages: [ChatMessage], sample s: Int = 0, logprobs: Bool = false) -> CompletionRequest {
+        CompletionRequest(messages: messages, temperature: settings.effectiveTemperature,
+                          maxTokens: builder.template.settings.max_tokens ?? 24, jsonKey: builder.metricKey,
+                          topLogprobs: logprobs ? settings.topLogprobs : nil, seed: settings.seed + s)
+    }
+
     func sample(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
         let wantLogprobs = settings.decode == .expectation && provider.supportsLogprobs
-        var request = CompletionRequest(messages: messages, temperature: settings.effectiveTemperature,
-                                        maxTokens: builder.template.settings.max_tokens ?? 24, jsonKey: builder.metricKey,
-                                        topLogprobs: wantLogprobs ? settings.topLogprobs : nil, seed: settings.seed + s)
+        var request = request(messages: messages, sample: s, logprobs: wantLogprobs)
         let key = CallKey.cacheKey(provider: provider.name, model: provider.model, request: request, sampleIndex: s)
         var result = SampleResult()
         do {

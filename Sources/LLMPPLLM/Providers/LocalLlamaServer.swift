@@ -150,4 +150,8 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
     public var port: Int? { get async { await starter.port } }
 
     public func shutdown() async { await starter.stop() }
+
+    /// The running server's OpenAI-compatible client (started if needed): for driving the
+    /// server directly, as the benchmark does to compare with the full prediction path.
+    public func serverAPI() async throws -> OpenAIProvider { try await starter.get(self) }
 }

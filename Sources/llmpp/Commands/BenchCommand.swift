@@ -2,19 +2,22 @@ import ArgumentParser
 import Foundation
 import LLMPPCore
 import LLMPPEngine
+import LLMPPLLM
 import LLMPPStore
 import LLMPPTUI
 
-/// Speed measured side by side in one run, printed as ratios. Not every benchmark of the
-/// plan is here yet: the LLM client against llama-server driven directly is missing.
+/// Speed measured side by side in one run, printed as ratios against a reference where
+/// there is one (NumPy for training, llama-server driven directly by curl for the LLM path).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks with their targets: student training vs NumPy, a whole HS-NAS search, rendering, the transcript store.")
+        abstract: "Benchmarks with their targets: student training vs NumPy, a whole HS-NAS search, the LLM client vs llama-server driven directly, rendering, the transcript store.")
 
     @OptionGroup var common: CommonOptions
     @Flag(help: "Fewer steps and rows (a quick look, not the targets' conditions).") var quick = false
     @Flag(help: "Print JSON.") var json = false
+    @Option(name: .customLong("llm-prompts"), help: "Prompts of the LLM-client benchmark (0 skips it; it needs the local server from scripts/setup).")
+    var llmPrompts: Int = 10
 
     struct Result {
         var name: String, ours: Double, reference: Double?, unit: String, target: String, met: Bool?
@@ -25,6 +28,7 @@ struct BenchCommand: AsyncParsableCommand {
         var results: [Result] = []
         results.append(try trainingBench())
         results.append(try searchBench())
+        if llmPrompts > 0 { results.append(await llmClientBench()) }
         results += renderBench()
         results += try await storeBench()
         if json {
@@ -101,6 +105,69 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let s = Date().timeIntervalSince(t0)
         return Result(name: "HS-NAS 30 x 125, student + latency predictor", ours: s, reference: nil, unit: "s", target: "< 0.1 s", met: s < 0.1)
+    }
+
+    /// Our whole prediction path (prompt building, the HTTP client, parsing, the transcript
+    /// store) against the same requests sent straight to the same llama-server with curl,
+    /// one at a time as the server has one slot. The store is fresh, so nothing is cached.
+    func llmClientBench() async -> Result {
+        let name = "LLM predictions/s, ours vs curl on llama-server"
+        func unavailable(_ why: String) -> Result {
+            note("bench: LLM client skipped: \(why)")
+            return Result(name: name + " (skipped: \(why.prefix(60)))", ours: .nan, reference: nil, unit: "1/s", target: "ratio >= 0.95", met: nil)
+        }
+        let tmp = NSTemporaryDirectory() + "llmpp-bench-llm-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        do {
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+            let provider = try LocalProvider.make(logDirectory: tmp)
+            defer { Task { await provider.shutdown() } }
+            let space = try common.loadSpace("hat-wmt14ende")
+            let template = try PromptTemplate.load(space: space)
+            guard let l = space.labelled, let split = l.split("123"), let truth = l.truth[template.settings.demonstration_metric] else {
+                return unavailable("hat-wmt14ende has no split 123")
+            }
+            let table = space.tables[l.table]
+            let demos = try split.train.map { (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0))) }
+            let n = quick ? min(llmPrompts, 3) : llmPrompts
+            // Test architectures from the 8,500 unlabeled ones: prompts no earlier run has cached.
+            let tests = Array(space.pool("unlabeled")!.prefix(n + 1))
+            let store = try TranscriptStore(path: tmp + "/bench.sqlite")
+            let builder = PromptBuilder(space: space, template: template)
+            let predictor = LLMPredictor(provider: provider, store: store, run: "bench", builder: builder)
+            let api = try await provider.serverAPI()
+            let url = api.baseURL.appendingPathComponent("chat/completions").absoluteString
+            // Warm-up (untimed): the server loads the shared prefix of the demonstrations once.
+            note("bench: LLM client vs curl, \(n) prompts each (warming up the server)...")
+            _ = await predictor.predict(tests[0], demonstrations: demos)
+            // The same n prompts both ways; the server keeps only its last prompt, so the
+            // second pass reuses the demonstrations' prefix exactly as the first did.
+            var files: [String] = []
+            for (i, a) in tests[1...n].enumerated() {
+                let body = try api.body(predictor.request(messages: try builder.messages(demonstrations: demos, test: a)))
+                let f = tmp + "/req\(i).json"
+                FileManager.default.createFile(atPath: f, contents: body)
+                files.append(f)
+            }
+            let curlStart = Date()
+            for f in files {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["curl", "-sf", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + f, url]
+                try p.run()
+                p.waitUntilExit()
+                guard p.terminationStatus == 0 else { return unavailable("curl failed with status \(p.terminationStatus)") }
+            }
+            let curlRate = Double(files.count) / Date().timeIntervalSince(curlStart)
+            let oursStart = Date()
+            var failed = 0
+            for a in tests[1...n] where await predictor.predict(a, demonstrations: demos).value == nil { failed += 1 }
+            let oursRate = Double(n) / Date().timeIntervalSince(oursStart)
+            note(String(format: "bench: curl %.3f/s, ours %.3f/s (%d unanswered)", curlRate, oursRate, failed))
+            return Result(name: name, ours: oursRate, reference: curlRate, unit: "1/s", target: "ratio >= 0.95", met: oursRate / curlRate >= 0.95)
+        } catch {
+            return unavailable("\(error)")
+        }
     }
 
     /// A frame with a 10,000-point plot and a 1,000-row table: render into the cell buffer
