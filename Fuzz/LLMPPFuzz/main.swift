@@ -48,7 +48,7 @@ func theme(_ data: Data) {
 
 func evaluator(_ data: Data) {
     do {
-        for (id, v) in try ExternalEvaluator.parseScores(data, command: "fuzz") { check(!id.isEmpty || true, ""); check(v.isFinite, "score \(v)") }
+        for (_, v) in try ExternalEvaluator.parseScores(data, command: "fuzz") { check(v.isFinite, "a score of \(v) accepted") }
     } catch {
         check("\(error)".contains("fuzz"), "an evaluator error that does not name the command: \(error)")
     }

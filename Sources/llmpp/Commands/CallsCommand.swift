@@ -58,13 +58,15 @@ struct CallsCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a run's calls as JSON lines, the format --provider replay reads.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write calls as JSON lines, the format --provider replay reads.",
+            discussion: "A run's own calls with --run; every call of the database without it (what a replay of 'llmpp reproduce' needs: its runs share answers through the cache).")
         @OptionGroup var common: CommonOptions
-        @Option(help: "The run to export.") var run: String
+        @Option(help: "The run to export (default: every call).") var run: String?
 
         func run() async throws {
-            let calls = try await common.openStore().calls(run: run).reversed()
-            guard !calls.isEmpty else { throw CLIError("no calls in run '\(run)'") }
+            let calls = try await common.openStore().calls(run: run, limit: Int.max).reversed()
+            guard !calls.isEmpty else { throw CLIError(run.map { "no calls in run '\($0)'" } ?? "no calls in \(common.databasePath)") }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
             for c in calls { print(String(decoding: try enc.encode(c), as: UTF8.self)) }
