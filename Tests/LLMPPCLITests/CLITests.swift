@@ -63,7 +63,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(obj["space"] as? String, "hat-wmt14ende")
         XCTAssertEqual(obj["metric"] as? String, "valid")
         let preds = obj["predictors"] as! [[String: Any]]
-        XCTAssertEqual(preds.count, 6)
+        XCTAssertEqual(preds.count, 7)
         let mos = preds.first { $0["name"] as? String == "Neuron-wise MoS" }!
         XCTAssertEqual(String(format: "%.2f", mos["mae_mean"] as! Double), "0.87")
         XCTAssertEqual(String(format: "%.2f", mos["kendall_mean"] as! Double), "0.79")

@@ -10,7 +10,7 @@ final class BaselineReportTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(mos.maeMean), 0.87, accuracy: 0.005)
         XCTAssertEqual(try XCTUnwrap(mos.kendallMean), 0.79, accuracy: 0.005)
         XCTAssertEqual(q.map(\.name), ["HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS",
-                                       BaselineReport.demoMeanName, BaselineReport.paramsName])
+                                       BaselineReport.demoMeanName, BaselineReport.paramsName, BaselineReport.flopsName])
     }
 
     /// The references computed independently from the raw table agree with the report.
@@ -19,6 +19,7 @@ final class BaselineReportTests: XCTestCase {
         let l = s.labelled!
         let t = s.tables[l.table]
         let bleu = t.columnIndex("test_BLEU")!, params = t.columnIndex("num_parameters_without_embedding_weights")!
+        let flops = t.columnIndex("total_flops")!
         func v(_ r: Int, _ c: Int) -> Double { if case .number(let x) = t.cells[r][c] { return x }; return .nan }
         let q = try BaselineReport.compute(space: s, metric: "test", seeds: ["456"])
         let sp = l.split("456")!
@@ -31,6 +32,9 @@ final class BaselineReportTests: XCTestCase {
         let pk = q.first { $0.name == BaselineReport.paramsName }!
         XCTAssertEqual(try XCTUnwrap(pk.kendallMean), Metrics.kendallTau(sp.test.map { v($0, params) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
         XCTAssertNil(pk.maeMean)
+        let fk = q.first { $0.name == BaselineReport.flopsName }!
+        XCTAssertEqual(try XCTUnwrap(fk.kendallMean), Metrics.kendallTau(sp.test.map { v($0, flops) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
+        XCTAssertNil(fk.maeMean)
     }
 
     func testClearErrors() throws {

@@ -35,6 +35,8 @@ public struct PredictorQuality: Sendable, Equatable {
 public enum BaselineReport {
     public static let demoMeanName = "Demo mean (reference)"
     public static let paramsName = "#params (reference)"
+    /// Ranking by FLOPs alone: what an LLM that only reads the prompt's GFLOPs line could reach.
+    public static let flopsName = "GFLOPs (reference)"
 
     public static func compute(space: SearchSpace, metric: String, seeds: [String]? = nil) throws -> [PredictorQuality] {
         guard let l = space.labelled else {
@@ -72,6 +74,11 @@ public enum BaselineReport {
         out.append(PredictorQuality(name: paramsName, perSeed: try splits.map { sp in
             let t = try sp.test.map { try value(truthExpr, $0) }
             let p = try sp.test.map { try value(space.efficiency.params, $0) }
+            return (sp.seed, nil, Metrics.kendallTau(p, t))
+        }))
+        out.append(PredictorQuality(name: flopsName, perSeed: try splits.map { sp in
+            let t = try sp.test.map { try value(truthExpr, $0) }
+            let p = try sp.test.map { try value(space.efficiency.flops, $0) }
             return (sp.seed, nil, Metrics.kendallTau(p, t))
         }))
         return out

@@ -121,7 +121,16 @@ struct BenchCommand: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
             let provider = try LocalProvider.make(logDirectory: tmp)
-            defer { Task { await provider.shutdown() } }
+            let result = await llmClientBench(provider: provider, name: name, tmp: tmp, unavailable: unavailable)
+            await provider.shutdown()
+            return result
+        } catch {
+            return unavailable("\(error)")
+        }
+    }
+
+    func llmClientBench(provider: LocalProvider, name: String, tmp: String, unavailable: (String) -> Result) async -> Result {
+        do {
             let space = try common.loadSpace("hat-wmt14ende")
             let template = try PromptTemplate.load(space: space)
             guard let l = space.labelled, let split = l.split("123"), let truth = l.truth[template.settings.demonstration_metric] else {
