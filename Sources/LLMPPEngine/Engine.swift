@@ -446,8 +446,8 @@ public actor Engine {
     }
 
     func stepTraining() async throws {
-        let cache = studentCache()
-        if trainer == nil && state.trainingStep == 0, let (path, _) = cache, let data = FileManager.default.contents(atPath: path),
+        let cachePath = studentCachePath()
+        if trainer == nil && state.trainingStep == 0, let path = cachePath, let data = FileManager.default.contents(atPath: path),
            let cached = try? StudentModel(serialized: data) {
             // The same labels and settings were trained before (another seed or mode of a study).
             try await finishTraining(cached, data: data, cachePath: nil)
@@ -462,7 +462,7 @@ public actor Engine {
         state.lossCurve.append(loss)
         try await runs.saveBlob(run: runID, name: "trainer", data: try t.checkpoint())
         emit(.trainingLoss(step: t.step, total: config.training.steps, loss: loss))
-        if t.finished { try await finishTraining(t.model, data: try t.model.serialized(), cachePath: cache?.path) }
+        if t.finished { try await finishTraining(t.model, data: try t.model.serialized(), cachePath: cachePath) }
     }
 
     func finishTraining(_ model: StudentModel, data: Data, cachePath: String?) async throws {
@@ -479,7 +479,7 @@ public actor Engine {
     }
 
     /// Where a student trained on this run's labels with its settings is kept across runs.
-    func studentCache() -> (path: String, key: String)? {
+    func studentCachePath() -> String? {
         guard let fs = space.defaultFeatureSet else { return nil }
         var ids: [String] = [], ys: [Double] = []
         for a in labelTargets {
@@ -488,7 +488,7 @@ public actor Engine {
         }
         guard !ids.isEmpty else { return nil }
         let key = StudentModel.cacheKey(featureSet: fs, ids: ids, labels: ys, config: config.training)
-        return ((env.cacheDirectory as NSString).appendingPathComponent("students/\(space.id)-\(key).student"), key)
+        return (env.cacheDirectory as NSString).appendingPathComponent("students/\(space.id)-\(key).student")
     }
 
     /// The constraint and bans as of now, as a batch test the evolution calls synchronously.

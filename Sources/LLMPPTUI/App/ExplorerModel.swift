@@ -119,7 +119,7 @@ public struct ExplorerModel: Sendable {
             if calls.count > 2000 { calls.removeLast(calls.count - 2000) }
         case .llmppProgress(let d, _): state.llmppDone = d
         case .labelProgress(let d, _, let f): state.labelsDone = d; state.labelsFailed = f
-        case .trainingLoss(let s, _, let l): state.trainingStep = s; state.lossCurve.append(l)
+        case .trainingLoss(let s, _, let l): state.trainingStep = s; if l.isFinite { state.lossCurve.append(l) }
         case .generationDone(let g, _, let pop, let front):
             history.append(pop)
             if history.count > 60 { history.removeFirst(history.count - 60) }

@@ -38,7 +38,9 @@ enum QualityPane {
         }
         let lossY = r.y + r.height - 1
         if m.state.lossCurve.isEmpty {
-            b.text(r.x, lossY, "distillation loss: not trained yet", .dim, maxWidth: r.width)
+            let trained = (m.state.phase == .search || m.state.phase == .done) && m.config.labels > 0 && m.state.trainingStep >= m.config.training.steps
+            b.text(r.x, lossY, trained ? "distillation: the same student was trained before (from the cache)" : "distillation loss: not trained yet",
+                   .dim, maxWidth: r.width)
         } else {
             let label = String(format: "loss %.4f ", m.state.lossCurve.last!)
             let n = b.text(r.x, lossY, label, .dim)
