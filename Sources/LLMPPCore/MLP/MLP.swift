@@ -82,7 +82,8 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
                                b: w.baseAddress!, ldb: nin, beta: 1, c: z.baseAddress!, ldc: nout)
                     }
                 }
-                if !last { for i in 0..<(b * nout) where z[i] < 0 { z[i] = 0 } }
+                // Branch-free: ReLU signs are random, and a mispredicted branch per element cost more than the GEMMs' overhead.
+                if !last { for i in 0..<(b * nout) { z[i] = Swift.max(z[i], 0) } }
             }
         }
     }
@@ -133,7 +134,7 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
             }
             ws.activations[l].withUnsafeBufferPointer { a in
                 prev.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<(b * nin) where a[i] <= 0 { p[i] = 0 }
+                    for i in 0..<(b * nin) { p[i] = a[i] > 0 ? p[i] : 0 }
                 }
             }
         }

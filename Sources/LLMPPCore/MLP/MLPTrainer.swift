@@ -91,8 +91,9 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
     private mutating func adam(_ gw: [[T]], _ gb: [[T]]) {
         step += 1
         let b1 = T(config.beta1), b2 = T(config.beta2), eps = T(config.epsilon)
-        let c1 = T(1 - Foundation.pow(config.beta1, Double(step)))
-        let c2 = T(1 - Foundation.pow(config.beta2, Double(step)))
+        // Bias corrections as multipliers: one division per element instead of three.
+        let c1 = T(1 / (1 - Foundation.pow(config.beta1, Double(step))))
+        let c2 = T(1 / (1 - Foundation.pow(config.beta2, Double(step))))
         let lr = T(config.learningRate)
         func update(_ p: inout [T], _ g: [T], _ m: inout [T], _ v: inout [T]) {
             p.withUnsafeMutableBufferPointer { p in
@@ -102,7 +103,7 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
                             for i in 0..<p.count {
                                 m[i] = b1 * m[i] + (1 - b1) * g[i]
                                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                                p[i] -= lr * (m[i] * c1) / ((v[i] * c2).squareRoot() + eps)
                             }
                         }
                     }

@@ -21,7 +21,7 @@ extension StudentModel {
     /// What identifies a trained student: its inputs in order, its labels and its training
     /// settings. Training is deterministic, so equal keys mean equal networks.
     public static func cacheKey(featureSet: String, ids: [String], labels: [Double], config: TrainingConfig) -> String {
-        var text = "student v1|\(featureSet)|\(config.hidden)|\(config.learningRate)|\(config.steps)|\(config.batchSize)|\(config.seed)"
+        var text = "student v2|\(featureSet)|\(config.hidden)|\(config.learningRate)|\(config.steps)|\(config.batchSize)|\(config.seed)"
         text += "|\(config.beta1)|\(config.beta2)|\(config.epsilon)"
         for (id, v) in zip(ids, labels) { text += "|\(id)=\(v.bitPattern)" }
         return StableHash.long(text)
