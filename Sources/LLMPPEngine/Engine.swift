@@ -279,6 +279,18 @@ public actor Engine {
 
     public func shutdown() async { await provider?.shutdown() }
 
+    /// Runs to the end (finished, paused or failed) without a user, `listen` reading the
+    /// events meanwhile, then releases the provider. Headless commands and studies use it.
+    public func runToEnd(listen: @escaping @Sendable (AsyncStream<EngineEvent>) async -> Void) async -> RunState {
+        let stream = events()
+        let listener = Task { await listen(stream) }
+        start()
+        let state = await wait()
+        await shutdown()
+        listener.cancel()
+        return state
+    }
+
     public func setSwitchPoint(_ k: Int) async {
         let v = max(0, min(config.evolution.iterations, k))
         guard v != config.switchAt else { return }
@@ -482,9 +494,9 @@ public actor Engine {
     func studentCachePath() -> String? {
         guard let fs = space.defaultFeatureSet else { return nil }
         var ids: [String] = [], ys: [Double] = []
-        for a in labelTargets {
-            guard let v = labelValues[space.id(a)] ?? nil else { continue }
-            ids.append(space.id(a)); ys.append(v)
+        for id in labelTargets.map({ space.id($0) }) {
+            guard let v = labelValues[id] ?? nil else { continue }
+            ids.append(id); ys.append(v)
         }
         guard !ids.isEmpty else { return nil }
         let key = StudentModel.cacheKey(featureSet: fs, ids: ids, labels: ys, config: config.training)

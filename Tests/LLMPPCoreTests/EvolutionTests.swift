@@ -34,6 +34,8 @@ final class EvolutionTests: XCTestCase {
         let c = EvolutionConfig.scaled(population: 20, iterations: 6)
         XCTAssertEqual([c.parents, c.mutations, c.crossovers], [4, 8, 8])
         XCTAssertNil(c.problem)
+        // The commands rely on it: HAT's proportions at 125 are the paper's settings.
+        XCTAssertEqual(EvolutionConfig.scaled(population: 125, iterations: 30), EvolutionConfig())
         XCTAssertNotNil(EvolutionConfig(population: 10, parents: 2, mutations: 2, crossovers: 2).problem)
     }
 

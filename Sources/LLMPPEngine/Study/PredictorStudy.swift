@@ -21,15 +21,8 @@ public enum PredictorStudy {
         var order: [String] = []
         var calls = 0, cached = 0
         for seed in seeds {
-            var c = base
-            c.space = space
-            c.splitSeed = seed
-            c.evaluateLLM = true
-            c.labels = labels
+            var c = cell(base, space: space, seed: seed, labels: labels)
             c.labelSeed = c.labelSeed ?? 0
-            c.evolution = EvolutionConfig.scaled(population: 10, iterations: 1)
-            c.switchAt = labels > 0 ? 1 : 0
-            c.constraint = .init()
             progress("\(space) split \(seed): LLM-PP on the test architectures" + (labels > 0 ? ", \(labels) labels, LLM-Distill-PP" : ""))
             let (engine, state) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-\(space)-s\(seed)", progress: progress)
             calls += state.counters.llmCalls; cached += state.counters.cachedAnswers
@@ -46,6 +39,21 @@ public enum PredictorStudy {
             }
         }
         return Table(space: space, metrics: order.map { ($0, mergeSeeds(merged[$0]!.map(\.1))) }, llmCalls: calls, cachedAnswers: cached)
+    }
+
+    /// A run that predicts one split's test architectures with LLM-PP (and distils from
+    /// `labels` LLM labels); its search is one small unconstrained generation, only there
+    /// because a run ends with one.
+    static func cell(_ base: RunConfig, space: String, seed: String, labels: Int) -> RunConfig {
+        var c = base
+        c.space = space
+        c.splitSeed = seed
+        c.evaluateLLM = true
+        c.labels = labels
+        c.switchAt = labels > 0 ? 1 : 0
+        c.evolution = EvolutionConfig.scaled(population: 10, iterations: 1)
+        c.constraint = .init()
+        return c
     }
 
     /// Rows of the same name across seeds become one row with every seed's figures.
@@ -75,15 +83,8 @@ public enum PredictorStudy {
         for step in 0...6 {
             var per: [(seed: String, mae: Double?, kendall: Double?)] = []
             for seed in seeds {
-                var c = base
-                c.space = space
-                c.splitSeed = seed
+                var c = cell(base, space: space, seed: seed, labels: 0)
                 c.prompt = PromptOptions.ladder(step)
-                c.evaluateLLM = true
-                c.labels = 0
-                c.switchAt = 0
-                c.evolution = EvolutionConfig.scaled(population: 10, iterations: 1)
-                c.constraint = .init()
                 progress("ablation step \(step) (\(PromptOptions.ladderNames[step])), split \(seed)")
                 let (engine, _) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)
                 let q = try await engine.predictorQuality().first { $0.0 == metric }?.1.first { $0.name == "LLM-PP" }

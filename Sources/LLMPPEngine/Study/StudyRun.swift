@@ -7,8 +7,7 @@ enum StudyRun {
                     progress: @escaping @Sendable (String) -> Void) async throws -> (Engine, RunState) {
         let id = runID + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let engine = try await Engine.create(config: config, environment: env, runID: id)
-        let events = await engine.events()
-        let relay = Task {
+        let state = await engine.runToEnd { events in
             var lastTenth = -1
             for await e in events {
                 switch e {
@@ -22,10 +21,6 @@ enum StudyRun {
                 }
             }
         }
-        await engine.start()
-        let state = await engine.wait()
-        await engine.shutdown()
-        relay.cancel()
         if let err = state.error { throw EvaluatorError("run \(id): \(err)") }
         return (engine, state)
     }

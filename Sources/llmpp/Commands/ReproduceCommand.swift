@@ -58,9 +58,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
         var base = RunConfig(space: "")
-        base.provider = llm.provider; base.model = llm.model; base.replayFile = llm.replay
-        base.prediction = llm.settings
-        base.maxCalls = llm.maxCalls; base.maxTokens = llm.maxTokens; base.maxCostUSD = llm.maxCost
+        llm.apply(to: &base)
         base.training.steps = trainSteps
 
         var report = ReproduceReport(provider: provider.displayName)
@@ -85,7 +83,7 @@ struct ReproduceCommand: AsyncParsableCommand {
                 c.space = searchSpace
                 c.splitSeed = searchSplitSeed
                 c.labels = searchLabels
-                c.evolution = population == 125 ? EvolutionConfig(iterations: iterations) : EvolutionConfig.scaled(population: population, iterations: iterations)
+                c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
                 report.oracle = oracle
                 report.search = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.standard(iterations: iterations),
                                                           seeds: (1...searchSeeds).map(UInt64.init), oracle: oracle, environment: env,

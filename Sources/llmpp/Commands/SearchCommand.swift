@@ -30,16 +30,14 @@ struct RunOptions: ParsableArguments {
 
     func config(space id: String, llm: ProviderOptions) throws -> RunConfig {
         var c = RunConfig(space: id)
-        c.provider = llm.provider; c.model = llm.model; c.replayFile = llm.replay
-        c.prediction = llm.settings
-        c.maxCalls = llm.maxCalls; c.maxTokens = llm.maxTokens; c.maxCostUSD = llm.maxCost
+        llm.apply(to: &c)
         c.splitSeed = splitSeed
         c.evaluateLLM = evaluateLLM
         c.labels = labels
         c.labelPool = labelPool
         c.training = TrainingConfig(hidden: [400, 400, 400, 400], learningRate: trainLR, steps: trainSteps, batchSize: trainBatch, seed: seed)
+        // scaled(125) is the paper's 25 parents, 50 mutations, 50 crossovers.
         c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
-        if population == 125 { c.evolution = EvolutionConfig(iterations: iterations) }
         c.evolution.mutationProbability = mutationProb
         c.switchAt = switchAt
         c.constraint = .init(latencyMs: latencyMs, hardware: hardware, gflops: gflops)
@@ -89,8 +87,7 @@ struct SearchCommand: AsyncParsableCommand {
     static func drive(_ engine: Engine, label: String) async throws -> RunState {
         let snap = await engine.snapshot()
         note("run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)")
-        let events = await engine.events()
-        let printer = Task {
+        let state = await engine.runToEnd { events in
             var lastLabel = -1
             for await e in events {
                 switch e {
@@ -111,10 +108,6 @@ struct SearchCommand: AsyncParsableCommand {
                 }
             }
         }
-        await engine.start()
-        let state = await engine.wait()
-        await engine.shutdown()
-        printer.cancel()
         if let err = state.error {
             throw CLIError("\(err)\nthe run is saved: continue with 'llmpp \(label) --resume \(snap.runID)'")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LLMPPEngine
 import LLMPPLLM
 import LLMPPStore
 
@@ -22,6 +23,13 @@ struct ProviderOptions: ParsableArguments {
     }
 
     var settings: PredictionSettings { PredictionSettings(samples: samples, decode: decode) }
+
+    /// The LLM part of a run's configuration.
+    func apply(to c: inout RunConfig) {
+        c.provider = provider; c.model = model; c.replayFile = replay
+        c.prediction = settings
+        c.maxCalls = maxCalls; c.maxTokens = maxTokens; c.maxCostUSD = maxCost
+    }
     var limits: Budget.Limits { Budget.Limits(maxCalls: maxCalls, maxTokens: maxTokens, maxCostUSD: maxCost) }
 
     func makeProvider(common: CommonOptions) async throws -> any LLMProvider {

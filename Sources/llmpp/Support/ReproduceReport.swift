@@ -13,14 +13,28 @@ struct ReproduceReport {
 
     static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String { m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))" }
 
-    /// Modes in the order run, with their outcomes.
-    var modes: [(SearchStudy.Mode, [SearchStudy.Outcome])] {
-        var order: [SearchStudy.Mode] = []
-        for o in search where !order.contains(o.mode) { order.append(o.mode) }
-        return order.map { m in (m, search.filter { $0.mode == m }) }
+    /// One search mode over its seeds: what the table, the JSON and the plots show.
+    struct ModeSummary {
+        var mode: SearchStudy.Mode
+        var runs: [SearchStudy.Outcome]
+        var truthTest: (Double?, Double?), regretTest: (Double?, Double?), truthValid: (Double?, Double?), expensive: (Double?, Double?)
+        init(_ mode: SearchStudy.Mode, _ runs: [SearchStudy.Outcome]) {
+            func stat(_ v: [Double]) -> (Double?, Double?) { v.isEmpty ? (nil, nil) : (Metrics.mean(v), Metrics.std(v)) }
+            self.mode = mode
+            self.runs = runs
+            truthTest = stat(runs.compactMap { $0.truth["test"] })
+            regretTest = stat(runs.compactMap { $0.regret["test"] })
+            truthValid = stat(runs.compactMap { $0.truth["valid"] })
+            expensive = stat(runs.map { Double($0.expensiveEvaluations) })
+        }
     }
 
-    static func stat(_ v: [Double]) -> (Double?, Double?) { v.isEmpty ? (nil, nil) : (Metrics.mean(v), Metrics.std(v)) }
+    /// Modes in the order run, with their outcomes.
+    var modes: [ModeSummary] {
+        var order: [SearchStudy.Mode] = []
+        for o in search where !order.contains(o.mode) { order.append(o.mode) }
+        return order.map { m in ModeSummary(m, search.filter { $0.mode == m }) }
+    }
 
     var text: String {
         var out: [String] = []
@@ -49,11 +63,9 @@ struct ReproduceReport {
             let best = o.best["test"].map { String(format: "%.2f (%@)", $0.value, $0.id) } ?? "-"
             out.append(String(format: "Search on NAS-Bench-201 under %.2f ms on %@ (%d of %d architectures feasible; true best test accuracy %@)", o.latencyMs, o.hardware, o.feasible, o.total, best))
             var tt = TextTable(header: ["mode", "switch", "seeds", "best test acc", "regret (test)", "best valid acc", "expensive evals", "LLM calls"])
-            for (m, runs) in modes {
-                let t = Self.stat(runs.compactMap { $0.truth["test"] }), r = Self.stat(runs.compactMap { $0.regret["test"] })
-                let v = Self.stat(runs.compactMap { $0.truth["valid"] }), e = Self.stat(runs.map { Double($0.expensiveEvaluations) })
-                tt.rows.append([m.name, "\(m.switchAt)", "\(runs.count)", Self.pm(t.0, t.1), Self.pm(r.0, r.1), Self.pm(v.0, v.1), Self.pm(e.0, e.1, 1),
-                                "\(runs.reduce(0) { $0 + $1.llmCalls })"])
+            for m in modes {
+                tt.rows.append([m.mode.name, "\(m.mode.switchAt)", "\(m.runs.count)", Self.pm(m.truthTest.0, m.truthTest.1), Self.pm(m.regretTest.0, m.regretTest.1),
+                                Self.pm(m.truthValid.0, m.truthValid.1), Self.pm(m.expensive.0, m.expensive.1, 1), "\(m.runs.reduce(0) { $0 + $1.llmCalls })"])
             }
             out.append(tt.render())
         }
@@ -80,14 +92,12 @@ struct ReproduceReport {
                 ("hardware", .string(o.hardware)), ("latency_ms", .number(o.latencyMs)), ("feasible", .number(Double(o.feasible))),
                 ("architectures", .number(Double(o.total))),
                 ("true_best", .object(o.best.keys.sorted().map { k in (k, .object([("id", .string(o.best[k]!.id)), ("value", .number(o.best[k]!.value))])) })),
-                ("modes", .array(modes.map { m, runs in
-                    let t = Self.stat(runs.compactMap { $0.truth["test"] }), r = Self.stat(runs.compactMap { $0.regret["test"] })
-                    let e = Self.stat(runs.map { Double($0.expensiveEvaluations) })
-                    return .object([("mode", .string(m.name)), ("switch_at", .number(Double(m.switchAt))),
-                                    ("truth_test_mean", .number(t.0)), ("truth_test_std", .number(t.1)),
-                                    ("regret_test_mean", .number(r.0)), ("regret_test_std", .number(r.1)),
-                                    ("expensive_evaluations_mean", .number(e.0)), ("expensive_evaluations_std", .number(e.1)),
-                                    ("runs", .array(runs.map { o in .object([
+                ("modes", .array(modes.map { m in
+                    .object([("mode", .string(m.mode.name)), ("switch_at", .number(Double(m.mode.switchAt))),
+                                    ("truth_test_mean", .number(m.truthTest.0)), ("truth_test_std", .number(m.truthTest.1)),
+                                    ("regret_test_mean", .number(m.regretTest.0)), ("regret_test_std", .number(m.regretTest.1)),
+                                    ("expensive_evaluations_mean", .number(m.expensive.0)), ("expensive_evaluations_std", .number(m.expensive.1)),
+                                    ("runs", .array(m.runs.map { o in .object([
                                         ("seed", .number(Double(o.seed))), ("run", .string(o.runID)), ("best_id", .string(o.bestID)),
                                         ("latency_ms", .number(o.bestLatencyMs)),
                                         ("truth", .object(o.truth.keys.sorted().map { ($0, .number(o.truth[$0])) })),
@@ -135,11 +145,12 @@ struct ReproduceReport {
             // Plots: each mode's first seed's final front against the true one; the pick's
             // truth against expensive evaluations, averaged over seeds per generation.
             var fronts = [SVGChart.Series(name: "true front", points: o.front.map { ($0.latency, $0.truth) })]
-            for (m, runs) in modes { if let r = runs.first { fronts.append(.init(name: "\(m.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) })) } }
+            for m in modes { if let r = m.runs.first { fronts.append(.init(name: "\(m.mode.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) })) } }
             files.append(("pareto-fronts.svg", SVGChart(title: String(format: "Final Pareto fronts, latency <= %.1f ms on %@", o.latencyMs, o.hardware),
                                                          xLabel: "latency (ms, measured)", yLabel: "test accuracy, 200 epochs (%)", series: fronts).render()))
             var traces: [SVGChart.Series] = []
-            for (m, runs) in modes {
+            for summary in modes {
+                let (m, runs) = (summary.mode, summary.runs)
                 let gens = Set(runs.flatMap { $0.trace.map(\.generation) }).sorted()
                 let pts = gens.map { g -> (x: Double, y: Double) in
                     let at = runs.compactMap { r in r.trace.first { $0.generation == g } }
