@@ -36,6 +36,8 @@ public struct CallRecord: Sendable, Equatable, Codable {
     public var archID: String?
     public var purpose: String?
     public var createdAt: Double
+    /// JSON of the answer's distribution (`ScoreDistribution`), for distributional answers.
+    public var distribution: String? = nil
 
     public init(run: String, provider: String, model: String, parameters: String, messages: String, cacheKey: String,
                 sampleIndex: Int, attempt: Int, status: Status, error: String? = nil, responseText: String? = nil,
@@ -53,6 +55,6 @@ public struct CallRecord: Sendable, Equatable, Codable {
         case id, run, provider, model, parameters, messages, cacheKey = "cache_key", sampleIndex = "sample_index", attempt
         case status, error, responseText = "response_text", rawResponse = "raw_response", parsedValue = "parsed_value"
         case tokensIn = "tokens_in", tokensOut = "tokens_out", latencyMs = "latency_ms", costUSD = "cost_usd"
-        case archID = "arch_id", purpose, createdAt = "created_at"
+        case archID = "arch_id", purpose, createdAt = "created_at", distribution
     }
 }

@@ -30,20 +30,27 @@ public actor TranscriptStore {
                     """)
             }
         }
+        if version < 2 {
+            try db.transaction {
+                try db.execute("ALTER TABLE calls ADD COLUMN distribution TEXT; PRAGMA user_version = 2;")
+            }
+        }
     }
 
-    static let columns = "id, run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error, response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at"
+    static let columns = "id, run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error, response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at, distribution"
 
     @discardableResult
     public func insert(_ r: CallRecord) throws -> Int64 {
         try db.query("""
             INSERT INTO calls (run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error,
-                response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at,
+                distribution)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(r.run), .text(r.provider), .text(r.model), .text(r.parameters), .text(r.messages), .text(r.cacheKey),
                   .int(Int64(r.sampleIndex)), .int(Int64(r.attempt)), .text(r.status.rawValue), .init(r.error),
                   .init(r.responseText), .init(r.rawResponse), .init(r.parsedValue), .init(r.tokensIn), .init(r.tokensOut),
-                  .double(r.latencyMs), .init(r.costUSD), .init(r.archID), .init(r.purpose), .double(r.createdAt)])
+                  .double(r.latencyMs), .init(r.costUSD), .init(r.archID), .init(r.purpose), .double(r.createdAt),
+                  .init(r.distribution)])
         return db.lastInsertRowID
     }
 
@@ -80,6 +87,7 @@ public actor TranscriptStore {
                            tokensIn: r[14].int.map(Int.init), tokensOut: r[15].int.map(Int.init), latencyMs: r[16].double ?? 0,
                            costUSD: r[17].double, archID: r[18].text, purpose: r[19].text, createdAt: r[20].double ?? 0)
         c.id = r[0].int ?? 0
+        c.distribution = r[21].text
         return c
     }
 }

@@ -10,7 +10,8 @@ final class BaselineReportTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(mos.maeMean), 0.87, accuracy: 0.005)
         XCTAssertEqual(try XCTUnwrap(mos.kendallMean), 0.79, accuracy: 0.005)
         XCTAssertEqual(q.map(\.name), ["HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS",
-                                       BaselineReport.demoMeanName, BaselineReport.paramsName, BaselineReport.flopsName])
+                                       BaselineReport.demoMeanName, BaselineReport.lineName, BaselineReport.ridgeName,
+                                       BaselineReport.paramsName, BaselineReport.flopsName])
     }
 
     /// The references computed independently from the raw table agree with the report.
@@ -35,6 +36,72 @@ final class BaselineReportTests: XCTestCase {
         let fk = q.first { $0.name == BaselineReport.flopsName }!
         XCTAssertEqual(try XCTUnwrap(fk.kendallMean), Metrics.kendallTau(sp.test.map { v($0, flops) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
         XCTAssertNil(fk.maeMean)
+    }
+
+    /// The fits of the 10 demonstrations against NumPy (np.polyfit on log #params; ridge λ = 5
+    /// on the 10 HAT features + log #params, standardised with the population std, intercept
+    /// the demonstrations' mean; scipy's kendalltau), every task and seed, valid BLEU.
+    func testDemonstrationFitsAgainstNumPy() throws {
+        let numpy: [(String, String, Double, Double, Double, Double)] = [
+            ("hat-wmt14ende", "123", 0.37081880, 0.52910794, 0.36526890, 0.66315789),
+            ("hat-wmt14ende", "456", 0.33452397, 0.61375661, 0.24870517, 0.79683655),
+            ("hat-wmt14ende", "789", 0.33311857, 0.60686227, 0.29987382, 0.65963290),
+            ("hat-wmt14enfr", "123", 0.28654489, 0.66666667, 0.24169288, 0.84960718),
+            ("hat-wmt14enfr", "456", 0.28514797, 0.73740312, 0.27250420, 0.84960718),
+            ("hat-wmt14enfr", "789", 0.27076739, 0.67374242, 0.21198451, 0.81794480),
+            ("hat-wmt19ende", "123", 0.22651755, 0.65957447, 0.32681697, 0.69842247),
+            ("hat-wmt19ende", "456", 0.29018147, 0.68435254, 0.38064058, 0.69129528),
+            ("hat-wmt19ende", "789", 0.26595112, 0.72872340, 0.34223257, 0.64551168),
+        ]
+        for task in ["hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende"] {
+            let q = try BaselineReport.compute(space: try Fixtures.space(task), metric: "valid")
+            let line = try XCTUnwrap(q.first { $0.name == BaselineReport.lineName })
+            let ridge = try XCTUnwrap(q.first { $0.name == BaselineReport.ridgeName })
+            for (i, row) in numpy.filter({ $0.0 == task }).enumerated() {
+                XCTAssertEqual(line.perSeed[i].seed, row.1)
+                XCTAssertEqual(try XCTUnwrap(line.perSeed[i].mae), row.2, accuracy: 1e-6, "\(task) \(row.1)")
+                XCTAssertEqual(try XCTUnwrap(line.perSeed[i].kendall), row.3, accuracy: 1e-6, "\(task) \(row.1)")
+                XCTAssertEqual(try XCTUnwrap(ridge.perSeed[i].mae), row.4, accuracy: 1e-6, "\(task) \(row.1)")
+                XCTAssertEqual(try XCTUnwrap(ridge.perSeed[i].kendall), row.5, accuracy: 1e-6, "\(task) \(row.1)")
+            }
+        }
+    }
+
+    /// The ridge solve against plain Gaussian elimination, and the line through two points.
+    func testRidgeAndLineOnSmallCases() {
+        let f = DemonstrationFits.line(x: [1, 2, 3], y: [2, 4, 6])
+        XCTAssertEqual(f.slope, 2, accuracy: 1e-12)
+        XCTAssertEqual(f.intercept, 0, accuracy: 1e-12)
+        XCTAssertEqual(DemonstrationFits.line(x: [1, 1], y: [3, 5]).slope, 0)
+        let x: [[Double]] = [[1, 0, 2], [2, 1, 0], [3, 5, 1], [4, 2, 2], [0, 1, 1]]
+        let y: [Double] = [1, 3, 2, 5, 0]
+        let r = DemonstrationFits.Ridge(x: x, y: y, lambda: 0.5)
+        // Independent: standardise, build the normal equations, eliminate.
+        let d = 3, n = Double(x.count)
+        let mu = (0..<d).map { j in x.map { $0[j] }.reduce(0, +) / n }
+        let sd = (0..<d).map { j in (x.map { ($0[j] - mu[j]) * ($0[j] - mu[j]) }.reduce(0, +) / n).squareRoot() }
+        let ym = y.reduce(0, +) / n
+        let z = x.map { row in (0..<d).map { j in (row[j] - mu[j]) / sd[j] } }
+        var a = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: d)
+        for i in 0..<d {
+            for j in 0..<d {
+                var sum = 0.0
+                for row in z { sum += row[i] * row[j] }
+                a[i][j] = sum + (i == j ? 0.5 : 0)
+            }
+            var rhs = 0.0
+            for (row, yi) in zip(z, y) { rhs += row[i] * (yi - ym) }
+            a[i][d] = rhs
+        }
+        for c in 0..<d {
+            for r2 in 0..<d where r2 != c {
+                let m = a[r2][c] / a[c][c]
+                for k in 0...d { a[r2][k] -= m * a[c][k] }
+            }
+        }
+        let w = (0..<d).map { a[$0][d] / a[$0][$0] }
+        for (got, want) in zip(r.weights, w) { XCTAssertEqual(got, want, accuracy: 1e-10) }
+        XCTAssertEqual(r.predict(mu), ym, accuracy: 1e-12)
     }
 
     func testClearErrors() throws {

@@ -101,4 +101,41 @@ final class PromptTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("role.txt: missing or unreadable prompt file"), "\(e)")
         }
     }
+
+    func testEfficiencyLinesAndDemonstrationOrders() throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        let both = try LLMFixtures.builder(s, options: PromptOptions(efficiency: [.gflops, .params], demoOrder: .efficiency))
+        let u = try both.messages(demonstrations: demos, test: tests[0])[1].content
+        let params = String(format: "%.1fM", try s.params(tests[0]) / 1e6)
+        XCTAssertTrue(u.hasSuffix("GFLOPS: \(try both.efficiencyText(tests[0]))\nParameters: \(params)\nBLEU:"), String(u.suffix(80)))
+        // Sorted by parameters, ascending, each demonstration with both lines.
+        let shown = u.components(separatedBy: "\nParameters: ").dropFirst().dropLast().map { Double($0.prefix { $0 != "M" })! }
+        XCTAssertEqual(shown.count, 10)
+        XCTAssertEqual(shown, shown.sorted())
+        let only = try LLMFixtures.builder(s, options: PromptOptions(efficiency: [.params]))
+        let v = try only.messages(demonstrations: demos, test: tests[0])[1].content
+        XCTAssertFalse(v.contains("\nGFLOPS: "))
+        XCTAssertEqual(v.components(separatedBy: "\nParameters: ").count - 1, 11)
+        // Nearest last: the last demonstration is the one closest to the test in the features.
+        let near = try LLMFixtures.builder(s, options: PromptOptions(demoOrder: .nearestLast))
+        let ordered = try near.ordered(demos, test: tests[0])
+        let f = { (a: Architecture) in try s.features(a, set: "hat") }
+        let t = try f(tests[0])
+        let dist = try ordered.map { try zip(f($0.0), t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+        XCTAssertEqual(dist, dist.sorted(by: >))
+        XCTAssertEqual(Set(ordered.map(\.1)), Set(demos.map(\.1)))
+    }
+
+    func testEfficiencyFlagParsingAndOldRunsDecode() throws {
+        XCTAssertEqual(try EfficiencyLine.parse("gflops,params"), [.gflops, .params])
+        XCTAssertEqual(try EfficiencyLine.parse("params"), [.params])
+        XCTAssertThrowsError(try EfficiencyLine.parse("latency"))
+        // A run saved before these options existed decodes as the paper's prompt.
+        let old = #"{"role": true, "definitions": false, "instructions": [1, 2]}"#
+        let o = try JSONDecoder().decode(PromptOptions.self, from: Data(old.utf8))
+        XCTAssertEqual(o, PromptOptions(role: true, definitions: false, instructions: [1, 2], efficiency: [.gflops], demoOrder: .data))
+        let settings = try JSONDecoder().decode(PredictionSettings.self, from: Data(#"{"samples": 1, "decode": "expectation", "maxCorrections": 2, "seed": 0, "topLogprobs": 10}"#.utf8))
+        XCTAssertEqual(settings.decode, .distribution)
+        XCTAssertEqual(settings.walkThreshold, 0.005)
+    }
 }

@@ -196,19 +196,6 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(server.requestCount, 4)
     }
 
-    func testExpectationDecodingAsksForLogprobs() async throws {
-        let lp: [(String, [(String, Double)])] = [("2", [("2", 0)]), ("6", [("6", log(0.5)), ("4", log(0.5))]), (".", [(".", 0)]), ("0", [("0", 0)])]
-        let server = try TestHTTPServer(script: [.init(status: 200, body: TestHTTPServer.openAI("26.0", logprobs: lp))])
-        defer { server.stop() }
-        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
-        let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
-                                        settings: PredictionSettings(decode: .expectation)).predict(tests[0], demonstrations: demos)
-        XCTAssertEqual(try XCTUnwrap(p.value), 25.0, accuracy: 1e-9)
-        XCTAssertEqual(server.requests[0].json["logprobs"] as? Bool, true)
-        XCTAssertEqual(server.requests[0].json["top_logprobs"] as? Int, 10)
-    }
-
     func testReplayAnswersFromAnExportedTranscript() async throws {
         let server = try TestHTTPServer(script: [.init(status: 200, body: TestHTTPServer.openAI("nothing useful")),
                                                  .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.75}"#)),

@@ -42,23 +42,6 @@ final class ResponseParserTests: XCTestCase {
         }
     }
 
-    func testExpectationOverDigits() {
-        // Greedy "26.1", but the units digit hesitates between 6 (p .5), 5 (p .3) and 7 (p .2).
-        let tokens = [TokenLogprob(token: "{\"bleu\": ", logprob: 0, top: []),
-                      TokenLogprob(token: "2", logprob: log(1.0), top: [.init(token: "2", logprob: log(1.0))]),
-                      TokenLogprob(token: "6", logprob: log(0.5), top: [.init(token: "6", logprob: log(0.5)), .init(token: "5", logprob: log(0.3)), .init(token: "7", logprob: log(0.2)), .init(token: "}", logprob: log(0.01))]),
-                      TokenLogprob(token: ".", logprob: 0, top: []),
-                      TokenLogprob(token: "1", logprob: log(0.6), top: [.init(token: "1", logprob: log(0.6)), .init(token: "9", logprob: log(0.4))]),
-                      TokenLogprob(token: "}", logprob: 0, top: [])]
-        let e = try! XCTUnwrap(ExpectationDecoder.expectedValue(numberText: "26.1", tokens: tokens))
-        // units: 6*.5 + 5*.3 + 7*.2 = 5.9 ; tenths: 1*.6 + 9*.4 = 4.2 -> 20 + 5.9 + 0.42
-        XCTAssertEqual(e, 26.32, accuracy: 1e-9)
-        // Multi-digit tokens: "26" with alternatives "25" and "30".
-        let t2 = [TokenLogprob(token: "26", logprob: log(0.5), top: [.init(token: "26", logprob: log(0.5)), .init(token: "25", logprob: log(0.25)), .init(token: "30", logprob: log(0.25))])]
-        XCTAssertEqual(try XCTUnwrap(ExpectationDecoder.expectedValue(numberText: "26", tokens: t2)), 26.75, accuracy: 1e-9)
-        XCTAssertNil(ExpectationDecoder.expectedValue(numberText: "26", tokens: [TokenLogprob(token: "x", logprob: 0, top: [])]))
-    }
-
     func testRetryPolicy() {
         let r = RetryPolicy(maxAttempts: 4, baseDelay: 1, maxDelay: 8)
         XCTAssertEqual(r.delay(after: 1, error: .http(status: 429, body: "", retryAfter: 7), jitter: 0.9), 7)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How well one predictor ranks and scores the test architectures, over split seeds.
 public struct PredictorQuality: Sendable, Equatable {
     public let name: String
@@ -30,13 +32,18 @@ public struct PredictorQuality: Sendable, Equatable {
     }
 }
 
-/// The supernet baselines' quality against trained-from-scratch truth, with the two
-/// trivial references the paper's predictors must beat.
+/// The supernet baselines' quality against trained-from-scratch truth, with the references
+/// the paper's predictors must beat: trivial ones and fits of the same 10 demonstrations.
 public enum BaselineReport {
     public static let demoMeanName = "Demo mean (reference)"
     public static let paramsName = "#params (reference)"
     /// Ranking by FLOPs alone: what an LLM that only reads the prompt's GFLOPs line could reach.
     public static let flopsName = "GFLOPs (reference)"
+    /// Fitted on the split's demonstrations only (see `DemonstrationFits`).
+    public static let lineName = "Line on log #params (demonstrations)"
+    public static let ridgeName = "Ridge on features (demonstrations)"
+    /// The trivial and fitted references, in the order reports show them.
+    public static let referenceNames = [demoMeanName, lineName, ridgeName, paramsName, flopsName]
 
     public static func compute(space: SearchSpace, metric: String, seeds: [String]? = nil) throws -> [PredictorQuality] {
         guard let l = space.labelled else {
@@ -70,6 +77,21 @@ public enum BaselineReport {
             let demo = Metrics.mean(try sp.train.map { try value(truthExpr, $0) })
             let t = try sp.test.map { try value(truthExpr, $0) }
             return (sp.seed, Metrics.mae(Array(repeating: demo, count: t.count), t), nil)
+        }))
+        out.append(PredictorQuality(name: lineName, perSeed: try splits.map { sp in
+            func logParams(_ r: Int) throws -> Double { log(max(try value(space.efficiency.params, r), 1)) }
+            let fit = DemonstrationFits.line(x: try sp.train.map(logParams), y: try sp.train.map { try value(truthExpr, $0) })
+            let p = try sp.test.map { fit.intercept + fit.slope * (try logParams($0)) }
+            let t = try sp.test.map { try value(truthExpr, $0) }
+            return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
+        }))
+        out.append(PredictorQuality(name: ridgeName, perSeed: try splits.map { sp in
+            func inputs(_ r: Int) throws -> [Double] { try DemonstrationFits.ridgeInputs(space, archs[r], row: (l.table, r)) }
+            let fit = DemonstrationFits.Ridge(x: try sp.train.map(inputs), y: try sp.train.map { try value(truthExpr, $0) },
+                                              lambda: DemonstrationFits.ridgeLambda)
+            let p = try sp.test.map { fit.predict(try inputs($0)) }
+            let t = try sp.test.map { try value(truthExpr, $0) }
+            return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
         }))
         out.append(PredictorQuality(name: paramsName, perSeed: try splits.map { sp in
             let t = try sp.test.map { try value(truthExpr, $0) }

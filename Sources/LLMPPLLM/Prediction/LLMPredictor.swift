@@ -4,7 +4,20 @@ import LLMPPStore
 
 /// How LLM-PP asks: samples, decoding, corrections.
 public struct PredictionSettings: Sendable, Codable, Equatable {
-    public enum Decode: String, Sendable, Codable, CaseIterable { case greedy, expectation }
+    public enum Decode: String, Sendable, Codable, CaseIterable {
+        /// The answer as the model writes it at temperature 0 (or the median of k samples).
+        case greedy
+        /// The answer's distribution: a digit walk where the provider reports next-token
+        /// probabilities, else the empirical distribution of `samples` answers; its median.
+        case distribution
+
+        /// Runs saved before `distribution` replaced the per-digit expectation read as its successor.
+        public init(from decoder: Decoder) throws {
+            let raw = try decoder.singleValueContainer().decode(String.self)
+            self = raw == "expectation" ? .distribution : try Decode(rawValue: raw).orThrow(
+                DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown decode '\(raw)'")))
+        }
+    }
     /// Self-consistency: k answers (temperature > 0 when k > 1), aggregated by median.
     public var samples: Int = 1
     public var decode: Decode = .greedy
@@ -14,13 +27,52 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     public var maxCorrections: Int = 2
     public var seed: Int = 0
     public var topLogprobs: Int = 10
+    /// The digit walk: branches below this path probability are pruned.
+    public var walkThreshold: Double = 0.005
+    /// The digit walk's resolution: digits after the decimal point.
+    public var walkDecimals: Int = 1
 
-    public init(samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0) {
+    public init(samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
+                walkThreshold: Double = 0.005, walkDecimals: Int = 1) {
         self.samples = samples; self.decode = decode; self.temperature = temperature
         self.maxCorrections = maxCorrections; self.seed = seed
+        self.walkThreshold = walkThreshold; self.walkDecimals = walkDecimals
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals
+    }
+
+    /// Settings saved by earlier versions lack the walk's fields: they take the defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? samples
+        decode = try c.decodeIfPresent(Decode.self, forKey: .decode) ?? decode
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
+        maxCorrections = try c.decodeIfPresent(Int.self, forKey: .maxCorrections) ?? maxCorrections
+        seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? seed
+        topLogprobs = try c.decodeIfPresent(Int.self, forKey: .topLogprobs) ?? topLogprobs
+        walkThreshold = try c.decodeIfPresent(Double.self, forKey: .walkThreshold) ?? walkThreshold
+        walkDecimals = try c.decodeIfPresent(Int.self, forKey: .walkDecimals) ?? walkDecimals
     }
 
     var effectiveTemperature: Double { temperature ?? (samples > 1 ? 0.7 : 0) }
+
+    /// A short description for outputs and headers, e.g. "distribution (digit walk)".
+    public func decodeSummary(walking: Bool) -> String {
+        switch decode {
+        case .greedy: return samples > 1 ? "greedy, median of \(samples) samples" : "greedy"
+        case .distribution: return walking ? "distribution (digit walk, median)" : "distribution (\(samples) samples, median)"
+        }
+    }
+}
+
+extension Optional {
+    func orThrow(_ e: @autoclosure () -> Error) throws -> Wrapped {
+        guard let v = self else { throw e() }
+        return v
+    }
 }
 
 public struct Prediction: Sendable, Equatable {
@@ -37,6 +89,8 @@ public struct Prediction: Sendable, Equatable {
     /// The failure says nothing about the architecture: the LLM stayed unreachable through
     /// the retries, or the transcript store could not be used. Ask again later.
     public var transient: Bool = false
+    /// The answer's distribution (`--decode distribution`); `value` is its median.
+    public var distribution: ScoreDistribution? = nil
 }
 
 /// Something to tell a watcher (the engine, a progress line) about calls.
@@ -83,9 +137,11 @@ public actor LLMPredictor {
         do { messages = try builder.messages(demonstrations: demonstrations, test: test) } catch {
             return Prediction(value: nil, samples: [], callIDs: [], cachedSamples: 0, error: "prompt: \(error)", budgetExhausted: false)
         }
-        // Samples run concurrently; the limiter bounds what reaches the provider.
+        // Samples run concurrently; the limiter bounds what reaches the provider. A digit walk
+        // is deterministic: one per architecture.
+        let sampleCount = walking ? 1 : max(1, settings.samples)
         let results = await withTaskGroup(of: (Int, SampleResult).self) { group in
-            for s in 0..<max(1, settings.samples) {
+            for s in 0..<sampleCount {
                 group.addTask { (s, await self.sample(s, messages: messages, archID: archID, purpose: purpose)) }
             }
             var out: [(Int, SampleResult)] = []
@@ -93,11 +149,22 @@ public actor LLMPredictor {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let values = results.compactMap(\.value)
+        let distribution = walking ? results.first?.distribution
+            : settings.decode == .distribution && values.count > 1 ? ScoreDistribution(samples: values) : nil
         return Prediction(value: values.isEmpty ? nil : Metrics.median(values), samples: values,
                           callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
                           error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
                           budgetExhausted: results.contains { $0.budgetExhausted },
-                          transient: values.isEmpty && results.contains { $0.transient })
+                          transient: values.isEmpty && results.contains { $0.transient }, distribution: distribution)
+    }
+
+    /// Whether answers are distributions walked digit by digit (else sampled, or greedy).
+    public nonisolated var walking: Bool { settings.decode == .distribution && provider.supportsDistribution }
+
+    /// The walk a distributional request asks for: the space's range, the JSON answer's prefix.
+    public nonisolated var walkSettings: DigitWalkSettings {
+        DigitWalkSettings(threshold: settings.walkThreshold, decimals: settings.walkDecimals, low: builder.range.lowerBound,
+                          high: builder.range.upperBound, answerPrefix: "{\"\(builder.metricKey)\": ")
     }
 
     struct SampleResult: Sendable {
@@ -107,24 +174,25 @@ public actor LLMPredictor {
         var error: String?
         var budgetExhausted = false
         var transient = false
+        var distribution: ScoreDistribution?
     }
 
     /// The request for one sample of a prompt, exactly as `predict` sends it.
-    public nonisolated func request(messages: [ChatMessage], sample s: Int = 0, logprobs: Bool = false) -> CompletionRequest {
-        CompletionRequest(messages: messages, temperature: settings.effectiveTemperature,
+    public nonisolated func request(messages: [ChatMessage], sample s: Int = 0) -> CompletionRequest {
+        CompletionRequest(messages: messages, temperature: walking ? 0 : settings.effectiveTemperature,
                           maxTokens: builder.template.settings.max_tokens ?? 24, jsonKey: builder.metricKey,
-                          topLogprobs: logprobs ? settings.topLogprobs : nil, seed: settings.seed + s)
+                          seed: settings.seed + s, walk: walking ? walkSettings : nil)
     }
 
     func sample(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
-        let wantLogprobs = settings.decode == .expectation && provider.supportsLogprobs
-        var request = request(messages: messages, sample: s, logprobs: wantLogprobs)
+        var request = request(messages: messages, sample: s)
         let key = CallKey.cacheKey(provider: provider.name, model: provider.model, request: request, sampleIndex: s)
         var result = SampleResult()
         do {
             if let hit = try await store.cached(cacheKey: key) {
                 onEvent?(.cacheHit(archID: archID, sample: s, callID: hit.id))
                 result.value = hit.parsedValue
+                result.distribution = ScoreDistribution.fromJSONText(hit.distribution)
                 result.callIDs = try await store.attempts(cacheKey: key).map(\.id)
                 result.cached = true
                 return result
@@ -176,10 +244,10 @@ public actor LLMPredictor {
                 switch parser.parse(resp.text) {
                 case .value(let v, _):
                     var value = v
-                    if wantLogprobs, let lp = resp.logprobs,
-                       let text = ResponseParser.numbers(in: resp.text).first(where: { $0.value == v })?.text,
-                       let e = ExpectationDecoder.expectedValue(numberText: text, tokens: lp), e.isFinite {
-                        value = min(max(e, builder.range.lowerBound), builder.range.upperBound)
+                    if let d = resp.distribution {
+                        value = min(max(d.median, builder.range.lowerBound), builder.range.upperBound)
+                        record.distribution = d.jsonText
+                        result.distribution = d
                     }
                     record.status = .ok
                     record.parsedValue = value

@@ -33,6 +33,48 @@ public struct PromptBuilder: Sendable {
 
     public func scoreText(_ score: Double) -> String { String(format: "%.\(template.settings.score_digits)f", score) }
 
+    public func paramsText(_ arch: Architecture) throws -> String {
+        let s = template.settings
+        return String(format: "%.\(s.params_digits ?? 1)f", try space.params(arch) * (s.params_scale ?? 1e-6)) + (s.params_unit ?? "M")
+    }
+
+    /// The efficiency lines the options ask for, e.g. "GFLOPS: 2.7\nParameters: 22.2M".
+    public func efficiencyLines(_ arch: Architecture) throws -> String {
+        try options.efficiency.map { line in
+            switch line {
+            case .gflops: return "\(template.settings.efficiency_label ?? "GFLOPS"): \(try efficiencyText(arch))"
+            case .params: return "\(template.settings.params_label ?? "Parameters"): \(try paramsText(arch))"
+            }
+        }.joined(separator: "\n")
+    }
+
+    /// Values every architecture's placeholders take.
+    func architectureValues(_ arch: Architecture) throws -> [String: String] {
+        var v = common
+        v["arch"] = space.canonicalText(arch)
+        v["efficiency"] = try efficiencyText(arch)
+        v["params"] = try paramsText(arch)
+        v["efficiency_lines"] = try efficiencyLines(arch)
+        return v
+    }
+
+    /// The demonstrations in the order the options ask for (stable: ties keep the data's order).
+    public func ordered(_ demonstrations: [(Architecture, Double)], test: Architecture) throws -> [(Architecture, Double)] {
+        switch options.demoOrder {
+        case .data:
+            return demonstrations
+        case .efficiency:
+            let byParams = options.efficiency.contains(.params)
+            let keys = try demonstrations.map { byParams ? try space.params($0.0) : try space.flops($0.0) }
+            return demonstrations.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { demonstrations[$0] }
+        case .nearestLast:
+            guard let set = space.defaultFeatureSet else { return demonstrations }
+            let t = try space.features(test, set: set)
+            let d = try demonstrations.map { a, _ in zip(try space.features(a, set: set), t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+            return demonstrations.indices.sorted { d[$0] != d[$1] ? d[$0] > d[$1] : $0 < $1 }.map { demonstrations[$0] }
+        }
+    }
+
     /// The shared part: role, instructions, definitions and demonstrations.
     public func prefix(demonstrations: [(Architecture, Double)]) throws -> String {
         var values = common
@@ -50,9 +92,7 @@ public struct PromptBuilder: Sendable {
             sections.append(PromptTemplate.fill(template.definitions, values))
         }
         let demos = try demonstrations.map { arch, score -> String in
-            var v = common
-            v["arch"] = space.canonicalText(arch)
-            v["efficiency"] = try efficiencyText(arch)
+            var v = try architectureValues(arch)
             v["score"] = scoreText(score)
             return PromptTemplate.fill(template.demonstration, v)
         }
@@ -62,10 +102,8 @@ public struct PromptBuilder: Sendable {
     }
 
     public func messages(demonstrations: [(Architecture, Double)], test: Architecture) throws -> [ChatMessage] {
-        var v = common
-        v["arch"] = space.canonicalText(test)
-        v["efficiency"] = try efficiencyText(test)
-        let user = try prefix(demonstrations: demonstrations) + "\n\n" + PromptTemplate.fill(template.question, v)
+        let v = try architectureValues(test)
+        let user = try prefix(demonstrations: try ordered(demonstrations, test: test)) + "\n\n" + PromptTemplate.fill(template.question, v)
         return [ChatMessage(.system, PromptTemplate.fill(template.system, common)), ChatMessage(.user, user)]
     }
 

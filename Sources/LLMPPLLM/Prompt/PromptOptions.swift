@@ -6,9 +6,26 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
     public var definitions: Bool
     /// Instructions 1...5 switched on.
     public var instructions: Set<Int>
+    /// The efficiency lines under each architecture (the paper: GFLOPs only).
+    public var efficiency: [EfficiencyLine]
+    /// The order of the demonstrations (the paper: as the data lists them).
+    public var demoOrder: DemoOrder
 
-    public init(role: Bool = true, definitions: Bool = true, instructions: Set<Int> = [1, 2, 3, 4, 5]) {
+    public init(role: Bool = true, definitions: Bool = true, instructions: Set<Int> = [1, 2, 3, 4, 5],
+                efficiency: [EfficiencyLine] = [.gflops], demoOrder: DemoOrder = .data) {
         self.role = role; self.definitions = definitions; self.instructions = instructions
+        self.efficiency = efficiency; self.demoOrder = demoOrder
+    }
+
+    enum CodingKeys: String, CodingKey { case role, definitions, instructions, efficiency, demoOrder }
+
+    /// Runs saved before the efficiency and order options existed used the paper's prompt.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(role: try c.decode(Bool.self, forKey: .role), definitions: try c.decode(Bool.self, forKey: .definitions),
+                  instructions: try c.decode(Set<Int>.self, forKey: .instructions),
+                  efficiency: try c.decodeIfPresent([EfficiencyLine].self, forKey: .efficiency) ?? [.gflops],
+                  demoOrder: try c.decodeIfPresent(DemoOrder.self, forKey: .demoOrder) ?? .data)
     }
 
     public static let full = PromptOptions()
@@ -44,6 +61,7 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
         return o
     }
 
+    /// The parts switched on, e.g. "role,definitions,dataset,...".
     public var summary: String {
         var parts: [String] = []
         if role { parts.append("role") }
@@ -51,6 +69,46 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
         parts += instructions.sorted().map { Self.instructionNames[$0 - 1] }
         return parts.isEmpty ? "demonstrations only" : parts.joined(separator: ",")
     }
+
+    /// Everything that shapes the prompt, for outputs: parts, efficiency lines, order.
+    public var fullSummary: String {
+        "\(summary); efficiency \(EfficiencyLine.text(efficiency)); order \(demoOrder.rawValue)"
+    }
+}
+
+/// A line of efficiency figures shown under each architecture.
+public enum EfficiencyLine: String, Sendable, Codable, CaseIterable, Hashable {
+    /// FLOPs, scaled and labelled as prompt.json says (GFLOPS for HAT, MFLOPS for NB201).
+    case gflops
+    /// Parameters (without embeddings), e.g. `Parameters: 22.2M`.
+    case params
+
+    /// "gflops", "params" or "gflops,params".
+    public static func parse(_ text: String) throws -> [EfficiencyLine] {
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !items.isEmpty else { throw PromptError("--efficiency needs gflops, params or gflops,params") }
+        var out: [EfficiencyLine] = []
+        for i in items {
+            guard let e = EfficiencyLine(rawValue: i == "flops" ? "gflops" : i) else {
+                throw PromptError("unknown efficiency line '\(i)' (use gflops, params or gflops,params)")
+            }
+            if !out.contains(e) { out.append(e) }
+        }
+        return out
+    }
+
+    public static func text(_ lines: [EfficiencyLine]) -> String { lines.map(\.rawValue).joined(separator: ",") }
+}
+
+/// The order of the demonstrations in the prompt.
+public enum DemoOrder: String, Sendable, Codable, CaseIterable, Hashable {
+    /// As the split lists them (the paper).
+    case data
+    /// Ascending by parameters when the prompt shows them, else by FLOPs.
+    case efficiency
+    /// Farthest first, nearest to the test architecture last (in the space's features).
+    /// The prefix then differs per test architecture: no shared prompt cache.
+    case nearestLast = "nearest-last"
 }
 
 public struct PromptError: Error, CustomStringConvertible, Equatable {

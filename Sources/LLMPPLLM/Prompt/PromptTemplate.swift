@@ -13,6 +13,17 @@ public struct PromptTemplate: Sendable {
         /// The truth metric of the demonstrations' scores (the paper used valid BLEU).
         public var demonstration_metric: String
         public var max_tokens: Int?
+        /// Label of the FLOPs line (default "GFLOPS").
+        public var efficiency_label: String?
+        /// Parameters line: multiplier, digits, label and unit (defaults 1e-6, 1, "Parameters", "M").
+        public var params_scale: Double?
+        public var params_digits: Int?
+        public var params_label: String?
+        public var params_unit: String?
+        /// Default efficiency lines ("gflops", "params" or "gflops,params") and demonstration
+        /// order ("data", "efficiency", "nearest-last"); the command line overrides them.
+        public var efficiency: String?
+        public var demo_order: String?
     }
 
     public let directory: String
@@ -34,8 +45,8 @@ public struct PromptTemplate: Sendable {
         for f in ["system.txt", "role.txt"] + instructionFiles { m[f] = common }
         m["definitions.txt"] = common.union(["definitions"])
         m["demonstrations.txt"] = common.union(["demonstrations"])
-        m["demonstration.txt"] = common.union(["arch", "efficiency", "score"])
-        m["question.txt"] = common.union(["arch", "efficiency"])
+        m["demonstration.txt"] = common.union(["arch", "efficiency", "params", "efficiency_lines", "score"])
+        m["question.txt"] = common.union(["arch", "efficiency", "params", "efficiency_lines"])
         return m
     }()
 
@@ -63,10 +74,24 @@ public struct PromptTemplate: Sendable {
         do { settings = try JSONDecoder().decode(Settings.self, from: sd) } catch let e as DecodingError {
             throw SpaceLoader.decodingError(e, file: settingsPath)
         }
+        do {
+            _ = try settings.efficiency.map(EfficiencyLine.parse)
+            if let o = settings.demo_order, DemoOrder(rawValue: o) == nil {
+                throw PromptError("unknown demo_order '\(o)' (use \(DemoOrder.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        } catch let e as PromptError {
+            throw SpaceError(file: settingsPath, field: nil, problem: e.description)
+        }
         return PromptTemplate(directory: directory, settings: settings, system: try read("system.txt"), role: try read("role.txt"),
                               instructions: try instructionFiles.map(read), definitions: try read("definitions.txt"),
                               demonstrations: try read("demonstrations.txt"), demonstration: try read("demonstration.txt"),
                               question: try read("question.txt"))
+    }
+
+    /// The prompt options prompt.json sets as defaults (parts: all).
+    public var defaultOptions: PromptOptions {
+        PromptOptions(efficiency: (try? settings.efficiency.map(EfficiencyLine.parse)) ?? [.gflops],
+                      demoOrder: settings.demo_order.flatMap(DemoOrder.init(rawValue:)) ?? .data)
     }
 
     static func placeholders(in text: String) -> [String] {

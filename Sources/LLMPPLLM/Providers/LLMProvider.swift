@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPCore
 
 public struct ChatMessage: Sendable, Codable, Equatable, Hashable {
     public enum Role: String, Sendable, Codable { case system, user, assistant }
@@ -17,15 +18,17 @@ public struct CompletionRequest: Sendable, Codable, Equatable, Hashable {
     /// Ask for this many alternatives per generated token (OpenAI-style top_logprobs).
     public var topLogprobs: Int?
     public var seed: Int?
+    /// Ask for the answer's distribution by walking its digits (providers with `supportsDistribution`).
+    public var walk: DigitWalkSettings?
 
     public init(messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 24, jsonKey: String? = nil,
-                topLogprobs: Int? = nil, seed: Int? = nil) {
+                topLogprobs: Int? = nil, seed: Int? = nil, walk: DigitWalkSettings? = nil) {
         self.messages = messages; self.temperature = temperature; self.maxTokens = maxTokens
-        self.jsonKey = jsonKey; self.topLogprobs = topLogprobs; self.seed = seed
+        self.jsonKey = jsonKey; self.topLogprobs = topLogprobs; self.seed = seed; self.walk = walk
     }
 
     enum CodingKeys: String, CodingKey {
-        case messages, temperature, maxTokens = "max_tokens", jsonKey = "json_key", topLogprobs = "top_logprobs", seed
+        case messages, temperature, maxTokens = "max_tokens", jsonKey = "json_key", topLogprobs = "top_logprobs", seed, walk
     }
 }
 
@@ -49,8 +52,12 @@ public struct CompletionResponse: Sendable, Equatable {
     public var tokensIn: Int?
     public var tokensOut: Int?
     public var logprobs: [TokenLogprob]?
-    public init(text: String, raw: String, tokensIn: Int? = nil, tokensOut: Int? = nil, logprobs: [TokenLogprob]? = nil) {
+    /// The answer's distribution, for a request with `walk` (or a replay of one).
+    public var distribution: ScoreDistribution?
+    public init(text: String, raw: String, tokensIn: Int? = nil, tokensOut: Int? = nil, logprobs: [TokenLogprob]? = nil,
+                distribution: ScoreDistribution? = nil) {
         self.text = text; self.raw = raw; self.tokensIn = tokensIn; self.tokensOut = tokensOut; self.logprobs = logprobs
+        self.distribution = distribution
     }
 }
 
@@ -96,8 +103,11 @@ public protocol LLMProvider: Sendable {
     var displayName: String { get }
     /// Requests allowed in flight at once.
     var maxConcurrency: Int { get }
-    /// Whether `topLogprobs` is honoured (needed by `--decode expectation`).
+    /// Whether `topLogprobs` is honoured.
     var supportsLogprobs: Bool { get }
+    /// Whether a request with `walk` is answered with the answer's distribution (a model that
+    /// continues raw text and reports next-token probabilities: the local llama-server).
+    var supportsDistribution: Bool { get }
     func complete(_ request: CompletionRequest) async throws -> CompletionResponse
     /// Releases what the provider holds (the local server process).
     func shutdown() async
@@ -105,4 +115,5 @@ public protocol LLMProvider: Sendable {
 
 extension LLMProvider {
     public func shutdown() async {}
+    public var supportsDistribution: Bool { false }
 }

@@ -92,6 +92,8 @@ public final class LocalLlamaServer: @unchecked Sendable {
     }
 
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    /// The server's own endpoints (`/completion`, `/apply-template`).
+    public var rootURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     public func stop() { process.stop() }
 
@@ -111,6 +113,7 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
     private let starter: ServerStarter
     public var maxConcurrency: Int { 1 }
     public let supportsLogprobs = true
+    public var supportsDistribution: Bool { true }
     public var displayName: String { "local \(model)" }
 
     public init(binary: String, modelPath: String, logDirectory: String, timeout: Double = 600) {
@@ -134,7 +137,8 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
             FileHandle.standardError.write(Data("starting the local llama-server (\(p.model))...\n".utf8))
             let s = try await LocalLlamaServer.start(binary: p.binary, model: p.modelPath, logDirectory: p.logDirectory)
             server = s
-            let a = OpenAIProvider(name: "local", model: p.model, baseURL: s.baseURL, apiKey: nil, maxConcurrency: 1, timeout: p.timeout)
+            let a = OpenAIProvider(name: "local", model: p.model, baseURL: s.baseURL, apiKey: nil, maxConcurrency: 1, timeout: p.timeout,
+                                   llamaServer: LlamaServerClient(root: s.rootURL, timeout: p.timeout))
             api = a
             return a
         }

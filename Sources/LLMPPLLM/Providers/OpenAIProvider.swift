@@ -14,17 +14,23 @@ public struct OpenAIProvider: LLMProvider {
     let http: HTTPClient
     /// Whether the server takes `response_format: json_schema` (set off for servers that reject it).
     public let structuredOutput: Bool
+    /// When the server is llama.cpp's: its own endpoints, for distributional answers.
+    public let llamaServer: LlamaServerClient?
+    public var supportsDistribution: Bool { llamaServer != nil }
 
     public var displayName: String { name == "openai" ? "\(model) at \(baseURL.host ?? baseURL.absoluteString)" : "\(name) \(model)" }
 
     public init(name: String = "openai", model: String, baseURL: URL, apiKey: String?, maxConcurrency: Int = 4,
-                timeout: Double = 120, structuredOutput: Bool = true) {
+                timeout: Double = 120, structuredOutput: Bool = true, llamaServer: LlamaServerClient? = nil) {
         self.name = name; self.model = model; self.baseURL = baseURL; self.apiKey = apiKey
         self.maxConcurrency = maxConcurrency; self.timeout = timeout; self.structuredOutput = structuredOutput
+        self.llamaServer = llamaServer
         http = HTTPClient(timeout: timeout)
     }
 
-    /// `OPENAI_BASE_URL` (default https://api.openai.com/v1) and `OPENAI_API_KEY`.
+    /// `OPENAI_BASE_URL` (default https://api.openai.com/v1) and `OPENAI_API_KEY`;
+    /// `LLMPP_OPENAI_LLAMA_CPP=1` says the server is llama.cpp's (its root is the base URL
+    /// without `/v1`), so that `--decode distribution` can walk digits there too.
     public static func fromEnvironment(model: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpenAIProvider {
         let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
         guard let url = URL(string: base) else { throw LLMError.unavailable("OPENAI_BASE_URL '\(base)' is not a URL") }
@@ -32,7 +38,9 @@ public struct OpenAIProvider: LLMProvider {
         if key == nil && url.host == "api.openai.com" {
             throw LLMError.unavailable("set OPENAI_API_KEY for api.openai.com, or OPENAI_BASE_URL for another OpenAI-compatible server")
         }
-        return OpenAIProvider(model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key)
+        let llamaServer = environment["LLMPP_OPENAI_LLAMA_CPP"] == "1"
+            ? LlamaServerClient(root: url.lastPathComponent == "v1" ? url.deletingLastPathComponent() : url) : nil
+        return OpenAIProvider(model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key, llamaServer: llamaServer)
     }
 
     public func body(_ r: CompletionRequest) throws -> Data {
@@ -57,6 +65,10 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        if request.walk != nil {
+            guard let llamaServer else { throw LLMError.unavailable("\(name) reports no next-token probabilities for a digit walk") }
+            return try await DistributionAnswer.answer(request, source: llamaServer)
+        }
         var headers: [String: String] = [:]
         if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
         let url = baseURL.appendingPathComponent("chat/completions")

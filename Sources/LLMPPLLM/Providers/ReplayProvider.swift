@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPCore
 import LLMPPStore
 
 /// Answers from a recorded transcript (`llmpp calls export`), for reproducible demos and
@@ -12,6 +13,8 @@ public struct ReplayProvider: LLMProvider {
     public let supportsLogprobs = true
     let answers: [String: CallRecord]
     public var displayName: String { "replay of \(model)" }
+    /// The transcript holds distributional answers (digit walks) to replay.
+    public let supportsDistribution: Bool
 
     public init(file: String) throws {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -32,6 +35,7 @@ public struct ReplayProvider: LLMProvider {
         }
         guard !answers.isEmpty else { throw LLMError.unavailable("\(file): no answered calls to replay") }
         self.answers = answers
+        supportsDistribution = answers.values.contains { $0.distribution != nil }
         self.file = file
         // A transcript of a replay names the model it replays.
         self.model = models.max { $0.value < $1.value }?.key ?? "unknown"
@@ -45,6 +49,9 @@ public struct ReplayProvider: LLMProvider {
             throw LLMError.unavailable("the transcript \((file as NSString).lastPathComponent) has no answer to this prompt (recorded with other settings or another prompt?)")
         }
         let raw = r.rawResponse ?? ""
+        if let d = ScoreDistribution.fromJSONText(r.distribution) {
+            return CompletionResponse(text: r.responseText ?? "", raw: raw, tokensIn: r.tokensIn, tokensOut: r.tokensOut, distribution: d)
+        }
         if r.provider == "anthropic", let parsed = try? AnthropicProvider.parse(raw) { return parsed }
         if let parsed = try? OpenAIProvider.parse(raw) { return parsed }
         return CompletionResponse(text: r.responseText ?? "", raw: raw, tokensIn: r.tokensIn, tokensOut: r.tokensOut)

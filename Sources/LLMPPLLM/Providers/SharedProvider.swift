@@ -9,6 +9,7 @@ public struct SharedProvider: LLMProvider {
     public var displayName: String { inner.displayName }
     public var maxConcurrency: Int { inner.maxConcurrency }
     public var supportsLogprobs: Bool { inner.supportsLogprobs }
+    public var supportsDistribution: Bool { inner.supportsDistribution }
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await inner.complete(request) }
     public func shutdown() async {}
     public func close() async { await inner.shutdown() }

@@ -21,6 +21,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "Prompt parts: all, none, or a list of role, definitions, dataset, examples, backbone, efficiency, concentrate.")
     var instructions: String = "all"
     @Option(name: .customLong("ablation-step"), help: "The paper's ladder instead: 0 demonstrations only ... 6 everything.") var ablationStep: Int?
+    @OptionGroup var promptFlags: PromptFlags
     @Option(help: "Predict only the first N test architectures of each split.") var limit: Int?
     @Option(help: "Score the predictions against this truth metric in --json (valid or test).") var metric: String = "valid"
     @Flag(help: "Print JSON.") var json = false
@@ -29,7 +30,8 @@ struct PredictCommand: AsyncParsableCommand {
         let s = try common.loadSpace(space)
         guard let labelled = s.labelled else { throw CLIError("space '\(space)' has no labelled architectures to predict") }
         let template = try PromptTemplate.load(space: s)
-        let options = try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions)
+        let options = try promptFlags.resolve(parts: try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions),
+                                              template: template)
         let table = s.tables[labelled.table]
         let seeds = splitSeed == "all" ? (labelled.splits.isEmpty ? ["1", "2", "3"] : labelled.splits.map(\.seed)) : [splitSeed]
         let splits = try seeds.map { seed -> Split in
@@ -51,7 +53,11 @@ struct PredictCommand: AsyncParsableCommand {
         let predictor = LLMPredictor(provider: provider, store: store, run: run,
                                      builder: PromptBuilder(space: s, template: template, options: options),
                                      settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
-        FileHandle.standardError.write(Data("run \(run): \(provider.displayName), prompt: \(options.summary)\n".utf8))
+        let decodeText = llm.settings.decodeSummary(walking: predictor.walking)
+        FileHandle.standardError.write(Data("run \(run): \(provider.displayName), prompt: \(options.fullSummary), decode: \(decodeText)\n".utf8))
+        if llm.settings.decode == .distribution && !predictor.walking && llm.samples < 2 {
+            FileHandle.standardError.write(Data("note: \(provider.name) reports no next-token probabilities: the distribution is that of --samples k answers (k = 1 gives none)\n".utf8))
+        }
 
         struct Row { var seed: String; var row: Int; var prediction: Prediction }
         var rows: [Row] = []
@@ -98,7 +104,10 @@ struct PredictCommand: AsyncParsableCommand {
                 ("space", .string(s.id)), ("provider", .string(provider.name)), ("model", .string(provider.model)),
                 ("display", .string(provider.displayName)), ("run", .string(run)),
                 ("split_seeds", .array(seedsDone.map { .string($0) })), ("metric", .string(metric)),
-                ("prompt", .string(options.summary)), ("samples", .number(Double(llm.samples))), ("decode", .string(llm.decode.rawValue)),
+                ("prompt", .string(options.summary)), ("samples", .number(Double(llm.samples))),
+                ("decode", .string(llm.settings.decode.rawValue)), ("decode_detail", .string(decodeText)),
+                ("prompt_options", .object([("parts", .string(options.summary)), ("efficiency", .string(EfficiencyLine.text(options.efficiency))),
+                                            ("demo_order", .string(options.demoOrder.rawValue))])),
                 ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
                 ("failed", .number(Double(failed.count))), ("cached_samples", .number(Double(cached))),
                 ("budget_exhausted", .bool(stoppedForBudget)),
@@ -107,20 +116,25 @@ struct PredictCommand: AsyncParsableCommand {
                     ("id", .string(s.id(table.architectures[r.row]))),
                     ("truth", .number(try truth(metric, r.row))), ("predicted", .number(r.prediction.value)),
                     ("samples", .array(r.prediction.samples.map { .number($0) })),
+                    ("greedy", .number(r.prediction.distribution?.greedy ?? (predictor.walking ? nil : r.prediction.samples.first))),
+                    ("distribution", r.prediction.distribution.map { d in .array(d.points.map { .array([.number($0.value), .number($0.probability)]) }) } ?? .null),
+                    ("interval", r.prediction.distribution.map { d in .array([.number(d.interval.low), .number(d.interval.high)]) } ?? .null),
                     ("call_ids", .array(r.prediction.callIDs.map { .number(Double($0)) })),
                     ("error", .string(r.prediction.error)),
                 ]) })),
                 ("quality", .object(quality.keys.sorted().map { m in (m, .array(quality[m]!.map(\.json))) })),
             ]).rendered(pretty: true))
+            try exitIfFailed(failed.count, of: rows.count)
             return
         }
-        var t = TextTable(header: ["seed", "arch", "id", "valid", "test", "predicted", "calls", "note"])
+        var t = TextTable(header: ["seed", "arch", "id", "valid", "test", "predicted", "10-90%", "calls", "note"])
         for r in rows {
             let p = r.prediction
             t.rows.append([r.seed, labelled.ids[r.row], s.id(table.architectures[r.row]),
                            fmt(labelled.truth["valid"].map { _ in try? truth("valid", r.row) } ?? nil),
                            fmt(labelled.truth["test"].map { _ in try? truth("test", r.row) } ?? nil),
-                           fmt(p.value), p.callIDs.map(String.init).joined(separator: ","),
+                           fmt(p.value), p.distribution.map { "\(fmt($0.interval.low))-\(fmt($0.interval.high))" } ?? "",
+                           p.callIDs.map(String.init).joined(separator: ","),
                            p.error ?? (p.cachedSamples > 0 ? "cached" : "")])
         }
         print(t.render())
@@ -135,5 +149,13 @@ struct PredictCommand: AsyncParsableCommand {
         }
         print("\n\(rows.count) predictions, \(failed.count) failed, \(cached) answered from the cache; run \(run)"
               + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
+        try exitIfFailed(failed.count, of: rows.count)
+    }
+
+    /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).
+    func exitIfFailed(_ failed: Int, of total: Int) throws {
+        guard failed > 0 else { return }
+        FileHandle.standardError.write(Data("error: \(failed) of \(total) predictions failed (see the note column or 'llmpp calls')\n".utf8))
+        throw ExitCode(1)
     }
 }

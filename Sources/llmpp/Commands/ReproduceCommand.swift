@@ -59,6 +59,8 @@ struct ReproduceCommand: AsyncParsableCommand {
         progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
         var base = RunConfig(space: "")
         llm.apply(to: &base)
+        // The paper's pipeline: greedy answers unless --decode says otherwise.
+        base.prediction = llm.settings(defaultDecode: .greedy)
         base.training.steps = trainSteps
 
         var report = ReproduceReport(provider: provider.displayName)

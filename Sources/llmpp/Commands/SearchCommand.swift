@@ -27,6 +27,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("evaluator-cmd"), help: "External evaluator command (JSON lines on stdin/stdout; see README).") var evaluatorCmd: String?
     @Option(name: .customLong("evaluator-baseline"), help: "HAT built-in surrogate: the baseline it is fitted to.") var evaluatorBaseline: String = "Neuron-wise MoS"
     @Option(help: "Seed of the run (sampling, evolution, training).") var seed: UInt64 = 0
+    @OptionGroup var prompt: PromptFlags
 
     func config(space id: String, llm: ProviderOptions) throws -> RunConfig {
         var c = RunConfig(space: id)
@@ -60,6 +61,7 @@ extension CommonOptions {
         if let id = resume { return try await Engine.resume(runID: id, environment: env) }
         guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
         var config = try run.config(space: space, llm: llm)
+        config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loadSpace(space)))
         adjust(&config)
         return try await Engine.create(config: config, environment: env)
     }

@@ -10,8 +10,10 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: "Model name (openai: OPENAI_BASE_URL/OPENAI_API_KEY; anthropic: ANTHROPIC_API_KEY).") var model: String?
     @Option(help: "Transcript to replay (from 'llmpp calls export'), with --provider replay.") var replay: String?
     @Option(help: "Self-consistency: answers per architecture, aggregated by median (temperature 0.7 when > 1).") var samples: Int = 1
-    @Option(help: "greedy, or expectation: the expected value over the answer's digits from token log-probabilities.")
-    var decode: PredictionSettings.Decode = .greedy
+    @Option(help: "greedy, or distribution: the median of the answer's distribution (local: walked digit by digit from the model's next-token probabilities; other providers: of --samples answers). Default: distribution for local, greedy otherwise.")
+    var decode: PredictionSettings.Decode?
+    @Option(name: .customLong("walk-threshold"), help: "Digit walk: prune branches whose probability falls below this.") var walkThreshold: Double = 0.005
+    @Option(name: .customLong("walk-decimals"), help: "Digit walk: digits after the decimal point to resolve.") var walkDecimals: Int = 1
     @Option(name: .customLong("max-calls"), help: "Budget: stop after this many LLM calls.") var maxCalls: Int?
     @Option(name: .customLong("max-tokens"), help: "Budget: stop after this many tokens.") var maxTokens: Int?
     @Option(name: .customLong("max-cost"), help: "Budget: stop after this many dollars.") var maxCost: Double?
@@ -20,9 +22,19 @@ struct ProviderOptions: ParsableArguments {
         guard ProviderFactory.names.contains(provider) else { throw ValidationError("--provider must be one of \(ProviderFactory.names.joined(separator: ", "))") }
         guard (1...64).contains(samples) else { throw ValidationError("--samples must be in 1...64") }
         if provider == "replay" && replay == nil { throw ValidationError("--provider replay needs --replay FILE") }
+        guard walkThreshold > 0 && walkThreshold < 1 else { throw ValidationError("--walk-threshold must be in (0, 1)") }
+        guard (0...3).contains(walkDecimals) else { throw ValidationError("--walk-decimals must be in 0...3") }
     }
 
-    var settings: PredictionSettings { PredictionSettings(samples: samples, decode: decode) }
+    /// The decoding a provider gets when --decode is not given: the digit walk where the
+    /// provider can do it (the local server), greedy elsewhere.
+    var defaultDecode: PredictionSettings.Decode { provider == "local" ? .distribution : .greedy }
+
+    var settings: PredictionSettings { settings(defaultDecode: defaultDecode) }
+
+    func settings(defaultDecode: PredictionSettings.Decode) -> PredictionSettings {
+        PredictionSettings(samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
+    }
 
     /// The LLM part of a run's configuration.
     func apply(to c: inout RunConfig) {

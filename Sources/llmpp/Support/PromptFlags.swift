@@ -1,0 +1,26 @@
+import ArgumentParser
+import LLMPPLLM
+
+/// The LLM-PP prompt's efficiency lines and demonstration order; each defaults to what the
+/// space's prompt.json says.
+struct PromptFlags: ParsableArguments {
+    @Option(help: "Efficiency lines per architecture: gflops (the paper), params, or gflops,params (default: prompt.json's).")
+    var efficiency: String?
+    @Option(name: .customLong("demo-order"), help: "Demonstration order: data (the paper), efficiency, nearest-last (default: prompt.json's).")
+    var demoOrder: DemoOrder?
+
+    func validate() throws {
+        if let e = efficiency { do { _ = try EfficiencyLine.parse(e) } catch { throw ValidationError("\(error)") } }
+    }
+
+    /// `parts` with the efficiency lines and order from the flags, else from the template.
+    func resolve(parts: PromptOptions, template: PromptTemplate) throws -> PromptOptions {
+        var o = parts
+        let defaults = template.defaultOptions
+        o.efficiency = try efficiency.map(EfficiencyLine.parse) ?? defaults.efficiency
+        o.demoOrder = demoOrder ?? defaults.demoOrder
+        return o
+    }
+}
+
+extension DemoOrder: ExpressibleByArgument {}
