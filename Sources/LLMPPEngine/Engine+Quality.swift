@@ -29,3 +29,31 @@ extension Engine {
         return out
     }
 }
+
+/// One test architecture of the run's split: its truth and what each predictor said.
+public struct QualityPoint: Sendable, Equatable {
+    public var archID: String
+    public var truth: Double
+    public var llmpp: Double?
+    public var student: Double?
+    public init(archID: String, truth: Double, llmpp: Double?, student: Double?) {
+        self.archID = archID; self.truth = truth; self.llmpp = llmpp; self.student = student
+    }
+}
+
+extension Engine {
+    /// Predicted vs truth on the test split for the demonstrations' metric (valid where the
+    /// space has it), for the quality pane's scatter and the inspector's truth mark.
+    public func qualityPoints() throws -> [QualityPoint] {
+        guard let l = space.labelled, !testRows.isEmpty, let metric = l.truth["valid"] != nil ? "valid" : l.metrics.first,
+              let truthExpr = l.truth[metric] else { return [] }
+        let table = space.tables[l.table]
+        let archs = testRows.map { table.architectures[$0] }
+        let studentScores = try student.map { try $0.predict(archs, in: space) }
+        return try testRows.enumerated().map { i, row in
+            let id = space.id(archs[i])
+            return QualityPoint(archID: id, truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
+                                llmpp: state.llmppPredictions[id], student: studentScores?[i])
+        }
+    }
+}

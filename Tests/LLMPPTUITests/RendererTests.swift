@@ -76,11 +76,31 @@ final class RendererTests: XCTestCase {
                                error: i == 2 ? "no number in the answer" : nil, responseText: i == 2 ? "I think it is good" : "{\"accuracy\": 8\(i).5}",
                                parsedValue: i == 2 ? nil : 80.5 + Double(i), tokensIn: 2900, tokensOut: 9, latencyMs: 2500, costUSD: 0, archID: "a\(i)")
             r.id = Int64(100 - i)
+            if i == 0 {
+                r.distribution = ScoreDistribution(points: [.init(80.05, 0.1), .init(80.55, 0.45), .init(81.05, 0.3), .init(83.55, 0.15)],
+                                                   source: .digitTree, greedy: 80.55)?.jsonText
+            }
             return r
         }
         m.quality = [("valid", [PredictorQuality(name: "LLM-Distill-PP", perSeed: [("5", 1.23, 0.61)]),
-                                PredictorQuality(name: "Demo mean (reference)", perSeed: [("5", 2.5, nil)])])]
+                                PredictorQuality(name: "Demo mean (reference)", perSeed: [("5", 2.5, nil)]),
+                                PredictorQuality(name: BaselineReport.ridgeName, perSeed: [("5", 0.8, 0.7)])])]
+        m.qualityPoints = (0..<20).map { i in
+            let t = 80 + Double(i % 7) * 1.3
+            return QualityPoint(archID: "a\(i)", truth: t, llmpp: i % 2 == 0 ? t + Double(i % 5) - 2 : nil, student: t + Double(i % 3) - 1)
+        }
         return m
+    }
+
+    func testInspectorShowsTheAnswerDistribution120x40() throws {
+        var m = try Self.model(generations: 4)
+        m.focus = .prompt
+        m.selectedCall = 0
+        let b = Renderer.render(m, width: 120, height: 40)
+        try assertSnapshot(b, "inspector-distribution-120x40")
+        XCTAssertTrue(b.text.contains("median 80.55"), b.text)
+        XCTAssertTrue(b.text.contains("truth 80.00"), b.text)
+        XCTAssertTrue(b.text.contains("◀ median"), b.text)
     }
 
     func testMidSearchAfterTheSwitch120x40() throws {
@@ -111,6 +131,8 @@ final class RendererTests: XCTestCase {
         m.showHelp = false
         m.showDetail = true
         m.focus = .population
+        // What the explorer's loop fills in for the selected row.
+        m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
         let detail = Renderer.render(m, width: 120, height: 40)
         XCTAssertTrue(detail.text.contains("node1-from-node0: "))
     }

@@ -10,11 +10,12 @@ final class Inbox: Sendable {
         var events: [EngineEvent] = []
         var snapshot: EngineSnapshot?
         var quality: [(String, [PredictorQuality])]?
+        var qualityPoints: [QualityPoint]?
     }
     let content = Mutex(Content())
     func push(_ e: EngineEvent) { content.withLock { $0.events.append(e) } }
     func set(_ s: EngineSnapshot) { content.withLock { $0.snapshot = s } }
-    func set(_ q: [(String, [PredictorQuality])]) { content.withLock { $0.quality = q } }
+    func set(_ q: [(String, [PredictorQuality])], points: [QualityPoint]) { content.withLock { $0.quality = q; $0.qualityPoints = points } }
     func drain() -> Content { content.withLock { c in let out = c; c = Content(); return out } }
 }
 
@@ -62,7 +63,7 @@ public final class ExplorerApp: @unchecked Sendable {
                     inbox.set(s)
                     if s.state.generation != lastGen || s.state.phase != lastPhase {
                         lastGen = s.state.generation; lastPhase = s.state.phase
-                        if let q = try? await e.predictorQuality() { inbox.set(q) }
+                        if let q = try? await e.predictorQuality() { inbox.set(q, points: (try? await e.qualityPoints()) ?? []) }
                     }
                     try? await Task.sleep(nanoseconds: 200_000_000)
                 }
@@ -92,6 +93,7 @@ public final class ExplorerApp: @unchecked Sendable {
             if let s = c.snapshot { model.refresh(from: s) }
             for ev in c.events { model.apply(ev) }
             if let q = c.quality { model.quality = q }
+            if let p = c.qualityPoints { model.qualityPoints = p }
             let (w, h) = terminal.size
             let layout = Layout(width: w, height: h)
             Controller.clampSelection(&model, layout)

@@ -42,6 +42,8 @@ public struct ExplorerModel: Sendable {
     public var pareto: [Candidate] = []
     public var calls: [CallRecord] = []
     public var quality: [(String, [PredictorQuality])] = []
+    /// Predicted vs truth on the test split (the quality pane's scatter, the inspector's truth).
+    public var qualityPoints: [QualityPoint] = []
 
     // UI state.
     public var focus: Pane = .population

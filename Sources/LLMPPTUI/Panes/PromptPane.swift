@@ -1,15 +1,19 @@
 import Foundation
+import LLMPPCore
 import LLMPPStore
 
 /// The selected call's full prompt, its sections told apart by colour, then the raw
-/// response and the outcome (value, attempt, tokens, latency, cost, error).
+/// response and the outcome (value, attempt, tokens, latency, cost, error), and the answer's
+/// distribution where it has one.
 enum PromptPane {
-    static func lines(for c: CallRecord, width: Int) -> [(String, Role)] {
+    static func lines(for c: CallRecord, width: Int, truth: Double? = nil) -> [(String, Role)] {
         var out: [(String, Role)] = []
         out.append(("call #\(c.id) · \(c.provider)/\(c.model) · sample \(c.sampleIndex) · attempt \(c.attempt) · \(c.status.rawValue)", .title))
         out.append((String(format: "value %@ · tokens %d in, %d out · %.0f ms · %@", c.parsedValue.map { String(format: "%.3f", $0) } ?? "-",
                            c.tokensIn ?? 0, c.tokensOut ?? 0, c.latencyMs, c.costUSD.map { String(format: "$%.5f", $0) } ?? "cost unknown"), .dim))
         if let e = c.error { out.append(("error: \(e)", .bad)) }
+        // The answer first: the prompt that led to it is long.
+        if let d = ScoreDistribution.fromJSONText(c.distribution) { out += DistributionChart.lines(d, truth: truth, width: width) }
         let messages = (try? JSONSerialization.jsonObject(with: Data(c.messages.utf8)) as? [[String: Any]]) ?? []
         for msg in messages {
             let role = msg["role"] as? String ?? "?"
@@ -48,7 +52,9 @@ enum PromptPane {
             b.text(r.x, r.y, "select a call in pane 3 to see what was asked and answered", .dim, maxWidth: r.width)
             return
         }
-        let all = lines(for: calls[m.selectedCall], width: r.width)
+        let call = calls[m.selectedCall]
+        let truth = m.qualityPoints.first { $0.archID == call.archID }?.truth
+        let all = lines(for: call, width: r.width, truth: truth)
         let start = min(m.promptScroll, max(0, all.count - r.height))
         for (i, (text, role)) in all.dropFirst(start).prefix(r.height).enumerated() {
             b.text(r.x, r.y + i, text, Style(role, bold: role == .promptQuestion || role == .response), maxWidth: r.width)

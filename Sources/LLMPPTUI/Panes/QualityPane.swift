@@ -21,15 +21,24 @@ enum QualityPane {
         }))
     }
 
+    /// Width of the MAE/Kendall table; a scatter fills what is left of the pane.
+    static let tableWidth = 46
+
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
         var y = r.y
+        let scatterWidth = r.width - tableWidth - 1
+        if scatterWidth >= QualityScatter.minWidth {
+            QualityScatter.draw(&b, m.qualityPoints, Rect(r.x + tableWidth + 1, r.y, scatterWidth, r.height - 1), ascii: m.asciiOnly)
+        }
+        let r = scatterWidth >= QualityScatter.minWidth ? Rect(r.x, r.y, tableWidth, r.height) : r
         let metric = m.quality.first { $0.0 == "valid" } ?? m.quality.first
         if let (name, list) = metric, !list.isEmpty {
-            b.text(r.x, y, Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", 30) + Renderer.pad("MAE", 8, right: true) + Renderer.pad("Kendall", 9, right: true), Style(.title, bold: true), maxWidth: r.width)
+            b.text(r.x, y, Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", 29) + Renderer.pad("MAE", 8, right: true) + Renderer.pad("Kendall", 9, right: true), Style(.title, bold: true), maxWidth: r.width)
             y += 1
             for q in list where y < r.y + r.height - 2 {
                 let role: Role = q.name.hasPrefix("LLM-Distill") ? .distill : (q.name.hasPrefix("LLM-PP") ? .accent : .normal)
-                b.text(r.x, y, Renderer.pad(q.name, 30) + Renderer.pad(Renderer.num(q.maeMean), 8, right: true) + Renderer.pad(Renderer.num(q.kendallMean), 9, right: true), Style(role), maxWidth: r.width)
+                let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
+                b.text(r.x, y, Renderer.pad(name, 29) + Renderer.pad(Renderer.num(q.maeMean), 8, right: true) + Renderer.pad(Renderer.num(q.kendallMean), 9, right: true), Style(role), maxWidth: r.width)
                 y += 1
             }
         } else {
