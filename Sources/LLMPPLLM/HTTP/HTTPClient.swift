@@ -44,6 +44,9 @@ public struct HTTPClient: Sendable {
         do {
             let (data, resp) = try await session.data(for: req)
             guard let http = resp as? HTTPURLResponse else { throw LLMError.transport("not an HTTP response") }
+            guard data.count <= PlainHTTP.maxResponseBytes else {
+                throw LLMError.malformed("response of \(data.count) bytes is over the limit of \(PlainHTTP.maxResponseBytes)")
+            }
             var headers: [String: String] = [:]
             for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
             return Response(status: http.statusCode, headers: headers, body: data)

@@ -62,10 +62,9 @@ enum PlainHTTP {
         var data = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 65536)
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        var headerEnd: Int? = nil
-        var contentLength: Int? = nil
+        let maxBody = maxResponseBytes
         while true {
-            if let h = headerEnd, let cl = contentLength, data.count >= h + cl { break }
+            if let r = try HTTPResponseFraming.parse(data, closed: false, maxBodyBytes: maxBody) { return response(r) }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw LLMError.timeout(timeout) }
             let r = poll(&pfd, 1, Int32(min(left, 1) * 1000))
@@ -75,53 +74,23 @@ enum PlainHTTP {
             if n < 0 { throw LLMError.transport("connection reset: \(String(cString: strerror(errno)))") }
             if n == 0 { break }
             data.append(contentsOf: buf[0..<n])
-            if headerEnd == nil, let i = find(data, [13, 10, 13, 10]) {
-                headerEnd = i + 4
-                let text = String(decoding: data[0..<i], as: UTF8.self)
-                for line in text.split(separator: "\r\n").dropFirst() {
-                    let kv = line.split(separator: ":", maxSplits: 1)
-                    if kv.count == 2, kv[0].lowercased() == "content-length" { contentLength = Int(kv[1].trimmingCharacters(in: .whitespaces)) }
-                }
+            if data.count > maxBody + HTTPResponseFraming.maxHeaderBytes + 1024 {
+                throw LLMError.malformed("response over the limit of \(maxBody) bytes")
             }
         }
-        guard let h = headerEnd else { throw LLMError.transport("connection closed before a response") }
-        let lines = String(decoding: data[0..<(h - 4)], as: UTF8.self).split(separator: "\r\n")
-        let statusParts = lines.first?.split(separator: " ") ?? []
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw LLMError.malformed("bad status line") }
-        var hdrs: [String: String] = [:]
-        for line in lines.dropFirst() {
-            let kv = line.split(separator: ":", maxSplits: 1)
-            if kv.count == 2 { hdrs[kv[0].lowercased()] = kv[1].trimmingCharacters(in: .whitespaces) }
+        // Closed by the server: a whole response, or a clear error for what was cut short.
+        guard let r = try HTTPResponseFraming.parse(data, closed: true, maxBodyBytes: maxBody) else {
+            throw LLMError.transport("connection closed before the response ended")
         }
-        var body = Array(data[h...])
-        if let cl = contentLength { body = Array(body.prefix(cl)) }
-        else if hdrs["transfer-encoding"]?.lowercased().contains("chunked") == true { body = try dechunk(body) }
-        return HTTPClient.Response(status: status, headers: hdrs, body: Data(body))
+        return response(r)
     }
 
-    static func find(_ hay: [UInt8], _ needle: [UInt8]) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        var i = 0
-        while i <= hay.count - needle.count {
-            if hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
-            i += 1
-        }
-        return nil
+    static func response(_ r: HTTPResponseFraming.Response) -> HTTPClient.Response {
+        HTTPClient.Response(status: r.status, headers: r.headers, body: Data(r.body))
     }
 
-    static func dechunk(_ b: [UInt8]) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            guard let e = find(Array(b[i...]), [13, 10]) else { throw LLMError.malformed("bad chunked body") }
-            let sizeText = String(decoding: b[i..<(i + e)], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { throw LLMError.malformed("bad chunk size") }
-            i += e + 2
-            if size == 0 { break }
-            guard i + size <= b.count else { throw LLMError.malformed("truncated chunk") }
-            out += b[i..<(i + size)]
-            i += size + 2
-        }
-        return out
+    /// The largest response body accepted: 1 MB, or `LLMPP_MAX_RESPONSE_BYTES`.
+    static var maxResponseBytes: Int {
+        ProcessInfo.processInfo.environment["LLMPP_MAX_RESPONSE_BYTES"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 1_048_576
     }
 }

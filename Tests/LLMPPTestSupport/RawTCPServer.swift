@@ -1,0 +1,70 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A hostile server on 127.0.0.1 for framing tests: for each connection it reads the
+/// request's head, then writes the given raw bytes (in pieces, with a pause between them,
+/// to trickle) and closes. Whatever the bytes say about themselves.
+public final class RawTCPServer: @unchecked Sendable {
+    private let fd: Int32
+    public private(set) var port = 0
+    let pieces: [[UInt8]]
+    let pause: Double
+
+    public init(reply: [UInt8], pieces count: Int = 1, pause: Double = 0) throws {
+        let size = max(1, (reply.count + count - 1) / max(1, count))
+        pieces = stride(from: 0, to: max(reply.count, 1), by: size).map { Array(reply[$0..<min(reply.count, $0 + size)]) }
+        self.pause = pause
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = self.fd
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        listen(fd, 16)
+        Thread { [weak self] in self?.loop() }.start()
+    }
+
+    public convenience init(_ text: String, pieces: Int = 1, pause: Double = 0) throws {
+        try self.init(reply: Array(text.utf8), pieces: pieces, pause: pause)
+    }
+
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/v1/chat/completions")! }
+
+    private func loop() {
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { return }
+            var buf = [UInt8](repeating: 0, count: 65536)
+            var got = [UInt8]()
+            while !String(decoding: got, as: UTF8.self).contains("\r\n\r\n") {
+                let n = recv(c, &buf, buf.count, 0)
+                if n <= 0 { break }
+                got += buf[0..<n]
+            }
+            for p in pieces {
+                _ = p.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            }
+            close(c)
+        }
+    }
+
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// Idempotent: a second close could hit a descriptor the process has reused since.
+    public func stop() {
+        let first = lock.withLock { () -> Bool in defer { stopped = true }; return !stopped }
+        guard first else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+    deinit { stop() }
+}
