@@ -62,8 +62,11 @@ public actor Engine {
         let space = try env.catalog.load(config.space)
         let state = RunState(seed: config.seed)
         let engine = try await Engine(runID: id, space: space, config: config, state: state, env: env)
-        try await engine.runs.create(id: id, kind: "search", space: space.id, config: try Self.encode(config), state: try Self.encode(state))
+        // The phase is chosen before the first save: a run killed before its first unit must
+        // not resume into a phase it was never asked for (the paid LLM-PP evaluation).
         await engine.enterFirstPhase()
+        try await engine.runs.create(id: id, kind: "search", space: space.id, config: try Self.encode(config),
+                                     state: try Self.encode(await engine.state))
         return engine
     }
 

@@ -240,6 +240,37 @@ final class EngineTests: XCTestCase {
     }
 }
 
+extension EngineTests {
+    /// Killed before its first unit, a run without --evaluate-llm resumes into labelling, not
+    /// into the LLM-PP evaluation (20 paid calls nobody asked for).
+    func testAFreshRunSavesItsFirstPhase() async throws {
+        var cfg = smallConfig()
+        cfg.evaluateLLM = false
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let dir = Self.tempDir()
+        _ = try await Engine.create(config: cfg, environment: environment(server, dataDir: dir), runID: "fresh")
+        let resumed = try await Engine.resume(runID: "fresh", environment: environment(server, dataDir: dir))
+        let phase = await resumed.state.phase
+        XCTAssertEqual(phase, .labelling)
+    }
+
+    /// Scores of exactly 0 and 1 (an accuracy in [0, 1]) are numbers, not booleans: Linux's
+    /// NSNumber answers `is Bool` for them, which rejected them as garbage on every resume.
+    func testEvaluatorScoresOfZeroAndOneAndBooleans() throws {
+        let out = Data("{\"id\": \"a\", \"score\": 1.0}\n{\"id\": \"b\", \"score\": 0}\n{\"id\": \"c\", \"score\": 1}\n".utf8)
+        XCTAssertEqual(try ExternalEvaluator.parseScores(out, command: "x"), ["a": 1, "b": 0, "c": 1])
+        XCTAssertThrowsError(try ExternalEvaluator.parseScores(Data("{\"id\": \"a\", \"score\": true}".utf8), command: "x")) {
+            XCTAssertTrue("\($0)".contains("answered garbage on line 1"), "\($0)")
+        }
+        // An evaluator's escape sequences are shown, not executed.
+        XCTAssertThrowsError(try ExternalEvaluator.parseScores(Data("\u{1B}]0;pwned\u{07}\u{1B}[2J".utf8), command: "x")) {
+            XCTAssertFalse("\($0)".contains("\u{1B}"), "\($0)")
+            XCTAssertTrue("\($0)".contains("\\u{1b}]0;pwned"), "\($0)")
+        }
+    }
+}
+
 extension RunConfig {
     func with(_ f: (inout RunConfig) -> Void) -> RunConfig { var c = self; f(&c); return c }
     func validated() throws -> RunConfig { if let p = problem { throw EvaluatorError(p) }; return self }

@@ -13,6 +13,9 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertEqual(p.parse("BLEU: 25.9"), .value(25.9, method: .afterMetric))
         XCTAssertEqual(p.parse("Looking at the 10 examples, I estimate a BLEU score of about 26.4 for it."), .value(26.4, method: .afterMetric))
         XCTAssertEqual(p.parse("The test architecture has 6 encoder layers; my estimate is 25.7"), .value(6, method: .firstNumber))
+        // 0 and 1 are numbers on Linux too (NSNumber answers `is Bool` for them).
+        XCTAssertEqual(p.parse(#"{"bleu": 1}"#), .value(1, method: .json))
+        XCTAssertEqual(p.parse(#"{"bleu": 0.0}"#), .value(0, method: .json))
     }
 
     func testGarbageIsMissingOrOutOfRangeNeverACrash() {

@@ -54,10 +54,10 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         var scores: [String: Double] = [:]
         for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let id = obj["id"] as? String, let n = obj["score"] as? NSNumber, !(obj["score"] is Bool), n.doubleValue.isFinite else {
-                throw EvaluatorError("the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120))")
+                  let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite else {
+                throw EvaluatorError("the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120).escapingControlCharacters)")
             }
-            scores[id] = n.doubleValue
+            scores[id] = score
         }
         return scores
     }

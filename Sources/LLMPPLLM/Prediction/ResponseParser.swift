@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPCore
 
 /// Reads a predicted score out of a model's answer: structured JSON first
 /// (`{"bleu": 26.1}`), then a number right after the metric's name ("BLEU: 26.1",
@@ -51,7 +52,7 @@ public struct ResponseParser: Sendable {
         guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end else { return nil }
         guard let obj = try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any] else { return nil }
         func number(_ v: Any?) -> Double? {
-            if let n = v as? NSNumber, !(v is Bool) { return n.doubleValue }
+            if let n = JSONNumber.double(v) { return n }
             if let s = v as? String { return Double(s.trimmingCharacters(in: .whitespaces)) }
             return nil
         }

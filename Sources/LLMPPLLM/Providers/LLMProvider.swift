@@ -73,10 +73,10 @@ public enum LLMError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .http(let s, let b, _): return "HTTP \(s): \(b.prefix(300))"
-        case .transport(let m): return "transport error: \(m)"
+        case .http(let s, let b, _): return "HTTP \(s): \(b.prefix(300).escapingControlCharacters)"
+        case .transport(let m): return "transport error: \(m.escapingControlCharacters)"
         case .timeout(let t): return "timed out after \(Int(t)) s"
-        case .malformed(let m): return "malformed response: \(m)"
+        case .malformed(let m): return "malformed response: \(m.escapingControlCharacters)"
         case .budgetExhausted(let m): return "budget exhausted: \(m)"
         case .unavailable(let m): return m
         case .cancelled: return "cancelled"

@@ -56,7 +56,8 @@ public struct CellBuffer: Equatable, Sendable {
         for u in s.unicodeScalars {
             if cx >= limit { break }
             if u.properties.generalCategory == .nonspacingMark || u.value == 0xFE0F { continue }
-            put(cx, y, u.value < 0x20 ? " " : u, style)
+            // Control characters (C0, DEL, C1 such as 0x9B, a one-byte CSI) never reach the terminal.
+            put(cx, y, u.value < 0x20 || (0x7F...0x9F).contains(u.value) ? " " : u, style)
             cx += 1
         }
         return cx - x
