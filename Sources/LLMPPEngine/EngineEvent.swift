@@ -15,6 +15,8 @@ public enum EngineEvent: Sendable {
     case paused(Bool)
     case settingsChanged(RunConfig)
     case error(String)
+    /// A message for the status line (a steering outcome): not an error.
+    case notice(String)
     case finished(best: Candidate?)
 }
 

@@ -241,6 +241,34 @@ final class EngineTests: XCTestCase {
 }
 
 extension EngineTests {
+    /// The switch point is judged in one place: clamps say so, a run without labels refuses,
+    /// and relative moves sent at once compose (> > > > is exactly +4).
+    func testSwitchPointSteeringRulesAndRelativeMoves() async throws {
+        var cfg = smallConfig()
+        var st = RunState(seed: 0)
+        XCTAssertEqual(SteeringRules.switchPoint(9, config: cfg, state: st), .init(value: 6, message: "switch point -> generation 6 (clamped to 0...6)"))
+        st.finished = true
+        XCTAssertTrue(SteeringRules.switchPoint(2, config: cfg, state: st).message.contains("r restarts with it"))
+        cfg.labels = 0
+        XCTAssertNil(SteeringRules.switchPoint(2, config: cfg, state: RunState(seed: 0)).value)
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let engine = try await Engine.create(config: smallConfig().with { $0.switchAt = 1 }, environment: environment(server, dataDir: Self.tempDir()))
+        let events = await engine.events()
+        await withTaskGroup(of: Void.self) { g in for _ in 0..<4 { g.addTask { await engine.moveSwitch(by: 1) } } }
+        let now = await engine.config.switchAt
+        XCTAssertEqual(now, 5)
+        await engine.moveSwitch(by: 10)
+        let clamped = await engine.config.switchAt
+        XCTAssertEqual(clamped, 6)
+        var notices: [String] = []
+        for await e in events {
+            if case .notice(let m) = e { notices.append(m) }
+            if notices.count == 5 { break }
+        }
+        XCTAssertEqual(notices.last, "switch point -> generation 6 (clamped to 0...6)")
+    }
+
     /// Killed before its first unit, a run without --evaluate-llm resumes into labelling, not
     /// into the LLM-PP evaluation (20 paid calls nobody asked for).
     func testAFreshRunSavesItsFirstPhase() async throws {

@@ -6,7 +6,7 @@ import LLMPPStore
 /// What a key asks of the world outside the model: the engine, the file system, the app.
 public enum Command: Equatable, Sendable {
     case pause, resume, step, quit, restart, cycleTheme
-    case setSwitch(Int)
+    case moveSwitch(Int)
     case setConstraint(RunConfig.Constraint)
     case pin(Architecture), ban(String)
     case inject(String)
@@ -68,10 +68,8 @@ public enum Controller {
             if !m.state.paused { m.message = "pause first (Space), then n runs one step"; return [] }
             return [.step]
         case .switchEarlier, .switchLater:
-            let k = m.config.switchAt + (a == .switchLater ? 1 : -1)
-            guard (0...m.config.evolution.iterations).contains(k) else { return [] }
-            m.message = "switch point -> generation \(k)"
-            return [.setSwitch(k)]
+            // Relative, judged by the engine (SteeringRules), which answers with a notice.
+            return [.moveSwitch(a == .switchLater ? 1 : -1)]
         case .tighten, .loosen:
             var c = m.config.constraint
             let f = a == .tighten ? 0.95 : 1 / 0.95

@@ -127,7 +127,7 @@ public final class ExplorerApp: @unchecked Sendable {
         case .pause: Task { await e.pause() }
         case .resume: Task { await e.resume() }
         case .step: Task { await e.step() }
-        case .setSwitch(let k): Task { await e.setSwitchPoint(k) }
+        case .moveSwitch(let d): Task { await e.moveSwitch(by: d) }
         case .setConstraint(let k): Task { await e.setConstraint(k) }
         case .pin(let a): Task { await e.pin(a) }
         case .ban(let id): Task { await e.ban(id) }

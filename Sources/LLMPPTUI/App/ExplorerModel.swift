@@ -132,6 +132,7 @@ public struct ExplorerModel: Sendable {
         case .paused(let p): state.paused = p
         case .settingsChanged(let c): config = c
         case .error(let m): state.error = m; message = m
+        case .notice(let m): message = m
         case .finished: state.finished = true
         }
     }

@@ -1,0 +1,39 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+import LLMPPStore
+
+extension Engine {
+    // MARK: events
+
+    public func events() -> AsyncStream<EngineEvent> {
+        let id = UUID()
+        let (stream, cont) = AsyncStream<EngineEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        subscribers[id] = cont
+        cont.onTermination = { [weak self] _ in Task { await self?.unsubscribe(id) } }
+        return stream
+    }
+
+    func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    func emit(_ e: EngineEvent) { for c in subscribers.values { c.yield(e) } }
+
+    func relay(_ e: CallEvent) {
+        switch e {
+        case .started(let archID, _, _): emit(.callStarted(archID: archID))
+        case .finished(let r):
+            state.counters.llmCalls += 1
+            state.counters.tokens += (r.tokensIn ?? 0) + (r.tokensOut ?? 0)
+            state.counters.costUSD += r.costUSD ?? 0
+            if r.status == .error { state.counters.failedCalls += 1 }
+            emit(.callFinished(r))
+        case .cacheHit: state.counters.cachedAnswers += 1
+        }
+    }
+
+    public func snapshot() -> EngineSnapshot {
+        EngineSnapshot(runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
+                       evaluatorName: evaluator.name, labelTarget: labelTargets.count, testCount: testRows.count,
+                       running: loop != nil && !state.paused && !state.finished)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+import LLMPPStore
+
+/// Steering between units: every change is validated here, takes effect from the next
+/// generation, and is saved before the call returns.
+extension Engine {
+    /// Sets the switch point; the outcome (clamped, refused) is also told as a notice.
+    @discardableResult
+    public func setSwitchPoint(_ k: Int) async -> SteeringRules.Outcome {
+        let outcome = SteeringRules.switchPoint(k, config: config, state: state)
+        emit(.notice(outcome.message))
+        guard let v = outcome.value, v != config.switchAt else { return outcome }
+        config.switchAt = v
+        await settingsChanged()
+        return outcome
+    }
+
+    /// Moves the switch point relative to where it is now: rapid presses compose (> > > is +3)
+    /// however the UI's copy of the configuration lags.
+    @discardableResult
+    public func moveSwitch(by delta: Int) async -> SteeringRules.Outcome { await setSwitchPoint(config.switchAt + delta) }
+
+    public func setConstraint(_ c: RunConfig.Constraint) async { config.constraint = c; await settingsChanged() }
+    public func setMutationProbability(_ p: Double) async { config.evolution.mutationProbability = max(0, min(1, p)); await settingsChanged() }
+
+    public func setPopulation(_ n: Int) async {
+        let iters = config.evolution.iterations, p = config.evolution.mutationProbability
+        var e = EvolutionConfig.scaled(population: max(5, n), iterations: iters)
+        e.mutationProbability = p
+        config.evolution = e
+        await settingsChanged()
+    }
+
+    /// Saved before returning, so that a quit right after steering keeps the change.
+    func settingsChanged() async {
+        emit(.settingsChanged(config))
+        do { try await runs.updateConfig(id: runID, config: Self.encode(config)) } catch {
+            emit(.error("cannot save the settings: \(error)"))
+        }
+    }
+
+    public func pin(_ arch: Architecture) {
+        let id = space.id(arch)
+        guard !state.pinned.contains(where: { space.id($0) == id }) else { return }
+        state.pinned.append(arch)
+        state.banned.removeAll { $0 == id }
+    }
+
+    public func unpin(_ id: String) { state.pinned.removeAll { space.id($0) == id } }
+
+    public func ban(_ id: String) {
+        guard !state.banned.contains(id) else { return }
+        state.banned.append(id)
+        state.pinned.removeAll { space.id($0) == id }
+    }
+
+    public func inject(_ arch: Architecture) throws {
+        if let p = space.shape.validityProblem(arch) { throw EvaluatorError("not an architecture of \(space.id): \(p)") }
+        state.injected.append(arch)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+import LLMPPStore
+
+/// Phase 2: the LLM labels the architectures LLM-Distill-PP learns from, a batch per unit.
+extension Engine {
+    func stepLabelling() async throws {
+        guard let predictor else { throw EvaluatorError("no LLM for labelling") }
+        let batch = Array(labelTargets.dropFirst(state.labelsDone).prefix(batchSize))
+        let demos = demonstrations
+        let results = await withTaskGroup(of: (Architecture, Prediction).self) { group in
+            for a in batch { group.addTask { (a, await predictor.predict(a, demonstrations: demos, purpose: "label")) } }
+            var out: [(Architecture, Prediction)] = []
+            for await x in group { out.append(x) }
+            return out
+        }
+        try Self.stopIfUnavailable(results.map(\.1))
+        for (a, p) in results {
+            let id = space.id(a)
+            try await runs.saveLabel(run: runID, archID: id, value: p.value, callIDs: p.callIDs)
+            labelValues[id] = p.value
+            if p.value == nil { state.labelsFailed += 1 }
+        }
+        state.labelsDone += batch.count
+        emit(.labelProgress(done: state.labelsDone, total: labelTargets.count, failed: state.labelsFailed))
+        if state.labelsDone >= labelTargets.count {
+            guard labelTargets.contains(where: { labelValues[space.id($0)] != nil && labelValues[space.id($0)]! != nil }) else {
+                throw EvaluatorError("every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
+            }
+            setPhase(.training)
+        }
+    }
+
+    /// A batch with a budget stop or an unreachable LLM is not counted: the run pauses before
+    /// the unit, and its answers already paid for come back from the cache on resume.
+    static func stopIfUnavailable(_ results: [Prediction]) throws {
+        if let stop = results.first(where: \.budgetExhausted) { throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")") }
+        if let down = results.first(where: \.transient) {
+            throw EvaluatorError("the LLM or the transcript store is unavailable (\(down.error ?? "no answer")): the run is paused at this unit; resume when it is back")
+        }
+    }
+}

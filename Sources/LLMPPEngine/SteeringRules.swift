@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where a steering request is judged, once for the command line, the explorer and the
+/// engine: what a request becomes (clamped) and what the user is told.
+public enum SteeringRules {
+    public struct Outcome: Sendable, Equatable {
+        /// The value that takes effect; nil when the request is refused.
+        public var value: Int?
+        /// What to tell the user: the change, the clamp, or why not.
+        public var message: String
+    }
+
+    /// The switch point a request for `requested` gives in a run with this configuration
+    /// and state.
+    public static func switchPoint(_ requested: Int, config: RunConfig, state: RunState) -> Outcome {
+        let n = config.evolution.iterations
+        if config.labels == 0 && requested > 0 {
+            return Outcome(value: nil, message: "no LLM-Distill-PP in this run (0 labels): the switch point stays 0")
+        }
+        let v = max(0, min(n, requested))
+        var message = "switch point -> generation \(v)"
+        if v != requested { message += " (clamped to 0...\(n))" }
+        if state.finished { message += "; the run is finished: r restarts with it" }
+        else if let at = state.switchReachedAt, v > at { message += "; generations \(at)-\(state.generation - 1) were already scored by the expensive evaluator" }
+        else if v < state.generation { message += "; takes effect from generation \(state.generation)" }
+        return Outcome(value: v, message: message)
+    }
+}
