@@ -25,6 +25,7 @@ extension Engine {
             state.counters.llmCalls += 1
             state.counters.tokens += (r.tokensIn ?? 0) + (r.tokensOut ?? 0)
             state.counters.costUSD += r.costUSD ?? 0
+            state.llmSeconds = (state.llmSeconds ?? 0) + r.latencyMs / 1000
             if r.status == .error { state.counters.failedCalls += 1 }
             emit(.callFinished(r))
         case .cacheHit: state.counters.cachedAnswers += 1
@@ -33,7 +34,7 @@ extension Engine {
 
     public func snapshot() -> EngineSnapshot {
         EngineSnapshot(runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
-                       evaluatorName: evaluator.name, labelTarget: labelTargets.count, testCount: testRows.count,
-                       running: loop != nil && !state.paused && !state.finished)
+                       evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: testRows.count,
+                       running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel)
     }
 }

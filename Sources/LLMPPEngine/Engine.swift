@@ -129,13 +129,17 @@ public actor Engine {
 
     func enterFirstPhase() {
         state.phase = config.evaluateLLM && !testRows.isEmpty ? .llmpp : (config.labels > 0 ? .labelling : .search)
+        state.startedAt = Date().timeIntervalSince1970
+        // Anytime: the warm-up labels come from the pool; the rest are chosen as the search runs.
+        if let a = config.anytime { state.anytimeTargets = Array(labelTargets.prefix(a.warmupLabels)) }
     }
 
     func restoreArtifacts() async throws {
         labelValues = try await runs.labels(run: runID)
         expensiveScores = try await runs.expensive(run: runID)
         state.counters.expensiveEvaluations = expensiveScores.count
-        if state.phase == .search || state.phase == .done, let blob = try await runs.blob(run: runID, name: "student") {
+        let studentBlob = config.anytime != nil && state.studentLabels != nil ? Self.studentVersion(state.studentLabels!) : "student"
+        if state.phase == .search || state.phase == .done, let blob = try await runs.blob(run: runID, name: studentBlob) {
             student = try StudentModel(serialized: blob)
         } else if state.phase == .training || state.phase == .search || state.phase == .done, config.labels > 0 {
             var t = makeTrainer()
@@ -259,6 +263,13 @@ public actor Engine {
     }
 
     var batchSize: Int { max(1, min(8, provider?.maxConcurrency ?? 1)) }
+
+    /// The architectures to label, in order: the plan's, or the anytime schedule's, grown as
+    /// the search visits architectures.
+    var targets: [Architecture] { state.anytimeTargets ?? labelTargets }
+
+    /// The label budget shown as the labelling phase's total.
+    var labelTarget: Int { labelTargets.count }
 
 }
 

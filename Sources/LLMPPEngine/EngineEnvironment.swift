@@ -10,6 +10,8 @@ public struct EngineEnvironment: Sendable {
     public var dataDirectory: String
     public var makeProvider: @Sendable (RunConfig, String) async throws -> any LLMProvider
     public var makeEvaluator: @Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator
+    /// How the engine waits when it paces expensive evaluations (tests record instead).
+    public var sleep: @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }
 
     public init(catalog: SpaceCatalog, dataDirectory: String,
                 makeProvider: (@Sendable (RunConfig, String) async throws -> any LLMProvider)? = nil,

@@ -30,4 +30,7 @@ public struct EngineSnapshot: Sendable {
     public var labelTarget: Int
     public var testCount: Int
     public var running: Bool
+    /// What the expensive evaluator's costs are ("recorded GPU time ...", "wall time").
+    public var costLabel: String = "wall time"
+    public var hours: SearchHours { SearchHours(state: state, costLabel: costLabel) }
 }

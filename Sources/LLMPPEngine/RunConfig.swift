@@ -33,6 +33,16 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var maxCalls: Int? = nil
     public var maxTokens: Int? = nil
     public var maxCostUSD: Double? = nil
+    /// The anytime schedule's settings; nil: the paper's sequential schedule. (Optional so
+    /// that runs saved before it existed still load.)
+    public var anytime: AnytimeSchedule? = nil
+    /// Expensive evaluations sleep their recorded cost divided by this, so that a demo shows
+    /// generations after the switch costing time (nil: no pacing).
+    public var pace: Double? = nil
+    /// Pause when the switch point is reached (demos).
+    public var pauseAtSwitch: Bool? = nil
+
+    public var schedule: Schedule { anytime == nil ? .paper : .anytime }
 
     public init(space: String) { self.space = space }
 
@@ -71,6 +81,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
         if evaluator.kind == "external" && (evaluator.command ?? "").isEmpty { return "the external evaluator needs a command" }
         if !["builtin", "external"].contains(evaluator.kind) { return "evaluator must be builtin or external" }
         if trainingChunk < 1 { return "training chunk must be >= 1" }
+        if let p = anytime?.problem { return p }
+        if let p = pace, !(p > 0 && p.isFinite) { return "the pace must be a positive number (e.g. 1000 for 1000x)" }
         return nil
     }
 }

@@ -74,6 +74,21 @@ public struct RunState: Sendable, Codable, Equatable {
     public var best: Candidate? = nil
     public var lastGeneration: [Candidate] = []
     public var switchReachedAt: Int? = nil
+    // Added with the anytime schedule and search hours; optional so that older runs load.
+    /// The architectures to label, in order (anytime: grown as the search visits them).
+    public var anytimeTargets: [Architecture]? = nil
+    /// Labels the current student was trained on.
+    public var studentLabels: Int? = nil
+    public var generationLog: [GenerationRecord]? = nil
+    /// When the run was created (seconds since 1970), for the time to the first generation.
+    public var startedAt: Double? = nil
+    public var firstGenerationSeconds: Double? = nil
+    /// Wall time of the LLM calls that were paid (not cached).
+    public var llmSeconds: Double? = nil
+    /// Cost of the expensive evaluations: recorded (the data's) where the evaluator knows it, else wall time.
+    public var expensiveSeconds: Double? = nil
+    /// Architectures scored by the student and never (yet) by the expensive evaluator.
+    public var studentScoredIDs: Set<String>? = nil
 
     public init(seed: UInt64) { rng = SeededGenerator(seed: seed &+ 0xE70) }
 }

@@ -303,3 +303,123 @@ extension RunConfig {
     func with(_ f: (inout RunConfig) -> Void) -> RunConfig { var c = self; f(&c); return c }
     func validated() throws -> RunConfig { if let p = problem { throw EvaluatorError(p) }; return self }
 }
+
+/// The anytime schedule: the search starts on a warm-up student, labels land between
+/// generations on the architectures it visits, and every generation says which student scored it.
+final class AnytimeScheduleTests: XCTestCase {
+    final class Sleeps: @unchecked Sendable {
+        let lock = NSLock()
+        var values: [Double] = []
+        func record(_ s: Double) { lock.withLock { values.append(s) } }
+    }
+
+    static func config() -> RunConfig {
+        var c = EngineTests.smallConfig()
+        c.anytime = AnytimeSchedule(warmupLabels: 8, labelsPerGeneration: 4, warmupSteps: 100, retrainSteps: 40)
+        c.labels = 16
+        c.switchAt = 3
+        return c
+    }
+
+    func environment(_ server: TestHTTPServer, _ dir: String, sleeps: Sleeps? = nil) -> EngineEnvironment {
+        var env = EngineTests.environment(server, dataDir: dir)
+        if let sleeps { env.sleep = { sleeps.record($0) } }
+        return env
+    }
+
+    func testStudentVersionsPerGenerationAndLabelsFromTheSearch() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let engine = try await Engine.create(config: Self.config(), environment: environment(server, EngineTests.tempDir()))
+        await engine.start()
+        let st = await engine.wait()
+        XCTAssertNil(st.error)
+        XCTAssertTrue(st.finished)
+        let log = try XCTUnwrap(st.generationLog)
+        XCTAssertEqual(log.map(\.index), [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(log.map(\.scoredBy), [.distill, .distill, .distill, .expensive, .expensive, .expensive])
+        XCTAssertEqual(log.map(\.studentLabels), [8, 12, 16, nil, nil, nil])
+        XCTAssertEqual(st.labelsDone, 16)
+        XCTAssertEqual(server.requestCount, 16)
+        // The labels after the warm-up come from the generations the search visited.
+        let targets = try XCTUnwrap(st.anytimeTargets)
+        XCTAssertEqual(targets.count, 16)
+        let s = try EngineTests.space()
+        let warmup = Set(targets.prefix(8).map(s.id))
+        XCTAssertTrue(targets.dropFirst(8).allSatisfy { !warmup.contains(s.id($0)) })
+        XCTAssertNotNil(st.firstGenerationSeconds)
+        XCTAssertGreaterThan(st.expensiveSeconds ?? 0, 0)
+    }
+
+    /// A run dropped (as by kill -9) at several units and resumed labels the same
+    /// architectures, trains the same students and ends with the same result.
+    func testResumeAtAnyUnitEqualsAnUninterruptedRun() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let full = try await Engine.create(config: Self.config(), environment: environment(server, EngineTests.tempDir()))
+        await full.start()
+        let a = await full.wait()
+        let dir = EngineTests.tempDir()
+        var engine = try await Engine.create(config: Self.config(), environment: environment(server, dir), runID: "killed")
+        var units = 0
+        while true {
+            let done = await engine.state.finished
+            if done { break }
+            await engine.step()
+            units += 1
+            // Every third unit the engine is dropped without a goodbye and resumed from the database.
+            if units % 3 == 0 { engine = try await Engine.resume(runID: "killed", environment: environment(server, dir)) }
+            XCTAssertLessThan(units, 500)
+        }
+        let b = await engine.state
+        let s = try EngineTests.space()
+        XCTAssertEqual(b.anytimeTargets?.map(s.id), a.anytimeTargets?.map(s.id))
+        XCTAssertEqual(b.generationLog?.map(\.studentLabels), a.generationLog?.map(\.studentLabels))
+        XCTAssertEqual(b.lastGeneration.map(\.id), a.lastGeneration.map(\.id))
+        XCTAssertEqual(b.best?.id, a.best?.id)
+        XCTAssertEqual(b.best?.score ?? .nan, a.best?.score ?? .nan, accuracy: 1e-6)
+        XCTAssertEqual(b.counters.expensiveEvaluations, a.counters.expensiveEvaluations)
+    }
+
+    /// Expensive evaluations are charged the data's recorded GPU time; with a pace they sleep
+    /// it scaled down; the hours add up.
+    func testRecordedCostsPacingAndSearchHours() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        var cfg = Self.config()
+        cfg.pace = 1000
+        let sleeps = Sleeps()
+        let engine = try await Engine.create(config: cfg, environment: environment(server, EngineTests.tempDir(), sleeps: sleeps))
+        await engine.start()
+        let st = await engine.wait()
+        XCTAssertNil(st.error)
+        let evaluated = Set((try XCTUnwrap(st.generationLog)).filter { $0.scoredBy == .expensive }.map(\.index))
+        XCTAssertEqual(evaluated, [3, 4, 5])
+        XCTAssertGreaterThan(st.expensiveSeconds ?? 0, 0)
+        // One sleep per expensive batch with new architectures, each its recorded cost / 1000.
+        XCTAssertEqual(sleeps.values.count, st.generationLog!.filter { $0.newExpensiveEvaluations > 0 }.count)
+        XCTAssertEqual(sleeps.values.reduce(0, +), (st.expensiveSeconds ?? 0) / 1000, accuracy: 0.5)
+        let snap = await engine.snapshot()
+        XCTAssertTrue(snap.costLabel.contains("recorded GPU time"))
+        let h = snap.hours
+        XCTAssertEqual(h.expensive, (st.expensiveSeconds ?? 0) / 3600, accuracy: 1e-9)
+        XCTAssertNotNil(h.saved)
+    }
+
+    func testPauseAtTheSwitch() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        var cfg = Self.config()
+        cfg.pauseAtSwitch = true
+        let engine = try await Engine.create(config: cfg, environment: environment(server, EngineTests.tempDir()))
+        await engine.start()
+        let st = await engine.wait()
+        XCTAssertTrue(st.paused)
+        XCTAssertFalse(st.finished)
+        XCTAssertEqual(st.generation, 3)
+        XCTAssertEqual(st.switchReachedAt, 3)
+        await engine.resume()
+        let done = await engine.wait()
+        XCTAssertTrue(done.finished)
+    }
+}

@@ -36,14 +36,16 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public init(inputs: [[Double]], targets: [Double], config: TrainingConfig) {
+    /// `initial`: start from these weights (a warm retraining) when their shape fits.
+    public init(inputs: [[Double]], targets: [Double], config: TrainingConfig, initial: MLP<T>? = nil) {
         precondition(!inputs.isEmpty && inputs.count == targets.count, "training needs as many targets as inputs, and some")
         let width = inputs[0].count
         self.config = config
         self.rows = inputs.count
         self.x = inputs.flatMap { row in row.map { T($0) } }
         self.y = targets.map { T($0) }
-        self.model = MLP<T>(widths: [width] + config.hidden + [1], seed: config.seed)
+        let widths = [width] + config.hidden + [1]
+        if let initial, initial.widths == widths { self.model = initial } else { self.model = MLP<T>(widths: widths, seed: config.seed) }
         m = model.weights.map { [T](repeating: 0, count: $0.count) }
         v = m
         mb = model.biases.map { [T](repeating: 0, count: $0.count) }

@@ -9,12 +9,20 @@ public struct StudentTrainer: Sendable, Codable {
     public let targetScale: Double
     public private(set) var trainer: MLPTrainer<Float>
 
-    public init(featureSet: String, features: [[Double]], labels: [Double], config: TrainingConfig) {
+    /// `warmStart`: a student to continue from (the anytime schedule's retraining); its target
+    /// standardisation is kept, so its weights keep their meaning as labels are added.
+    public init(featureSet: String, features: [[Double]], labels: [Double], config: TrainingConfig, warmStart: StudentModel? = nil) {
         self.featureSet = featureSet
-        targetMean = Metrics.mean(labels)
-        let s = Metrics.std(labels)
-        targetScale = s > 1e-9 ? s : 1
-        trainer = MLPTrainer<Float>(inputs: features, targets: labels.map { [targetMean, targetScale] in ($0 - targetMean) / targetScale }, config: config)
+        if let w = warmStart {
+            targetMean = w.targetMean
+            targetScale = w.targetScale
+        } else {
+            targetMean = Metrics.mean(labels)
+            let s = Metrics.std(labels)
+            targetScale = s > 1e-9 ? s : 1
+        }
+        trainer = MLPTrainer<Float>(inputs: features, targets: labels.map { [targetMean, targetScale] in ($0 - targetMean) / targetScale },
+                                    config: config, initial: warmStart?.model)
     }
 
     public var finished: Bool { trainer.finished }

@@ -17,9 +17,17 @@ public final class SearchSpace: Sendable {
     public let tables: [SpaceTable]
     public let labelled: LabelledSet?
     public let cheapEvaluation: CompiledExpression?
+    /// Seconds one evaluation by `cheapEvaluation` costs, as the data recorded it (e.g. the
+    /// GPU time of 12 training epochs), and what to call that cost.
+    public let evaluationCost: EvaluationCost?
     /// Named pools of architectures (a table's rows), e.g. the 8,500 unlabeled ones.
     public let pools: [String: Int]
     public let latency: LatencySpec?
+
+    public struct EvaluationCost: Sendable {
+        public let seconds: CompiledExpression
+        public let label: String
+    }
 
     public struct Efficiency: Sendable {
         public let flops: CompiledExpression
@@ -31,10 +39,11 @@ public final class SearchSpace: Sendable {
     init(id: String, title: String, task: TaskDescription, directory: String, file: String, shape: SpaceShape,
          constants: [String: Double], efficiency: Efficiency, featureSets: [String: [CompiledExpression]],
          tables: [SpaceTable], labelled: LabelledSet?, cheapEvaluation: CompiledExpression?,
-         pools: [String: Int], latency: LatencySpec?) {
+         evaluationCost: EvaluationCost? = nil, pools: [String: Int], latency: LatencySpec?) {
         self.id = id; self.title = title; self.task = task; self.directory = directory; self.file = file
         self.shape = shape; self.constants = constants; self.efficiency = efficiency; self.featureSets = featureSets
         self.tables = tables; self.labelled = labelled; self.cheapEvaluation = cheapEvaluation
+        self.evaluationCost = evaluationCost
         self.pools = pools; self.latency = latency
     }
 

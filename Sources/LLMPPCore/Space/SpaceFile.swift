@@ -14,8 +14,15 @@ struct SpaceFile: Decodable {
     var tables: [String: TableFile]?
     var labelled: LabelledFile?
     var cheap_evaluation: String?
+    var evaluation_cost: EvaluationCostFile?
     var pools: [String: String]?
     var latency: LatencyFile?
+
+    /// What one expensive evaluation of an architecture costs, as recorded by the data.
+    struct EvaluationCostFile: Decodable {
+        var seconds: String
+        var label: String
+    }
 
     struct LayerGroupFile: Decodable {
         var name: String

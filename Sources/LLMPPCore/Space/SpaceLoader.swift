@@ -244,6 +244,7 @@ public enum SpaceLoader {
             id: raw.id, title: raw.title, task: raw.task, directory: dir, file: file, shape: shape,
             constants: scope.constants, efficiency: efficiency, featureSets: featureSets, tables: tables,
             labelled: labelled, cheapEvaluation: try raw.cheap_evaluation.map { try compile("cheap_evaluation", $0) },
+            evaluationCost: try raw.evaluation_cost.map { .init(seconds: try compile("evaluation_cost.seconds", $0.seconds), label: $0.label) },
             pools: pools, latency: latency)
         try smokeTest(space, fail: fail)
         return space
@@ -385,6 +386,7 @@ public enum SpaceLoader {
         if let e = space.efficiency.lastLayerFlops { try check("efficiency.last_layer_flops", e) }
         for (name, list) in space.featureSets { for (i, e) in list.enumerated() { try check("features.\(name)[\(i)]", e) } }
         if let e = space.cheapEvaluation { try check("cheap_evaluation", e) }
+        if let c = space.evaluationCost { try check("evaluation_cost.seconds", c.seconds) }
         if let l = space.labelled {
             for (k, e) in l.truth { try check("labelled.truth.\(k)", e) }
             for b in l.baselines { for (k, e) in b.predictions { try check("labelled.baselines(\(b.name)).\(k)", e) } }

@@ -9,6 +9,16 @@ public protocol ExpensiveEvaluator: Sendable {
     /// One line saying what it really is.
     var description: String { get }
     func evaluate(_ archs: [Architecture]) async throws -> [Double]
+    /// What each evaluation cost as the data recorded it (GPU time the tool cannot spend here);
+    /// nil where nothing is recorded: the engine then counts wall time.
+    func recordedSeconds(_ archs: [Architecture]) -> [Double]?
+    /// What the cost figures are, for labels ("recorded GPU time ...", "wall time").
+    var costLabel: String { get }
+}
+
+extension ExpensiveEvaluator {
+    public func recordedSeconds(_ archs: [Architecture]) -> [Double]? { nil }
+    public var costLabel: String { "wall time" }
 }
 
 public struct EvaluatorError: Error, CustomStringConvertible, Equatable {
@@ -37,6 +47,14 @@ public struct TableEvaluator: ExpensiveEvaluator {
             return v
         }
     }
+
+    public func recordedSeconds(_ archs: [Architecture]) -> [Double]? {
+        guard let c = space.evaluationCost else { return nil }
+        let s = archs.map { (try? space.lookup(c.seconds, $0)) ?? nil }
+        return s.allSatisfy { $0 != nil } ? s.map { $0! } : nil
+    }
+
+    public var costLabel: String { space.evaluationCost?.label ?? "wall time" }
 }
 
 /// No supernet runs on these machines: a ridge regression on the space's features fitted to

@@ -6,8 +6,19 @@ import LLMPPStore
 /// Phase 2: the LLM labels the architectures LLM-Distill-PP learns from, a batch per unit.
 extension Engine {
     func stepLabelling() async throws {
+        try await labelBatch()
+        if state.labelsDone >= targets.count {
+            guard targets.contains(where: { labelValues[space.id($0)] != nil && labelValues[space.id($0)]! != nil }) else {
+                throw EvaluatorError("every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
+            }
+            setPhase(.training)
+        }
+    }
+
+    /// Labels the next batch of `targets`, saving each answer (failed ones count as done).
+    func labelBatch() async throws {
         guard let predictor else { throw EvaluatorError("no LLM for labelling") }
-        let batch = Array(labelTargets.dropFirst(state.labelsDone).prefix(batchSize))
+        let batch = Array(targets.dropFirst(state.labelsDone).prefix(batchSize))
         let demos = demonstrations
         let results = await withTaskGroup(of: (Architecture, Prediction).self) { group in
             for a in batch { group.addTask { (a, await predictor.predict(a, demonstrations: demos, purpose: "label")) } }
@@ -23,13 +34,7 @@ extension Engine {
             if p.value == nil { state.labelsFailed += 1 }
         }
         state.labelsDone += batch.count
-        emit(.labelProgress(done: state.labelsDone, total: labelTargets.count, failed: state.labelsFailed))
-        if state.labelsDone >= labelTargets.count {
-            guard labelTargets.contains(where: { labelValues[space.id($0)] != nil && labelValues[space.id($0)]! != nil }) else {
-                throw EvaluatorError("every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
-            }
-            setPhase(.training)
-        }
+        emit(.labelProgress(done: state.labelsDone, total: labelTarget, failed: state.labelsFailed))
     }
 
     /// A batch with a budget stop or an unreachable LLM is not counted: the run pauses before

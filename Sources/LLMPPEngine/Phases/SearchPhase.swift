@@ -23,6 +23,7 @@ extension Engine {
     }
 
     func stepSearch() async throws {
+        if try await anytimeWork(forGeneration: state.generation) { return }
         let e = config.evolution
         let evo = Evolution(shape: space.shape, config: e, areFeasible: feasibilityTest())
         if state.generation == 0 && state.population.isEmpty {
@@ -37,6 +38,13 @@ extension Engine {
         if source == .expensive && state.switchReachedAt == nil && config.switchAt > 0 {
             state.switchReachedAt = g
             emit(.switchReached(generation: g))
+            if config.pauseAtSwitch == true {
+                // A demo stops here, before the first expensive generation is paid for.
+                state.paused = true
+                emit(.notice("paused at the switch point (generation \(g)): Space continues with the expensive evaluator"))
+                emit(.paused(true))
+                return
+            }
         }
         // Unique architectures of the population, pinned ones always in.
         var seen = Set<String>()
@@ -45,14 +53,18 @@ extension Engine {
         var distill: [Double]? = nil
         if let student { distill = try student.predict(pop, in: space); state.counters.distillEvaluations += pop.count }
         var scores: [Double]
+        var newExpensive = 0
         switch source {
         case .distill:
             guard let d = distill else { throw EvaluatorError("no LLM-Distill-PP student to score with") }
             scores = d
         case .expensive:
             let missing = pop.filter { expensiveScores[space.id($0)] == nil }
+            newExpensive = missing.count
             if !missing.isEmpty {
+                let started = Date()
                 let got = try await evaluator.evaluate(missing)
+                try await chargeExpensive(missing, wallSeconds: Date().timeIntervalSince(started))
                 guard got.count == missing.count else { throw EvaluatorError("the evaluator returned \(got.count) scores for \(missing.count)") }
                 let pairs = zip(missing, got).map { (space.id($0), $1) }
                 try await runs.saveExpensive(run: runID, scores: pairs)
@@ -94,6 +106,10 @@ extension Engine {
         }
         state.lastGeneration = cands
         state.best = cands.first
+        logGeneration(g, source: source, newExpensive: newExpensive)
+        var studentOnly = state.studentScoredIDs ?? []
+        if source == .distill { studentOnly.formUnion(cands.map(\.id)) } else { studentOnly.subtract(cands.map(\.id)) }
+        state.studentScoredIDs = studentOnly
         state.generation = g + 1
         state.rng = rng
         emit(.generationDone(generation: g, source: source, population: cands, pareto: pareto))
@@ -108,5 +124,27 @@ extension Engine {
         state.injected = []
         state.population = next
         await persist(generation: (g, popJSON))
+    }
+
+    /// Adds what an expensive batch cost (recorded where the data has it, else wall time) and,
+    /// with a pace, sleeps the recorded cost scaled down, so the switch can be seen in time.
+    func chargeExpensive(_ archs: [Architecture], wallSeconds: Double) async throws {
+        let recorded = evaluator.recordedSeconds(archs)
+        let cost = recorded.map { $0.reduce(0, +) } ?? wallSeconds
+        state.expensiveSeconds = (state.expensiveSeconds ?? 0) + cost
+        if let pace = config.pace, let recorded {
+            let sleep = recorded.reduce(0, +) / pace - wallSeconds
+            if sleep > 0 { try await env.sleep(min(sleep, 3600)) }
+        }
+    }
+
+    func logGeneration(_ g: Int, source: ScoreSource, newExpensive: Int) {
+        let wall = state.startedAt.map { Date().timeIntervalSince1970 - $0 } ?? 0
+        if g == 0 && state.firstGenerationSeconds == nil { state.firstGenerationSeconds = wall }
+        var log = state.generationLog ?? []
+        log.removeAll { $0.index >= g }
+        log.append(GenerationRecord(index: g, scoredBy: source, studentLabels: source == .distill ? (state.studentLabels ?? state.labelsDone) : nil,
+                                    wallSeconds: wall, newExpensiveEvaluations: newExpensive))
+        state.generationLog = log
     }
 }

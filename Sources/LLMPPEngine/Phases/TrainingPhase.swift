@@ -5,15 +5,44 @@ import LLMPPStore
 
 /// Phase 3: LLM-Distill-PP, the student MLP, trained on the labels a chunk of steps per unit.
 extension Engine {
-    func makeTrainer() -> StudentTrainer? {
+    /// The first training's settings: the paper's, or the anytime schedule's short warm-up.
+    var firstTraining: TrainingConfig {
+        var t = config.training
+        if let a = config.anytime { t.steps = a.warmupSteps }
+        return t
+    }
+
+    /// The labelled targets' features and labels (failed labels left out).
+    func trainingData() -> (featureSet: String, x: [[Double]], y: [Double])? {
         guard let fs = space.defaultFeatureSet else { return nil }
         var xs: [[Double]] = [], ys: [Double] = []
-        for a in labelTargets {
+        for a in targets.prefix(state.labelsDone) {
             guard let v = labelValues[space.id(a)] ?? nil, let f = try? space.features(a, set: fs) else { continue }
             xs.append(f); ys.append(v)
         }
-        guard !xs.isEmpty else { return nil }
-        return StudentTrainer(featureSet: fs, features: xs, labels: ys, config: config.training)
+        return xs.isEmpty ? nil : (fs, xs, ys)
+    }
+
+    func makeTrainer(_ training: TrainingConfig? = nil, warmStart: StudentModel? = nil) -> StudentTrainer? {
+        guard let d = trainingData() else { return nil }
+        return StudentTrainer(featureSet: d.featureSet, features: d.x, labels: d.y, config: training ?? firstTraining, warmStart: warmStart)
+    }
+
+    /// Anytime: the student continues from its weights on every label so far, in one unit.
+    func retrainWarm() async throws {
+        var t = config.training
+        t.steps = config.anytime?.retrainSteps ?? t.steps
+        t.seed = config.training.seed &+ UInt64(state.labelsDone)
+        guard var trainer = makeTrainer(t, warmStart: student) else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
+        let loss = trainer.train(steps: t.steps)
+        state.lossCurve.append(loss)
+        let model = trainer.model
+        let data = try model.serialized()
+        try await runs.saveBlob(run: runID, name: "student", data: data)
+        try await runs.saveBlob(run: runID, name: Self.studentVersion(state.labelsDone), data: data)
+        student = model
+        state.studentLabels = state.labelsDone
+        emit(.trainingLoss(step: t.steps, total: t.steps, loss: loss))
     }
 
     func stepTraining() async throws {
@@ -22,7 +51,7 @@ extension Engine {
            let cached = try? StudentModel(serialized: data) {
             // The same labels and settings were trained before (another seed or mode of a study).
             try await finishTraining(cached, data: data, cachePath: nil)
-            emit(.trainingLoss(step: config.training.steps, total: config.training.steps, loss: .nan))
+            emit(.trainingLoss(step: firstTraining.steps, total: firstTraining.steps, loss: .nan))
             return
         }
         if trainer == nil { trainer = makeTrainer() }
@@ -32,19 +61,25 @@ extension Engine {
         state.trainingStep = t.step
         state.lossCurve.append(loss)
         try await runs.saveBlob(run: runID, name: "trainer", data: try t.checkpoint())
-        emit(.trainingLoss(step: t.step, total: config.training.steps, loss: loss))
+        emit(.trainingLoss(step: t.step, total: firstTraining.steps, loss: loss))
         if t.finished { try await finishTraining(t.model, data: try t.model.serialized(), cachePath: cachePath) }
     }
 
+    /// Each anytime student is kept by the labels it rests on: a run killed after a retraining
+    /// but before its state was saved resumes from the student the state names.
+    static func studentVersion(_ labels: Int) -> String { "student-v\(labels)" }
+
     func finishTraining(_ model: StudentModel, data: Data, cachePath: String?) async throws {
         try await runs.saveBlob(run: runID, name: "student", data: data)
+        if config.anytime != nil { try await runs.saveBlob(run: runID, name: Self.studentVersion(state.labelsDone), data: data) }
         if let cachePath {
             // Best effort: a cache that cannot be written costs a retraining later, nothing else.
             try? FileManager.default.createDirectory(atPath: (cachePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let tmp = cachePath + ".tmp-\(runID)"
             if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, cachePath) != 0 { try? FileManager.default.removeItem(atPath: tmp) }
         }
-        state.trainingStep = config.training.steps
+        state.trainingStep = firstTraining.steps
+        state.studentLabels = state.labelsDone
         student = model
         setPhase(.search)
     }
@@ -53,12 +88,12 @@ extension Engine {
     func studentCachePath() -> String? {
         guard let fs = space.defaultFeatureSet else { return nil }
         var ids: [String] = [], ys: [Double] = []
-        for id in labelTargets.map({ space.id($0) }) {
+        for id in targets.prefix(state.labelsDone).map({ space.id($0) }) {
             guard let v = labelValues[id] ?? nil else { continue }
             ids.append(id); ys.append(v)
         }
         guard !ids.isEmpty else { return nil }
-        let key = StudentModel.cacheKey(featureSet: fs, ids: ids, labels: ys, config: config.training)
+        let key = StudentModel.cacheKey(featureSet: fs, ids: ids, labels: ys, config: firstTraining)
         return (env.cacheDirectory as NSString).appendingPathComponent("students/\(space.id)-\(key).student")
     }
 }

@@ -16,7 +16,15 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("latency-ms"), help: "Latency constraint in ms (with --hardware).") var latencyMs: Double?
     @Option(help: "Hardware of the latency constraint and of the latencies shown.") var hardware: String?
     @Option(help: "GFLOPs constraint.") var gflops: Double?
-    @Option(help: "Architectures the LLM labels for LLM-Distill-PP (paper: 3000; 0: no distillation).") var labels: Int = 3000
+    @Option(help: "Architectures the LLM labels for LLM-Distill-PP (0: no distillation; default: paper 3000, anytime warm-up + per-generation labels up to the switch).")
+    var labels: Int?
+    @Option(help: "paper: label, train, then search; anytime: search once a first student exists, label while it runs (default: explore anytime, search paper).")
+    var schedule: Schedule?
+    @Option(name: .customLong("warmup-labels"), help: "Anytime: labels before generation 0.") var warmupLabels: Int = 24
+    @Option(name: .customLong("labels-per-generation"), help: "Anytime: labels added before each generation until the switch.") var labelsPerGeneration: Int = 4
+    @Option(help: "Sleep each expensive batch for its recorded cost divided by this, e.g. 1000 (or off; default: explore 1000, search off).")
+    var pace: String?
+    @Flag(name: .customLong("pause-at-switch"), help: "Pause when the switch point is reached (demos).") var pauseAtSwitch = false
     @Option(name: .customLong("label-pool"), help: "Pool to label from (default: the space's, e.g. the 8,500 unlabeled).") var labelPool: String?
     @Option(name: .customLong("split-seed"), help: "Split whose 10 demonstrations the prompts use.") var splitSeed: String = "123"
     @Flag(name: .customLong("evaluate-llm"), help: "Phase 1: predict the split's test architectures with LLM-PP first.") var evaluateLLM = false
@@ -29,12 +37,24 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seed of the run (sampling, evolution, training).") var seed: UInt64 = 0
     @OptionGroup var prompt: PromptFlags
 
-    func config(space id: String, llm: ProviderOptions) throws -> RunConfig {
+    /// The command's defaults where an option is not given.
+    struct Defaults {
+        var schedule: Schedule = .paper
+        var pace: Double? = nil
+    }
+
+    func config(space id: String, llm: ProviderOptions, defaults: Defaults = .init()) throws -> RunConfig {
         var c = RunConfig(space: id)
         llm.apply(to: &c)
         c.splitSeed = splitSeed
         c.evaluateLLM = evaluateLLM
-        c.labels = labels
+        let anytime = (schedule ?? defaults.schedule) == .anytime
+            ? AnytimeSchedule(warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration) : nil
+        c.anytime = anytime
+        // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
+        c.labels = labels ?? (switchAt == 0 ? 0 : nil) ?? anytime.map { $0.warmupLabels + $0.labelsPerGeneration * max(0, switchAt - 1) } ?? 3000
+        c.pace = try pace.map(Self.parsePace) ?? defaults.pace
+        c.pauseAtSwitch = pauseAtSwitch ? true : nil
         c.labelPool = labelPool
         c.training = TrainingConfig(hidden: [400, 400, 400, 400], learningRate: trainLR, steps: trainSteps, batchSize: trainBatch, seed: seed)
         // scaled(125) is the paper's 25 parents, 50 mutations, 50 crossovers.
@@ -47,7 +67,19 @@ struct RunOptions: ParsableArguments {
         if let p = c.problem { throw ValidationError(p) }
         return c
     }
+
+    /// "1000", "1000x" or "off".
+    static func parsePace(_ text: String) throws -> Double? {
+        let t = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if t == "off" || t == "none" { return nil }
+        guard let v = Double(t.hasSuffix("x") ? String(t.dropLast()) : t), v > 0, v.isFinite else {
+            throw ValidationError("--pace takes a speed-up such as 1000 (or 1000x), or off")
+        }
+        return v
+    }
 }
+
+extension Schedule: ExpressibleByArgument {}
 
 extension CommonOptions {
     func engineEnvironment() throws -> EngineEnvironment {
@@ -55,12 +87,12 @@ extension CommonOptions {
     }
 
     /// Resumes `resume` when given, else creates a run from the options (`adjust` edits its config).
-    func engine(resume: String?, run: RunOptions, llm: ProviderOptions, defaultSpace: String? = nil,
+    func engine(resume: String?, run: RunOptions, llm: ProviderOptions, defaultSpace: String? = nil, defaults: RunOptions.Defaults = .init(),
                 adjust: (inout RunConfig) -> Void = { _ in }) async throws -> Engine {
         let env = try engineEnvironment()
         if let id = resume { return try await Engine.resume(runID: id, environment: env) }
         guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
-        var config = try run.config(space: space, llm: llm)
+        var config = try run.config(space: space, llm: llm, defaults: defaults)
         config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loadSpace(space)))
         adjust(&config)
         return try await Engine.create(config: config, environment: env)
@@ -134,6 +166,7 @@ struct SearchCommand: AsyncParsableCommand {
             return .object(f)
         }
         let pareto = paretoFront(state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+        let hours = SearchHours(state: state, costLabel: snap.costLabel)
         if json {
             return JSONValue.object([
                 ("run", .string(snap.runID)), ("space", .string(space.id)), ("switch_at", .number(Double(snap.config.switchAt))),
@@ -142,6 +175,15 @@ struct SearchCommand: AsyncParsableCommand {
                 ("llm_calls", .number(Double(state.counters.llmCalls))), ("cached_answers", .number(Double(state.counters.cachedAnswers))),
                 ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
                 ("evaluator", .string(snap.evaluatorName)),
+                ("schedule", .string(snap.config.schedule.rawValue)),
+                ("first_generation_seconds", .number(state.firstGenerationSeconds)),
+                ("generations", .array((state.generationLog ?? []).map { g in
+                    .object([("index", .number(Double(g.index))), ("scored_by", .string(g.scoredBy == .distill ? "student" : "expensive")),
+                             ("student_labels", .number(g.studentLabels.map(Double.init))), ("wall_seconds", .number(g.wallSeconds)),
+                             ("new_expensive_evaluations", .number(Double(g.newExpensiveEvaluations)))])
+                })),
+                ("search_hours", .object([("llm", .number(hours.llm)), ("expensive", .number(hours.expensive)), ("saved", .number(hours.saved)),
+                                          ("expensive_cost", .string(hours.costLabel))])),
                 ("best", cand(state.best)), ("pareto", .array(pareto.map(cand))),
             ]).rendered(pretty: true)
         }
@@ -151,6 +193,9 @@ struct SearchCommand: AsyncParsableCommand {
                                 b.truth.map { String(format: "%.3f", $0) } ?? "unknown", b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
             lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
         }
+        lines.append(String(format: "search hours: LLM %.3f + expensive %.2f (%@)", hours.llm, hours.expensive, hours.costLabel)
+                     + (hours.saved.map { String(format: "; saved by the switch (estimated) %.2f", $0) } ?? ""))
+        if let f = state.firstGenerationSeconds { lines.append(String(format: "first generation after %.0f s (%@ schedule)", f, snap.config.schedule.rawValue)) }
         lines.append("Pareto front (predicted score vs latency): " + pareto.map { String(format: "%.2f@%.1f", $0.score, $0.latencyMs ?? $0.gflops) }.joined(separator: " "))
         return lines.joined(separator: "\n")
     }

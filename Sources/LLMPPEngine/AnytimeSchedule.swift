@@ -1,0 +1,56 @@
+import Foundation
+
+/// How a run spends its label budget against the search.
+public enum Schedule: String, Sendable, Codable, CaseIterable {
+    /// The paper: label every architecture, train the student, then search.
+    case paper
+    /// Search as soon as a first student exists; label the rest while the search runs, on the
+    /// architectures it visits, retraining the student warm as labels land.
+    case anytime
+}
+
+/// The anytime schedule: W warm-up labels and a short training before generation 0; then
+/// generation g (before the switch) is scored by a student trained on the first
+/// L(g) = min(N, W + g K) labels. L is fixed in advance, so that a resumed run equals an
+/// uninterrupted one whatever the LLM's speed.
+public struct AnytimeSchedule: Sendable, Codable, Equatable {
+    public var warmupLabels = 24
+    public var labelsPerGeneration = 4
+    /// Steps of the first, short training.
+    public var warmupSteps = 500
+    /// Steps of each warm retraining when a batch of labels has landed.
+    public var retrainSteps = 300
+
+    public init(warmupLabels: Int = 24, labelsPerGeneration: Int = 4, warmupSteps: Int = 500, retrainSteps: Int = 300) {
+        self.warmupLabels = warmupLabels; self.labelsPerGeneration = labelsPerGeneration
+        self.warmupSteps = warmupSteps; self.retrainSteps = retrainSteps
+    }
+
+    /// L(g): the labels the student scoring generation g rests on, within a budget of `budget`.
+    public func labels(forGeneration g: Int, budget: Int) -> Int {
+        min(budget, warmupLabels + max(0, g) * labelsPerGeneration)
+    }
+
+    public var problem: String? {
+        if warmupLabels < 1 { return "the anytime schedule needs at least 1 warm-up label" }
+        if labelsPerGeneration < 0 { return "labels per generation must be >= 0" }
+        if warmupSteps < 1 || retrainSteps < 0 { return "the anytime training steps must be positive" }
+        return nil
+    }
+}
+
+/// One generation as the run scored it: by which predictor, and for the student, on how many
+/// labels; with the wall time since the run began and the search hours spent by then.
+public struct GenerationRecord: Sendable, Codable, Equatable {
+    public var index: Int
+    public var scoredBy: ScoreSource
+    /// Labels the scoring student rested on (nil after the switch).
+    public var studentLabels: Int?
+    public var wallSeconds: Double
+    public var newExpensiveEvaluations: Int
+
+    public init(index: Int, scoredBy: ScoreSource, studentLabels: Int?, wallSeconds: Double, newExpensiveEvaluations: Int) {
+        self.index = index; self.scoredBy = scoredBy; self.studentLabels = studentLabels
+        self.wallSeconds = wallSeconds; self.newExpensiveEvaluations = newExpensiveEvaluations
+    }
+}
