@@ -23,6 +23,7 @@ extension Engine {
     public func moveSwitch(by delta: Int) async -> SteeringRules.Outcome { await setSwitchPoint(config.switchAt + delta) }
 
     public func setConstraint(_ c: RunConfig.Constraint) async { config.constraint = c; await settingsChanged() }
+    public func setPace(_ p: Double?) async { config.pace = p.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }; await settingsChanged() }
     public func setMutationProbability(_ p: Double) async { config.evolution.mutationProbability = max(0, min(1, p)); await settingsChanged() }
 
     public func setPopulation(_ n: Int) async {

@@ -44,6 +44,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
 
     public var schedule: Schedule { anytime == nil ? .paper : .anytime }
 
+    /// Steps of the training before the search: the paper's, or the anytime warm-up's.
+    public var firstTrainingSteps: Int { anytime?.warmupSteps ?? training.steps }
+
     public init(space: String) { self.space = space }
 
     public struct Constraint: Sendable, Codable, Equatable {

@@ -63,7 +63,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(obj["space"] as? String, "hat-wmt14ende")
         XCTAssertEqual(obj["metric"] as? String, "valid")
         let preds = obj["predictors"] as! [[String: Any]]
-        XCTAssertEqual(preds.count, 7)
+        XCTAssertEqual(preds.count, 9)
+        let ridge = preds.first { $0["name"] as? String == "Ridge on features (demonstrations)" }!
+        XCTAssertEqual(String(format: "%.2f", ridge["mae_mean"] as! Double), "0.30")
         let mos = preds.first { $0["name"] as? String == "Neuron-wise MoS" }!
         XCTAssertEqual(String(format: "%.2f", mos["mae_mean"] as! Double), "0.87")
         XCTAssertEqual(String(format: "%.2f", mos["kendall_mean"] as! Double), "0.79")

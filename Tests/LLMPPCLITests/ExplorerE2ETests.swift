@@ -71,7 +71,8 @@ final class ExplorerE2ETests: XCTestCase {
         let dataDir = NSTemporaryDirectory() + "llmpp-e2e-\(UUID().uuidString)"
         let tmux = Tmux()
         defer { tmux.kill() }
-        let cmd = ([CLI.binary, "explore", "--paused", "--provider", "replay", "--replay", transcript, "--iterations", "30",
+        // The transcript is of a paper-schedule run: the explorer replays that schedule.
+        let cmd = ([CLI.binary, "explore", "--paused", "--schedule", "paper", "--provider", "replay", "--replay", transcript, "--iterations", "30",
                     "--spaces", CLI.spaces, "--data-dir", dataDir] + runArgs).map { "'\($0)'" }.joined(separator: " ")
         try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "env LANG=C.UTF-8 TERM=tmux-256color \(cmd); echo EXITED $?; sleep 120"])
         var screen = try tmux.waitFor("the explorer, paused") { $0.contains("replay of gpt-4o-mini") && $0.contains("PAUSED") }

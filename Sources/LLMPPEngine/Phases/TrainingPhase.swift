@@ -8,7 +8,7 @@ extension Engine {
     /// The first training's settings: the paper's, or the anytime schedule's short warm-up.
     var firstTraining: TrainingConfig {
         var t = config.training
-        if let a = config.anytime { t.steps = a.warmupSteps }
+        t.steps = config.firstTrainingSteps
         return t
     }
 

@@ -84,8 +84,23 @@ public final class ChildProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(grace)
         while isRunning && Date() < deadline { usleep(20_000) }
         if isRunning {
+            // Killed outright, a watchdog shell cannot pass the signal on: its children go
+            // first, or they would outlive it (seen: llama-servers orphaned under memory pressure).
+            for child in Self.children(of: pid) { kill(child, SIGKILL) }
             kill(pid, SIGKILL)
             while isRunning { usleep(10_000) }
+        }
+    }
+
+    /// The processes whose parent is `pid`, from /proc (Linux); empty where it cannot be read.
+    static func children(of pid: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { name -> Int32? in
+            guard let p = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm) state": the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? p : nil
         }
     }
 }

@@ -7,6 +7,7 @@ import LLMPPStore
 public enum Command: Equatable, Sendable {
     case pause, resume, step, quit, restart, cycleTheme
     case moveSwitch(Int)
+    case setPace(Double?)
     case setConstraint(RunConfig.Constraint)
     case pin(Architecture), ban(String)
     case inject(String)
@@ -89,6 +90,14 @@ public enum Controller {
         case .inject: m.injectText = ""
         case .restart: m.message = "restarting with the current settings"; return [.restart]
         case .toggleColor: m.colorBy = m.colorBy == .generation ? .predictor : .generation
+        case .cyclePlotY:
+            m.plotY = m.plotY.next
+            m.message = "plot y: \(m.plotY.label)"
+        case .paceFaster, .paceSlower:
+            guard let pace = m.config.pace else { m.message = "expensive evaluations are not paced in this run (start it with --pace 1000)"; return [] }
+            let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
+            m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
+            return [.setPace(next)]
         case .cycleSort:
             let cols = SortColumn.allCases
             m.sort = cols[(cols.firstIndex(of: m.sort)! + 1) % cols.count]

@@ -42,6 +42,10 @@ public struct ExplorerModel: Sendable {
     public var pareto: [Candidate] = []
     public var calls: [CallRecord] = []
     public var quality: [(String, [PredictorQuality])] = []
+    /// Which score the plot's y-axis shows (`v` cycles).
+    public var plotY: PlotYMode = .used
+    /// What the expensive evaluator's costs are, for the hours in the header.
+    public var costLabel = "wall time"
     /// Predicted vs truth on the test split (the quality pane's scatter, the inspector's truth).
     public var qualityPoints: [QualityPoint] = []
 
@@ -146,6 +150,7 @@ public struct ExplorerModel: Sendable {
         state.lossCurve = keepLoss
         providerName = snap.providerName
         evaluatorName = snap.evaluatorName
+        costLabel = snap.costLabel
         labelTarget = snap.labelTarget
         testCount = snap.testCount
         if history.isEmpty && !snap.state.lastGeneration.isEmpty {
@@ -153,4 +158,36 @@ public struct ExplorerModel: Sendable {
             pareto = paretoFront(snap.state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
         }
     }
+}
+
+/// The plot's y-axis: never two predictors' scales on one axis without saying so.
+public enum PlotYMode: String, CaseIterable, Sendable {
+    /// The fitness the search used: the student's before the switch, the expensive one after.
+    case used
+    /// LLM-Distill-PP's prediction, for every architecture.
+    case student
+    /// The expensive evaluator's score, where it evaluated the architecture.
+    case expensive
+    /// The trained-from-scratch truth, where the space knows it (never used by the search).
+    case truth
+
+    public func value(_ c: Candidate) -> Double? {
+        switch self {
+        case .used: return c.score
+        case .student: return c.distill
+        case .expensive: return c.expensive
+        case .truth: return c.truth
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .used: return "score the search used"
+        case .student: return "LLM-Distill-PP"
+        case .expensive: return "expensive score"
+        case .truth: return "truth"
+        }
+    }
+
+    public var next: PlotYMode { Self.allCases[(Self.allCases.firstIndex(of: self)! + 1) % Self.allCases.count] }
 }

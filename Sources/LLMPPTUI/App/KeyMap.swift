@@ -12,6 +12,7 @@ public enum Action: Hashable, Sendable {
     case up, down, left, right, pageUp, pageDown, top, bottom, open
     case filter, togglePause, step, switchEarlier, switchLater, tighten, loosen
     case pin, ban, inject, restart, toggleColor, cycleSort, reverseSort, copyPrompt, cycleTheme, cycleCallFilter
+    case cyclePlotY, paceFaster, paceSlower
 }
 
 /// One key binding; the help overlay is generated from the list, so it cannot drift.
@@ -54,6 +55,9 @@ public enum KeyMap {
         Binding(keys: [.char("i")], label: "i", action: .inject, help: "inject an architecture ('name: value; ...' form)"),
         Binding(keys: [.char("r")], label: "r", action: .restart, help: "restart the search with the current settings (a new run)"),
         Binding(keys: [.char("c")], label: "c", action: .toggleColor, help: "colour points by generation or by predictor"),
+        Binding(keys: [.char("v")], label: "v", action: .cyclePlotY, help: "plot's y: score used, student, expensive score, truth"),
+        Binding(keys: [.char("+")], label: "+", action: .paceFaster, help: "pace expensive evaluations 2x faster (recorded cost / pace)"),
+        Binding(keys: [.char("-")], label: "-", action: .paceSlower, help: "pace expensive evaluations 2x slower"),
         Binding(keys: [.char("s")], label: "s", action: .cycleSort, help: "sort by the next column"),
         Binding(keys: [.char("S")], label: "S", action: .reverseSort, help: "reverse the sort"),
         Binding(keys: [.char("f")], label: "f", action: .cycleCallFilter, help: "filter calls by status (all, ok, unparsed, error)"),

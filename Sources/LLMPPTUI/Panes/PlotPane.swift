@@ -2,27 +2,38 @@ import Foundation
 import LLMPPCore
 import LLMPPEngine
 
-/// Predicted score (y) against latency (x) of every generation so far, in braille dots
-/// (2x4 per cell); the current Pareto front as a line, the constraint as a vertical line,
-/// the selected architecture highlighted, the switch moment in the title.
+/// A score (y, per the y-mode: the one the search used, the student's, the expensive one or
+/// the truth) against latency (x) of every generation so far, in braille dots (2x4 per cell);
+/// the current Pareto front as a line, the constraint as a dashed vertical line, outliers
+/// clipped to the edge with a mark, the selected architecture highlighted, and a strip of
+/// generation colours with the switch point on it.
 enum PlotPane {
     static let braille: [[UInt32]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
 
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
-        let points = m.history.flatMap { $0 }
+        let all = m.history.flatMap { $0 }
+        let points = all.filter { m.plotY.value($0) != nil }
+        func yval(_ c: Candidate) -> Double { m.plotY.value(c)! }
         guard r.width > 12, r.height > 4 else { return }
         guard !points.isEmpty else {
+            if !all.isEmpty {
+                b.text(r.x + 1, r.y + r.height / 2, "no \(m.plotY.label) for these architectures yet: v changes the y-axis", .dim, maxWidth: r.width - 2)
+                return
+            }
             b.text(r.x + 1, r.y + r.height / 2, "no population yet: \(m.state.phase == .search ? "scoring generation 0" : "the search starts after \(m.state.phase.rawValue)")", .dim, maxWidth: r.width - 2)
             return
         }
         let usesLatency = points.contains { $0.latencyMs != nil }
         func xval(_ c: Candidate) -> Double { c.latencyMs ?? c.gflops }
         let limit = usesLatency ? m.config.constraint.latencyMs : m.config.constraint.gflops
-        var xs = points.map(xval), ys = points.map(\.score)
+        var xs = points.map(xval)
         if let limit { xs.append(limit) }
-        var (xmin, xmax) = (xs.min()!, xs.max()!), (ymin, ymax) = (ys.min()!, ys.max()!)
+        var (xmin, xmax) = (xs.min()!, xs.max()!)
+        // Outliers (a 10% accuracy among 85-90%) would squash the front: the y-range keeps the
+        // central 96% of the points plus a margin; the rest sit on the edge, marked.
+        let (ymin, ymax) = yRange(points.map(yval))
+        func clamp(_ y: Double) -> Double { min(max(y, ymin), ymax) }
         if xmax - xmin < 1e-9 { xmin -= 1; xmax += 1 }
-        if ymax - ymin < 1e-9 { ymin -= 1; ymax += 1 }
         let labelW = 7
         let plot = Rect(r.x + labelW, r.y, r.width - labelW, r.height - 2)
         let dw = plot.width * 2, dh = plot.height * 4
@@ -39,17 +50,21 @@ enum PlotPane {
         }
         let gens = max(1, m.config.evolution.iterations)
         let genRoles: [Role] = [.gen0, .gen1, .gen2, .gen3, .gen4, .gen5]
+        var clipped: [(Int, Int, Bool)] = []
         for c in points {
-            let (dx, dy) = dot(xval(c), c.score)
+            let y = yval(c)
+            if y < ymin || y > ymax { clipped.append((dot(xval(c), ymin).0 / 2, y > ymax ? 0 : plot.height - 1, y > ymax)) }
+            let (dx, dy) = dot(xval(c), clamp(y))
             let role: Role = m.colorBy == .predictor ? (c.source == .distill ? .distill : .expensive)
                 : genRoles[min(genRoles.count - 1, c.generation * genRoles.count / gens)]
             set(dx, dy, role)
         }
         // The front: straight segments between consecutive points (Bresenham on the dot grid).
-        let front = m.pareto.sorted { xval($0) < xval($1) }
+        // The front of the score the search used: drawn when that is what the y-axis shows.
+        let front = m.plotY == .used ? m.pareto.sorted { xval($0) < xval($1) } : []
         for (a, c) in zip(front, front.dropFirst()) {
-            var (x0, y0) = dot(xval(a), a.score)
-            let (x1, y1) = dot(xval(c), c.score)
+            var (x0, y0) = dot(xval(a), clamp(yval(a)))
+            let (x1, y1) = dot(xval(c), clamp(yval(c)))
             let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
             let ddx = abs(x1 - x0), ddy = -abs(y1 - y0)
             var err = ddx + ddy
@@ -61,7 +76,7 @@ enum PlotPane {
                 if e2 <= ddx { err += ddx; y0 += sy }
             }
         }
-        for p in front { let (dx, dy) = dot(xval(p), p.score); set(dx, dy, .pareto) }
+        for p in front { let (dx, dy) = dot(xval(p), clamp(yval(p))); set(dx, dy, .pareto) }
         let constraintCol = limit.map { dot($0, ymin).0 / 2 }
         for cy in 0..<plot.height {
             for cx in 0..<plot.width {
@@ -70,12 +85,16 @@ enum PlotPane {
                     let ch: Unicode.Scalar = m.asciiOnly ? (roles[i] == .pareto ? "o" : "*") : Unicode.Scalar(0x2800 + bits[i])!
                     b.put(plot.x + cx, plot.y + cy, ch, Style(roles[i], bold: roles[i] == .pareto))
                 } else if cx == constraintCol {
-                    b.put(plot.x + cx, plot.y + cy, m.asciiOnly ? "|" : "│", Style(.constraint))
+                    // Dashed, so it is never taken for the pane's border.
+                    b.put(plot.x + cx, plot.y + cy, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true))
                 }
             }
         }
-        if let sel = m.selected {
-            let (dx, dy) = dot(xval(sel), sel.score)
+        for (cx, cy, above) in clipped {
+            b.put(plot.x + min(cx, plot.width - 1), plot.y + cy, m.asciiOnly ? (above ? "^" : "v") : (above ? "▲" : "▼"), Style(.warning))
+        }
+        if let sel = m.selected, let sy = m.plotY.value(sel) {
+            let (dx, dy) = dot(xval(sel), clamp(sy))
             b.put(plot.x + dx / 2, plot.y + dy / 4, m.asciiOnly ? "@" : "◆", Style(.selection, bold: true))
         }
         // Axes: score ticks on the left, latency ticks below, units named.
@@ -93,13 +112,49 @@ enum PlotPane {
             b.text(x, axisY, s, .dim)
         }
         let unit = usesLatency ? "ms \(m.config.constraint.hardware ?? "")" : "GFLOPs"
-        var legend = "x \(unit) · y \(m.metric)"
-        if let s = m.state.switchReachedAt { legend += " · switched at gen \(s)" } else { legend += " · switch at gen \(m.config.switchAt)" }
-        let lx = b.text(r.x, axisY + 1, legend, Style(m.state.switchReachedAt != nil ? .switchMark : .dim), maxWidth: r.width)
-        if lx + 24 < r.width {
-            var x = r.x + lx + 2
-            x += b.text(x, axisY + 1, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true)); x += b.text(x, axisY + 1, " front ", .dim)
-            if limit != nil { x += b.text(x, axisY + 1, m.asciiOnly ? "|" : "│", Style(.constraint)); b.text(x, axisY + 1, " constraint", .dim) }
+        let mixed = m.plotY == .used && Set(points.map(\.source)).count > 1
+        var legend = "x \(unit) · y " + (mixed ? "used: student then expensive, 2 scales (v)" : "\(m.plotY.label) (v)")
+        if points.count < all.count { legend += " · \(all.count - points.count) without" }
+        if !clipped.isEmpty { legend += " · \(clipped.count) clipped" }
+        let lx = b.text(r.x, axisY + 1, legend, Style(mixed ? .warning : .dim), maxWidth: r.width)
+        var x = r.x + lx + 2
+        if x + 16 < r.x + r.width {
+            x += b.text(x, axisY + 1, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
+            x += b.text(x, axisY + 1, " front ", .dim)
+            if limit != nil { x += b.text(x, axisY + 1, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true)); x += b.text(x, axisY + 1, " limit ", .dim) }
+        }
+        generationStrip(&b, m, x: x, y: axisY + 1, maxX: r.x + r.width)
+    }
+
+    /// The central 96% of the values with a 5% margin (all of them when there are few).
+    static func yRange(_ ys: [Double]) -> (Double, Double) {
+        let s = ys.sorted()
+        let cut = s.count >= 25 ? s.count / 50 : 0
+        var lo = s[cut], hi = s[s.count - 1 - cut]
+        if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+        let pad = (hi - lo) * 0.05
+        let range = (max(s[0], lo - pad), min(s[s.count - 1], hi + pad))
+        return range.1 - range.0 < 1e-9 ? (lo, hi) : range
+    }
+
+    /// Generations as blocks in the plot's colours, filled up to the current one, with the
+    /// switch point as a bar of its own: the moment the predictor changes.
+    static func generationStrip(_ b: inout CellBuffer, _ m: ExplorerModel, x: Int, y: Int, maxX: Int) {
+        let n = max(1, m.config.evolution.iterations)
+        let width = min(n, maxX - x - 6)
+        guard width >= 5 else { return }
+        let roles: [Role] = [.gen0, .gen1, .gen2, .gen3, .gen4, .gen5]
+        var cx = x + b.text(x, y, "gen ", .dim)
+        let switchCol = m.config.switchAt * width / n
+        for i in 0..<width {
+            let g = i * n / width
+            if i == switchCol && m.config.switchAt > 0 && m.config.switchAt < n {
+                b.put(cx, y, m.asciiOnly ? "|" : "┃", Style(.switchMark, bold: true))
+                cx += 1
+            }
+            let role = m.colorBy == .predictor ? (g < m.config.switchAt ? Role.distill : .expensive) : roles[min(5, g * 6 / n)]
+            b.put(cx, y, g < m.state.generation ? (m.asciiOnly ? "#" : "█") : (m.asciiOnly ? "." : "░"), Style(role))
+            cx += 1
         }
     }
 }

@@ -47,7 +47,7 @@ enum QualityPane {
         }
         let lossY = r.y + r.height - 1
         if m.state.lossCurve.isEmpty {
-            let trained = (m.state.phase == .search || m.state.phase == .done) && m.config.labels > 0 && m.state.trainingStep >= m.config.training.steps
+            let trained = (m.state.phase == .search || m.state.phase == .done) && m.config.labels > 0 && m.state.trainingStep >= m.config.firstTrainingSteps
             b.text(r.x, lossY, trained ? "distillation: the same student was trained before (from the cache)" : "distillation loss: not trained yet",
                    .dim, maxWidth: r.width)
         } else {
@@ -59,15 +59,22 @@ enum QualityPane {
 }
 
 enum HelpOverlay {
+    /// Every binding, in one column when it fits, else two.
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel) {
         let rows = KeyMap.bindings
-        let w = min(b.width - 4, 76), h = min(b.height - 2, rows.count + 4)
+        let columns = rows.count + 3 <= b.height - 2 ? 1 : 2
+        let perColumn = (rows.count + columns - 1) / columns
+        let w = min(b.width - 4, columns == 1 ? 76 : 150), h = min(b.height - 2, perColumn + 3)
         let x = (b.width - w) / 2, y = (b.height - h) / 2
+        let colWidth = (w - 2) / columns
         b.fill(x, y, w, h)
         b.box(Rect(x, y, w, h), title: "keys (generated from the key map) · mouse: click selects, wheel scrolls · ? closes", focused: true, ascii: m.asciiOnly)
-        for (i, k) in rows.prefix(h - 3).enumerated() {
-            b.text(x + 2, y + 1 + i, Renderer.pad(k.label, 11), Style(.accent, bold: true))
-            b.text(x + 14, y + 1 + i, k.help, .normal, maxWidth: w - 16)
+        for (i, k) in rows.enumerated() {
+            let col = i / perColumn, row = i % perColumn
+            guard row < h - 3 else { continue }
+            let cx = x + 2 + col * colWidth
+            b.text(cx, y + 1 + row, Renderer.pad(k.label, 10), Style(.accent, bold: true))
+            b.text(cx + 11, y + 1 + row, k.help, .normal, maxWidth: colWidth - 13)
         }
     }
 }

@@ -83,10 +83,10 @@ public enum Renderer {
         let labelPhase = m.state.phase == .labelling || m.state.phase == .training
         cx += b.text(cx, y, "Label+train ", Style(labelPhase ? .accent : .dim, bold: labelPhase))
         let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
-        let trainFrac = m.config.training.steps > 0 ? Double(m.state.trainingStep) / Double(m.config.training.steps) : 1
+        let trainFrac = m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
         bar(&b, cx, y, width: w, fraction: m.config.labels == 0 ? 1 : (labelFrac + trainFrac) / 2, ascii: m.asciiOnly)
         cx += w + 1
-        cx += b.text(cx, y, m.config.labels == 0 ? "none  " : (m.state.phase == .labelling ? "\(m.state.labelsDone)/\(m.labelTarget)  " : "step \(m.state.trainingStep)/\(m.config.training.steps)  "), .dim)
+        cx += b.text(cx, y, m.config.labels == 0 ? "none  " : (m.state.phase == .labelling ? "\(m.state.labelsDone)/\(m.labelTarget)  " : "step \(m.state.trainingStep)/\(m.config.firstTrainingSteps)  "), .dim)
         cx += b.text(cx, y, "HS-NAS ", Style(m.state.phase == .search ? .accent : .dim, bold: m.state.phase == .search))
         let iters = m.config.evolution.iterations
         bar(&b, cx, y, width: w, fraction: Double(m.state.generation) / Double(max(iters, 1)),
@@ -102,6 +102,12 @@ public enum Renderer {
                           c.llmCalls, c.cachedAnswers, c.failedCalls, compact(Double(c.tokens)), c.costUSD, c.expensiveEvaluations,
                           m.config.constraint.summary)
         if let best = m.state.best { line += String(format: " · best %.3f", best.score) }
+        let hours = SearchHours(state: m.state, costLabel: m.costLabel)
+        if hours.total > 0 {
+            line += String(format: " · hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive, m.costLabel.hasPrefix("recorded") ? " (recorded)" : "")
+            if let s = hours.saved { line += String(format: ", saved ~%.2f", s) }
+        }
+        if let p = m.config.pace { line += String(format: " · pace %.0fx", p) }
         b.text(0, 2, line, .dim, maxWidth: r.width)
     }
 

@@ -49,7 +49,8 @@ struct RunOptions: ParsableArguments {
         c.splitSeed = splitSeed
         c.evaluateLLM = evaluateLLM
         let anytime = (schedule ?? defaults.schedule) == .anytime
-            ? AnytimeSchedule(warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration) : nil
+            ? AnytimeSchedule(warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration,
+                              warmupSteps: min(500, trainSteps), retrainSteps: min(300, trainSteps)) : nil
         c.anytime = anytime
         // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
         c.labels = labels ?? (switchAt == 0 ? 0 : nil) ?? anytime.map { $0.warmupLabels + $0.labelsPerGeneration * max(0, switchAt - 1) } ?? 3000
