@@ -42,6 +42,36 @@ struct Tmux {
 }
 
 final class ExplorerE2ETests: XCTestCase {
+
+    /// The explorer's anytime schedule: a generation is on screen while the LLM (a slow stand-in,
+    /// 0.2 s per answer) is still labelling the search's architectures, and the header counts
+    /// the hours. Before this schedule the screen showed 0/N until every label was in.
+    func testAGenerationAppearsBeforeLabellingEnds() throws {
+        let server = try TestHTTPServer(handler: { req in
+            let tail = req.lastMessage.range(of: "Test architecture:", options: .backwards).map { String(req.lastMessage[$0.upperBound...]) } ?? ""
+            let v = 70 + Double(tail.unicodeScalars.reduce(0) { $0 + Int($1.value) } % 2000) / 100
+            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", v)), delay: 0.2)
+        })
+        defer { server.stop() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-e2e-\(UUID().uuidString)"
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let cmd = ([CLI.binary, "explore", "--provider", "openai", "--space", "nb201-cifar10", "--warmup-labels", "4", "--labels-per-generation", "3",
+                    "--switch-at", "20", "--iterations", "25", "--population", "10", "--train-steps", "40", "--split-seed", "3",
+                    "--latency-ms", "30", "--hardware", "raspi4", "--spaces", CLI.spaces, "--data-dir", dataDir]).map { "'\($0)'" }.joined(separator: " ")
+        let env = "env LANG=C.UTF-8 TERM=tmux-256color OPENAI_BASE_URL=\(server.baseURL.absoluteString) OPENAI_API_KEY=test"
+        try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "\(env) \(cmd); echo EXITED $?; sleep 120"])
+        let screen = try tmux.waitFor("a generation while labelling goes on", timeout: 90) { screen in
+            guard let r = screen.range(of: #"HS-NAS \S+ (\d+)/25"#, options: .regularExpression) else { return false }
+            let gen = Int(screen[r].split(separator: " ").last!.split(separator: "/")[0]) ?? 0
+            return gen >= 2 && screen.contains("gen ") && server.requestCount < 4 + 3 * 19
+        }
+        XCTAssertTrue(screen.contains("scoring: LLM-Distill-PP"), screen)
+        XCTAssertTrue(screen.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille points:\n\(screen)")
+        try tmux.run(["send-keys", "q"])
+        try tmux.run(["send-keys", "y"])
+        _ = try tmux.waitFor("exit", timeout: 30) { $0.contains("EXITED") }
+    }
     /// Records a transcript through the real OpenAI protocol (an in-test server as the LLM),
     /// then runs the real binary in tmux on a replay of it: pause, move the switch point,
     /// open the inspector, resize, quit, and resume the run afterwards.
