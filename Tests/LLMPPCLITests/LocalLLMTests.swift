@@ -7,7 +7,8 @@ final class LocalLLMTests: XCTestCase {
     func testPredictWithTheLocalModelThenFromCacheThenReplay() throws {
         if ProcessInfo.processInfo.environment["LLMPP_SKIP_LLM_TESTS"] == "1" { throw XCTSkip("LLMPP_SKIP_LLM_TESTS=1") }
         let dataDir = NSTemporaryDirectory() + "llmpp-local-\(UUID().uuidString)"
-        let args = ["predict", "--space", "hat-wmt14ende", "--split-seed", "456", "--limit", "2", "--json"]
+        // The digit walk (the local default, said explicitly so that the replay below asks the same).
+        let args = ["predict", "--space", "hat-wmt14ende", "--split-seed", "456", "--limit", "2", "--decode", "distribution", "--json"]
 
         let t0 = Date()
         let first = try CLI.run(args, dataDir: dataDir)
@@ -21,7 +22,15 @@ final class LocalLLMTests: XCTestCase {
             let v = try XCTUnwrap(p["predicted"] as? Double, "a parsed prediction: \(p)")
             XCTAssertTrue((10...40).contains(v), "a BLEU-like value: \(v)")
             XCTAssertFalse((p["call_ids"] as! [Any]).isEmpty)
+            // A distribution walked over the real server's next-token probabilities, its median the prediction.
+            let d = try XCTUnwrap(p["distribution"] as? [[Double]], "\(p)")
+            XCTAssertGreaterThan(d.count, 1)
+            XCTAssertEqual(d.map { $0[1] }.reduce(0, +), 1, accuracy: 1e-6)
+            let interval = try XCTUnwrap(p["interval"] as? [Double])
+            XCTAssertLessThanOrEqual(interval[0], v)
+            XCTAssertGreaterThanOrEqual(interval[1], v)
         }
+        XCTAssertEqual(obj["decode"] as? String, "distribution")
         XCTAssertEqual(obj["cached_samples"] as? Int, 0)
         XCTAssertTrue(first.stderr.contains("starting the local llama-server"), first.stderr)
         let firstDuration = Date().timeIntervalSince(t0)
@@ -53,6 +62,7 @@ final class LocalLLMTests: XCTestCase {
         let obj3 = try CLI.json(replay.stdout) as! [String: Any]
         XCTAssertEqual(obj3["display"] as? String, "replay of qwen2.5-coder-1.5b-instruct")
         XCTAssertEqual((obj3["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double }, preds.map { $0["predicted"] as? Double })
+        XCTAssertEqual((obj3["predictions"] as! [[String: Any]]).map { $0["distribution"] as? [[Double]] }, preds.map { $0["distribution"] as? [[Double]] })
 
         // No server outlives the command: the port in its log's name is free again.
         let logs = try FileManager.default.contentsOfDirectory(atPath: dataDir + "/logs").filter { $0.hasPrefix("llama-server-") }
