@@ -471,7 +471,7 @@ public actor Engine {
         }
         if trainer == nil { trainer = makeTrainer() }
         guard var t = trainer else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
-        let loss = t.train(steps: config.trainingChunk)
+        let loss = try t.trainChecked(steps: config.trainingChunk)
         trainer = t
         state.trainingStep = t.step
         state.lossCurve.append(loss)
