@@ -302,6 +302,25 @@ extension EngineTests {
         let phase = await again.state.phase
         XCTAssertEqual(phase, .training)
     }
+
+    /// The external evaluator used to inherit the providers' API keys.
+    func testExternalEvaluatorGetsNoProviderKeysUnlessPassed() async throws {
+        let env = ["OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "sk-2", "PATH": "/bin", "HOME": "/h"]
+        XCTAssertEqual(ExternalEvaluator.childEnvironment(env, passing: []), ["PATH": "/bin", "HOME": "/h"])
+        XCTAssertEqual(ExternalEvaluator.childEnvironment(env, passing: ["OPENAI_API_KEY"]), ["PATH": "/bin", "HOME": "/h", "OPENAI_API_KEY": "sk-1"])
+        // End to end: a command that prints what it sees as its score.
+        let old = ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
+        setenv("OPENAI_API_KEY", "sk-test-secret", 1)
+        defer { if let old { setenv("OPENAI_API_KEY", old, 1) } else { unsetenv("OPENAI_API_KEY") } }
+        let s = try Self.space()
+        var rng = SeededGenerator(seed: 3)
+        let arch = s.shape.random(using: &rng)
+        let cmd = #"python3 -c 'import json, os, sys; [print(json.dumps({"id": json.loads(l)["id"], "score": len(os.environ.get("OPENAI_API_KEY", ""))})) for l in sys.stdin]'"#
+        let hidden = try await ExternalEvaluator(command: cmd, space: s, timeout: 30).evaluate([arch])
+        XCTAssertEqual(hidden, [0])
+        let passed = try await ExternalEvaluator(command: cmd, space: s, timeout: 30, passEnvironment: ["OPENAI_API_KEY"]).evaluate([arch])
+        XCTAssertEqual(passed, [Double("sk-test-secret".count)])
+    }
 }
 
 extension RunConfig {

@@ -31,6 +31,9 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     public var walkThreshold: Double = 0.005
     /// The digit walk's resolution: digits after the decimal point.
     public var walkDecimals: Int = 1
+    /// Seconds one HTTP request may take (nil: the provider's default, 120 s for remote
+    /// APIs, 600 s for the local server).
+    public var timeout: Double? = nil
 
     public init(samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
                 walkThreshold: Double = 0.005, walkDecimals: Int = 1) {
@@ -40,7 +43,7 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals
+        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals, timeout
     }
 
     /// Settings saved by earlier versions lack the walk's fields: they take the defaults.
@@ -55,6 +58,7 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
         topLogprobs = try c.decodeIfPresent(Int.self, forKey: .topLogprobs) ?? topLogprobs
         walkThreshold = try c.decodeIfPresent(Double.self, forKey: .walkThreshold) ?? walkThreshold
         walkDecimals = try c.decodeIfPresent(Int.self, forKey: .walkDecimals) ?? walkDecimals
+        timeout = try c.decodeIfPresent(Double.self, forKey: .timeout)
     }
 
     var effectiveTemperature: Double { temperature ?? (samples > 1 ? 0.7 : 0) }
