@@ -119,6 +119,7 @@ public actor LLMPredictor {
     let budget: Budget
     let pricing: Pricing
     let sleep: @Sendable (Double) async throws -> Void
+    let redactor: SecretRedactor
     var jitter: SeededGenerator
     var onEvent: (@Sendable (CallEvent) -> Void)?
 
@@ -130,6 +131,7 @@ public actor LLMPredictor {
         self.retry = retry; self.budget = budget; self.pricing = pricing; self.sleep = sleep
         parser = ResponseParser(key: builder.metricKey, metric: builder.space.task.metric, range: builder.range)
         limiter = ConcurrencyLimiter(limit: provider.maxConcurrency)
+        redactor = SecretRedactor(provider: provider)
         jitter = SeededGenerator(seed: UInt64(settings.seed) &+ 99)
     }
 
@@ -188,7 +190,14 @@ public actor LLMPredictor {
                           seed: settings.seed + s, walk: walking ? walkSettings : nil)
     }
 
+    /// One sample; what a server wrote reaches neither the store nor the caller with a key in it.
     func sample(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
+        var result = await attempts(s, messages: messages, archID: archID, purpose: purpose)
+        result.error = result.error.map(redactor.redact)
+        return result
+    }
+
+    private func attempts(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
         var request = request(messages: messages, sample: s)
         let key = CallKey.cacheKey(provider: provider.name, model: provider.model, request: request, sampleIndex: s)
         var result = SampleResult()
@@ -274,6 +283,7 @@ public actor LLMPredictor {
                     }
                 }
             }
+            record = redactor.redact(record)
             do {
                 record.id = try await store.insert(record)
                 result.callIDs.append(record.id)

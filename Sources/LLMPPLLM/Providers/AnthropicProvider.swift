@@ -13,6 +13,7 @@ public struct AnthropicProvider: LLMProvider {
     let timeout: Double
     let http: HTTPClient
     public var displayName: String { "anthropic \(model)" }
+    public var secrets: [String] { [apiKey] }
 
     public init(model: String, apiKey: String, baseURL: URL = URL(string: "https://api.anthropic.com/v1")!,
                 maxConcurrency: Int = 4, timeout: Double = 120) {

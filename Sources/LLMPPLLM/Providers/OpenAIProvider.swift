@@ -18,6 +18,7 @@ public struct OpenAIProvider: LLMProvider {
     public let llamaServer: LlamaServerClient?
     public var supportsDistribution: Bool { llamaServer != nil }
 
+    public var secrets: [String] { apiKey.map { [$0] } ?? [] }
     public var displayName: String { name == "openai" ? "\(model) at \(baseURL.host ?? baseURL.absoluteString)" : "\(name) \(model)" }
 
     public init(name: String = "openai", model: String, baseURL: URL, apiKey: String?, maxConcurrency: Int = 4,
