@@ -3,7 +3,7 @@ import LLMPPTestSupport
 import LLMPPCore
 
 @testable import LLMPPLLM
-import LLMPPStore
+@testable import LLMPPStore
 
 /// What a hostile or broken server sends back is stored bounded and without secrets.
 final class HostileAnswerTests: XCTestCase {
@@ -42,6 +42,30 @@ final class HostileAnswerTests: XCTestCase {
             XCTAssertTrue(([c.error, c.responseText, c.rawResponse].compactMap { $0 }).contains { $0.contains("[redacted openai API key]") }, "\(c)")
         }
         for r in results { XCTAssertFalse(r.error?.contains(Self.key) ?? false, r.error ?? "") }
+    }
+
+    /// A 900 KB answer (under the 1 MB response limit) is stored cut to 64 KB with a marker:
+    /// five 50 MB answers used to make a 501 MB database.
+    func testHugeAnswersAreStoredTruncated() async throws {
+        let huge = "{\"bleu\": 25.5} " + String(repeating: "x", count: 900_000)
+        let server = try TestHTTPServer(fallback: .init(status: 200, body: TestHTTPServer.openAI(huge)))
+        defer { server.stop() }
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let (_, demos, tests) = try LLMFixtures.split123()
+        let pred = await try predictor(server, store: store).predict(tests[0], demonstrations: demos)
+        XCTAssertEqual(pred.value, 25.5)
+        let c = try await store.calls(run: "hostile").first!
+        for text in [c.responseText, c.rawResponse].compactMap({ $0 }) {
+            XCTAssertLessThan(text.utf8.count, TranscriptStore.maxStoredTextBytes + 100)
+            XCTAssertTrue(text.hasSuffix("kept]"), String(text.suffix(80)))
+            XCTAssertTrue(text.contains("…[truncated by llmpp: "), String(text.suffix(80)))
+        }
+    }
+
+    func testTruncationKeepsWholeCharacters() {
+        let s = String(repeating: "é", count: 10)   // 2 bytes each
+        XCTAssertEqual(CallRecord.truncate(s, 5), "éé…[truncated by llmpp: 20 bytes, the first 4 kept]")
+        XCTAssertEqual(CallRecord.truncate(s, 20), s)
     }
 }
 

@@ -14,12 +14,23 @@ struct CallsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List calls, newest first.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Only this run.") var run: String?
-        @Option(help: "At most this many.") var limit: Int = 50
+        @Option(help: "At most this many (1...100000).") var limit: Int = 50
+        @Option(help: "Only calls older than this id: the next page after a listing that stopped at its limit.") var before: Int64?
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be in 1...100000, got \(limit)") }
+        }
 
         func run() async throws {
             let store = try common.openStore()
-            let calls = try await store.calls(run: run, limit: limit)
+            var calls = try await store.calls(run: run, beforeID: before, limit: limit + 1)
+            // One more than asked tells whether the listing stops short: say so, on stderr,
+            // so that stdout stays the JSON array or the table.
+            if calls.count > limit {
+                calls.removeLast()
+                SearchCommand.note("showing the newest \(limit) calls\(before.map { " before id \($0)" } ?? ""); older ones: --before \(calls.last!.id) (or a larger --limit)")
+            }
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.sortedKeys]
