@@ -6,8 +6,9 @@ import Foundation
 public actor TranscriptStore {
     let db: Database
 
-    public init(path: String) throws {
-        db = try Database(path: path)
+    /// `create: false`: for commands that only read; a missing database is an error.
+    public init(path: String, create: Bool = true) throws {
+        db = try Database(path: path, create: create)
         try Self.migrate(db)
     }
 

@@ -29,3 +29,18 @@ final class CallsListingTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--limit must be in 1...100000, got 0"), bad.stderr)
     }
 }
+
+extension CallsListingTests {
+    /// Read-only commands with a relative --data-dir that does not exist used to create it
+    /// and an empty database there.
+    func testReadOnlyCommandsDoNotCreateADatabase() throws {
+        let cwd = NSTemporaryDirectory() + "llmpp-cwd-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
+        for args in [["calls"], ["calls", "--json"], ["calls", "show", "3"], ["calls", "export"], ["runs", "--json"]] {
+            let r = try CLI.run(args, dataDir: "typo/data", shellPrefix: "cd '\(cwd)'")
+            XCTAssertNotEqual(r.status, 0, "\(args): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("no database at typo/data/llmpp.sqlite ("), "\(args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: cwd + "/typo"), "\(args) created typo/")
+        }
+    }
+}

@@ -217,7 +217,7 @@ struct RunsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try RunStore(path: common.databasePath)
+        let store = try RunStore(path: common.databasePath, create: false)
         let rows = try await store.runs()
         var t = TextTable(header: ["run", "space", "status", "phase", "generation", "expensive evals", "best", "updated"])
         var out: [JSONValue] = []

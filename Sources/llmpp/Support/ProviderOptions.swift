@@ -60,7 +60,7 @@ extension PredictionSettings.Decode: ExpressibleByArgument {}
 
 extension CommonOptions {
     var databasePath: String { (resolvedDataDirectory as NSString).appendingPathComponent("llmpp.sqlite") }
-    func openStore() throws -> TranscriptStore { try TranscriptStore(path: databasePath) }
+    func openStore(create: Bool = true) throws -> TranscriptStore { try TranscriptStore(path: databasePath, create: create) }
 }
 
 func newRunID(_ kind: String) -> String {
