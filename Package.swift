@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "LLMPPTestSupport"]),
         // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
         .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore"], path: "Tests/LLMPPTestSupport"),
+        .testTarget(name: "LLMPPStoreTests", dependencies: ["LLMPPStore", "LLMPPTestSupport"]),
         .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         .testTarget(name: "LLMPPTUITests", dependencies: ["LLMPPTUI", "LLMPPEngine", "LLMPPCore", "LLMPPStore", "LLMPPTestSupport"],
                     exclude: ["Snapshots"]),

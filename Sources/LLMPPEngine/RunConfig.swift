@@ -71,21 +71,76 @@ public struct RunConfig: Sendable, Codable, Equatable {
         /// HAT built-in surrogate: which baseline's published scores it is fitted to.
         public var baseline: String = "Neuron-wise MoS"
         public var timeout: Double = 3600
-        public init(kind: String = "builtin", command: String? = nil, baseline: String = "Neuron-wise MoS") {
+        /// Provider keys passed through to the external command (`--evaluator-env`).
+        public var passEnvironment: [String] = []
+        public init(kind: String = "builtin", command: String? = nil, baseline: String = "Neuron-wise MoS",
+                    timeout: Double = 3600, passEnvironment: [String] = []) {
             self.kind = kind; self.command = command; self.baseline = baseline
+            self.timeout = timeout; self.passEnvironment = passEnvironment
+        }
+
+        enum CodingKeys: String, CodingKey { case kind, command, baseline, timeout, passEnvironment }
+
+        /// Runs saved before `passEnvironment` existed decode with none.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decode(String.self, forKey: .kind)
+            command = try c.decodeIfPresent(String.self, forKey: .command)
+            baseline = try c.decode(String.self, forKey: .baseline)
+            timeout = try c.decode(Double.self, forKey: .timeout)
+            passEnvironment = try c.decodeIfPresent([String].self, forKey: .passEnvironment) ?? []
         }
     }
 
+    /// Bounds of the settings a user types: far above the paper's, low enough that a typo
+    /// (three zeros too many, a minus sign) is an error instead of gigabytes of memory, days
+    /// of work or thousands of paid calls.
+    public enum Bounds {
+        public static let iterations = 1...10_000
+        public static let population = 1...10_000
+        public static let labels = 0...1_000_000
+        public static let trainSteps = 1...10_000_000
+        public static let trainBatch = 1...65_536
+        /// Adam's step size: above 1 every student diverges.
+        public static let maxLearningRate = 1.0
+    }
+
     public var problem: String? {
+        if let p = boundsProblem { return p }
         if let p = evolution.problem { return p }
-        if switchAt < 0 || switchAt > evolution.iterations { return "the switch point must be in 0...\(evolution.iterations)" }
+        if switchAt < 0 || switchAt > evolution.iterations { return "--switch-at must be in 0...\(evolution.iterations) (the iterations), got \(switchAt)" }
         if labels == 0 && switchAt > 0 { return "without labels there is no LLM-Distill-PP: set the switch point to 0" }
-        if labels < 0 { return "labels must be >= 0" }
         if evaluator.kind == "external" && (evaluator.command ?? "").isEmpty { return "the external evaluator needs a command" }
         if !["builtin", "external"].contains(evaluator.kind) { return "evaluator must be builtin or external" }
         if trainingChunk < 1 { return "training chunk must be >= 1" }
         if let p = anytime?.problem { return p }
         if let p = pace, !(p > 0 && p.isFinite) { return "the pace must be a positive number (e.g. 1000 for 1000x)" }
         return nil
+    }
+
+    /// Each user-set number against its bounds, named by its command-line option.
+    private var boundsProblem: String? {
+        func outside(_ option: String, _ v: Int, _ r: ClosedRange<Int>) -> String? {
+            r.contains(v) ? nil : "\(option) must be in \(r.lowerBound)...\(r.upperBound), got \(v)"
+        }
+        func notPositive(_ option: String, _ v: Double?, max: Double = .greatestFiniteMagnitude) -> String? {
+            guard let v, !(v.isFinite && v > 0 && v <= max) else { return nil }
+            let range = max < .greatestFiniteMagnitude ? "a number in (0, \(max)]" : "a finite number above 0"
+            return "\(option) must be \(range), got \(v)"
+        }
+        let problems: [String?] = [
+            outside("--iterations", evolution.iterations, Bounds.iterations),
+            outside("--population", evolution.population, Bounds.population),
+            outside("--labels", labels, Bounds.labels),
+            outside("--train-steps", training.steps, Bounds.trainSteps),
+            outside("--train-batch", training.batchSize, Bounds.trainBatch),
+            notPositive("--train-lr", training.learningRate, max: Bounds.maxLearningRate),
+            notPositive("--latency-ms", constraint.latencyMs),
+            notPositive("--gflops", constraint.gflops),
+            notPositive("--evaluator-timeout", evaluator.timeout),
+            notPositive("--llm-timeout", prediction.timeout),
+            evolution.mutationProbability.isNaN ? "--mutation-prob must be in 0...1, got nan" : nil,
+        ]
+        return problems.lazy.compactMap { $0 }.first
     }
 }

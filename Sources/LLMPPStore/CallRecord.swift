@@ -58,3 +58,25 @@ public struct CallRecord: Sendable, Equatable, Codable {
         case archID = "arch_id", purpose, createdAt = "created_at", distribution
     }
 }
+
+extension CallRecord {
+    /// The record with what a server wrote (response text, raw response, error) cut to
+    /// `maxBytes` each, a marker saying how much was dropped: five 50 MB answers made a
+    /// 501 MB database, and `calls --json` read it all into memory.
+    public func truncatedForStorage(maxBytes: Int) -> CallRecord {
+        var r = self
+        r.responseText = responseText.map { Self.truncate($0, maxBytes) }
+        r.rawResponse = rawResponse.map { Self.truncate($0, maxBytes) }
+        r.error = error.map { Self.truncate($0, maxBytes) }
+        return r
+    }
+
+    static func truncate(_ s: String, _ maxBytes: Int) -> String {
+        let n = s.utf8.count
+        guard n > maxBytes else { return s }
+        // Back off to a character boundary: half a UTF-8 sequence would store U+FFFD.
+        var end = s.utf8.index(s.utf8.startIndex, offsetBy: maxBytes)
+        while end > s.utf8.startIndex && end.samePosition(in: s.unicodeScalars) == nil { end = s.utf8.index(before: end) }
+        return String(decoding: s.utf8[..<end], as: UTF8.self) + "…[truncated by llmpp: \(n) bytes, the first \(s.utf8.distance(from: s.utf8.startIndex, to: end)) kept]"
+    }
+}

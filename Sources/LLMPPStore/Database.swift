@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Synchronization
 
 /// A thin, owned SQLite connection: WAL journal, busy timeout, prepared statements,
 /// transactions. Not thread-safe by itself; owners serialise access (the stores are actors).
@@ -10,38 +11,65 @@ public final class Database {
     public struct Error: Swift.Error, CustomStringConvertible {
         public let code: Int32
         public let message: String
+        /// The database file: an error that names no file leaves the user guessing which.
+        public var path: String? = nil
         public var description: String {
             // SQLITE_IOERR (10) and SQLITE_FULL (13): most often space or a file-size limit.
             let hint = code & 0xff == 10 || code & 0xff == 13 ? " (is the disk full, or a file-size limit reached?)" : ""
-            return "SQLite error \(code): \(message)\(hint)"
+            return "SQLite error \(code)\(path.map { " in \($0)" } ?? ""): \(message)\(hint)"
         }
         /// Disk full or I/O failure: the caller should stop and keep what is already stored.
         public var isStorageFailure: Bool { [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN].contains(code & 0xff) }
     }
 
-    public init(path: String) throws {
+    /// `create: false` (read-only commands) refuses a missing file instead of creating it
+    /// and its folder wherever a mistyped --data-dir points.
+    public init(path: String, create: Bool = true) throws {
         self.path = path
         if path != ":memory:" {
+            if !create && !FileManager.default.fileExists(atPath: path) { throw MissingDatabase(path: path) }
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
-            throw Error(code: rc, message: "\(path): \(msg)")
+            throw Error(code: rc, message: msg, path: path)
         }
         handle = db
         sqlite3_busy_timeout(db, 5000)
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
+        try quickCheck()
+    }
+
+    /// Databases up to this size get `PRAGMA quick_check` when this process first opens
+    /// them: a corrupted page is reported at once, naming the file, not as a decoding error
+    /// in a checkpoint much later. It reads every page, so larger files skip it.
+    public static let quickCheckMaxBytes: Int64 = 64 << 20
+    private static let checked = Mutex<Set<String>>([])
+
+    /// Once per version of the file: the run store and the transcript store open the same
+    /// database together, and the check need not run twice.
+    private func quickCheck() throws {
+        guard path != ":memory:", let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let version = "\(path)|\(size)|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        guard size <= Self.quickCheckMaxBytes, !Self.checked.withLock({ $0.contains(version) }) else { return }
+        let problems = try query("PRAGMA quick_check(5)").compactMap { $0.first?.text }.filter { $0 != "ok" }
+        guard problems.isEmpty else {
+            throw Error(code: SQLITE_CORRUPT, message: "the database is corrupted (quick_check: \(problems.joined(separator: "; "))): "
+                        + "restore a backup, or move the file aside to start afresh (its runs and transcripts are lost)", path: path)
+        }
+        Self.checked.withLock { _ = $0.insert(version) }
     }
 
     deinit { sqlite3_close_v2(handle) }
 
     private func error(_ rc: Int32) -> Error {
-        Error(code: rc, message: String(cString: sqlite3_errmsg(handle)))
+        Error(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
     }
 
     public func execute(_ sql: String) throws {
@@ -50,7 +78,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let msg = err.map { String(cString: $0) } ?? "?"
             sqlite3_free(err)
-            throw Error(code: rc, message: msg)
+            throw Error(code: rc, message: msg, path: path)
         }
     }
 
@@ -110,6 +138,15 @@ public final class Database {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+}
+
+/// A read-only command pointed at a data directory where nothing was ever recorded.
+public struct MissingDatabase: Swift.Error, CustomStringConvertible {
+    public let path: String
+    public var description: String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return "no database at \(path)\(absolute == path ? "" : " (\(absolute))"): nothing has been recorded in this data directory; check --data-dir"
     }
 }
 

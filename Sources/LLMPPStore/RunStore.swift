@@ -7,8 +7,9 @@ import Foundation
 public actor RunStore {
     let db: Database
 
-    public init(path: String) throws {
-        db = try Database(path: path)
+    /// `create: false`: for commands that only read; a missing database is an error.
+    public init(path: String, create: Bool = true) throws {
+        db = try Database(path: path, create: create)
         try db.execute("""
             CREATE TABLE IF NOT EXISTS runs (
                 id TEXT PRIMARY KEY, kind TEXT NOT NULL, space TEXT NOT NULL, config TEXT NOT NULL,

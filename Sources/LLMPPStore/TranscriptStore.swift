@@ -6,8 +6,9 @@ import Foundation
 public actor TranscriptStore {
     let db: Database
 
-    public init(path: String) throws {
-        db = try Database(path: path)
+    /// `create: false`: for commands that only read; a missing database is an error.
+    public init(path: String, create: Bool = true) throws {
+        db = try Database(path: path, create: create)
         try Self.migrate(db)
     }
 
@@ -39,8 +40,12 @@ public actor TranscriptStore {
 
     static let columns = "id, run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error, response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at, distribution"
 
+    /// Most bytes of a server's answer (or error) kept per call; the rest is cut with a marker.
+    public static let maxStoredTextBytes = 64 * 1024
+
     @discardableResult
-    public func insert(_ r: CallRecord) throws -> Int64 {
+    public func insert(_ record: CallRecord) throws -> Int64 {
+        let r = record.truncatedForStorage(maxBytes: Self.maxStoredTextBytes)
         try db.query("""
             INSERT INTO calls (run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error,
                 response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at,
@@ -69,11 +74,13 @@ public actor TranscriptStore {
         try db.query("SELECT \(Self.columns) FROM calls WHERE id = ?", [.int(id)]).first.map(Self.record)
     }
 
-    /// Calls, newest first; optionally of one run and/or after an id (for live views).
-    public func calls(run: String? = nil, afterID: Int64 = 0, limit: Int = 1_000_000) throws -> [CallRecord] {
+    /// Calls, newest first; optionally of one run, after an id (for live views) and/or
+    /// before one (the next page of a listing).
+    public func calls(run: String? = nil, afterID: Int64 = 0, beforeID: Int64? = nil, limit: Int = 1_000_000) throws -> [CallRecord] {
         var sql = "SELECT \(Self.columns) FROM calls WHERE id > ?"
         var params: [Database.Value] = [.int(afterID)]
         if let run { sql += " AND run = ?"; params.append(.text(run)) }
+        if let beforeID { sql += " AND id < ?"; params.append(.int(beforeID)) }
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(.int(Int64(limit)))
         return try db.query(sql, params).map(Self.record)

@@ -11,6 +11,14 @@ private struct Ctx: ExpressionContext {
     func column(table: Int, column: Int) throws -> ExpressionValue { throw NotInTable(table: "t") }
 }
 
+private extension ExpressionScope {
+    func merging(_ defs: [String: String]) -> ExpressionScope {
+        var s = self
+        for (k, v) in defs { s.definitions[k] = try! ExpressionParser.parse(v) }
+        return s
+    }
+}
+
 final class ExpressionTests: XCTestCase {
     private func scope() -> ExpressionScope {
         var s = ExpressionScope()
@@ -67,6 +75,53 @@ final class ExpressionTests: XCTestCase {
         XCTAssertTrue(message("mean(enc, f)").contains("no error"))
         XCTAssertTrue(message("mean(enc, f)").contains("no error"))
         do { _ = try eval("mean(enc, f)", layers: []); XCTFail("mean over nothing") } catch {}
+    }
+
+    /// 30,000 nested parentheses used to overflow the stack (exit 139); every kind of
+    /// nesting now stops at the depth limit with an error saying so.
+    func testDeepNestingIsAnErrorNotACrash() {
+        let n = 30_000
+        let sources = [String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n),
+                       String(repeating: "-", count: n) + "1",
+                       String(repeating: "2^", count: n) + "2",
+                       String(repeating: "1+", count: n) + "1",
+                       String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n)]
+        for src in sources {
+            XCTAssertThrowsError(try CompiledExpression.compile(src, scope: scope())) { e in
+                XCTAssertTrue("\(e)".contains("nests deeper than 100 levels"), "\(e)")
+            }
+        }
+        let ok = String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50)
+        XCTAssertEqual(try eval(ok), .number(1))
+        XCTAssertEqual(try eval(Array(repeating: "1", count: 90).joined(separator: " + ")), .number(90))
+    }
+
+    /// Definitions are inlined: a chain of them may nest deeper, or grow larger, than any
+    /// one formula (each using the previous twice doubles the size).
+    func testDefinitionChainsAreBounded() {
+        var s = scope()
+        s.definitions = ["d0": try! ExpressionParser.parse("a")]
+        for i in 1...40 { s.definitions["d\(i)"] = try! ExpressionParser.parse("d\(i - 1) + d\(i - 1)") }
+        XCTAssertThrowsError(try CompiledExpression.compile("d40", scope: s)) { e in
+            XCTAssertTrue("\(e)".contains("beyond 100000 terms"), "\(e)")
+        }
+        s.definitions = ["c0": try! ExpressionParser.parse("a")]
+        for i in 1...2000 { s.definitions["c\(i)"] = try! ExpressionParser.parse("-c\(i - 1)") }
+        XCTAssertThrowsError(try CompiledExpression.compile("c2000", scope: s)) { e in
+            XCTAssertTrue("\(e)".contains("once its definitions are expanded"), "\(e)")
+        }
+        XCTAssertNoThrow(try CompiledExpression.compile("d10 + c50", scope: s.merging(["d10": "a"])))
+    }
+
+    /// inf and NaN used to pass as numbers and fail later in the store's JSON encoder.
+    func testNonFiniteResultsAreErrors() throws {
+        let ctx = Ctx(scalars: [.number(2), .string("x")], layers: [[.number(1)]], count: 1)
+        for src in ["1e308 * 10", "-1e308 * 10", "sqrt(0 - a)", "log(0)"] {
+            XCTAssertThrowsError(try CompiledExpression.compile(src, scope: scope()).number(ctx)) { e in
+                XCTAssertTrue("\(e)".contains("not a finite number"), "\(src): \(e)")
+            }
+        }
+        XCTAssertEqual(try CompiledExpression.compile("1 / (1 + exp(1000))", scope: scope()).number(ctx), 0)
     }
 
     /// Seeded garbage never crashes the parser: it either parses or throws an ExpressionError.

@@ -69,6 +69,28 @@ final class MLPTests: XCTestCase {
         XCTAssertNotEqual(a.model.weights, c.model.weights)
     }
 
+    /// A learning rate far too high makes the loss inf/NaN: the chunk throws naming the
+    /// first bad step and leaves the trainer as it was (its checkpoint holds no NaN).
+    func testDivergingChunkThrowsAndIsNotKept() throws {
+        let xs = (0..<50).map { [Double($0) / 50, Double($0 % 7) / 7] }, ys = xs.map { $0[0] - $0[1] }
+        var t = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(hidden: [8], learningRate: 1e30, steps: 40, batchSize: 16, seed: 5))
+        let before = t.model.weights
+        XCTAssertThrowsError(try t.trainChecked(steps: 20)) { e in
+            let d = e as? TrainingDiverged
+            XCTAssertNotNil(d, "\(e)")
+            XCTAssertFalse(d?.loss.isFinite ?? true)
+            XCTAssertTrue((2...20).contains(d?.step ?? 0), "\(e)")
+            XCTAssertTrue("\(e)".hasPrefix("training diverged (loss "), "\(e)")
+            XCTAssertTrue("\(e)".hasSuffix(" at step \(d?.step ?? 0)): lower --train-lr"), "\(e)")
+        }
+        XCTAssertEqual(t.step, 0)
+        XCTAssertEqual(t.losses, [])
+        XCTAssertEqual(t.model.weights, before)
+        var ok = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 5))
+        XCTAssertTrue(try ok.trainChecked(steps: 20).isFinite)
+        XCTAssertEqual(ok.step, 20)
+    }
+
     func testSerializationRoundTripAndCorruption() throws {
         let net = MLP<Float>(widths: [10, 400, 400, 400, 400, 1], seed: 2)
         XCTAssertEqual(net.parameterCount, 10 * 400 + 400 + 3 * (400 * 400 + 400) + 401)

@@ -101,6 +101,56 @@ final class SpaceFileErrorTests: XCTestCase {
                         field: "tables.trained.file", contains: "line 4")
     }
 
+    /// A space of one dimension x in 1...20 whose flops read `t.lat`, a table with one row per x.
+    func tinyTableSpace(flops: String = "t.lat", cell: (Int) -> String) throws -> SearchSpace {
+        let dir = Fixtures.tempDirectory()
+        let rows = (1...20).map { "|\($0)|,\(cell($0))" }.joined(separator: "\n")
+        try "key,lat\n\(rows)\n".write(toFile: "\(dir)/t.csv", atomically: true, encoding: .utf8)
+        let json = """
+            {"format": 1, "id": "tiny", "title": "tiny",
+             "task": {"kind": "k", "dataset": "d", "metric": "acc", "metric_key": "acc", "higher_is_better": true, "range": [0, 100]},
+             "dimensions": [{"name": "x", "choices": [\((1...20).map(String.init).joined(separator: ", "))]}],
+             "efficiency": {"flops": "\(flops)", "params": "x * 2"},
+             "tables": {"t": {"file": "t.csv", "key_column": "key", "key": "|{x}|"}}}
+            """
+        try json.write(toFile: "\(dir)/space.json", atomically: true, encoding: .utf8)
+        return try SpaceLoader.load(file: "\(dir)/space.json")
+    }
+
+    /// A text cell where a number belongs used to say only `the result needs a number, got
+    /// the string "abc"`; NaN and inf cells passed as numbers.
+    /// The load's smoke test may meet the bad row first; either way the message names it.
+    func testBadCellsNameFileColumnAndLine() throws {
+        for (x, cell) in [(17, "abc"), (5, "nan"), (9, "inf"), (12, "1e999"), (20, "-inf")] {
+            var m = "no error"
+            do {
+                let space = try tinyTableSpace { $0 == x ? cell : "\($0).5" }
+                XCTAssertEqual(try space.flops(try space.parse("x: \(x % 20 + 1)")), Double(x % 20 + 1) + 0.5)
+                _ = try space.flops(try space.parse("x: \(x)"))
+            } catch { m = "\(error)" }
+            XCTAssertTrue(m.contains("efficiency.flops"), m)
+            XCTAssertTrue(m.contains("got the string \"\(cell)\""), m)
+            XCTAssertTrue(m.contains("t.csv line \(x + 1) (data row \(x)), column 'lat'"), m)
+            XCTAssertTrue(m.contains("space.json"), m)
+        }
+    }
+
+    /// A formula overflowing to inf (or NaN) used to load, then fail in the run store's JSON
+    /// encoder with `EncodingError.invalidValue: inf`.
+    func testNonFiniteFormulasNameTheField() throws {
+        XCTAssertThrowsError(try tinyTableSpace(flops: "1e308 * 10 * x") { "\($0)" }) { e in
+            let m = "\(e)"
+            XCTAssertEqual((e as? SpaceError)?.field, "efficiency.flops", m)
+            XCTAssertTrue(m.contains("not a finite number"), m)
+        }
+        // Only some architectures overflow: the smoke test at load may miss them; the
+        // evaluation names the field and the architecture.
+        let space = try tinyTableSpace(flops: "if(x == 13, 1e308 * 10, x)") { "\($0)" }
+        XCTAssertThrowsError(try space.flops(try space.parse("x: 13"))) { e in
+            XCTAssertTrue("\(e)".contains("efficiency.flops: the result is inf, not a finite number"), "\(e)")
+        }
+    }
+
     /// Seeded byte-level mutations of a small space file: every outcome is a load or a
     /// SpaceError, never a crash or another error type.
     func testMutatedSpaceFilesNeverCrashTheLoader() throws {

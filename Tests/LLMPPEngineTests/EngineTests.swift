@@ -299,6 +299,58 @@ extension EngineTests {
     }
 }
 
+extension EngineTests {
+    /// A student whose loss became NaN used to be saved: `cannot save the run:
+    /// EncodingError.invalidValue: nan`, then the same on every resume. The run now stops with
+    /// the divergence named, its state saved without NaN. (The learning rate is set in the
+    /// stored config: the option itself is refused above 1.)
+    func testDivergingTrainingStopsTheRunAndSavesNoNaN() async throws {
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let dir = Self.tempDir()
+        let env = environment(server, dataDir: dir)
+        _ = try await Engine.create(config: smallConfig(), environment: env, runID: "diverging")
+        let store = try RunStore(path: env.databasePath)
+        let hot = smallConfig().with { $0.training.learningRate = 1e30 }
+        try await store.updateConfig(id: "diverging", config: String(decoding: try JSONEncoder().encode(hot), as: UTF8.self))
+        let engine = try await Engine.resume(runID: "diverging", environment: env)
+        await engine.start()
+        let state = await engine.wait()
+        let error = try XCTUnwrap(state.error)
+        XCTAssertTrue(error.hasPrefix("training diverged (loss "), error)
+        XCTAssertTrue(error.hasSuffix("): lower --train-lr"), error)
+        XCTAssertEqual(state.phase, .training)
+        XCTAssertEqual(state.trainingStep, 0)
+        XCTAssertTrue(state.lossCurve.allSatisfy(\.isFinite))
+        let row = try await store.run("diverging")!
+        XCTAssertEqual(row.status, "failed")
+        XCTAssertTrue(row.state.contains("training diverged"), row.state)
+        // Resumable: the same run opens again (and would diverge again at this rate).
+        let again = try await Engine.resume(runID: "diverging", environment: env)
+        let phase = await again.state.phase
+        XCTAssertEqual(phase, .training)
+    }
+
+    /// The external evaluator used to inherit the providers' API keys.
+    func testExternalEvaluatorGetsNoProviderKeysUnlessPassed() async throws {
+        let env = ["OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "sk-2", "PATH": "/bin", "HOME": "/h"]
+        XCTAssertEqual(ExternalEvaluator.childEnvironment(env, passing: []), ["PATH": "/bin", "HOME": "/h"])
+        XCTAssertEqual(ExternalEvaluator.childEnvironment(env, passing: ["OPENAI_API_KEY"]), ["PATH": "/bin", "HOME": "/h", "OPENAI_API_KEY": "sk-1"])
+        // End to end: a command that prints what it sees as its score.
+        let old = ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
+        setenv("OPENAI_API_KEY", "sk-test-secret", 1)
+        defer { if let old { setenv("OPENAI_API_KEY", old, 1) } else { unsetenv("OPENAI_API_KEY") } }
+        let s = try Self.space()
+        var rng = SeededGenerator(seed: 3)
+        let arch = s.shape.random(using: &rng)
+        let cmd = #"python3 -c 'import json, os, sys; [print(json.dumps({"id": json.loads(l)["id"], "score": len(os.environ.get("OPENAI_API_KEY", ""))})) for l in sys.stdin]'"#
+        let hidden = try await ExternalEvaluator(command: cmd, space: s, timeout: 30).evaluate([arch])
+        XCTAssertEqual(hidden, [0])
+        let passed = try await ExternalEvaluator(command: cmd, space: s, timeout: 30, passEnvironment: ["OPENAI_API_KEY"]).evaluate([arch])
+        XCTAssertEqual(passed, [Double("sk-test-secret".count)])
+    }
+}
+
 extension RunConfig {
     func with(_ f: (inout RunConfig) -> Void) -> RunConfig { var c = self; f(&c); return c }
     func validated() throws -> RunConfig { if let p = problem { throw EvaluatorError(p) }; return self }

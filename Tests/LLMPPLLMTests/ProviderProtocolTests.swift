@@ -232,3 +232,31 @@ extension Array {
         return out
     }
 }
+
+extension ProviderProtocolTests {
+    /// `--llm-timeout` reaches every provider the factory builds (it was fixed: 120 s remote,
+    /// 600 s local, 6 attempts: a silent quarter of an hour per answer).
+    func testTheLLMTimeoutIsConfigurable() async throws {
+        let server = try TestHTTPServer(script: [.init(status: 200, body: "{}", delay: 4)])
+        defer { server.stop() }
+        let env = ["OPENAI_BASE_URL": server.baseURL.absoluteString, "ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": server.baseURL.absoluteString]
+        let logs = LLMFixtures.tempDir()
+        let openai = try await ProviderFactory.make(name: "openai", model: "m", replayFile: nil, logDirectory: logs, timeout: 1, environment: env)
+        let anthropic = try await ProviderFactory.make(name: "anthropic", model: "m", replayFile: nil, logDirectory: logs, timeout: 7, environment: env)
+        let plain = try await ProviderFactory.make(name: "openai", model: "m", replayFile: nil, logDirectory: logs, environment: env)
+        XCTAssertEqual((anthropic as? AnthropicProvider)?.timeout, 7)
+        XCTAssertEqual((plain as? OpenAIProvider)?.timeout, 120)
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let (_, demos, tests) = try LLMFixtures.split123()
+        let t0 = Date()
+        let p = await try makePredictor(openai, store: store, retry: .init(maxAttempts: 1)).predict(tests[0], demonstrations: demos)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 3.5)
+        XCTAssertNil(p.value)
+        XCTAssertTrue(p.error?.contains("timed out after 1 s") ?? false, p.error ?? "")
+        // Stored with the run's settings; settings saved before the option decode without it.
+        var s = PredictionSettings()
+        s.timeout = 30
+        XCTAssertEqual(try JSONDecoder().decode(PredictionSettings.self, from: try JSONEncoder().encode(s)).timeout, 30)
+        XCTAssertNil(try JSONDecoder().decode(PredictionSettings.self, from: Data(#"{"samples": 1}"#.utf8)).timeout)
+    }
+}

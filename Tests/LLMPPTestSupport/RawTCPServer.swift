@@ -40,7 +40,12 @@ public final class RawTCPServer: @unchecked Sendable {
     private func loop() {
         while true {
             let c = accept(fd, nil, nil)
-            if c < 0 { return }
+            if c < 0 {
+                // stop() only shut the socket down; closing it here, where accept() is no
+                // longer called, keeps its descriptor from being reused under this loop.
+                lock.withLock { stopped = true; close(fd) }
+                return
+            }
             var buf = [UInt8](repeating: 0, count: 65536)
             var got = [UInt8]()
             while !String(decoding: got, as: UTF8.self).contains("\r\n\r\n") {
@@ -59,12 +64,14 @@ public final class RawTCPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
 
-    /// Idempotent: a second close could hit a descriptor the process has reused since.
+    /// Idempotent. Shuts the socket down; the accept loop closes it (a descriptor closed
+    /// here could be reused by the next test's server while the loop, busy trickling a
+    /// reply, has yet to call accept() on it again, and would steal its connections).
     public func stop() {
-        let first = lock.withLock { () -> Bool in defer { stopped = true }; return !stopped }
-        guard first else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
+        lock.withLock {
+            if !stopped { shutdown(fd, Int32(SHUT_RDWR)) }
+            stopped = true
+        }
     }
     deinit { stop() }
 }

@@ -65,15 +65,14 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     public var requestCount: Int { lock.lock(); defer { lock.unlock() }; return _requests.count }
 
-    /// Idempotent: closing the socket twice could close a descriptor the process has reused since.
+    /// Idempotent. Only shuts the socket down: the accept loop closes it when it leaves, so
+    /// that its descriptor cannot be reused (by the next test's server) while the loop may
+    /// still call accept() on it and steal that server's connections.
     public func stop() {
-        lock.lock()
-        let wasRunning = running
-        running = false
-        lock.unlock()
-        guard wasRunning else { return }
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
+        lock.withLock {
+            if running { shutdown(fd, Int32(SHUT_RDWR)) }
+            running = false
+        }
     }
 
     deinit { stop() }
@@ -81,10 +80,14 @@ public final class TestHTTPServer: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let c = accept(fd, nil, nil)
-            if c < 0 { return }
+            let failure = errno
             lock.lock(); let live = running; lock.unlock()
-            if !live { close(c); return }
-            Thread { [weak self] in self?.handle(c) }.start()
+            if c >= 0 && live { Thread { [weak self] in self?.handle(c) }.start(); continue }
+            if c >= 0 { close(c) }
+            if live && (failure == EINTR || failure == ECONNABORTED) { continue }
+            // Leaving: under the lock, so that stop() never shuts down a descriptor closed here.
+            lock.withLock { running = false; close(fd) }
+            return
         }
     }
 

@@ -22,6 +22,13 @@ public protocol ExpressionContext {
     func layer(_ dimension: Int, _ layer: Int) -> ExpressionValue
     func layerCount(_ group: Int) -> Int
     func column(table: Int, column: Int) throws -> ExpressionValue
+    /// Where a column's value for this architecture comes from ("data/cells.csv line 58
+    /// (row 57), column 'flops_M'"), so that a bad cell is named; nil when unknown.
+    func describe(table: Int, column: Int) -> String?
+}
+
+extension ExpressionContext {
+    public func describe(table: Int, column: Int) -> String? { nil }
 }
 
 public enum AggregateKind: String, Sendable { case sum, mean, min, max }
@@ -42,7 +49,7 @@ public indirect enum CompiledExpression: Sendable {
     case count(group: Int)
 
     public static func compile(_ source: String, scope: ExpressionScope) throws -> CompiledExpression {
-        try Compiler(scope: scope).compile(try ExpressionParser.parse(source), openGroups: [], expanding: [])
+        try Compiler(scope: scope).compile(try ExpressionParser.parse(source), openGroups: [], expanding: [], depth: 1)
     }
 
     /// True when the expression reads a table (its value exists only for architectures in it).
@@ -61,8 +68,22 @@ public indirect enum CompiledExpression: Sendable {
         return try eval(ctx, &layers)
     }
 
+    /// The value as a finite number: inf and NaN (1e308 * 10, sqrt(-1)) would reach the
+    /// stores and the JSON output, which cannot encode them.
     public func number(_ ctx: some ExpressionContext) throws -> Double {
-        try evaluate(ctx).number(in: "the result")
+        var layers: [Int: Int] = [:]
+        let v = try number(ctx, &layers, in: "the result")
+        guard v.isFinite else { throw ExpressionError("the result is \(v), not a finite number") }
+        return v
+    }
+
+    /// Evaluates to a number; a string read from a table names its file, line and column.
+    private func number(_ ctx: some ExpressionContext, _ layers: inout [Int: Int], in what: String) throws -> Double {
+        let v = try eval(ctx, &layers)
+        if case .string(let s) = v, case .column(let t, let c) = self, let place = ctx.describe(table: t, column: c) {
+            throw ExpressionError("\(what) needs a number, got the string \"\(s)\" (\(place))")
+        }
+        return try v.number(in: what)
     }
 
     private func eval(_ ctx: some ExpressionContext, _ layers: inout [Int: Int]) throws -> ExpressionValue {
@@ -73,14 +94,16 @@ public indirect enum CompiledExpression: Sendable {
             guard let l = layers[g] else { throw ExpressionError("a per-layer value outside its layer group") }
             return ctx.layer(d, l)
         case .column(let t, let c): return try ctx.column(table: t, column: c)
-        case .negate(let e): return .number(-(try e.eval(ctx, &layers).number(in: "'-'")))
+        case .negate(let e): return .number(-(try e.number(ctx, &layers, in: "'-'")))
+        case .binary(.equal, let a, let b): return .number(try a.eval(ctx, &layers) == b.eval(ctx, &layers) ? 1 : 0)
+        case .binary(.notEqual, let a, let b): return .number(try a.eval(ctx, &layers) != b.eval(ctx, &layers) ? 1 : 0)
         case .binary(let op, let a, let b):
-            let x = try a.eval(ctx, &layers), y = try b.eval(ctx, &layers)
-            return try Self.apply(op, x, y)
+            let x = try a.number(ctx, &layers, in: "'\(op.rawValue)'"), y = try b.number(ctx, &layers, in: "'\(op.rawValue)'")
+            return try .number(Self.apply(op, x, y))
         case .condition(let c, let a, let b):
-            return try c.eval(ctx, &layers).number(in: "if's condition") != 0 ? a.eval(ctx, &layers) : b.eval(ctx, &layers)
+            return try c.number(ctx, &layers, in: "if's condition") != 0 ? a.eval(ctx, &layers) : b.eval(ctx, &layers)
         case .math(let f, let e):
-            let v = try e.eval(ctx, &layers).number(in: f.rawValue)
+            let v = try e.number(ctx, &layers, in: f.rawValue)
             switch f {
             case .abs: return .number(Swift.abs(v))
             case .sqrt: return .number(v.squareRoot())
@@ -91,7 +114,7 @@ public indirect enum CompiledExpression: Sendable {
             case .round: return .number(v.rounded())
             }
         case .pairwise(let k, let a, let b):
-            let x = try a.eval(ctx, &layers).number(in: k.rawValue), y = try b.eval(ctx, &layers).number(in: k.rawValue)
+            let x = try a.number(ctx, &layers, in: k.rawValue), y = try b.number(ctx, &layers, in: k.rawValue)
             return .number(k == .min ? Swift.min(x, y) : Swift.max(x, y))
         case .count(let g): return .number(Double(ctx.layerCount(g)))
         case .aggregate(let k, let g, let body):
@@ -103,7 +126,7 @@ public indirect enum CompiledExpression: Sendable {
             var acc: Double = k == .min ? .infinity : (k == .max ? -.infinity : 0)
             for l in 0..<n {
                 layers[g] = l
-                let v = try body.eval(ctx, &layers).number(in: k.rawValue)
+                let v = try body.number(ctx, &layers, in: k.rawValue)
                 switch k {
                 case .sum, .mean: acc += v
                 case .min: acc = Swift.min(acc, v)
@@ -115,35 +138,49 @@ public indirect enum CompiledExpression: Sendable {
         }
     }
 
-    private static func apply(_ op: BinaryOperator, _ x: ExpressionValue, _ y: ExpressionValue) throws -> ExpressionValue {
+    private static func apply(_ op: BinaryOperator, _ a: Double, _ b: Double) throws -> Double {
         switch op {
-        case .equal: return .number(x == y ? 1 : 0)
-        case .notEqual: return .number(x != y ? 1 : 0)
-        default: break
-        }
-        let a = try x.number(in: "'\(op.rawValue)'"), b = try y.number(in: "'\(op.rawValue)'")
-        switch op {
-        case .add: return .number(a + b)
-        case .subtract: return .number(a - b)
-        case .multiply: return .number(a * b)
+        case .add: return a + b
+        case .subtract: return a - b
+        case .multiply: return a * b
         case .divide:
             guard b != 0 else { throw ExpressionError("division by zero") }
-            return .number(a / b)
-        case .power: return .number(Foundation.pow(a, b))
-        case .less: return .number(a < b ? 1 : 0)
-        case .lessEqual: return .number(a <= b ? 1 : 0)
-        case .greater: return .number(a > b ? 1 : 0)
-        case .greaterEqual: return .number(a >= b ? 1 : 0)
-        case .equal, .notEqual: fatalError("handled above")
+            return a / b
+        case .power: return Foundation.pow(a, b)
+        case .less: return a < b ? 1 : 0
+        case .lessEqual: return a <= b ? 1 : 0
+        case .greater: return a > b ? 1 : 0
+        case .greaterEqual: return a >= b ? 1 : 0
+        case .equal: return a == b ? 1 : 0
+        case .notEqual: return a != b ? 1 : 0
         }
     }
 }
 
-private struct Compiler {
-    let scope: ExpressionScope
+private final class Compiler {
+    /// Deepest compiled tree: definitions are inlined, so a chain of them can nest far
+    /// deeper than any one formula; evaluation recurses once per level.
+    static let maxDepth = 4 * ExpressionParser.maxDepth
+    /// Largest compiled tree: definitions that each use the previous one twice double
+    /// the size at every step (30 of them: a billion nodes).
+    static let maxNodes = 100_000
 
-    func compile(_ e: ExpressionSyntax, openGroups: Set<Int>, expanding: [String]) throws -> CompiledExpression {
-        func sub(_ x: ExpressionSyntax) throws -> CompiledExpression { try compile(x, openGroups: openGroups, expanding: expanding) }
+    let scope: ExpressionScope
+    private var nodes = 0
+
+    init(scope: ExpressionScope) { self.scope = scope }
+
+    func compile(_ e: ExpressionSyntax, openGroups: Set<Int>, expanding: [String], depth: Int) throws -> CompiledExpression {
+        let names = expanding.count > 6 ? expanding.prefix(3) + ["..."] + expanding.suffix(2) : expanding[...]
+        let chain = expanding.isEmpty ? "" : " (definitions \(names.joined(separator: " -> ")))"
+        guard depth <= Self.maxDepth else {
+            throw ExpressionError("the expression nests deeper than \(Self.maxDepth) levels once its definitions are expanded\(chain)")
+        }
+        nodes += 1
+        guard nodes <= Self.maxNodes else {
+            throw ExpressionError("the expression grows beyond \(Self.maxNodes) terms once its definitions are expanded\(chain)")
+        }
+        func sub(_ x: ExpressionSyntax) throws -> CompiledExpression { try compile(x, openGroups: openGroups, expanding: expanding, depth: depth + 1) }
         switch e {
         case .number(let v): return .constant(.number(v))
         case .string(let s): return .constant(.string(s))
@@ -171,7 +208,7 @@ private struct Compiler {
                 guard !expanding.contains(n) else {
                     throw ExpressionError("definition '\(n)' refers to itself (\((expanding + [n]).joined(separator: " -> ")))")
                 }
-                return try compile(def, openGroups: openGroups, expanding: expanding + [n])
+                return try compile(def, openGroups: openGroups, expanding: expanding + [n], depth: depth + 1)
             }
             let names = Array(scope.constants.keys) + Array(scope.scalars.keys) + Array(scope.perLayer.keys) + Array(scope.definitions.keys)
             throw ExpressionError("unknown name '\(n)'" + Self.known(names))
@@ -180,7 +217,7 @@ private struct Compiler {
                 guard args.count == n else { throw ExpressionError("\(f)() takes \(n) argument\(n == 1 ? "" : "s"), got \(args.count)") }
             }
             if let k = AggregateKind(rawValue: f), args.count == 2, case .name(let g) = args[0], let gi = scope.groups[g] {
-                return .aggregate(k, group: gi, try compile(args[1], openGroups: openGroups.union([gi]), expanding: expanding))
+                return .aggregate(k, group: gi, try compile(args[1], openGroups: openGroups.union([gi]), expanding: expanding, depth: depth + 1))
             }
             if f == "sum" || f == "mean" {
                 guard args.count == 2, case .name(let g) = args[0] else {

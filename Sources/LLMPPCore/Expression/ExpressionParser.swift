@@ -7,13 +7,25 @@
 ///     power   := unary ("^" power)?          right-associative
 ///     unary   := "-" unary | primary
 ///     primary := number | "string" | name | name "." name | name "(" args ")" | "(" expr ")"
+///
+/// Nesting is bounded (`maxDepth`): the parser, the compiler and the evaluator recurse
+/// once per level, so 30,000 parentheses would overflow the stack instead of failing.
 public struct ExpressionParser {
+    /// Deepest syntax tree accepted: parentheses, calls, unary minus, `^` chains and long
+    /// `a + b + c ...` chains all count. Real formulas stay below 20.
+    public static let maxDepth = 100
+
     private enum Token: Equatable {
         case number(Double), string(String), name(String), op(String), end
     }
 
+    /// A parsed subtree and its depth, so that depth is checked as the tree grows.
+    private typealias Node = (syntax: ExpressionSyntax, depth: Int)
+
     private var tokens: [(Token, Int)] = []
     private var index = 0
+    /// Rules entered and not yet left: bounds the recursion before any node exists.
+    private var nesting = 0
 
     public static func parse(_ source: String) throws -> ExpressionSyntax {
         var parser = ExpressionParser()
@@ -22,7 +34,26 @@ public struct ExpressionParser {
         if case let (tok, pos) = parser.tokens[parser.index], tok != .end {
             throw ExpressionError("unexpected \(describe(tok)) after a complete expression", at: pos)
         }
-        return expr
+        return expr.syntax
+    }
+
+    private func tooDeep() -> ExpressionError {
+        ExpressionError("the expression nests deeper than \(Self.maxDepth) levels (parentheses, calls, operators)", at: position)
+    }
+
+    /// A node over `children`, refused when it would be deeper than `maxDepth`.
+    private func node(_ syntax: ExpressionSyntax, _ children: Node...) throws -> Node {
+        let depth = (children.map(\.depth).max() ?? 0) + 1
+        guard depth <= Self.maxDepth else { throw tooDeep() }
+        return (syntax, depth)
+    }
+
+    /// Runs a rule that recurses, refusing to go deeper than `maxDepth` rules at once.
+    private mutating func descend(_ rule: (inout ExpressionParser) throws -> Node) throws -> Node {
+        guard nesting < Self.maxDepth else { throw tooDeep() }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try rule(&self)
     }
 
     private static func describe(_ t: Token) -> String {
@@ -92,48 +123,53 @@ public struct ExpressionParser {
         guard accept(op) else { throw ExpressionError("expected '\(op)', found \(Self.describe(current))", at: position) }
     }
 
-    private mutating func parseCompare() throws -> ExpressionSyntax {
-        let lhs = try parseSum()
-        for op in [BinaryOperator.equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater] where accept(op.rawValue) {
-            return .binary(op, lhs, try parseSum())
+    private mutating func parseCompare() throws -> Node {
+        try descend { p in
+            let lhs = try p.parseSum()
+            for op in [BinaryOperator.equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater] where p.accept(op.rawValue) {
+                let rhs = try p.parseSum()
+                return try p.node(.binary(op, lhs.syntax, rhs.syntax), lhs, rhs)
+            }
+            return lhs
         }
-        return lhs
     }
 
-    private mutating func parseSum() throws -> ExpressionSyntax {
+    private mutating func parseSum() throws -> Node {
         var lhs = try parseProduct()
         while true {
-            if accept("+") { lhs = .binary(.add, lhs, try parseProduct()) }
-            else if accept("-") { lhs = .binary(.subtract, lhs, try parseProduct()) }
+            if accept("+") { let rhs = try parseProduct(); lhs = try node(.binary(.add, lhs.syntax, rhs.syntax), lhs, rhs) }
+            else if accept("-") { let rhs = try parseProduct(); lhs = try node(.binary(.subtract, lhs.syntax, rhs.syntax), lhs, rhs) }
             else { return lhs }
         }
     }
 
-    private mutating func parseProduct() throws -> ExpressionSyntax {
+    private mutating func parseProduct() throws -> Node {
         var lhs = try parsePower()
         while true {
-            if accept("*") { lhs = .binary(.multiply, lhs, try parsePower()) }
-            else if accept("/") { lhs = .binary(.divide, lhs, try parsePower()) }
+            if accept("*") { let rhs = try parsePower(); lhs = try node(.binary(.multiply, lhs.syntax, rhs.syntax), lhs, rhs) }
+            else if accept("/") { let rhs = try parsePower(); lhs = try node(.binary(.divide, lhs.syntax, rhs.syntax), lhs, rhs) }
             else { return lhs }
         }
     }
 
-    private mutating func parsePower() throws -> ExpressionSyntax {
+    private mutating func parsePower() throws -> Node {
         let base = try parseUnary()
-        if accept("^") { return .binary(.power, base, try parsePower()) }
-        return base
+        guard accept("^") else { return base }
+        let exponent = try descend { try $0.parsePower() }
+        return try node(.binary(.power, base.syntax, exponent.syntax), base, exponent)
     }
 
-    private mutating func parseUnary() throws -> ExpressionSyntax {
-        if accept("-") { return .negate(try parseUnary()) }
-        return try parsePrimary()
+    private mutating func parseUnary() throws -> Node {
+        guard accept("-") else { return try parsePrimary() }
+        let operand = try descend { try $0.parseUnary() }
+        return try node(.negate(operand.syntax), operand)
     }
 
-    private mutating func parsePrimary() throws -> ExpressionSyntax {
+    private mutating func parsePrimary() throws -> Node {
         let pos = position
         switch current {
-        case .number(let v): index += 1; return .number(v)
-        case .string(let s): index += 1; return .string(s)
+        case .number(let v): index += 1; return (.number(v), 1)
+        case .string(let s): index += 1; return (.string(s), 1)
         case .name(let n):
             index += 1
             if accept(".") {
@@ -141,17 +177,19 @@ public struct ExpressionParser {
                     throw ExpressionError("expected a column name after '\(n).'", at: position)
                 }
                 index += 1
-                return .column(table: n, column: col)
+                return (.column(table: n, column: col), 1)
             }
             if accept("(") {
-                var args: [ExpressionSyntax] = []
+                var args: [Node] = []
                 if !accept(")") {
                     repeat { args.append(try parseCompare()) } while accept(",")
                     try expect(")")
                 }
-                return .call(n, args)
+                let depth = (args.map(\.depth).max() ?? 0) + 1
+                guard depth <= Self.maxDepth else { throw tooDeep() }
+                return (.call(n, args.map(\.syntax)), depth)
             }
-            return .name(n)
+            return (.name(n), 1)
         case .op("("):
             index += 1
             let e = try parseCompare()

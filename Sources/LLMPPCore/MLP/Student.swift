@@ -32,6 +32,9 @@ public struct StudentTrainer: Sendable, Codable {
     @discardableResult
     public mutating func train(steps: Int) -> Double { trainer.train(steps: steps) }
 
+    /// See `MLPTrainer.trainChecked`: a diverging chunk throws and is not kept.
+    public mutating func trainChecked(steps: Int) throws -> Double { try trainer.trainChecked(steps: steps) }
+
     public var model: StudentModel {
         StudentModel(featureSet: featureSet, targetMean: targetMean, targetScale: targetScale, model: trainer.model)
     }

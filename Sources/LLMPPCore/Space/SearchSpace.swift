@@ -72,10 +72,23 @@ public final class SearchSpace: Sendable {
         do { return try evaluate(e, arch, row: row) } catch is NotInTable { return nil }
     }
 
-    public func flops(_ arch: Architecture) throws -> Double { try evaluate(efficiency.flops, arch) }
-    public func params(_ arch: Architecture) throws -> Double { try evaluate(efficiency.params, arch) }
+    public func flops(_ arch: Architecture) throws -> Double {
+        try naming("efficiency.flops", arch) { try evaluate(efficiency.flops, arch) }
+    }
+    public func params(_ arch: Architecture) throws -> Double {
+        try naming("efficiency.params", arch) { try evaluate(efficiency.params, arch) }
+    }
     public func embeddingParams(_ arch: Architecture) throws -> Double? {
-        try efficiency.embeddingParams.map { try evaluate($0, arch) }
+        try naming("efficiency.embedding_params", arch) { try efficiency.embeddingParams.map { try evaluate($0, arch) } }
+    }
+
+    /// Runs `body`, naming the space file, the formula's field and the architecture in an
+    /// expression error: formulas run long after the space loaded, where "the result is
+    /// inf, not a finite number" alone would name nothing.
+    func naming<T>(_ field: String, _ arch: Architecture, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as ExpressionError {
+            throw ExpressionError("\(file): \(field): \(e) (for the architecture \(id(arch)))")
+        }
     }
 
     public func features(_ arch: Architecture, set: String) throws -> [Double] {
@@ -83,7 +96,7 @@ public final class SearchSpace: Sendable {
             throw ExpressionError("space '\(id)' has no feature set '\(set)' (has: \(featureSets.keys.sorted().joined(separator: ", ")))")
         }
         let ctx = ArchitectureContext(space: self, arch: arch, knownRow: nil)
-        return try exprs.map { try $0.number(ctx) }
+        return try exprs.enumerated().map { i, e in try naming("features.\(set)[\(i)]", arch) { try e.number(ctx) } }
     }
 
     /// The default feature set for predictors: "hat" when the space has it, else the first by name.
@@ -117,10 +130,20 @@ struct ArchitectureContext: ExpressionContext {
 
     func column(table: Int, column: Int) throws -> ExpressionValue {
         let t = space.tables[table]
-        let row: Int?
-        if let k = knownRow, k.table == table { row = k.row } else { row = t.row(for: arch, in: space.shape) }
-        guard let row else { throw NotInTable(table: t.name) }
+        guard let row = row(of: table) else { throw NotInTable(table: t.name) }
         return t.cells[row][column]
+    }
+
+    func describe(table: Int, column: Int) -> String? {
+        let t = space.tables[table]
+        guard let row = row(of: table) else { return nil }
+        let path = SpaceLoader.resolve(t.file, in: space.directory)
+        return "\(path) line \(row + 2) (data row \(row + 1)), column '\(t.header[column])'"
+    }
+
+    private func row(of table: Int) -> Int? {
+        if let k = knownRow, k.table == table { return k.row }
+        return space.tables[table].row(for: arch, in: space.shape)
     }
 }
 

@@ -250,9 +250,15 @@ public enum SpaceLoader {
         return space
     }
 
+    /// A cell as a number, or nil: "nan", "inf" and "1e999" stay text, so that a formula
+    /// using them as numbers fails naming the cell instead of passing NaN on.
+    static func cellNumber(_ cell: String) -> Double? {
+        Double(cell).flatMap { $0.isFinite ? $0 : nil }
+    }
+
     private static func buildTable(name: String, spec: SpaceFile.TableFile, csv: CSVTable, shape: SpaceShape,
                                    fail: (String, String) -> SpaceError) throws -> SpaceTable {
-        let cells = csv.rows.map { row in row.map { Double($0).map(ExpressionValue.number) ?? .string($0) } }
+        let cells = csv.rows.map { row in row.map { cellNumber($0).map(ExpressionValue.number) ?? .string($0) } }
         var rowByKey: [String: Int] = [:]
         var archs: [Architecture] = []
         let keying: SpaceTable.Keying
@@ -346,12 +352,12 @@ public enum SpaceLoader {
                 }
                 var xs: [[Double]] = [], ys: [Double] = []
                 for (r, row) in csv.rows.enumerated() {
-                    let values = row.map { Double($0) }
+                    let values = row.map(cellNumber)
                     guard let x = colIdx.map({ values[$0] }) as? [Double] else {
                         throw fail("\(field).file", "\(file): line \(r + 2): a feature is not a number")
                     }
                     do {
-                        let y = try targetExpr.number(RowContext(values: values.map { $0.map(ExpressionValue.number) ?? .string("") }))
+                        let y = try targetExpr.number(RowContext(values: row.map { cellNumber($0).map(ExpressionValue.number) ?? .string($0) }))
                         guard y.isFinite else { throw ExpressionError("not finite") }
                         xs.append(x); ys.append(y)
                     } catch let e as ExpressionError {

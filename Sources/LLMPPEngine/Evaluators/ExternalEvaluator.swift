@@ -19,11 +19,20 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     public let space: SearchSpace
     public let timeout: Double
     public let logPath: String?
+    /// Provider keys the command may see (`--evaluator-env NAME`); the others are removed.
+    public let passEnvironment: [String]
     public var name: String { "external: \(command)" }
     public var description: String { "the external command `\(command)` (JSON lines on stdin/stdout)" }
 
-    public init(command: String, space: SearchSpace, timeout: Double = 3600, logPath: String? = nil) {
+    public init(command: String, space: SearchSpace, timeout: Double = 3600, logPath: String? = nil, passEnvironment: [String] = []) {
         self.command = command; self.space = space; self.timeout = timeout; self.logPath = logPath
+        self.passEnvironment = passEnvironment
+    }
+
+    /// This process's environment without the providers' API keys, except those asked for:
+    /// a scoring script has no use for them, and would log or leak them with its environment.
+    public static func childEnvironment(_ env: [String: String], passing: [String]) -> [String: String] {
+        env.filter { ProviderFactory.secretVariables.contains($0.key) == false || passing.contains($0.key) }
     }
 
     public static func requestLine(_ a: Architecture, space: SearchSpace) -> String {
@@ -36,8 +45,9 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             try? FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         let input = archs.map { Self.requestLine($0, space: space) }.joined(separator: "\n") + "\n"
+        let environment = Self.childEnvironment(ProcessInfo.processInfo.environment, passing: passEnvironment)
         let (output, code, timedOut) = try await Task.detached { [command, timeout, logPath] in
-            try Self.run(command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath)
+            try Self.run(command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath, environment: environment)
         }.value
         if timedOut { throw EvaluatorError("the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped") }
         guard code == 0 else { throw EvaluatorError("the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")") }
@@ -63,14 +73,15 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     }
 
     /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.
-    static func run(command: String, input: Data, timeout: Double, logPath: String?) throws -> (Data, Int32, Bool) {
+    static func run(command: String, input: Data, timeout: Double, logPath: String?,
+                    environment: [String: String]) throws -> (Data, Int32, Bool) {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw EvaluatorError("pipe(): \(errno)") }
         // The child's ends must not stay open in this process, nor leak into other children.
         for fd in [inPipe[1], outPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn("/bin/sh", ["-c", command], environment: ProcessInfo.processInfo.environment,
+            child = try ChildProcess.spawn("/bin/sh", ["-c", command], environment: environment,
                                            outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1])
         } catch {
             for fd in inPipe + outPipe { close(fd) }

@@ -34,7 +34,7 @@ extension Engine {
         t.steps = config.anytime?.retrainSteps ?? t.steps
         t.seed = config.training.seed &+ UInt64(state.labelsDone)
         guard var trainer = makeTrainer(t, warmStart: student) else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
-        let loss = trainer.train(steps: t.steps)
+        let loss = try trainer.trainChecked(steps: t.steps)
         state.lossCurve.append(loss)
         let model = trainer.model
         let data = try model.serialized()
@@ -56,7 +56,7 @@ extension Engine {
         }
         if trainer == nil { trainer = makeTrainer() }
         guard var t = trainer else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
-        let loss = t.train(steps: config.trainingChunk)
+        let loss = try t.trainChecked(steps: config.trainingChunk)
         trainer = t
         state.trainingStep = t.step
         state.lossCurve.append(loss)

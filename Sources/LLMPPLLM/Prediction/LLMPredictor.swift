@@ -31,6 +31,9 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     public var walkThreshold: Double = 0.005
     /// The digit walk's resolution: digits after the decimal point.
     public var walkDecimals: Int = 1
+    /// Seconds one HTTP request may take (nil: the provider's default, 120 s for remote
+    /// APIs, 600 s for the local server).
+    public var timeout: Double? = nil
 
     public init(samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
                 walkThreshold: Double = 0.005, walkDecimals: Int = 1) {
@@ -40,7 +43,7 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals
+        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals, timeout
     }
 
     /// Settings saved by earlier versions lack the walk's fields: they take the defaults.
@@ -55,6 +58,7 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
         topLogprobs = try c.decodeIfPresent(Int.self, forKey: .topLogprobs) ?? topLogprobs
         walkThreshold = try c.decodeIfPresent(Double.self, forKey: .walkThreshold) ?? walkThreshold
         walkDecimals = try c.decodeIfPresent(Int.self, forKey: .walkDecimals) ?? walkDecimals
+        timeout = try c.decodeIfPresent(Double.self, forKey: .timeout)
     }
 
     var effectiveTemperature: Double { temperature ?? (samples > 1 ? 0.7 : 0) }
@@ -115,6 +119,7 @@ public actor LLMPredictor {
     let budget: Budget
     let pricing: Pricing
     let sleep: @Sendable (Double) async throws -> Void
+    let redactor: SecretRedactor
     var jitter: SeededGenerator
     var onEvent: (@Sendable (CallEvent) -> Void)?
 
@@ -126,6 +131,7 @@ public actor LLMPredictor {
         self.retry = retry; self.budget = budget; self.pricing = pricing; self.sleep = sleep
         parser = ResponseParser(key: builder.metricKey, metric: builder.space.task.metric, range: builder.range)
         limiter = ConcurrencyLimiter(limit: provider.maxConcurrency)
+        redactor = SecretRedactor(provider: provider)
         jitter = SeededGenerator(seed: UInt64(settings.seed) &+ 99)
     }
 
@@ -184,7 +190,14 @@ public actor LLMPredictor {
                           seed: settings.seed + s, walk: walking ? walkSettings : nil)
     }
 
+    /// One sample; what a server wrote reaches neither the store nor the caller with a key in it.
     func sample(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
+        var result = await attempts(s, messages: messages, archID: archID, purpose: purpose)
+        result.error = result.error.map(redactor.redact)
+        return result
+    }
+
+    private func attempts(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
         var request = request(messages: messages, sample: s)
         let key = CallKey.cacheKey(provider: provider.name, model: provider.model, request: request, sampleIndex: s)
         var result = SampleResult()
@@ -270,6 +283,7 @@ public actor LLMPredictor {
                     }
                 }
             }
+            record = redactor.redact(record)
             do {
                 record.id = try await store.insert(record)
                 result.callIDs.append(record.id)

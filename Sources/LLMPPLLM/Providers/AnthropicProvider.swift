@@ -13,6 +13,7 @@ public struct AnthropicProvider: LLMProvider {
     let timeout: Double
     let http: HTTPClient
     public var displayName: String { "anthropic \(model)" }
+    public var secrets: [String] { [apiKey] }
 
     public init(model: String, apiKey: String, baseURL: URL = URL(string: "https://api.anthropic.com/v1")!,
                 maxConcurrency: Int = 4, timeout: Double = 120) {
@@ -21,12 +22,13 @@ public struct AnthropicProvider: LLMProvider {
     }
 
     /// `ANTHROPIC_API_KEY`, and `ANTHROPIC_BASE_URL` to point elsewhere (a proxy, a test server).
-    public static func fromEnvironment(model: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AnthropicProvider {
+    public static func fromEnvironment(model: String?, timeout: Double? = nil,
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AnthropicProvider {
         guard let key = environment["ANTHROPIC_API_KEY"], !key.isEmpty else {
             throw LLMError.unavailable("set ANTHROPIC_API_KEY to use the anthropic provider")
         }
         let base = environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) } ?? URL(string: "https://api.anthropic.com/v1")!
-        return AnthropicProvider(model: model ?? "claude-3-5-haiku-latest", apiKey: key, baseURL: base)
+        return AnthropicProvider(model: model ?? "claude-3-5-haiku-latest", apiKey: key, baseURL: base, timeout: timeout ?? 120)
     }
 
     public func body(_ r: CompletionRequest) throws -> Data {

@@ -111,9 +111,12 @@ public protocol LLMProvider: Sendable {
     func complete(_ request: CompletionRequest) async throws -> CompletionResponse
     /// Releases what the provider holds (the local server process).
     func shutdown() async
+    /// Credentials the provider sends (its API key): never stored or printed.
+    var secrets: [String] { get }
 }
 
 extension LLMProvider {
     public func shutdown() async {}
+    public var secrets: [String] { [] }
     public var supportsDistribution: Bool { false }
 }

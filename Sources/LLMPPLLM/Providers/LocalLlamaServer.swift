@@ -125,8 +125,9 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
     }
 
     /// Checks that the server and the model are installed; starts nothing yet.
-    public static func make(logDirectory: String) throws -> LocalProvider {
-        LocalProvider(binary: try LocalLlamaServer.locateBinary(), modelPath: try LocalLlamaServer.locateModel(), logDirectory: logDirectory)
+    public static func make(logDirectory: String, timeout: Double? = nil) throws -> LocalProvider {
+        LocalProvider(binary: try LocalLlamaServer.locateBinary(), modelPath: try LocalLlamaServer.locateModel(), logDirectory: logDirectory,
+                      timeout: timeout ?? 600)
     }
 
     actor ServerStarter {

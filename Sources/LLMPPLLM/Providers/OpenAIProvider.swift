@@ -18,6 +18,7 @@ public struct OpenAIProvider: LLMProvider {
     public let llamaServer: LlamaServerClient?
     public var supportsDistribution: Bool { llamaServer != nil }
 
+    public var secrets: [String] { apiKey.map { [$0] } ?? [] }
     public var displayName: String { name == "openai" ? "\(model) at \(baseURL.host ?? baseURL.absoluteString)" : "\(name) \(model)" }
 
     public init(name: String = "openai", model: String, baseURL: URL, apiKey: String?, maxConcurrency: Int = 4,
@@ -31,7 +32,8 @@ public struct OpenAIProvider: LLMProvider {
     /// `OPENAI_BASE_URL` (default https://api.openai.com/v1) and `OPENAI_API_KEY`;
     /// `LLMPP_OPENAI_LLAMA_CPP=1` says the server is llama.cpp's (its root is the base URL
     /// without `/v1`), so that `--decode distribution` can walk digits there too.
-    public static func fromEnvironment(model: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpenAIProvider {
+    public static func fromEnvironment(model: String?, timeout: Double? = nil,
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpenAIProvider {
         let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
         guard let url = URL(string: base) else { throw LLMError.unavailable("OPENAI_BASE_URL '\(base)' is not a URL") }
         let key = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
@@ -39,8 +41,8 @@ public struct OpenAIProvider: LLMProvider {
             throw LLMError.unavailable("set OPENAI_API_KEY for api.openai.com, or OPENAI_BASE_URL for another OpenAI-compatible server")
         }
         let llamaServer = environment["LLMPP_OPENAI_LLAMA_CPP"] == "1"
-            ? LlamaServerClient(root: url.lastPathComponent == "v1" ? url.deletingLastPathComponent() : url) : nil
-        return OpenAIProvider(model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key, llamaServer: llamaServer)
+            ? LlamaServerClient(root: url.lastPathComponent == "v1" ? url.deletingLastPathComponent() : url, timeout: timeout ?? 600) : nil
+        return OpenAIProvider(model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key, timeout: timeout ?? 120, llamaServer: llamaServer)
     }
 
     public func body(_ r: CompletionRequest) throws -> Data {

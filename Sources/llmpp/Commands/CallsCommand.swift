@@ -14,12 +14,23 @@ struct CallsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List calls, newest first.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Only this run.") var run: String?
-        @Option(help: "At most this many.") var limit: Int = 50
+        @Option(help: "At most this many (1...100000).") var limit: Int = 50
+        @Option(help: "Only calls older than this id: the next page after a listing that stopped at its limit.") var before: Int64?
         @Flag(help: "Print JSON.") var json = false
 
+        func validate() throws {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be in 1...100000, got \(limit)") }
+        }
+
         func run() async throws {
-            let store = try common.openStore()
-            let calls = try await store.calls(run: run, limit: limit)
+            let store = try common.openStore(create: false)
+            var calls = try await store.calls(run: run, beforeID: before, limit: limit + 1)
+            // One more than asked tells whether the listing stops short: say so, on stderr,
+            // so that stdout stays the JSON array or the table.
+            if calls.count > limit {
+                calls.removeLast()
+                SearchCommand.note("showing the newest \(limit) calls\(before.map { " before id \($0)" } ?? ""); older ones: --before \(calls.last!.id) (or a larger --limit)")
+            }
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.sortedKeys]
@@ -42,7 +53,7 @@ struct CallsCommand: AsyncParsableCommand {
         @Argument(help: "Call id.") var id: Int64
 
         func run() async throws {
-            guard let c = try await common.openStore().call(id: id) else { throw CLIError("no call \(id)") }
+            guard let c = try await common.openStore(create: false).call(id: id) else { throw CLIError("no call \(id)") }
             print("call \(c.id)  run \(c.run)  \(c.provider)/\(c.model)  arch \(c.archID ?? "-")  sample \(c.sampleIndex)  attempt \(c.attempt)")
             print("status \(c.status.rawValue)\(c.error.map { " (\($0))" } ?? "")  value \(fmt(c.parsedValue))  tokens \(c.tokensIn ?? 0) in, \(c.tokensOut ?? 0) out  \(String(format: "%.0f", c.latencyMs)) ms  cost \(c.costUSD.map { String(format: "$%.5f", $0) } ?? "unknown")")
             print("parameters \(c.parameters)")
@@ -65,7 +76,7 @@ struct CallsCommand: AsyncParsableCommand {
         @Option(help: "The run to export (default: every call).") var run: String?
 
         func run() async throws {
-            let calls = try await common.openStore().calls(run: run, limit: Int.max).reversed()
+            let calls = try await common.openStore(create: false).calls(run: run, limit: Int.max).reversed()
             guard !calls.isEmpty else { throw CLIError(run.map { "no calls in run '\($0)'" } ?? "no calls in \(common.databasePath)") }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]

@@ -5,18 +5,22 @@ import LLMPPEngine
 import LLMPPLLM
 import LLMPPStore
 
-/// Options shared by `search`, `distill` and `explore`: what a run is made of.
+/// Options shared by `search`, `distill` and `explore`: what a run is made of. Numbers are
+/// parsed `.unconditional`ly, so that `--population -5` reaches the bounds check ("must be
+/// in 1...10000, got -5") instead of ArgumentParser's "Missing value".
 struct RunOptions: ParsableArguments {
     @Option(help: "Space id.") var space: String?
-    @Option(name: .customLong("switch-at"), help: "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only).")
+    @Option(name: .customLong("switch-at"), parsing: .unconditional,
+            help: "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only).")
     var switchAt: Int = 15
-    @Option(help: "Evolution iterations.") var iterations: Int = 30
-    @Option(help: "Population size (HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers).") var population: Int = 125
-    @Option(name: .customLong("mutation-prob"), help: "Probability of resampling each gene in a mutation.") var mutationProb: Double = 0.3
-    @Option(name: .customLong("latency-ms"), help: "Latency constraint in ms (with --hardware).") var latencyMs: Double?
+    @Option(parsing: .unconditional, help: "Evolution iterations (\(RunConfig.Bounds.iterations)).") var iterations: Int = 30
+    @Option(parsing: .unconditional, help: "Population size (\(RunConfig.Bounds.population); HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers).")
+    var population: Int = 125
+    @Option(name: .customLong("mutation-prob"), parsing: .unconditional, help: "Probability of resampling each gene in a mutation.") var mutationProb: Double = 0.3
+    @Option(name: .customLong("latency-ms"), parsing: .unconditional, help: "Latency constraint in ms (with --hardware).") var latencyMs: Double?
     @Option(help: "Hardware of the latency constraint and of the latencies shown.") var hardware: String?
-    @Option(help: "GFLOPs constraint.") var gflops: Double?
-    @Option(help: "Architectures the LLM labels for LLM-Distill-PP (0: no distillation; default: paper 3000, anytime warm-up + per-generation labels up to the switch).")
+    @Option(parsing: .unconditional, help: "GFLOPs constraint.") var gflops: Double?
+    @Option(parsing: .unconditional, help: "Architectures the LLM labels for LLM-Distill-PP (0: no distillation; at most the label pool; default: paper 3000, anytime warm-up + per-generation labels up to the switch).")
     var labels: Int?
     @Option(help: "paper: label, train, then search; anytime: search once a first student exists, label while it runs (default: explore anytime, search paper).")
     var schedule: Schedule?
@@ -28,12 +32,17 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("label-pool"), help: "Pool to label from (default: the space's, e.g. the 8,500 unlabeled).") var labelPool: String?
     @Option(name: .customLong("split-seed"), help: "Split whose 10 demonstrations the prompts use.") var splitSeed: String = "123"
     @Flag(name: .customLong("evaluate-llm"), help: "Phase 1: predict the split's test architectures with LLM-PP first.") var evaluateLLM = false
-    @Option(name: .customLong("train-steps"), help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
-    @Option(name: .customLong("train-lr"), help: "Student learning rate (paper: 1e-5).") var trainLR: Double = 1e-5
-    @Option(name: .customLong("train-batch"), help: "Student batch size (paper: 128).") var trainBatch: Int = 128
+    @Option(name: .customLong("train-steps"), parsing: .unconditional, help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
+    @Option(name: .customLong("train-lr"), parsing: .unconditional, help: "Student learning rate, in (0, 1] (paper: 1e-5).") var trainLR: Double = 1e-5
+    @Option(name: .customLong("train-batch"), parsing: .unconditional, help: "Student batch size (paper: 128).") var trainBatch: Int = 128
     @Option(help: "builtin (NB201: 12-epoch table; HAT: surrogate of a baseline) or external.") var evaluator: String = "builtin"
     @Option(name: .customLong("evaluator-cmd"), help: "External evaluator command (JSON lines on stdin/stdout; see README).") var evaluatorCmd: String?
     @Option(name: .customLong("evaluator-baseline"), help: "HAT built-in surrogate: the baseline it is fitted to.") var evaluatorBaseline: String = "Neuron-wise MoS"
+    @Option(name: .customLong("evaluator-timeout"), parsing: .unconditional, help: "Seconds the external evaluator may take for one batch.")
+    var evaluatorTimeout: Double = 3600
+    @Option(name: .customLong("evaluator-env"),
+            help: "Pass this provider key (\(ProviderFactory.secretVariables.joined(separator: ", "))) to the external evaluator; repeatable. Without it the evaluator never sees them.")
+    var evaluatorEnv: [String] = []
     @Option(help: "Seed of the run (sampling, evolution, training).") var seed: UInt64 = 0
     @OptionGroup var prompt: PromptFlags
 
@@ -63,7 +72,8 @@ struct RunOptions: ParsableArguments {
         c.evolution.mutationProbability = mutationProb
         c.switchAt = switchAt
         c.constraint = .init(latencyMs: latencyMs, hardware: hardware, gflops: gflops)
-        c.evaluator = .init(kind: evaluator, command: evaluatorCmd, baseline: evaluatorBaseline)
+        c.evaluator = .init(kind: evaluator, command: evaluatorCmd, baseline: evaluatorBaseline,
+                            timeout: evaluatorTimeout, passEnvironment: evaluatorEnv)
         c.seed = seed
         if let p = c.problem { throw ValidationError(p) }
         return c
@@ -78,13 +88,19 @@ struct RunOptions: ParsableArguments {
         }
         return v
     }
+
+    func validate() throws {
+        for name in evaluatorEnv where !ProviderFactory.secretVariables.contains(name) {
+            throw ValidationError("--evaluator-env takes a provider key (\(ProviderFactory.secretVariables.joined(separator: ", "))), got '\(name)': other variables reach the evaluator anyway")
+        }
+    }
 }
 
 extension Schedule: ExpressibleByArgument {}
 
 extension CommonOptions {
     func engineEnvironment() throws -> EngineEnvironment {
-        EngineEnvironment(catalog: try catalog(), dataDirectory: resolvedDataDirectory)
+        EngineEnvironment.applyingRunSettings(catalog: try catalog(), dataDirectory: resolvedDataDirectory)
     }
 
     /// Resumes `resume` when given, else creates a run from the options (`adjust` edits its config).
@@ -94,7 +110,9 @@ extension CommonOptions {
         if let id = resume { return try await Engine.resume(runID: id, environment: env) }
         guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
         var config = try run.config(space: space, llm: llm, defaults: defaults)
-        config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loadSpace(space)))
+        let loaded = try loadSpace(space)
+        if let p = config.problem(in: loaded) { throw ValidationError(p) }
+        config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loaded))
         adjust(&config)
         return try await Engine.create(config: config, environment: env)
     }
@@ -244,7 +262,7 @@ struct RunsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try RunStore(path: common.databasePath)
+        let store = try RunStore(path: common.databasePath, create: false)
         let rows = try await store.runs()
         var t = TextTable(header: ["run", "space", "status", "phase", "generation", "expensive evals", "best", "updated"])
         var out: [JSONValue] = []

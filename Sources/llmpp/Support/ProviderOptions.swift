@@ -14,6 +14,8 @@ struct ProviderOptions: ParsableArguments {
     var decode: PredictionSettings.Decode?
     @Option(name: .customLong("walk-threshold"), help: "Digit walk: prune branches whose probability falls below this.") var walkThreshold: Double = 0.005
     @Option(name: .customLong("walk-decimals"), help: "Digit walk: digits after the decimal point to resolve.") var walkDecimals: Int = 1
+    @Option(name: .customLong("llm-timeout"), parsing: .unconditional, help: "Seconds one LLM request may take (default: 120 for remote APIs, 600 for the local server).")
+    var llmTimeout: Double?
     @Option(name: .customLong("max-calls"), help: "Budget: stop after this many LLM calls.") var maxCalls: Int?
     @Option(name: .customLong("max-tokens"), help: "Budget: stop after this many tokens.") var maxTokens: Int?
     @Option(name: .customLong("max-cost"), help: "Budget: stop after this many dollars.") var maxCost: Double?
@@ -24,6 +26,7 @@ struct ProviderOptions: ParsableArguments {
         if provider == "replay" && replay == nil { throw ValidationError("--provider replay needs --replay FILE") }
         guard walkThreshold > 0 && walkThreshold < 1 else { throw ValidationError("--walk-threshold must be in (0, 1)") }
         guard (0...3).contains(walkDecimals) else { throw ValidationError("--walk-decimals must be in 0...3") }
+        if let t = llmTimeout, !(t.isFinite && t > 0) { throw ValidationError("--llm-timeout must be a number of seconds above 0, got \(t)") }
     }
 
     /// The decoding a provider gets when --decode is not given: the digit walk where the
@@ -33,7 +36,9 @@ struct ProviderOptions: ParsableArguments {
     var settings: PredictionSettings { settings(defaultDecode: defaultDecode) }
 
     func settings(defaultDecode: PredictionSettings.Decode) -> PredictionSettings {
-        PredictionSettings(samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
+        var s = PredictionSettings(samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
+        s.timeout = llmTimeout
+        return s
     }
 
     /// The LLM part of a run's configuration.
@@ -46,7 +51,8 @@ struct ProviderOptions: ParsableArguments {
 
     func makeProvider(common: CommonOptions) async throws -> any LLMProvider {
         return try await ProviderFactory.make(name: provider, model: model, replayFile: replay,
-                                              logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"))
+                                              logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"),
+                                              timeout: llmTimeout)
     }
 }
 
@@ -54,7 +60,7 @@ extension PredictionSettings.Decode: ExpressibleByArgument {}
 
 extension CommonOptions {
     var databasePath: String { (resolvedDataDirectory as NSString).appendingPathComponent("llmpp.sqlite") }
-    func openStore() throws -> TranscriptStore { try TranscriptStore(path: databasePath) }
+    func openStore(create: Bool = true) throws -> TranscriptStore { try TranscriptStore(path: databasePath, create: create) }
 }
 
 func newRunID(_ kind: String) -> String {

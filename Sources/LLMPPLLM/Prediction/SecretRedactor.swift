@@ -1,0 +1,34 @@
+import Foundation
+import LLMPPStore
+
+/// Removes API keys from text that came back from a server before it is stored or printed:
+/// a server (or a proxy) that echoes the Authorization header back would otherwise put the
+/// key in the transcript, its exports and the terminal.
+public struct SecretRedactor: Sendable {
+    /// Keys shorter than this are not searched for: they would match ordinary text.
+    static let minimumLength = 8
+    let secrets: [(name: String, value: String)]
+
+    public init(secrets: [(name: String, value: String)]) {
+        self.secrets = secrets.filter { $0.value.utf8.count >= Self.minimumLength }.sorted { $0.value.count > $1.value.count }
+    }
+
+    /// The provider's own key plus every provider key in the environment.
+    public init(provider: any LLMProvider, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let fromEnvironment = ProviderFactory.secretVariables.compactMap { name in environment[name].map { (name, $0) } }
+        self.init(secrets: provider.secrets.map { ("\(provider.name) API key", $0) } + fromEnvironment)
+    }
+
+    public func redact(_ text: String) -> String {
+        secrets.reduce(text) { t, s in t.contains(s.value) ? t.replacingOccurrences(of: s.value, with: "[redacted \(s.name)]") : t }
+    }
+
+    /// Every field of a call that a server wrote.
+    public func redact(_ r: CallRecord) -> CallRecord {
+        var r = r
+        r.error = r.error.map(redact)
+        r.responseText = r.responseText.map(redact)
+        r.rawResponse = r.rawResponse.map(redact)
+        return r
+    }
+}

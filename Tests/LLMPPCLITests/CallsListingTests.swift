@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+import LLMPPStore
+
+/// `calls` says when it stops at its limit, and pages with --before (it stopped at 50 rows
+/// in silence).
+final class CallsListingTests: XCTestCase {
+    func testAListingCutAtItsLimitSaysSoAndPages() async throws {
+        let dir = NSTemporaryDirectory() + "llmpp-calls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try TranscriptStore(path: dir + "/llmpp.sqlite")
+        for i in 1...5 {
+            try await store.insert(CallRecord(run: "r", provider: "openai", model: "m", parameters: "{}", messages: "[]", cacheKey: "k\(i)",
+                                              sampleIndex: 0, attempt: 1, status: .ok, responseText: "\(i)", latencyMs: 1))
+        }
+        func ids(_ out: String) throws -> [Int] { (try CLI.json(out) as! [[String: Any]]).map { $0["id"] as! Int } }
+        let first = try CLI.run(["calls", "--limit", "2", "--json"], dataDir: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try ids(first.stdout), [5, 4])
+        XCTAssertTrue(first.stderr.contains("showing the newest 2 calls; older ones: --before 4"), first.stderr)
+        let next = try CLI.run(["calls", "--limit", "2", "--before", "4", "--json"], dataDir: dir)
+        XCTAssertEqual(try ids(next.stdout), [3, 2])
+        XCTAssertTrue(next.stderr.contains("showing the newest 2 calls before id 4; older ones: --before 2"), next.stderr)
+        let all = try CLI.run(["calls", "--limit", "5", "--json"], dataDir: dir)
+        XCTAssertEqual(try ids(all.stdout), [5, 4, 3, 2, 1])
+        XCTAssertFalse(all.stderr.contains("showing"), all.stderr)
+        let bad = try CLI.run(["calls", "--limit", "0"], dataDir: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--limit must be in 1...100000, got 0"), bad.stderr)
+    }
+}
+
+extension CallsListingTests {
+    /// Read-only commands with a relative --data-dir that does not exist used to create it
+    /// and an empty database there.
+    func testReadOnlyCommandsDoNotCreateADatabase() throws {
+        let cwd = NSTemporaryDirectory() + "llmpp-cwd-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
+        for args in [["calls"], ["calls", "--json"], ["calls", "show", "3"], ["calls", "export"], ["runs", "--json"]] {
+            let r = try CLI.run(args, dataDir: "typo/data", shellPrefix: "cd '\(cwd)'")
+            XCTAssertNotEqual(r.status, 0, "\(args): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("no database at typo/data/llmpp.sqlite ("), "\(args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: cwd + "/typo"), "\(args) created typo/")
+        }
+    }
+}
