@@ -4,8 +4,9 @@ import LLMPPEngine
 import LLMPPLLM
 import LLMPPTUI
 
-// libFuzzer harnesses for what llmpp reads from outside: LLM answers, space files, theme
-// files and the external evaluator's output. Each input must give a value or a clear error
+// libFuzzer harnesses for what llmpp reads from outside: LLM answers, raw HTTP responses,
+// space files and their formulas, theme files and the external evaluator's output. Each
+// input must give a value or a clear error
 // (a non-empty message naming the file where there is one), never a crash or a hang.
 // Built and run by scripts/fuzz; the first argument picks the target, the rest go to libFuzzer.
 
@@ -54,7 +55,81 @@ func evaluator(_ data: Data) {
     }
 }
 
-let targets: [String: @Sendable (Data) -> Void] = ["response": response, "space": space, "theme": theme, "evaluator": evaluator]
+/// Raw bytes from a server, framed with a roomy and a tight body limit, as if the connection
+/// were still open and as if it had closed after them.
+func http(_ data: Data) {
+    let bytes = [UInt8](data)
+    for limit in [4096, 16] {
+        var open: HTTPResponseFraming.Response?
+        do { open = try HTTPResponseFraming.parse(bytes, closed: false, maxBodyBytes: limit) } catch {
+            check(!"\(error)".isEmpty, "an empty error")
+        }
+        do {
+            let r = try HTTPResponseFraming.parse(bytes, closed: true, maxBodyBytes: limit)
+            check(r != nil, "no response and no error after the connection closed")
+            if let r {
+                check((100...599).contains(r.status), "status \(r.status) accepted")
+                check(r.body.count <= limit, "a body of \(r.body.count) bytes over the limit of \(limit)")
+            }
+            // A frame complete before the close must read the same after it.
+            if let open { check(open == r, "the close changed a complete response") }
+        } catch let e as LLMError {
+            check(!e.description.isEmpty, "an empty error")
+            check(open == nil, "a complete response became an error once the connection closed: \(e)")
+        } catch {
+            check(false, "not an LLMError: \(error)")
+        }
+    }
+}
+
+/// Formulas as a space file writes them: parsed, compiled against a small scope and
+/// evaluated; the same text nested past the depth limit must be refused, not overflow.
+struct FormulaContext: ExpressionContext {
+    func scalar(_ d: Int) -> ExpressionValue { d == 0 ? .number(2) : .string("nor_conv_3x3") }
+    func layer(_ d: Int, _ l: Int) -> ExpressionValue { .number(Double(l + 1)) }
+    func layerCount(_ g: Int) -> Int { 3 }
+    func column(table: Int, column: Int) throws -> ExpressionValue { throw ExpressionError("no tables here") }
+}
+
+/// Built per input: a global holding it reads as a leak to LeakSanitizer.
+func formulaScope() -> ExpressionScope {
+    var s = ExpressionScope()
+    s.constants = ["T": 30]
+    s.scalars = ["a": 0, "op": 1]
+    s.perLayer = ["f": (0, 0)]
+    s.groups = ["enc": 0]
+    s.definitions = ["k": try! ExpressionParser.parse("if(f == 1, 1, f + a)")]
+    return s
+}
+
+func expression(_ data: Data) {
+    let source = String(decoding: data, as: UTF8.self)
+    let scope = formulaScope()
+    do {
+        let e = try CompiledExpression.compile(source, scope: scope)
+        do { check(try e.number(FormulaContext()).isFinite, "a result that is not finite") } catch is ExpressionError {}
+    } catch let e as ExpressionError {
+        check(!e.message.isEmpty, "an empty error")
+    } catch {
+        check(false, "not an ExpressionError: \(error)")
+    }
+    // Text that parses, wrapped past the limit, must fail on its depth (text that does not
+    // parse may fail on its own tokens first).
+    guard (try? ExpressionParser.parse(source)) != nil else { return }
+    let depth = ExpressionParser.maxDepth + 20
+    for nested in [String(repeating: "(", count: depth) + source + String(repeating: ")", count: depth),
+                   String(repeating: "-", count: depth) + "(" + source + ")"] {
+        do {
+            _ = try CompiledExpression.compile(nested, scope: scope)
+            check(false, "\(depth) levels of nesting accepted")
+        } catch {
+            check("\(error)".contains("nests deeper than"), "nesting past the limit refused for another reason: \(error)")
+        }
+    }
+}
+
+let targets: [String: @Sendable (Data) -> Void] = ["response": response, "space": space, "theme": theme, "evaluator": evaluator,
+                                                   "http": http, "expression": expression]
 nonisolated(unsafe) var selected: @Sendable (Data) -> Void = response
 
 @_silgen_name("LLVMFuzzerRunDriver")

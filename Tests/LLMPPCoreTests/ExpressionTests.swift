@@ -88,12 +88,36 @@ final class ExpressionTests: XCTestCase {
                        String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n)]
         for src in sources {
             XCTAssertThrowsError(try CompiledExpression.compile(src, scope: scope())) { e in
-                XCTAssertTrue("\(e)".contains("nests deeper than 100 levels"), "\(e)")
+                XCTAssertTrue("\(e)".contains("nests deeper than 256 levels"), "\(e)")
             }
         }
-        let ok = String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50)
+        let ok = String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200)
         XCTAssertEqual(try eval(ok), .number(1))
-        XCTAssertEqual(try eval(Array(repeating: "1", count: 90).joined(separator: " + ")), .number(90))
+        XCTAssertEqual(try eval(Array(repeating: "1", count: 250).joined(separator: " + ")), .number(250))
+    }
+
+    /// The deepest formulas the limits allow parse, compile and evaluate on a thread with a
+    /// small stack (512 KB, as some thread pools give), in this unoptimised build.
+    func testTheDeepestAllowedFormulasFitASmallStack() {
+        let n = ExpressionParser.maxDepth - 2
+        var s = scope()
+        s.definitions = ["c0": try! ExpressionParser.parse(String(repeating: "(", count: n) + "a" + String(repeating: ")", count: n))]
+        for i in 1...3 { s.definitions["c\(i)"] = try! ExpressionParser.parse(String(repeating: "-", count: n - 5) + "c\(i - 1)") }
+        let sources = [String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n),
+                       String(repeating: "-", count: n) + "1",
+                       String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n),
+                       Array(repeating: "1", count: n).joined(separator: " + "), "c3"]
+        nonisolated(unsafe) let scope = s
+        let done = expectation(description: "evaluated")
+        nonisolated(unsafe) var values: [Double] = []
+        let t = Thread {
+            for src in sources { values.append((try? CompiledExpression.compile(src, scope: scope).number(Ctx(scalars: [.number(2), .string("x")]))) ?? .nan) }
+            done.fulfill()
+        }
+        t.stackSize = 512 * 1024
+        t.start()
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(values, [1, 1, 1, Double(n), -2])
     }
 
     /// Definitions are inlined: a chain of them may nest deeper, or grow larger, than any

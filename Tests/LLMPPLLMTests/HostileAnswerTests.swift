@@ -52,7 +52,7 @@ final class HostileAnswerTests: XCTestCase {
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let pred = await try predictor(server, store: store).predict(tests[0], demonstrations: demos)
+        let pred = try await predictor(server, store: store).predict(tests[0], demonstrations: demos)
         XCTAssertEqual(pred.value, 25.5)
         let c = try await store.calls(run: "hostile").first!
         for text in [c.responseText, c.rawResponse].compactMap({ $0 }) {

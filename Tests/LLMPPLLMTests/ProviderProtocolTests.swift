@@ -249,7 +249,7 @@ extension ProviderProtocolTests {
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
         let t0 = Date()
-        let p = await try makePredictor(openai, store: store, retry: .init(maxAttempts: 1)).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(openai, store: store, retry: .init(maxAttempts: 1)).predict(tests[0], demonstrations: demos)
         XCTAssertLessThan(Date().timeIntervalSince(t0), 3.5)
         XCTAssertNil(p.value)
         XCTAssertTrue(p.error?.contains("timed out after 1 s") ?? false, p.error ?? "")

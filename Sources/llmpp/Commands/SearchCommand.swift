@@ -262,8 +262,12 @@ struct RunsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try RunStore(path: common.databasePath, create: false)
-        let rows = try await store.runs()
+        // No database: no runs (scripts poll this right after starting a run), and none is created.
+        let rows: [RunStore.RunRow]
+        do { rows = try await RunStore(path: common.databasePath, create: false).runs() } catch let e as MissingDatabase {
+            SearchCommand.note("\(e)")
+            rows = []
+        }
         var t = TextTable(header: ["run", "space", "status", "phase", "generation", "expensive evals", "best", "updated"])
         var out: [JSONValue] = []
         let f = DateFormatter()
