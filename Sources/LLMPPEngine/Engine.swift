@@ -26,6 +26,8 @@ public actor Engine {
     var trainer: StudentTrainer?
     var student: StudentModel?
     var subscribers: [UUID: AsyncStream<EngineEvent>.Continuation] = [:]
+    /// Held while this engine exists: no second process steps the same run.
+    let lock: RunLock
     var loop: Task<Void, Never>?
     var stepping = false
     var queuedSteps = 0
@@ -60,6 +62,7 @@ public actor Engine {
     }
 
     init(runID: String, space: SearchSpace, config: RunConfig, state: RunState, env: EngineEnvironment) async throws {
+        lock = try RunLock(runID: runID, dataDirectory: env.dataDirectory)
         self.runID = runID
         self.space = space
         self.config = config
@@ -93,7 +96,7 @@ public actor Engine {
             predictor = LLMPredictor(provider: p, store: transcripts, run: runID,
                                      builder: PromptBuilder(space: space, template: template, options: config.prompt),
                                      settings: config.prediction,
-                                     budget: Budget(.init(maxCalls: config.maxCalls, maxTokens: config.maxTokens, maxCostUSD: config.maxCostUSD)), pricing: pricing)
+                                     budget: Budget(Self.remainingBudget(config: config, spent: state.counters)), pricing: pricing)
         } else {
             provider = nil
             predictor = nil
@@ -102,6 +105,14 @@ public actor Engine {
             let weak = WeakEngine(self)
             await predictor.setEventHandler { e in Task { await weak.engine?.relay(e) } }
         }
+    }
+
+    /// The run's budget less what it has already spent: limits hold across resumes (each
+    /// process used to get the whole budget again).
+    static func remainingBudget(config: RunConfig, spent: Counters) -> Budget.Limits {
+        Budget.Limits(maxCalls: config.maxCalls.map { max(0, $0 - spent.llmCalls) },
+                      maxTokens: config.maxTokens.map { max(0, $0 - spent.tokens) },
+                      maxCostUSD: config.maxCostUSD.map { max(0, $0 - spent.costUSD) })
     }
 
     static func newRunID() -> String {

@@ -475,3 +475,49 @@ final class AnytimeScheduleTests: XCTestCase {
         XCTAssertTrue(done.finished)
     }
 }
+
+/// Spend limits and ownership hold across processes and resumes.
+final class RunOwnershipTests: XCTestCase {
+    /// `--max-calls 5` used to give 5 more calls at every resume (20 in all after three).
+    func testTheBudgetHoldsAcrossResumes() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        var cfg = EngineTests.smallConfig()
+        cfg.maxCalls = 5
+        let dir = EngineTests.tempDir()
+        let env = EngineTests.environment(server, dataDir: dir)
+        let first = try await Engine.create(config: cfg, environment: env, runID: "budget")
+        await first.start()
+        let st = await first.wait()
+        XCTAssertTrue(st.error?.contains("budget") ?? false, st.error ?? "no error")
+        XCTAssertEqual(server.requestCount, 5)
+        for _ in 0..<3 {
+            let again = try await Engine.resume(runID: "budget", environment: env)
+            await again.start()
+            let s = await again.wait()
+            XCTAssertTrue(s.error?.contains("budget") ?? false, s.error ?? "no error")
+        }
+        XCTAssertEqual(server.requestCount, 5, "no call beyond the budget, however often the run is resumed")
+    }
+
+    /// Another process holding the run (here `flock`, as a second llmpp would) makes a resume fail
+    /// with a clear error instead of running the run twice.
+    func testASecondProcessOnTheSameRunIsRefused() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let dir = EngineTests.tempDir()
+        let env = EngineTests.environment(server, dataDir: dir)
+        do { _ = try await Engine.create(config: EngineTests.smallConfig(), environment: env, runID: "owned") }
+        let lock = dir + "/locks/owned.lock"
+        let holder = try ChildProcess.spawn("/usr/bin/flock", [lock, "sleep", "20"], environment: ProcessInfo.processInfo.environment, outputPath: nil)
+        defer { holder.stop(grace: 0.1) }
+        var refused = false
+        for _ in 0..<50 where !refused {
+            do { _ = try await Engine.resume(runID: "owned", environment: env); usleep(100_000) } catch {
+                refused = "\(error)".contains("already running in another process")
+                XCTAssertTrue(refused, "\(error)")
+            }
+        }
+        XCTAssertTrue(refused)
+    }
+}

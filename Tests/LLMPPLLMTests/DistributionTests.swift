@@ -101,6 +101,11 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(ScoreDistribution.fromJSONText(d.jsonText), d)
         XCTAssertNil(ScoreDistribution(points: [.init(1, 0)], source: .samples))
         XCTAssertEqual(ScoreDistribution(samples: [25, 26, 26, 27])?.median, 26)
+        // Probabilities that are not exact in binary survive a store-and-read bit for bit (a replay
+        // of the real server's walk differed in the 17th digit when they were renormalised again).
+        let awkward = try XCTUnwrap(ScoreDistribution(points: (1...37).map { .init(20 + Double($0) / 10, 1 / Double($0 % 7 + 3)) }, source: .digitTree))
+        XCTAssertEqual(ScoreDistribution.fromJSONText(awkward.jsonText), awkward)
+        XCTAssertEqual(ScoreDistribution.fromJSONText(ScoreDistribution.fromJSONText(awkward.jsonText)!.jsonText), awkward)
     }
 
     // MARK: over HTTP, through the predictor and the transcript store

@@ -41,7 +41,10 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
         for p in raw where p.value.isFinite && p.probability.isFinite && p.probability > 0 { merged[p.value, default: 0] += p.probability }
         let total = merged.values.reduce(0, +)
         guard total > 0 else { return nil }
-        points = merged.keys.sorted().map { Point($0, merged[$0]! / total) }
+        // Already normalised (a stored distribution read back): kept bit for bit, so a replayed
+        // or cached answer equals the original exactly.
+        let scale = abs(total - 1) < 1e-9 ? 1 : total
+        points = merged.keys.sorted().map { Point($0, merged[$0]! / scale) }
         self.source = source
         self.greedy = greedy
     }

@@ -141,7 +141,8 @@ struct BenchCommand: AsyncParsableCommand {
         return out
     }
 
-    func walkRatios(provider: LocalProvider, tmp: String) async throws -> (ratios: [Double], walkSeconds: Double, greedySeconds: Double) {
+    /// The LLM benchmarks' prompt: WMT'14 En-De, split 123's demonstrations.
+    func benchPrompt() throws -> (SearchSpace, PromptTemplate, [(Architecture, Double)]) {
         let space = try common.loadSpace("hat-wmt14ende")
         let template = try PromptTemplate.load(space: space)
         guard let l = space.labelled, let split = l.split("123"), let truth = l.truth[template.settings.demonstration_metric] else {
@@ -149,6 +150,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let table = space.tables[l.table]
         let demos = try split.train.map { (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0))) }
+        return (space, template, demos)
+    }
+
+    func walkRatios(provider: LocalProvider, tmp: String) async throws -> (ratios: [Double], walkSeconds: Double, greedySeconds: Double) {
+        let (space, template, demos) = try benchPrompt()
         let pairs = max(5, quick ? 5 : llmPrompts)
         // Architectures no other pass has asked about (the LLM-client pass used the first ones).
         let tests = Array(space.pool("unlabeled")!.dropFirst(llmPrompts + 1).prefix(2 * pairs))
@@ -177,13 +183,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Predictions per second through llmpp and through curl, the same prompts both ways.
     func llmRates(provider: LocalProvider, tmp: String) async throws -> (ours: Double, curl: Double) {
-        let space = try common.loadSpace("hat-wmt14ende")
-        let template = try PromptTemplate.load(space: space)
-        guard let l = space.labelled, let split = l.split("123"), let truth = l.truth[template.settings.demonstration_metric] else {
-            throw CLIError("hat-wmt14ende has no split 123")
-        }
-        let table = space.tables[l.table]
-        let demos = try split.train.map { (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0))) }
+        let (space, template, demos) = try benchPrompt()
         let n = quick ? min(llmPrompts, 3) : llmPrompts
         // Test architectures from the 8,500 unlabeled ones: prompts no earlier run has cached.
         let tests = Array(space.pool("unlabeled")!.prefix(n + 1))
