@@ -162,6 +162,27 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(replayed.value, p.value)
     }
 
+    /// A greedy answer to the same prompt is not a distribution: the walk is part of the
+    /// question's identity in the cache and in replay (it was not: a cached greedy answer came
+    /// back, without a distribution, to a distribution request).
+    func testAGreedyAnswerIsNeverServedForAWalk() throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        let provider = OpenAIProvider(name: "local", model: "m", baseURL: URL(string: "http://127.0.0.1:9/v1")!, apiKey: nil,
+                                      llamaServer: LlamaServerClient(root: URL(string: "http://127.0.0.1:9")!))
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let messages = try LLMFixtures.builder(s).messages(demonstrations: demos, test: tests[0])
+        func request(_ d: PredictionSettings.Decode) throws -> CompletionRequest {
+            LLMPredictor(provider: provider, store: store, run: "t", builder: try LLMFixtures.builder(s), settings: PredictionSettings(decode: d))
+                .request(messages: messages)
+        }
+        let greedy = try request(.greedy), walk = try request(.distribution)
+        XCTAssertNotNil(walk.walk)
+        XCTAssertNotEqual(CallKey.parametersJSON(greedy), CallKey.parametersJSON(walk))
+        XCTAssertNotEqual(CallKey.cacheKey(provider: "local", model: "m", request: greedy, sampleIndex: 0),
+                          CallKey.cacheKey(provider: "local", model: "m", request: walk, sampleIndex: 0))
+        XCTAssertFalse(CallKey.parametersJSON(greedy).contains("walk"), "ordinary requests keep their keys")
+    }
+
     func testGarbageMidWalkIsAnErrorAndNothingHalfStored() async throws {
         let server = try FakeLlamaServer.make(digits: Self.bleuTable, failOn: "2")
         defer { server.stop() }

@@ -10,6 +10,8 @@ public enum CallKey {
         var json_key: String?
         var top_logprobs: Int?
         var seed: Int?
+        /// Absent for ordinary requests, so their keys (and recorded transcripts) are unchanged.
+        var walk: DigitWalkSettings?
     }
 
     static let encoder: JSONEncoder = {
@@ -19,7 +21,8 @@ public enum CallKey {
     }()
 
     public static func parametersJSON(_ r: CompletionRequest) -> String {
-        let p = Parameters(temperature: r.temperature, max_tokens: r.maxTokens, json_key: r.jsonKey, top_logprobs: r.topLogprobs, seed: r.seed)
+        let p = Parameters(temperature: r.temperature, max_tokens: r.maxTokens, json_key: r.jsonKey, top_logprobs: r.topLogprobs, seed: r.seed,
+                           walk: r.walk)
         return String(decoding: (try? encoder.encode(p)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
