@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPCore
 
 /// llama.cpp server's own endpoints beside its OpenAI-compatible API: `/apply-template`
 /// renders chat messages with the model's template, `/completion` continues raw texts (a
@@ -62,23 +63,22 @@ public struct LlamaServerClient: NextTokenSource {
             var candidates: [TokenCandidate] = []
             if let top = first["top_logprobs"] as? [[String: Any]] {
                 for t in top {
-                    guard let tok = t["token"] as? String, let lp = number(t["logprob"]), lp.isFinite else { continue }
+                    guard let tok = t["token"] as? String, let lp = JSONNumber.double(t["logprob"]), lp.isFinite else { continue }
                     candidates.append(TokenCandidate(tok, exp(lp)))
                 }
             } else if let probs = first["probs"] as? [[String: Any]] {
                 for t in probs {
-                    guard let tok = (t["tok_str"] ?? t["token"]) as? String, let p = number(t["prob"]), p.isFinite else { continue }
+                    guard let tok = (t["tok_str"] ?? t["token"]) as? String, let p = JSONNumber.double(t["prob"]), p.isFinite else { continue }
                     candidates.append(TokenCandidate(tok, p))
                 }
             }
             batch.candidates.append(candidates)
             // Tokens the server actually evaluated (the cached prefix excluded) when it says so.
             let timings = r["timings"] as? [String: Any]
-            batch.tokensIn += Int(number(timings?["prompt_n"]) ?? number(r["tokens_evaluated"]) ?? 0)
-            batch.tokensOut += Int(number(r["tokens_predicted"]) ?? 0)
+            batch.tokensIn += Int(JSONNumber.double(timings?["prompt_n"]) ?? JSONNumber.double(r["tokens_evaluated"]) ?? 0)
+            batch.tokensOut += Int(JSONNumber.double(r["tokens_predicted"]) ?? 0)
         }
         return batch
     }
 
-    static func number(_ v: Any?) -> Double? { (v as? NSNumber)?.doubleValue }
 }
