@@ -46,7 +46,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "LLMPPEngineTests", dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.
-        .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp", "LLMPPLLM", "LLMPPTestSupport"]),
+        .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp", "LLMPPLLM", "LLMPPStore", "LLMPPTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

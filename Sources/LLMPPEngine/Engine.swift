@@ -31,6 +31,8 @@ public actor Engine {
     var loop: Task<Void, Never>?
     var stepping = false
     var queuedSteps = 0
+    /// The slow thing in flight, if any (see `Waiting`).
+    var waitingOn: Waiting?
 
     // MARK: creation and resume
 
@@ -48,17 +50,42 @@ public actor Engine {
         return engine
     }
 
-    public static func resume(runID: String, environment env: EngineEnvironment) async throws -> Engine {
-        let runs = try RunStore(path: env.databasePath)
+    /// Continues a saved run; `amend` changes its limits and pace (saved with it), nothing else.
+    public static func resume(runID: String, environment env: EngineEnvironment, amend: RunAmendments = .init()) async throws -> Engine {
+        // A missing database is an error, never created: there is nothing to resume in it.
+        let runs = try RunStore(path: env.databasePath, create: false)
         guard let row = try await runs.run(runID) else { throw EvaluatorError("no run '\(runID)' in \(env.databasePath)") }
-        let config = try JSONDecoder().decode(RunConfig.self, from: Data(row.config.utf8))
-        var state = try JSONDecoder().decode(RunState.self, from: Data(row.state.utf8))
+        var config = try decodeRow(RunConfig.self, row.config, what: "configuration", runID: runID, env: env)
+        var state = try decodeRow(RunState.self, row.state, what: "state", runID: runID, env: env)
+        if !amend.isEmpty {
+            amend.apply(to: &config)
+            // Only what was amended is judged: a saved run resumes as it was created.
+            if let p = config.problem { throw EvaluatorError(p) }
+        }
         state.paused = false
         state.error = nil
         let space = try env.catalog.load(config.space)
         let engine = try await Engine(runID: runID, space: space, config: config, state: state, env: env)
+        if !amend.isEmpty { try await runs.updateConfig(id: runID, config: Self.encode(config)) }
         try await engine.restoreArtifacts()
         return engine
+    }
+
+    /// A saved row that does not decode names its run and file, not a decoding trace.
+    static func decodeRow<T: Decodable>(_ type: T.Type, _ json: String, what: String, runID: String, env: EngineEnvironment) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(json.utf8)) } catch {
+            throw EvaluatorError("run '\(runID)' in \(env.databasePath): its saved \(what) cannot be read (the row is corrupted or from a newer llmpp): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        switch e {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+            return (path.isEmpty ? "" : "at '\(path)': ") + c.debugDescription
+        @unknown default: return "\(e)"
+        }
     }
 
     init(runID: String, space: SearchSpace, config: RunConfig, state: RunState, env: EngineEnvironment) async throws {

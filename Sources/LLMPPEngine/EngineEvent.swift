@@ -32,5 +32,7 @@ public struct EngineSnapshot: Sendable {
     public var running: Bool
     /// What the expensive evaluator's costs are ("recorded GPU time ...", "wall time").
     public var costLabel: String = "wall time"
+    /// The LLM batch or evaluation in flight, if any.
+    public var waiting: Waiting? = nil
     public var hours: SearchHours { SearchHours(state: state, costLabel: costLabel) }
 }

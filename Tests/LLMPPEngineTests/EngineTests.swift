@@ -521,3 +521,17 @@ final class RunOwnershipTests: XCTestCase {
         XCTAssertTrue(refused)
     }
 }
+
+/// The cadence of "waiting for ..." lines: every 10 s for a minute, then every minute.
+final class WaitingTests: XCTestCase {
+    func testWaitingLinesAreDueAtTensThenMinutes() {
+        XCTAssertNil(Waiting.dueMark(seconds: 9.9, lastMark: 0))
+        XCTAssertEqual(Waiting.dueMark(seconds: 10.2, lastMark: 0), 10)
+        XCTAssertNil(Waiting.dueMark(seconds: 19, lastMark: 10))
+        XCTAssertEqual(Waiting.dueMark(seconds: 41, lastMark: 10), 40)
+        XCTAssertNil(Waiting.dueMark(seconds: 100, lastMark: 60))
+        XCTAssertEqual(Waiting.dueMark(seconds: 130, lastMark: 60), 120)
+        let w = Waiting(what: "the LLM (1 label)", since: Date(timeIntervalSince1970: 0), timeout: 600)
+        XCTAssertEqual(w.line(now: Date(timeIntervalSince1970: 40.4)), "waiting for the LLM (1 label): 40 s (timeout 600 s)")
+    }
+}

@@ -121,6 +121,23 @@ final class RendererTests: XCTestCase {
         try assertSnapshot(Renderer.render(m, width: 100, height: 30), "labelling-100x30")
     }
 
+    /// Labelling shows its rate and ETA, and a slow LLM call is said with its time and limit
+    /// (the header used to sit at "0/5" for minutes without a word).
+    func testLabellingRateAndASlowCallAreShown() throws {
+        var m = try Self.model(generations: 0, phase: .labelling)
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        m.labelClock = (t0, 10)
+        m.state.labelsDone = 40
+        m.labelTarget = 100
+        m.now = t0.addingTimeInterval(600)
+        m.waiting = Waiting(what: "the LLM (4 labels)", since: t0.addingTimeInterval(560), timeout: 600, retried: true)
+        let b = Renderer.render(m, width: 120, height: 30)
+        XCTAssertTrue(b.text.contains("40/100 3.0/min ETA 20m00s"), b.text)
+        XCTAssertTrue(b.text.contains("waiting for the LLM (4 labels): 40 s (timeout 600 s per attempt)"), b.text)
+        m.waiting = Waiting(what: "the LLM (4 labels)", since: t0.addingTimeInterval(598), timeout: 600)
+        XCTAssertFalse(Renderer.render(m, width: 120, height: 30).text.contains("waiting for"), "a call under 5 s is not news")
+    }
+
     func testErrorStateAndOverlays() throws {
         var m = try Self.model(generations: 3)
         m.apply(.error("the evaluator `python3 x.py` exited with status 3"))

@@ -10,11 +10,13 @@ extension Engine {
         let table = space.tables[l.table]
         let batch = Array(testRows.dropFirst(state.llmppDone).prefix(batchSize))
         let demos = demonstrations
-        let results = await withTaskGroup(of: (Int, Prediction).self) { group in
+        let results = await waiting(for: "the LLM (\(batch.count) test architecture\(batch.count == 1 ? "" : "s"))", timeout: llmTimeout, retried: true) {
+            await withTaskGroup(of: (Int, Prediction).self) { group in
             for r in batch { group.addTask { (r, await predictor.predict(table.architectures[r], demonstrations: demos, purpose: "llmpp")) } }
             var out: [(Int, Prediction)] = []
             for await x in group { out.append(x) }
             return out
+        }
         }
         try Self.stopIfUnavailable(results.map(\.1))
         for (r, p) in results {

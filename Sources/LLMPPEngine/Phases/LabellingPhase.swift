@@ -20,11 +20,13 @@ extension Engine {
         guard let predictor else { throw EvaluatorError("no LLM for labelling") }
         let batch = Array(targets.dropFirst(state.labelsDone).prefix(batchSize))
         let demos = demonstrations
-        let results = await withTaskGroup(of: (Architecture, Prediction).self) { group in
+        let results = await waiting(for: "the LLM (\(batch.count) label\(batch.count == 1 ? "" : "s"))", timeout: llmTimeout, retried: true) {
+            await withTaskGroup(of: (Architecture, Prediction).self) { group in
             for a in batch { group.addTask { (a, await predictor.predict(a, demonstrations: demos, purpose: "label")) } }
             var out: [(Architecture, Prediction)] = []
             for await x in group { out.append(x) }
             return out
+        }
         }
         try Self.stopIfUnavailable(results.map(\.1))
         for (a, p) in results {

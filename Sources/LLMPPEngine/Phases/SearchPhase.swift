@@ -63,7 +63,9 @@ extension Engine {
             newExpensive = missing.count
             if !missing.isEmpty {
                 let started = Date()
-                let got = try await evaluator.evaluate(missing)
+                let got = try await waiting(for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout) {
+                    try await evaluator.evaluate(missing)
+                }
                 try await chargeExpensive(missing, wallSeconds: Date().timeIntervalSince(started))
                 guard got.count == missing.count else { throw EvaluatorError("the evaluator returned \(got.count) scores for \(missing.count)") }
                 let pairs = zip(missing, got).map { (space.id($0), $1) }

@@ -11,6 +11,7 @@ public struct AnthropicProvider: LLMProvider {
     public let maxConcurrency: Int
     public let supportsLogprobs = false
     let timeout: Double
+    public var requestTimeout: Double? { timeout }
     let http: HTTPClient
     public var displayName: String { "anthropic \(model)" }
     public var secrets: [String] { [apiKey] }

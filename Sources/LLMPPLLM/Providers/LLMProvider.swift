@@ -113,10 +113,13 @@ public protocol LLMProvider: Sendable {
     func shutdown() async
     /// Credentials the provider sends (its API key): never stored or printed.
     var secrets: [String] { get }
+    /// Seconds one request may take before it fails as a timeout (nil: no limit of its own).
+    var requestTimeout: Double? { get }
 }
 
 extension LLMProvider {
     public func shutdown() async {}
     public var secrets: [String] { [] }
     public var supportsDistribution: Bool { false }
+    public var requestTimeout: Double? { nil }
 }

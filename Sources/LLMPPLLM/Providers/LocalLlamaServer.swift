@@ -115,6 +115,7 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
     public let supportsLogprobs = true
     public var supportsDistribution: Bool { true }
     public var displayName: String { "local \(model)" }
+    public var requestTimeout: Double? { timeout }
 
     public init(binary: String, modelPath: String, logDirectory: String, timeout: Double = 600) {
         self.binary = binary; self.modelPath = modelPath; self.logDirectory = logDirectory; self.timeout = timeout

@@ -11,6 +11,7 @@ public struct OpenAIProvider: LLMProvider {
     public let maxConcurrency: Int
     public let supportsLogprobs = true
     let timeout: Double
+    public var requestTimeout: Double? { timeout }
     let http: HTTPClient
     /// Whether the server takes `response_format: json_schema` (set off for servers that reject it).
     public let structuredOutput: Bool

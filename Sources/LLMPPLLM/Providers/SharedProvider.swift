@@ -7,6 +7,7 @@ public struct SharedProvider: LLMProvider {
     public var name: String { inner.name }
     public var model: String { inner.model }
     public var displayName: String { inner.displayName }
+    public var requestTimeout: Double? { inner.requestTimeout }
     public var maxConcurrency: Int { inner.maxConcurrency }
     public var supportsLogprobs: Bool { inner.supportsLogprobs }
     public var supportsDistribution: Bool { inner.supportsDistribution }

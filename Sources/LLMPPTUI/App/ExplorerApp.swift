@@ -88,6 +88,7 @@ public final class ExplorerApp: @unchecked Sendable {
         var lastDraw = Date.distantPast
         var quit = false
         while !quit {
+            model.now = Date()
             let c = inbox.drain()
             if !c.events.isEmpty || c.snapshot != nil || c.quality != nil { dirty = true }
             if let s = c.snapshot { model.refresh(from: s) }

@@ -46,6 +46,13 @@ public struct ExplorerModel: Sendable {
     public var plotY: PlotYMode = .used
     /// What the expensive evaluator's costs are, for the hours in the header.
     public var costLabel = "wall time"
+    /// The engine's slow call or evaluation in flight, if any.
+    public var waiting: Waiting? = nil
+    /// The clock the frame is drawn at (set by the app each frame; fixed in snapshot tests).
+    public var now = Date()
+    /// When this process first saw labelling, and how many labels were done then: the rate
+    /// and ETA count from there (a resumed run's earlier labels are not in the rate).
+    public var labelClock: (since: Date, done: Int)? = nil
     /// Predicted vs truth on the test split (the quality pane's scatter, the inspector's truth).
     public var qualityPoints: [QualityPoint] = []
 
@@ -115,6 +122,12 @@ public struct ExplorerModel: Sendable {
 
     public var running: Bool { !state.paused && !state.finished }
 
+    /// Labels done of the target, with rate and ETA once this process has seen some land.
+    public var labelRate: ProgressRate {
+        ProgressRate(done: state.labelsDone, total: labelTarget, doneBefore: labelClock?.done ?? state.labelsDone,
+                     elapsed: labelClock.map { now.timeIntervalSince($0.since) } ?? 0)
+    }
+
     /// Applies one engine event.
     public mutating func apply(_ e: EngineEvent) {
         switch e {
@@ -153,6 +166,8 @@ public struct ExplorerModel: Sendable {
         costLabel = snap.costLabel
         labelTarget = snap.labelTarget
         testCount = snap.testCount
+        waiting = snap.waiting
+        if labelClock == nil && snap.state.phase == .labelling { labelClock = (now, snap.state.labelsDone) }
         if history.isEmpty && !snap.state.lastGeneration.isEmpty {
             history = [snap.state.lastGeneration]
             pareto = paretoFront(snap.state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })

@@ -86,7 +86,7 @@ public enum Renderer {
         let trainFrac = m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
         bar(&b, cx, y, width: w, fraction: m.config.labels == 0 ? 1 : (labelFrac + trainFrac) / 2, ascii: m.asciiOnly)
         cx += w + 1
-        cx += b.text(cx, y, m.config.labels == 0 ? "none  " : (m.state.phase == .labelling ? "\(m.state.labelsDone)/\(m.labelTarget)  " : "step \(m.state.trainingStep)/\(m.config.firstTrainingSteps)  "), .dim)
+        cx += b.text(cx, y, m.config.labels == 0 ? "none  " : (m.state.phase == .labelling ? "\(m.labelRate.compactText)  " : "step \(m.state.trainingStep)/\(m.config.firstTrainingSteps)  "), .dim)
         cx += b.text(cx, y, "HS-NAS ", Style(m.state.phase == .search ? .accent : .dim, bold: m.state.phase == .search))
         let iters = m.config.evolution.iterations
         bar(&b, cx, y, width: w, fraction: Double(m.state.generation) / Double(max(iters, 1)),
@@ -123,6 +123,10 @@ public enum Renderer {
         let hints = "? help  q quit  Tab panes  Space pause  n step  < > switch  [ ] constraint  p pin  b ban  i inject  / filter"
         if !m.message.isEmpty {
             let n = b.text(0, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true), maxWidth: r.width)
+            b.text(n, r.y, hints, .dim, maxWidth: r.width - n)
+        } else if let w = m.waiting, w.seconds(now: m.now) >= 5 {
+            // A slow call is said, with its time and limit, instead of a frozen counter.
+            let n = b.text(0, r.y, " " + w.line(now: m.now) + "  ", Style(.warning, bold: true), maxWidth: r.width)
             b.text(n, r.y, hints, .dim, maxWidth: r.width - n)
         } else {
             b.text(0, r.y, " " + hints, .dim, maxWidth: r.width)

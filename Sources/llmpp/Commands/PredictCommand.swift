@@ -65,7 +65,8 @@ struct PredictCommand: AsyncParsableCommand {
         for sp in splits {
             let demos = try sp.train.map { (table.architectures[$0], try s.evaluate(demoTruth, table.architectures[$0], row: (labelled.table, $0))) }
             let tests = Array(sp.test.prefix(limit ?? sp.test.count))
-            let progress = Progress("split \(sp.seed): predicting \(tests.count) architectures")
+            let progress = Progress("split \(sp.seed): predicting \(tests.count) architectures", waitingFor: "the LLM",
+                                    timeout: provider.requestTimeout, retried: true)
             progress.update(0, of: tests.count)
             // Within a split the prompts share their prefix: they go out together so that a
             // one-slot local server keeps its prefix cache.

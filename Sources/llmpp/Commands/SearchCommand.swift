@@ -107,7 +107,12 @@ extension CommonOptions {
     func engine(resume: String?, run: RunOptions, llm: ProviderOptions, defaultSpace: String? = nil, defaults: RunOptions.Defaults = .init(),
                 adjust: (inout RunConfig) -> Void = { _ in }) async throws -> Engine {
         let env = try engineEnvironment()
-        if let id = resume { return try await Engine.resume(runID: id, environment: env) }
+        if let id = resume {
+            let amend = try ResumeFlags.amendments(runID: id, arguments: Array(CommandLine.arguments.dropFirst()), run: run, llm: llm)
+            let engine = try await Engine.resume(runID: id, environment: env, amend: amend)
+            for line in amend.summary(spent: await engine.state.counters) { SearchCommand.note("run \(id): \(line) (saved with the run)") }
+            return engine
+        }
         guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
         var config = try run.config(space: space, llm: llm, defaults: defaults)
         let loaded = try loadSpace(space)
@@ -140,15 +145,19 @@ struct SearchCommand: AsyncParsableCommand {
     static func drive(_ engine: Engine, label: String) async throws -> RunState {
         let snap = await engine.snapshot()
         note("run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)")
+        let waits = watchWaits(engine)
+        defer { waits.cancel() }
         let state = await engine.runToEnd { events in
             var lastLabel = -1
+            let labelling = RateClock(start: (Date(), snap.state.labelsDone)), testing = RateClock(start: (Date(), snap.state.llmppDone))
             for await e in events {
                 switch e {
                 case .phaseChanged(let p): note("phase: \(p.rawValue)")
-                case .llmppProgress(let d, let t): note("LLM-PP: \(d)/\(t) test architectures")
+                case .llmppProgress(let d, let t): note("LLM-PP: \(testing.rate(d, t).text) test architectures")
                 case .labelProgress(let d, let t, let f):
+                    let rate = labelling.rate(d, t)
                     let decile = t > 0 ? d * 20 / t : 0
-                    if decile != lastLabel || d == t { lastLabel = decile; note("labelling: \(d)/\(t)\(f > 0 ? " (\(f) failed)" : "")") }
+                    if decile != lastLabel || d == t { lastLabel = decile; note("labelling: \(rate.text)\(f > 0 ? " (\(f) failed)" : "")") }
                 case .trainingLoss(let s, let t, let l): if s % max(t / 10, 1) == 0 || s == t { note(String(format: "training: step %d/%d, loss %.4f", s, t, l)) }
                 case .generationDone(let g, let src, let pop, _):
                     let best = pop.first
@@ -165,6 +174,15 @@ struct SearchCommand: AsyncParsableCommand {
             throw CLIError("\(err)\nthe run is saved: continue with 'llmpp \(label) --resume \(snap.runID)'")
         }
         return state
+    }
+
+    /// The rate of one kind of progress since this process started (a resumed run's earlier
+    /// work is not in the rate).
+    struct RateClock {
+        var start: (Date, Int)
+        func rate(_ done: Int, _ total: Int) -> ProgressRate {
+            ProgressRate(done: done, total: total, doneBefore: start.1, elapsed: Date().timeIntervalSince(start.0))
+        }
     }
 
     static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }

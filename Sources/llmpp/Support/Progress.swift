@@ -1,28 +1,96 @@
 import Foundation
+import LLMPPCore
+import LLMPPEngine
+import Synchronization
 
-/// Progress of long work on stderr: a redrawn bar on a terminal, a line every 10% otherwise,
-/// so that piped output and logs stay readable.
-final class Progress {
+/// Progress of long work on stderr, with rate, elapsed time and ETA: a redrawn bar on a
+/// terminal, a line every 10% otherwise, so that piped output and logs stay readable. When
+/// nothing moves for 10 s, a "waiting for ..." line says what it waits on and for how long.
+final class Progress: Sendable {
+    private struct Counts {
+        var done = 0
+        var total = 0
+        var lastDecile = -1
+        var lastChange = Date()
+        var lastWaitMark = 0
+        var finished = false
+    }
     let label: String
     let isTTY = isatty(STDERR_FILENO) == 1
-    private var lastDecile = -1
+    let started = Date()
+    private let counts = Mutex(Counts())
+    private let heartbeat = Mutex<Task<Void, Never>?>(nil)
 
-    init(_ label: String) { self.label = label }
+    /// `waitingFor`: what a stall waits on ("the LLM"), with its per-request timeout.
+    init(_ label: String, waitingFor: String? = nil, timeout: Double? = nil, retried: Bool = false) {
+        self.label = label
+        guard let what = waitingFor else { return }
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                self?.reportStall(Waiting(what: what, timeout: timeout, retried: retried))
+            }
+        }
+        heartbeat.withLock { $0 = task }
+    }
+
+    deinit { heartbeat.withLock { $0?.cancel() } }
 
     func update(_ done: Int, of total: Int) {
         guard total > 0 else { return }
-        let frac = min(max(Double(done) / Double(total), 0), 1)
+        let (print, decileChanged) = counts.withLock { c -> (Bool, Bool) in
+            let moved = done != c.done || total != c.total
+            c.done = done; c.total = total
+            if moved { c.lastChange = Date(); c.lastWaitMark = 0 }
+            if done >= total { c.finished = true }
+            let decile = Int(min(1, Double(done) / Double(total)) * 10)
+            defer { c.lastDecile = decile }
+            return (moved || c.lastDecile < 0, decile != c.lastDecile)
+        }
+        guard print else { return }
+        let rate = ProgressRate(done: done, total: total, elapsed: Date().timeIntervalSince(started))
         if isTTY {
+            let frac = min(max(Double(done) / Double(total), 0), 1)
             let width = 30, filled = Int(frac * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            FileHandle.standardError.write("\r\(label) \(bar) \(Int(frac * 100))% (\(done)/\(total))\u{1B}[K".data(using: .utf8)!)
-            if done >= total { FileHandle.standardError.write("\n".data(using: .utf8)!) }
-        } else {
-            let decile = Int(frac * 10)
-            if decile != lastDecile {
-                lastDecile = decile
-                FileHandle.standardError.write("\(label): \(done)/\(total) (\(Int(frac * 100))%)\n".data(using: .utf8)!)
-            }
+            write("\r\(label) \(bar) \(Int(frac * 100))% \(rate.text)\u{1B}[K" + (done >= total ? "\n" : ""))
+            if done >= total { stop() }
+        } else if decileChanged || done >= total {
+            write("\(label): \(rate.text)\n")
+            if done >= total { stop() }
+        }
+    }
+
+    func stop() { heartbeat.withLock { $0?.cancel(); $0 = nil } }
+
+    private func reportStall(_ waiting: Waiting) {
+        let due = counts.withLock { c -> (Int, Waiting)? in
+            guard !c.finished else { return nil }
+            var w = waiting
+            w.since = c.lastChange
+            guard let mark = Waiting.dueMark(seconds: w.seconds(), lastMark: c.lastWaitMark) else { return nil }
+            c.lastWaitMark = mark
+            return (mark, w)
+        }
+        guard let (_, w) = due else { return }
+        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line())\n")
+    }
+
+    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}
+
+/// Prints the engine's "waiting for ..." line while one of its calls or evaluations is slow
+/// (headless runs); cancel the returned task when the run ends.
+func watchWaits(_ engine: Engine) -> Task<Void, Never> {
+    Task {
+        var shown: (since: Date, mark: Int)? = nil
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            guard let w = await engine.snapshot().waiting else { continue }
+            let last = shown?.since == w.since ? shown!.mark : 0
+            guard let mark = Waiting.dueMark(seconds: w.seconds(), lastMark: last) else { continue }
+            shown = (w.since, mark)
+            FileHandle.standardError.write(Data("\(w.line())\n".utf8))
         }
     }
 }

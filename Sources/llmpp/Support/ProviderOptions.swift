@@ -16,9 +16,9 @@ struct ProviderOptions: ParsableArguments {
     @Option(name: .customLong("walk-decimals"), help: "Digit walk: digits after the decimal point to resolve.") var walkDecimals: Int = 1
     @Option(name: .customLong("llm-timeout"), parsing: .unconditional, help: "Seconds one LLM request may take (default: 120 for remote APIs, 600 for the local server).")
     var llmTimeout: Double?
-    @Option(name: .customLong("max-calls"), help: "Budget: stop after this many LLM calls.") var maxCalls: Int?
-    @Option(name: .customLong("max-tokens"), help: "Budget: stop after this many tokens.") var maxTokens: Int?
-    @Option(name: .customLong("max-cost"), help: "Budget: stop after this many dollars.") var maxCost: Double?
+    @Option(name: .customLong("max-calls"), help: "Budget: the run's LLM calls in all (with --resume: replaces the saved budget, spent calls included).") var maxCalls: Int?
+    @Option(name: .customLong("max-tokens"), help: "Budget: the run's tokens in all (with --resume: replaces the saved budget).") var maxTokens: Int?
+    @Option(name: .customLong("max-cost"), help: "Budget: the run's dollars in all (with --resume: replaces the saved budget).") var maxCost: Double?
 
     func validate() throws {
         guard ProviderFactory.names.contains(provider) else { throw ValidationError("--provider must be one of \(ProviderFactory.names.joined(separator: ", "))") }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// What a user may change when resuming a run: its limits (budgets, timeouts) and its pace,
+/// nothing that would make the resumed run a different run. Everything else is fixed at
+/// creation; the CLI refuses those options with `--resume` rather than ignoring them.
+public struct RunAmendments: Sendable, Equatable {
+    /// The run's whole budget (spent included), replacing the stored one.
+    public var maxCalls: Int?
+    public var maxTokens: Int?
+    public var maxCostUSD: Double?
+    public var llmTimeout: Double?
+    public var evaluatorTimeout: Double?
+    /// `.some(nil)`: pacing off.
+    public var pace: Double??
+    public var pauseAtSwitch: Bool?
+
+    public init(maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil, llmTimeout: Double? = nil,
+                evaluatorTimeout: Double? = nil, pace: Double?? = nil, pauseAtSwitch: Bool? = nil) {
+        self.maxCalls = maxCalls
+        self.maxTokens = maxTokens
+        self.maxCostUSD = maxCostUSD
+        self.llmTimeout = llmTimeout
+        self.evaluatorTimeout = evaluatorTimeout
+        self.pace = pace
+        self.pauseAtSwitch = pauseAtSwitch
+    }
+
+    public var isEmpty: Bool { self == RunAmendments() }
+
+    public func apply(to c: inout RunConfig) {
+        if let v = maxCalls { c.maxCalls = v }
+        if let v = maxTokens { c.maxTokens = v }
+        if let v = maxCostUSD { c.maxCostUSD = v }
+        if let v = llmTimeout { c.prediction.timeout = v }
+        if let v = evaluatorTimeout { c.evaluator.timeout = v }
+        if let v = pace { c.pace = v }
+        if let v = pauseAtSwitch { c.pauseAtSwitch = v ? true : nil }
+    }
+
+    /// One line per change, for the resume's progress output.
+    public func summary(spent: Counters) -> [String] {
+        var out: [String] = []
+        if let v = maxCalls { out.append("budget: \(v) LLM calls in all (\(spent.llmCalls) spent, \(max(0, v - spent.llmCalls)) left)") }
+        if let v = maxTokens { out.append("budget: \(v) tokens in all (\(spent.tokens) spent)") }
+        if let v = maxCostUSD { out.append(String(format: "budget: $%.4f in all ($%.4f spent)", v, spent.costUSD)) }
+        if let v = llmTimeout { out.append(String(format: "LLM timeout: %g s", v)) }
+        if let v = evaluatorTimeout { out.append(String(format: "evaluator timeout: %g s", v)) }
+        if let v = pace { out.append(v.map { String(format: "pace: %gx", $0) } ?? "pace: off") }
+        if let v = pauseAtSwitch { out.append("pause at the switch: \(v ? "on" : "off")") }
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import LLMPPStore
+import XCTest
+
+/// Options given with `--resume`: limits and pace are saved with the run, the rest is refused
+/// by name (they used to be ignored without a word: `--iterations` on resume did nothing).
+final class ResumeOptionsTests: XCTestCase {
+    func savedConfig(_ dir: String, _ run: String) async throws -> [String: Any] {
+        let row = try await RunStore(path: dir + "/llmpp.sqlite", create: false).run(run)
+        return try JSONSerialization.jsonObject(with: Data(XCTUnwrap(row).config.utf8)) as! [String: Any]
+    }
+
+    func testResumeRefusesWhatMakesTheRunAndSavesItsLimits() async throws {
+        let dir = NSTemporaryDirectory() + "llmpp-resume-opts-\(UUID().uuidString)"
+        let made = try CLI.run(["search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "2", "--population", "8",
+                                "--json"], dataDir: dir)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let run = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["run"] as? String)
+
+        let refused = try CLI.run(["search", "--resume", run, "--iterations", "5", "--population=3", "--max-calls", "4"], dataDir: dir)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--iterations, --population cannot change when resuming run \(run)"), refused.stderr)
+        var config = try await savedConfig(dir, run)
+        XCTAssertNil(config["maxCalls"], "a refused resume changed the run")
+        XCTAssertEqual((config["evolution"] as? [String: Any])?["iterations"] as? Int, 2)
+
+        let amended = try CLI.run(["search", "--resume", run, "--max-calls", "7", "--evaluator-timeout=50", "--pace", "100"], dataDir: dir)
+        XCTAssertEqual(amended.status, 0, amended.stderr)
+        XCTAssertTrue(amended.stderr.contains("budget: 7 LLM calls in all (0 spent, 7 left) (saved with the run)"), amended.stderr)
+        config = try await savedConfig(dir, run)
+        XCTAssertEqual(config["maxCalls"] as? Int, 7)
+        XCTAssertEqual(config["pace"] as? Double, 100)
+        XCTAssertEqual((config["evaluator"] as? [String: Any])?["timeout"] as? Double, 50)
+    }
+
+    /// A slow evaluator used to leave the progress silent for up to an hour.
+    func testASlowEvaluatorIsShownWaiting() throws {
+        let r = try CLI.run(["search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "1", "--population", "4",
+                             "--evaluator", "external", "--evaluator-cmd", "sleep 60", "--evaluator-timeout", "14"])
+        XCTAssertNotEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("waiting for external: sleep 60 ("), r.stderr)
+        XCTAssertTrue(r.stderr.contains(" architectures): 10 s (timeout 14 s)"), r.stderr)
+    }
+
+    /// Resuming in a data directory without a database neither creates one nor hides the cause.
+    func testResumeWithoutADatabaseCreatesNothing() throws {
+        let dir = NSTemporaryDirectory() + "llmpp-resume-none-\(UUID().uuidString)"
+        let r = try CLI.run(["search", "--resume", "search-x"], dataDir: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("no database at \(dir)/llmpp.sqlite"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/llmpp.sqlite"))
+    }
+}
