@@ -78,6 +78,13 @@ public actor RunStore {
         return out
     }
 
+    /// The calls behind the run's labels (an answer from the cache names the calls that paid for it).
+    public func labelCallIDs(run: String) throws -> [Int64] {
+        try db.query("SELECT call_ids FROM labels WHERE run = ?", [.text(run)]).flatMap { r in
+            (r[0].text ?? "").split(separator: ",").compactMap { Int64($0) }
+        }
+    }
+
     public func saveExpensive(run: String, scores: [(String, Double)]) throws {
         try db.transaction {
             for (id, s) in scores {

@@ -101,6 +101,18 @@ public actor TranscriptStore {
 
 extension TranscriptStore {
     /// Inserts many records, a transaction per thousand (imports, benchmarks).
+    /// The measured time of these calls, in seconds (each counted once).
+    public func latencySeconds(callIDs: [Int64]) throws -> Double {
+        var total = 0.0
+        let ids = Array(Set(callIDs)).sorted()
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(ids.count, start + 500)]
+            let list = chunk.map(String.init).joined(separator: ",")
+            total += try db.query("SELECT COALESCE(SUM(latency_ms), 0) FROM calls WHERE id IN (\(list))").first?[0].double ?? 0
+        }
+        return total / 1000
+    }
+
     public func insertBatch(_ records: [CallRecord]) throws {
         var i = 0
         while i < records.count {

@@ -331,6 +331,23 @@ extension EngineTests {
         XCTAssertEqual(phase, .training)
     }
 
+    /// A corrupted row used to surface as a bare decoding trace, naming neither run nor file.
+    func testACorruptedRowIsReportedWithItsRun() async throws {
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let env = environment(server, dataDir: Self.tempDir())
+        _ = try await Engine.create(config: smallConfig(), environment: env, runID: "torn")
+        try await RunStore(path: env.databasePath).updateConfig(id: "torn", config: #"{"space": 7}"#)
+        do {
+            _ = try await Engine.resume(runID: "torn", environment: env)
+            XCTFail("a corrupted configuration was resumed")
+        } catch {
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("run 'torn' in \(env.databasePath): its saved configuration cannot be read"), text)
+            XCTAssertTrue(text.contains("at 'space'"), text)
+        }
+    }
+
     /// The external evaluator used to inherit the providers' API keys.
     func testExternalEvaluatorGetsNoProviderKeysUnlessPassed() async throws {
         let env = ["OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "sk-2", "PATH": "/bin", "HOME": "/h"]

@@ -8,11 +8,37 @@ public enum SearchStudy {
     public struct Mode: Sendable, Equatable {
         public var name: String
         public var switchAt: Int
-        public init(name: String, switchAt: Int) { self.name = name; self.switchAt = switchAt }
+        public var schedule: Schedule = .paper
+        /// The label budget (nil: the study's).
+        public var labels: Int? = nil
+        public init(name: String, switchAt: Int, schedule: Schedule = .paper, labels: Int? = nil) {
+            self.name = name; self.switchAt = switchAt; self.schedule = schedule; self.labels = labels
+        }
         public static func standard(iterations: Int) -> [Mode] {
             [Mode(name: "hybrid", switchAt: iterations / 2), Mode(name: "baseline only", switchAt: 0),
              Mode(name: "distill only", switchAt: iterations)]
         }
+
+        /// Issue 11's comparison: at each label budget B, `paper` and `anytime` with B labels and
+        /// `paper` with 3B, all switching mid-way; then baseline only (switch 0).
+        public static func schedules(iterations: Int, budgets: [Int]) -> [Mode] {
+            var out: [Mode] = []
+            func add(_ m: Mode) { if !out.contains(where: { $0.schedule == m.schedule && $0.labels == m.labels }) { out.append(m) } }
+            for b in budgets {
+                add(Mode(name: "paper \(b)", switchAt: iterations / 2, schedule: .paper, labels: b))
+                add(Mode(name: "anytime \(b)", switchAt: iterations / 2, schedule: .anytime, labels: b))
+                add(Mode(name: "paper \(3 * b)", switchAt: iterations / 2, schedule: .paper, labels: 3 * b))
+            }
+            return out + [Mode(name: "baseline only", switchAt: 0)]
+        }
+    }
+
+    /// Anytime with budget B and switch S: W warm-up labels, then enough per generation to
+    /// spend B by the switch (L(g) = min(B, W + g K)).
+    public static func anytime(budget: Int, switchAt: Int, warmup: Int = 24, steps: Int) -> AnytimeSchedule {
+        let w = min(warmup, budget)
+        let k = switchAt > 1 ? Int((Double(budget - w) / Double(switchAt - 1)).rounded(.up)) : 0
+        return AnytimeSchedule(warmupLabels: w, labelsPerGeneration: max(0, k), warmupSteps: min(500, steps), retrainSteps: min(300, steps))
     }
 
     /// The reference the regret is measured against: the truly best architecture that meets
@@ -38,6 +64,14 @@ public enum SearchStudy {
         public var regret: [String: Double]
         public var expensiveEvaluations: Int
         public var llmCalls: Int
+        /// Labels the run's student learned from.
+        public var labels: Int = 0
+        /// What the run's labels cost the LLM (their calls' measured time, whether paid in this
+        /// run or answered from the cache of an earlier one) and its expensive evaluations cost
+        /// (the evaluator's recorded cost), in hours.
+        public var llmHours: Double = 0
+        public var expensiveHours: Double = 0
+        public var totalHours: Double { llmHours + expensiveHours }
         /// Per generation: expensive evaluations so far and the test truth of the generation's pick.
         public var trace: [(generation: Int, expensive: Int, truth: Double)]
         /// The final generation's predicted Pareto front: (latency, test truth).
@@ -76,7 +110,9 @@ public enum SearchStudy {
             for seed in seeds {
                 var c = base
                 c.switchAt = mode.switchAt
-                if mode.switchAt == 0 { c.labels = 0 }
+                c.labels = mode.switchAt == 0 ? 0 : (mode.labels ?? base.labels)
+                c.anytime = mode.schedule == .anytime && c.labels > 0
+                    ? anytime(budget: c.labels, switchAt: mode.switchAt, steps: base.training.steps) : nil
                 c.seed = seed
                 c.labelSeed = base.labelSeed ?? 0
                 c.training.seed = base.training.seed
@@ -114,7 +150,12 @@ public enum SearchStudy {
         let front = try paretoFront(last, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
             .compactMap { c in try truth("test", c.arch).map { (latency: c.latencyMs ?? c.gflops, truth: $0) } }
             .sorted { $0.latency < $1.latency }
-        return Outcome(mode: mode, seed: seed, runID: engine.runID, bestID: best.id, bestLatencyMs: best.latencyMs, truth: t, regret: regret,
-                       expensiveEvaluations: state.counters.expensiveEvaluations, llmCalls: state.counters.llmCalls, trace: trace, front: front)
+        var o = Outcome(mode: mode, seed: seed, runID: engine.runID, bestID: best.id, bestLatencyMs: best.latencyMs, truth: t, regret: regret,
+                        expensiveEvaluations: state.counters.expensiveEvaluations, llmCalls: state.counters.llmCalls, trace: trace, front: front)
+        let callIDs = try await engine.runs.labelCallIDs(run: engine.runID)
+        o.labels = try await engine.runs.labels(run: engine.runID).values.filter { $0 != nil }.count
+        o.llmHours = try await engine.transcripts.latencySeconds(callIDs: callIDs) / 3600
+        o.expensiveHours = (state.expensiveSeconds ?? 0) / 3600
+        return o
     }
 }

@@ -15,12 +15,16 @@ struct ReproduceCommand: AsyncParsableCommand {
             Parts: predictors (three HAT tasks x three split seeds: the baselines, the references, LLM-PP and
             LLM-Distill-PP), ablation (the prompt ladder on one task), search (nb201-cifar10 under a latency
             constraint: hybrid vs baseline only vs distill only, truth of the best architecture, regret against the
-            true best, expensive evaluations). Progress on stderr; --out DIR writes CSVs and SVG plots.
+            true best, expensive evaluations), schedule (the same space: anytime vs paper at each of
+            --schedule-budgets labels and paper at 3x, against baseline only, with search hours). Progress on
+            stderr; --out DIR writes CSVs and SVG plots.
             """)
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var llm: ProviderOptions
-    @Option(help: "Parts to run: all, or a list of predictors, ablation, search.") var parts: String = "all"
+    @Option(help: "Parts to run: all, or a list of predictors, ablation, search, schedule.") var parts: String = "all"
+    @Option(name: .customLong("schedule-budgets"), help: "Label budgets of the schedule comparison (each also run by paper with 3x).")
+    var scheduleBudgets: String = "100,300"
     @Option(help: "HAT tasks of the predictor table.") var tasks: String = "hat-wmt14ende,hat-wmt14enfr,hat-wmt19ende"
     @Option(name: .customLong("split-seeds"), help: "Split seeds of the predictor table and the ablation.") var splitSeeds: String = "123,456,789"
     @Option(help: "Architectures LLM-PP labels per split for LLM-Distill-PP in the predictor table (paper: 8,500; 0: skip the student).")
@@ -39,15 +43,17 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        let known = ["all", "predictors", "ablation", "search"]
+        let known = ["all", "predictors", "ablation", "search", "schedule"]
         for p in partList where !known.contains(p) { throw ValidationError("unknown part '\(p)' (use \(known.joined(separator: ", ")))") }
         if searchSeeds < 1 { throw ValidationError("--search-seeds must be at least 1") }
         if labels < 0 || searchLabels < 1 { throw ValidationError("--labels must be >= 0 and --search-labels >= 1") }
         if iterations < 2 { throw ValidationError("--iterations must be at least 2") }
+        if budgetList.isEmpty || budgetList.contains(where: { $0 < 1 }) { throw ValidationError("--schedule-budgets takes label counts >= 1, e.g. 100,300") }
     }
 
     var partList: [String] { parts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     func wants(_ p: String) -> Bool { partList.contains("all") || partList.contains(p) }
+    var budgetList: [Int] { scheduleBudgets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
     var seedList: [String] { splitSeeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func run() async throws {
@@ -76,7 +82,7 @@ struct ReproduceCommand: AsyncParsableCommand {
                 report.ablation = try await PredictorStudy.ablation(space: ablationSpace, seeds: seedList, metric: "valid", base: base,
                                                                    environment: env, runPrefix: prefix, progress: progress)
             }
-            if wants("search") {
+            if wants("search") || wants("schedule") {
                 let space = try catalog.load(searchSpace)
                 guard let hw = hardware ?? space.latency?.defaultHardware else { throw CLIError("\(searchSpace) has no latency data for a constraint") }
                 let oracle = try SearchStudy.oracle(space: space, hardware: hw, latencyMs: latencyMs, cacheDirectory: common.cacheDirectory)
@@ -87,9 +93,16 @@ struct ReproduceCommand: AsyncParsableCommand {
                 c.labels = searchLabels
                 c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
                 report.oracle = oracle
-                report.search = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.standard(iterations: iterations),
-                                                          seeds: (1...searchSeeds).map(UInt64.init), oracle: oracle, environment: env,
-                                                          runPrefix: prefix, progress: progress)
+                let seeds = (1...searchSeeds).map(UInt64.init)
+                if wants("search") {
+                    report.search = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.standard(iterations: iterations), seeds: seeds,
+                                                              oracle: oracle, environment: env, runPrefix: prefix, progress: progress)
+                }
+                if wants("schedule") {
+                    report.schedule = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.schedules(iterations: iterations, budgets: budgetList),
+                                                                seeds: seeds, oracle: oracle, environment: env, runPrefix: prefix + "-schedule",
+                                                                progress: progress)
+                }
             }
         } catch {
             await provider.close()

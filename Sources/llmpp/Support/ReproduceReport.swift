@@ -10,6 +10,8 @@ struct ReproduceReport {
     var ablation: [PredictorStudy.LadderStep] = []
     var oracle: SearchStudy.Oracle? = nil
     var search: [SearchStudy.Outcome] = []
+    /// The schedule comparison (anytime vs paper at equal and 3x label budgets, baseline only).
+    var schedule: [SearchStudy.Outcome] = []
 
     static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String { m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))" }
 
@@ -18,6 +20,7 @@ struct ReproduceReport {
         var mode: SearchStudy.Mode
         var runs: [SearchStudy.Outcome]
         var truthTest: (Double?, Double?), regretTest: (Double?, Double?), truthValid: (Double?, Double?), expensive: (Double?, Double?)
+        var labels: (Double?, Double?), llmHours: (Double?, Double?), expensiveHours: (Double?, Double?), totalHours: (Double?, Double?)
         init(_ mode: SearchStudy.Mode, _ runs: [SearchStudy.Outcome]) {
             func stat(_ v: [Double]) -> (Double?, Double?) { v.isEmpty ? (nil, nil) : (Metrics.mean(v), Metrics.std(v)) }
             self.mode = mode
@@ -26,14 +29,78 @@ struct ReproduceReport {
             regretTest = stat(runs.compactMap { $0.regret["test"] })
             truthValid = stat(runs.compactMap { $0.truth["valid"] })
             expensive = stat(runs.map { Double($0.expensiveEvaluations) })
+            labels = stat(runs.map { Double($0.labels) })
+            llmHours = stat(runs.map(\.llmHours))
+            expensiveHours = stat(runs.map(\.expensiveHours))
+            totalHours = stat(runs.map(\.totalHours))
         }
     }
 
     /// Modes in the order run, with their outcomes.
-    var modes: [ModeSummary] {
+    static func modes(_ outcomes: [SearchStudy.Outcome]) -> [ModeSummary] {
         var order: [SearchStudy.Mode] = []
-        for o in search where !order.contains(o.mode) { order.append(o.mode) }
-        return order.map { m in ModeSummary(m, search.filter { $0.mode == m }) }
+        for o in outcomes where !order.contains(o.mode) { order.append(o.mode) }
+        return order.map { m in ModeSummary(m, outcomes.filter { $0.mode == m }) }
+    }
+    var modes: [ModeSummary] { Self.modes(search) }
+
+    /// One row per mode: quality of the pick, what it cost in evaluations, labels and hours.
+    static func searchTable(_ outcomes: [SearchStudy.Outcome]) -> String {
+        var tt = TextTable(header: ["mode", "schedule", "switch", "labels", "seeds", "best test acc", "regret (test)", "best valid acc", "expensive evals",
+                                    "hours LLM", "hours expensive (recorded)", "hours total"])
+        for m in modes(outcomes) {
+            tt.rows.append([m.mode.name, m.mode.switchAt == 0 ? "-" : m.mode.schedule.rawValue, "\(m.mode.switchAt)", fmt(m.labels.0, 0), "\(m.runs.count)",
+                            pm(m.truthTest.0, m.truthTest.1), pm(m.regretTest.0, m.regretTest.1), pm(m.truthValid.0, m.truthValid.1),
+                            pm(m.expensive.0, m.expensive.1, 1), pm(m.llmHours.0, m.llmHours.1), pm(m.expensiveHours.0, m.expensiveHours.1),
+                            pm(m.totalHours.0, m.totalHours.1)])
+        }
+        return tt.render()
+    }
+
+    /// Issue 11's goals, each said met or not from the figures: anytime at least as good as
+    /// paper at the same budget and as paper with 3x the labels; hybrid hours at most half of
+    /// baseline only's at equal truth.
+    static func scheduleVerdicts(_ outcomes: [SearchStudy.Outcome]) -> [String] {
+        let ms = modes(outcomes)
+        func find(_ s: Schedule, _ labels: Int) -> ModeSummary? { ms.first { $0.mode.switchAt > 0 && $0.mode.schedule == s && $0.mode.labels == labels } }
+        func verdict(_ ok: Bool) -> String { ok ? "met" : "NOT met" }
+        var out: [String] = []
+        let baseline = ms.first { $0.mode.switchAt == 0 }
+        for a in ms where a.mode.schedule == .anytime {
+            guard let b = a.mode.labels, let at = a.truthTest.0 else { continue }
+            for (p, what) in [(find(.paper, b), "paper with the same \(b) labels"), (find(.paper, 3 * b), "paper with 3x (\(3 * b)) labels")] {
+                guard let p, let pt = p.truthTest.0 else { continue }
+                out.append(String(format: "anytime %d vs %@: test truth %.2f vs %.2f: %@", b, what, at, pt, verdict(at >= pt)))
+            }
+        }
+        if let base = baseline, let bh = base.totalHours.0, bh > 0, let bt = base.truthTest.0 {
+            for m in ms where m.mode.switchAt > 0 {
+                guard let h = m.totalHours.0, let t = m.truthTest.0 else { continue }
+                out.append(String(format: "%@: %.0f%% of baseline only's hours (%.2f vs %.2f h), test truth %.2f vs %.2f: %@", m.mode.name, 100 * h / bh, h, bh,
+                                  t, bt, verdict(h <= 0.5 * bh && t >= bt)))
+            }
+        }
+        return out
+    }
+
+    static func modesJSON(_ outcomes: [SearchStudy.Outcome]) -> JSONValue {
+        .array(modes(outcomes).map { m in
+            .object([("mode", .string(m.mode.name)), ("schedule", .string(m.mode.schedule.rawValue)), ("switch_at", .number(Double(m.mode.switchAt))),
+                     ("labels_mean", .number(m.labels.0)),
+                     ("truth_test_mean", .number(m.truthTest.0)), ("truth_test_std", .number(m.truthTest.1)),
+                     ("regret_test_mean", .number(m.regretTest.0)), ("regret_test_std", .number(m.regretTest.1)),
+                     ("expensive_evaluations_mean", .number(m.expensive.0)), ("expensive_evaluations_std", .number(m.expensive.1)),
+                     ("hours_llm_mean", .number(m.llmHours.0)), ("hours_expensive_mean", .number(m.expensiveHours.0)),
+                     ("hours_total_mean", .number(m.totalHours.0)),
+                     ("runs", .array(m.runs.map { o in .object([
+                         ("seed", .number(Double(o.seed))), ("run", .string(o.runID)), ("best_id", .string(o.bestID)),
+                         ("latency_ms", .number(o.bestLatencyMs)),
+                         ("truth", .object(o.truth.keys.sorted().map { ($0, .number(o.truth[$0])) })),
+                         ("regret", .object(o.regret.keys.sorted().map { ($0, .number(o.regret[$0])) })),
+                         ("expensive_evaluations", .number(Double(o.expensiveEvaluations))), ("llm_calls", .number(Double(o.llmCalls))),
+                         ("labels", .number(Double(o.labels))), ("hours_llm", .number(o.llmHours)), ("hours_expensive", .number(o.expensiveHours)),
+                     ]) }))])
+        })
     }
 
     var text: String {
@@ -62,12 +129,13 @@ struct ReproduceReport {
         if let o = oracle, !search.isEmpty {
             let best = o.best["test"].map { String(format: "%.2f (%@)", $0.value, $0.id) } ?? "-"
             out.append(String(format: "Search on NAS-Bench-201 under %.2f ms on %@ (%d of %d architectures feasible; true best test accuracy %@)", o.latencyMs, o.hardware, o.feasible, o.total, best))
-            var tt = TextTable(header: ["mode", "switch", "seeds", "best test acc", "regret (test)", "best valid acc", "expensive evals", "LLM calls"])
-            for m in modes {
-                tt.rows.append([m.mode.name, "\(m.mode.switchAt)", "\(m.runs.count)", Self.pm(m.truthTest.0, m.truthTest.1), Self.pm(m.regretTest.0, m.regretTest.1),
-                                Self.pm(m.truthValid.0, m.truthValid.1), Self.pm(m.expensive.0, m.expensive.1, 1), "\(m.runs.reduce(0) { $0 + $1.llmCalls })"])
-            }
-            out.append(tt.render())
+            out.append(Self.searchTable(search))
+        }
+        if let o = oracle, !schedule.isEmpty {
+            out.append("")
+            out.append(String(format: "Schedules on NAS-Bench-201 under %.2f ms on %@: anytime vs paper at equal and 3x label budgets (hours: the labels' measured LLM time + the expensive evaluations' recorded GPU time)", o.latencyMs, o.hardware))
+            out.append(Self.searchTable(schedule))
+            out += Self.scheduleVerdicts(schedule)
         }
         return out.joined(separator: "\n")
     }
@@ -92,19 +160,9 @@ struct ReproduceReport {
                 ("hardware", .string(o.hardware)), ("latency_ms", .number(o.latencyMs)), ("feasible", .number(Double(o.feasible))),
                 ("architectures", .number(Double(o.total))),
                 ("true_best", .object(o.best.keys.sorted().map { k in (k, .object([("id", .string(o.best[k]!.id)), ("value", .number(o.best[k]!.value))])) })),
-                ("modes", .array(modes.map { m in
-                    .object([("mode", .string(m.mode.name)), ("switch_at", .number(Double(m.mode.switchAt))),
-                                    ("truth_test_mean", .number(m.truthTest.0)), ("truth_test_std", .number(m.truthTest.1)),
-                                    ("regret_test_mean", .number(m.regretTest.0)), ("regret_test_std", .number(m.regretTest.1)),
-                                    ("expensive_evaluations_mean", .number(m.expensive.0)), ("expensive_evaluations_std", .number(m.expensive.1)),
-                                    ("runs", .array(m.runs.map { o in .object([
-                                        ("seed", .number(Double(o.seed))), ("run", .string(o.runID)), ("best_id", .string(o.bestID)),
-                                        ("latency_ms", .number(o.bestLatencyMs)),
-                                        ("truth", .object(o.truth.keys.sorted().map { ($0, .number(o.truth[$0])) })),
-                                        ("regret", .object(o.regret.keys.sorted().map { ($0, .number(o.regret[$0])) })),
-                                        ("expensive_evaluations", .number(Double(o.expensiveEvaluations))), ("llm_calls", .number(Double(o.llmCalls))),
-                                    ]) }))])
-                })),
+                ("modes", Self.modesJSON(search)),
+                ("schedule", schedule.isEmpty ? .null : Self.modesJSON(schedule)),
+                ("schedule_verdicts", .array(Self.scheduleVerdicts(schedule).map { .string($0) })),
             ])))
         } else {
             f.append(("search", .null))
@@ -132,6 +190,13 @@ struct ReproduceReport {
             files.append(("ablation.csv", Self.csv(["space", "step", "prompt", "split_seed", "mae", "kendall"], ablation.flatMap { s in
                 s.quality.perSeed.map { [ablationSpace ?? "", "\(s.step)", s.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)] }
             })))
+        }
+        if !schedule.isEmpty {
+            files.append(("schedule.csv", Self.csv(["mode", "schedule", "switch_at", "labels", "seed", "run", "best_id", "truth_test", "regret_test",
+                                                    "expensive_evaluations", "hours_llm", "hours_expensive_recorded"],
+                schedule.map { r in [r.mode.name, r.mode.schedule.rawValue, "\(r.mode.switchAt)", "\(r.labels)", "\(r.seed)", r.runID, r.bestID,
+                                     Self.num(r.truth["test"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)", Self.num(r.llmHours),
+                                     Self.num(r.expensiveHours)] })))
         }
         if let o = oracle, !search.isEmpty {
             files.append(("search.csv", Self.csv(["mode", "switch_at", "seed", "run", "best_id", "latency_ms", "truth_valid", "truth_test", "regret_valid", "regret_test", "expensive_evaluations", "llm_calls"],
