@@ -1,0 +1,30 @@
+import Foundation
+import XCTest
+
+/// `llmpp bench` runs its side-by-side pairs interleaved and reports the median of the pairs'
+/// ratios (one A then one B swung the training ratio from 0.47 to 1.57 between runs).
+final class BenchCLITests: XCTestCase {
+    func testPairsAreInterleavedAndReportedAsMedians() throws {
+        let r = try CLI.run(["bench", "--quick", "--only", "training,search,store", "--pairs", "5", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try XCTUnwrap((CLI.json(r.stdout) as? [String: Any])?["benchmarks"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 1 + 1 + 2, "\(rows)")
+        let training = rows[0]
+        let name = try XCTUnwrap(training["name"] as? String)
+        if name.contains("NumPy unavailable") { throw XCTSkip("python3 with NumPy is not installed: \(name)") }
+        XCTAssertTrue(name.contains("median of 5 pairs"), name)
+        // The ratio is the median of the pairs' ratios, not the ratio of the medians.
+        XCTAssertNotNil(training["ratio"] as? Double)
+        XCTAssertTrue((rows[1]["name"] as? String)?.contains("median of 5") == true, "\(rows[1])")
+        XCTAssertTrue(r.stderr.contains("5 interleaved pairs"), r.stderr)
+    }
+
+    func testSectionsAndPairsAreChecked() throws {
+        let bad = try CLI.run(["bench", "--only", "everything"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("unknown section 'everything'"), bad.stderr)
+        let few = try CLI.run(["bench", "--pairs", "2"])
+        XCTAssertNotEqual(few.status, 0)
+        XCTAssertTrue(few.stderr.contains("--pairs must be at least 5"), few.stderr)
+    }
+}
