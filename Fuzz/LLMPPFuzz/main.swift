@@ -49,7 +49,10 @@ func theme(_ data: Data) {
 
 func evaluator(_ data: Data) {
     do {
-        for (_, v) in try ExternalEvaluator.parseScores(data, command: "fuzz") { check(v.isFinite, "a score of \(v) accepted") }
+        for (_, v) in try ExternalEvaluator.parseAnswers(data, command: "fuzz") {
+            check(v.score.isFinite, "a score of \(v.score) accepted")
+            check(v.seconds.map { $0.isFinite && $0 >= 0 } ?? true, "a cost of \(String(describing: v.seconds)) s accepted")
+        }
     } catch {
         check("\(error)".contains("fuzz"), "an evaluator error that does not name the command: \(error)")
     }

@@ -283,6 +283,40 @@ extension EngineTests {
         XCTAssertEqual(phase, .labelling)
     }
 
+    /// An external evaluator may say what each evaluation cost (`"seconds"`); search hours
+    /// count that instead of the batch's wall time.
+    func testReportedSecondsAreTheExpensiveCost() async throws {
+        let script = Self.tempDir() + "/costed.py"
+        try FileManager.default.createDirectory(atPath: (script as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try """
+            import json, sys
+            for line in sys.stdin:
+                o = json.loads(line)
+                print(json.dumps({"id": o["id"], "score": 25.0, "seconds": 100}))
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        var cfg = smallConfig()
+        cfg.labels = 0
+        cfg.switchAt = 0
+        cfg.evolution.iterations = 1
+        cfg.evaluator = .init(kind: "external", command: "python3 \(script)")
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let engine = try await Engine.create(config: cfg, environment: environment(server, dataDir: Self.tempDir()), runID: "costed")
+        await engine.start()
+        let st = await engine.wait()
+        XCTAssertNil(st.error)
+        XCTAssertGreaterThan(st.counters.expensiveEvaluations, 0)
+        XCTAssertEqual(st.expensiveSeconds ?? 0, 100 * Double(st.counters.expensiveEvaluations), accuracy: 1e-9)
+        let snap = await engine.snapshot()
+        XCTAssertEqual(snap.costLabel, "the seconds the evaluator reported (else wall time)")
+
+        let some = Data("{\"id\": \"a\", \"score\": 1, \"seconds\": 3}\n{\"id\": \"b\", \"score\": 2}\n".utf8)
+        XCTAssertEqual(try ExternalEvaluator.parseAnswers(some, command: "x")["a"], .init(score: 1, seconds: 3))
+        XCTAssertThrowsError(try ExternalEvaluator.parseAnswers(Data("{\"id\": \"a\", \"score\": 1, \"seconds\": -4}".utf8), command: "x")) {
+            XCTAssertTrue("\($0)".contains("reported \"seconds\" that are not a number >= 0 on line 1"), "\($0)")
+        }
+    }
+
     /// Scores of exactly 0 and 1 (an accuracy in [0, 1]) are numbers, not booleans: Linux's
     /// NSNumber answers `is Bool` for them, which rejected them as garbage on every resume.
     func testEvaluatorScoresOfZeroAndOneAndBooleans() throws {

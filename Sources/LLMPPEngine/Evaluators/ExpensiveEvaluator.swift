@@ -14,11 +14,24 @@ public protocol ExpensiveEvaluator: Sendable {
     func recordedSeconds(_ archs: [Architecture]) -> [Double]?
     /// What the cost figures are, for labels ("recorded GPU time ...", "wall time").
     var costLabel: String { get }
+    /// Scores with what each evaluation cost where known (recorded, or reported by the
+    /// evaluator with its answer); the engine counts wall time where it is nil.
+    func evaluateCosted(_ archs: [Architecture]) async throws -> CostedScores
+}
+
+/// An evaluated batch: one score per architecture, and their costs in seconds when known.
+public struct CostedScores: Sendable, Equatable {
+    public var scores: [Double]
+    public var seconds: [Double]?
+    public init(scores: [Double], seconds: [Double]?) { self.scores = scores; self.seconds = seconds }
 }
 
 extension ExpensiveEvaluator {
     public func recordedSeconds(_ archs: [Architecture]) -> [Double]? { nil }
     public var costLabel: String { "wall time" }
+    public func evaluateCosted(_ archs: [Architecture]) async throws -> CostedScores {
+        CostedScores(scores: try await evaluate(archs), seconds: recordedSeconds(archs))
+    }
 }
 
 public struct EvaluatorError: Error, CustomStringConvertible, Equatable {

@@ -11,7 +11,10 @@ import Glibc
 /// Protocol, one batch per process: llmpp writes one JSON object per line on the command's
 /// stdin, `{"id": "<arch id>", "arch": {"<dimension name>": value or [values], ...}}`, then
 /// closes stdin; the command answers one line per architecture on stdout,
-/// `{"id": "<arch id>", "score": <number>}`, in any order, and exits 0. Anything else (a
+/// `{"id": "<arch id>", "score": <number>}`, in any order, and exits 0; an answer may add
+/// `"seconds": <number>`, what that evaluation cost (e.g. the GPU time of a training run on a
+/// cluster), which search hours then count instead of the batch's wall time (all answers of a
+/// batch must have it, or none). Anything else (a
 /// crash, a non-zero exit, a missing or unparsable answer, no answer within the timeout) is
 /// an error naming what went wrong; the engine pauses the run and loses nothing.
 public struct ExternalEvaluator: ExpensiveEvaluator {
@@ -23,6 +26,7 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     public let passEnvironment: [String]
     public var name: String { "external: \(command)" }
     public var description: String { "the external command `\(command)` (JSON lines on stdin/stdout)" }
+    public var costLabel: String { "the seconds the evaluator reported (else wall time)" }
 
     public init(command: String, space: SearchSpace, timeout: Double = 3600, logPath: String? = nil, passEnvironment: [String] = []) {
         self.command = command; self.space = space; self.timeout = timeout; self.logPath = logPath
@@ -39,8 +43,10 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         JSONValue.object([("id", .string(space.id(a))), ("arch", space.json(a))]).rendered()
     }
 
-    public func evaluate(_ archs: [Architecture]) async throws -> [Double] {
-        guard !archs.isEmpty else { return [] }
+    public func evaluate(_ archs: [Architecture]) async throws -> [Double] { try await evaluateCosted(archs).scores }
+
+    public func evaluateCosted(_ archs: [Architecture]) async throws -> CostedScores {
+        guard !archs.isEmpty else { return CostedScores(scores: [], seconds: nil) }
         if let logPath {
             try? FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
@@ -51,25 +57,47 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         }.value
         if timedOut { throw EvaluatorError("the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped") }
         guard code == 0 else { throw EvaluatorError("the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")") }
-        let scores = try Self.parseScores(output, command: command)
-        return try archs.map { a in
-            guard let s = scores[space.id(a)] else { throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))") }
+        let answers = try Self.parseAnswers(output, command: command)
+        let batch = try archs.map { a in
+            guard let s = answers[space.id(a)] else { throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))") }
             return s
         }
+        let seconds = batch.compactMap(\.seconds)
+        guard seconds.isEmpty || seconds.count == batch.count else {
+            throw EvaluatorError("the evaluator `\(command)` reported \"seconds\" for \(seconds.count) of \(batch.count) architectures: all or none")
+        }
+        return CostedScores(scores: batch.map(\.score), seconds: seconds.isEmpty ? nil : seconds)
     }
 
-    /// The protocol's answer: one `{"id": ..., "score": number}` per line, blank lines ignored;
-    /// anything else is an error naming the line.
-    public static func parseScores(_ output: Data, command: String) throws -> [String: Double] {
-        var scores: [String: Double] = [:]
+    /// One answer line: the score, and what the evaluation cost when the evaluator says.
+    public struct Answer: Sendable, Equatable {
+        public var score: Double
+        public var seconds: Double?
+    }
+
+    /// The protocol's answer: one `{"id": ..., "score": number[, "seconds": number]}` per line,
+    /// blank lines ignored; anything else is an error naming the line.
+    public static func parseAnswers(_ output: Data, command: String) throws -> [String: Answer] {
+        var answers: [String: Answer] = [:]
         for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite else {
                 throw EvaluatorError("the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120).escapingControlCharacters)")
             }
-            scores[id] = score
+            var seconds: Double? = nil
+            if let raw = obj["seconds"] {
+                guard let s = JSONNumber.double(raw), s.isFinite, s >= 0 else {
+                    throw EvaluatorError("the evaluator `\(command)` reported \"seconds\" that are not a number >= 0 on line \(i + 1): \(line.prefix(120).escapingControlCharacters)")
+                }
+                seconds = s
+            }
+            answers[id] = Answer(score: score, seconds: seconds)
         }
-        return scores
+        return answers
+    }
+
+    public static func parseScores(_ output: Data, command: String) throws -> [String: Double] {
+        try parseAnswers(output, command: command).mapValues(\.score)
     }
 
     /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.

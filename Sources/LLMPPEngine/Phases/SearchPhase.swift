@@ -63,10 +63,11 @@ extension Engine {
             newExpensive = missing.count
             if !missing.isEmpty {
                 let started = Date()
-                let got = try await waiting(for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout) {
-                    try await evaluator.evaluate(missing)
+                let costed = try await waiting(for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout) {
+                    try await evaluator.evaluateCosted(missing)
                 }
-                try await chargeExpensive(missing, wallSeconds: Date().timeIntervalSince(started))
+                let got = costed.scores
+                try await chargeExpensive(recorded: costed.seconds, wallSeconds: Date().timeIntervalSince(started))
                 guard got.count == missing.count else { throw EvaluatorError("the evaluator returned \(got.count) scores for \(missing.count)") }
                 let pairs = zip(missing, got).map { (space.id($0), $1) }
                 try await runs.saveExpensive(run: runID, scores: pairs)
@@ -130,8 +131,9 @@ extension Engine {
 
     /// Adds what an expensive batch cost (recorded where the data has it, else wall time) and,
     /// with a pace, sleeps the recorded cost scaled down, so the switch can be seen in time.
-    func chargeExpensive(_ archs: [Architecture], wallSeconds: Double) async throws {
-        let recorded = evaluator.recordedSeconds(archs)
+    /// Counts a batch's cost (recorded or reported seconds, else wall time) and, when paced,
+    /// sleeps out the rest of its recorded cost divided by the pace.
+    func chargeExpensive(recorded: [Double]?, wallSeconds: Double) async throws {
         let cost = recorded.map { $0.reduce(0, +) } ?? wallSeconds
         state.expensiveSeconds = (state.expensiveSeconds ?? 0) + cost
         if let pace = config.pace, let recorded {
