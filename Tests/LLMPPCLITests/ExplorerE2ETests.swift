@@ -132,7 +132,9 @@ final class ExplorerE2ETests: XCTestCase {
 
         try tmux.run(["send-keys", "q"])
         screen = try tmux.waitFor("exit") { $0.contains("EXITED 0") }
-        XCTAssertTrue(screen.contains("saved: continue with"), screen)
+        XCTAssertTrue(screen.contains("saved, paused: continue with"), screen)
+        // The exact command back, with the data directory (lines joined where tmux wrapped them).
+        XCTAssertTrue(screen.replacingOccurrences(of: "\n", with: "").contains("--data-dir '\(dataDir)'"), screen)
 
         // The run resumes headless from where the explorer left it and finishes.
         let runs = try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as! [[String: Any]]
@@ -149,8 +151,10 @@ final class ExplorerE2ETests: XCTestCase {
     }
 
     func testNotATTYIsAClearError() throws {
-        let r = try CLI.run(["explore", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0"])
+        let dir = NSTemporaryDirectory() + "llmpp-notty-\(UUID().uuidString)"
+        let r = try CLI.run(["explore", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0"], dataDir: dir)
         XCTAssertEqual(r.status, 3)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/llmpp.sqlite"), "a launch without a terminal left a run behind")
         XCTAssertTrue(r.stderr.contains("needs an interactive terminal"), r.stderr)
         XCTAssertEqual(r.stdout, "", "no escape codes in a pipe")
     }

@@ -126,4 +126,39 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(m.focus, .calls)
         XCTAssertEqual(m.selectedCall, 3)
     }
+
+    /// Sorting by id sorted by a hash of the ids: nothing a reader could see.
+    func testSortByIdSortsAsText() throws {
+        var m = try model()
+        m.sort = .id
+        m.sortAscending = true
+        XCTAssertEqual(m.tableRows.map(\.id), m.population.map(\.id).sorted())
+        _ = Controller.handle(.char("S"), &m, layout: layout)
+        XCTAssertEqual(m.tableRows.map(\.id), m.population.map(\.id).sorted(by: >))
+    }
+
+    /// Enter in the calls pane opened the table's selection, not the call's architecture.
+    func testEnterInTheCallsPaneOpensTheCallsArchitecture() throws {
+        var m = try model()
+        let target = m.tableRows[5]
+        m.calls[1].archID = target.id
+        m.focus = .calls
+        m.selectedCall = 1
+        m.selectedRow = 0
+        _ = Controller.handle(.enter, &m, layout: layout)
+        XCTAssertTrue(m.showDetail)
+        XCTAssertEqual(m.selected?.id, target.id)
+        // A call about an architecture outside the population says so instead of opening another.
+        m.showDetail = false
+        m.selectedCall = 0
+        _ = Controller.handle(.enter, &m, layout: layout)
+        XCTAssertFalse(m.showDetail)
+        XCTAssertTrue(m.message.contains("is not in the current population"), m.message)
+    }
+
+    /// Ctrl-L is in the key map (and so in help); the app repaints the whole screen for it.
+    func testCtrlLRepaintsAndIsListed() {
+        XCTAssertEqual(KeyMap.action(for: .repaint), .repaint)
+        XCTAssertTrue(KeyMap.bindings.contains { $0.label == "Ctrl-L" })
+    }
 }

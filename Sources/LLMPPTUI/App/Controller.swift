@@ -62,7 +62,8 @@ public enum Controller {
             } else {
                 move(a == .right ? 1 : -1, &m, layout)
             }
-        case .open: if m.selected != nil { m.showDetail = true }
+        case .open: openSelection(&m)
+        case .repaint: break  // the app repaints the whole screen for this key
         case .filter: m.editingFilter = true; m.focus = .population
         case .togglePause: return [m.state.paused ? .resume : .pause]
         case .step:
@@ -197,5 +198,26 @@ public enum Controller {
         default: break
         }
         return []
+    }
+}
+
+extension Controller {
+    /// Enter: the table's architecture, or in the calls pane the architecture the selected
+    /// call asked about (it used to open the table's selection whatever the focus).
+    static func openSelection(_ m: inout ExplorerModel) {
+        guard m.focus == .calls else {
+            if m.selected != nil { m.showDetail = true } else { m.message = "no architecture selected" }
+            return
+        }
+        let calls = m.visibleCalls
+        guard calls.indices.contains(m.selectedCall) else { m.message = "no call selected"; return }
+        guard let id = calls[m.selectedCall].archID else { m.message = "this call names no architecture"; return }
+        if !m.filter.isEmpty, !m.tableRows.contains(where: { $0.id == id }) { m.filter = "" }
+        guard let row = m.tableRows.firstIndex(where: { $0.id == id }) else {
+            m.message = "\(id) is not in the current population (labels come from the pool): 4 shows its prompt and answer"
+            return
+        }
+        m.selectedRow = row
+        m.showDetail = true
     }
 }

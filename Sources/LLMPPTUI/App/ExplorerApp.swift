@@ -24,6 +24,8 @@ final class Inbox: Sendable {
 /// concurrency pool and is never awaited by this loop.
 public final class ExplorerApp: @unchecked Sendable {
     var engine: Engine
+    /// The run on screen (a restart with `r` replaces the one the app started with).
+    public var currentEngine: Engine { engine }
     let space: SearchSpace
     let themes: [(String, Theme)]
     var themeIndex: Int
@@ -106,7 +108,7 @@ public final class ExplorerApp: @unchecked Sendable {
                 dirty = false
             }
             guard let key = terminal.read(timeoutMs: dirty ? 10 : 33) else { continue }
-            if key == .resize { terminal.invalidate() }
+            if key == .resize || key == .repaint { terminal.invalidate() }
             let commands = Controller.handle(key, &model, layout: Layout(width: terminal.size.width, height: terminal.size.height))
             for cmd in commands {
                 if cmd == .quit { quit = true } else { execute(cmd, terminal: terminal) }

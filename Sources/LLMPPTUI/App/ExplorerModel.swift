@@ -93,10 +93,15 @@ public struct ExplorerModel: Sendable {
                     || c.arch.genes.description.contains(f)
             }
         }
+        // Ids sort as text (a hash of them sorted nothing a reader could see).
+        if sort == .id {
+            rows.sort { sortAscending ? $0.id < $1.id : $0.id > $1.id }
+            return rows
+        }
         func key(_ c: Candidate) -> Double {
             switch sort {
             case .score: return c.score
-            case .id: return Double(StableHash.fnv1a64(c.id) >> 11)
+            case .id: return 0
             case .generation: return Double(c.generation)
             case .source: return c.source == .distill ? 0 : 1
             case .expensive: return c.expensive ?? -.infinity

@@ -2,6 +2,8 @@
 public enum Key: Hashable, Sendable {
     case char(Character)
     case up, down, left, right, pageUp, pageDown, home, end, enter, escape, tab, backTab, backspace, resize
+    /// Ctrl-L: repaint everything (after anything else wrote on the screen).
+    case repaint
     case click(x: Int, y: Int)
     case wheelUp(x: Int, y: Int)
     case wheelDown(x: Int, y: Int)
@@ -12,7 +14,7 @@ public enum Action: Hashable, Sendable {
     case up, down, left, right, pageUp, pageDown, top, bottom, open
     case filter, togglePause, step, switchEarlier, switchLater, tighten, loosen
     case pin, ban, inject, restart, toggleColor, cycleSort, reverseSort, copyPrompt, cycleTheme, cycleCallFilter
-    case cyclePlotY, paceFaster, paceSlower
+    case cyclePlotY, paceFaster, paceSlower, repaint
 }
 
 /// One key binding; the help overlay is generated from the list, so it cannot drift.
@@ -63,6 +65,7 @@ public enum KeyMap {
         Binding(keys: [.char("f")], label: "f", action: .cycleCallFilter, help: "filter calls by status (all, ok, unparsed, error)"),
         Binding(keys: [.char("y")], label: "y", action: .copyPrompt, help: "write the selected call's prompt to a file"),
         Binding(keys: [.char("t")], label: "t", action: .cycleTheme, help: "next theme"),
+        Binding(keys: [.repaint], label: "Ctrl-L", action: .repaint, help: "repaint the screen"),
     ]
 
     static let byKey: [Key: Action] = {

@@ -25,17 +25,7 @@ public final class Terminal: @unchecked Sendable {
     public init(theme: Theme) throws {
         setlocale(LC_ALL, "")
         utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError(description: "llmpp explore needs an interactive terminal (stdin and stdout must be a TTY); use 'llmpp search' for headless runs", exitCode: 3)
-        }
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        guard !term.isEmpty, term != "dumb" else {
-            throw TerminalError(description: "TERM is \(term.isEmpty ? "unset" : "dumb"): the explorer needs a terminal with cursor addressing (e.g. TERM=xterm-256color)", exitCode: 3)
-        }
-        var err: Int32 = 0
-        guard setupterm(term, STDOUT_FILENO, &err) == OK, let cup = tigetstr("cup"), Int(bitPattern: cup) != -1, Int(bitPattern: cup) != 0 else {
-            throw TerminalError(description: "the terminal type '\(term)' is unknown or cannot move the cursor", exitCode: 3)
-        }
+        let term = try Self.preflight()
         // Threads spawned by the runtime may have blocked these; the resize signal must arrive.
         var set = sigset_t()
         sigemptyset(&set)
@@ -56,6 +46,24 @@ public final class Terminal: @unchecked Sendable {
         mousemask(llmpp_all_mouse_events(), nil)
         mouseinterval(0)
         set_escdelay(25)
+    }
+
+    /// The checks `init` makes, without starting ncurses: callers run them before creating
+    /// anything (a launch without a TTY used to leave a `created` run behind). Returns TERM.
+    @discardableResult
+    public static func preflight() throws -> String {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalError(description: "llmpp explore needs an interactive terminal (stdin and stdout must be a TTY); use 'llmpp search' for headless runs", exitCode: 3)
+        }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            throw TerminalError(description: "TERM is \(term.isEmpty ? "unset" : "dumb"): the explorer needs a terminal with cursor addressing (e.g. TERM=xterm-256color)", exitCode: 3)
+        }
+        var err: Int32 = 0
+        guard setupterm(term, STDOUT_FILENO, &err) == OK, let cup = tigetstr("cup"), Int(bitPattern: cup) != -1, Int(bitPattern: cup) != 0 else {
+            throw TerminalError(description: "the terminal type '\(term)' is unknown or cannot move the cursor", exitCode: 3)
+        }
+        return term
     }
 
     public func close() {
@@ -146,6 +154,7 @@ public final class Terminal: @unchecked Sendable {
         }
         switch ch {
         case 9: return .tab
+        case 12: return .repaint
         case 10, 13: return .enter
         case 27: return .escape
         case 127, 8: return .backspace

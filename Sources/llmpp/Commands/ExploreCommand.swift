@@ -32,6 +32,12 @@ struct ExploreCommand: AsyncParsableCommand {
             themes.insert(((theme as NSString).lastPathComponent, try Theme.load(path: theme)), at: 0)
             index = 0
         }
+        // The terminal is checked before anything is created: a launch without a TTY used to
+        // leave a `created` run behind.
+        do { try Terminal.preflight() } catch let e as TerminalError {
+            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            throw ExitCode(e.exitCode)
+        }
         let env = try common.engineEnvironment()
         // The explorer shows the switch happen: the anytime schedule, expensive evaluations paced 1000x.
         let engine = try await common.engine(resume: resume, run: run, llm: llm, defaultSpace: "nb201-cifar10",
@@ -47,6 +53,8 @@ struct ExploreCommand: AsyncParsableCommand {
                               dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
                               makeEngine: { config in try await Engine.create(config: config, environment: env) })
         // The UI loop blocks: it gets a thread of its own, not one of the concurrency pool's.
+        let dataDir = common.resolvedDataDirectory
+        let stderrLog = StderrRedirect(to: (dataDir as NSString).appendingPathComponent("logs/explore-stderr.log"))
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let t = Thread {
                 app.run(terminal: terminal, startPaused: paused)
@@ -56,6 +64,18 @@ struct ExploreCommand: AsyncParsableCommand {
             t.stackSize = 8 << 20
             t.start()
         }
-        FileHandle.standardError.write(Data("run \(snap.runID) saved: continue with 'llmpp explore --resume \(snap.runID)' or 'llmpp search --resume \(snap.runID)'\n".utf8))
+        stderrLog?.restore()
+        // The run on screen at the end (a restart with `r` made a new one), and exactly how to
+        // come back to it.
+        let last = await app.currentEngine.snapshot()
+        FileHandle.standardError.write(Data((Self.exitMessage(last, dataDirectory: common.dataDirectory) + "\n").utf8))
+    }
+
+    static func exitMessage(_ s: EngineSnapshot, dataDirectory: String?) -> String {
+        let dir = dataDirectory.map { " --data-dir '\($0)'" } ?? ""
+        if s.state.finished {
+            return "run \(s.runID) finished: its result with 'llmpp search --resume \(s.runID)\(dir)'; see it again with 'llmpp explore --resume \(s.runID)\(dir)'"
+        }
+        return "run \(s.runID) saved, paused: continue with 'llmpp explore --resume \(s.runID)\(dir)' or 'llmpp search --resume \(s.runID)\(dir)'"
     }
 }
