@@ -101,7 +101,9 @@ public actor Engine {
         if config.constraint.latencyMs != nil || space.latency != nil {
             latency = try? LatencyModel.make(space: space, hardware: config.constraint.hardware, cacheDirectory: env.cacheDirectory)
             if config.constraint.latencyMs != nil && latency == nil {
-                throw EvaluatorError("space '\(space.id)' has no latency for hardware '\(config.constraint.hardware ?? "default")'")
+                throw EvaluatorError(space.latency == nil
+                    ? "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
+                    : "space '\(space.id)' has no latency for hardware '\(config.constraint.hardware ?? "default")'")
             }
         } else {
             latency = nil
@@ -162,6 +164,12 @@ public actor Engine {
                                      logPath: (dataDir as NSString).appendingPathComponent("logs/evaluator.log"))
         }
         if space.cheapEvaluation != nil { return try TableEvaluator(space: space) }
+        guard let l = space.labelled, !l.baselines.isEmpty else {
+            let why = "space '\(space.id)' has no built-in expensive evaluator (no cheap_evaluation table, no baseline predictions to fit a surrogate to): use --evaluator external --evaluator-cmd CMD"
+            // A distill-only search never calls it; moving the switch later pauses with the reason.
+            if config.switchAt >= config.evolution.iterations { return UnavailableEvaluator(reason: why) }
+            throw EvaluatorError(why + ", or --switch-at \(config.evolution.iterations) (= --iterations) for a distill-only search")
+        }
         return try SurrogateEvaluator(space: space, baseline: config.evaluator.baseline)
     }
 

@@ -6,6 +6,9 @@ extension RunConfig {
     /// holds outside the test split (they used to be capped silently, the run paying for
     /// every architecture of the pool).
     public func problem(in space: SearchSpace) -> String? {
+        if constraint.latencyMs != nil && space.latency == nil {
+            return "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
+        }
         guard labels > 0 else { return nil }
         if let name = labelPool, space.pools[name] == nil {
             return "--label-pool: space '\(space.id)' has no pool '\(name)' (has: \(space.pools.keys.sorted().joined(separator: ", ")))"

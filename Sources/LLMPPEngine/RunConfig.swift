@@ -58,9 +58,18 @@ public struct RunConfig: Sendable, Codable, Equatable {
         }
         public var summary: String {
             var parts: [String] = []
-            if let l = latencyMs { parts.append(String(format: "latency <= %.1f ms", l) + (hardware.map { " on \($0)" } ?? "")) }
-            if let g = gflops { parts.append(String(format: "GFLOPs <= %.2f", g)) }
+            if let l = latencyMs { parts.append("latency <= \(Self.significant(l)) ms" + (hardware.map { " on \($0)" } ?? "")) }
+            if let g = gflops { parts.append("GFLOPs <= \(Self.significant(g))") }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+        }
+
+        /// Four significant digits, no trailing zeros: 0.055 stays 0.055 (it was shown as 0.06).
+        static func significant(_ v: Double) -> String {
+            guard v.isFinite, v != 0 else { return "\(v)" }
+            let digits = max(0, 3 - Int(floor(log10(abs(v)))))
+            var s = String(format: "%.\(digits)f", v)
+            if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
+            return s
         }
     }
 

@@ -21,7 +21,7 @@ enum CLI {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)",
-                    environment: [String: String] = [:], shellPrefix: String? = nil) throws -> Result {
+                    environment: [String: String] = [:], shellPrefix: String? = nil, spaces: String = CLI.spaces) throws -> Result {
         let p = Process()
         if let shellPrefix {
             // e.g. "ulimit -f 300": the limit applies to llmpp alone, through exec.

@@ -50,7 +50,7 @@ public enum BaselineReport {
             throw SpaceError(file: space.file, field: "labelled", problem: "this space has no labelled architectures")
         }
         guard let truthExpr = l.truth[metric] else {
-            throw SpaceError(file: space.file, field: "labelled.truth", problem: "no metric '\(metric)' (has: \(l.metrics.joined(separator: ", ")))")
+            throw SpaceError(file: space.file, field: "labelled.truth", problem: "no metric '\(metric)' (has: \(l.metrics.joined(separator: ", "))): pass --metric \(l.defaultMetric)")
         }
         let splits = try (seeds ?? l.splits.map(\.seed)).map { s in
             guard let sp = l.split(s) else {

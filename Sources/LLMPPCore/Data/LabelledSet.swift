@@ -14,6 +14,14 @@ public struct LabelledSet: Sendable {
     public var metrics: [String] { truth.keys.sorted { ($0 == "valid" ? 0 : 1, $0) < ($1 == "valid" ? 0 : 1, $1) } }
 
     public func split(_ seed: String) -> Split? { splits.first { $0.seed == seed } }
+
+    /// The metric commands use when none is given: `valid` where the space has it (the
+    /// paper's), else its only or first metric (a space with only `test` works as written).
+    public var defaultMetric: String { metrics.first ?? "valid" }
+
+    /// The split commands use when none is given: the paper's 123 where the space has it or
+    /// draws splits at random, else the space's first.
+    public var defaultSplitSeed: String { splits.isEmpty || split("123") != nil ? "123" : splits[0].seed }
 }
 
 public struct Split: Sendable, Equatable {

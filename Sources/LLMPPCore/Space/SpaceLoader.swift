@@ -213,10 +213,11 @@ public enum SpaceLoader {
                 guard let c = csv.column(column) else { throw fail("labelled.splits.\(seed)", "table '\(l.table)' has no column '\(column)'") }
                 var train: [Int] = [], test: [Int] = []
                 for (r, row) in csv.rows.enumerated() {
-                    switch row[c] {
+                    switch row[c].trimmingCharacters(in: .whitespaces) {
                     case "train": train.append(r)
                     case "test": test.append(r)
-                    default: throw fail("labelled.splits.\(seed)", "row \(r + 2) of '\(l.table)': '\(row[c])' is neither train nor test")
+                    case "": continue  // a blank cell: not in this split
+                    default: throw fail("labelled.splits.\(seed)", "row \(r + 2) of '\(l.table)': '\(row[c])' is neither train, test nor blank (not in this split)")
                     }
                 }
                 splits.append(Split(seed: seed, train: train, test: test))

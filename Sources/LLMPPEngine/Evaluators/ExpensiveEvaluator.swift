@@ -128,3 +128,12 @@ public struct SurrogateEvaluator: ExpensiveEvaluator {
         }
     }
 }
+
+/// Stands in where a space has no expensive evaluator and the run is not meant to need one
+/// (distill only): asked anyway (the switch moved), it fails with the reason.
+public struct UnavailableEvaluator: ExpensiveEvaluator {
+    public let reason: String
+    public var name: String { "none" }
+    public var description: String { reason }
+    public func evaluate(_ archs: [Architecture]) async throws -> [Double] { throw EvaluatorError(reason) }
+}

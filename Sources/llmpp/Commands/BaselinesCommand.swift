@@ -9,12 +9,13 @@ struct BaselinesCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @Option(help: "Space id.") var space: String
-    @Option(help: "valid or test BLEU (the space's metrics).") var metric: String = "valid"
+    @Option(help: "A truth metric of the space, e.g. valid or test (default: valid where the space has it, else its only metric).") var metric: String?
     @Option(name: .customLong("split-seed"), help: "One split seed (default: all, mean and std over them).") var splitSeed: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let s = try common.loadSpace(space)
+        let metric = metric ?? s.labelled?.defaultMetric ?? "valid"
         let q = try BaselineReport.compute(space: s, metric: metric, seeds: splitSeed.map { [$0] })
         if json {
             print(JSONValue.object([("space", .string(s.id)), ("metric", .string(metric)),

@@ -23,7 +23,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(name: .customLong("ablation-step"), help: "The paper's ladder instead: 0 demonstrations only ... 6 everything.") var ablationStep: Int?
     @OptionGroup var promptFlags: PromptFlags
     @Option(help: "Predict only the first N test architectures of each split.") var limit: Int?
-    @Option(help: "Score the predictions against this truth metric in --json (valid or test).") var metric: String = "valid"
+    @Option(help: "Score the predictions against this truth metric (default: valid where the space has it, else its only metric).") var metric: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -33,6 +33,7 @@ struct PredictCommand: AsyncParsableCommand {
         let options = try promptFlags.resolve(parts: try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions),
                                               template: template)
         let table = s.tables[labelled.table]
+        let metric = metric ?? labelled.defaultMetric
         let seeds = splitSeed == "all" ? (labelled.splits.isEmpty ? ["1", "2", "3"] : labelled.splits.map(\.seed)) : [splitSeed]
         let splits = try seeds.map { seed -> Split in
             guard let sp = labelled.resolveSplit(seed, rowCount: table.architectures.count) else {

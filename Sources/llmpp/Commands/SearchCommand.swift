@@ -30,7 +30,8 @@ struct RunOptions: ParsableArguments {
     var pace: String?
     @Flag(name: .customLong("pause-at-switch"), help: "Pause when the switch point is reached (demos).") var pauseAtSwitch = false
     @Option(name: .customLong("label-pool"), help: "Pool to label from (default: the space's, e.g. the 8,500 unlabeled).") var labelPool: String?
-    @Option(name: .customLong("split-seed"), help: "Split whose 10 demonstrations the prompts use.") var splitSeed: String = "123"
+    @Option(name: .customLong("split-seed"), help: "Split whose 10 demonstrations the prompts use (default: 123 where the space has it, else its first).")
+    var splitSeed: String?
     @Flag(name: .customLong("evaluate-llm"), help: "Phase 1: predict the split's test architectures with LLM-PP first.") var evaluateLLM = false
     @Option(name: .customLong("train-steps"), parsing: .unconditional, help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
     @Option(name: .customLong("train-lr"), parsing: .unconditional, help: "Student learning rate, in (0, 1] (paper: 1e-5).") var trainLR: Double = 1e-5
@@ -55,7 +56,7 @@ struct RunOptions: ParsableArguments {
     func config(space id: String, llm: ProviderOptions, defaults: Defaults = .init()) throws -> RunConfig {
         var c = RunConfig(space: id)
         llm.apply(to: &c)
-        c.splitSeed = splitSeed
+        if let splitSeed { c.splitSeed = splitSeed }
         c.evaluateLLM = evaluateLLM
         let anytime = (schedule ?? defaults.schedule) == .anytime
             ? AnytimeSchedule(warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration,
@@ -116,8 +117,12 @@ extension CommonOptions {
         guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
         var config = try run.config(space: space, llm: llm, defaults: defaults)
         let loaded = try loadSpace(space)
+        if run.splitSeed == nil, let l = loaded.labelled { config.splitSeed = l.defaultSplitSeed }
         if let p = config.problem(in: loaded) { throw ValidationError(p) }
-        config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loaded))
+        // The prompt files are read only when the run asks an LLM (a space without prompts can be searched).
+        if config.labels > 0 || config.evaluateLLM {
+            config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loaded))
+        }
         adjust(&config)
         return try await Engine.create(config: config, environment: env)
     }

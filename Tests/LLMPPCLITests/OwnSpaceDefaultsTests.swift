@@ -1,0 +1,73 @@
+import Foundation
+import XCTest
+
+/// A user's own space with only what a public benchmark has (a test metric, FLOPs and params,
+/// no latency, no cheap evaluation, no baselines, a split column with blank cells) works with
+/// the defaults, and every refusal says what to do instead.
+final class OwnSpaceDefaultsTests: XCTestCase {
+    static let ops = ["conv", "pool", "skip"]
+
+    /// 4 layers x 3 operations (81 architectures); split 42: 10 train, 20 test, the rest blank.
+    static func makeSpaces() throws -> String {
+        let root = NSTemporaryDirectory() + "llmpp-own-space-\(UUID().uuidString)"
+        let dir = root + "/toy"
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        var rows = ["d0,d1,d2,d3,test_acc,mflops,params,split42"]
+        var i = 0
+        for a in ops { for b in ops { for c in ops { for d in ops {
+            let genes = [a, b, c, d]
+            let convs = Double(genes.filter { $0 == "conv" }.count)
+            let acc = 60 + 6 * convs + Double(i % 7) * 0.3
+            let split = i < 10 ? "train" : (i < 30 ? "test" : "")
+            rows.append("\(a),\(b),\(c),\(d),\(acc),\(20 + 10 * convs),\(1000 + 500 * convs),\(split)")
+            i += 1
+        } } } }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/data/archs.csv", atomically: true, encoding: .utf8)
+        let dims = (0..<4).map { k in #"{"name": "d\#(k)", "choices": ["conv", "pool", "skip"], "description": "operation of layer \#(k)"}"# }
+        let features = (0..<4).flatMap { k in ops.map { o in #""d\#(k) == \"\#(o)\"""# } }
+        let space = """
+            {"format": 1, "id": "toy", "title": "Toy benchmark",
+             "task": {"kind": "image classification", "dataset": "toy", "metric": "accuracy", "metric_key": "accuracy", "unit": "%",
+                      "higher_is_better": true, "range": [0, 100]},
+             "dimensions": [\(dims.joined(separator: ", "))],
+             "efficiency": {"flops": "archs.mflops * 1000000", "params": "archs.params"},
+             "features": {"onehot": [\(features.joined(separator: ", "))]},
+             "tables": {"archs": {"file": "data/archs.csv", "rows": "architectures"}},
+             "labelled": {"table": "archs", "truth": {"test": "archs.test_acc"}, "splits": {"42": "split42"}},
+             "pools": {"all": "archs"}}
+            """
+        try space.write(toFile: dir + "/space.json", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    func run(_ args: [String], spaces: String) throws -> CLI.Result {
+        try CLI.run(args, spaces: spaces)
+    }
+
+    func testDefaultsFollowTheSpaceAndRefusalsSayWhatToDo() throws {
+        let spaces = try Self.makeSpaces()
+        // Blank split cells are "not in this split"; the only metric (test) is the default.
+        let baselines = try run(["baselines", "--space", "toy", "--json"], spaces: spaces)
+        XCTAssertEqual(baselines.status, 0, baselines.stderr)
+        XCTAssertEqual((try CLI.json(baselines.stdout) as? [String: Any])?["metric"] as? String, "test")
+        let wrong = try run(["baselines", "--space", "toy", "--metric", "valid"], spaces: spaces)
+        XCTAssertTrue(wrong.stderr.contains("no metric 'valid' (has: test): pass --metric test"), wrong.stderr)
+
+        // No built-in expensive evaluator: the error names the way out.
+        let noEval = try run(["search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10"], spaces: spaces)
+        XCTAssertNotEqual(noEval.status, 0)
+        XCTAssertTrue(noEval.stderr.contains("has no built-in expensive evaluator") && noEval.stderr.contains("--evaluator external"), noEval.stderr)
+        // No latency: the error points to --gflops.
+        let noLatency = try run(["search", "--space", "toy", "--switch-at", "0", "--latency-ms", "5"], spaces: spaces)
+        XCTAssertTrue(noLatency.stderr.contains("has no latency data") && noLatency.stderr.contains("--gflops"), noLatency.stderr)
+
+        // A baseline-only search with an external evaluator runs as written (no labels, no
+        // prompts, no split 123), and the constraint is printed as given.
+        let evaluator = "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
+        let ok = try run(["search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10", "--gflops", "0.055",
+                          "--evaluator", "external", "--evaluator-cmd", evaluator, "--json"], spaces: spaces)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stderr.contains("GFLOPs <= 0.055"), ok.stderr)
+        XCTAssertEqual((try CLI.json(ok.stdout) as? [String: Any])?["labels"] as? Int, 0)
+    }
+}
