@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "LLMPPCore", targets: ["LLMPPCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // OpenBLAS through its CBLAS header; the module map names the library.
@@ -17,8 +17,9 @@ let package = Package(
         // Spaces, data, metrics, MLP, evolution operators. No UI, no network.
         // Optimised in debug builds too: training loops are 20-50x slower unoptimised, which
         // would make `swift test` (a debug build) spend minutes in the MLP.
-        .target(name: "LLMPPCore", dependencies: ["CBLAS"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(
+            name: "LLMPPCore", dependencies: ["CBLAS"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // The SQLite database: transcripts of LLM calls (and, later, runs).
         .target(name: "LLMPPStore", dependencies: ["CSQLite"]),
@@ -42,9 +43,13 @@ let package = Package(
         .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore"], path: "Tests/LLMPPTestSupport"),
         .testTarget(name: "LLMPPStoreTests", dependencies: ["LLMPPStore", "LLMPPTestSupport"]),
         .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
-        .testTarget(name: "LLMPPTUITests", dependencies: ["LLMPPTUI", "LLMPPEngine", "LLMPPCore", "LLMPPStore", "LLMPPTestSupport"],
-                    exclude: ["Snapshots"]),
-        .testTarget(name: "LLMPPEngineTests", dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
+        .testTarget(
+            name: "LLMPPTUITests",
+            dependencies: ["LLMPPTUI", "LLMPPEngine", "LLMPPCore", "LLMPPStore", "LLMPPTestSupport"],
+            exclude: ["Snapshots"]),
+        .testTarget(
+            name: "LLMPPEngineTests",
+            dependencies: ["LLMPPEngine", "LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         // Runs the built binary; depends on it so that `swift test` builds it first.
         .testTarget(name: "LLMPPCLITests", dependencies: ["llmpp", "LLMPPLLM", "LLMPPStore", "LLMPPTestSupport"]),
     ],
@@ -54,6 +59,8 @@ let package = Package(
 // libFuzzer harnesses, only when scripts/fuzz builds them (they need the fuzzer runtime and
 // coverage flags that a plain build does not pass).
 if Context.environment["LLMPP_FUZZ"] == "1" {
-    package.targets.append(.executableTarget(name: "LLMPPFuzz", dependencies: ["LLMPPCore", "LLMPPLLM", "LLMPPEngine", "LLMPPTUI"],
-                                             path: "Fuzz/LLMPPFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.targets.append(
+        .executableTarget(
+            name: "LLMPPFuzz", dependencies: ["LLMPPCore", "LLMPPLLM", "LLMPPEngine", "LLMPPTUI"],
+            path: "Fuzz/LLMPPFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
 }

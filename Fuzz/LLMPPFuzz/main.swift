@@ -10,7 +10,8 @@ import LLMPPTUI
 // (a non-empty message naming the file where there is one), never a crash or a hang.
 // Built and run by scripts/fuzz; the first argument picks the target, the rest go to libFuzzer.
 
-let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 let spaceFile = repo + "/Fuzz/Resources/space/space.json"
 nonisolated(unsafe) let parser = ResponseParser(key: "bleu", metric: "BLEU", range: 0...100)
 
@@ -51,7 +52,9 @@ func evaluator(_ data: Data) {
     do {
         for (_, v) in try ExternalEvaluator.parseAnswers(data, command: "fuzz") {
             check(v.score.isFinite, "a score of \(v.score) accepted")
-            check(v.seconds.map { $0.isFinite && $0 >= 0 } ?? true, "a cost of \(String(describing: v.seconds)) s accepted")
+            check(
+                v.seconds.map { $0.isFinite && $0 >= 0 } ?? true,
+                "a cost of \(String(describing: v.seconds)) s accepted")
         }
     } catch {
         check("\(error)".contains("fuzz"), "an evaluator error that does not name the command: \(error)")
@@ -120,29 +123,40 @@ func expression(_ data: Data) {
     // parse may fail on its own tokens first).
     guard (try? ExpressionParser.parse(source)) != nil else { return }
     let depth = ExpressionParser.maxDepth + 20
-    for nested in [String(repeating: "(", count: depth) + source + String(repeating: ")", count: depth),
-                   String(repeating: "-", count: depth) + "(" + source + ")"] {
+    for nested in [
+        String(repeating: "(", count: depth) + source + String(repeating: ")", count: depth),
+        String(repeating: "-", count: depth) + "(" + source + ")",
+    ] {
         do {
             _ = try CompiledExpression.compile(nested, scope: scope)
             check(false, "\(depth) levels of nesting accepted")
         } catch {
-            check("\(error)".contains("nests deeper than"), "nesting past the limit refused for another reason: \(error)")
+            check(
+                "\(error)".contains("nests deeper than"), "nesting past the limit refused for another reason: \(error)")
         }
     }
 }
 
-let targets: [String: @Sendable (Data) -> Void] = ["response": response, "space": space, "theme": theme, "evaluator": evaluator,
-                                                   "http": http, "expression": expression]
+let targets: [String: @Sendable (Data) -> Void] = [
+    "response": response, "space": space, "theme": theme, "evaluator": evaluator,
+    "http": http, "expression": expression,
+]
 nonisolated(unsafe) var selected: @Sendable (Data) -> Void = response
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ cb: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ cb: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
 @_cdecl("LLMPPFuzz_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     guard argc >= 2, let name = argv[1].map({ String(cString: $0) }), let t = targets[name] else {
-        FileHandle.standardError.write(Data("usage: LLMPPFuzz \(targets.keys.sorted().joined(separator: "|")) [libFuzzer options] [corpus dirs]\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "usage: LLMPPFuzz \(targets.keys.sorted().joined(separator: "|")) [libFuzzer options] [corpus dirs]\n"
+                    .utf8))
         return 2
     }
     selected = t

@@ -22,8 +22,10 @@ public struct AnytimeSchedule: Sendable, Codable, Equatable {
     public var retrainSteps = 300
 
     public init(warmupLabels: Int = 24, labelsPerGeneration: Int = 4, warmupSteps: Int = 500, retrainSteps: Int = 300) {
-        self.warmupLabels = warmupLabels; self.labelsPerGeneration = labelsPerGeneration
-        self.warmupSteps = warmupSteps; self.retrainSteps = retrainSteps
+        self.warmupLabels = warmupLabels
+        self.labelsPerGeneration = labelsPerGeneration
+        self.warmupSteps = warmupSteps
+        self.retrainSteps = retrainSteps
     }
 
     /// L(g): the labels the student scoring generation g rests on, within a budget of `budget`.
@@ -49,8 +51,13 @@ public struct GenerationRecord: Sendable, Codable, Equatable {
     public var wallSeconds: Double
     public var newExpensiveEvaluations: Int
 
-    public init(index: Int, scoredBy: ScoreSource, studentLabels: Int?, wallSeconds: Double, newExpensiveEvaluations: Int) {
-        self.index = index; self.scoredBy = scoredBy; self.studentLabels = studentLabels
-        self.wallSeconds = wallSeconds; self.newExpensiveEvaluations = newExpensiveEvaluations
+    public init(
+        index: Int, scoredBy: ScoreSource, studentLabels: Int?, wallSeconds: Double, newExpensiveEvaluations: Int
+    ) {
+        self.index = index
+        self.scoredBy = scoredBy
+        self.studentLabels = studentLabels
+        self.wallSeconds = wallSeconds
+        self.newExpensiveEvaluations = newExpensiveEvaluations
     }
 }

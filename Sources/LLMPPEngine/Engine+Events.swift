@@ -33,9 +33,10 @@ extension Engine {
     }
 
     public func snapshot() -> EngineSnapshot {
-        EngineSnapshot(runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
-                       evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: testRows.count,
-                       running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel,
-                       waiting: waitingOn)
+        EngineSnapshot(
+            runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
+            evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: testRows.count,
+            running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel,
+            waiting: waitingOn)
     }
 }

@@ -13,13 +13,25 @@ extension Engine {
             guard let truthExpr = l.truth[m] else { continue }
             let truth = try testRows.map { try space.evaluate(truthExpr, table.architectures[$0], row: (l.table, $0)) }
             var list: [PredictorQuality] = []
-            let llm = archs.enumerated().compactMap { i, a in state.llmppPredictions[space.id(a)].map { ($0, truth[i]) } }
+            let llm = archs.enumerated().compactMap { i, a in state.llmppPredictions[space.id(a)].map { ($0, truth[i]) }
+            }
             if !llm.isEmpty {
-                list.append(PredictorQuality(name: "LLM-PP", perSeed: [(config.splitSeed, Metrics.mae(llm.map(\.0), llm.map(\.1)), Metrics.kendallTau(llm.map(\.0), llm.map(\.1)))]))
+                list.append(
+                    PredictorQuality(
+                        name: "LLM-PP",
+                        perSeed: [
+                            (
+                                config.splitSeed, Metrics.mae(llm.map(\.0), llm.map(\.1)),
+                                Metrics.kendallTau(llm.map(\.0), llm.map(\.1))
+                            )
+                        ]))
             }
             if let student {
                 let p = try student.predict(archs, in: space)
-                list.append(PredictorQuality(name: "LLM-Distill-PP", perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
+                list.append(
+                    PredictorQuality(
+                        name: "LLM-Distill-PP",
+                        perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
             }
             if l.split(config.splitSeed) != nil {
                 list += try BaselineReport.compute(space: space, metric: m, seeds: [config.splitSeed])
@@ -37,7 +49,10 @@ public struct QualityPoint: Sendable, Equatable {
     public var llmpp: Double?
     public var student: Double?
     public init(archID: String, truth: Double, llmpp: Double?, student: Double?) {
-        self.archID = archID; self.truth = truth; self.llmpp = llmpp; self.student = student
+        self.archID = archID
+        self.truth = truth
+        self.llmpp = llmpp
+        self.student = student
     }
 }
 
@@ -45,15 +60,18 @@ extension Engine {
     /// Predicted vs truth on the test split for the demonstrations' metric (valid where the
     /// space has it), for the quality pane's scatter and the inspector's truth mark.
     public func qualityPoints() throws -> [QualityPoint] {
-        guard let l = space.labelled, !testRows.isEmpty, let metric = l.truth["valid"] != nil ? "valid" : l.metrics.first,
-              let truthExpr = l.truth[metric] else { return [] }
+        guard let l = space.labelled, !testRows.isEmpty,
+            let metric = l.truth["valid"] != nil ? "valid" : l.metrics.first,
+            let truthExpr = l.truth[metric]
+        else { return [] }
         let table = space.tables[l.table]
         let archs = testRows.map { table.architectures[$0] }
         let studentScores = try student.map { try $0.predict(archs, in: space) }
         return try testRows.enumerated().map { i, row in
             let id = space.id(archs[i])
-            return QualityPoint(archID: id, truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
-                                llmpp: state.llmppPredictions[id], student: studentScores?[i])
+            return QualityPoint(
+                archID: id, truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
+                llmpp: state.llmppPredictions[id], student: studentScores?[i])
         }
     }
 }

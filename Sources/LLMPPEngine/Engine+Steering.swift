@@ -20,14 +20,26 @@ extension Engine {
     /// Moves the switch point relative to where it is now: rapid presses compose (> > > is +3)
     /// however the UI's copy of the configuration lags.
     @discardableResult
-    public func moveSwitch(by delta: Int) async -> SteeringRules.Outcome { await setSwitchPoint(config.switchAt + delta) }
+    public func moveSwitch(by delta: Int) async -> SteeringRules.Outcome {
+        await setSwitchPoint(config.switchAt + delta)
+    }
 
-    public func setConstraint(_ c: RunConfig.Constraint) async { config.constraint = c; await settingsChanged() }
-    public func setPace(_ p: Double?) async { config.pace = p.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }; await settingsChanged() }
-    public func setMutationProbability(_ p: Double) async { config.evolution.mutationProbability = max(0, min(1, p)); await settingsChanged() }
+    public func setConstraint(_ c: RunConfig.Constraint) async {
+        config.constraint = c
+        await settingsChanged()
+    }
+    public func setPace(_ p: Double?) async {
+        config.pace = p.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        await settingsChanged()
+    }
+    public func setMutationProbability(_ p: Double) async {
+        config.evolution.mutationProbability = max(0, min(1, p))
+        await settingsChanged()
+    }
 
     public func setPopulation(_ n: Int) async {
-        let iters = config.evolution.iterations, p = config.evolution.mutationProbability
+        let iters = config.evolution.iterations
+        let p = config.evolution.mutationProbability
         var e = EvolutionConfig.scaled(population: max(5, n), iterations: iters)
         e.mutationProbability = p
         config.evolution = e
@@ -58,7 +70,9 @@ extension Engine {
     }
 
     public func inject(_ arch: Architecture) throws {
-        if let p = space.shape.validityProblem(arch) { throw EvaluatorError("not an architecture of \(space.id): \(p)") }
+        if let p = space.shape.validityProblem(arch) {
+            throw EvaluatorError("not an architecture of \(space.id): \(p)")
+        }
         state.injected.append(arch)
     }
 }

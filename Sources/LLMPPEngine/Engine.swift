@@ -36,7 +36,9 @@ public actor Engine {
 
     // MARK: creation and resume
 
-    public static func create(config: RunConfig, environment env: EngineEnvironment, runID: String? = nil) async throws -> Engine {
+    public static func create(config: RunConfig, environment env: EngineEnvironment, runID: String? = nil) async throws
+        -> Engine
+    {
         if let p = config.problem { throw EvaluatorError(p) }
         let id = runID ?? Engine.newRunID()
         let space = try env.catalog.load(config.space)
@@ -45,16 +47,21 @@ public actor Engine {
         // The phase is chosen before the first save: a run killed before its first unit must
         // not resume into a phase it was never asked for (the paid LLM-PP evaluation).
         await engine.enterFirstPhase()
-        try await engine.runs.create(id: id, kind: "search", space: space.id, config: try Self.encode(config),
-                                     state: try Self.encode(await engine.state))
+        try await engine.runs.create(
+            id: id, kind: "search", space: space.id, config: try Self.encode(config),
+            state: try Self.encode(await engine.state))
         return engine
     }
 
     /// Continues a saved run; `amend` changes its limits and pace (saved with it), nothing else.
-    public static func resume(runID: String, environment env: EngineEnvironment, amend: RunAmendments = .init()) async throws -> Engine {
+    public static func resume(runID: String, environment env: EngineEnvironment, amend: RunAmendments = .init())
+        async throws -> Engine
+    {
         // A missing database is an error, never created: there is nothing to resume in it.
         let runs = try RunStore(path: env.databasePath, create: false)
-        guard let row = try await runs.run(runID) else { throw EvaluatorError("no run '\(runID)' in \(env.databasePath)") }
+        guard let row = try await runs.run(runID) else {
+            throw EvaluatorError("no run '\(runID)' in \(env.databasePath)")
+        }
         var config = try decodeRow(RunConfig.self, row.config, what: "configuration", runID: runID, env: env)
         var state = try decodeRow(RunState.self, row.state, what: "state", runID: runID, env: env)
         if !amend.isEmpty {
@@ -72,9 +79,13 @@ public actor Engine {
     }
 
     /// A saved row that does not decode names its run and file, not a decoding trace.
-    static func decodeRow<T: Decodable>(_ type: T.Type, _ json: String, what: String, runID: String, env: EngineEnvironment) throws -> T {
+    static func decodeRow<T: Decodable>(
+        _ type: T.Type, _ json: String, what: String, runID: String, env: EngineEnvironment
+    ) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: Data(json.utf8)) } catch {
-            throw EvaluatorError("run '\(runID)' in \(env.databasePath): its saved \(what) cannot be read (the row is corrupted or from a newer llmpp): \(Self.describe(error))")
+            throw EvaluatorError(
+                "run '\(runID)' in \(env.databasePath): its saved \(what) cannot be read (the row is corrupted or from a newer llmpp): \(Self.describe(error))"
+            )
         }
     }
 
@@ -99,11 +110,14 @@ public actor Engine {
         transcripts = try TranscriptStore(path: env.databasePath)
         evaluator = try env.makeEvaluator(config, space, env.dataDirectory)
         if config.constraint.latencyMs != nil || space.latency != nil {
-            latency = try? LatencyModel.make(space: space, hardware: config.constraint.hardware, cacheDirectory: env.cacheDirectory)
+            latency = try? LatencyModel.make(
+                space: space, hardware: config.constraint.hardware, cacheDirectory: env.cacheDirectory)
             if config.constraint.latencyMs != nil && latency == nil {
-                throw EvaluatorError(space.latency == nil
-                    ? "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
-                    : "space '\(space.id)' has no latency for hardware '\(config.constraint.hardware ?? "default")'")
+                throw EvaluatorError(
+                    space.latency == nil
+                        ? "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
+                        : "space '\(space.id)' has no latency for hardware '\(config.constraint.hardware ?? "default")'"
+                )
             }
         } else {
             latency = nil
@@ -112,20 +126,24 @@ public actor Engine {
         // read only when the run asks an LLM (a space without prompts can still be searched).
         let needsLLM = config.labels > 0 || config.evaluateLLM
         let template = needsLLM ? try PromptTemplate.load(space: space) : nil
-        let plan = try RunPlan(space: space, config: config, demonstrationMetric: template?.settings.demonstration_metric)
+        let plan = try RunPlan(
+            space: space, config: config, demonstrationMetric: template?.settings.demonstration_metric)
         demonstrations = plan.demonstrations
         testRows = plan.testRows
         labelTargets = plan.labelTargets
         let demos = plan.demonstrations
         if let template {
-            guard !demos.isEmpty else { throw EvaluatorError("space '\(space.id)' has no demonstrations for split '\(config.splitSeed)'") }
+            guard !demos.isEmpty else {
+                throw EvaluatorError("space '\(space.id)' has no demonstrations for split '\(config.splitSeed)'")
+            }
             let p = try await env.makeProvider(config, env.dataDirectory)
             provider = p
             let pricing = (try? Pricing.load(dataDirectory: env.dataDirectory)) ?? .none
-            predictor = LLMPredictor(provider: p, store: transcripts, run: runID,
-                                     builder: PromptBuilder(space: space, template: template, options: config.prompt),
-                                     settings: config.prediction,
-                                     budget: Budget(Self.remainingBudget(config: config, spent: state.counters)), pricing: pricing)
+            predictor = LLMPredictor(
+                provider: p, store: transcripts, run: runID,
+                builder: PromptBuilder(space: space, template: template, options: config.prompt),
+                settings: config.prediction,
+                budget: Budget(Self.remainingBudget(config: config, spent: state.counters)), pricing: pricing)
         } else {
             provider = nil
             predictor = nil
@@ -139,9 +157,10 @@ public actor Engine {
     /// The run's budget less what it has already spent: limits hold across resumes (each
     /// process used to get the whole budget again).
     static func remainingBudget(config: RunConfig, spent: Counters) -> Budget.Limits {
-        Budget.Limits(maxCalls: config.maxCalls.map { max(0, $0 - spent.llmCalls) },
-                      maxTokens: config.maxTokens.map { max(0, $0 - spent.tokens) },
-                      maxCostUSD: config.maxCostUSD.map { max(0, $0 - spent.costUSD) })
+        Budget.Limits(
+            maxCalls: config.maxCalls.map { max(0, $0 - spent.llmCalls) },
+            maxTokens: config.maxTokens.map { max(0, $0 - spent.tokens) },
+            maxCostUSD: config.maxCostUSD.map { max(0, $0 - spent.costUSD) })
     }
 
     static func newRunID() -> String {
@@ -158,17 +177,22 @@ public actor Engine {
         return String(decoding: try e.encode(v), as: UTF8.self)
     }
 
-    public static func builtinEvaluator(_ config: RunConfig, _ space: SearchSpace, _ dataDir: String) throws -> any ExpensiveEvaluator {
+    public static func builtinEvaluator(_ config: RunConfig, _ space: SearchSpace, _ dataDir: String) throws
+        -> any ExpensiveEvaluator
+    {
         if config.evaluator.kind == "external" {
-            return ExternalEvaluator(command: config.evaluator.command ?? "", space: space, timeout: config.evaluator.timeout,
-                                     logPath: (dataDir as NSString).appendingPathComponent("logs/evaluator.log"))
+            return ExternalEvaluator(
+                command: config.evaluator.command ?? "", space: space, timeout: config.evaluator.timeout,
+                logPath: (dataDir as NSString).appendingPathComponent("logs/evaluator.log"))
         }
         if space.cheapEvaluation != nil { return try TableEvaluator(space: space) }
         guard let l = space.labelled, !l.baselines.isEmpty else {
-            let why = "space '\(space.id)' has no built-in expensive evaluator (no cheap_evaluation table, no baseline predictions to fit a surrogate to): use --evaluator external --evaluator-cmd CMD"
+            let why =
+                "space '\(space.id)' has no built-in expensive evaluator (no cheap_evaluation table, no baseline predictions to fit a surrogate to): use --evaluator external --evaluator-cmd CMD"
             // A distill-only search never calls it; moving the switch later pauses with the reason.
             if config.switchAt >= config.evolution.iterations { return UnavailableEvaluator(reason: why) }
-            throw EvaluatorError(why + ", or --switch-at \(config.evolution.iterations) (= --iterations) for a distill-only search")
+            throw EvaluatorError(
+                why + ", or --switch-at \(config.evolution.iterations) (= --iterations) for a distill-only search")
         }
         return try SurrogateEvaluator(space: space, baseline: config.evaluator.baseline)
     }
@@ -184,8 +208,10 @@ public actor Engine {
         labelValues = try await runs.labels(run: runID)
         expensiveScores = try await runs.expensive(run: runID)
         state.counters.expensiveEvaluations = expensiveScores.count
-        let studentBlob = config.anytime != nil && state.studentLabels != nil ? Self.studentVersion(state.studentLabels!) : "student"
-        if state.phase == .search || state.phase == .done, let blob = try await runs.blob(run: runID, name: studentBlob) {
+        let studentBlob =
+            config.anytime != nil && state.studentLabels != nil ? Self.studentVersion(state.studentLabels!) : "student"
+        if state.phase == .search || state.phase == .done, let blob = try await runs.blob(run: runID, name: studentBlob)
+        {
             student = try StudentModel(serialized: blob)
         } else if state.phase == .training || state.phase == .search || state.phase == .done, config.labels > 0 {
             var t = makeTrainer()
@@ -240,7 +266,10 @@ public actor Engine {
 
     /// Waits for the loop to stop (finished, paused or failed).
     public func wait() async -> RunState {
-        while let l = loop { await l.value; if loop == l { break } }
+        while let l = loop {
+            await l.value
+            if loop == l { break }
+        }
         return state
     }
 
@@ -263,7 +292,10 @@ public actor Engine {
     /// Runs one unit of the current phase. A step asked for while one runs is queued, not
     /// dropped: each keypress of `n` is one unit.
     public func step() async {
-        if stepping { queuedSteps += 1; return }
+        if stepping {
+            queuedSteps += 1
+            return
+        }
         stepping = true
         defer { stepping = false }
         while !state.finished {
@@ -294,8 +326,11 @@ public actor Engine {
 
     func persist(generation: (Int, String)? = nil) async {
         do {
-            try await runs.save(id: runID, state: Self.encode(state), status: state.finished ? "done" : (state.error != nil ? "failed" : (state.paused ? "paused" : "running")),
-                                generation: generation)
+            try await runs.save(
+                id: runID, state: Self.encode(state),
+                status: state.finished
+                    ? "done" : (state.error != nil ? "failed" : (state.paused ? "paused" : "running")),
+                generation: generation)
         } catch {
             state.error = "cannot save the run: \(error)"
             state.paused = true

@@ -14,8 +14,10 @@ public struct RunAmendments: Sendable, Equatable {
     public var pace: Double??
     public var pauseAtSwitch: Bool?
 
-    public init(maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil, llmTimeout: Double? = nil,
-                evaluatorTimeout: Double? = nil, pace: Double?? = nil, pauseAtSwitch: Bool? = nil) {
+    public init(
+        maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil, llmTimeout: Double? = nil,
+        evaluatorTimeout: Double? = nil, pace: Double?? = nil, pauseAtSwitch: Bool? = nil
+    ) {
         self.maxCalls = maxCalls
         self.maxTokens = maxTokens
         self.maxCostUSD = maxCostUSD
@@ -40,7 +42,9 @@ public struct RunAmendments: Sendable, Equatable {
     /// One line per change, for the resume's progress output.
     public func summary(spent: Counters) -> [String] {
         var out: [String] = []
-        if let v = maxCalls { out.append("budget: \(v) LLM calls in all (\(spent.llmCalls) spent, \(max(0, v - spent.llmCalls)) left)") }
+        if let v = maxCalls {
+            out.append("budget: \(v) LLM calls in all (\(spent.llmCalls) spent, \(max(0, v - spent.llmCalls)) left)")
+        }
         if let v = maxTokens { out.append("budget: \(v) tokens in all (\(spent.tokens) spent)") }
         if let v = maxCostUSD { out.append(String(format: "budget: $%.4f in all ($%.4f spent)", v, spent.costUSD)) }
         if let v = llmTimeout { out.append(String(format: "LLM timeout: %g s", v)) }

@@ -7,14 +7,17 @@ extension RunConfig {
     /// every architecture of the pool).
     public func problem(in space: SearchSpace) -> String? {
         if constraint.latencyMs != nil && space.latency == nil {
-            return "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
+            return
+                "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
         }
         guard labels > 0 else { return nil }
         if let name = labelPool, space.pools[name] == nil {
-            return "--label-pool: space '\(space.id)' has no pool '\(name)' (has: \(space.pools.keys.sorted().joined(separator: ", ")))"
+            return
+                "--label-pool: space '\(space.id)' has no pool '\(name)' (has: \(space.pools.keys.sorted().joined(separator: ", ")))"
         }
         let excluded = testArchitectureIDs(space)
-        let available: Double, source: String
+        let available: Double
+        let source: String
         if let name = labelPool ?? space.pools.keys.sorted().first, let pool = space.pool(name) {
             available = Double(pool.lazy.filter { !excluded.contains(space.id($0)) }.count)
             source = "the pool '\(name)' holds"
@@ -23,7 +26,8 @@ extension RunConfig {
             source = "the space holds"
         }
         guard Double(labels) > available else { return nil }
-        return "--labels \(labels) is more than the \(Int(available)) architectures \(source) outside the test split: use at most \(Int(available))"
+        return
+            "--labels \(labels) is more than the \(Int(available)) architectures \(source) outside the test split: use at most \(Int(available))"
     }
 
     /// The architectures of the split's test set, which are never labelled.

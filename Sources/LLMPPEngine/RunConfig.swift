@@ -54,11 +54,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
         public var hardware: String? = nil
         public var gflops: Double? = nil
         public init(latencyMs: Double? = nil, hardware: String? = nil, gflops: Double? = nil) {
-            self.latencyMs = latencyMs; self.hardware = hardware; self.gflops = gflops
+            self.latencyMs = latencyMs
+            self.hardware = hardware
+            self.gflops = gflops
         }
         public var summary: String {
             var parts: [String] = []
-            if let l = latencyMs { parts.append("latency <= \(Self.significant(l)) ms" + (hardware.map { " on \($0)" } ?? "")) }
+            if let l = latencyMs {
+                parts.append("latency <= \(Self.significant(l)) ms" + (hardware.map { " on \($0)" } ?? ""))
+            }
             if let g = gflops { parts.append("GFLOPs <= \(Self.significant(g))") }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
@@ -68,7 +72,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
             guard v.isFinite, v != 0 else { return "\(v)" }
             let digits = max(0, 3 - Int(floor(log10(abs(v)))))
             var s = String(format: "%.\(digits)f", v)
-            if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
+            if s.contains(".") {
+                while s.hasSuffix("0") { s.removeLast() }
+                if s.hasSuffix(".") { s.removeLast() }
+            }
             return s
         }
     }
@@ -82,10 +89,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
         public var timeout: Double = 3600
         /// Provider keys passed through to the external command (`--evaluator-env`).
         public var passEnvironment: [String] = []
-        public init(kind: String = "builtin", command: String? = nil, baseline: String = "Neuron-wise MoS",
-                    timeout: Double = 3600, passEnvironment: [String] = []) {
-            self.kind = kind; self.command = command; self.baseline = baseline
-            self.timeout = timeout; self.passEnvironment = passEnvironment
+        public init(
+            kind: String = "builtin", command: String? = nil, baseline: String = "Neuron-wise MoS",
+            timeout: Double = 3600, passEnvironment: [String] = []
+        ) {
+            self.kind = kind
+            self.command = command
+            self.baseline = baseline
+            self.timeout = timeout
+            self.passEnvironment = passEnvironment
         }
 
         enum CodingKeys: String, CodingKey { case kind, command, baseline, timeout, passEnvironment }
@@ -117,9 +129,13 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var problem: String? {
         if let p = boundsProblem { return p }
         if let p = evolution.problem { return p }
-        if switchAt < 0 || switchAt > evolution.iterations { return "--switch-at must be in 0...\(evolution.iterations) (the iterations), got \(switchAt)" }
+        if switchAt < 0 || switchAt > evolution.iterations {
+            return "--switch-at must be in 0...\(evolution.iterations) (the iterations), got \(switchAt)"
+        }
         if labels == 0 && switchAt > 0 { return "without labels there is no LLM-Distill-PP: set the switch point to 0" }
-        if evaluator.kind == "external" && (evaluator.command ?? "").isEmpty { return "the external evaluator needs a command" }
+        if evaluator.kind == "external" && (evaluator.command ?? "").isEmpty {
+            return "the external evaluator needs a command"
+        }
         if !["builtin", "external"].contains(evaluator.kind) { return "evaluator must be builtin or external" }
         if trainingChunk < 1 { return "training chunk must be >= 1" }
         if let p = anytime?.problem { return p }

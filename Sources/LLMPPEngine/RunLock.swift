@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One process per run: an exclusive `flock` on `<data dir>/locks/<run>.lock`, held while any
@@ -18,14 +19,23 @@ final class RunLock: Sendable {
         let path = (dir as NSString).appendingPathComponent("\(runID).lock")
         key = path
         try Self.held.withLock { held in
-            if let h = held[path] { held[path] = (h.fd, h.count + 1); return }
+            if let h = held[path] {
+                held[path] = (h.fd, h.count + 1)
+                return
+            }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw EvaluatorError("cannot open the run lock \(path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                throw EvaluatorError("cannot open the run lock \(path): \(String(cString: strerror(errno)))")
+            }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let holder =
+                    (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
+                        in: .whitespacesAndNewlines) ?? ""
                 close(fd)
-                throw EvaluatorError("run \(runID) is already running in another process (PID \(holder.isEmpty ? "?" : holder)): wait for it or stop it first")
+                throw EvaluatorError(
+                    "run \(runID) is already running in another process (PID \(holder.isEmpty ? "?" : holder)): wait for it or stop it first"
+                )
             }
             ftruncate(fd, 0)
             let pid = "\(getpid())\n"
@@ -37,7 +47,10 @@ final class RunLock: Sendable {
     deinit {
         Self.held.withLock { held in
             guard let h = held[key] else { return }
-            if h.count > 1 { held[key] = (h.fd, h.count - 1); return }
+            if h.count > 1 {
+                held[key] = (h.fd, h.count - 1)
+                return
+            }
             flock(h.fd, LOCK_UN)
             close(h.fd)
             held[key] = nil

@@ -25,11 +25,23 @@ public struct Candidate: Sendable, Codable, Equatable {
     public var params: Double
     public var pinned: Bool
 
-    public init(arch: Architecture, id: String, generation: Int, score: Double, source: ScoreSource, distill: Double?, expensive: Double?,
-                truth: Double?, latencyMs: Double?, gflops: Double, params: Double, pinned: Bool) {
-        self.arch = arch; self.id = id; self.generation = generation; self.score = score; self.source = source
-        self.distill = distill; self.expensive = expensive; self.truth = truth; self.latencyMs = latencyMs
-        self.gflops = gflops; self.params = params; self.pinned = pinned
+    public init(
+        arch: Architecture, id: String, generation: Int, score: Double, source: ScoreSource, distill: Double?,
+        expensive: Double?,
+        truth: Double?, latencyMs: Double?, gflops: Double, params: Double, pinned: Bool
+    ) {
+        self.arch = arch
+        self.id = id
+        self.generation = generation
+        self.score = score
+        self.source = source
+        self.distill = distill
+        self.expensive = expensive
+        self.truth = truth
+        self.latencyMs = latencyMs
+        self.gflops = gflops
+        self.params = params
+        self.pinned = pinned
     }
 }
 
@@ -42,10 +54,17 @@ public struct Counters: Sendable, Codable, Equatable {
     public var expensiveEvaluations = 0
     public var distillEvaluations = 0
 
-    public init(llmCalls: Int = 0, cachedAnswers: Int = 0, failedCalls: Int = 0, tokens: Int = 0, costUSD: Double = 0,
-                expensiveEvaluations: Int = 0, distillEvaluations: Int = 0) {
-        self.llmCalls = llmCalls; self.cachedAnswers = cachedAnswers; self.failedCalls = failedCalls; self.tokens = tokens
-        self.costUSD = costUSD; self.expensiveEvaluations = expensiveEvaluations; self.distillEvaluations = distillEvaluations
+    public init(
+        llmCalls: Int = 0, cachedAnswers: Int = 0, failedCalls: Int = 0, tokens: Int = 0, costUSD: Double = 0,
+        expensiveEvaluations: Int = 0, distillEvaluations: Int = 0
+    ) {
+        self.llmCalls = llmCalls
+        self.cachedAnswers = cachedAnswers
+        self.failedCalls = failedCalls
+        self.tokens = tokens
+        self.costUSD = costUSD
+        self.expensiveEvaluations = expensiveEvaluations
+        self.distillEvaluations = distillEvaluations
     }
 }
 

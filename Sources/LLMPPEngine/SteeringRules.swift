@@ -20,9 +20,13 @@ public enum SteeringRules {
         let v = max(0, min(n, requested))
         var message = "switch point -> generation \(v)"
         if v != requested { message += " (clamped to 0...\(n))" }
-        if state.finished { message += "; the run is finished: r restarts with it" }
-        else if let at = state.switchReachedAt, v > at { message += "; generations \(at)-\(state.generation - 1) were already scored by the expensive evaluator" }
-        else if v < state.generation { message += "; takes effect from generation \(state.generation)" }
+        if state.finished {
+            message += "; the run is finished: r restarts with it"
+        } else if let at = state.switchReachedAt, v > at {
+            message += "; generations \(at)-\(state.generation - 1) were already scored by the expensive evaluator"
+        } else if v < state.generation {
+            message += "; takes effect from generation \(state.generation)"
+        }
         return Outcome(value: v, message: message)
     }
 }

@@ -28,7 +28,9 @@ public struct Waiting: Sendable, Equatable {
 
 extension Engine {
     /// Runs `body`, published meanwhile as what the engine waits for (watchers poll snapshots).
-    func waiting<T>(for what: String, timeout: Double?, retried: Bool = false, _ body: () async throws -> T) async rethrows -> T {
+    func waiting<T>(for what: String, timeout: Double?, retried: Bool = false, _ body: () async throws -> T)
+        async rethrows -> T
+    {
         waitingOn = Waiting(what: what, timeout: timeout, retried: retried)
         defer { waitingOn = nil }
         return try await body()

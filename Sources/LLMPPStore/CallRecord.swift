@@ -39,23 +39,52 @@ public struct CallRecord: Sendable, Equatable, Codable {
     /// JSON of the answer's distribution (`ScoreDistribution`), for distributional answers.
     public var distribution: String? = nil
 
-    public init(run: String, provider: String, model: String, parameters: String, messages: String, cacheKey: String,
-                sampleIndex: Int, attempt: Int, status: Status, error: String? = nil, responseText: String? = nil,
-                rawResponse: String? = nil, parsedValue: Double? = nil, tokensIn: Int? = nil, tokensOut: Int? = nil,
-                latencyMs: Double, costUSD: Double? = nil, archID: String? = nil, purpose: String? = nil,
-                createdAt: Double = Date().timeIntervalSince1970) {
-        self.run = run; self.provider = provider; self.model = model; self.parameters = parameters
-        self.messages = messages; self.cacheKey = cacheKey; self.sampleIndex = sampleIndex; self.attempt = attempt
-        self.status = status; self.error = error; self.responseText = responseText; self.rawResponse = rawResponse
-        self.parsedValue = parsedValue; self.tokensIn = tokensIn; self.tokensOut = tokensOut; self.latencyMs = latencyMs
-        self.costUSD = costUSD; self.archID = archID; self.purpose = purpose; self.createdAt = createdAt
+    public init(
+        run: String, provider: String, model: String, parameters: String, messages: String, cacheKey: String,
+        sampleIndex: Int, attempt: Int, status: Status, error: String? = nil, responseText: String? = nil,
+        rawResponse: String? = nil, parsedValue: Double? = nil, tokensIn: Int? = nil, tokensOut: Int? = nil,
+        latencyMs: Double, costUSD: Double? = nil, archID: String? = nil, purpose: String? = nil,
+        createdAt: Double = Date().timeIntervalSince1970
+    ) {
+        self.run = run
+        self.provider = provider
+        self.model = model
+        self.parameters = parameters
+        self.messages = messages
+        self.cacheKey = cacheKey
+        self.sampleIndex = sampleIndex
+        self.attempt = attempt
+        self.status = status
+        self.error = error
+        self.responseText = responseText
+        self.rawResponse = rawResponse
+        self.parsedValue = parsedValue
+        self.tokensIn = tokensIn
+        self.tokensOut = tokensOut
+        self.latencyMs = latencyMs
+        self.costUSD = costUSD
+        self.archID = archID
+        self.purpose = purpose
+        self.createdAt = createdAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, run, provider, model, parameters, messages, cacheKey = "cache_key", sampleIndex = "sample_index", attempt
-        case status, error, responseText = "response_text", rawResponse = "raw_response", parsedValue = "parsed_value"
-        case tokensIn = "tokens_in", tokensOut = "tokens_out", latencyMs = "latency_ms", costUSD = "cost_usd"
-        case archID = "arch_id", purpose, createdAt = "created_at", distribution
+        case id, run, provider, model, parameters, messages
+        case cacheKey = "cache_key"
+        case sampleIndex = "sample_index"
+        case attempt
+        case status, error
+        case responseText = "response_text"
+        case rawResponse = "raw_response"
+        case parsedValue = "parsed_value"
+        case tokensIn = "tokens_in"
+        case tokensOut = "tokens_out"
+        case latencyMs = "latency_ms"
+        case costUSD = "cost_usd"
+        case archID = "arch_id"
+        case purpose
+        case createdAt = "created_at"
+        case distribution
     }
 }
 
@@ -76,7 +105,10 @@ extension CallRecord {
         guard n > maxBytes else { return s }
         // Back off to a character boundary: half a UTF-8 sequence would store U+FFFD.
         var end = s.utf8.index(s.utf8.startIndex, offsetBy: maxBytes)
-        while end > s.utf8.startIndex && end.samePosition(in: s.unicodeScalars) == nil { end = s.utf8.index(before: end) }
-        return String(decoding: s.utf8[..<end], as: UTF8.self) + "…[truncated by llmpp: \(n) bytes, the first \(s.utf8.distance(from: s.utf8.startIndex, to: end)) kept]"
+        while end > s.utf8.startIndex && end.samePosition(in: s.unicodeScalars) == nil {
+            end = s.utf8.index(before: end)
+        }
+        return String(decoding: s.utf8[..<end], as: UTF8.self)
+            + "…[truncated by llmpp: \(n) bytes, the first \(s.utf8.distance(from: s.utf8.startIndex, to: end)) kept]"
     }
 }

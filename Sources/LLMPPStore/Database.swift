@@ -15,11 +15,14 @@ public final class Database {
         public var path: String? = nil
         public var description: String {
             // SQLITE_IOERR (10) and SQLITE_FULL (13): most often space or a file-size limit.
-            let hint = code & 0xff == 10 || code & 0xff == 13 ? " (is the disk full, or a file-size limit reached?)" : ""
+            let hint =
+                code & 0xff == 10 || code & 0xff == 13 ? " (is the disk full, or a file-size limit reached?)" : ""
             return "SQLite error \(code)\(path.map { " in \($0)" } ?? ""): \(message)\(hint)"
         }
         /// Disk full or I/O failure: the caller should stop and keep what is already stored.
-        public var isStorageFailure: Bool { [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN].contains(code & 0xff) }
+        public var isStorageFailure: Bool {
+            [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN].contains(code & 0xff)
+        }
     }
 
     /// `create: false` (read-only commands) refuses a missing file instead of creating it
@@ -28,10 +31,12 @@ public final class Database {
         self.path = path
         if path != ":memory:" {
             if !create && !FileManager.default.fileExists(atPath: path) { throw MissingDatabase(path: path) }
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(
+            path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
@@ -54,14 +59,19 @@ public final class Database {
     /// Once per version of the file: the run store and the transcript store open the same
     /// database together, and the check need not run twice.
     private func quickCheck() throws {
-        guard path != ":memory:", let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        guard path != ":memory:", let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            return
+        }
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let version = "\(path)|\(size)|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
         guard size <= Self.quickCheckMaxBytes, !Self.checked.withLock({ $0.contains(version) }) else { return }
         let problems = try query("PRAGMA quick_check(5)").compactMap { $0.first?.text }.filter { $0 != "ok" }
         guard problems.isEmpty else {
-            throw Error(code: SQLITE_CORRUPT, message: "the database is corrupted (quick_check: \(problems.joined(separator: "; "))): "
-                        + "restore a backup, or move the file aside to start afresh (its runs and transcripts are lost)", path: path)
+            throw Error(
+                code: SQLITE_CORRUPT,
+                message: "the database is corrupted (quick_check: \(problems.joined(separator: "; "))): "
+                    + "restore a backup, or move the file aside to start afresh (its runs and transcripts are lost)",
+                path: path)
         }
         Self.checked.withLock { _ = $0.insert(version) }
     }
@@ -83,7 +93,11 @@ public final class Database {
     }
 
     public enum Value: Equatable, Sendable {
-        case null, int(Int64), double(Double), text(String), blob(Data)
+        case null
+        case int(Int64)
+        case double(Double)
+        case text(String)
+        case blob(Data)
     }
 
     /// Runs a statement with bound parameters; returns its rows.
@@ -101,7 +115,9 @@ public final class Database {
             case .double(let v): rc = sqlite3_bind_double(stmt, idx, v)
             case .text(let v): rc = sqlite3_bind_text(stmt, idx, v, -1, llmpp_sqlite_transient())
             case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32($0.count), llmpp_sqlite_transient()) }
+                rc = v.withUnsafeBytes {
+                    sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32($0.count), llmpp_sqlite_transient())
+                }
             }
             guard rc == SQLITE_OK else { throw error(rc) }
         }
@@ -111,17 +127,18 @@ public final class Database {
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw error(rc) }
             let n = sqlite3_column_count(stmt)
-            rows.append((0..<n).map { c in
-                switch sqlite3_column_type(stmt, c) {
-                case SQLITE_INTEGER: return .int(sqlite3_column_int64(stmt, c))
-                case SQLITE_FLOAT: return .double(sqlite3_column_double(stmt, c))
-                case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(stmt, c)))
-                case SQLITE_BLOB:
-                    let n = Int(sqlite3_column_bytes(stmt, c))
-                    return .blob(n == 0 ? Data() : Data(bytes: sqlite3_column_blob(stmt, c), count: n))
-                default: return .null
-                }
-            })
+            rows.append(
+                (0..<n).map { c in
+                    switch sqlite3_column_type(stmt, c) {
+                    case SQLITE_INTEGER: return .int(sqlite3_column_int64(stmt, c))
+                    case SQLITE_FLOAT: return .double(sqlite3_column_double(stmt, c))
+                    case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(stmt, c)))
+                    case SQLITE_BLOB:
+                        let n = Int(sqlite3_column_bytes(stmt, c))
+                        return .blob(n == 0 ? Data() : Data(bytes: sqlite3_column_blob(stmt, c), count: n))
+                    default: return .null
+                    }
+                })
         }
         return rows
     }
@@ -146,17 +163,31 @@ public struct MissingDatabase: Swift.Error, CustomStringConvertible {
     public let path: String
     public var description: String {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return "no database at \(path)\(absolute == path ? "" : " (\(absolute))"): nothing has been recorded in this data directory; check --data-dir"
+        return
+            "no database at \(path)\(absolute == path ? "" : " (\(absolute))"): nothing has been recorded in this data directory; check --data-dir"
     }
 }
 
 extension Database.Value {
-    public var int: Int64? { if case .int(let v) = self { return v }; return nil }
-    public var double: Double? {
-        switch self { case .double(let v): return v; case .int(let v): return Double(v); default: return nil }
+    public var int: Int64? {
+        if case .int(let v) = self { return v }
+        return nil
     }
-    public var text: String? { if case .text(let v) = self { return v }; return nil }
-    public var blob: Data? { if case .blob(let v) = self { return v }; return nil }
+    public var double: Double? {
+        switch self {
+        case .double(let v): return v
+        case .int(let v): return Double(v)
+        default: return nil
+        }
+    }
+    public var text: String? {
+        if case .text(let v) = self { return v }
+        return nil
+    }
+    public var blob: Data? {
+        if case .blob(let v) = self { return v }
+        return nil
+    }
     public init(_ s: String?) { self = s.map { .text($0) } ?? .null }
     public init(_ d: Double?) { self = d.map { $0.isFinite ? .double($0) : .null } ?? .null }
     public init(_ i: Int?) { self = i.map { .int(Int64($0)) } ?? .null }

@@ -16,7 +16,8 @@ public actor TranscriptStore {
         let version = try db.query("PRAGMA user_version").first?.first?.int ?? 0
         if version < 1 {
             try db.transaction {
-                try db.execute("""
+                try db.execute(
+                    """
                     CREATE TABLE IF NOT EXISTS calls (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         run TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
@@ -38,7 +39,8 @@ public actor TranscriptStore {
         }
     }
 
-    static let columns = "id, run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error, response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at, distribution"
+    static let columns =
+        "id, run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error, response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at, distribution"
 
     /// Most bytes of a server's answer (or error) kept per call; the rest is cut with a marker.
     public static let maxStoredTextBytes = 64 * 1024
@@ -46,28 +48,38 @@ public actor TranscriptStore {
     @discardableResult
     public func insert(_ record: CallRecord) throws -> Int64 {
         let r = record.truncatedForStorage(maxBytes: Self.maxStoredTextBytes)
-        try db.query("""
+        try db.query(
+            """
             INSERT INTO calls (run, provider, model, parameters, messages, cache_key, sample_index, attempt, status, error,
                 response_text, raw_response, parsed_value, tokens_in, tokens_out, latency_ms, cost_usd, arch_id, purpose, created_at,
                 distribution)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(r.run), .text(r.provider), .text(r.model), .text(r.parameters), .text(r.messages), .text(r.cacheKey),
-                  .int(Int64(r.sampleIndex)), .int(Int64(r.attempt)), .text(r.status.rawValue), .init(r.error),
-                  .init(r.responseText), .init(r.rawResponse), .init(r.parsedValue), .init(r.tokensIn), .init(r.tokensOut),
-                  .double(r.latencyMs), .init(r.costUSD), .init(r.archID), .init(r.purpose), .double(r.createdAt),
-                  .init(r.distribution)])
+            """,
+            [
+                .text(r.run), .text(r.provider), .text(r.model), .text(r.parameters), .text(r.messages),
+                .text(r.cacheKey),
+                .int(Int64(r.sampleIndex)), .int(Int64(r.attempt)), .text(r.status.rawValue), .init(r.error),
+                .init(r.responseText), .init(r.rawResponse), .init(r.parsedValue), .init(r.tokensIn),
+                .init(r.tokensOut),
+                .double(r.latencyMs), .init(r.costUSD), .init(r.archID), .init(r.purpose), .double(r.createdAt),
+                .init(r.distribution),
+            ])
         return db.lastInsertRowID
     }
 
     /// The first successful answer to a question, if it was ever paid for.
     public func cached(cacheKey: String) throws -> CallRecord? {
-        try db.query("SELECT \(Self.columns) FROM calls WHERE cache_key = ? AND status = 'ok' ORDER BY id LIMIT 1", [.text(cacheKey)])
-            .first.map(Self.record)
+        try db.query(
+            "SELECT \(Self.columns) FROM calls WHERE cache_key = ? AND status = 'ok' ORDER BY id LIMIT 1",
+            [.text(cacheKey)]
+        )
+        .first.map(Self.record)
     }
 
     /// Every attempt of a question (for the ids a prediction reports).
     public func attempts(cacheKey: String) throws -> [CallRecord] {
-        try db.query("SELECT \(Self.columns) FROM calls WHERE cache_key = ? ORDER BY id", [.text(cacheKey)]).map(Self.record)
+        try db.query("SELECT \(Self.columns) FROM calls WHERE cache_key = ? ORDER BY id", [.text(cacheKey)]).map(
+            Self.record)
     }
 
     public func call(id: Int64) throws -> CallRecord? {
@@ -76,23 +88,32 @@ public actor TranscriptStore {
 
     /// Calls, newest first; optionally of one run, after an id (for live views) and/or
     /// before one (the next page of a listing).
-    public func calls(run: String? = nil, afterID: Int64 = 0, beforeID: Int64? = nil, limit: Int = 1_000_000) throws -> [CallRecord] {
+    public func calls(run: String? = nil, afterID: Int64 = 0, beforeID: Int64? = nil, limit: Int = 1_000_000) throws
+        -> [CallRecord]
+    {
         var sql = "SELECT \(Self.columns) FROM calls WHERE id > ?"
         var params: [Database.Value] = [.int(afterID)]
-        if let run { sql += " AND run = ?"; params.append(.text(run)) }
-        if let beforeID { sql += " AND id < ?"; params.append(.int(beforeID)) }
+        if let run {
+            sql += " AND run = ?"
+            params.append(.text(run))
+        }
+        if let beforeID {
+            sql += " AND id < ?"
+            params.append(.int(beforeID))
+        }
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(.int(Int64(limit)))
         return try db.query(sql, params).map(Self.record)
     }
 
     static func record(_ r: [Database.Value]) -> CallRecord {
-        var c = CallRecord(run: r[1].text ?? "", provider: r[2].text ?? "", model: r[3].text ?? "", parameters: r[4].text ?? "{}",
-                           messages: r[5].text ?? "[]", cacheKey: r[6].text ?? "", sampleIndex: Int(r[7].int ?? 0),
-                           attempt: Int(r[8].int ?? 0), status: CallRecord.Status(rawValue: r[9].text ?? "") ?? .error,
-                           error: r[10].text, responseText: r[11].text, rawResponse: r[12].text, parsedValue: r[13].double,
-                           tokensIn: r[14].int.map(Int.init), tokensOut: r[15].int.map(Int.init), latencyMs: r[16].double ?? 0,
-                           costUSD: r[17].double, archID: r[18].text, purpose: r[19].text, createdAt: r[20].double ?? 0)
+        var c = CallRecord(
+            run: r[1].text ?? "", provider: r[2].text ?? "", model: r[3].text ?? "", parameters: r[4].text ?? "{}",
+            messages: r[5].text ?? "[]", cacheKey: r[6].text ?? "", sampleIndex: Int(r[7].int ?? 0),
+            attempt: Int(r[8].int ?? 0), status: CallRecord.Status(rawValue: r[9].text ?? "") ?? .error,
+            error: r[10].text, responseText: r[11].text, rawResponse: r[12].text, parsedValue: r[13].double,
+            tokensIn: r[14].int.map(Int.init), tokensOut: r[15].int.map(Int.init), latencyMs: r[16].double ?? 0,
+            costUSD: r[17].double, archID: r[18].text, purpose: r[19].text, createdAt: r[20].double ?? 0)
         c.id = r[0].int ?? 0
         c.distribution = r[21].text
         return c
@@ -108,7 +129,9 @@ extension TranscriptStore {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = ids[start..<min(ids.count, start + 500)]
             let list = chunk.map(String.init).joined(separator: ",")
-            total += try db.query("SELECT COALESCE(SUM(latency_ms), 0) FROM calls WHERE id IN (\(list))").first?[0].double ?? 0
+            total +=
+                try db.query("SELECT COALESCE(SUM(latency_ms), 0) FROM calls WHERE id IN (\(list))").first?[0].double
+                ?? 0
         }
         return total / 1000
     }

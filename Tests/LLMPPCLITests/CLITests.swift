@@ -18,22 +18,36 @@ enum CLI {
         return (dir as NSString).appendingPathComponent("SampleSpaces")
     }()
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
-    static func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)",
-                    environment: [String: String] = [:], shellPrefix: String? = nil, spaces: String = CLI.spaces) throws -> Result {
+    static func run(
+        _ args: [String], stdin: String? = nil,
+        dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)",
+        environment: [String: String] = [:], shellPrefix: String? = nil, spaces: String = CLI.spaces
+    ) throws -> Result {
         let p = Process()
         if let shellPrefix {
             // e.g. "ulimit -f 300": the limit applies to llmpp alone, through exec.
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = ["-c", shellPrefix + "; exec \"$0\" \"$@\"", binary] + args + ["--spaces", spaces, "--data-dir", dataDir]
+            p.arguments =
+                ["-c", shellPrefix + "; exec \"$0\" \"$@\"", binary] + args + [
+                    "--spaces", spaces, "--data-dir", dataDir,
+                ]
         } else {
             p.executableURL = URL(fileURLWithPath: binary)
             p.arguments = args + ["--spaces", spaces, "--data-dir", dataDir]
         }
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = inp
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
         try p.run()
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
@@ -44,14 +58,19 @@ enum CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         while !t.isFinished { usleep(1000) }
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     static func json(_ s: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(s.utf8)) }
 }
 
 final class CLITests: XCTestCase {
-    func run(_ args: [String], stdin: String? = nil, dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)") throws -> CLI.Result {
+    func run(
+        _ args: [String], stdin: String? = nil,
+        dataDir: String = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)"
+    ) throws -> CLI.Result {
         try CLI.run(args, stdin: stdin, dataDir: dataDir)
     }
     func json(_ s: String) throws -> Any { try CLI.json(s) }
@@ -74,7 +93,9 @@ final class CLITests: XCTestCase {
     }
 
     func testArchJSONOnNB201WithMeasuredLatency() throws {
-        let r = try run(["arch", "--space", "nb201-cifar10", "--random", "3", "--seed", "4", "--hardware", "pixel3", "--json"])
+        let r = try run([
+            "arch", "--space", "nb201-cifar10", "--random", "3", "--seed", "4", "--hardware", "pixel3", "--json",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let list = try json(r.stdout) as! [[String: Any]]
         XCTAssertEqual(list.count, 3)
@@ -85,7 +106,10 @@ final class CLITests: XCTestCase {
             XCTAssertGreaterThan(a["latency_ms"] as! Double, 0)
         }
         // Same seed, same architectures.
-        XCTAssertEqual(try run(["arch", "--space", "nb201-cifar10", "--random", "3", "--seed", "4", "--hardware", "pixel3", "--json"]).stdout, r.stdout)
+        XCTAssertEqual(
+            try run([
+                "arch", "--space", "nb201-cifar10", "--random", "3", "--seed", "4", "--hardware", "pixel3", "--json",
+            ]).stdout, r.stdout)
     }
 
     func testArchFromStdinUsesTheDataNames() throws {
@@ -107,16 +131,17 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let a = (try json(r.stdout) as! [[String: Any]])[0]
         // Row 1 of the trained wmt14ende architectures: its recorded figures.
-        XCTAssertEqual(a["flops"] as? Double, 3479416512)
-        XCTAssertEqual(a["params"] as? Double, 39528448)
-        XCTAssertEqual(a["embedding_params"] as? Double, 16777216)
+        XCTAssertEqual(a["flops"] as? Double, 3_479_416_512)
+        XCTAssertEqual(a["params"] as? Double, 39_528_448)
+        XCTAssertEqual(a["embedding_params"] as? Double, 16_777_216)
         let arch = a["arch"] as! [String: Any]
         XCTAssertEqual(arch["decoder-ffn-embed-dim-all-subtransformer"] as? [Int], [1024, 3072, 1024])
         XCTAssertEqual(arch["encoder-embed-dim-subtransformer"] as? Int, 640)
         XCTAssertGreaterThan(a["latency_ms"] as! Double, 0)
         XCTAssertTrue(r.stderr.contains("latency predictor"), "progress on stderr")
         // A second process finds the cached predictor: no training, the same latency.
-        let again = try run(["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text, dataDir: dataDir)
+        let again = try run(
+            ["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text, dataDir: dataDir)
         XCTAssertEqual(again.stderr, "")
         XCTAssertEqual(again.stdout, r.stdout)
     }
@@ -124,7 +149,9 @@ final class CLITests: XCTestCase {
     func testSpacesAndErrors() throws {
         let r = try run(["spaces"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for id in ["hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende", "nb201-cifar10"] { XCTAssertTrue(r.stdout.contains(id)) }
+        for id in ["hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende", "nb201-cifar10"] {
+            XCTAssertTrue(r.stdout.contains(id))
+        }
         let bad = try run(["baselines", "--space", "nope"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("no space 'nope'"), bad.stderr)

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import LLMPPStore
+import XCTest
 
 /// `calls` says when it stops at its limit, and pages with --before (it stopped at 50 rows
 /// in silence).
@@ -10,8 +10,10 @@ final class CallsListingTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let store = try TranscriptStore(path: dir + "/llmpp.sqlite")
         for i in 1...5 {
-            try await store.insert(CallRecord(run: "r", provider: "openai", model: "m", parameters: "{}", messages: "[]", cacheKey: "k\(i)",
-                                              sampleIndex: 0, attempt: 1, status: .ok, responseText: "\(i)", latencyMs: 1))
+            try await store.insert(
+                CallRecord(
+                    run: "r", provider: "openai", model: "m", parameters: "{}", messages: "[]", cacheKey: "k\(i)",
+                    sampleIndex: 0, attempt: 1, status: .ok, responseText: "\(i)", latencyMs: 1))
         }
         func ids(_ out: String) throws -> [Int] { (try CLI.json(out) as! [[String: Any]]).map { $0["id"] as! Int } }
         let first = try CLI.run(["calls", "--limit", "2", "--json"], dataDir: dir)
@@ -20,7 +22,8 @@ final class CallsListingTests: XCTestCase {
         XCTAssertTrue(first.stderr.contains("showing the newest 2 calls; older ones: --before 4"), first.stderr)
         let next = try CLI.run(["calls", "--limit", "2", "--before", "4", "--json"], dataDir: dir)
         XCTAssertEqual(try ids(next.stdout), [3, 2])
-        XCTAssertTrue(next.stderr.contains("showing the newest 2 calls before id 4; older ones: --before 2"), next.stderr)
+        XCTAssertTrue(
+            next.stderr.contains("showing the newest 2 calls before id 4; older ones: --before 2"), next.stderr)
         let all = try CLI.run(["calls", "--limit", "5", "--json"], dataDir: dir)
         XCTAssertEqual(try ids(all.stdout), [5, 4, 3, 2, 1])
         XCTAssertFalse(all.stderr.contains("showing"), all.stderr)
@@ -36,7 +39,9 @@ extension CallsListingTests {
     func testReadOnlyCommandsDoNotCreateADatabase() throws {
         let cwd = NSTemporaryDirectory() + "llmpp-cwd-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
-        for args in [["calls"], ["calls", "--json"], ["calls", "show", "3"], ["calls", "export"], ["runs", "--json"]] {
+        for args in [
+            ["calls"], ["calls", "--json"], ["calls", "show", "3"], ["calls", "export"], ["runs", "--json"],
+        ] {
             let r = try CLI.run(args, dataDir: "typo/data", shellPrefix: "cd '\(cwd)'")
             if args[0] == "runs" {
                 // No database lists no runs (scripts poll `runs` right after starting one).

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import LLMPPTestSupport
+import XCTest
 
 /// Faults a long run must survive with nothing paid for lost: the LLM server dying mid-run,
 /// `kill -9` of llmpp while it labels, and a database that cannot grow (full disk, simulated
@@ -12,18 +12,23 @@ final class FaultTests: XCTestCase {
     /// that a test can act mid-run.
     static func llmServer(delay: Double = 0.03) throws -> TestHTTPServer {
         try TestHTTPServer(handler: { req in
-            var h: UInt64 = 1469598103934665603
-            for b in req.lastMessage.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+            var h: UInt64 = 1_469_598_103_934_665_603
+            for b in req.lastMessage.utf8 { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
             let v = 80 + Double(h % 1000) / 100
-            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", v)), delay: delay)
+            return .init(
+                status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", v)), delay: delay)
         })
     }
 
-    static let searchArgs = ["search", "--space", "nb201-cifar10", "--provider", "openai", "--model", "test-llm",
-                             "--labels", "\(labels)", "--train-steps", "60", "--iterations", "4", "--population", "20", "--switch-at", "2",
-                             "--latency-ms", "25", "--hardware", "raspi4", "--seed", "3", "--json"]
+    static let searchArgs = [
+        "search", "--space", "nb201-cifar10", "--provider", "openai", "--model", "test-llm",
+        "--labels", "\(labels)", "--train-steps", "60", "--iterations", "4", "--population", "20", "--switch-at", "2",
+        "--latency-ms", "25", "--hardware", "raspi4", "--seed", "3", "--json",
+    ]
 
-    static func env(_ s: TestHTTPServer) -> [String: String] { ["OPENAI_BASE_URL": s.baseURL.absoluteString, "OPENAI_API_KEY": ""] }
+    static func env(_ s: TestHTTPServer) -> [String: String] {
+        ["OPENAI_BASE_URL": s.baseURL.absoluteString, "OPENAI_API_KEY": ""]
+    }
 
     /// Answered calls stored in a data directory.
     func okCalls(_ dataDir: String) throws -> Int {
@@ -33,7 +38,8 @@ final class FaultTests: XCTestCase {
     }
 
     func runID(_ dataDir: String) throws -> String? {
-        (try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as? [[String: Any]])?.first?["run"] as? String
+        (try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as? [[String: Any]])?.first?["run"]
+            as? String
     }
 
     func reference() throws -> [String: Any] {
@@ -46,7 +52,9 @@ final class FaultTests: XCTestCase {
     }
 
     /// The uninterrupted run's result (best, expensive evaluations, Pareto front), every label present.
-    func assertSameResult(_ got: [String: Any], _ expected: [String: Any], file: StaticString = #filePath, line: UInt = #line) {
+    func assertSameResult(
+        _ got: [String: Any], _ expected: [String: Any], file: StaticString = #filePath, line: UInt = #line
+    ) {
         KillResumeTests.assertSameSearch(got, expected, file: file, line: line)
         XCTAssertEqual(got["labels"] as? Int, Self.labels, file: file, line: line)
     }
@@ -65,7 +73,7 @@ final class FaultTests: XCTestCase {
         try p.run()
         let deadline = Date().addingTimeInterval(60)
         while first.requestCount < 10 && Date() < deadline { usleep(5_000) }
-        first.stop()   // the server dies; llmpp retries with backoff, then pauses the run
+        first.stop()  // the server dies; llmpp retries with backoff, then pauses the run
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         XCTAssertNotEqual(p.terminationStatus, 0)
@@ -78,7 +86,8 @@ final class FaultTests: XCTestCase {
         let second = try Self.llmServer(delay: 0)
         defer { second.stop() }
         let id = try XCTUnwrap(try runID(dataDir))
-        let resumed = try CLI.run(["search", "--resume", id, "--json"], dataDir: dataDir, environment: Self.env(second))
+        let resumed = try CLI.run(
+            ["search", "--resume", id, "--json"], dataDir: dataDir, environment: Self.env(second))
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertEqual(second.requestCount, Self.labels - paid, "only the never-answered labels are asked again")
         assertSameResult(try CLI.json(resumed.stdout) as! [String: Any], expected)
@@ -105,7 +114,8 @@ final class FaultTests: XCTestCase {
         XCTAssertLessThan(paid, Self.labels)
         let before = server.requestCount
         let id = try XCTUnwrap(try runID(dataDir))
-        let resumed = try CLI.run(["search", "--resume", id, "--json"], dataDir: dataDir, environment: Self.env(server))
+        let resumed = try CLI.run(
+            ["search", "--resume", id, "--json"], dataDir: dataDir, environment: Self.env(server))
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         // Only what was never stored is asked again: the calls in flight at the kill.
         XCTAssertEqual(server.requestCount - before, Self.labels - paid)

@@ -5,10 +5,15 @@ import XCTest
 /// installs (CI runs setup first). Set LLMPP_SKIP_LLM_TESTS=1 to skip on a machine without them.
 final class LocalLLMTests: XCTestCase {
     func testPredictWithTheLocalModelThenFromCacheThenReplay() throws {
-        if ProcessInfo.processInfo.environment["LLMPP_SKIP_LLM_TESTS"] == "1" { throw XCTSkip("LLMPP_SKIP_LLM_TESTS=1") }
+        if ProcessInfo.processInfo.environment["LLMPP_SKIP_LLM_TESTS"] == "1" {
+            throw XCTSkip("LLMPP_SKIP_LLM_TESTS=1")
+        }
         let dataDir = NSTemporaryDirectory() + "llmpp-local-\(UUID().uuidString)"
         // The digit walk (the local default, said explicitly so that the replay below asks the same).
-        let args = ["predict", "--space", "hat-wmt14ende", "--split-seed", "456", "--limit", "2", "--decode", "distribution", "--json"]
+        let args = [
+            "predict", "--space", "hat-wmt14ende", "--split-seed", "456", "--limit", "2", "--decode", "distribution",
+            "--json",
+        ]
 
         let t0 = Date()
         let first = try CLI.run(args, dataDir: dataDir)
@@ -41,7 +46,9 @@ final class LocalLLMTests: XCTestCase {
         let obj2 = try CLI.json(second.stdout) as! [String: Any]
         XCTAssertEqual(obj2["cached_samples"] as? Int, 2)
         XCTAssertFalse(second.stderr.contains("starting the local llama-server"))
-        XCTAssertEqual((obj2["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double }, preds.map { $0["predicted"] as? Double })
+        XCTAssertEqual(
+            (obj2["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double },
+            preds.map { $0["predicted"] as? Double })
         print("local LLM test: first run \(Int(firstDuration)) s")
 
         // The transcript: listed, shown, exported, and replayed to the same predictions.
@@ -61,11 +68,17 @@ final class LocalLLMTests: XCTestCase {
         XCTAssertEqual(replay.status, 0, replay.stderr)
         let obj3 = try CLI.json(replay.stdout) as! [String: Any]
         XCTAssertEqual(obj3["display"] as? String, "replay of qwen2.5-coder-1.5b-instruct")
-        XCTAssertEqual((obj3["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double }, preds.map { $0["predicted"] as? Double })
-        XCTAssertEqual((obj3["predictions"] as! [[String: Any]]).map { $0["distribution"] as? [[Double]] }, preds.map { $0["distribution"] as? [[Double]] })
+        XCTAssertEqual(
+            (obj3["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double },
+            preds.map { $0["predicted"] as? Double })
+        XCTAssertEqual(
+            (obj3["predictions"] as! [[String: Any]]).map { $0["distribution"] as? [[Double]] },
+            preds.map { $0["distribution"] as? [[Double]] })
 
         // No server outlives the command: the port in its log's name is free again.
-        let logs = try FileManager.default.contentsOfDirectory(atPath: dataDir + "/logs").filter { $0.hasPrefix("llama-server-") }
+        let logs = try FileManager.default.contentsOfDirectory(atPath: dataDir + "/logs").filter {
+            $0.hasPrefix("llama-server-")
+        }
         XCTAssertEqual(logs.count, 1, "one server for the whole first run")
         let port = logs[0].dropFirst("llama-server-".count).dropLast(".log".count)
         let ps = Process()
@@ -75,6 +88,8 @@ final class LocalLLMTests: XCTestCase {
         ps.standardOutput = pipe
         try ps.run()
         ps.waitUntilExit()
-        XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        XCTAssertEqual(
+            String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines), "0")
     }
 }

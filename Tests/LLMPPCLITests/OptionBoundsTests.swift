@@ -10,7 +10,9 @@ final class OptionBoundsTests: XCTestCase {
         let r = try CLI.run(["search", "--space", "nb201-cifar10"] + extra, dataDir: dir)
         XCTAssertNotEqual(r.status, 0, "\(extra) was accepted", file: file, line: line)
         XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)", file: file, line: line)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/llmpp.sqlite"), "\(extra) created a database", file: file, line: line)
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: dir + "/llmpp.sqlite"), "\(extra) created a database", file: file,
+            line: line)
     }
 
     func testNegativeNumbersAreValuesThenRefused() throws {
@@ -27,17 +29,25 @@ final class OptionBoundsTests: XCTestCase {
         try refused(["--train-lr", "1000"], "--train-lr must be a number in (0, 1.0], got 1000.0")
         try refused(["--train-steps", "0"], "--train-steps must be in 1...10000000, got 0")
         try refused(["--train-batch", "0"], "--train-batch must be in 1...65536, got 0")
-        try refused(["--latency-ms", "nan", "--hardware", "raspi4"], "--latency-ms must be a finite number above 0, got nan")
+        try refused(
+            ["--latency-ms", "nan", "--hardware", "raspi4"], "--latency-ms must be a finite number above 0, got nan")
         try refused(["--gflops", "inf"], "--gflops must be a finite number above 0, got inf")
         try refused(["--llm-timeout", "0"], "--llm-timeout must be a number of seconds above 0, got 0.0")
         try refused(["--labels", "1000000000"], "--labels must be in 0...1000000, got 1000000000")
-        try refused(["--evaluator-env", "HOME"], "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
+        try refused(
+            ["--evaluator-env", "HOME"],
+            "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
     }
 
     /// `--labels` beyond the pool used to be capped silently (15,605 paid calls on NB201).
     func testLabelsBeyondThePoolSayTheCap() throws {
-        try refused(["--labels", "20000"], "--labels 20000 is more than the 15605 architectures the pool 'all' holds outside the test split: use at most 15605")
-        try refused(["--labels", "10", "--label-pool", "nope"], "--label-pool: space 'nb201-cifar10' has no pool 'nope' (has: all)")
+        try refused(
+            ["--labels", "20000"],
+            "--labels 20000 is more than the 15605 architectures the pool 'all' holds outside the test split: use at most 15605"
+        )
+        try refused(
+            ["--labels", "10", "--label-pool", "nope"],
+            "--label-pool: space 'nb201-cifar10' has no pool 'nope' (has: all)")
     }
 }
 
@@ -45,8 +55,10 @@ extension OptionBoundsTests {
     /// `--evaluator-timeout` replaces the fixed hour an external evaluator had per batch.
     func testTheEvaluatorTimeoutIsConfigurable() throws {
         let t0 = Date()
-        let r = try CLI.run(["search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "1",
-                             "--population", "4", "--evaluator", "external", "--evaluator-cmd", "sleep 60", "--evaluator-timeout", "1"])
+        let r = try CLI.run([
+            "search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "1",
+            "--population", "4", "--evaluator", "external", "--evaluator-cmd", "sleep 60", "--evaluator-timeout", "1",
+        ])
         XCTAssertNotEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("gave no complete answer within 1 s and was stopped"), r.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(t0), 30)

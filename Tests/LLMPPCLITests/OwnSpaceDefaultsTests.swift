@@ -14,16 +14,25 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         var rows = ["d0,d1,d2,d3,test_acc,mflops,params,split42"]
         var i = 0
-        for a in ops { for b in ops { for c in ops { for d in ops {
-            let genes = [a, b, c, d]
-            let convs = Double(genes.filter { $0 == "conv" }.count)
-            let acc = 60 + 6 * convs + Double(i % 7) * 0.3
-            let split = i < 10 ? "train" : (i < 30 ? "test" : "")
-            rows.append("\(a),\(b),\(c),\(d),\(acc),\(20 + 10 * convs),\(1000 + 500 * convs),\(split)")
-            i += 1
-        } } } }
-        try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/data/archs.csv", atomically: true, encoding: .utf8)
-        let dims = (0..<4).map { k in #"{"name": "d\#(k)", "choices": ["conv", "pool", "skip"], "description": "operation of layer \#(k)"}"# }
+        for a in ops {
+            for b in ops {
+                for c in ops {
+                    for d in ops {
+                        let genes = [a, b, c, d]
+                        let convs = Double(genes.filter { $0 == "conv" }.count)
+                        let acc = 60 + 6 * convs + Double(i % 7) * 0.3
+                        let split = i < 10 ? "train" : (i < 30 ? "test" : "")
+                        rows.append("\(a),\(b),\(c),\(d),\(acc),\(20 + 10 * convs),\(1000 + 500 * convs),\(split)")
+                        i += 1
+                    }
+                }
+            }
+        }
+        try (rows.joined(separator: "\n") + "\n").write(
+            toFile: dir + "/data/archs.csv", atomically: true, encoding: .utf8)
+        let dims = (0..<4).map { k in
+            #"{"name": "d\#(k)", "choices": ["conv", "pool", "skip"], "description": "operation of layer \#(k)"}"#
+        }
         let features = (0..<4).flatMap { k in ops.map { o in #""d\#(k) == \"\#(o)\"""# } }
         let space = """
             {"format": 1, "id": "toy", "title": "Toy benchmark",
@@ -54,18 +63,27 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("no metric 'valid' (has: test): pass --metric test"), wrong.stderr)
 
         // No built-in expensive evaluator: the error names the way out.
-        let noEval = try run(["search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10"], spaces: spaces)
+        let noEval = try run(
+            ["search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10"], spaces: spaces)
         XCTAssertNotEqual(noEval.status, 0)
-        XCTAssertTrue(noEval.stderr.contains("has no built-in expensive evaluator") && noEval.stderr.contains("--evaluator external"), noEval.stderr)
+        XCTAssertTrue(
+            noEval.stderr.contains("has no built-in expensive evaluator")
+                && noEval.stderr.contains("--evaluator external"), noEval.stderr)
         // No latency: the error points to --gflops.
         let noLatency = try run(["search", "--space", "toy", "--switch-at", "0", "--latency-ms", "5"], spaces: spaces)
-        XCTAssertTrue(noLatency.stderr.contains("has no latency data") && noLatency.stderr.contains("--gflops"), noLatency.stderr)
+        XCTAssertTrue(
+            noLatency.stderr.contains("has no latency data") && noLatency.stderr.contains("--gflops"), noLatency.stderr)
 
         // A baseline-only search with an external evaluator runs as written (no labels, no
         // prompts, no split 123), and the constraint is printed as given.
-        let evaluator = "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
-        let ok = try run(["search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10", "--gflops", "0.055",
-                          "--evaluator", "external", "--evaluator-cmd", evaluator, "--json"], spaces: spaces)
+        let evaluator =
+            "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
+        let ok = try run(
+            [
+                "search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10", "--gflops",
+                "0.055",
+                "--evaluator", "external", "--evaluator-cmd", evaluator, "--json",
+            ], spaces: spaces)
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertTrue(ok.stderr.contains("GFLOPs <= 0.055"), ok.stderr)
         XCTAssertEqual((try CLI.json(ok.stdout) as? [String: Any])?["labels"] as? Int, 0)

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import LLMPPTestSupport
+import XCTest
 
 /// `llmpp reproduce` as a user runs it, with the in-test OpenAI-protocol LLM: JSON, the
 /// readable table, the CSVs and SVGs, and a rerun answered from the cache.
@@ -10,8 +10,11 @@ final class ReproduceCLITests: XCTestCase {
         defer { server.stop() }
         let dataDir = NSTemporaryDirectory() + "llmpp-repro-\(UUID().uuidString)"
         let out = dataDir + "/out"
-        let args = ["reproduce", "--parts", "search", "--provider", "openai", "--model", "test-llm", "--search-labels", "20",
-                    "--search-seeds", "2", "--iterations", "4", "--population", "20", "--train-steps", "40", "--out", out, "--json"]
+        let args = [
+            "reproduce", "--parts", "search", "--provider", "openai", "--model", "test-llm", "--search-labels", "20",
+            "--search-seeds", "2", "--iterations", "4", "--population", "20", "--train-steps", "40", "--out", out,
+            "--json",
+        ]
         let r = try CLI.run(args, dataDir: dataDir, environment: FaultTests.env(server))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(server.requestCount, 20)
@@ -46,9 +49,14 @@ final class ReproduceCLITests: XCTestCase {
         defer { server.stop() }
         let dataDir = NSTemporaryDirectory() + "llmpp-repro-sched-\(UUID().uuidString)"
         let out = dataDir + "/out"
-        let r = try CLI.run(["reproduce", "--parts", "schedule", "--provider", "openai", "--model", "test-llm", "--schedule-budgets", "30",
-                             "--search-seeds", "2", "--iterations", "10", "--population", "20", "--train-steps", "40", "--out", out, "--json"],
-                            dataDir: dataDir, environment: FaultTests.env(server))
+        let r = try CLI.run(
+            [
+                "reproduce", "--parts", "schedule", "--provider", "openai", "--model", "test-llm", "--schedule-budgets",
+                "30",
+                "--search-seeds", "2", "--iterations", "10", "--population", "20", "--train-steps", "40", "--out", out,
+                "--json",
+            ],
+            dataDir: dataDir, environment: FaultTests.env(server))
         XCTAssertEqual(r.status, 0, r.stderr)
         let j = try CLI.json(r.stdout) as! [String: Any]
         let search = try XCTUnwrap(j["search"] as? [String: Any])
@@ -63,9 +71,12 @@ final class ReproduceCLITests: XCTestCase {
         XCTAssertEqual((modes[3]["runs"] as? [[String: Any]])?.first?["hours_llm"] as? Double, 0)
         XCTAssertGreaterThan(modes[3]["hours_expensive_mean"] as? Double ?? 0, 0)
         let verdicts = try XCTUnwrap(search["schedule_verdicts"] as? [String])
-        XCTAssertTrue(verdicts.contains { $0.hasPrefix("anytime 30 vs paper with the same 30 labels: test truth") }, "\(verdicts)")
+        XCTAssertTrue(
+            verdicts.contains { $0.hasPrefix("anytime 30 vs paper with the same 30 labels: test truth") }, "\(verdicts)"
+        )
         XCTAssertTrue(verdicts.contains { $0.hasPrefix("anytime 30 vs paper with 3x (90) labels") }, "\(verdicts)")
-        XCTAssertTrue(verdicts.contains { $0.hasPrefix("paper 30: ") && $0.contains("of baseline only's hours") }, "\(verdicts)")
+        XCTAssertTrue(
+            verdicts.contains { $0.hasPrefix("paper 30: ") && $0.contains("of baseline only's hours") }, "\(verdicts)")
         let csv = try String(contentsOfFile: out + "/schedule.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + 8)
     }

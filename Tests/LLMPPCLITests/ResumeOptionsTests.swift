@@ -12,21 +12,32 @@ final class ResumeOptionsTests: XCTestCase {
 
     func testResumeRefusesWhatMakesTheRunAndSavesItsLimits() async throws {
         let dir = NSTemporaryDirectory() + "llmpp-resume-opts-\(UUID().uuidString)"
-        let made = try CLI.run(["search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "2", "--population", "8",
-                                "--json"], dataDir: dir)
+        let made = try CLI.run(
+            [
+                "search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "2",
+                "--population", "8",
+                "--json",
+            ], dataDir: dir)
         XCTAssertEqual(made.status, 0, made.stderr)
-        let run = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["run"] as? String)
+        let run = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["run"] as? String)
 
-        let refused = try CLI.run(["search", "--resume", run, "--iterations", "5", "--population=3", "--max-calls", "4"], dataDir: dir)
+        let refused = try CLI.run(
+            ["search", "--resume", run, "--iterations", "5", "--population=3", "--max-calls", "4"], dataDir: dir)
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("--iterations, --population cannot change when resuming run \(run)"), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains("--iterations, --population cannot change when resuming run \(run)"), refused.stderr
+        )
         var config = try await savedConfig(dir, run)
         XCTAssertNil(config["maxCalls"], "a refused resume changed the run")
         XCTAssertEqual((config["evolution"] as? [String: Any])?["iterations"] as? Int, 2)
 
-        let amended = try CLI.run(["search", "--resume", run, "--max-calls", "7", "--evaluator-timeout=50", "--pace", "100"], dataDir: dir)
+        let amended = try CLI.run(
+            ["search", "--resume", run, "--max-calls", "7", "--evaluator-timeout=50", "--pace", "100"], dataDir: dir)
         XCTAssertEqual(amended.status, 0, amended.stderr)
-        XCTAssertTrue(amended.stderr.contains("budget: 7 LLM calls in all (0 spent, 7 left) (saved with the run)"), amended.stderr)
+        XCTAssertTrue(
+            amended.stderr.contains("budget: 7 LLM calls in all (0 spent, 7 left) (saved with the run)"), amended.stderr
+        )
         config = try await savedConfig(dir, run)
         XCTAssertEqual(config["maxCalls"] as? Int, 7)
         XCTAssertEqual(config["pace"] as? Double, 100)
@@ -35,8 +46,11 @@ final class ResumeOptionsTests: XCTestCase {
 
     /// A slow evaluator used to leave the progress silent for up to an hour.
     func testASlowEvaluatorIsShownWaiting() throws {
-        let r = try CLI.run(["search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "1", "--population", "4",
-                             "--evaluator", "external", "--evaluator-cmd", "sleep 60", "--evaluator-timeout", "14"])
+        let r = try CLI.run([
+            "search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "1",
+            "--population", "4",
+            "--evaluator", "external", "--evaluator-cmd", "sleep 60", "--evaluator-timeout", "14",
+        ])
         XCTAssertNotEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("waiting for external: sleep 60 ("), r.stderr)
         XCTAssertTrue(r.stderr.contains(" architectures): 10 s (timeout 14 s)"), r.stderr)

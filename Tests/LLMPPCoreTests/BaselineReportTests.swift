@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 final class BaselineReportTests: XCTestCase {
@@ -9,9 +10,13 @@ final class BaselineReportTests: XCTestCase {
         XCTAssertEqual(mos.perSeed.map(\.seed), ["123", "456", "789"])
         XCTAssertEqual(try XCTUnwrap(mos.maeMean), 0.87, accuracy: 0.005)
         XCTAssertEqual(try XCTUnwrap(mos.kendallMean), 0.79, accuracy: 0.005)
-        XCTAssertEqual(q.map(\.name), ["HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS",
-                                       BaselineReport.demoMeanName, BaselineReport.lineName, BaselineReport.ridgeName,
-                                       BaselineReport.paramsName, BaselineReport.flopsName])
+        XCTAssertEqual(
+            q.map(\.name),
+            [
+                "HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS",
+                BaselineReport.demoMeanName, BaselineReport.lineName, BaselineReport.ridgeName,
+                BaselineReport.paramsName, BaselineReport.flopsName,
+            ])
     }
 
     /// The references computed independently from the raw table agree with the report.
@@ -19,9 +24,13 @@ final class BaselineReportTests: XCTestCase {
         let s = try Fixtures.space("hat-wmt14enfr")
         let l = s.labelled!
         let t = s.tables[l.table]
-        let bleu = t.columnIndex("test_BLEU")!, params = t.columnIndex("num_parameters_without_embedding_weights")!
+        let bleu = t.columnIndex("test_BLEU")!
+        let params = t.columnIndex("num_parameters_without_embedding_weights")!
         let flops = t.columnIndex("total_flops")!
-        func v(_ r: Int, _ c: Int) -> Double { if case .number(let x) = t.cells[r][c] { return x }; return .nan }
+        func v(_ r: Int, _ c: Int) -> Double {
+            if case .number(let x) = t.cells[r][c] { return x }
+            return .nan
+        }
         let q = try BaselineReport.compute(space: s, metric: "test", seeds: ["456"])
         let sp = l.split("456")!
         let demo = sp.train.map { v($0, bleu) }.reduce(0, +) / 10
@@ -31,10 +40,14 @@ final class BaselineReportTests: XCTestCase {
         XCTAssertNil(dm.kendallMean)
         XCTAssertEqual(dm.maeStd, 0)
         let pk = q.first { $0.name == BaselineReport.paramsName }!
-        XCTAssertEqual(try XCTUnwrap(pk.kendallMean), Metrics.kendallTau(sp.test.map { v($0, params) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
+        XCTAssertEqual(
+            try XCTUnwrap(pk.kendallMean),
+            Metrics.kendallTau(sp.test.map { v($0, params) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
         XCTAssertNil(pk.maeMean)
         let fk = q.first { $0.name == BaselineReport.flopsName }!
-        XCTAssertEqual(try XCTUnwrap(fk.kendallMean), Metrics.kendallTau(sp.test.map { v($0, flops) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
+        XCTAssertEqual(
+            try XCTUnwrap(fk.kendallMean),
+            Metrics.kendallTau(sp.test.map { v($0, flops) }, sp.test.map { v($0, bleu) }), accuracy: 1e-12)
         XCTAssertNil(fk.maeMean)
     }
 
@@ -77,7 +90,8 @@ final class BaselineReportTests: XCTestCase {
         let y: [Double] = [1, 3, 2, 5, 0]
         let r = DemonstrationFits.Ridge(x: x, y: y, lambda: 0.5)
         // Independent: standardise, build the normal equations, eliminate.
-        let d = 3, n = Double(x.count)
+        let d = 3
+        let n = Double(x.count)
         let mu = (0..<d).map { j in x.map { $0[j] }.reduce(0, +) / n }
         let sd = (0..<d).map { j in (x.map { ($0[j] - mu[j]) * ($0[j] - mu[j]) }.reduce(0, +) / n).squareRoot() }
         let ym = y.reduce(0, +) / n
@@ -108,7 +122,8 @@ final class BaselineReportTests: XCTestCase {
         XCTAssertThrowsError(try BaselineReport.compute(space: try Fixtures.space("hat-wmt14ende"), metric: "bleu")) {
             XCTAssertTrue("\($0)".contains("no metric 'bleu' (has: valid, test)"), "\($0)")
         }
-        XCTAssertThrowsError(try BaselineReport.compute(space: try Fixtures.space("hat-wmt14ende"), metric: "valid", seeds: ["1"]))
+        XCTAssertThrowsError(
+            try BaselineReport.compute(space: try Fixtures.space("hat-wmt14ende"), metric: "valid", seeds: ["1"]))
         XCTAssertThrowsError(try BaselineReport.compute(space: try Fixtures.space("nb201-cifar10"), metric: "valid")) {
             XCTAssertTrue("\($0)".contains("no demonstration/test splits"), "\($0)")
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 final class CSVTableTests: XCTestCase {
@@ -11,7 +12,12 @@ final class CSVTableTests: XCTestCase {
     }
 
     func testMalformedFilesNameFileAndLine() {
-        func err(_ s: String) -> String { do { _ = try CSVTable.parse(s, file: "x.csv"); return "" } catch { return "\(error)" } }
+        func err(_ s: String) -> String {
+            do {
+                _ = try CSVTable.parse(s, file: "x.csv")
+                return ""
+            } catch { return "\(error)" }
+        }
         XCTAssertEqual(err("a,b\n1,2\n3\n"), "x.csv: line 3: 1 fields where the header has 2")
         XCTAssertEqual(err("a,b\n1,\"2\n"), "x.csv: line 3: unterminated quoted field")
         XCTAssertEqual(err("a,b\n1,x\"y\n"), "x.csv: line 2: a quote inside an unquoted field")

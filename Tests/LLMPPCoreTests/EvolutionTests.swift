@@ -1,11 +1,13 @@
 import XCTest
+
 @testable import LLMPPCore
 
 final class EvolutionTests: XCTestCase {
     func testNextPopulationKeepsParentsAndRespectsTheConstraint() throws {
         let s = try Fixtures.space("hat-wmt14ende")
         let limit = 3.2e9
-        let evo = Evolution(shape: s.shape, config: EvolutionConfig(), isFeasible: { (try? s.flops($0)).map { $0 <= limit } ?? false })
+        let evo = Evolution(
+            shape: s.shape, config: EvolutionConfig(), isFeasible: { (try? s.flops($0)).map { $0 <= limit } ?? false })
         var rng = SeededGenerator(seed: 1)
         let pop = try evo.randomPopulation(125, using: &rng)
         XCTAssertEqual(pop.count, 125)
@@ -16,8 +18,10 @@ final class EvolutionTests: XCTestCase {
         XCTAssertEqual(Array(next.prefix(25)), parents)
         XCTAssertTrue(try next.allSatisfy { try s.flops($0) <= limit && s.isValid($0) })
         // Same seed, same populations.
-        var r1 = SeededGenerator(seed: 9), r2 = SeededGenerator(seed: 9)
-        XCTAssertEqual(try evo.nextPopulation(parents: parents, using: &r1), try evo.nextPopulation(parents: parents, using: &r2))
+        var r1 = SeededGenerator(seed: 9)
+        var r2 = SeededGenerator(seed: 9)
+        XCTAssertEqual(
+            try evo.nextPopulation(parents: parents, using: &r1), try evo.nextPopulation(parents: parents, using: &r2))
     }
 
     func testAnImpossibleConstraintIsAClearError() throws {
@@ -46,14 +50,15 @@ final class EvolutionTests: XCTestCase {
     }
 
     func testStudentCheckpointContinuesExactly() throws {
-        let xs = (0..<200).map { i in [Double(i % 13) / 13, Double(i % 7) / 7] }, ys = xs.map { 20 + 5 * $0[0] - 3 * $0[1] }
+        let xs = (0..<200).map { i in [Double(i % 13) / 13, Double(i % 7) / 7] }
+        let ys = xs.map { 20 + 5 * $0[0] - 3 * $0[1] }
         let cfg = TrainingConfig(hidden: [16, 16], learningRate: 1e-3, steps: 60, batchSize: 32, seed: 4)
         var a = StudentTrainer(featureSet: "f", features: xs, labels: ys, config: cfg)
         a.train(steps: 60)
         var b = StudentTrainer(featureSet: "f", features: xs, labels: ys, config: cfg)
         b.train(steps: 25)
         let blob = try b.checkpoint()
-        var c = StudentTrainer(featureSet: "f", features: xs, labels: ys, config: cfg)   // a new process
+        var c = StudentTrainer(featureSet: "f", features: xs, labels: ys, config: cfg)  // a new process
         try c.restore(blob)
         c.train(steps: 35)
         XCTAssertEqual(c.model.model.weights, a.model.model.weights)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 private struct Ctx: ExpressionContext {
@@ -11,8 +12,8 @@ private struct Ctx: ExpressionContext {
     func column(table: Int, column: Int) throws -> ExpressionValue { throw NotInTable(table: "t") }
 }
 
-private extension ExpressionScope {
-    func merging(_ defs: [String: String]) -> ExpressionScope {
+extension ExpressionScope {
+    fileprivate func merging(_ defs: [String: String]) -> ExpressionScope {
         var s = self
         for (k, v) in defs { s.definitions[k] = try! ExpressionParser.parse(v) }
         return s
@@ -26,19 +27,22 @@ final class ExpressionTests: XCTestCase {
         s.scalars = ["a": 0, "op": 1]
         s.perLayer = ["f": (0, 0)]
         s.groups = ["enc": 0]
-        s.definitions = ["k": try! ExpressionParser.parse("if(f == -1, 1, f + 1)"), "loop": try! ExpressionParser.parse("loop + 1")]
+        s.definitions = [
+            "k": try! ExpressionParser.parse("if(f == -1, 1, f + 1)"), "loop": try! ExpressionParser.parse("loop + 1"),
+        ]
         return s
     }
 
     private func eval(_ src: String, a: Double = 2, layers: [Double] = [1, 2, 3]) throws -> ExpressionValue {
-        let ctx = Ctx(scalars: [.number(a), .string("nor_conv_3x3")], layers: [layers.map { .number($0) }], count: layers.count)
+        let ctx = Ctx(
+            scalars: [.number(a), .string("nor_conv_3x3")], layers: [layers.map { .number($0) }], count: layers.count)
         return try CompiledExpression.compile(src, scope: scope()).evaluate(ctx)
     }
 
     func testArithmeticPrecedenceAndAssociativity() throws {
         XCTAssertEqual(try eval("1 + 2 * 3"), .number(7))
         XCTAssertEqual(try eval("(1 + 2) * 3"), .number(9))
-        XCTAssertEqual(try eval("2 ^ 3 ^ 2"), .number(512))   // right-associative
+        XCTAssertEqual(try eval("2 ^ 3 ^ 2"), .number(512))  // right-associative
         XCTAssertEqual(try eval("-2 ^ 2"), .number(4))
         XCTAssertEqual(try eval("10 - 4 - 3"), .number(3))  // left-associative
         XCTAssertEqual(try eval("T * q / 2"), .number(7680))
@@ -59,7 +63,10 @@ final class ExpressionTests: XCTestCase {
 
     func testErrorsNameTheProblem() {
         func message(_ src: String) -> String {
-            do { _ = try eval(src); return "no error" } catch { return "\(error)" }
+            do {
+                _ = try eval(src)
+                return "no error"
+            } catch { return "\(error)" }
         }
         XCTAssertTrue(message("f + 1").contains("one value per layer of 'enc'"), message("f + 1"))
         XCTAssertTrue(message("b + 1").contains("unknown name 'b'"))
@@ -74,18 +81,23 @@ final class ExpressionTests: XCTestCase {
         XCTAssertTrue(message("\"open").contains("unterminated string"))
         XCTAssertTrue(message("mean(enc, f)").contains("no error"))
         XCTAssertTrue(message("mean(enc, f)").contains("no error"))
-        do { _ = try eval("mean(enc, f)", layers: []); XCTFail("mean over nothing") } catch {}
+        do {
+            _ = try eval("mean(enc, f)", layers: [])
+            XCTFail("mean over nothing")
+        } catch {}
     }
 
     /// 30,000 nested parentheses used to overflow the stack (exit 139); every kind of
     /// nesting now stops at the depth limit with an error saying so.
     func testDeepNestingIsAnErrorNotACrash() {
         let n = 30_000
-        let sources = [String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n),
-                       String(repeating: "-", count: n) + "1",
-                       String(repeating: "2^", count: n) + "2",
-                       String(repeating: "1+", count: n) + "1",
-                       String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n)]
+        let sources = [
+            String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n),
+            String(repeating: "-", count: n) + "1",
+            String(repeating: "2^", count: n) + "2",
+            String(repeating: "1+", count: n) + "1",
+            String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n),
+        ]
         for src in sources {
             XCTAssertThrowsError(try CompiledExpression.compile(src, scope: scope())) { e in
                 XCTAssertTrue("\(e)".contains("nests deeper than 256 levels"), "\(e)")
@@ -101,17 +113,27 @@ final class ExpressionTests: XCTestCase {
     func testTheDeepestAllowedFormulasFitASmallStack() {
         let n = ExpressionParser.maxDepth - 2
         var s = scope()
-        s.definitions = ["c0": try! ExpressionParser.parse(String(repeating: "(", count: n) + "a" + String(repeating: ")", count: n))]
-        for i in 1...3 { s.definitions["c\(i)"] = try! ExpressionParser.parse(String(repeating: "-", count: n - 5) + "c\(i - 1)") }
-        let sources = [String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n),
-                       String(repeating: "-", count: n) + "1",
-                       String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n),
-                       Array(repeating: "1", count: n).joined(separator: " + "), "c3"]
+        s.definitions = [
+            "c0": try! ExpressionParser.parse(String(repeating: "(", count: n) + "a" + String(repeating: ")", count: n))
+        ]
+        for i in 1...3 {
+            s.definitions["c\(i)"] = try! ExpressionParser.parse(String(repeating: "-", count: n - 5) + "c\(i - 1)")
+        }
+        let sources = [
+            String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n),
+            String(repeating: "-", count: n) + "1",
+            String(repeating: "abs(", count: n) + "1" + String(repeating: ")", count: n),
+            Array(repeating: "1", count: n).joined(separator: " + "), "c3",
+        ]
         nonisolated(unsafe) let scope = s
         let done = expectation(description: "evaluated")
         nonisolated(unsafe) var values: [Double] = []
         let t = Thread {
-            for src in sources { values.append((try? CompiledExpression.compile(src, scope: scope).number(Ctx(scalars: [.number(2), .string("x")]))) ?? .nan) }
+            for src in sources {
+                values.append(
+                    (try? CompiledExpression.compile(src, scope: scope).number(
+                        Ctx(scalars: [.number(2), .string("x")]))) ?? .nan)
+            }
             done.fulfill()
         }
         t.stackSize = 512 * 1024

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import XCTest
+
 @testable import LLMPPCore
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 final class MLPTests: XCTestCase {
     /// Backpropagated gradients equal central finite differences (Double precision).
@@ -11,9 +13,11 @@ final class MLPTests: XCTestCase {
         let net = MLP<Double>(widths: [3, 5, 4, 1], seed: 3)
         var rng = SeededGenerator(seed: 4)
         let b = 6
-        let x = (0..<(b * 3)).map { _ in rng.normal() }, t = (0..<b).map { _ in rng.normal() }
+        let x = (0..<(b * 3)).map { _ in rng.normal() }
+        let t = (0..<b).map { _ in rng.normal() }
         var ws = MLP<Double>.Workspace(widths: net.widths, batch: b)
-        var gw = net.weights.map { [Double](repeating: 0, count: $0.count) }, gb = net.biases.map { [Double](repeating: 0, count: $0.count) }
+        var gw = net.weights.map { [Double](repeating: 0, count: $0.count) }
+        var gb = net.biases.map { [Double](repeating: 0, count: $0.count) }
         _ = net.lossAndGradients(x, t, count: b, ws: &ws, gradW: &gw, gradB: &gb)
         func loss(_ n: MLP<Double>) -> Double {
             let y = n.forward(x, count: b)
@@ -23,15 +27,19 @@ final class MLPTests: XCTestCase {
         var checked = 0
         for l in 0..<net.layerCount {
             for i in net.weights[l].indices {
-                var p = net, m = net
-                p.weights[l][i] += h; m.weights[l][i] -= h
+                var p = net
+                var m = net
+                p.weights[l][i] += h
+                m.weights[l][i] -= h
                 let numeric = (loss(p) - loss(m)) / (2 * h)
                 XCTAssertEqual(gw[l][i], numeric, accuracy: 1e-6 * max(1, abs(numeric)), "W\(l)[\(i)]")
                 checked += 1
             }
             for i in net.biases[l].indices {
-                var p = net, m = net
-                p.biases[l][i] += h; m.biases[l][i] -= h
+                var p = net
+                var m = net
+                p.biases[l][i] += h
+                m.biases[l][i] -= h
                 XCTAssertEqual(gb[l][i], (loss(p) - loss(m)) / (2 * h), accuracy: 1e-6, "b\(l)[\(i)]")
             }
         }
@@ -44,8 +52,9 @@ final class MLPTests: XCTestCase {
         func f(_ a: Double, _ b: Double) -> Double { sin(2 * a) + b * b - 0.5 * a * b }
         let xs = (0..<600).map { _ in [rng.unit() * 2 - 1, rng.unit() * 2 - 1] }
         let ys = xs.map { f($0[0], $0[1]) }
-        var tr = MLPTrainer<Float>(inputs: Array(xs[..<500]), targets: Array(ys[..<500]),
-                                   config: TrainingConfig(hidden: [32, 32], learningRate: 3e-3, steps: 1500, batchSize: 64, seed: 1))
+        var tr = MLPTrainer<Float>(
+            inputs: Array(xs[..<500]), targets: Array(ys[..<500]),
+            config: TrainingConfig(hidden: [32, 32], learningRate: 3e-3, steps: 1500, batchSize: 64, seed: 1))
         let before = tr.loss(inputs: Array(xs[500...]), targets: Array(ys[500...]))
         tr.train(steps: 1500)
         let after = tr.loss(inputs: Array(xs[500...]), targets: Array(ys[500...]))
@@ -56,15 +65,21 @@ final class MLPTests: XCTestCase {
     }
 
     func testTrainingIsDeterministicAndChunkable() {
-        let xs = (0..<50).map { [Double($0) / 50, Double($0 % 7) / 7] }, ys = xs.map { $0[0] - $0[1] }
+        let xs = (0..<50).map { [Double($0) / 50, Double($0 % 7) / 7] }
+        let ys = xs.map { $0[0] - $0[1] }
         let cfg = TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 5)
-        var a = MLPTrainer<Float>(inputs: xs, targets: ys, config: cfg), b = a
+        var a = MLPTrainer<Float>(inputs: xs, targets: ys, config: cfg)
+        var b = a
         a.train(steps: 40)
-        b.train(steps: 15); b.train(steps: 10); b.train(steps: 100)
+        b.train(steps: 15)
+        b.train(steps: 10)
+        b.train(steps: 100)
         XCTAssertEqual(a.model.weights, b.model.weights)
         XCTAssertEqual(a.losses, b.losses)
         XCTAssertTrue(b.finished)
-        var c = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 6))
+        var c = MLPTrainer<Float>(
+            inputs: xs, targets: ys,
+            config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 6))
         c.train(steps: 40)
         XCTAssertNotEqual(a.model.weights, c.model.weights)
     }
@@ -72,8 +87,11 @@ final class MLPTests: XCTestCase {
     /// A learning rate far too high makes the loss inf/NaN: the chunk throws naming the
     /// first bad step and leaves the trainer as it was (its checkpoint holds no NaN).
     func testDivergingChunkThrowsAndIsNotKept() throws {
-        let xs = (0..<50).map { [Double($0) / 50, Double($0 % 7) / 7] }, ys = xs.map { $0[0] - $0[1] }
-        var t = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(hidden: [8], learningRate: 1e30, steps: 40, batchSize: 16, seed: 5))
+        let xs = (0..<50).map { [Double($0) / 50, Double($0 % 7) / 7] }
+        let ys = xs.map { $0[0] - $0[1] }
+        var t = MLPTrainer<Float>(
+            inputs: xs, targets: ys,
+            config: TrainingConfig(hidden: [8], learningRate: 1e30, steps: 40, batchSize: 16, seed: 5))
         let before = t.model.weights
         XCTAssertThrowsError(try t.trainChecked(steps: 20)) { e in
             let d = e as? TrainingDiverged
@@ -86,7 +104,9 @@ final class MLPTests: XCTestCase {
         XCTAssertEqual(t.step, 0)
         XCTAssertEqual(t.losses, [])
         XCTAssertEqual(t.model.weights, before)
-        var ok = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 5))
+        var ok = MLPTrainer<Float>(
+            inputs: xs, targets: ys,
+            config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 40, batchSize: 16, seed: 5))
         XCTAssertTrue(try ok.trainChecked(steps: 20).isFinite)
         XCTAssertEqual(ok.step, 20)
     }
@@ -109,7 +129,9 @@ final class StudentAndChartTests: XCTestCase {
     func testStudentSerializationRoundTripsAndKeysSeparateLabels() throws {
         let xs = (0..<40).map { i in [Double(i) / 40, Double(i % 7) / 7] }
         let ys = xs.map { $0[0] * 3 + $0[1] }
-        var t = StudentTrainer(featureSet: "f", features: xs, labels: ys, config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 50, batchSize: 8, seed: 2))
+        var t = StudentTrainer(
+            featureSet: "f", features: xs, labels: ys,
+            config: TrainingConfig(hidden: [8], learningRate: 1e-2, steps: 50, batchSize: 8, seed: 2))
         t.train(steps: 50)
         let back = try StudentModel(serialized: try t.model.serialized())
         XCTAssertEqual(back.predict(features: xs), t.model.predict(features: xs))
@@ -118,9 +140,12 @@ final class StudentAndChartTests: XCTestCase {
         let cfg = TrainingConfig()
         let k = StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: cfg)
         XCTAssertEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: cfg))
-        XCTAssertNotEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2.0000001], config: cfg))
+        XCTAssertNotEqual(
+            k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2.0000001], config: cfg))
         XCTAssertNotEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["b", "a"], labels: [2, 1], config: cfg))
-        XCTAssertNotEqual(k, StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: TrainingConfig(steps: 10)))
+        XCTAssertNotEqual(
+            k,
+            StudentModel.cacheKey(featureSet: "f", ids: ["a", "b"], labels: [1, 2], config: TrainingConfig(steps: 10)))
     }
 
     func testMedian() {
@@ -132,10 +157,14 @@ final class StudentAndChartTests: XCTestCase {
     func testSVGChartIsWellFormedWithEscapedNamesAndNiceTicks() throws {
         XCTAssertEqual(SVGChart.ticks(0, 10, count: 5), [0, 2, 4, 6, 8, 10])
         XCTAssertEqual(SVGChart.ticks(0.13, 0.91, count: 4), [0.2, 0.4, 0.6, 0.8])
-        let svg = SVGChart(title: "a < b & c", xLabel: "x", yLabel: "y", series: [
-            .init(name: "front <1>", points: [(1, 2), (2, 3), (3, .nan)]), .init(name: "dots", points: [(0, 0)], line: false),
-            .init(name: "empty", points: []),
-        ]).render()
+        let svg = SVGChart(
+            title: "a < b & c", xLabel: "x", yLabel: "y",
+            series: [
+                .init(name: "front <1>", points: [(1, 2), (2, 3), (3, .nan)]),
+                .init(name: "dots", points: [(0, 0)], line: false),
+                .init(name: "empty", points: []),
+            ]
+        ).render()
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertTrue(svg.contains("a &lt; b &amp; c"))
         XCTAssertTrue(svg.contains("front &lt;1&gt;"))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 final class MetricsTests: XCTestCase {

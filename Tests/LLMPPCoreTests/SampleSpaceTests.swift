@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 /// The sample spaces load, have the data the issue lists, and their closed-form
@@ -11,8 +12,10 @@ final class SampleSpaceTests: XCTestCase {
     }
 
     func testHATSpacesHaveTheirData() throws {
-        let hardware = ["hat-wmt14ende": ["raspberrypi", "titanxp", "xeon"], "hat-wmt14enfr": ["raspberrypi", "titanxp", "xeon"],
-                        "hat-wmt19ende": ["titanxp"]]
+        let hardware = [
+            "hat-wmt14ende": ["raspberrypi", "titanxp", "xeon"], "hat-wmt14enfr": ["raspberrypi", "titanxp", "xeon"],
+            "hat-wmt19ende": ["titanxp"],
+        ]
         for id in hatIDs {
             let s = try Fixtures.space(id)
             XCTAssertEqual(s.dimensions.count, 10)
@@ -21,10 +24,12 @@ final class SampleSpaceTests: XCTestCase {
             XCTAssertEqual(s.tables[l.table].architectures.count, 30)
             XCTAssertEqual(l.splits.map(\.seed), ["123", "456", "789"])
             for sp in l.splits {
-                XCTAssertEqual(sp.train.count, 10); XCTAssertEqual(sp.test.count, 20)
+                XCTAssertEqual(sp.train.count, 10)
+                XCTAssertEqual(sp.test.count, 20)
                 XCTAssertTrue(Set(sp.train).isDisjoint(with: sp.test))
             }
-            XCTAssertEqual(l.baselines.map(\.name), ["HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS"])
+            XCTAssertEqual(
+                l.baselines.map(\.name), ["HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS"])
             XCTAssertEqual(try XCTUnwrap(s.pool("unlabeled")).count, 8500)
             XCTAssertEqual(Set(try XCTUnwrap(s.pool("unlabeled")).map(s.id)).count, 8500, "the 8,500 are distinct")
             XCTAssertEqual(s.latency?.hardware, hardware[id])
@@ -42,9 +47,13 @@ final class SampleSpaceTests: XCTestCase {
             let archs = s.tables[l.table].architectures
             for (r, a) in archs.enumerated() {
                 let row = (l.table, r)
-                XCTAssertEqual(try s.flops(a), try s.evaluate(l.recorded["flops"]!, a, row: row), "\(id) row \(r) flops")
-                XCTAssertEqual(try s.evaluate(s.efficiency.lastLayerFlops!, a), try s.evaluate(l.recorded["last_layer_flops"]!, a, row: row))
-                XCTAssertEqual(try s.params(a), try s.evaluate(l.recorded["params"]!, a, row: row), "\(id) row \(r) params")
+                XCTAssertEqual(
+                    try s.flops(a), try s.evaluate(l.recorded["flops"]!, a, row: row), "\(id) row \(r) flops")
+                XCTAssertEqual(
+                    try s.evaluate(s.efficiency.lastLayerFlops!, a),
+                    try s.evaluate(l.recorded["last_layer_flops"]!, a, row: row))
+                XCTAssertEqual(
+                    try s.params(a), try s.evaluate(l.recorded["params"]!, a, row: row), "\(id) row \(r) params")
                 XCTAssertEqual(try s.embeddingParams(a), try s.evaluate(l.recorded["embedding_params"]!, a, row: row))
                 checked += 1
             }
@@ -76,7 +85,8 @@ final class SampleSpaceTests: XCTestCase {
         XCTAssertEqual(Set(all.map(s.id)).count, 15625)
         XCTAssertEqual(s.latency?.hardware.count, 27)
         // A cell known from the data: index 1 of NAS-Bench-201.
-        let a = try s.parse("""
+        let a = try s.parse(
+            """
             node1-from-node0: nor_conv_3x3
             node2-from-node0: nor_conv_3x3
             node2-from-node1: avg_pool_3x3
@@ -100,7 +110,9 @@ final class SampleSpaceTests: XCTestCase {
     func testSplitsAgreeWithThePapersSplitFiles() throws {
         let base = (Fixtures.shared as NSString).appendingPathComponent("llmas/train-test_seedarchs")
         guard FileManager.default.fileExists(atPath: base) else { throw XCTSkip("../shared/data not present") }
-        for (id, task) in [("hat-wmt14ende", "wmt14ende"), ("hat-wmt14enfr", "wmt14enfr"), ("hat-wmt19ende", "wmt19ende")] {
+        for (id, task) in [
+            ("hat-wmt14ende", "wmt14ende"), ("hat-wmt14enfr", "wmt14enfr"), ("hat-wmt19ende", "wmt19ende"),
+        ] {
             let s = try Fixtures.space(id)
             let l = s.labelled!
             for sp in l.splits {

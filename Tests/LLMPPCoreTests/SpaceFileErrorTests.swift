@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 /// Malformed space files give an error naming the file, the field and the problem.
@@ -9,11 +10,19 @@ final class SpaceFileErrorTests: XCTestCase {
         let data = try Data(contentsOf: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("space.json")))
         var obj = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         var tables = obj["tables"] as! [String: Any]
-        for (k, v) in tables { var t = v as! [String: Any]; t["file"] = "\(dir)/\(t["file"]!)"; tables[k] = t }
+        for (k, v) in tables {
+            var t = v as! [String: Any]
+            t["file"] = "\(dir)/\(t["file"]!)"
+            tables[k] = t
+        }
         obj["tables"] = tables
         var lat = obj["latency"] as! [String: Any]
         var hw = lat["hardware"] as! [String: Any]
-        for (k, v) in hw { var t = v as! [String: Any]; t["file"] = "\(dir)/\(t["file"]!)"; hw[k] = t }
+        for (k, v) in hw {
+            var t = v as! [String: Any]
+            t["file"] = "\(dir)/\(t["file"]!)"
+            hw[k] = t
+        }
         lat["hardware"] = hw
         obj["latency"] = lat
         return obj
@@ -30,15 +39,18 @@ final class SpaceFileErrorTests: XCTestCase {
         return try SpaceLoader.load(file: path)
     }
 
-    func assertError(_ edit: (inout [String: Any]) -> Void, field: String?, contains text: String,
-                     file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertError(
+        _ edit: (inout [String: Any]) -> Void, field: String?, contains text: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         var obj = try hatJSON()
         edit(&obj)
         do {
             _ = try load(obj)
             XCTFail("loaded a broken space", file: file, line: line)
         } catch let e as SpaceError {
-            XCTAssertTrue(e.file.hasSuffix("space.json") || e.file.hasSuffix(".csv"), "file: \(e.file)", file: file, line: line)
+            XCTAssertTrue(
+                e.file.hasSuffix("space.json") || e.file.hasSuffix(".csv"), "file: \(e.file)", file: file, line: line)
             XCTAssertEqual(e.field, field, "\(e)", file: file, line: line)
             XCTAssertTrue(e.problem.contains(text), "\(e)", file: file, line: line)
         }
@@ -53,52 +65,130 @@ final class SpaceFileErrorTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("not valid JSON"), "\(e)")
         }
         try assertError({ $0["dimensions"] = nil }, field: "dimensions", contains: "missing")
-        try assertError({ o in var d = o["dimensions"] as! [[String: Any]]; d[2]["choices"] = "many"; o["dimensions"] = d },
-                        field: "dimensions[2].choices", contains: "expected an array")
+        try assertError(
+            { o in
+                var d = o["dimensions"] as! [[String: Any]]
+                d[2]["choices"] = "many"
+                o["dimensions"] = d
+            },
+            field: "dimensions[2].choices", contains: "expected an array")
         try assertError({ $0["format"] = 2 }, field: "format", contains: "not supported")
         try assertError({ $0["id"] = "has space" }, field: "id", contains: "letters, digits")
     }
 
     func testDimensionAndGroupErrors() throws {
-        try assertError({ o in var d = o["dimensions"] as! [[String: Any]]; d[3]["choices"] = [Int](); o["dimensions"] = d },
-                        field: "dimensions[3].choices", contains: "at least one choice")
-        try assertError({ o in var d = o["dimensions"] as! [[String: Any]]; d[3]["alias"] = "enc_embed"; o["dimensions"] = d },
-                        field: "dimensions[3]", contains: "already used")
-        try assertError({ o in var d = o["dimensions"] as! [[String: Any]]; d[2]["layers"] = "middle"; o["dimensions"] = d },
-                        field: "dimensions[2].layers", contains: "unknown layer group 'middle'")
-        try assertError({ o in var g = o["layer_groups"] as! [[String: Any]]; g[1]["count"] = "nope"; o["layer_groups"] = g },
-                        field: "layer_groups[1].count", contains: "no dimension named 'nope'")
-        try assertError({ o in var g = o["layer_groups"] as! [[String: Any]]; g[1]["max"] = 3; o["layer_groups"] = g },
-                        field: "layer_groups[1].count", contains: "integers in 0...3")
+        try assertError(
+            { o in
+                var d = o["dimensions"] as! [[String: Any]]
+                d[3]["choices"] = [Int]()
+                o["dimensions"] = d
+            },
+            field: "dimensions[3].choices", contains: "at least one choice")
+        try assertError(
+            { o in
+                var d = o["dimensions"] as! [[String: Any]]
+                d[3]["alias"] = "enc_embed"
+                o["dimensions"] = d
+            },
+            field: "dimensions[3]", contains: "already used")
+        try assertError(
+            { o in
+                var d = o["dimensions"] as! [[String: Any]]
+                d[2]["layers"] = "middle"
+                o["dimensions"] = d
+            },
+            field: "dimensions[2].layers", contains: "unknown layer group 'middle'")
+        try assertError(
+            { o in
+                var g = o["layer_groups"] as! [[String: Any]]
+                g[1]["count"] = "nope"
+                o["layer_groups"] = g
+            },
+            field: "layer_groups[1].count", contains: "no dimension named 'nope'")
+        try assertError(
+            { o in
+                var g = o["layer_groups"] as! [[String: Any]]
+                g[1]["max"] = 3
+                o["layer_groups"] = g
+            },
+            field: "layer_groups[1].count", contains: "integers in 0...3")
     }
 
     func testExpressionErrorsNameTheField() throws {
-        try assertError({ o in var e = o["efficiency"] as! [String: Any]; e["flops"] = "2 * (enc_embed"; o["efficiency"] = e },
-                        field: "efficiency.flops", contains: "expected ')'")
-        try assertError({ o in var f = o["features"] as! [String: Any]; var h = f["hat"] as! [String]; h[2] = "enc_ffn / 3072"; f["hat"] = h; o["features"] = f },
-                        field: "features.hat[2]", contains: "one value per layer of 'encoder'")
-        try assertError({ o in var e = o["efficiency"] as! [String: Any]; e["params"] = "sum(encoder, enc_ffn) + \"a\""; o["efficiency"] = e },
-                        field: "efficiency.params", contains: "needs a number")
-        try assertError({ o in var e = o["efficiency"] as! [String: Any]; e["params"] = "trained.no_such_column"; o["efficiency"] = e },
-                        field: "efficiency.params", contains: "no column 'no_such_column'")
+        try assertError(
+            { o in
+                var e = o["efficiency"] as! [String: Any]
+                e["flops"] = "2 * (enc_embed"
+                o["efficiency"] = e
+            },
+            field: "efficiency.flops", contains: "expected ')'")
+        try assertError(
+            { o in
+                var f = o["features"] as! [String: Any]
+                var h = f["hat"] as! [String]
+                h[2] = "enc_ffn / 3072"
+                f["hat"] = h
+                o["features"] = f
+            },
+            field: "features.hat[2]", contains: "one value per layer of 'encoder'")
+        try assertError(
+            { o in
+                var e = o["efficiency"] as! [String: Any]
+                e["params"] = "sum(encoder, enc_ffn) + \"a\""
+                o["efficiency"] = e
+            },
+            field: "efficiency.params", contains: "needs a number")
+        try assertError(
+            { o in
+                var e = o["efficiency"] as! [String: Any]
+                e["params"] = "trained.no_such_column"
+                o["efficiency"] = e
+            },
+            field: "efficiency.params", contains: "no column 'no_such_column'")
     }
 
     func testDataErrors() throws {
-        try assertError({ o in var t = o["tables"] as! [String: Any]; var x = t["trained"] as! [String: Any]; x["file"] = "/nonexistent/t.csv"; t["trained"] = x; o["tables"] = t },
-                        field: "tables.trained.file", contains: "cannot read the file")
-        try assertError({ o in var l = o["labelled"] as! [String: Any]; l["splits"] = ["123": "nocolumn"]; o["labelled"] = l },
-                        field: "labelled.splits.123", contains: "no column 'nocolumn'")
-        try assertError({ o in var l = o["latency"] as! [String: Any]; l["default_hardware"] = "tpu"; o["latency"] = l },
-                        field: "latency.default_hardware", contains: "'tpu' is not among")
+        try assertError(
+            { o in
+                var t = o["tables"] as! [String: Any]
+                var x = t["trained"] as! [String: Any]
+                x["file"] = "/nonexistent/t.csv"
+                t["trained"] = x
+                o["tables"] = t
+            },
+            field: "tables.trained.file", contains: "cannot read the file")
+        try assertError(
+            { o in
+                var l = o["labelled"] as! [String: Any]
+                l["splits"] = ["123": "nocolumn"]
+                o["labelled"] = l
+            },
+            field: "labelled.splits.123", contains: "no column 'nocolumn'")
+        try assertError(
+            { o in
+                var l = o["latency"] as! [String: Any]
+                l["default_hardware"] = "tpu"
+                o["latency"] = l
+            },
+            field: "latency.default_hardware", contains: "'tpu' is not among")
         // A data row whose architecture is not in the space: the file and line are named.
         let dir = Fixtures.tempDirectory()
         let bad = (dir as NSString).appendingPathComponent("bad.csv")
-        let src = try String(contentsOfFile: (Fixtures.catalog.directory as NSString).appendingPathComponent("hat-wmt14ende/data/trained.csv"), encoding: .utf8)
+        let src = try String(
+            contentsOfFile: (Fixtures.catalog.directory as NSString).appendingPathComponent(
+                "hat-wmt14ende/data/trained.csv"), encoding: .utf8)
         var lines = src.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[3] = lines[3].replacingOccurrences(of: ",512,", with: ",513,")
         try lines.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
-        try assertError({ o in var t = o["tables"] as! [String: Any]; var x = t["trained"] as! [String: Any]; x["file"] = bad; t["trained"] = x; o["tables"] = t },
-                        field: "tables.trained.file", contains: "line 4")
+        try assertError(
+            { o in
+                var t = o["tables"] as! [String: Any]
+                var x = t["trained"] as! [String: Any]
+                x["file"] = bad
+                t["trained"] = x
+                o["tables"] = t
+            },
+            field: "tables.trained.file", contains: "line 4")
     }
 
     /// A space of one dimension x in 1...20 whose flops read `t.lat`, a table with one row per x.
@@ -155,7 +245,8 @@ final class SpaceFileErrorTests: XCTestCase {
     /// SpaceError, never a crash or another error type.
     func testMutatedSpaceFilesNeverCrashTheLoader() throws {
         let dir = Fixtures.tempDirectory()
-        try "key,lat\n|a|b|,1.5\n|a|c|,2\n|c|b|,3\n|c|c|,4\n".write(toFile: "\(dir)/t.csv", atomically: true, encoding: .utf8)
+        try "key,lat\n|a|b|,1.5\n|a|c|,2\n|c|b|,3\n|c|c|,4\n".write(
+            toFile: "\(dir)/t.csv", atomically: true, encoding: .utf8)
         let base = """
             {"format": 1, "id": "tiny", "title": "tiny",
              "task": {"kind": "k", "dataset": "d", "metric": "acc", "metric_key": "acc", "higher_is_better": true, "range": [0, 100]},
@@ -186,7 +277,10 @@ final class SpaceFileErrorTests: XCTestCase {
                 }
             }
             try Data(b).write(to: URL(fileURLWithPath: path))
-            do { _ = try SpaceLoader.load(file: path); loaded += 1 } catch is SpaceError {} catch {
+            do {
+                _ = try SpaceLoader.load(file: path)
+                loaded += 1
+            } catch is SpaceError {} catch {
                 XCTFail("not a SpaceError: \(error) for \(String(decoding: b, as: UTF8.self))")
             }
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LLMPPCore
 
 final class SpaceOperationsTests: XCTestCase {
@@ -6,7 +7,9 @@ final class SpaceOperationsTests: XCTestCase {
 
     func testRandomSamplesAreValidAndDeterministic() throws {
         let s = try hat()
-        var r1 = SeededGenerator(seed: 42), r2 = SeededGenerator(seed: 42), r3 = SeededGenerator(seed: 43)
+        var r1 = SeededGenerator(seed: 42)
+        var r2 = SeededGenerator(seed: 42)
+        var r3 = SeededGenerator(seed: 43)
         let a = (0..<200).map { _ in s.shape.random(using: &r1) }
         let b = (0..<200).map { _ in s.shape.random(using: &r2) }
         let c = (0..<200).map { _ in s.shape.random(using: &r3) }
@@ -24,7 +27,8 @@ final class SpaceOperationsTests: XCTestCase {
         let a = s.shape.random(using: &rng)
         XCTAssertEqual(s.shape.mutate(a, probability: 0, using: &rng), a)
         // With p = 1 each gene is redrawn: about (1 - 1/choices) of them change.
-        var changed = 0, total = 0
+        var changed = 0
+        var total = 0
         for _ in 0..<200 {
             let m = s.shape.mutate(a, probability: 1, using: &rng)
             XCTAssertTrue(s.isValid(m))
@@ -32,29 +36,39 @@ final class SpaceOperationsTests: XCTestCase {
             total += a.genes.count
         }
         let rate = Double(changed) / Double(total)
-        XCTAssertGreaterThan(rate, 0.45); XCTAssertLessThan(rate, 0.75)
+        XCTAssertGreaterThan(rate, 0.45)
+        XCTAssertLessThan(rate, 0.75)
         // With p = 0.3 the expected share of resampled genes is 0.3, changed ones fewer.
         changed = 0
-        for _ in 0..<400 { changed += zip(a.genes, s.shape.mutate(a, probability: 0.3, using: &rng).genes).filter { $0 != $1 }.count }
+        for _ in 0..<400 {
+            changed += zip(a.genes, s.shape.mutate(a, probability: 0.3, using: &rng).genes).filter { $0 != $1 }.count
+        }
         let r03 = Double(changed) / Double(400 * a.genes.count)
-        XCTAssertGreaterThan(r03, 0.12); XCTAssertLessThan(r03, 0.25)
+        XCTAssertGreaterThan(r03, 0.12)
+        XCTAssertLessThan(r03, 0.25)
     }
 
     func testUniformCrossoverTakesEachGeneFromAParent() throws {
         let s = try hat()
         var rng = SeededGenerator(seed: 3)
-        let a = s.shape.random(using: &rng), b = s.shape.random(using: &rng)
-        var fromA = 0, differing = 0
+        let a = s.shape.random(using: &rng)
+        let b = s.shape.random(using: &rng)
+        var fromA = 0
+        var differing = 0
         for _ in 0..<300 {
             let c = s.shape.crossover(a, b, using: &rng)
             XCTAssertTrue(s.isValid(c))
             for i in c.genes.indices {
                 XCTAssertTrue(c.genes[i] == a.genes[i] || c.genes[i] == b.genes[i])
-                if a.genes[i] != b.genes[i] { differing += 1; if c.genes[i] == a.genes[i] { fromA += 1 } }
+                if a.genes[i] != b.genes[i] {
+                    differing += 1
+                    if c.genes[i] == a.genes[i] { fromA += 1 }
+                }
             }
         }
         let share = Double(fromA) / Double(differing)
-        XCTAssertGreaterThan(share, 0.4); XCTAssertLessThan(share, 0.6)
+        XCTAssertGreaterThan(share, 0.4)
+        XCTAssertLessThan(share, 0.6)
     }
 
     func testValidityCheck() throws {
@@ -113,7 +127,12 @@ final class SpaceOperationsTests: XCTestCase {
 
     func testParseErrorsAreClear() throws {
         let s = try hat()
-        func err(_ t: String) -> String { do { _ = try s.parse(t); return "" } catch { return "\(error)" } }
+        func err(_ t: String) -> String {
+            do {
+                _ = try s.parse(t)
+                return ""
+            } catch { return "\(error)" }
+        }
         XCTAssertTrue(err("nonsense").contains("not a 'name: value' line"))
         XCTAssertTrue(err("foo: 1").contains("unknown dimension 'foo'"))
         XCTAssertTrue(err("enc_embed: 513").contains("'513' is not one of 512, 640"))

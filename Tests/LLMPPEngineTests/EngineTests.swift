@@ -1,9 +1,10 @@
 import Foundation
-import XCTest
 import LLMPPCore
 import LLMPPLLM
 import LLMPPStore
 import LLMPPTestSupport
+import XCTest
+
 @testable import LLMPPEngine
 
 /// The engine on nb201-cifar10 with an in-test OpenAI-protocol server whose "LLM" answers
@@ -25,20 +26,29 @@ final class EngineTests: XCTestCase {
             guard let a = try? s.parse(lines), let t = try? s.lookup(s.labelled!.truth["valid"]!, a) else {
                 return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
             }
-            let noise = Double(Int(StableHash.fnv1a64(s.id(a)) % 200) - 100) / 100   // +-1
+            let noise = Double(Int(StableHash.fnv1a64(s.id(a)) % 200) - 100) / 100  // +-1
             return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", t + noise)))
         })
     }
 
-    func environment(_ server: TestHTTPServer, dataDir: String, evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil) -> EngineEnvironment {
+    func environment(
+        _ server: TestHTTPServer, dataDir: String,
+        evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil
+    ) -> EngineEnvironment {
         Self.environment(server, dataDir: dataDir, evaluator: evaluator)
     }
 
-    static func environment(_ server: TestHTTPServer, dataDir: String, evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil) -> EngineEnvironment {
+    static func environment(
+        _ server: TestHTTPServer, dataDir: String,
+        evaluator: (@Sendable (RunConfig, SearchSpace, String) throws -> any ExpensiveEvaluator)? = nil
+    ) -> EngineEnvironment {
         let url = server.baseURL
-        return EngineEnvironment(catalog: Self.catalog, dataDirectory: dataDir,
-                                 makeProvider: { _, _ in OpenAIProvider(name: "openai", model: "test-llm", baseURL: url, apiKey: nil, maxConcurrency: 4) },
-                                 makeEvaluator: evaluator)
+        return EngineEnvironment(
+            catalog: Self.catalog, dataDirectory: dataDir,
+            makeProvider: { _, _ in
+                OpenAIProvider(name: "openai", model: "test-llm", baseURL: url, apiKey: nil, maxConcurrency: 4)
+            },
+            makeEvaluator: evaluator)
     }
 
     func smallConfig() -> RunConfig { Self.smallConfig() }
@@ -69,12 +79,12 @@ final class EngineTests: XCTestCase {
             Task {
                 for await e in events {
                     lock.withLock {
-                    switch e {
-                    case .generationDone(let g, let s, let pop, _): generations.append((g, s, pop))
-                    case .switchReached(let g): switches.append(g)
-                    case .phaseChanged(let p): phases.append(p)
-                    default: break
-                    }
+                        switch e {
+                        case .generationDone(let g, let s, let pop, _): generations.append((g, s, pop))
+                        case .switchReached(let g): switches.append(g)
+                        case .phaseChanged(let p): phases.append(p)
+                        default: break
+                        }
                     }
                 }
             }
@@ -84,7 +94,8 @@ final class EngineTests: XCTestCase {
     func testFullSmallSearchHonoursTheSwitchPointExactly() async throws {
         let server = try Self.llmServer()
         defer { server.stop() }
-        let engine = try await Engine.create(config: smallConfig(), environment: environment(server, dataDir: Self.tempDir()))
+        let engine = try await Engine.create(
+            config: smallConfig(), environment: environment(server, dataDir: Self.tempDir()))
         let rec = Recorder()
         let listener = rec.listen(await engine.events())
         await engine.start()
@@ -132,14 +143,24 @@ final class EngineTests: XCTestCase {
         let dir = Self.tempDir()
         let env = environment(s2, dataDir: dir)
         var engine = try await Engine.create(config: cfg, environment: env, runID: "killed")
-        for _ in 0..<3 { await engine.step() }                        // 3 label batches of 4
-        do { let v = await engine.state.labelsDone; XCTAssertEqual(v, 12) }
+        for _ in 0..<3 { await engine.step() }  // 3 label batches of 4
+        do {
+            let v = await engine.state.labelsDone
+            XCTAssertEqual(v, 12)
+        }
         engine = try await Engine.resume(runID: "killed", environment: env)
         while await engine.state.phase != .search { await engine.step() }
-        await engine.step(); await engine.step()                        // generations 0 and 1
-        do { let v = await engine.state.generation; XCTAssertEqual(v, 2) }
+        await engine.step()
+        await engine.step()  // generations 0 and 1
+        do {
+            let v = await engine.state.generation
+            XCTAssertEqual(v, 2)
+        }
         engine = try await Engine.resume(runID: "killed", environment: env)
-        do { let v = await engine.state.generation; XCTAssertEqual(v, 2) }
+        do {
+            let v = await engine.state.generation
+            XCTAssertEqual(v, 2)
+        }
         await engine.start()
         let resumed = await engine.wait()
         XCTAssertEqual(s2.requestCount, 48, "no LLM call paid twice")
@@ -160,7 +181,9 @@ final class EngineTests: XCTestCase {
         defer { server.stop() }
         let s = try Self.space()
         let engine = try await Engine.create(config: cfg, environment: environment(server, dataDir: Self.tempDir()))
-        let pinned = try s.parse("node1-from-node0: nor_conv_3x3\nnode2-from-node0: nor_conv_3x3\nnode2-from-node1: nor_conv_3x3\nnode3-from-node0: skip_connect\nnode3-from-node1: nor_conv_3x3\nnode3-from-node2: none")
+        let pinned = try s.parse(
+            "node1-from-node0: nor_conv_3x3\nnode2-from-node0: nor_conv_3x3\nnode2-from-node1: nor_conv_3x3\nnode3-from-node0: skip_connect\nnode3-from-node1: nor_conv_3x3\nnode3-from-node2: none"
+        )
         await engine.pin(pinned)
         await engine.step()
         let g0 = await engine.state.lastGeneration
@@ -168,9 +191,11 @@ final class EngineTests: XCTestCase {
         // Ban the best non-pinned architecture: it never appears again.
         let banned = g0.first { !$0.pinned }!.id
         await engine.ban(banned)
-        let injected = try s.parse("node1-from-node0: avg_pool_3x3\nnode2-from-node0: avg_pool_3x3\nnode2-from-node1: avg_pool_3x3\nnode3-from-node0: avg_pool_3x3\nnode3-from-node1: avg_pool_3x3\nnode3-from-node2: avg_pool_3x3")
+        let injected = try s.parse(
+            "node1-from-node0: avg_pool_3x3\nnode2-from-node0: avg_pool_3x3\nnode2-from-node1: avg_pool_3x3\nnode3-from-node0: avg_pool_3x3\nnode3-from-node1: avg_pool_3x3\nnode3-from-node2: avg_pool_3x3"
+        )
         try await engine.inject(injected)
-        await engine.step()   // generation 1 was built before the injection: it arrives in generation 2
+        await engine.step()  // generation 1 was built before the injection: it arrives in generation 2
         await engine.step()
         let g2 = await engine.state.lastGeneration
         XCTAssertTrue(g2.contains { $0.id == s.id(pinned) })
@@ -179,18 +204,32 @@ final class EngineTests: XCTestCase {
         // Settings change from the next generation on.
         await engine.setPopulation(10)
         await engine.setSwitchPoint(2)
-        do { let v = await engine.config.switchAt; XCTAssertEqual(v, 0, "no distillation in this run: the switch stays 0") }
-        await engine.step(); await engine.step()
-        do { let v = await engine.state.lastGeneration.count; XCTAssertLessThanOrEqual(v, 11) }
+        do {
+            let v = await engine.config.switchAt
+            XCTAssertEqual(v, 0, "no distillation in this run: the switch stays 0")
+        }
+        await engine.step()
+        await engine.step()
+        do {
+            let v = await engine.state.lastGeneration.count
+            XCTAssertLessThanOrEqual(v, 11)
+        }
         // The generation after the one already built meets a tightened constraint (pinned ones excepted).
         await engine.setConstraint(.init(latencyMs: 5, hardware: "raspi4"))
         await engine.step()
         await engine.step()
         let g = await engine.state.lastGeneration
         XCTAssertFalse(g.isEmpty)
-        let gen = await engine.state.generation, con = await engine.config.constraint
-        XCTAssertTrue(g.filter { !$0.pinned }.allSatisfy { ($0.latencyMs ?? 99) <= 5 }, "\(g.map { ($0.id, $0.pinned, $0.generation, $0.latencyMs ?? -1) }) \(gen) \(con)")
-        XCTAssertThrowsError(try RunConfig(space: "x").with { $0.labels = 0; $0.switchAt = 3 }.validated())
+        let gen = await engine.state.generation
+        let con = await engine.config.constraint
+        XCTAssertTrue(
+            g.filter { !$0.pinned }.allSatisfy { ($0.latencyMs ?? 99) <= 5 },
+            "\(g.map { ($0.id, $0.pinned, $0.generation, $0.latencyMs ?? -1) }) \(gen) \(con)")
+        XCTAssertThrowsError(
+            try RunConfig(space: "x").with {
+                $0.labels = 0
+                $0.switchAt = 3
+            }.validated())
     }
 
     func testExternalEvaluatorProtocolAndFaults() async throws {
@@ -202,10 +241,15 @@ final class EngineTests: XCTestCase {
         let scores = try await ok.evaluate(archs)
         XCTAssertEqual(scores.count, 5)
         XCTAssertTrue(scores.allSatisfy { (20...30).contains($0) })
-        XCTAssertEqual(ExternalEvaluator.requestLine(archs[0], space: s).hasPrefix("{\"id\":\"\(s.id(archs[0]))\",\"arch\":{\"node1-from-node0\":"), true)
-        for (flag, message) in [("--crash", "exited with status 3"), ("--garbage", "answered garbage"), ("--skip", "gave no score for")] {
+        XCTAssertEqual(
+            ExternalEvaluator.requestLine(archs[0], space: s).hasPrefix(
+                "{\"id\":\"\(s.id(archs[0]))\",\"arch\":{\"node1-from-node0\":"), true)
+        for (flag, message) in [
+            ("--crash", "exited with status 3"), ("--garbage", "answered garbage"), ("--skip", "gave no score for"),
+        ] {
             do {
-                _ = try await ExternalEvaluator(command: "python3 \(script) \(flag)", space: s, timeout: 30).evaluate(archs)
+                _ = try await ExternalEvaluator(command: "python3 \(script) \(flag)", space: s, timeout: 30).evaluate(
+                    archs)
                 XCTFail("\(flag) should fail")
             } catch { XCTAssertTrue("\(error)".contains(message), "\(flag): \(error)") }
         }
@@ -231,7 +275,9 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue(st.paused)
         XCTAssertEqual(st.generation, 0)
         XCTAssertTrue(st.error?.contains("exited with status 3") ?? false, st.error ?? "")
-        let good = environment(server, dataDir: dir, evaluator: { _, space, _ in ExternalEvaluator(command: "python3 \(script)", space: space, timeout: 30) })
+        let good = environment(
+            server, dataDir: dir,
+            evaluator: { _, space, _ in ExternalEvaluator(command: "python3 \(script)", space: space, timeout: 30) })
         let resumed = try await Engine.resume(runID: "faulty", environment: good)
         await resumed.start()
         let done = await resumed.wait()
@@ -246,14 +292,17 @@ extension EngineTests {
     func testSwitchPointSteeringRulesAndRelativeMoves() async throws {
         var cfg = smallConfig()
         var st = RunState(seed: 0)
-        XCTAssertEqual(SteeringRules.switchPoint(9, config: cfg, state: st), .init(value: 6, message: "switch point -> generation 6 (clamped to 0...6)"))
+        XCTAssertEqual(
+            SteeringRules.switchPoint(9, config: cfg, state: st),
+            .init(value: 6, message: "switch point -> generation 6 (clamped to 0...6)"))
         st.finished = true
         XCTAssertTrue(SteeringRules.switchPoint(2, config: cfg, state: st).message.contains("r restarts with it"))
         cfg.labels = 0
         XCTAssertNil(SteeringRules.switchPoint(2, config: cfg, state: RunState(seed: 0)).value)
         let server = try Self.llmServer()
         defer { server.stop() }
-        let engine = try await Engine.create(config: smallConfig().with { $0.switchAt = 1 }, environment: environment(server, dataDir: Self.tempDir()))
+        let engine = try await Engine.create(
+            config: smallConfig().with { $0.switchAt = 1 }, environment: environment(server, dataDir: Self.tempDir()))
         let events = await engine.events()
         await withTaskGroup(of: Void.self) { g in for _ in 0..<4 { g.addTask { await engine.moveSwitch(by: 1) } } }
         let now = await engine.config.switchAt
@@ -287,13 +336,14 @@ extension EngineTests {
     /// count that instead of the batch's wall time.
     func testReportedSecondsAreTheExpensiveCost() async throws {
         let script = Self.tempDir() + "/costed.py"
-        try FileManager.default.createDirectory(atPath: (script as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (script as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try """
-            import json, sys
-            for line in sys.stdin:
-                o = json.loads(line)
-                print(json.dumps({"id": o["id"], "score": 25.0, "seconds": 100}))
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        import json, sys
+        for line in sys.stdin:
+            o = json.loads(line)
+            print(json.dumps({"id": o["id"], "score": 25.0, "seconds": 100}))
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         var cfg = smallConfig()
         cfg.labels = 0
         cfg.switchAt = 0
@@ -301,7 +351,8 @@ extension EngineTests {
         cfg.evaluator = .init(kind: "external", command: "python3 \(script)")
         let server = try Self.llmServer()
         defer { server.stop() }
-        let engine = try await Engine.create(config: cfg, environment: environment(server, dataDir: Self.tempDir()), runID: "costed")
+        let engine = try await Engine.create(
+            config: cfg, environment: environment(server, dataDir: Self.tempDir()), runID: "costed")
         await engine.start()
         let st = await engine.wait()
         XCTAssertNil(st.error)
@@ -312,7 +363,10 @@ extension EngineTests {
 
         let some = Data("{\"id\": \"a\", \"score\": 1, \"seconds\": 3}\n{\"id\": \"b\", \"score\": 2}\n".utf8)
         XCTAssertEqual(try ExternalEvaluator.parseAnswers(some, command: "x")["a"], .init(score: 1, seconds: 3))
-        XCTAssertThrowsError(try ExternalEvaluator.parseAnswers(Data("{\"id\": \"a\", \"score\": 1, \"seconds\": -4}".utf8), command: "x")) {
+        XCTAssertThrowsError(
+            try ExternalEvaluator.parseAnswers(
+                Data("{\"id\": \"a\", \"score\": 1, \"seconds\": -4}".utf8), command: "x")
+        ) {
             XCTAssertTrue("\($0)".contains("reported \"seconds\" that are not a number >= 0 on line 1"), "\($0)")
         }
     }
@@ -320,13 +374,18 @@ extension EngineTests {
     /// Scores of exactly 0 and 1 (an accuracy in [0, 1]) are numbers, not booleans: Linux's
     /// NSNumber answers `is Bool` for them, which rejected them as garbage on every resume.
     func testEvaluatorScoresOfZeroAndOneAndBooleans() throws {
-        let out = Data("{\"id\": \"a\", \"score\": 1.0}\n{\"id\": \"b\", \"score\": 0}\n{\"id\": \"c\", \"score\": 1}\n".utf8)
+        let out = Data(
+            "{\"id\": \"a\", \"score\": 1.0}\n{\"id\": \"b\", \"score\": 0}\n{\"id\": \"c\", \"score\": 1}\n".utf8)
         XCTAssertEqual(try ExternalEvaluator.parseScores(out, command: "x"), ["a": 1, "b": 0, "c": 1])
-        XCTAssertThrowsError(try ExternalEvaluator.parseScores(Data("{\"id\": \"a\", \"score\": true}".utf8), command: "x")) {
+        XCTAssertThrowsError(
+            try ExternalEvaluator.parseScores(Data("{\"id\": \"a\", \"score\": true}".utf8), command: "x")
+        ) {
             XCTAssertTrue("\($0)".contains("answered garbage on line 1"), "\($0)")
         }
         // An evaluator's escape sequences are shown, not executed.
-        XCTAssertThrowsError(try ExternalEvaluator.parseScores(Data("\u{1B}]0;pwned\u{07}\u{1B}[2J".utf8), command: "x")) {
+        XCTAssertThrowsError(
+            try ExternalEvaluator.parseScores(Data("\u{1B}]0;pwned\u{07}\u{1B}[2J".utf8), command: "x")
+        ) {
             XCTAssertFalse("\($0)".contains("\u{1B}"), "\($0)")
             XCTAssertTrue("\($0)".contains("\\u{1b}]0;pwned"), "\($0)")
         }
@@ -346,7 +405,8 @@ extension EngineTests {
         _ = try await Engine.create(config: smallConfig(), environment: env, runID: "diverging")
         let store = try RunStore(path: env.databasePath)
         let hot = smallConfig().with { $0.training.learningRate = 1e30 }
-        try await store.updateConfig(id: "diverging", config: String(decoding: try JSONEncoder().encode(hot), as: UTF8.self))
+        try await store.updateConfig(
+            id: "diverging", config: String(decoding: try JSONEncoder().encode(hot), as: UTF8.self))
         let engine = try await Engine.resume(runID: "diverging", environment: env)
         await engine.start()
         let state = await engine.wait()
@@ -377,7 +437,8 @@ extension EngineTests {
             XCTFail("a corrupted configuration was resumed")
         } catch {
             let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("run 'torn' in \(env.databasePath): its saved configuration cannot be read"), text)
+            XCTAssertTrue(
+                text.hasPrefix("run 'torn' in \(env.databasePath): its saved configuration cannot be read"), text)
             XCTAssertTrue(text.contains("at 'space'"), text)
         }
     }
@@ -386,7 +447,9 @@ extension EngineTests {
     func testExternalEvaluatorGetsNoProviderKeysUnlessPassed() async throws {
         let env = ["OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "sk-2", "PATH": "/bin", "HOME": "/h"]
         XCTAssertEqual(ExternalEvaluator.childEnvironment(env, passing: []), ["PATH": "/bin", "HOME": "/h"])
-        XCTAssertEqual(ExternalEvaluator.childEnvironment(env, passing: ["OPENAI_API_KEY"]), ["PATH": "/bin", "HOME": "/h", "OPENAI_API_KEY": "sk-1"])
+        XCTAssertEqual(
+            ExternalEvaluator.childEnvironment(env, passing: ["OPENAI_API_KEY"]),
+            ["PATH": "/bin", "HOME": "/h", "OPENAI_API_KEY": "sk-1"])
         // End to end: a command that prints what it sees as its score.
         let old = ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
         setenv("OPENAI_API_KEY", "sk-test-secret", 1)
@@ -394,17 +457,27 @@ extension EngineTests {
         let s = try Self.space()
         var rng = SeededGenerator(seed: 3)
         let arch = s.shape.random(using: &rng)
-        let cmd = #"python3 -c 'import json, os, sys; [print(json.dumps({"id": json.loads(l)["id"], "score": len(os.environ.get("OPENAI_API_KEY", ""))})) for l in sys.stdin]'"#
+        let cmd =
+            #"python3 -c 'import json, os, sys; [print(json.dumps({"id": json.loads(l)["id"], "score": len(os.environ.get("OPENAI_API_KEY", ""))})) for l in sys.stdin]'"#
         let hidden = try await ExternalEvaluator(command: cmd, space: s, timeout: 30).evaluate([arch])
         XCTAssertEqual(hidden, [0])
-        let passed = try await ExternalEvaluator(command: cmd, space: s, timeout: 30, passEnvironment: ["OPENAI_API_KEY"]).evaluate([arch])
+        let passed = try await ExternalEvaluator(
+            command: cmd, space: s, timeout: 30, passEnvironment: ["OPENAI_API_KEY"]
+        ).evaluate([arch])
         XCTAssertEqual(passed, [Double("sk-test-secret".count)])
     }
 }
 
 extension RunConfig {
-    func with(_ f: (inout RunConfig) -> Void) -> RunConfig { var c = self; f(&c); return c }
-    func validated() throws -> RunConfig { if let p = problem { throw EvaluatorError(p) }; return self }
+    func with(_ f: (inout RunConfig) -> Void) -> RunConfig {
+        var c = self
+        f(&c)
+        return c
+    }
+    func validated() throws -> RunConfig {
+        if let p = problem { throw EvaluatorError(p) }
+        return self
+    }
 }
 
 /// The anytime schedule: the search starts on a warm-up student, labels land between
@@ -433,7 +506,8 @@ final class AnytimeScheduleTests: XCTestCase {
     func testStudentVersionsPerGenerationAndLabelsFromTheSearch() async throws {
         let server = try EngineTests.llmServer()
         defer { server.stop() }
-        let engine = try await Engine.create(config: Self.config(), environment: environment(server, EngineTests.tempDir()))
+        let engine = try await Engine.create(
+            config: Self.config(), environment: environment(server, EngineTests.tempDir()))
         await engine.start()
         let st = await engine.wait()
         XCTAssertNil(st.error)
@@ -459,11 +533,13 @@ final class AnytimeScheduleTests: XCTestCase {
     func testResumeAtAnyUnitEqualsAnUninterruptedRun() async throws {
         let server = try EngineTests.llmServer()
         defer { server.stop() }
-        let full = try await Engine.create(config: Self.config(), environment: environment(server, EngineTests.tempDir()))
+        let full = try await Engine.create(
+            config: Self.config(), environment: environment(server, EngineTests.tempDir()))
         await full.start()
         let a = await full.wait()
         let dir = EngineTests.tempDir()
-        var engine = try await Engine.create(config: Self.config(), environment: environment(server, dir), runID: "killed")
+        var engine = try await Engine.create(
+            config: Self.config(), environment: environment(server, dir), runID: "killed")
         var units = 0
         while true {
             let done = await engine.state.finished
@@ -471,7 +547,9 @@ final class AnytimeScheduleTests: XCTestCase {
             await engine.step()
             units += 1
             // Every third unit the engine is dropped without a goodbye and resumed from the database.
-            if units % 3 == 0 { engine = try await Engine.resume(runID: "killed", environment: environment(server, dir)) }
+            if units % 3 == 0 {
+                engine = try await Engine.resume(runID: "killed", environment: environment(server, dir))
+            }
             XCTAssertLessThan(units, 500)
         }
         let b = await engine.state
@@ -492,7 +570,8 @@ final class AnytimeScheduleTests: XCTestCase {
         var cfg = Self.config()
         cfg.pace = 1000
         let sleeps = Sleeps()
-        let engine = try await Engine.create(config: cfg, environment: environment(server, EngineTests.tempDir(), sleeps: sleeps))
+        let engine = try await Engine.create(
+            config: cfg, environment: environment(server, EngineTests.tempDir(), sleeps: sleeps))
         await engine.start()
         let st = await engine.wait()
         XCTAssertNil(st.error)
@@ -560,11 +639,15 @@ final class RunOwnershipTests: XCTestCase {
         let env = EngineTests.environment(server, dataDir: dir)
         do { _ = try await Engine.create(config: EngineTests.smallConfig(), environment: env, runID: "owned") }
         let lock = dir + "/locks/owned.lock"
-        let holder = try ChildProcess.spawn("/usr/bin/flock", [lock, "sleep", "20"], environment: ProcessInfo.processInfo.environment, outputPath: nil)
+        let holder = try ChildProcess.spawn(
+            "/usr/bin/flock", [lock, "sleep", "20"], environment: ProcessInfo.processInfo.environment, outputPath: nil)
         defer { holder.stop(grace: 0.1) }
         var refused = false
         for _ in 0..<50 where !refused {
-            do { _ = try await Engine.resume(runID: "owned", environment: env); usleep(100_000) } catch {
+            do {
+                _ = try await Engine.resume(runID: "owned", environment: env)
+                usleep(100_000)
+            } catch {
                 refused = "\(error)".contains("already running in another process")
                 XCTAssertTrue(refused, "\(error)")
             }
@@ -583,6 +666,7 @@ final class WaitingTests: XCTestCase {
         XCTAssertNil(Waiting.dueMark(seconds: 100, lastMark: 60))
         XCTAssertEqual(Waiting.dueMark(seconds: 130, lastMark: 60), 120)
         let w = Waiting(what: "the LLM (1 label)", since: Date(timeIntervalSince1970: 0), timeout: 600)
-        XCTAssertEqual(w.line(now: Date(timeIntervalSince1970: 40.4)), "waiting for the LLM (1 label): 40 s (timeout 600 s)")
+        XCTAssertEqual(
+            w.line(now: Date(timeIntervalSince1970: 40.4)), "waiting for the LLM (1 label): 40 s (timeout 600 s)")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LLMPPCore
 import LLMPPLLM
 import LLMPPTestSupport
+import XCTest
+
 @testable import LLMPPEngine
 
 /// `llmpp reproduce`'s studies on nb201-cifar10 with the in-test LLM of EngineTests.
@@ -27,13 +28,18 @@ final class StudyTests: XCTestCase {
         let latency = try LatencyModel.make(space: space, hardware: "raspi4", cacheDirectory: nil)
         let pool = space.pool("all")!
         let lat = try latency.latencyMs(pool)
-        let best = try pool.indices.filter { lat[$0] <= 25 }.map { try space.lookup(space.labelled!.truth["test"]!, pool[$0])! }.max()
+        let best = try pool.indices.filter { lat[$0] <= 25 }.map {
+            try space.lookup(space.labelled!.truth["test"]!, pool[$0])!
+        }.max()
         XCTAssertEqual(oracle.best["test"]?.value, best)
         XCTAssertFalse(oracle.front.isEmpty)
 
-        let outcomes = try await SearchStudy.run(base: smallBase(), modes: SearchStudy.Mode.standard(iterations: 4), seeds: [1, 2],
-                                                 oracle: oracle, environment: env, runPrefix: "t", progress: { _ in })
-        XCTAssertEqual(outcomes.map(\.mode.name), ["hybrid", "hybrid", "baseline only", "baseline only", "distill only", "distill only"])
+        let outcomes = try await SearchStudy.run(
+            base: smallBase(), modes: SearchStudy.Mode.standard(iterations: 4), seeds: [1, 2],
+            oracle: oracle, environment: env, runPrefix: "t", progress: { _ in })
+        XCTAssertEqual(
+            outcomes.map(\.mode.name),
+            ["hybrid", "hybrid", "baseline only", "baseline only", "distill only", "distill only"])
         // The labels are shared by every run that distils: the LLM is asked once per label.
         XCTAssertEqual(server.requestCount, 24)
         // And so is the student: trained once, then read from the cache.
@@ -47,7 +53,9 @@ final class StudyTests: XCTestCase {
             XCTAssertEqual(o.trace.last?.expensive, o.expensiveEvaluations)
             switch o.mode.name {
             case "distill only": XCTAssertEqual(o.expensiveEvaluations, 0)
-            case "hybrid": XCTAssertEqual(o.trace[1].expensive, 0); XCTAssertGreaterThan(o.expensiveEvaluations, 0)
+            case "hybrid":
+                XCTAssertEqual(o.trace[1].expensive, 0)
+                XCTAssertGreaterThan(o.expensiveEvaluations, 0)
             default: XCTAssertGreaterThan(o.trace[0].expensive, 0)
             }
         }
@@ -64,8 +72,9 @@ final class StudyTests: XCTestCase {
         let env = EngineTests.environment(server, dataDir: EngineTests.tempDir())
         var base = smallBase()
         base.labels = 16
-        let table = try await PredictorStudy.table(space: "nb201-cifar10", seeds: ["5", "6"], labels: 16, base: base, environment: env,
-                                                   runPrefix: "t", progress: { _ in })
+        let table = try await PredictorStudy.table(
+            space: "nb201-cifar10", seeds: ["5", "6"], labels: 16, base: base, environment: env,
+            runPrefix: "t", progress: { _ in })
         let valid = try XCTUnwrap(table.metrics.first { $0.metric == "valid" }?.rows)
         let llm = try XCTUnwrap(valid.first { $0.name.hasPrefix("LLM-PP (") })
         let distill = try XCTUnwrap(valid.first { $0.name == "LLM-Distill-PP (16 labels)" })
@@ -76,8 +85,9 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(server.requestCount, 2 * (20 + 16))
 
         let before = server.requestCount
-        let ladder = try await PredictorStudy.ablation(space: "nb201-cifar10", seeds: ["5"], metric: "valid", base: base, environment: env,
-                                                       runPrefix: "t", progress: { _ in })
+        let ladder = try await PredictorStudy.ablation(
+            space: "nb201-cifar10", seeds: ["5"], metric: "valid", base: base, environment: env,
+            runPrefix: "t", progress: { _ in })
         XCTAssertEqual(ladder.map(\.step), Array(0...6))
         XCTAssertEqual(ladder.map(\.name), PromptOptions.ladderNames)
         for s in ladder { XCTAssertNotNil(s.quality.maeMean) }

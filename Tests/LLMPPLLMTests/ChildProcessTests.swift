@@ -8,11 +8,14 @@ final class ChildProcessTests: XCTestCase {
     /// survive it (llama-servers were left orphaned, 1.4 GB each, when a start timed out).
     func testStopKillsTheChildrenOfAStubbornShell() throws {
         let marker = NSTemporaryDirectory() + "llmpp-child-\(UUID().uuidString)"
-        let p = try ChildProcess.spawn("/bin/sh", ["-c", "trap '' TERM; sleep 300 & echo $! > \(marker); wait"],
-                                       environment: ProcessInfo.processInfo.environment, outputPath: nil)
+        let p = try ChildProcess.spawn(
+            "/bin/sh", ["-c", "trap '' TERM; sleep 300 & echo $! > \(marker); wait"],
+            environment: ProcessInfo.processInfo.environment, outputPath: nil)
         var child: Int32? = nil
         for _ in 0..<200 where child == nil {
-            child = (try? String(contentsOfFile: marker, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            child = (try? String(contentsOfFile: marker, encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             usleep(20_000)
         }
         let pid = try XCTUnwrap(child)

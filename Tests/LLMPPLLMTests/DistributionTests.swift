@@ -14,8 +14,11 @@ final class DistributionTests: XCTestCase {
         let prompt = "P"
         func renderPrompt(_ messages: [ChatMessage]) async throws -> String { prompt }
         func nextTokens(_ prompts: [String], topK: Int) async throws -> NextTokenBatch {
-            NextTokenBatch(candidates: prompts.map { p in (table[String(p.dropFirst(prompt.count))] ?? []).map { TokenCandidate($0.0, $0.1) } },
-                           tokensIn: prompts.count, tokensOut: prompts.count)
+            NextTokenBatch(
+                candidates: prompts.map { p in
+                    (table[String(p.dropFirst(prompt.count))] ?? []).map { TokenCandidate($0.0, $0.1) }
+                },
+                tokensIn: prompts.count, tokensOut: prompts.count)
         }
     }
 
@@ -33,7 +36,8 @@ final class DistributionTests: XCTestCase {
     static let settings = DigitWalkSettings(threshold: 0.001, decimals: 1, low: 0, high: 40)
 
     func testWalkGivesTheTreesDistributionRenormalisedOverNumbers() async throws {
-        let r = try await DigitTreeWalk.walk(prompt: "P", settings: Self.settings, source: ScriptedSource(table: Self.table))
+        let r = try await DigitTreeWalk.walk(
+            prompt: "P", settings: Self.settings, source: ScriptedSource(table: Self.table))
         let pts = r.distribution.points.map { ($0.value, $0.probability) }
         let expected: [(Double, Double)] = [(1.55, 0.05), (19.15, 0.05), (25.05, 0.27), (25.55, 0.27), (26.05, 0.36)]
         XCTAssertEqual(pts.count, expected.count)
@@ -42,7 +46,9 @@ final class DistributionTests: XCTestCase {
             XCTAssertEqual(a.1, b.1, accuracy: 1e-9)
         }
         XCTAssertEqual(r.distribution.median, 25.55, accuracy: 1e-9)
-        XCTAssertEqual(r.distribution.mean, 0.05 * 1.55 + 0.05 * 19.15 + 0.27 * 25.05 + 0.27 * 25.55 + 0.36 * 26.05, accuracy: 1e-9)
+        XCTAssertEqual(
+            r.distribution.mean, 0.05 * 1.55 + 0.05 * 19.15 + 0.27 * 25.05 + 0.27 * 25.55 + 0.36 * 26.05, accuracy: 1e-9
+        )
         XCTAssertEqual(r.distribution.mode, 26.05, accuracy: 1e-9)
         // Greedy: 2 (.9), 5 (.6), then a tie 0/5 broken by the text: 25.0.
         XCTAssertEqual(try XCTUnwrap(r.distribution.greedy), 25.05, accuracy: 1e-9)
@@ -86,13 +92,17 @@ final class DistributionTests: XCTestCase {
             XCTFail("no probabilities must fail")
         } catch let e as LLMError { XCTAssertTrue(e.description.contains("no token probabilities"), e.description) }
         do {
-            _ = try await DigitTreeWalk.walk(prompt: "P", settings: Self.settings, source: ScriptedSource(table: ["": [("I", 0.9), ("The", 0.1)]]))
+            _ = try await DigitTreeWalk.walk(
+                prompt: "P", settings: Self.settings, source: ScriptedSource(table: ["": [("I", 0.9), ("The", 0.1)]]))
             XCTFail("no number must fail")
         } catch let e as LLMError { XCTAssertTrue(e.description.contains("does not start a number"), e.description) }
     }
 
     func testScoreDistributionStatisticsAndJSONRoundTrip() throws {
-        let d = try XCTUnwrap(ScoreDistribution(points: [.init(3, 1), .init(1, 1), .init(2, 2), .init(.nan, 5), .init(4, 0)], source: .digitTree, greedy: 2))
+        let d = try XCTUnwrap(
+            ScoreDistribution(
+                points: [.init(3, 1), .init(1, 1), .init(2, 2), .init(.nan, 5), .init(4, 0)], source: .digitTree,
+                greedy: 2))
         XCTAssertEqual(d.points.map(\.value), [1, 2, 3])
         XCTAssertEqual(d.median, 2)
         XCTAssertEqual(d.mean, 2)
@@ -103,19 +113,26 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(ScoreDistribution(samples: [25, 26, 26, 27])?.median, 26)
         // Probabilities that are not exact in binary survive a store-and-read bit for bit (a replay
         // of the real server's walk differed in the 17th digit when they were renormalised again).
-        let awkward = try XCTUnwrap(ScoreDistribution(points: (1...37).map { .init(20 + Double($0) / 10, 1 / Double($0 % 7 + 3)) }, source: .digitTree))
+        let awkward = try XCTUnwrap(
+            ScoreDistribution(
+                points: (1...37).map { .init(20 + Double($0) / 10, 1 / Double($0 % 7 + 3)) }, source: .digitTree))
         XCTAssertEqual(ScoreDistribution.fromJSONText(awkward.jsonText), awkward)
-        XCTAssertEqual(ScoreDistribution.fromJSONText(ScoreDistribution.fromJSONText(awkward.jsonText)!.jsonText), awkward)
+        XCTAssertEqual(
+            ScoreDistribution.fromJSONText(ScoreDistribution.fromJSONText(awkward.jsonText)!.jsonText), awkward)
     }
 
     // MARK: over HTTP, through the predictor and the transcript store
 
-    func makePredictor(_ server: TestHTTPServer, store: TranscriptStore, decode: PredictionSettings.Decode = .distribution) throws -> LLMPredictor {
+    func makePredictor(
+        _ server: TestHTTPServer, store: TranscriptStore, decode: PredictionSettings.Decode = .distribution
+    ) throws -> LLMPredictor {
         let (s, _, _) = try LLMFixtures.split123()
-        let provider = OpenAIProvider(name: "local", model: "m", baseURL: server.baseURL, apiKey: nil, maxConcurrency: 1,
-                                      llamaServer: LlamaServerClient(root: FakeLlamaServer.root(server)))
-        return LLMPredictor(provider: provider, store: store, run: "test", builder: try LLMFixtures.builder(s),
-                            settings: PredictionSettings(decode: decode))
+        let provider = OpenAIProvider(
+            name: "local", model: "m", baseURL: server.baseURL, apiKey: nil, maxConcurrency: 1,
+            llamaServer: LlamaServerClient(root: FakeLlamaServer.root(server)))
+        return LLMPredictor(
+            provider: provider, store: store, run: "test", builder: try LLMFixtures.builder(s),
+            settings: PredictionSettings(decode: decode))
     }
 
     static let bleuTable: [String: [(String, Double)]] = [
@@ -134,7 +151,9 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(p.value, d.median)
         XCTAssertEqual(d.greedy, 25.55)
         // apply-template once, then one /completion per depth (root, "2", the two points).
-        XCTAssertEqual(server.requests.map { URL(string: $0.path)!.lastPathComponent }, ["apply-template", "completion", "completion", "completion"])
+        XCTAssertEqual(
+            server.requests.map { URL(string: $0.path)!.lastPathComponent },
+            ["apply-template", "completion", "completion", "completion"])
         let sent = server.requests[1].json
         XCTAssertEqual(sent["n_probs"] as? Int, 40)
         XCTAssertEqual(sent["cache_prompt"] as? Bool, true)
@@ -150,13 +169,17 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(again.cachedSamples, 1)
         // Exported and replayed in a fresh store: the same distribution.
         let file = dir + "/t.jsonl"
-        let lines = try await store.calls(run: "test").map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let lines = try await store.calls(run: "test").map {
+            String(decoding: try JSONEncoder().encode($0), as: UTF8.self)
+        }
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let replay = try ReplayProvider(file: file)
         XCTAssertTrue(replay.supportsDistribution)
         let (s, _, _) = try LLMFixtures.split123()
-        let rp = LLMPredictor(provider: replay, store: try TranscriptStore(path: dir + "/db2.sqlite"), run: "r", builder: try LLMFixtures.builder(s),
-                              settings: PredictionSettings(decode: .distribution))
+        let rp = LLMPredictor(
+            provider: replay, store: try TranscriptStore(path: dir + "/db2.sqlite"), run: "r",
+            builder: try LLMFixtures.builder(s),
+            settings: PredictionSettings(decode: .distribution))
         let replayed = await rp.predict(tests[0], demonstrations: demos)
         XCTAssertEqual(replayed.distribution, d)
         XCTAssertEqual(replayed.value, p.value)
@@ -167,19 +190,25 @@ final class DistributionTests: XCTestCase {
     /// back, without a distribution, to a distribution request).
     func testAGreedyAnswerIsNeverServedForAWalk() throws {
         let (s, demos, tests) = try LLMFixtures.split123()
-        let provider = OpenAIProvider(name: "local", model: "m", baseURL: URL(string: "http://127.0.0.1:9/v1")!, apiKey: nil,
-                                      llamaServer: LlamaServerClient(root: URL(string: "http://127.0.0.1:9")!))
+        let provider = OpenAIProvider(
+            name: "local", model: "m", baseURL: URL(string: "http://127.0.0.1:9/v1")!, apiKey: nil,
+            llamaServer: LlamaServerClient(root: URL(string: "http://127.0.0.1:9")!))
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let messages = try LLMFixtures.builder(s).messages(demonstrations: demos, test: tests[0])
         func request(_ d: PredictionSettings.Decode) throws -> CompletionRequest {
-            LLMPredictor(provider: provider, store: store, run: "t", builder: try LLMFixtures.builder(s), settings: PredictionSettings(decode: d))
-                .request(messages: messages)
+            LLMPredictor(
+                provider: provider, store: store, run: "t", builder: try LLMFixtures.builder(s),
+                settings: PredictionSettings(decode: d)
+            )
+            .request(messages: messages)
         }
-        let greedy = try request(.greedy), walk = try request(.distribution)
+        let greedy = try request(.greedy)
+        let walk = try request(.distribution)
         XCTAssertNotNil(walk.walk)
         XCTAssertNotEqual(CallKey.parametersJSON(greedy), CallKey.parametersJSON(walk))
-        XCTAssertNotEqual(CallKey.cacheKey(provider: "local", model: "m", request: greedy, sampleIndex: 0),
-                          CallKey.cacheKey(provider: "local", model: "m", request: walk, sampleIndex: 0))
+        XCTAssertNotEqual(
+            CallKey.cacheKey(provider: "local", model: "m", request: greedy, sampleIndex: 0),
+            CallKey.cacheKey(provider: "local", model: "m", request: walk, sampleIndex: 0))
         XCTAssertFalse(CallKey.parametersJSON(greedy).contains("walk"), "ordinary requests keep their keys")
     }
 
@@ -202,14 +231,16 @@ final class DistributionTests: XCTestCase {
 
     func testProvidersWithoutProbabilitiesGiveTheSamplesDistribution() async throws {
         let server = try TestHTTPServer(script: [
-            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25}"#)), .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 26}"#)),
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25}"#)),
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 26}"#)),
             .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 26}"#)),
         ])
         defer { server.stop() }
         let (s, demos, tests) = try LLMFixtures.split123()
-        let pr = LLMPredictor(provider: OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil, maxConcurrency: 1),
-                              store: try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite"), run: "t",
-                              builder: try LLMFixtures.builder(s), settings: PredictionSettings(samples: 3, decode: .distribution))
+        let pr = LLMPredictor(
+            provider: OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil, maxConcurrency: 1),
+            store: try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite"), run: "t",
+            builder: try LLMFixtures.builder(s), settings: PredictionSettings(samples: 3, decode: .distribution))
         XCTAssertFalse(pr.walking)
         let p = await pr.predict(tests[0], demonstrations: demos)
         XCTAssertEqual(p.distribution?.source, .samples)

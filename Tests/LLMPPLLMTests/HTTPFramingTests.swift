@@ -13,7 +13,9 @@ final class HTTPFramingTests: XCTestCase {
         try await HTTPClient(timeout: 5).post(server.url, headers: [:], body: Data("{}".utf8), timeout: 5)
     }
 
-    func expectError(_ raw: String, contains text: String, retryable: Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
+    func expectError(
+        _ raw: String, contains text: String, retryable: Bool, file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         let server = try RawTCPServer(raw)
         defer { server.stop() }
         do {
@@ -26,21 +28,40 @@ final class HTTPFramingTests: XCTestCase {
     }
 
     func testHostileFramesAreErrorsNotCrashes() async throws {
-        try await expectError("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n\(Self.ok)", contains: "invalid Content-Length", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nx", contains: "invalid Content-Length", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\nx", contains: "invalid Content-Length", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nContent-Length: 900000000\r\n\r\nx", contains: "over the limit", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nxxxxxx", contains: "conflicting", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n0\r\n\r\n", contains: "invalid chunk size", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc\r\n0\r\n\r\n", contains: "invalid chunk size", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffff\r\nabc\r\n", contains: "over the limit", retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n\(Self.ok)", contains: "invalid Content-Length",
+            retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nx", contains: "invalid Content-Length",
+            retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\nx", contains: "invalid Content-Length",
+            retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nContent-Length: 900000000\r\n\r\nx", contains: "over the limit", retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nxxxxxx", contains: "conflicting",
+            retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n0\r\n\r\n",
+            contains: "invalid chunk size", retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc\r\n0\r\n\r\n",
+            contains: "invalid chunk size", retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffff\r\nabc\r\n", contains: "over the limit",
+            retryable: false)
         try await expectError("garbage\r\n\r\n", contains: "bad status line", retryable: false)
         try await expectError("HTTP/1.1 99999999999999999999 X\r\n\r\n", contains: "bad status line", retryable: false)
     }
 
     func testAResponseCutShortIsARetryableTransportError() async throws {
-        try await expectError("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"choices\":", contains: "closed mid-body (11 of 500 bytes)", retryable: true)
-        try await expectError("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789", contains: "closed mid-body", retryable: true)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"choices\":",
+            contains: "closed mid-body (11 of 500 bytes)", retryable: true)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789", contains: "closed mid-body",
+            retryable: true)
         try await expectError("HTTP/1.1 200 OK\r\nContent-", contains: "inside the response headers", retryable: true)
         try await expectError("", contains: "closed before a response", retryable: true)
     }
@@ -48,7 +69,9 @@ final class HTTPFramingTests: XCTestCase {
     func testOversizedBodiesAndHeadersAreRefused() async throws {
         let big = String(repeating: "a", count: 1_100_000)
         try await expectError("HTTP/1.1 200 OK\r\n\r\n" + big, contains: "over the limit", retryable: false)
-        try await expectError("HTTP/1.1 200 OK\r\nX: " + String(repeating: "h", count: 70_000) + "\r\n\r\n", contains: "headers longer", retryable: false)
+        try await expectError(
+            "HTTP/1.1 200 OK\r\nX: " + String(repeating: "h", count: 70_000) + "\r\n\r\n", contains: "headers longer",
+            retryable: false)
     }
 
     func testTricklesChunksAndCloseDelimitedBodiesStillWork() async throws {
@@ -59,7 +82,8 @@ final class HTTPFramingTests: XCTestCase {
         let r = try await post(trickle)
         XCTAssertEqual(String(decoding: r.body, as: UTF8.self), body)
         let half = body.utf8.count / 2
-        let chunkedText = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let chunkedText =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
             + String(half, radix: 16) + "\r\n" + String(body.prefix(half)) + "\r\n"
             + String(body.utf8.count - half, radix: 16) + ";ext=1\r\n" + String(body.dropFirst(half)) + "\r\n0\r\n\r\n"
         let chunked = try RawTCPServer(chunkedText, pieces: 5)

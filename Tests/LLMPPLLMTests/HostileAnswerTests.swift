@@ -1,6 +1,6 @@
-import XCTest
-import LLMPPTestSupport
 import LLMPPCore
+import LLMPPTestSupport
+import XCTest
 
 @testable import LLMPPLLM
 @testable import LLMPPStore
@@ -12,8 +12,9 @@ final class HostileAnswerTests: XCTestCase {
     func predictor(_ server: TestHTTPServer, store: TranscriptStore) throws -> LLMPredictor {
         let (s, _, _) = try LLMFixtures.split123()
         let provider = OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: Self.key, timeout: 10)
-        return LLMPredictor(provider: provider, store: store, run: "hostile", builder: try LLMFixtures.builder(s),
-                            retry: .init(maxAttempts: 1), sleep: { _ in })
+        return LLMPredictor(
+            provider: provider, store: store, run: "hostile", builder: try LLMFixtures.builder(s),
+            retry: .init(maxAttempts: 1), sleep: { _ in })
     }
 
     /// A server that echoes the Authorization header back (in an error, then in an answer)
@@ -39,7 +40,10 @@ final class HostileAnswerTests: XCTestCase {
             for text in [c.error, c.responseText, c.rawResponse].compactMap({ $0 }) {
                 XCTAssertFalse(text.contains(Self.key), text)
             }
-            XCTAssertTrue(([c.error, c.responseText, c.rawResponse].compactMap { $0 }).contains { $0.contains("[redacted openai API key]") }, "\(c)")
+            XCTAssertTrue(
+                ([c.error, c.responseText, c.rawResponse].compactMap { $0 }).contains {
+                    $0.contains("[redacted openai API key]")
+                }, "\(c)")
         }
         for r in results { XCTAssertFalse(r.error?.contains(Self.key) ?? false, r.error ?? "") }
     }
@@ -63,7 +67,7 @@ final class HostileAnswerTests: XCTestCase {
     }
 
     func testTruncationKeepsWholeCharacters() {
-        let s = String(repeating: "é", count: 10)   // 2 bytes each
+        let s = String(repeating: "é", count: 10)  // 2 bytes each
         XCTAssertEqual(CallRecord.truncate(s, 5), "éé…[truncated by llmpp: 20 bytes, the first 4 kept]")
         XCTAssertEqual(CallRecord.truncate(s, 20), s)
     }
@@ -72,5 +76,10 @@ final class HostileAnswerTests: XCTestCase {
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
-    func next() -> Int { lock.withLock { n += 1; return n } }
+    func next() -> Int {
+        lock.withLock {
+            n += 1
+            return n
+        }
+    }
 }

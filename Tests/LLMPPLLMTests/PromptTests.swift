@@ -1,5 +1,6 @@
-import XCTest
 import LLMPPCore
+import XCTest
+
 @testable import LLMPPLLM
 
 final class PromptTests: XCTestCase {
@@ -10,14 +11,22 @@ final class PromptTests: XCTestCase {
         XCTAssertEqual(m.map(\.role), [.system, .user])
         XCTAssertTrue(m[0].content.contains("{\"bleu\": <number>}"), m[0].content)
         let u = m[1].content
-        let role = try XCTUnwrap(u.range(of: "You are a performance estimator for machine translation on WMT'14 English-German"))
+        let role = try XCTUnwrap(
+            u.range(of: "You are a performance estimator for machine translation on WMT'14 English-German"))
         let i1 = try XCTUnwrap(u.range(of: "1. The dataset is WMT'14 English-German"))
         let i2 = try XCTUnwrap(u.range(of: "2. Example input/output pairs"))
-        let i3 = try XCTUnwrap(u.range(of: "3. The architecture is the Transformer encoder-decoder of \"Attention Is All You Need\""))
+        let i3 = try XCTUnwrap(
+            u.range(of: "3. The architecture is the Transformer encoder-decoder of \"Attention Is All You Need\""))
         let i4 = try XCTUnwrap(u.range(of: "4. Efficiency is measured in GFLOPS"))
         let i5 = try XCTUnwrap(u.range(of: "5. Concentrate on the example architectures"))
-        let defs = try XCTUnwrap(u.range(of: "Hyperparameter definitions:\nencoder-embed-dim-subtransformer: embedding dimension of the encoder"))
-        XCTAssertTrue(u.contains("decoder-arbitrary-ende-attn-all-subtransformer: which encoder layers each decoder layer attends to: -1 the last encoder layer only, 1 the last two, 2 the last three"))
+        let defs = try XCTUnwrap(
+            u.range(
+                of: "Hyperparameter definitions:\nencoder-embed-dim-subtransformer: embedding dimension of the encoder")
+        )
+        XCTAssertTrue(
+            u.contains(
+                "decoder-arbitrary-ende-attn-all-subtransformer: which encoder layers each decoder layer attends to: -1 the last encoder layer only, 1 the last two, 2 the last three"
+            ))
         let demo = try XCTUnwrap(u.range(of: "Examples: 10 architectures trained from scratch"))
         let test = try XCTUnwrap(u.range(of: "Test architecture:\n" + s.canonicalText(tests[0])))
         let order = [role, i1, i2, i3, i4, i5, defs, demo, test].map(\.lowerBound)
@@ -25,7 +34,10 @@ final class PromptTests: XCTestCase {
         XCTAssertTrue(u.hasSuffix("GFLOPS: \(try b.efficiencyText(tests[0]))\nBLEU:"), String(u.suffix(80)))
         // Each demonstration: its name: value lines, GFLOPS with one decimal, valid BLEU with two.
         let first = demos[0]
-        XCTAssertTrue(u.contains(s.canonicalText(first.0) + "\nGFLOPS: " + String(format: "%.1f", try s.flops(first.0) / 1e9) + "\nBLEU: " + String(format: "%.2f", first.1)))
+        XCTAssertTrue(
+            u.contains(
+                s.canonicalText(first.0) + "\nGFLOPS: " + String(format: "%.1f", try s.flops(first.0) / 1e9)
+                    + "\nBLEU: " + String(format: "%.2f", first.1)))
         XCTAssertEqual(u.components(separatedBy: "\nBLEU: ").count - 1, 10)
     }
 
@@ -42,10 +54,15 @@ final class PromptTests: XCTestCase {
 
     func testAblationLadderSwitches() throws {
         let (s, demos, tests) = try LLMFixtures.split123()
-        let markers = ["You are a performance estimator", "The dataset is", "Example input/output pairs", "Attention Is All You Need",
-                       "Efficiency is measured", "Concentrate on", "Hyperparameter definitions"]
+        let markers = [
+            "You are a performance estimator", "The dataset is", "Example input/output pairs",
+            "Attention Is All You Need",
+            "Efficiency is measured", "Concentrate on", "Hyperparameter definitions",
+        ]
         func present(_ step: Int) throws -> [Bool] {
-            let u = try LLMFixtures.builder(s, options: .ladder(step)).messages(demonstrations: demos, test: tests[0])[1].content
+            let u = try LLMFixtures.builder(s, options: .ladder(step)).messages(demonstrations: demos, test: tests[0])[
+                1
+            ].content
             return markers.map { u.contains($0) }
         }
         XCTAssertEqual(try present(0), [false, false, false, false, false, false, false])
@@ -56,12 +73,14 @@ final class PromptTests: XCTestCase {
         XCTAssertEqual(try present(5), [true, true, true, true, true, false, true])
         XCTAssertEqual(try present(6), [true, true, true, true, true, true, true])
         // Demonstrations and the test are there at every step; numbering follows what is on.
-        let u = try LLMFixtures.builder(s, options: try .parse("role,backbone,concentrate")).messages(demonstrations: demos, test: tests[0])[1].content
+        let u = try LLMFixtures.builder(s, options: try .parse("role,backbone,concentrate")).messages(
+            demonstrations: demos, test: tests[0])[1].content
         XCTAssertTrue(u.contains("1. The architecture is the Transformer"))
         XCTAssertTrue(u.contains("2. Concentrate on"))
         XCTAssertFalse(u.contains("Hyperparameter definitions"))
-        XCTAssertTrue(try LLMFixtures.builder(s, options: .ladder(0)).messages(demonstrations: demos, test: tests[0])[1].content
-            .hasPrefix("Examples: 10 architectures"))
+        XCTAssertTrue(
+            try LLMFixtures.builder(s, options: .ladder(0)).messages(demonstrations: demos, test: tests[0])[1].content
+                .hasPrefix("Examples: 10 architectures"))
         XCTAssertEqual(try PromptOptions.parse("all"), .full)
         XCTAssertEqual(try PromptOptions.parse("none"), .ladder(0))
         XCTAssertEqual(try PromptOptions.parse("role, definitions, 1, examples"), .ladder(3))
@@ -70,13 +89,17 @@ final class PromptTests: XCTestCase {
 
     func testNB201TemplatesAndSampledSplits() throws {
         let s = try LLMFixtures.space("nb201-cifar10")
-        let l = s.labelled!, t = s.tables[l.table]
+        let l = s.labelled!
+        let t = s.tables[l.table]
         let sp = try XCTUnwrap(l.resolveSplit("7", rowCount: t.architectures.count))
-        XCTAssertEqual(sp.train.count, 10); XCTAssertEqual(sp.test.count, 20)
+        XCTAssertEqual(sp.train.count, 10)
+        XCTAssertEqual(sp.test.count, 20)
         XCTAssertTrue(Set(sp.train).isDisjoint(with: sp.test))
         XCTAssertEqual(l.resolveSplit("7", rowCount: t.architectures.count), sp, "the same seed draws the same split")
         XCTAssertNotEqual(l.resolveSplit("8", rowCount: t.architectures.count), sp)
-        let demos = try sp.train.map { (t.architectures[$0], try s.evaluate(l.truth["valid"]!, t.architectures[$0], row: (l.table, $0))) }
+        let demos = try sp.train.map {
+            (t.architectures[$0], try s.evaluate(l.truth["valid"]!, t.architectures[$0], row: (l.table, $0)))
+        }
         let u = try LLMFixtures.builder(s).messages(demonstrations: demos, test: t.architectures[sp.test[0]])[1].content
         XCTAssertTrue(u.contains("node1-from-node0: "))
         XCTAssertTrue(u.contains("MFLOPS: "))
@@ -104,12 +127,17 @@ final class PromptTests: XCTestCase {
 
     func testEfficiencyLinesAndDemonstrationOrders() throws {
         let (s, demos, tests) = try LLMFixtures.split123()
-        let both = try LLMFixtures.builder(s, options: PromptOptions(efficiency: [.gflops, .params], demoOrder: .efficiency))
+        let both = try LLMFixtures.builder(
+            s, options: PromptOptions(efficiency: [.gflops, .params], demoOrder: .efficiency))
         let u = try both.messages(demonstrations: demos, test: tests[0])[1].content
         let params = String(format: "%.1fM", try s.params(tests[0]) / 1e6)
-        XCTAssertTrue(u.hasSuffix("GFLOPS: \(try both.efficiencyText(tests[0]))\nParameters: \(params)\nBLEU:"), String(u.suffix(80)))
+        XCTAssertTrue(
+            u.hasSuffix("GFLOPS: \(try both.efficiencyText(tests[0]))\nParameters: \(params)\nBLEU:"),
+            String(u.suffix(80)))
         // Sorted by parameters, ascending, each demonstration with both lines.
-        let shown = u.components(separatedBy: "\nParameters: ").dropFirst().dropLast().map { Double($0.prefix { $0 != "M" })! }
+        let shown = u.components(separatedBy: "\nParameters: ").dropFirst().dropLast().map {
+            Double($0.prefix { $0 != "M" })!
+        }
         XCTAssertEqual(shown.count, 10)
         XCTAssertEqual(shown, shown.sorted())
         let only = try LLMFixtures.builder(s, options: PromptOptions(efficiency: [.params]))
@@ -133,8 +161,14 @@ final class PromptTests: XCTestCase {
         // A run saved before these options existed decodes as the paper's prompt.
         let old = #"{"role": true, "definitions": false, "instructions": [1, 2]}"#
         let o = try JSONDecoder().decode(PromptOptions.self, from: Data(old.utf8))
-        XCTAssertEqual(o, PromptOptions(role: true, definitions: false, instructions: [1, 2], efficiency: [.gflops], demoOrder: .data))
-        let settings = try JSONDecoder().decode(PredictionSettings.self, from: Data(#"{"samples": 1, "decode": "expectation", "maxCorrections": 2, "seed": 0, "topLogprobs": 10}"#.utf8))
+        XCTAssertEqual(
+            o,
+            PromptOptions(
+                role: true, definitions: false, instructions: [1, 2], efficiency: [.gflops], demoOrder: .data))
+        let settings = try JSONDecoder().decode(
+            PredictionSettings.self,
+            from: Data(
+                #"{"samples": 1, "decode": "expectation", "maxCorrections": 2, "seed": 0, "topLogprobs": 10}"#.utf8))
         XCTAssertEqual(settings.decode, .distribution)
         XCTAssertEqual(settings.walkThreshold, 0.005)
     }

@@ -1,22 +1,28 @@
-import XCTest
-import LLMPPTestSupport
 import LLMPPCore
 import LLMPPStore
+import LLMPPTestSupport
+import XCTest
+
 @testable import LLMPPLLM
 
 /// The providers against an in-test server speaking the OpenAI and Anthropic protocols,
 /// scripted with 200, 429, 500, slow and malformed answers.
 final class ProviderProtocolTests: XCTestCase {
-    func makePredictor(_ provider: any LLMProvider, store: TranscriptStore, sleeper: SleepRecorder = SleepRecorder(),
-                       settings: PredictionSettings = .init(), budget: Budget = Budget(), retry: RetryPolicy = .init()) throws -> LLMPredictor {
+    func makePredictor(
+        _ provider: any LLMProvider, store: TranscriptStore, sleeper: SleepRecorder = SleepRecorder(),
+        settings: PredictionSettings = .init(), budget: Budget = Budget(), retry: RetryPolicy = .init()
+    ) throws -> LLMPredictor {
         let (s, _, _) = try LLMFixtures.split123()
-        return LLMPredictor(provider: provider, store: store, run: "test", builder: try LLMFixtures.builder(s), settings: settings,
-                            retry: retry, budget: budget, pricing: try Pricing.parse(Data(Pricing.defaultFile.utf8), file: "prices"),
-                            sleep: sleeper.sleep)
+        return LLMPredictor(
+            provider: provider, store: store, run: "test", builder: try LLMFixtures.builder(s), settings: settings,
+            retry: retry, budget: budget, pricing: try Pricing.parse(Data(Pricing.defaultFile.utf8), file: "prices"),
+            sleep: sleeper.sleep)
     }
 
     func testOpenAIRequestShapeStructuredOutputAndCost() async throws {
-        let server = try TestHTTPServer(script: [.init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.5}"#, tokensIn: 3000, tokensOut: 8))])
+        let server = try TestHTTPServer(script: [
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.5}"#, tokensIn: 3000, tokensOut: 8))
+        ])
         defer { server.stop() }
         let provider = OpenAIProvider(model: "gpt-4o-mini", baseURL: server.baseURL, apiKey: "sk-secret-test-key")
         let dir = LLMFixtures.tempDir()
@@ -34,13 +40,15 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(body["temperature"] as? Double, 0)
         let rf = try XCTUnwrap(body["response_format"] as? [String: Any])
         XCTAssertEqual(rf["type"] as? String, "json_schema")
-        let schema = ((rf["json_schema"] as? [String: Any])?["schema"] as? [String: Any])?["properties"] as? [String: Any]
+        let schema =
+            ((rf["json_schema"] as? [String: Any])?["schema"] as? [String: Any])?["properties"] as? [String: Any]
         XCTAssertNotNil(schema?["bleu"])
         XCTAssertEqual((body["messages"] as? [[String: Any]])?.map { $0["role"] as? String }, ["system", "user"])
         // Recorded with tokens and cost (gpt-4o-mini: $0.15 / $0.60 per million).
         let c = try await store.call(id: p.callIDs[0])!
         XCTAssertEqual(c.status, .ok)
-        XCTAssertEqual(c.tokensIn, 3000); XCTAssertEqual(c.tokensOut, 8)
+        XCTAssertEqual(c.tokensIn, 3000)
+        XCTAssertEqual(c.tokensOut, 8)
         XCTAssertEqual(try XCTUnwrap(c.costUSD), (3000 * 0.15 + 8 * 0.60) / 1e6, accuracy: 1e-12)
         // The API key is never stored.
         let raw = try Data(contentsOf: URL(fileURLWithPath: dir + "/db.sqlite"))
@@ -60,8 +68,9 @@ final class ProviderProtocolTests: XCTestCase {
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let sleeper = SleepRecorder()
         let (_, demos, tests) = try LLMFixtures.split123()
-        let predictor = try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store, sleeper: sleeper,
-                                          retry: RetryPolicy(maxAttempts: 6, baseDelay: 2, maxDelay: 60))
+        let predictor = try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store, sleeper: sleeper,
+            retry: RetryPolicy(maxAttempts: 6, baseDelay: 2, maxDelay: 60))
         let p = await predictor.predict(tests[0], demonstrations: demos)
         XCTAssertEqual(p.value, 26.0)
         XCTAssertEqual(server.requestCount, 4)
@@ -79,8 +88,8 @@ final class ProviderProtocolTests: XCTestCase {
 
     func testTimeoutsAndMalformedAnswersAreRecordedNotFatal() async throws {
         let server = try TestHTTPServer(script: [
-            .init(status: 200, body: "{}", delay: 2.5),                                  // slow: times out
-            .init(status: 200, body: "this is not json"),                                 // malformed body: not retried
+            .init(status: 200, body: "{}", delay: 2.5),  // slow: times out
+            .init(status: 200, body: "this is not json"),  // malformed body: not retried
         ])
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
@@ -89,7 +98,8 @@ final class ProviderProtocolTests: XCTestCase {
         let p = await try makePredictor(provider, store: store).predict(tests[0], demonstrations: demos)
         XCTAssertNil(p.value)
         XCTAssertEqual(p.callIDs.count, 2)
-        let a = try await store.call(id: p.callIDs[0])!, b = try await store.call(id: p.callIDs[1])!
+        let a = try await store.call(id: p.callIDs[0])!
+        let b = try await store.call(id: p.callIDs[1])!
         XCTAssertTrue(a.error?.contains("timed out") ?? false, a.error ?? "")
         XCTAssertTrue(b.error?.contains("malformed response") ?? false, b.error ?? "")
         XCTAssertTrue(p.error?.contains("malformed") ?? false)
@@ -104,7 +114,8 @@ final class ProviderProtocolTests: XCTestCase {
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store).predict(tests[0], demonstrations: demos)
+        let p = await try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store)
+            .predict(tests[0], demonstrations: demos)
         XCTAssertEqual(p.value, 24.8)
         let msgs = server.requests.map { ($0.json["messages"] as? [[String: Any]])?.count ?? 0 }
         XCTAssertEqual(msgs, [2, 4, 6], "each correction appends the answer and a follow-up")
@@ -114,8 +125,10 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(statuses, [.unparsed, .unparsed, .ok])
         // Bounded: with no corrections allowed, prose is a recorded failure.
         server.enqueue(.init(status: 200, body: TestHTTPServer.openAI("no idea")))
-        let q = await try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
-                                        settings: PredictionSettings(maxCorrections: 0)).predict(tests[1], demonstrations: demos)
+        let q = await try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
+            settings: PredictionSettings(maxCorrections: 0)
+        ).predict(tests[1], demonstrations: demos)
         XCTAssertNil(q.value)
         XCTAssertTrue(q.error?.contains("no usable answer") ?? false, q.error ?? "")
     }
@@ -126,8 +139,9 @@ final class ProviderProtocolTests: XCTestCase {
             .init(status: 200, body: TestHTTPServer.anthropic(#"{"bleu": 27.25}"#, tokensIn: 2000, tokensOut: 9)),
         ])
         defer { server.stop() }
-        let provider = try AnthropicProvider.fromEnvironment(model: "claude-3-5-haiku-latest",
-                                                             environment: ["ANTHROPIC_API_KEY": "ak-test", "ANTHROPIC_BASE_URL": server.baseURL.absoluteString])
+        let provider = try AnthropicProvider.fromEnvironment(
+            model: "claude-3-5-haiku-latest",
+            environment: ["ANTHROPIC_API_KEY": "ak-test", "ANTHROPIC_BASE_URL": server.baseURL.absoluteString])
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
         let p = await try makePredictor(provider, store: store).predict(tests[0], demonstrations: demos)
@@ -148,8 +162,10 @@ final class ProviderProtocolTests: XCTestCase {
     func testCacheSurvivesARestartAndNothingIsPaidTwice() async throws {
         let dir = LLMFixtures.tempDir()
         let (_, demos, tests) = try LLMFixtures.split123()
-        let server = try TestHTTPServer(script: [.init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.1}"#)),
-                                                 .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 26.2}"#))])
+        let server = try TestHTTPServer(script: [
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.1}"#)),
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 26.2}"#)),
+        ])
         defer { server.stop() }
         do {
             let store = try TranscriptStore(path: dir + "/db.sqlite")
@@ -163,57 +179,75 @@ final class ProviderProtocolTests: XCTestCase {
         defer { down.stop() }
         let store2 = try TranscriptStore(path: dir + "/db.sqlite")
         let pr2 = try makePredictor(OpenAIProvider(model: "m", baseURL: down.baseURL, apiKey: nil), store: store2)
-        let a = await pr2.predict(tests[0], demonstrations: demos), b = await pr2.predict(tests[1], demonstrations: demos)
-        XCTAssertEqual(a.value, 25.1); XCTAssertEqual(b.value, 26.2)
+        let a = await pr2.predict(tests[0], demonstrations: demos)
+        let b = await pr2.predict(tests[1], demonstrations: demos)
+        XCTAssertEqual(a.value, 25.1)
+        XCTAssertEqual(b.value, 26.2)
         XCTAssertEqual(a.cachedSamples, 1)
         XCTAssertEqual(down.requestCount, 0, "answered from the cache")
         // Another model is another question: it is asked.
-        let pr3 = try makePredictor(OpenAIProvider(model: "other", baseURL: down.baseURL, apiKey: nil), store: store2,
-                                    retry: RetryPolicy(maxAttempts: 1))
+        let pr3 = try makePredictor(
+            OpenAIProvider(model: "other", baseURL: down.baseURL, apiKey: nil), store: store2,
+            retry: RetryPolicy(maxAttempts: 1))
         let c = await pr3.predict(tests[0], demonstrations: demos)
         XCTAssertNil(c.value)
         XCTAssertEqual(down.requestCount, 1)
     }
 
     func testSamplesMedianAndBudget() async throws {
-        let server = try TestHTTPServer(script: ["25.0", "27.0", "26.5"].map { .init(status: 200, body: TestHTTPServer.openAI($0)) })
+        let server = try TestHTTPServer(
+            script: ["25.0", "27.0", "26.5"].map { .init(status: 200, body: TestHTTPServer.openAI($0)) })
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
-                                        settings: PredictionSettings(samples: 3)).predict(tests[0], demonstrations: demos)
+        let p = await try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
+            settings: PredictionSettings(samples: 3)
+        ).predict(tests[0], demonstrations: demos)
         XCTAssertEqual(p.samples.sorted(), [25.0, 26.5, 27.0])
         XCTAssertEqual(p.value, 26.5)
         XCTAssertEqual(Set(server.requests.map { $0.json["temperature"] as? Double }), [0.7])
         XCTAssertEqual(Set(server.requests.compactMap { $0.json["seed"] as? Int }), [0, 1, 2])
         // A budget of one call: the second architecture is not asked.
         server.enqueue(.init(status: 200, body: TestHTTPServer.openAI("25")))
-        let pr = try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store, budget: Budget(.init(maxCalls: 1)))
+        let pr = try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
+            budget: Budget(.init(maxCalls: 1)))
         let a = await pr.predict(tests[1], demonstrations: demos)
         let b = await pr.predict(tests[2], demonstrations: demos)
-        XCTAssertEqual(a.value, 25); XCTAssertFalse(a.budgetExhausted)
-        XCTAssertNil(b.value); XCTAssertTrue(b.budgetExhausted)
+        XCTAssertEqual(a.value, 25)
+        XCTAssertFalse(a.budgetExhausted)
+        XCTAssertNil(b.value)
+        XCTAssertTrue(b.budgetExhausted)
         XCTAssertEqual(server.requestCount, 4)
     }
 
     func testReplayAnswersFromAnExportedTranscript() async throws {
-        let server = try TestHTTPServer(script: [.init(status: 200, body: TestHTTPServer.openAI("nothing useful")),
-                                                 .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.75}"#)),
-                                                 .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 24.5}"#))])
+        let server = try TestHTTPServer(script: [
+            .init(status: 200, body: TestHTTPServer.openAI("nothing useful")),
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25.75}"#)),
+            .init(status: 200, body: TestHTTPServer.openAI(#"{"bleu": 24.5}"#)),
+        ])
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
         let pr = try makePredictor(OpenAIProvider(model: "gpt-x", baseURL: server.baseURL, apiKey: nil), store: store)
-        let orig = [await pr.predict(tests[0], demonstrations: demos), await pr.predict(tests[1], demonstrations: demos)]
+        let orig = [
+            await pr.predict(tests[0], demonstrations: demos), await pr.predict(tests[1], demonstrations: demos),
+        ]
         let enc = JSONEncoder()
-        let lines = try await store.calls(run: "test").reversed().map { String(decoding: try enc.encode($0), as: UTF8.self) }
+        let lines = try await store.calls(run: "test").reversed().map {
+            String(decoding: try enc.encode($0), as: UTF8.self)
+        }
         let file = LLMFixtures.tempDir() + "/t.jsonl"
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let replay = try ReplayProvider(file: file)
         XCTAssertEqual(replay.displayName, "replay of gpt-x")
         let store2 = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let rp = try makePredictor(replay, store: store2)
-        let again = [await rp.predict(tests[0], demonstrations: demos), await rp.predict(tests[1], demonstrations: demos)]
+        let again = [
+            await rp.predict(tests[0], demonstrations: demos), await rp.predict(tests[1], demonstrations: demos),
+        ]
         XCTAssertEqual(again.map(\.value), orig.map(\.value))
         XCTAssertEqual(again[0].callIDs.count, 2, "the correction is replayed too")
         let missing = await rp.predict(tests[2], demonstrations: demos)
@@ -239,17 +273,24 @@ extension ProviderProtocolTests {
     func testTheLLMTimeoutIsConfigurable() async throws {
         let server = try TestHTTPServer(script: [.init(status: 200, body: "{}", delay: 4)])
         defer { server.stop() }
-        let env = ["OPENAI_BASE_URL": server.baseURL.absoluteString, "ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": server.baseURL.absoluteString]
+        let env = [
+            "OPENAI_BASE_URL": server.baseURL.absoluteString, "ANTHROPIC_API_KEY": "k",
+            "ANTHROPIC_BASE_URL": server.baseURL.absoluteString,
+        ]
         let logs = LLMFixtures.tempDir()
-        let openai = try await ProviderFactory.make(name: "openai", model: "m", replayFile: nil, logDirectory: logs, timeout: 1, environment: env)
-        let anthropic = try await ProviderFactory.make(name: "anthropic", model: "m", replayFile: nil, logDirectory: logs, timeout: 7, environment: env)
-        let plain = try await ProviderFactory.make(name: "openai", model: "m", replayFile: nil, logDirectory: logs, environment: env)
+        let openai = try await ProviderFactory.make(
+            name: "openai", model: "m", replayFile: nil, logDirectory: logs, timeout: 1, environment: env)
+        let anthropic = try await ProviderFactory.make(
+            name: "anthropic", model: "m", replayFile: nil, logDirectory: logs, timeout: 7, environment: env)
+        let plain = try await ProviderFactory.make(
+            name: "openai", model: "m", replayFile: nil, logDirectory: logs, environment: env)
         XCTAssertEqual((anthropic as? AnthropicProvider)?.timeout, 7)
         XCTAssertEqual((plain as? OpenAIProvider)?.timeout, 120)
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
         let t0 = Date()
-        let p = try await makePredictor(openai, store: store, retry: .init(maxAttempts: 1)).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(openai, store: store, retry: .init(maxAttempts: 1)).predict(
+            tests[0], demonstrations: demos)
         XCTAssertLessThan(Date().timeIntervalSince(t0), 3.5)
         XCTAssertNil(p.value)
         XCTAssertTrue(p.error?.contains("timed out after 1 s") ?? false, p.error ?? "")

@@ -1,14 +1,16 @@
 import Foundation
-import XCTest
 import LLMPPTestSupport
+import XCTest
+
 @testable import LLMPPStore
 
 /// The database names its file in every error, finds a corrupted page when it opens, and is
 /// never created by a command that only reads.
 final class DatabaseTests: XCTestCase {
     func record(_ i: Int) -> CallRecord {
-        CallRecord(run: "r", provider: "p", model: "m", parameters: "{}", messages: "[]", cacheKey: "k\(i)", sampleIndex: 0,
-                   attempt: 1, status: .ok, responseText: String(repeating: "answer \(i) ", count: 100), latencyMs: 1)
+        CallRecord(
+            run: "r", provider: "p", model: "m", parameters: "{}", messages: "[]", cacheKey: "k\(i)", sampleIndex: 0,
+            attempt: 1, status: .ok, responseText: String(repeating: "answer \(i) ", count: 100), latencyMs: 1)
     }
 
     /// A corrupted page went unnoticed until a checkpoint failed to decode, much later.

@@ -1,9 +1,10 @@
 import Foundation
-import XCTest
 import LLMPPCore
 import LLMPPEngine
 import LLMPPStore
 import LLMPPTestSupport
+import XCTest
+
 @testable import LLMPPTUI
 
 /// Snapshot tests of rendered screens, read from the cell buffer as text. A missing
@@ -23,9 +24,12 @@ final class RendererTests: XCTestCase {
         }
         let expected = try String(contentsOfFile: path, encoding: .utf8)
         if expected != text {
-            let a = expected.components(separatedBy: "\n"), c = text.components(separatedBy: "\n")
+            let a = expected.components(separatedBy: "\n")
+            let c = text.components(separatedBy: "\n")
             let first = zip(a, c).enumerated().first { $0.element.0 != $0.element.1 }
-            XCTFail("snapshot \(name) differs at line \((first?.offset ?? 0) + 1):\n- \(first?.element.0 ?? "")\n+ \(first?.element.1 ?? "")", file: file, line: line)
+            XCTFail(
+                "snapshot \(name) differs at line \((first?.offset ?? 0) + 1):\n- \(first?.element.0 ?? "")\n+ \(first?.element.1 ?? "")",
+                file: file, line: line)
         }
     }
 
@@ -42,8 +46,11 @@ final class RendererTests: XCTestCase {
         st.phase = phase
         var m = ExplorerModel(config: cfg, state: st)
         m.runID = "search-test"
-        m.spaceID = s.id; m.spaceTitle = s.title; m.metric = s.task.metric
-        m.providerName = "local qwen2.5-coder-1.5b-instruct"; m.evaluatorName = "12-epoch training"
+        m.spaceID = s.id
+        m.spaceTitle = s.title
+        m.metric = s.task.metric
+        m.providerName = "local qwen2.5-coder-1.5b-instruct"
+        m.evaluatorName = "12-epoch training"
         m.labelTarget = 100
         m.testCount = 20
         var rng = SeededGenerator(seed: 3)
@@ -57,37 +64,60 @@ final class RendererTests: XCTestCase {
                 let t = try s.lookup(truth, a)!
                 let cheap = try s.evaluate(s.cheapEvaluation!, a)
                 let d = t - 3 + Double(Int(StableHash.fnv1a64(s.id(a)) % 400)) / 100
-                pop.append(Candidate(arch: a, id: s.id(a), generation: g, score: src == .distill ? d : cheap, source: src, distill: d,
-                                     expensive: src == .expensive ? cheap : nil, truth: t, latencyMs: try lat.latencyMs(a),
-                                     gflops: try s.flops(a) / 1e9, params: try s.params(a), pinned: false))
+                pop.append(
+                    Candidate(
+                        arch: a, id: s.id(a), generation: g, score: src == .distill ? d : cheap, source: src,
+                        distill: d,
+                        expensive: src == .expensive ? cheap : nil, truth: t, latencyMs: try lat.latencyMs(a),
+                        gflops: try s.flops(a) / 1e9, params: try s.params(a), pinned: false))
             }
             pop.sort { $0.score > $1.score }
-            m.apply(.generationDone(generation: g, source: src, population: pop, pareto: paretoFront(pop, score: \.score, latency: { $0.latencyMs! })))
+            m.apply(
+                .generationDone(
+                    generation: g, source: src, population: pop,
+                    pareto: paretoFront(pop, score: \.score, latency: { $0.latencyMs! })))
             if g == switchAt { m.apply(.switchReached(generation: g)) }
         }
         m.state.labelsDone = 100
         m.state.trainingStep = 200
         m.state.lossCurve = (0..<40).map { 1.0 / Double($0 + 1) }
-        m.state.counters = Counters(llmCalls: 100, cachedAnswers: 12, failedCalls: 1, tokens: 312_000, costUSD: 0, expensiveEvaluations: 57, distillEvaluations: 40)
+        m.state.counters = Counters(
+            llmCalls: 100, cachedAnswers: 12, failedCalls: 1, tokens: 312_000, costUSD: 0, expensiveEvaluations: 57,
+            distillEvaluations: 40)
         m.calls = (0..<6).map { i in
-            var r = CallRecord(run: "search-test", provider: "local", model: "qwen2.5-coder-1.5b-instruct", parameters: "{}",
-                               messages: #"[{"role":"system","content":"You estimate the accuracy."},{"role":"user","content":"You are a performance estimator.\n1. The dataset is CIFAR-10.\nHyperparameter definitions:\nnode1-from-node0: op\nExamples: 10 architectures\n\nTest architecture:\nnode1-from-node0: none\naccuracy:"}]"#,
-                               cacheKey: "k\(i)", sampleIndex: 0, attempt: 1, status: i == 2 ? .unparsed : .ok,
-                               error: i == 2 ? "no number in the answer" : nil, responseText: i == 2 ? "I think it is good" : "{\"accuracy\": 8\(i).5}",
-                               parsedValue: i == 2 ? nil : 80.5 + Double(i), tokensIn: 2900, tokensOut: 9, latencyMs: 2500, costUSD: 0, archID: "a\(i)")
+            var r = CallRecord(
+                run: "search-test", provider: "local", model: "qwen2.5-coder-1.5b-instruct", parameters: "{}",
+                messages:
+                    #"[{"role":"system","content":"You estimate the accuracy."},{"role":"user","content":"You are a performance estimator.\n1. The dataset is CIFAR-10.\nHyperparameter definitions:\nnode1-from-node0: op\nExamples: 10 architectures\n\nTest architecture:\nnode1-from-node0: none\naccuracy:"}]"#,
+                cacheKey: "k\(i)", sampleIndex: 0, attempt: 1, status: i == 2 ? .unparsed : .ok,
+                error: i == 2 ? "no number in the answer" : nil,
+                responseText: i == 2 ? "I think it is good" : "{\"accuracy\": 8\(i).5}",
+                parsedValue: i == 2 ? nil : 80.5 + Double(i), tokensIn: 2900, tokensOut: 9, latencyMs: 2500, costUSD: 0,
+                archID: "a\(i)")
             r.id = Int64(100 - i)
             if i == 0 {
-                r.distribution = ScoreDistribution(points: [.init(80.05, 0.1), .init(80.55, 0.45), .init(81.05, 0.3), .init(83.55, 0.15)],
-                                                   source: .digitTree, greedy: 80.55)?.jsonText
+                r.distribution =
+                    ScoreDistribution(
+                        points: [.init(80.05, 0.1), .init(80.55, 0.45), .init(81.05, 0.3), .init(83.55, 0.15)],
+                        source: .digitTree, greedy: 80.55)?.jsonText
             }
             return r
         }
-        m.quality = [("valid", [PredictorQuality(name: "LLM-Distill-PP", perSeed: [("5", 1.23, 0.61)]),
-                                PredictorQuality(name: "Demo mean (reference)", perSeed: [("5", 2.5, nil)]),
-                                PredictorQuality(name: BaselineReport.ridgeName, perSeed: [("5", 0.8, 0.7)])])]
+        m.quality = [
+            (
+                "valid",
+                [
+                    PredictorQuality(name: "LLM-Distill-PP", perSeed: [("5", 1.23, 0.61)]),
+                    PredictorQuality(name: "Demo mean (reference)", perSeed: [("5", 2.5, nil)]),
+                    PredictorQuality(name: BaselineReport.ridgeName, perSeed: [("5", 0.8, 0.7)]),
+                ]
+            )
+        ]
         m.qualityPoints = (0..<20).map { i in
             let t = 80 + Double(i % 7) * 1.3
-            return QualityPoint(archID: "a\(i)", truth: t, llmpp: i % 2 == 0 ? t + Double(i % 5) - 2 : nil, student: t + Double(i % 3) - 1)
+            return QualityPoint(
+                archID: "a\(i)", truth: t, llmpp: i % 2 == 0 ? t + Double(i % 5) - 2 : nil,
+                student: t + Double(i % 3) - 1)
         }
         return m
     }
@@ -109,7 +139,8 @@ final class RendererTests: XCTestCase {
         try assertSnapshot(b, "mid-search-120x40")
         XCTAssertTrue(b.text.contains("2 scales"), "the plot says when it mixes the student's and the expensive scale")
         XCTAssertTrue(b.text.contains("┃"), "the switch point on the generation strip")
-        XCTAssertTrue(b.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots in the plot")
+        XCTAssertTrue(
+            b.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots in the plot")
     }
 
     func testEmptyAndLabellingStates() throws {
@@ -135,7 +166,8 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(b.text.contains("40/100 3.0/min ETA 20m00s"), b.text)
         XCTAssertTrue(b.text.contains("waiting for the LLM (4 labels): 40 s (timeout 600 s per attempt)"), b.text)
         m.waiting = Waiting(what: "the LLM (4 labels)", since: t0.addingTimeInterval(598), timeout: 600)
-        XCTAssertFalse(Renderer.render(m, width: 120, height: 30).text.contains("waiting for"), "a call under 5 s is not news")
+        XCTAssertFalse(
+            Renderer.render(m, width: 120, height: 30).text.contains("waiting for"), "a call under 5 s is not news")
     }
 
     func testErrorStateAndOverlays() throws {
@@ -145,7 +177,9 @@ final class RendererTests: XCTestCase {
         try assertSnapshot(Renderer.render(m, width: 100, height: 30), "error-100x30")
         m.showHelp = true
         let help = Renderer.render(m, width: 100, height: 40)
-        for b in KeyMap.bindings { XCTAssertTrue(help.text.contains(String(b.help.prefix(20))), "help lists \(b.label)") }
+        for b in KeyMap.bindings {
+            XCTAssertTrue(help.text.contains(String(b.help.prefix(20))), "help lists \(b.label)")
+        }
         m.showHelp = false
         m.showDetail = true
         m.focus = .population

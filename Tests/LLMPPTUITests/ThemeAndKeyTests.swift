@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LLMPPCore
 import LLMPPEngine
 import LLMPPTestSupport
+import XCTest
+
 @testable import LLMPPTUI
 
 final class ThemeAndKeyTests: XCTestCase {
@@ -15,7 +16,8 @@ final class ThemeAndKeyTests: XCTestCase {
             XCTAssertEqual(t.name, name)
             XCTAssertEqual(Set(t.roles.keys), Set(Role.allCases))
             for c in t.roles.values {
-                XCTAssertTrue((-1...255).contains(c.fg)); XCTAssertTrue((-1...7).contains(c.fg8))
+                XCTAssertTrue((-1...255).contains(c.fg))
+                XCTAssertTrue((-1...7).contains(c.fg8))
             }
         }
     }
@@ -25,15 +27,22 @@ final class ThemeAndKeyTests: XCTestCase {
         var obj = try JSONSerialization.jsonObject(with: dark) as! [String: Any]
         var roles = obj["roles"] as! [String: Any]
         func err(_ o: [String: Any]) -> String {
-            do { _ = try Theme.parse(try JSONSerialization.data(withJSONObject: o), file: "t.json"); return "" } catch { return "\(error)" }
+            do {
+                _ = try Theme.parse(try JSONSerialization.data(withJSONObject: o), file: "t.json")
+                return ""
+            } catch { return "\(error)" }
         }
-        var bad = roles; bad["accent"] = ["fg": 300]
+        var bad = roles
+        bad["accent"] = ["fg": 300]
         obj["roles"] = bad
         XCTAssertEqual(err(obj), "t.json: roles.accent.fg: must be an integer in -1...255")
-        bad = roles; bad["accent"] = ["fg": 3, "fg8": "purple"]
+        bad = roles
+        bad["accent"] = ["fg": 3, "fg8": "purple"]
         obj["roles"] = bad
-        XCTAssertEqual(err(obj), "t.json: roles.accent.fg8: must be one of black, red, green, yellow, blue, magenta, cyan, white")
-        bad = roles; bad["sparkles"] = ["fg": 3]
+        XCTAssertEqual(
+            err(obj), "t.json: roles.accent.fg8: must be one of black, red, green, yellow, blue, magenta, cyan, white")
+        bad = roles
+        bad["sparkles"] = ["fg": 3]
         obj["roles"] = bad
         XCTAssertTrue(err(obj).hasPrefix("t.json: roles.sparkles: unknown role"))
         roles["pareto"] = nil
@@ -48,14 +57,26 @@ final class ThemeAndKeyTests: XCTestCase {
     func testPaneKeysAndHelp() throws {
         var m = try model()
         m.focus = .population
-        _ = Controller.handle(.tab, &m, layout: layout); XCTAssertEqual(m.focus, .calls)
-        _ = Controller.handle(.backTab, &m, layout: layout); XCTAssertEqual(m.focus, .population)
-        for p in Pane.allCases { _ = Controller.handle(.char(Character("\(p.rawValue)")), &m, layout: layout); XCTAssertEqual(m.focus, p) }
-        _ = Controller.handle(.char("?"), &m, layout: layout); XCTAssertTrue(m.showHelp)
-        _ = Controller.handle(.escape, &m, layout: layout); XCTAssertFalse(m.showHelp)
+        _ = Controller.handle(.tab, &m, layout: layout)
+        XCTAssertEqual(m.focus, .calls)
+        _ = Controller.handle(.backTab, &m, layout: layout)
+        XCTAssertEqual(m.focus, .population)
+        for p in Pane.allCases {
+            _ = Controller.handle(.char(Character("\(p.rawValue)")), &m, layout: layout)
+            XCTAssertEqual(m.focus, p)
+        }
+        _ = Controller.handle(.char("?"), &m, layout: layout)
+        XCTAssertTrue(m.showHelp)
+        _ = Controller.handle(.escape, &m, layout: layout)
+        XCTAssertFalse(m.showHelp)
         // Every binding's keys map back to its action (no key bound twice).
         var seen = Set<Key>()
-        for b in KeyMap.bindings { for k in b.keys { XCTAssertTrue(seen.insert(k).inserted, "\(k) bound twice"); XCTAssertEqual(KeyMap.action(for: k), b.action) } }
+        for b in KeyMap.bindings {
+            for k in b.keys {
+                XCTAssertTrue(seen.insert(k).inserted, "\(k) bound twice")
+                XCTAssertEqual(KeyMap.action(for: k), b.action)
+            }
+        }
     }
 
     func testSteeringKeysBecomeEngineCommands() throws {
@@ -66,10 +87,16 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(Controller.handle(.char(" "), &m, layout: layout), [.resume])
         XCTAssertEqual(Controller.handle(.char("n"), &m, layout: layout), [.step])
         // Relative moves: rapid presses compose however stale the model's copy of the config is.
-        XCTAssertEqual((0..<4).flatMap { _ in Controller.handle(.char(">"), &m, layout: layout) }, Array(repeating: .moveSwitch(1), count: 4))
+        XCTAssertEqual(
+            (0..<4).flatMap { _ in Controller.handle(.char(">"), &m, layout: layout) },
+            Array(repeating: .moveSwitch(1), count: 4))
         XCTAssertEqual(Controller.handle(.char("<"), &m, layout: layout), [.moveSwitch(-1)])
-        XCTAssertEqual(Controller.handle(.char("["), &m, layout: layout), [.setConstraint(.init(latencyMs: 19, hardware: "raspi4"))])
-        XCTAssertEqual(Controller.handle(.char("]"), &m, layout: layout), [.setConstraint(.init(latencyMs: 21.05, hardware: "raspi4"))])
+        XCTAssertEqual(
+            Controller.handle(.char("["), &m, layout: layout),
+            [.setConstraint(.init(latencyMs: 19, hardware: "raspi4"))])
+        XCTAssertEqual(
+            Controller.handle(.char("]"), &m, layout: layout),
+            [.setConstraint(.init(latencyMs: 21.05, hardware: "raspi4"))])
         m.focus = .population
         let sel = try XCTUnwrap(m.selected)
         XCTAssertEqual(Controller.handle(.char("p"), &m, layout: layout), [.pin(sel.arch)])
@@ -98,7 +125,8 @@ final class ThemeAndKeyTests: XCTestCase {
     func testTableNavigationFilterSortAndMouse() throws {
         var m = try model()
         m.focus = .population
-        _ = Controller.handle(.char("j"), &m, layout: layout); _ = Controller.handle(.down, &m, layout: layout)
+        _ = Controller.handle(.char("j"), &m, layout: layout)
+        _ = Controller.handle(.down, &m, layout: layout)
         XCTAssertEqual(m.selectedRow, 2)
         _ = Controller.handle(.char("G"), &m, layout: layout)
         XCTAssertEqual(m.selectedRow, m.tableRows.count - 1)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A hostile server on 127.0.0.1 for framing tests: for each connection it reads the
@@ -14,7 +15,9 @@ public final class RawTCPServer: @unchecked Sendable {
 
     public init(reply: [UInt8], pieces count: Int = 1, pause: Double = 0) throws {
         let size = max(1, (reply.count + count - 1) / max(1, count))
-        pieces = stride(from: 0, to: max(reply.count, 1), by: size).map { Array(reply[$0..<min(reply.count, $0 + size)]) }
+        pieces = stride(from: 0, to: max(reply.count, 1), by: size).map {
+            Array(reply[$0..<min(reply.count, $0 + size)])
+        }
         self.pause = pause
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
@@ -24,8 +27,12 @@ public final class RawTCPServer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let fd = self.fd
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
         port = Int(UInt16(bigEndian: addr.sin_port))
         listen(fd, 16)
         Thread { [weak self] in self?.loop() }.start()
@@ -43,7 +50,10 @@ public final class RawTCPServer: @unchecked Sendable {
             if c < 0 {
                 // stop() only shut the socket down; closing it here, where accept() is no
                 // longer called, keeps its descriptor from being reused under this loop.
-                lock.withLock { stopped = true; close(fd) }
+                lock.withLock {
+                    stopped = true
+                    close(fd)
+                }
                 return
             }
             var buf = [UInt8](repeating: 0, count: 65536)

@@ -27,7 +27,8 @@ final class SpaceCache: @unchecked Sendable {
     private let lock = NSLock()
     private var spaces: [String: SearchSpace] = [:]
     func get(_ id: String) throws -> SearchSpace {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let s = spaces[id] { return s }
         let s = try Repo.catalog.load(id)
         spaces[id] = s

@@ -5,8 +5,10 @@ import Foundation
 public enum DemonstrationFits {
     /// Least squares `y = a + b x` (a line through the mean when every x is equal).
     public static func line(x: [Double], y: [Double]) -> (intercept: Double, slope: Double) {
-        let mx = Metrics.mean(x), my = Metrics.mean(y)
-        var sxy = 0.0, sxx = 0.0
+        let mx = Metrics.mean(x)
+        let my = Metrics.mean(y)
+        var sxy = 0.0
+        var sxx = 0.0
         for (xi, yi) in zip(x, y) {
             sxy += (xi - mx) * (yi - my)
             sxx += (xi - mx) * (xi - mx)
@@ -84,7 +86,9 @@ public enum DemonstrationFits {
     public static let ridgeLambda = 5.0
 
     /// Inputs of the ridge reference: the space's default feature set plus log #params.
-    public static func ridgeInputs(_ space: SearchSpace, _ arch: Architecture, row: (table: Int, row: Int)?) throws -> [Double] {
+    public static func ridgeInputs(_ space: SearchSpace, _ arch: Architecture, row: (table: Int, row: Int)?) throws
+        -> [Double]
+    {
         let features = try space.defaultFeatureSet.map { try space.features(arch, set: $0) } ?? []
         return features + [log(max(try space.evaluate(space.efficiency.params, arch, row: row), 1))]
     }

@@ -13,7 +13,9 @@ public struct PredictorQuality: Sendable, Equatable {
 
     public static func == (a: PredictorQuality, b: PredictorQuality) -> Bool {
         a.name == b.name && a.perSeed.count == b.perSeed.count
-            && zip(a.perSeed, b.perSeed).allSatisfy { $0.seed == $1.seed && $0.mae == $1.mae && $0.kendall == $1.kendall }
+            && zip(a.perSeed, b.perSeed).allSatisfy {
+                $0.seed == $1.seed && $0.mae == $1.mae && $0.kendall == $1.kendall
+            }
     }
 
     public var maeMean: Double? { Self.stat(perSeed.map(\.mae), Metrics.mean) }
@@ -27,8 +29,10 @@ public struct PredictorQuality: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        .object([("name", .string(name)), ("mae_mean", .number(maeMean)), ("mae_std", .number(maeStd)),
-                 ("kendall_mean", .number(kendallMean)), ("kendall_std", .number(kendallStd))])
+        .object([
+            ("name", .string(name)), ("mae_mean", .number(maeMean)), ("mae_std", .number(maeStd)),
+            ("kendall_mean", .number(kendallMean)), ("kendall_std", .number(kendallStd)),
+        ])
     }
 }
 
@@ -45,21 +49,29 @@ public enum BaselineReport {
     /// The trivial and fitted references, in the order reports show them.
     public static let referenceNames = [demoMeanName, lineName, ridgeName, paramsName, flopsName]
 
-    public static func compute(space: SearchSpace, metric: String, seeds: [String]? = nil) throws -> [PredictorQuality] {
+    public static func compute(space: SearchSpace, metric: String, seeds: [String]? = nil) throws -> [PredictorQuality]
+    {
         guard let l = space.labelled else {
             throw SpaceError(file: space.file, field: "labelled", problem: "this space has no labelled architectures")
         }
         guard let truthExpr = l.truth[metric] else {
-            throw SpaceError(file: space.file, field: "labelled.truth", problem: "no metric '\(metric)' (has: \(l.metrics.joined(separator: ", "))): pass --metric \(l.defaultMetric)")
+            throw SpaceError(
+                file: space.file, field: "labelled.truth",
+                problem:
+                    "no metric '\(metric)' (has: \(l.metrics.joined(separator: ", "))): pass --metric \(l.defaultMetric)"
+            )
         }
         let splits = try (seeds ?? l.splits.map(\.seed)).map { s in
             guard let sp = l.split(s) else {
-                throw SpaceError(file: space.file, field: "labelled.splits", problem: "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
+                throw SpaceError(
+                    file: space.file, field: "labelled.splits",
+                    problem: "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
             }
             return sp
         }
         guard !splits.isEmpty else {
-            throw SpaceError(file: space.file, field: "labelled.splits", problem: "this space has no demonstration/test splits")
+            throw SpaceError(
+                file: space.file, field: "labelled.splits", problem: "this space has no demonstration/test splits")
         }
         let archs = space.tables[l.table].architectures
         func value(_ e: CompiledExpression, _ row: Int) throws -> Double {
@@ -68,41 +80,64 @@ public enum BaselineReport {
         var out: [PredictorQuality] = []
         for b in l.baselines {
             guard let e = b.predictions[metric] else { continue }
-            out.append(PredictorQuality(name: b.name, perSeed: try splits.map { sp in
-                let t = try sp.test.map { try value(truthExpr, $0) }, p = try sp.test.map { try value(e, $0) }
-                return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
-            }))
+            out.append(
+                PredictorQuality(
+                    name: b.name,
+                    perSeed: try splits.map { sp in
+                        let t = try sp.test.map { try value(truthExpr, $0) }
+                        let p = try sp.test.map { try value(e, $0) }
+                        return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
+                    }))
         }
-        out.append(PredictorQuality(name: demoMeanName, perSeed: try splits.map { sp in
-            let demo = Metrics.mean(try sp.train.map { try value(truthExpr, $0) })
-            let t = try sp.test.map { try value(truthExpr, $0) }
-            return (sp.seed, Metrics.mae(Array(repeating: demo, count: t.count), t), nil)
-        }))
-        out.append(PredictorQuality(name: lineName, perSeed: try splits.map { sp in
-            func logParams(_ r: Int) throws -> Double { log(max(try value(space.efficiency.params, r), 1)) }
-            let fit = DemonstrationFits.line(x: try sp.train.map(logParams), y: try sp.train.map { try value(truthExpr, $0) })
-            let p = try sp.test.map { fit.intercept + fit.slope * (try logParams($0)) }
-            let t = try sp.test.map { try value(truthExpr, $0) }
-            return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
-        }))
-        out.append(PredictorQuality(name: ridgeName, perSeed: try splits.map { sp in
-            func inputs(_ r: Int) throws -> [Double] { try DemonstrationFits.ridgeInputs(space, archs[r], row: (l.table, r)) }
-            let fit = DemonstrationFits.Ridge(x: try sp.train.map(inputs), y: try sp.train.map { try value(truthExpr, $0) },
-                                              lambda: DemonstrationFits.ridgeLambda)
-            let p = try sp.test.map { fit.predict(try inputs($0)) }
-            let t = try sp.test.map { try value(truthExpr, $0) }
-            return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
-        }))
-        out.append(PredictorQuality(name: paramsName, perSeed: try splits.map { sp in
-            let t = try sp.test.map { try value(truthExpr, $0) }
-            let p = try sp.test.map { try value(space.efficiency.params, $0) }
-            return (sp.seed, nil, Metrics.kendallTau(p, t))
-        }))
-        out.append(PredictorQuality(name: flopsName, perSeed: try splits.map { sp in
-            let t = try sp.test.map { try value(truthExpr, $0) }
-            let p = try sp.test.map { try value(space.efficiency.flops, $0) }
-            return (sp.seed, nil, Metrics.kendallTau(p, t))
-        }))
+        out.append(
+            PredictorQuality(
+                name: demoMeanName,
+                perSeed: try splits.map { sp in
+                    let demo = Metrics.mean(try sp.train.map { try value(truthExpr, $0) })
+                    let t = try sp.test.map { try value(truthExpr, $0) }
+                    return (sp.seed, Metrics.mae(Array(repeating: demo, count: t.count), t), nil)
+                }))
+        out.append(
+            PredictorQuality(
+                name: lineName,
+                perSeed: try splits.map { sp in
+                    func logParams(_ r: Int) throws -> Double { log(max(try value(space.efficiency.params, r), 1)) }
+                    let fit = DemonstrationFits.line(
+                        x: try sp.train.map(logParams), y: try sp.train.map { try value(truthExpr, $0) })
+                    let p = try sp.test.map { fit.intercept + fit.slope * (try logParams($0)) }
+                    let t = try sp.test.map { try value(truthExpr, $0) }
+                    return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
+                }))
+        out.append(
+            PredictorQuality(
+                name: ridgeName,
+                perSeed: try splits.map { sp in
+                    func inputs(_ r: Int) throws -> [Double] {
+                        try DemonstrationFits.ridgeInputs(space, archs[r], row: (l.table, r))
+                    }
+                    let fit = DemonstrationFits.Ridge(
+                        x: try sp.train.map(inputs), y: try sp.train.map { try value(truthExpr, $0) },
+                        lambda: DemonstrationFits.ridgeLambda)
+                    let p = try sp.test.map { fit.predict(try inputs($0)) }
+                    let t = try sp.test.map { try value(truthExpr, $0) }
+                    return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
+                }))
+        out.append(
+            PredictorQuality(
+                name: paramsName,
+                perSeed: try splits.map { sp in
+                    let t = try sp.test.map { try value(truthExpr, $0) }
+                    let p = try sp.test.map { try value(space.efficiency.params, $0) }
+                    return (sp.seed, nil, Metrics.kendallTau(p, t))
+                }))
+        out.append(
+            PredictorQuality(
+                name: flopsName,
+                perSeed: try splits.map { sp in
+                    let t = try sp.test.map { try value(truthExpr, $0) }
+                    let p = try sp.test.map { try value(space.efficiency.flops, $0) }
+                    return (sp.seed, nil, Metrics.kendallTau(p, t))
+                }))
         return out
     }
 }

@@ -30,7 +30,10 @@ public struct CSVTable: Sendable {
 
     // Works on bytes: every delimiter is ASCII, so UTF-8 text inside fields passes through.
     public static func parse(bytes: [UInt8], file: String) throws -> CSVTable {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
         var records: [[String]] = []
         var record: [String] = []
         var field: [UInt8] = []
@@ -52,11 +55,18 @@ public struct CSVTable: Sendable {
                 var closed = false
                 while i < n {
                     if bytes[i] == quote {
-                        if i + 1 < n && bytes[i + 1] == quote { field.append(quote); i += 2; continue }
-                        closed = true; i += 1; break
+                        if i + 1 < n && bytes[i + 1] == quote {
+                            field.append(quote)
+                            i += 2
+                            continue
+                        }
+                        closed = true
+                        i += 1
+                        break
                     }
                     if bytes[i] == lf { line += 1 }
-                    field.append(bytes[i]); i += 1
+                    field.append(bytes[i])
+                    i += 1
                 }
                 if !closed { throw SpaceError(file: file, field: "line \(line)", problem: "unterminated quoted field") }
                 if i < n && bytes[i] != comma && bytes[i] != lf && bytes[i] != cr {
@@ -69,7 +79,8 @@ public struct CSVTable: Sendable {
             case cr: break
             case lf:
                 try finishField()
-                records.append(record); record = []
+                records.append(record)
+                record = []
                 line += 1
             case quote:
                 throw SpaceError(file: file, field: "line \(line)", problem: "a quote inside an unquoted field")
@@ -77,15 +88,19 @@ public struct CSVTable: Sendable {
             }
             i += 1
         }
-        if !field.isEmpty || !record.isEmpty { try finishField(); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            try finishField()
+            records.append(record)
+        }
         records.removeAll { $0 == [""] }
         guard let header = records.first else {
             throw SpaceError(file: file, field: nil, problem: "empty CSV: no header row")
         }
         let body = Array(records.dropFirst())
         for (i, r) in body.enumerated() where r.count != header.count {
-            throw SpaceError(file: file, field: "line \(i + 2)",
-                             problem: "\(r.count) fields where the header has \(header.count)")
+            throw SpaceError(
+                file: file, field: "line \(i + 2)",
+                problem: "\(r.count) fields where the header has \(header.count)")
         }
         return CSVTable(header: header, rows: body)
     }

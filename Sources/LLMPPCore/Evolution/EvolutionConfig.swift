@@ -9,15 +9,22 @@ public struct EvolutionConfig: Sendable, Codable, Equatable {
     /// Rounds of redrawing infeasible candidates (constraint, bans) before giving up.
     public var maxResample = 2000
 
-    public init(iterations: Int = 30, population: Int = 125, parents: Int = 25, mutations: Int = 50,
-                crossovers: Int = 50, mutationProbability: Double = 0.3) {
-        self.iterations = iterations; self.population = population; self.parents = parents
-        self.mutations = mutations; self.crossovers = crossovers; self.mutationProbability = mutationProbability
+    public init(
+        iterations: Int = 30, population: Int = 125, parents: Int = 25, mutations: Int = 50,
+        crossovers: Int = 50, mutationProbability: Double = 0.3
+    ) {
+        self.iterations = iterations
+        self.population = population
+        self.parents = parents
+        self.mutations = mutations
+        self.crossovers = crossovers
+        self.mutationProbability = mutationProbability
     }
 
     /// A population of `n` keeps HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers.
     public static func scaled(population n: Int, iterations: Int = 30) -> EvolutionConfig {
-        let p = max(1, n / 5), m = max(0, (n - p) / 2)
+        let p = max(1, n / 5)
+        let m = max(0, (n - p) / 2)
         return EvolutionConfig(iterations: iterations, population: n, parents: p, mutations: m, crossovers: n - p - m)
     }
 
@@ -26,7 +33,8 @@ public struct EvolutionConfig: Sendable, Codable, Equatable {
         if parents < 1 { return "parents must be at least 1" }
         if parents > population { return "parents (\(parents)) exceed the population (\(population))" }
         if parents + mutations + crossovers != population {
-            return "parents + mutations + crossovers (\(parents + mutations + crossovers)) must equal the population (\(population))"
+            return
+                "parents + mutations + crossovers (\(parents + mutations + crossovers)) must equal the population (\(population))"
         }
         if !(0...1).contains(mutationProbability) { return "mutation probability must be in 0...1" }
         return nil
@@ -47,7 +55,9 @@ public struct Evolution {
     public let areFeasible: ([Architecture]) -> [Bool]
 
     public init(shape: SpaceShape, config: EvolutionConfig, areFeasible: @escaping ([Architecture]) -> [Bool]) {
-        self.shape = shape; self.config = config; self.areFeasible = areFeasible
+        self.shape = shape
+        self.config = config
+        self.areFeasible = areFeasible
     }
 
     public init(shape: SpaceShape, config: EvolutionConfig, isFeasible: @escaping (Architecture) -> Bool) {
@@ -55,7 +65,9 @@ public struct Evolution {
     }
 
     /// `n` feasible candidates from `make`, redrawing the infeasible ones round after round.
-    func fill(_ n: Int, _ rng: inout SeededGenerator, _ make: (inout SeededGenerator) -> Architecture) throws -> [Architecture] {
+    func fill(_ n: Int, _ rng: inout SeededGenerator, _ make: (inout SeededGenerator) -> Architecture) throws
+        -> [Architecture]
+    {
         var out: [Architecture] = []
         var rounds = 0
         while out.count < n {
@@ -85,8 +97,12 @@ public struct Evolution {
                 return try fill(n, &rng) { shape.random(using: &$0) }
             }
         }
-        let mutated = try children(config.mutations) { r in shape.mutate(parents[r.index(parents.count)], probability: p, using: &r) }
-        let crossed = try children(config.crossovers) { r in shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r) }
+        let mutated = try children(config.mutations) { r in
+            shape.mutate(parents[r.index(parents.count)], probability: p, using: &r)
+        }
+        let crossed = try children(config.crossovers) { r in
+            shape.crossover(parents[r.index(parents.count)], parents[r.index(parents.count)], using: &r)
+        }
         return parents + mutated + crossed
     }
 }

@@ -98,7 +98,8 @@ public indirect enum CompiledExpression: Sendable {
         case .binary(.equal, let a, let b): return .number(try a.eval(ctx, &layers) == b.eval(ctx, &layers) ? 1 : 0)
         case .binary(.notEqual, let a, let b): return .number(try a.eval(ctx, &layers) != b.eval(ctx, &layers) ? 1 : 0)
         case .binary(let op, let a, let b):
-            let x = try a.number(ctx, &layers, in: "'\(op.rawValue)'"), y = try b.number(ctx, &layers, in: "'\(op.rawValue)'")
+            let x = try a.number(ctx, &layers, in: "'\(op.rawValue)'")
+            let y = try b.number(ctx, &layers, in: "'\(op.rawValue)'")
             return try .number(Self.apply(op, x, y))
         case .condition(let c, let a, let b):
             return try c.number(ctx, &layers, in: "if's condition") != 0 ? a.eval(ctx, &layers) : b.eval(ctx, &layers)
@@ -114,7 +115,8 @@ public indirect enum CompiledExpression: Sendable {
             case .round: return .number(v.rounded())
             }
         case .pairwise(let k, let a, let b):
-            let x = try a.number(ctx, &layers, in: k.rawValue), y = try b.number(ctx, &layers, in: k.rawValue)
+            let x = try a.number(ctx, &layers, in: k.rawValue)
+            let y = try b.number(ctx, &layers, in: k.rawValue)
             return .number(k == .min ? Swift.min(x, y) : Swift.max(x, y))
         case .count(let g): return .number(Double(ctx.layerCount(g)))
         case .aggregate(let k, let g, let body):
@@ -170,17 +172,23 @@ private final class Compiler {
 
     init(scope: ExpressionScope) { self.scope = scope }
 
-    func compile(_ e: ExpressionSyntax, openGroups: Set<Int>, expanding: [String], depth: Int) throws -> CompiledExpression {
+    func compile(_ e: ExpressionSyntax, openGroups: Set<Int>, expanding: [String], depth: Int) throws
+        -> CompiledExpression
+    {
         let names = expanding.count > 6 ? expanding.prefix(3) + ["..."] + expanding.suffix(2) : expanding[...]
         let chain = expanding.isEmpty ? "" : " (definitions \(names.joined(separator: " -> ")))"
         guard depth <= Self.maxDepth else {
-            throw ExpressionError("the expression nests deeper than \(Self.maxDepth) levels once its definitions are expanded\(chain)")
+            throw ExpressionError(
+                "the expression nests deeper than \(Self.maxDepth) levels once its definitions are expanded\(chain)")
         }
         nodes += 1
         guard nodes <= Self.maxNodes else {
-            throw ExpressionError("the expression grows beyond \(Self.maxNodes) terms once its definitions are expanded\(chain)")
+            throw ExpressionError(
+                "the expression grows beyond \(Self.maxNodes) terms once its definitions are expanded\(chain)")
         }
-        func sub(_ x: ExpressionSyntax) throws -> CompiledExpression { try compile(x, openGroups: openGroups, expanding: expanding, depth: depth + 1) }
+        func sub(_ x: ExpressionSyntax) throws -> CompiledExpression {
+            try compile(x, openGroups: openGroups, expanding: expanding, depth: depth + 1)
+        }
         switch e {
         case .number(let v): return .constant(.number(v))
         case .string(let s): return .constant(.string(s))
@@ -200,24 +208,35 @@ private final class Compiler {
             if let (d, g) = scope.perLayer[n] {
                 guard openGroups.contains(g) else {
                     let gname = scope.groups.first { $0.value == g }?.key ?? "?"
-                    throw ExpressionError("'\(n)' has one value per layer of '\(gname)': use it inside sum(\(gname), ...) or mean(\(gname), ...)")
+                    throw ExpressionError(
+                        "'\(n)' has one value per layer of '\(gname)': use it inside sum(\(gname), ...) or mean(\(gname), ...)"
+                    )
                 }
                 return .layer(dimension: d, group: g)
             }
             if let def = scope.definitions[n] {
                 guard !expanding.contains(n) else {
-                    throw ExpressionError("definition '\(n)' refers to itself (\((expanding + [n]).joined(separator: " -> ")))")
+                    throw ExpressionError(
+                        "definition '\(n)' refers to itself (\((expanding + [n]).joined(separator: " -> ")))")
                 }
                 return try compile(def, openGroups: openGroups, expanding: expanding + [n], depth: depth + 1)
             }
-            let names = Array(scope.constants.keys) + Array(scope.scalars.keys) + Array(scope.perLayer.keys) + Array(scope.definitions.keys)
+            let names =
+                Array(scope.constants.keys) + Array(scope.scalars.keys) + Array(scope.perLayer.keys)
+                + Array(scope.definitions.keys)
             throw ExpressionError("unknown name '\(n)'" + Self.known(names))
         case .call(let f, let args):
             func arity(_ n: Int) throws {
-                guard args.count == n else { throw ExpressionError("\(f)() takes \(n) argument\(n == 1 ? "" : "s"), got \(args.count)") }
+                guard args.count == n else {
+                    throw ExpressionError("\(f)() takes \(n) argument\(n == 1 ? "" : "s"), got \(args.count)")
+                }
             }
-            if let k = AggregateKind(rawValue: f), args.count == 2, case .name(let g) = args[0], let gi = scope.groups[g] {
-                return .aggregate(k, group: gi, try compile(args[1], openGroups: openGroups.union([gi]), expanding: expanding, depth: depth + 1))
+            if let k = AggregateKind(rawValue: f), args.count == 2, case .name(let g) = args[0],
+                let gi = scope.groups[g]
+            {
+                return .aggregate(
+                    k, group: gi,
+                    try compile(args[1], openGroups: openGroups.union([gi]), expanding: expanding, depth: depth + 1))
             }
             if f == "sum" || f == "mean" {
                 guard args.count == 2, case .name(let g) = args[0] else {
@@ -243,7 +262,9 @@ private final class Compiler {
                 try arity(1)
                 return .math(m, try sub(args[0]))
             }
-            throw ExpressionError("unknown function '\(f)' (known: sum, mean, min, max, count, if, abs, sqrt, log, exp, floor, ceil, round)")
+            throw ExpressionError(
+                "unknown function '\(f)' (known: sum, mean, min, max, count, if, abs, sqrt, log, exp, floor, ceil, round)"
+            )
         }
     }
 

@@ -17,7 +17,11 @@ public struct ExpressionParser {
     public static let maxDepth = 256
 
     private enum Token: Equatable {
-        case number(Double), string(String), name(String), op(String), end
+        case number(Double)
+        case string(String)
+        case name(String)
+        case op(String)
+        case end
     }
 
     /// A parsed subtree and its depth, so that depth is checked as the tree grows.
@@ -32,14 +36,15 @@ public struct ExpressionParser {
         var parser = ExpressionParser()
         parser.tokens = try tokenize(source)
         let expr = try parser.parseCompare()
-        if case let (tok, pos) = parser.tokens[parser.index], tok != .end {
+        if case (let tok, let pos) = parser.tokens[parser.index], tok != .end {
             throw ExpressionError("unexpected \(describe(tok)) after a complete expression", at: pos)
         }
         return expr.syntax
     }
 
     private func tooDeep() -> ExpressionError {
-        ExpressionError("the expression nests deeper than \(Self.maxDepth) levels (parentheses, calls, operators)", at: position)
+        ExpressionError(
+            "the expression nests deeper than \(Self.maxDepth) levels (parentheses, calls, operators)", at: position)
     }
 
     /// A node over `children`, refused when it would be deeper than `maxDepth`.
@@ -75,7 +80,10 @@ public struct ExpressionParser {
         func isNameChar(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || ("0"..."9").contains(c) }
         while i < chars.count {
             let c = chars[i]
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                i += 1
+                continue
+            }
             let start = i
             if ("0"..."9").contains(c) || (c == "." && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1])) {
                 var j = i
@@ -90,22 +98,36 @@ public struct ExpressionParser {
                 }
                 let text = String(String.UnicodeScalarView(chars[i..<j]))
                 guard let v = Double(text) else { throw ExpressionError("malformed number '\(text)'", at: start) }
-                out.append((.number(v), start)); i = j; continue
+                out.append((.number(v), start))
+                i = j
+                continue
             }
             if isNameStart(c) {
                 var j = i
                 while j < chars.count, isNameChar(chars[j]) { j += 1 }
-                out.append((.name(String(String.UnicodeScalarView(chars[i..<j]))), start)); i = j; continue
+                out.append((.name(String(String.UnicodeScalarView(chars[i..<j]))), start))
+                i = j
+                continue
             }
             if c == "\"" {
                 var j = i + 1
                 while j < chars.count, chars[j] != "\"" { j += 1 }
                 guard j < chars.count else { throw ExpressionError("unterminated string", at: start) }
-                out.append((.string(String(String.UnicodeScalarView(chars[(i + 1)..<j]))), start)); i = j + 1; continue
+                out.append((.string(String(String.UnicodeScalarView(chars[(i + 1)..<j]))), start))
+                i = j + 1
+                continue
             }
             let two = i + 1 < chars.count ? String(c) + String(chars[i + 1]) : ""
-            if ["==", "!=", "<=", ">="].contains(two) { out.append((.op(two), start)); i += 2; continue }
-            if "+-*/^(),.<>".unicodeScalars.contains(c) { out.append((.op(String(c)), start)); i += 1; continue }
+            if ["==", "!=", "<=", ">="].contains(two) {
+                out.append((.op(two), start))
+                i += 2
+                continue
+            }
+            if "+-*/^(),.<>".unicodeScalars.contains(c) {
+                out.append((.op(String(c)), start))
+                i += 1
+                continue
+            }
             throw ExpressionError("unexpected character '\(c)'", at: start)
         }
         out.append((.end, chars.count))
@@ -116,18 +138,24 @@ public struct ExpressionParser {
     private var position: Int { tokens[index].1 }
 
     private mutating func accept(_ op: String) -> Bool {
-        if current == .op(op) { index += 1; return true }
+        if current == .op(op) {
+            index += 1
+            return true
+        }
         return false
     }
 
     private mutating func expect(_ op: String) throws {
-        guard accept(op) else { throw ExpressionError("expected '\(op)', found \(Self.describe(current))", at: position) }
+        guard accept(op) else {
+            throw ExpressionError("expected '\(op)', found \(Self.describe(current))", at: position)
+        }
     }
 
     private mutating func parseCompare() throws -> Node {
         try descend { p in
             let lhs = try p.parseSum()
-            for op in [BinaryOperator.equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater] where p.accept(op.rawValue) {
+            for op in [BinaryOperator.equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater]
+            where p.accept(op.rawValue) {
                 let rhs = try p.parseSum()
                 return try p.node(.binary(op, lhs.syntax, rhs.syntax), lhs, rhs)
             }
@@ -138,18 +166,30 @@ public struct ExpressionParser {
     private mutating func parseSum() throws -> Node {
         var lhs = try parseProduct()
         while true {
-            if accept("+") { let rhs = try parseProduct(); lhs = try node(.binary(.add, lhs.syntax, rhs.syntax), lhs, rhs) }
-            else if accept("-") { let rhs = try parseProduct(); lhs = try node(.binary(.subtract, lhs.syntax, rhs.syntax), lhs, rhs) }
-            else { return lhs }
+            if accept("+") {
+                let rhs = try parseProduct()
+                lhs = try node(.binary(.add, lhs.syntax, rhs.syntax), lhs, rhs)
+            } else if accept("-") {
+                let rhs = try parseProduct()
+                lhs = try node(.binary(.subtract, lhs.syntax, rhs.syntax), lhs, rhs)
+            } else {
+                return lhs
+            }
         }
     }
 
     private mutating func parseProduct() throws -> Node {
         var lhs = try parsePower()
         while true {
-            if accept("*") { let rhs = try parsePower(); lhs = try node(.binary(.multiply, lhs.syntax, rhs.syntax), lhs, rhs) }
-            else if accept("/") { let rhs = try parsePower(); lhs = try node(.binary(.divide, lhs.syntax, rhs.syntax), lhs, rhs) }
-            else { return lhs }
+            if accept("*") {
+                let rhs = try parsePower()
+                lhs = try node(.binary(.multiply, lhs.syntax, rhs.syntax), lhs, rhs)
+            } else if accept("/") {
+                let rhs = try parsePower()
+                lhs = try node(.binary(.divide, lhs.syntax, rhs.syntax), lhs, rhs)
+            } else {
+                return lhs
+            }
         }
     }
 
@@ -169,8 +209,12 @@ public struct ExpressionParser {
     private mutating func parsePrimary() throws -> Node {
         let pos = position
         switch current {
-        case .number(let v): index += 1; return (.number(v), 1)
-        case .string(let s): index += 1; return (.string(s), 1)
+        case .number(let v):
+            index += 1
+            return (.number(v), 1)
+        case .string(let s):
+            index += 1
+            return (.string(s), 1)
         case .name(let n):
             index += 1
             if accept(".") {

@@ -5,7 +5,10 @@ import Foundation
 public struct LatencyModel: Sendable {
     public let hardware: String
     public let space: SearchSpace
-    enum Kind: Sendable { case measured(CompiledExpression), predicted(LatencyPredictor) }
+    enum Kind: Sendable {
+        case measured(CompiledExpression)
+        case predicted(LatencyPredictor)
+    }
     let kind: Kind
 
     public var predictor: LatencyPredictor? { if case .predicted(let p) = kind { return p } else { return nil } }
@@ -23,9 +26,11 @@ public struct LatencyModel: Sendable {
 
     /// Builds the model for a hardware: trains (or loads from `cacheDirectory`) a predictor
     /// when the space's latency is predicted.
-    public static func make(space: SearchSpace, hardware: String? = nil, cacheDirectory: String?,
-                            config: TrainingConfig = LatencyPredictor.defaultConfig,
-                            progress: ((Int, Int) -> Void)? = nil) throws -> LatencyModel {
+    public static func make(
+        space: SearchSpace, hardware: String? = nil, cacheDirectory: String?,
+        config: TrainingConfig = LatencyPredictor.defaultConfig,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> LatencyModel {
         guard let spec = space.latency else {
             throw SpaceError(file: space.file, field: "latency", problem: "this space has no latency data")
         }
@@ -36,9 +41,14 @@ public struct LatencyModel: Sendable {
             return LatencyModel(hardware: hw, space: space, kind: .measured(e))
         case .predictor(let fs, let tables):
             guard let data = tables[hw] else { throw unknownHardware(hw, space: space) }
-            let key = LatencyPredictor.cacheKey(space: space.id, hardware: hw, featureSet: fs, data: data, config: config)
-            let path = cacheDirectory.map { ($0 as NSString).appendingPathComponent("latency-\(space.id)-\(hw)-\(key).bin") }
-            if let path, let d = FileManager.default.contents(atPath: path), let p = try? LatencyPredictor(serialized: d) {
+            let key = LatencyPredictor.cacheKey(
+                space: space.id, hardware: hw, featureSet: fs, data: data, config: config)
+            let path = cacheDirectory.map {
+                ($0 as NSString).appendingPathComponent("latency-\(space.id)-\(hw)-\(key).bin")
+            }
+            if let path, let d = FileManager.default.contents(atPath: path),
+                let p = try? LatencyPredictor(serialized: d)
+            {
                 return LatencyModel(hardware: hw, space: space, kind: .predicted(p))
             }
             let p = LatencyPredictor.train(hardware: hw, featureSet: fs, data: data, config: config, progress: progress)
@@ -55,7 +65,8 @@ public struct LatencyModel: Sendable {
     }
 
     static func unknownHardware(_ hw: String, space: SearchSpace) -> SpaceError {
-        SpaceError(file: space.file, field: "latency.hardware",
-                   problem: "no hardware '\(hw)' (has: \(space.latency?.hardware.joined(separator: ", ") ?? "none"))")
+        SpaceError(
+            file: space.file, field: "latency.hardware",
+            problem: "no hardware '\(hw)' (has: \(space.latency?.hardware.joined(separator: ", ") ?? "none"))")
     }
 }

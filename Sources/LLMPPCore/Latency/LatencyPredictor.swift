@@ -17,7 +17,8 @@ public struct LatencyPredictor: Sendable {
     }
 
     /// The defaults: HAT's shape (3 hidden layers of 400) with a faster learning rate.
-    public static let defaultConfig = TrainingConfig(hidden: [400, 400, 400], learningRate: 1e-3, steps: 2000, batchSize: 128, seed: 0)
+    public static let defaultConfig = TrainingConfig(
+        hidden: [400, 400, 400], learningRate: 1e-3, steps: 2000, batchSize: 128, seed: 0)
 
     public let hardware: String
     public let featureSet: String
@@ -39,44 +40,57 @@ public struct LatencyPredictor: Sendable {
     }
 
     /// Trains on the table (deterministic in the config's seed) and measures the held-out error.
-    public static func train(hardware: String, featureSet: String, data: LatencyTrainingData,
-                             config: TrainingConfig = defaultConfig,
-                             progress: ((Int, Int) -> Void)? = nil) -> LatencyPredictor {
+    public static func train(
+        hardware: String, featureSet: String, data: LatencyTrainingData,
+        config: TrainingConfig = defaultConfig,
+        progress: ((Int, Int) -> Void)? = nil
+    ) -> LatencyPredictor {
         var rng = SeededGenerator(seed: config.seed &+ 20)
         var order = Array(data.features.indices)
         order.shuffle(using: &rng)
         let nTest = data.features.count / 5
-        let testIdx = Array(order.prefix(nTest)), trainIdx = Array(order.dropFirst(nTest))
+        let testIdx = Array(order.prefix(nTest))
+        let trainIdx = Array(order.dropFirst(nTest))
         let width = data.features[0].count
-        let trainX = trainIdx.map { data.features[$0] }, trainY = trainIdx.map { data.latencyMs[$0] }
-        var mean = [Double](repeating: 0, count: width), scale = [Double](repeating: 1, count: width)
+        let trainX = trainIdx.map { data.features[$0] }
+        let trainY = trainIdx.map { data.latencyMs[$0] }
+        var mean = [Double](repeating: 0, count: width)
+        var scale = [Double](repeating: 1, count: width)
         for c in 0..<width {
             let col = trainX.map { $0[c] }
             mean[c] = Metrics.mean(col)
             let s = Metrics.std(col)
             scale[c] = s > 1e-12 ? s : 1
         }
-        let ym = Metrics.mean(trainY), ys0 = Metrics.std(trainY), ys = ys0 > 1e-12 ? ys0 : 1
+        let ym = Metrics.mean(trainY)
+        let ys0 = Metrics.std(trainY)
+        let ys = ys0 > 1e-12 ? ys0 : 1
         func norm(_ x: [Double]) -> [Double] { zip(zip(x, mean), scale).map { ($0.0 - $0.1) / $1 } }
-        var trainer = MLPTrainer<Float>(inputs: trainX.map(norm), targets: trainY.map { ($0 - ym) / ys }, config: config)
+        var trainer = MLPTrainer<Float>(
+            inputs: trainX.map(norm), targets: trainY.map { ($0 - ym) / ys }, config: config)
         let chunk = max(config.steps / 20, 1)
         while !trainer.finished {
             trainer.train(steps: chunk)
             progress?(trainer.step, config.steps)
         }
-        let partial = LatencyPredictor(hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
-                                       targetMean: ym, targetScale: ys, model: trainer.model,
-                                       report: Report(hardware: hardware, trainRows: 0, heldOutRows: 0, maeMs: 0, meanRelativeError: 0, kendall: 0, steps: 0, finalTrainLoss: 0))
+        let partial = LatencyPredictor(
+            hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
+            targetMean: ym, targetScale: ys, model: trainer.model,
+            report: Report(
+                hardware: hardware, trainRows: 0, heldOutRows: 0, maeMs: 0, meanRelativeError: 0, kendall: 0, steps: 0,
+                finalTrainLoss: 0))
         let predicted = partial.predict(batch: testIdx.map { data.features[$0] })
         let measured = testIdx.map { data.latencyMs[$0] }
         let mre = Metrics.mean(zip(predicted, measured).map { abs($0 - $1) / $1 })
         let tail = trainer.losses.suffix(chunk)
-        let report = Report(hardware: hardware, trainRows: trainIdx.count, heldOutRows: testIdx.count,
-                            maeMs: Metrics.mae(predicted, measured), meanRelativeError: mre,
-                            kendall: Metrics.kendallTau(predicted, measured), steps: trainer.step,
-                            finalTrainLoss: Metrics.mean(Array(tail)))
-        return LatencyPredictor(hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
-                                targetMean: ym, targetScale: ys, model: trainer.model, report: report)
+        let report = Report(
+            hardware: hardware, trainRows: trainIdx.count, heldOutRows: testIdx.count,
+            maeMs: Metrics.mae(predicted, measured), meanRelativeError: mre,
+            kendall: Metrics.kendallTau(predicted, measured), steps: trainer.step,
+            finalTrainLoss: Metrics.mean(Array(tail)))
+        return LatencyPredictor(
+            hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
+            targetMean: ym, targetScale: ys, model: trainer.model, report: report)
     }
 }
 
@@ -89,8 +103,10 @@ extension LatencyPredictor {
 
     /// Metadata as a JSON line, then the MLP's binary weights.
     func serialized() throws -> Data {
-        var d = try JSONEncoder().encode(Stored(hardware: hardware, featureSet: featureSet, inputMean: inputMean, inputScale: inputScale,
-                                                targetMean: targetMean, targetScale: targetScale, report: report))
+        var d = try JSONEncoder().encode(
+            Stored(
+                hardware: hardware, featureSet: featureSet, inputMean: inputMean, inputScale: inputScale,
+                targetMean: targetMean, targetScale: targetScale, report: report))
         d.append(0x0A)
         d.append(model.serialized())
         return d
@@ -100,12 +116,15 @@ extension LatencyPredictor {
         guard let nl = d.firstIndex(of: 0x0A) else { throw ExpressionError("malformed latency-predictor cache") }
         let s = try JSONDecoder().decode(Stored.self, from: d[d.startIndex..<nl])
         let model = try MLP<Float>(serialized: Data(d[(nl + 1)...]))
-        self.init(hardware: s.hardware, featureSet: s.featureSet, inputMean: s.inputMean, inputScale: s.inputScale,
-                  targetMean: s.targetMean, targetScale: s.targetScale, model: model, report: s.report)
+        self.init(
+            hardware: s.hardware, featureSet: s.featureSet, inputMean: s.inputMean, inputScale: s.inputScale,
+            targetMean: s.targetMean, targetScale: s.targetScale, model: model, report: s.report)
     }
 
     /// A cache key that changes with the data, the feature set and the training settings.
-    static func cacheKey(space: String, hardware: String, featureSet: String, data: LatencyTrainingData, config: TrainingConfig) -> String {
+    static func cacheKey(
+        space: String, hardware: String, featureSet: String, data: LatencyTrainingData, config: TrainingConfig
+    ) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) { for i in 0..<8 { h = (h ^ ((v >> (8 * UInt64(i))) & 0xff)) &* 0x100_0000_01b3 } }
         for s in [space, hardware, featureSet] { for b in s.utf8 { mix(UInt64(b)) } }

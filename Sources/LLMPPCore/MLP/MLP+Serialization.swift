@@ -20,21 +20,26 @@ extension MLP {
         var pos = 0
         let bytes = [UInt8](d)
         func get32() throws -> Int {
-            guard pos + 4 <= bytes.count else { throw MalformedWeights( "truncated MLP weights") }
+            guard pos + 4 <= bytes.count else { throw MalformedWeights("truncated MLP weights") }
             let v = bytes[pos..<(pos + 4)].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
             pos += 4
             return Int(Int32(littleEndian: v))
         }
-        guard try get32() == MemoryLayout<T>.size else { throw MalformedWeights( "MLP weights of another float type") }
+        guard try get32() == MemoryLayout<T>.size else { throw MalformedWeights("MLP weights of another float type") }
         let n = try get32()
-        guard (2...64).contains(n) else { throw MalformedWeights( "MLP with \(n) widths") }
+        guard (2...64).contains(n) else { throw MalformedWeights("MLP with \(n) widths") }
         let widths = try (0..<n).map { _ in try get32() }
-        guard widths.allSatisfy({ (1...1_000_000).contains($0) }) else { throw MalformedWeights( "MLP width out of range") }
-        var w: [[T]] = [], b: [[T]] = []
+        guard widths.allSatisfy({ (1...1_000_000).contains($0) }) else {
+            throw MalformedWeights("MLP width out of range")
+        }
+        var w: [[T]] = []
+        var b: [[T]] = []
         func take(_ count: Int) throws -> [T] {
             let size = count * MemoryLayout<T>.size
-            guard pos + size <= bytes.count else { throw MalformedWeights( "truncated MLP weights") }
-            let out = bytes[pos..<(pos + size)].withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self) } }
+            guard pos + size <= bytes.count else { throw MalformedWeights("truncated MLP weights") }
+            let out = bytes[pos..<(pos + size)].withUnsafeBytes { raw in
+                (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self) }
+            }
             pos += size
             return out
         }
@@ -42,7 +47,7 @@ extension MLP {
             w.append(try take(widths[l] * widths[l + 1]))
             b.append(try take(widths[l + 1]))
         }
-        guard pos == bytes.count else { throw MalformedWeights( "trailing bytes after MLP weights") }
+        guard pos == bytes.count else { throw MalformedWeights("trailing bytes after MLP weights") }
         self.init(widths: widths, seed: 0)
         weights = w
         biases = b

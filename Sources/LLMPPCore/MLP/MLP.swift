@@ -16,10 +16,12 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
 
     /// PyTorch's `nn.Linear` initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for both.
     public init(widths: [Int], seed: UInt64) {
-        precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "MLP needs at least an input and an output width")
+        precondition(
+            widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "MLP needs at least an input and an output width")
         self.widths = widths
         var rng = SeededGenerator(seed: seed)
-        var w: [[T]] = [], b: [[T]] = []
+        var w: [[T]] = []
+        var b: [[T]] = []
         for l in 0..<(widths.count - 1) {
             let bound = 1 / Double(widths[l]).squareRoot()
             w.append((0..<(widths[l] * widths[l + 1])).map { _ in T((rng.unit() * 2 - 1) * bound) })
@@ -65,7 +67,8 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
         precondition(input.count == b * widths[0], "input has \(input.count) values, expected \(b) x \(widths[0])")
         ws.activations[0] = input
         for l in 0..<layerCount {
-            let nin = widths[l], nout = widths[l + 1]
+            let nin = widths[l]
+            let nout = widths[l + 1]
             let last = l == layerCount - 1
             // Swapped out so that reading layer l while writing layer l+1 is not an overlapping access.
             var out: [T] = []
@@ -78,8 +81,9 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
                 }
                 ws.activations[l].withUnsafeBufferPointer { x in
                     weights[l].withUnsafeBufferPointer { w in
-                        T.gemm(transA: false, transB: true, m: b, n: nout, k: nin, alpha: 1, a: x.baseAddress!, lda: nin,
-                               b: w.baseAddress!, ldb: nin, beta: 1, c: z.baseAddress!, ldc: nout)
+                        T.gemm(
+                            transA: false, transB: true, m: b, n: nout, k: nin, alpha: 1, a: x.baseAddress!, lda: nin,
+                            b: w.baseAddress!, ldb: nin, beta: 1, c: z.baseAddress!, ldc: nout)
                     }
                 }
                 // Branch-free: ReLU signs are random, and a mispredicted branch per element cost more than the GEMMs' overhead.
@@ -91,8 +95,10 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
     /// Mean squared error of a batch and the gradients of every parameter.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func lossAndGradients(_ input: [T], _ target: [T], count b: Int, ws: inout Workspace,
-                          gradW: inout [[T]], gradB: inout [[T]]) -> Double {
+    func lossAndGradients(
+        _ input: [T], _ target: [T], count b: Int, ws: inout Workspace,
+        gradW: inout [[T]], gradB: inout [[T]]
+    ) -> Double {
         forward(input, count: b, into: &ws)
         let nout = widths[layerCount]
         var loss = 0.0
@@ -105,13 +111,15 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
         }
         loss /= Double(b * nout)
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
-            let nin = widths[l], nout = widths[l + 1]
+            let nin = widths[l]
+            let nout = widths[l + 1]
             // dW = delta^T * x ; db = column sums of delta
             ws.deltas[l + 1].withUnsafeBufferPointer { d in
                 ws.activations[l].withUnsafeBufferPointer { x in
                     gradW[l].withUnsafeMutableBufferPointer { g in
-                        T.gemm(transA: true, transB: false, m: nout, n: nin, k: b, alpha: 1, a: d.baseAddress!, lda: nout,
-                               b: x.baseAddress!, ldb: nin, beta: 0, c: g.baseAddress!, ldc: nin)
+                        T.gemm(
+                            transA: true, transB: false, m: nout, n: nin, k: b, alpha: 1, a: d.baseAddress!, lda: nout,
+                            b: x.baseAddress!, ldb: nin, beta: 0, c: g.baseAddress!, ldc: nin)
                     }
                 }
                 gradB[l].withUnsafeMutableBufferPointer { g in
@@ -127,8 +135,9 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
             ws.deltas[l + 1].withUnsafeBufferPointer { d in
                 weights[l].withUnsafeBufferPointer { w in
                     prev.withUnsafeMutableBufferPointer { p in
-                        T.gemm(transA: false, transB: false, m: b, n: nin, k: nout, alpha: 1, a: d.baseAddress!, lda: nout,
-                               b: w.baseAddress!, ldb: nin, beta: 0, c: p.baseAddress!, ldc: nin)
+                        T.gemm(
+                            transA: false, transB: false, m: b, n: nin, k: nout, alpha: 1, a: d.baseAddress!, lda: nout,
+                            b: w.baseAddress!, ldb: nin, beta: 0, c: p.baseAddress!, ldc: nin)
                     }
                 }
             }

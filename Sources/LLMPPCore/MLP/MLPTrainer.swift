@@ -11,10 +11,15 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
     public var beta2: Double = 0.999
     public var epsilon: Double = 1e-8
 
-    public init(hidden: [Int] = [400, 400, 400, 400], learningRate: Double = 1e-5, steps: Int = 5000,
-                batchSize: Int = 128, seed: UInt64 = 0) {
-        self.hidden = hidden; self.learningRate = learningRate; self.steps = steps
-        self.batchSize = batchSize; self.seed = seed
+    public init(
+        hidden: [Int] = [400, 400, 400, 400], learningRate: Double = 1e-5, steps: Int = 5000,
+        batchSize: Int = 128, seed: UInt64 = 0
+    ) {
+        self.hidden = hidden
+        self.learningRate = learningRate
+        self.steps = steps
+        self.batchSize = batchSize
+        self.seed = seed
     }
 }
 
@@ -38,14 +43,19 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
     @_specialize(where T == Double)
     /// `initial`: start from these weights (a warm retraining) when their shape fits.
     public init(inputs: [[Double]], targets: [Double], config: TrainingConfig, initial: MLP<T>? = nil) {
-        precondition(!inputs.isEmpty && inputs.count == targets.count, "training needs as many targets as inputs, and some")
+        precondition(
+            !inputs.isEmpty && inputs.count == targets.count, "training needs as many targets as inputs, and some")
         let width = inputs[0].count
         self.config = config
         self.rows = inputs.count
         self.x = inputs.flatMap { row in row.map { T($0) } }
         self.y = targets.map { T($0) }
         let widths = [width] + config.hidden + [1]
-        if let initial, initial.widths == widths { self.model = initial } else { self.model = MLP<T>(widths: widths, seed: config.seed) }
+        if let initial, initial.widths == widths {
+            self.model = initial
+        } else {
+            self.model = MLP<T>(widths: widths, seed: config.seed)
+        }
         m = model.weights.map { [T](repeating: 0, count: $0.count) }
         v = m
         mb = model.biases.map { [T](repeating: 0, count: $0.count) }
@@ -67,7 +77,8 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
         var ws = MLP<T>.Workspace(widths: model.widths, batch: b)
         var gw = model.weights.map { [T](repeating: 0, count: $0.count) }
         var gb = model.biases.map { [T](repeating: 0, count: $0.count) }
-        var bx = [T](repeating: 0, count: b * width), by = [T](repeating: 0, count: b)
+        var bx = [T](repeating: 0, count: b * width)
+        var by = [T](repeating: 0, count: b)
         var total = 0.0
         for _ in 0..<n {
             for r in 0..<b {
@@ -76,7 +87,8 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
                     order.shuffle(using: &rng)
                     cursor = 0
                 }
-                let src = order[cursor]; cursor += 1
+                let src = order[cursor]
+                cursor += 1
                 for c in 0..<width { bx[r * width + c] = x[src * width + c] }
                 by[r] = y[src]
             }
@@ -92,7 +104,9 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
     @_specialize(where T == Double)
     private mutating func adam(_ gw: [[T]], _ gb: [[T]]) {
         step += 1
-        let b1 = T(config.beta1), b2 = T(config.beta2), eps = T(config.epsilon)
+        let b1 = T(config.beta1)
+        let b2 = T(config.beta2)
+        let eps = T(config.epsilon)
         // Bias corrections as multipliers: one division per element instead of three.
         let c1 = T(1 / (1 - Foundation.pow(config.beta1, Double(step))))
         let c2 = T(1 / (1 - Foundation.pow(config.beta2, Double(step))))
@@ -135,9 +149,13 @@ extension MLPTrainer {
     /// The trainer's progress without its data (the caller rebuilds that from the same
     /// labels): step, batch order, RNG, loss curve, weights and Adam moments. Binary, compact.
     public func checkpoint() throws -> Data {
-        var d = try JSONEncoder().encode(CheckpointHeader(step: step, cursor: cursor, order: order, rng: rng, losses: losses))
+        var d = try JSONEncoder().encode(
+            CheckpointHeader(step: step, cursor: cursor, order: order, rng: rng, losses: losses))
         d.append(0x0A)
-        for part in [model, MLP<T>(widths: model.widths, weights: m, biases: mb), MLP<T>(widths: model.widths, weights: v, biases: vb)] {
+        for part in [
+            model, MLP<T>(widths: model.widths, weights: m, biases: mb),
+            MLP<T>(widths: model.widths, weights: v, biases: vb),
+        ] {
             let s = part.serialized()
             withUnsafeBytes(of: Int64(s.count).littleEndian) { d.append(contentsOf: $0) }
             d.append(s)
@@ -160,8 +178,16 @@ extension MLPTrainer {
             pos += n
         }
         guard parts[0].widths == model.widths else { throw MalformedWeights("checkpoint of another network shape") }
-        step = h.step; cursor = h.cursor; order = h.order; rng = h.rng; losses = h.losses
-        model = parts[0]; m = parts[1].weights; mb = parts[1].biases; v = parts[2].weights; vb = parts[2].biases
+        step = h.step
+        cursor = h.cursor
+        order = h.order
+        rng = h.rng
+        losses = h.losses
+        model = parts[0]
+        m = parts[1].weights
+        mb = parts[1].biases
+        v = parts[2].weights
+        vb = parts[2].biases
     }
 }
 

@@ -11,7 +11,10 @@ public struct StudentTrainer: Sendable, Codable {
 
     /// `warmStart`: a student to continue from (the anytime schedule's retraining); its target
     /// standardisation is kept, so its weights keep their meaning as labels are added.
-    public init(featureSet: String, features: [[Double]], labels: [Double], config: TrainingConfig, warmStart: StudentModel? = nil) {
+    public init(
+        featureSet: String, features: [[Double]], labels: [Double], config: TrainingConfig,
+        warmStart: StudentModel? = nil
+    ) {
         self.featureSet = featureSet
         if let w = warmStart {
             targetMean = w.targetMean
@@ -21,8 +24,9 @@ public struct StudentTrainer: Sendable, Codable {
             let s = Metrics.std(labels)
             targetScale = s > 1e-9 ? s : 1
         }
-        trainer = MLPTrainer<Float>(inputs: features, targets: labels.map { [targetMean, targetScale] in ($0 - targetMean) / targetScale },
-                                    config: config, initial: warmStart?.model)
+        trainer = MLPTrainer<Float>(
+            inputs: features, targets: labels.map { [targetMean, targetScale] in ($0 - targetMean) / targetScale },
+            config: config, initial: warmStart?.model)
     }
 
     public var finished: Bool { trainer.finished }

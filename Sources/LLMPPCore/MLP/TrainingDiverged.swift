@@ -6,7 +6,9 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Equatable, Senda
     public let loss: Double
 
     /// NaN prints as "nan" whatever its sign bit ("-nan" says nothing more).
-    public var description: String { "training diverged (loss \(loss.isNaN ? "nan" : "\(loss)") at step \(step)): lower --train-lr" }
+    public var description: String {
+        "training diverged (loss \(loss.isNaN ? "nan" : "\(loss)") at step \(step)): lower --train-lr"
+    }
 }
 
 extension MLPTrainer {

@@ -16,17 +16,28 @@ public enum Metrics {
         precondition(x.count == y.count, "kendall: lengths differ")
         let n = x.count
         guard n >= 2 else { return .nan }
-        var concordant = 0, discordant = 0, tiesX = 0, tiesY = 0
+        var concordant = 0
+        var discordant = 0
+        var tiesX = 0
+        var tiesY = 0
         for i in 0..<(n - 1) {
             for j in (i + 1)..<n {
-                let dx = x[i] - x[j], dy = y[i] - y[j]
+                let dx = x[i] - x[j]
+                let dy = y[i] - y[j]
                 if dx == 0 && dy == 0 { continue }
-                if dx == 0 { tiesX += 1; continue }
-                if dy == 0 { tiesY += 1; continue }
+                if dx == 0 {
+                    tiesX += 1
+                    continue
+                }
+                if dy == 0 {
+                    tiesY += 1
+                    continue
+                }
                 if (dx > 0) == (dy > 0) { concordant += 1 } else { discordant += 1 }
             }
         }
-        let a = Double(concordant + discordant + tiesX), b = Double(concordant + discordant + tiesY)
+        let a = Double(concordant + discordant + tiesX)
+        let b = Double(concordant + discordant + tiesY)
         guard a > 0, b > 0 else { return .nan }
         return Double(concordant - discordant) / (a * b).squareRoot()
     }
@@ -38,9 +49,16 @@ public enum Metrics {
 
     public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count >= 2 else { return .nan }
-        let mx = mean(x), my = mean(y)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        let mx = mean(x)
+        let my = mean(y)
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+            syy += (b - my) * (b - my)
+        }
         guard sxx > 0, syy > 0 else { return .nan }
         return sxy / (sxx * syy).squareRoot()
     }

@@ -7,7 +7,10 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
     public struct Point: Sendable, Equatable, Codable {
         public var value: Double
         public var probability: Double
-        public init(_ value: Double, _ probability: Double) { self.value = value; self.probability = probability }
+        public init(_ value: Double, _ probability: Double) {
+            self.value = value
+            self.probability = probability
+        }
 
         public init(from decoder: Decoder) throws {
             var c = try decoder.unkeyedContainer()
@@ -38,7 +41,9 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
     /// Nil when nothing is left.
     public init?(points raw: [Point], source: Source, greedy: Double? = nil) {
         var merged: [Double: Double] = [:]
-        for p in raw where p.value.isFinite && p.probability.isFinite && p.probability > 0 { merged[p.value, default: 0] += p.probability }
+        for p in raw where p.value.isFinite && p.probability.isFinite && p.probability > 0 {
+            merged[p.value, default: 0] += p.probability
+        }
         let total = merged.values.reduce(0, +)
         guard total > 0 else { return nil }
         // Already normalised (a stored distribution read back): kept bit for bit, so a replayed
@@ -77,8 +82,12 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let raw = try c.decode([Point].self, forKey: .points)
         let source = try c.decode(Source.self, forKey: .source)
-        guard let d = ScoreDistribution(points: raw, source: source, greedy: try c.decodeIfPresent(Double.self, forKey: .greedy)) else {
-            throw DecodingError.dataCorruptedError(forKey: .points, in: c, debugDescription: "a distribution needs a positive probability")
+        guard
+            let d = ScoreDistribution(
+                points: raw, source: source, greedy: try c.decodeIfPresent(Double.self, forKey: .greedy))
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .points, in: c, debugDescription: "a distribution needs a positive probability")
         }
         self = d
     }

@@ -6,9 +6,18 @@ public enum ChoiceValue: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let i = try? c.decode(Int.self) { self = .int(i); return }
-        if let d = try? c.decode(Double.self) { self = .real(d); return }
-        if let s = try? c.decode(String.self) { self = .string(s); return }
+        if let i = try? c.decode(Int.self) {
+            self = .int(i)
+            return
+        }
+        if let d = try? c.decode(Double.self) {
+            self = .real(d)
+            return
+        }
+        if let s = try? c.decode(String.self) {
+            self = .string(s)
+            return
+        }
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "a choice must be a number or a string")
     }
 

@@ -36,15 +36,27 @@ public final class SearchSpace: Sendable {
         public let lastLayerFlops: CompiledExpression?
     }
 
-    init(id: String, title: String, task: TaskDescription, directory: String, file: String, shape: SpaceShape,
-         constants: [String: Double], efficiency: Efficiency, featureSets: [String: [CompiledExpression]],
-         tables: [SpaceTable], labelled: LabelledSet?, cheapEvaluation: CompiledExpression?,
-         evaluationCost: EvaluationCost? = nil, pools: [String: Int], latency: LatencySpec?) {
-        self.id = id; self.title = title; self.task = task; self.directory = directory; self.file = file
-        self.shape = shape; self.constants = constants; self.efficiency = efficiency; self.featureSets = featureSets
-        self.tables = tables; self.labelled = labelled; self.cheapEvaluation = cheapEvaluation
+    init(
+        id: String, title: String, task: TaskDescription, directory: String, file: String, shape: SpaceShape,
+        constants: [String: Double], efficiency: Efficiency, featureSets: [String: [CompiledExpression]],
+        tables: [SpaceTable], labelled: LabelledSet?, cheapEvaluation: CompiledExpression?,
+        evaluationCost: EvaluationCost? = nil, pools: [String: Int], latency: LatencySpec?
+    ) {
+        self.id = id
+        self.title = title
+        self.task = task
+        self.directory = directory
+        self.file = file
+        self.shape = shape
+        self.constants = constants
+        self.efficiency = efficiency
+        self.featureSets = featureSets
+        self.tables = tables
+        self.labelled = labelled
+        self.cheapEvaluation = cheapEvaluation
         self.evaluationCost = evaluationCost
-        self.pools = pools; self.latency = latency
+        self.pools = pools
+        self.latency = latency
     }
 
     // MARK: forwarding the shape's operations
@@ -63,12 +75,16 @@ public final class SearchSpace: Sendable {
 
     /// Evaluates an expression for an architecture. `row` short-cuts the look-up when the
     /// caller already knows the architecture's row of a table.
-    public func evaluate(_ e: CompiledExpression, _ arch: Architecture, row: (table: Int, row: Int)? = nil) throws -> Double {
+    public func evaluate(_ e: CompiledExpression, _ arch: Architecture, row: (table: Int, row: Int)? = nil) throws
+        -> Double
+    {
         try e.number(ArchitectureContext(space: self, arch: arch, knownRow: row))
     }
 
     /// Like `evaluate`, but nil where the architecture is not in a table the expression reads.
-    public func lookup(_ e: CompiledExpression, _ arch: Architecture, row: (table: Int, row: Int)? = nil) throws -> Double? {
+    public func lookup(_ e: CompiledExpression, _ arch: Architecture, row: (table: Int, row: Int)? = nil) throws
+        -> Double?
+    {
         do { return try evaluate(e, arch, row: row) } catch is NotInTable { return nil }
     }
 
@@ -79,7 +95,9 @@ public final class SearchSpace: Sendable {
         try naming("efficiency.params", arch) { try evaluate(efficiency.params, arch) }
     }
     public func embeddingParams(_ arch: Architecture) throws -> Double? {
-        try naming("efficiency.embedding_params", arch) { try efficiency.embeddingParams.map { try evaluate($0, arch) } }
+        try naming("efficiency.embedding_params", arch) {
+            try efficiency.embeddingParams.map { try evaluate($0, arch) }
+        }
     }
 
     /// Runs `body`, naming the space file, the formula's field and the architecture in an
@@ -93,7 +111,8 @@ public final class SearchSpace: Sendable {
 
     public func features(_ arch: Architecture, set: String) throws -> [Double] {
         guard let exprs = featureSets[set] else {
-            throw ExpressionError("space '\(id)' has no feature set '\(set)' (has: \(featureSets.keys.sorted().joined(separator: ", ")))")
+            throw ExpressionError(
+                "space '\(id)' has no feature set '\(set)' (has: \(featureSets.keys.sorted().joined(separator: ", ")))")
         }
         let ctx = ArchitectureContext(space: self, arch: arch, knownRow: nil)
         return try exprs.enumerated().map { i, e in try naming("features.\(set)[\(i)]", arch) { try e.number(ctx) } }
@@ -151,16 +170,17 @@ extension SearchSpace {
     /// An architecture as `{"<dimension name>": value or [values]}` in the data's names
     /// (active layers only), as `arch --json` and the external-evaluator protocol write it.
     public func json(_ a: Architecture) -> JSONValue {
-        .object(dimensions.indices.map { i in
-            let d = dimensions[i]
-            let values = shape.choices(a, i).map { c -> JSONValue in
-                switch c {
-                case .int(let v): return .number(Double(v))
-                case .real(let v): return .number(v)
-                case .string(let v): return .string(v)
+        .object(
+            dimensions.indices.map { i in
+                let d = dimensions[i]
+                let values = shape.choices(a, i).map { c -> JSONValue in
+                    switch c {
+                    case .int(let v): return .number(Double(v))
+                    case .real(let v): return .number(v)
+                    case .string(let v): return .string(v)
+                    }
                 }
-            }
-            return (d.name, d.group == nil ? values[0] : .array(values))
-        })
+                return (d.name, d.group == nil ? values[0] : .array(values))
+            })
     }
 }

@@ -84,8 +84,14 @@ struct SpaceFile: Decodable {
 
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let s = try? c.decode(String.self) { self = .measured(s); return }
-            struct T: Decodable { var file: String; var target: String }
+            if let s = try? c.decode(String.self) {
+                self = .measured(s)
+                return
+            }
+            struct T: Decodable {
+                var file: String
+                var target: String
+            }
             let t = try c.decode(T.self)
             self = .table(file: t.file, target: t.target)
         }
@@ -102,9 +108,16 @@ public struct TaskDescription: Decodable, Sendable, Equatable {
     public var higher_is_better: Bool
     public var range: [Double]
 
-    public init(kind: String, dataset: String, metric: String, metricKey: String, unit: String? = nil,
-                higherIsBetter: Bool = true, range: [Double]) {
-        self.kind = kind; self.dataset = dataset; self.metric = metric; self.metric_key = metricKey
-        self.unit = unit; self.higher_is_better = higherIsBetter; self.range = range
+    public init(
+        kind: String, dataset: String, metric: String, metricKey: String, unit: String? = nil,
+        higherIsBetter: Bool = true, range: [Double]
+    ) {
+        self.kind = kind
+        self.dataset = dataset
+        self.metric = metric
+        self.metric_key = metricKey
+        self.unit = unit
+        self.higher_is_better = higherIsBetter
+        self.range = range
     }
 }

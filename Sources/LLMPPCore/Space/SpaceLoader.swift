@@ -37,15 +37,19 @@ public enum SpaceLoader {
         switch e {
         case .keyNotFound(let key, let ctx):
             let parent = path(ctx.codingPath)
-            return SpaceError(file: file, field: parent.map { "\($0).\(key.stringValue)" } ?? key.stringValue, problem: "missing")
+            return SpaceError(
+                file: file, field: parent.map { "\($0).\(key.stringValue)" } ?? key.stringValue, problem: "missing")
         case .typeMismatch(let type, let ctx):
             return SpaceError(file: file, field: path(ctx.codingPath), problem: "expected \(describe(type))")
         case .valueNotFound(let type, let ctx):
-            return SpaceError(file: file, field: path(ctx.codingPath), problem: "null where \(describe(type)) is expected")
+            return SpaceError(
+                file: file, field: path(ctx.codingPath), problem: "null where \(describe(type)) is expected")
         case .dataCorrupted(let ctx):
             let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return SpaceError(file: file, field: path(ctx.codingPath),
-                              problem: ctx.codingPath.isEmpty ? "not valid JSON\(underlying.map { ": \($0)" } ?? "")" : ctx.debugDescription)
+            return SpaceError(
+                file: file, field: path(ctx.codingPath),
+                problem: ctx.codingPath.isEmpty
+                    ? "not valid JSON\(underlying.map { ": \($0)" } ?? "")" : ctx.debugDescription)
         @unknown default:
             return SpaceError(file: file, field: nil, problem: "\(e)")
         }
@@ -72,15 +76,25 @@ public enum SpaceLoader {
 
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.unicodeScalars.first, f == "_" || (f.isASCII && f.properties.isAlphabetic) else { return false }
-        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return s.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     }
 
     static func build(_ raw: SpaceFile, file: String) throws -> SearchSpace {
-        func fail(_ field: String?, _ problem: String) -> SpaceError { SpaceError(file: file, field: field, problem: problem) }
+        func fail(_ field: String?, _ problem: String) -> SpaceError {
+            SpaceError(file: file, field: field, problem: problem)
+        }
         let dir = (file as NSString).deletingLastPathComponent
 
-        guard raw.format == 1 else { throw fail("format", "version \(raw.format) is not supported (this llmpp reads format 1)") }
-        guard !raw.id.isEmpty, raw.id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }) else {
+        guard raw.format == 1 else {
+            throw fail("format", "version \(raw.format) is not supported (this llmpp reads format 1)")
+        }
+        guard !raw.id.isEmpty,
+            raw.id.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            })
+        else {
             throw fail("id", "'\(raw.id)' must be letters, digits, '-' or '_'")
         }
         guard raw.task.range.count == 2, raw.task.range[0] < raw.task.range[1] else {
@@ -92,7 +106,9 @@ public enum SpaceLoader {
         let groupFiles = raw.layer_groups ?? []
         var groupIndex: [String: Int] = [:]
         for (i, g) in groupFiles.enumerated() {
-            guard isIdentifier(g.name) else { throw fail("layer_groups[\(i)].name", "'\(g.name)' must be an identifier (letters, digits, _)") }
+            guard isIdentifier(g.name) else {
+                throw fail("layer_groups[\(i)].name", "'\(g.name)' must be an identifier (letters, digits, _)")
+            }
             guard groupIndex[g.name] == nil else { throw fail("layer_groups[\(i)].name", "'\(g.name)' appears twice") }
             guard g.max >= 1 else { throw fail("layer_groups[\(i)].max", "must be at least 1") }
             groupIndex[g.name] = i
@@ -105,8 +121,9 @@ public enum SpaceLoader {
             let alias = d.alias ?? d.name
             guard !d.name.isEmpty else { throw fail("\(f).name", "empty") }
             guard isIdentifier(alias) else {
-                throw fail(d.alias == nil ? "\(f).name" : "\(f).alias",
-                           "'\(alias)' is not an identifier expressions can use; give an alias of letters, digits and _")
+                throw fail(
+                    d.alias == nil ? "\(f).name" : "\(f).alias",
+                    "'\(alias)' is not an identifier expressions can use; give an alias of letters, digits and _")
             }
             for key in Set([d.name, alias]) {
                 if let other = seen[key] { throw fail(f, "'\(key)' is already used by \(other)") }
@@ -117,13 +134,18 @@ public enum SpaceLoader {
             var group: Int? = nil
             if let gname = d.layers {
                 guard let g = groupIndex[gname] else {
-                    throw fail("\(f).layers", "unknown layer group '\(gname)' (declared: \(groupIndex.keys.sorted().joined(separator: ", ")))")
+                    throw fail(
+                        "\(f).layers",
+                        "unknown layer group '\(gname)' (declared: \(groupIndex.keys.sorted().joined(separator: ", ")))"
+                    )
                 }
                 group = g
             }
             let count = group.map { groupFiles[$0].max } ?? 1
-            dims.append(Dimension(name: d.name, alias: alias, choices: d.choices, group: group,
-                                  description: d.description ?? "", geneOffset: offset, geneCount: count))
+            dims.append(
+                Dimension(
+                    name: d.name, alias: alias, choices: d.choices, group: group,
+                    description: d.description ?? "", geneOffset: offset, geneCount: count))
             offset += count
         }
         var groups: [LayerGroup] = []
@@ -132,10 +154,13 @@ public enum SpaceLoader {
             guard let c = dims.firstIndex(where: { $0.alias == g.count || $0.name == g.count }) else {
                 throw fail(f, "no dimension named '\(g.count)'")
             }
-            guard dims[c].group == nil else { throw fail(f, "'\(g.count)' is per-layer; a layer count must be a scalar dimension") }
+            guard dims[c].group == nil else {
+                throw fail(f, "'\(g.count)' is per-layer; a layer count must be a scalar dimension")
+            }
             for choice in dims[c].choices {
                 guard case .int(let n) = choice, (0...g.max).contains(n) else {
-                    throw fail(f, "'\(g.count)' has the choice \(choice); layer counts must be integers in 0...\(g.max)")
+                    throw fail(
+                        f, "'\(g.count)' has the choice \(choice); layer counts must be integers in 0...\(g.max)")
                 }
             }
             groups.append(LayerGroup(name: g.name, countDimension: c, max: g.max))
@@ -155,7 +180,9 @@ public enum SpaceLoader {
         }
         for (k, v) in raw.definitions ?? [:] {
             guard isIdentifier(k) else { throw fail("definitions.\(k)", "not an identifier") }
-            guard seen[k] == nil, scope.constants[k] == nil else { throw fail("definitions.\(k)", "clashes with a dimension or constant") }
+            guard seen[k] == nil, scope.constants[k] == nil else {
+                throw fail("definitions.\(k)", "clashes with a dimension or constant")
+            }
             do { scope.definitions[k] = try ExpressionParser.parse(v) } catch let e as ExpressionError {
                 throw fail("definitions.\(k)", "\(e) in \"\(v)\"")
             }
@@ -168,9 +195,13 @@ public enum SpaceLoader {
             let path = resolve(t.file, in: dir)
             let csv: CSVTable
             do { csv = try CSVTable.load(path: path) } catch let e as SpaceError {
-                throw fail("tables.\(name).file", e.field.map { "\(t.file): \($0): \(e.problem)" } ?? "\(t.file): \(e.problem)")
+                throw fail(
+                    "tables.\(name).file", e.field.map { "\(t.file): \($0): \(e.problem)" } ?? "\(t.file): \(e.problem)"
+                )
             }
-            scope.tables[name] = (tableFiles.count, Dictionary(csv.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }))
+            scope.tables[name] = (
+                tableFiles.count, Dictionary(csv.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            )
             tableFiles.append((name, t, csv))
         }
         func compile(_ field: String, _ source: String) throws -> CompiledExpression {
@@ -180,7 +211,8 @@ public enum SpaceLoader {
         }
         var tables: [SpaceTable] = []
         for (name, t, csv) in tableFiles {
-            tables.append(try buildTable(name: name, spec: t, csv: csv, shape: shape, fail: { fail("tables.\(name).\($0)", $1) }))
+            tables.append(
+                try buildTable(name: name, spec: t, csv: csv, shape: shape, fail: { fail("tables.\(name).\($0)", $1) }))
         }
 
         let efficiency = SearchSpace.Efficiency(
@@ -199,25 +231,38 @@ public enum SpaceLoader {
         var labelled: LabelledSet? = nil
         if let l = raw.labelled {
             guard let ti = tableIndex[l.table] else { throw fail("labelled.table", "unknown table '\(l.table)'") }
-            guard !tables[ti].architectures.isEmpty else { throw fail("labelled.table", "table '\(l.table)' does not list architectures (its key must name every dimension)") }
+            guard !tables[ti].architectures.isEmpty else {
+                throw fail(
+                    "labelled.table",
+                    "table '\(l.table)' does not list architectures (its key must name every dimension)")
+            }
             let csv = tableFiles[ti].2
             var ids = (0..<csv.rows.count).map(String.init)
             if let idc = l.id_column {
-                guard let c = csv.column(idc) else { throw fail("labelled.id_column", "table '\(l.table)' has no column '\(idc)'") }
+                guard let c = csv.column(idc) else {
+                    throw fail("labelled.id_column", "table '\(l.table)' has no column '\(idc)'")
+                }
                 ids = csv.rows.map { $0[c] }
             }
             guard !l.truth.isEmpty else { throw fail("labelled.truth", "needs at least one metric") }
             let truth = try l.truth.mapValues { try compile("labelled.truth", $0) }
             var splits: [Split] = []
             for (seed, column) in (l.splits ?? [:]).sorted(by: { $0.key < $1.key }) {
-                guard let c = csv.column(column) else { throw fail("labelled.splits.\(seed)", "table '\(l.table)' has no column '\(column)'") }
-                var train: [Int] = [], test: [Int] = []
+                guard let c = csv.column(column) else {
+                    throw fail("labelled.splits.\(seed)", "table '\(l.table)' has no column '\(column)'")
+                }
+                var train: [Int] = []
+                var test: [Int] = []
                 for (r, row) in csv.rows.enumerated() {
                     switch row[c].trimmingCharacters(in: .whitespaces) {
                     case "train": train.append(r)
                     case "test": test.append(r)
                     case "": continue  // a blank cell: not in this split
-                    default: throw fail("labelled.splits.\(seed)", "row \(r + 2) of '\(l.table)': '\(row[c])' is neither train, test nor blank (not in this split)")
+                    default:
+                        throw fail(
+                            "labelled.splits.\(seed)",
+                            "row \(r + 2) of '\(l.table)': '\(row[c])' is neither train, test nor blank (not in this split)"
+                        )
                     }
                 }
                 splits.append(Split(seed: seed, train: train, test: test))
@@ -229,23 +274,31 @@ public enum SpaceLoader {
                 return Baseline(name: b.name, predictions: p)
             }
             let recorded = try (l.recorded ?? [:]).mapValues { try compile("labelled.recorded", $0) }
-            labelled = LabelledSet(table: ti, ids: ids, truth: truth, splits: splits, baselines: baselines, recorded: recorded)
+            labelled = LabelledSet(
+                table: ti, ids: ids, truth: truth, splits: splits, baselines: baselines, recorded: recorded)
         }
 
         var pools: [String: Int] = [:]
         for (name, table) in raw.pools ?? [:] {
             guard let ti = tableIndex[table] else { throw fail("pools.\(name)", "unknown table '\(table)'") }
-            guard !tables[ti].architectures.isEmpty else { throw fail("pools.\(name)", "table '\(table)' does not list architectures (its key must name every dimension)") }
+            guard !tables[ti].architectures.isEmpty else {
+                throw fail(
+                    "pools.\(name)", "table '\(table)' does not list architectures (its key must name every dimension)")
+            }
             pools[name] = ti
         }
 
-        let latency = try raw.latency.map { try buildLatency($0, dir: dir, featureSets: featureSets, compile: compile, fail: fail) }
+        let latency = try raw.latency.map {
+            try buildLatency($0, dir: dir, featureSets: featureSets, compile: compile, fail: fail)
+        }
 
         let space = SearchSpace(
             id: raw.id, title: raw.title, task: raw.task, directory: dir, file: file, shape: shape,
             constants: scope.constants, efficiency: efficiency, featureSets: featureSets, tables: tables,
             labelled: labelled, cheapEvaluation: try raw.cheap_evaluation.map { try compile("cheap_evaluation", $0) },
-            evaluationCost: try raw.evaluation_cost.map { .init(seconds: try compile("evaluation_cost.seconds", $0.seconds), label: $0.label) },
+            evaluationCost: try raw.evaluation_cost.map {
+                .init(seconds: try compile("evaluation_cost.seconds", $0.seconds), label: $0.label)
+            },
             pools: pools, latency: latency)
         try smokeTest(space, fail: fail)
         return space
@@ -257,14 +310,18 @@ public enum SpaceLoader {
         Double(cell).flatMap { $0.isFinite ? $0 : nil }
     }
 
-    private static func buildTable(name: String, spec: SpaceFile.TableFile, csv: CSVTable, shape: SpaceShape,
-                                   fail: (String, String) -> SpaceError) throws -> SpaceTable {
+    private static func buildTable(
+        name: String, spec: SpaceFile.TableFile, csv: CSVTable, shape: SpaceShape,
+        fail: (String, String) -> SpaceError
+    ) throws -> SpaceTable {
         let cells = csv.rows.map { row in row.map { cellNumber($0).map(ExpressionValue.number) ?? .string($0) } }
         var rowByKey: [String: Int] = [:]
         var archs: [Architecture] = []
         let keying: SpaceTable.Keying
         if spec.rows == "architectures" {
-            guard spec.key_column == nil, spec.key == nil else { throw fail("rows", "give either rows: \"architectures\" or key_column and key, not both") }
+            guard spec.key_column == nil, spec.key == nil else {
+                throw fail("rows", "give either rows: \"architectures\" or key_column and key, not both")
+            }
             var columns: [Int: Int] = [:]
             for (i, d) in shape.dimensions.enumerated() {
                 guard let c = csv.column(d.alias) ?? csv.column(d.name) else {
@@ -307,26 +364,36 @@ public enum SpaceLoader {
             }
             keying = .template(column: c, template: template)
         }
-        return SpaceTable(name: name, file: spec.file, header: csv.header, keying: keying, cells: cells,
-                          rowByKey: rowByKey, architectures: archs)
+        return SpaceTable(
+            name: name, file: spec.file, header: csv.header, keying: keying, cells: cells,
+            rowByKey: rowByKey, architectures: archs)
     }
 
-    private static func buildLatency(_ l: SpaceFile.LatencyFile, dir: String, featureSets: [String: [CompiledExpression]],
-                                     compile: (String, String) throws -> CompiledExpression,
-                                     fail: (String?, String) -> SpaceError) throws -> LatencySpec {
+    private static func buildLatency(
+        _ l: SpaceFile.LatencyFile, dir: String, featureSets: [String: [CompiledExpression]],
+        compile: (String, String) throws -> CompiledExpression,
+        fail: (String?, String) -> SpaceError
+    ) throws -> LatencySpec {
         guard l.hardware[l.default_hardware] != nil else {
-            throw fail("latency.default_hardware", "'\(l.default_hardware)' is not among latency.hardware (\(l.hardware.keys.sorted().joined(separator: ", ")))")
+            throw fail(
+                "latency.default_hardware",
+                "'\(l.default_hardware)' is not among latency.hardware (\(l.hardware.keys.sorted().joined(separator: ", ")))"
+            )
         }
         switch l.kind {
         case "measured":
             var m: [String: CompiledExpression] = [:]
             for (hw, spec) in l.hardware {
-                guard case .measured(let src) = spec else { throw fail("latency.hardware.\(hw)", "a measured latency is an expression string") }
+                guard case .measured(let src) = spec else {
+                    throw fail("latency.hardware.\(hw)", "a measured latency is an expression string")
+                }
                 m[hw] = try compile("latency.hardware.\(hw)", src)
             }
             return LatencySpec(defaultHardware: l.default_hardware, source: .measured(m))
         case "predictor":
-            guard let fs = l.features else { throw fail("latency.features", "missing: the feature set the predictor reads") }
+            guard let fs = l.features else {
+                throw fail("latency.features", "missing: the feature set the predictor reads")
+            }
             guard let features = featureSets[fs] else { throw fail("latency.features", "unknown feature set '\(fs)'") }
             guard let cols = l.feature_columns, cols.count == features.count else {
                 throw fail("latency.feature_columns", "must list one column per feature of '\(fs)' (\(features.count))")
@@ -334,38 +401,50 @@ public enum SpaceLoader {
             var tables: [String: LatencyTrainingData] = [:]
             for (hw, spec) in l.hardware {
                 let field = "latency.hardware.\(hw)"
-                guard case .table(let file, let target) = spec else { throw fail(field, "a predictor's hardware entry is {\"file\", \"target\"}") }
+                guard case .table(let file, let target) = spec else {
+                    throw fail(field, "a predictor's hardware entry is {\"file\", \"target\"}")
+                }
                 let path = resolve(file, in: dir)
                 let csv: CSVTable
                 do { csv = try CSVTable.load(path: path) } catch let e as SpaceError {
-                    throw fail("\(field).file", e.field.map { "\(file): \($0): \(e.problem)" } ?? "\(file): \(e.problem)")
+                    throw fail(
+                        "\(field).file", e.field.map { "\(file): \($0): \(e.problem)" } ?? "\(file): \(e.problem)")
                 }
                 var rowScope = ExpressionScope()
                 for (i, h) in csv.header.enumerated() where isIdentifier(h) { rowScope.scalars[h] = i }
                 let targetExpr: CompiledExpression
-                do { targetExpr = try CompiledExpression.compile(target, scope: rowScope) } catch let e as ExpressionError {
+                do { targetExpr = try CompiledExpression.compile(target, scope: rowScope) } catch let e
+                    as ExpressionError
+                {
                     throw fail("\(field).target", "\(e) in \"\(target)\"")
                 }
                 var colIdx: [Int] = []
                 for c in cols {
-                    guard let i = csv.column(c) else { throw fail("latency.feature_columns", "\(file) has no column '\(c)'") }
+                    guard let i = csv.column(c) else {
+                        throw fail("latency.feature_columns", "\(file) has no column '\(c)'")
+                    }
                     colIdx.append(i)
                 }
-                var xs: [[Double]] = [], ys: [Double] = []
+                var xs: [[Double]] = []
+                var ys: [Double] = []
                 for (r, row) in csv.rows.enumerated() {
                     let values = row.map(cellNumber)
                     guard let x = colIdx.map({ values[$0] }) as? [Double] else {
                         throw fail("\(field).file", "\(file): line \(r + 2): a feature is not a number")
                     }
                     do {
-                        let y = try targetExpr.number(RowContext(values: row.map { cellNumber($0).map(ExpressionValue.number) ?? .string($0) }))
+                        let y = try targetExpr.number(
+                            RowContext(values: row.map { cellNumber($0).map(ExpressionValue.number) ?? .string($0) }))
                         guard y.isFinite else { throw ExpressionError("not finite") }
-                        xs.append(x); ys.append(y)
+                        xs.append(x)
+                        ys.append(y)
                     } catch let e as ExpressionError {
                         throw fail("\(field).target", "\(file): line \(r + 2): \(e)")
                     }
                 }
-                guard xs.count >= 10 else { throw fail("\(field).file", "\(file): needs at least 10 measured rows, has \(xs.count)") }
+                guard xs.count >= 10 else {
+                    throw fail("\(field).file", "\(file): needs at least 10 measured rows, has \(xs.count)")
+                }
                 tables[hw] = LatencyTrainingData(file: file, features: xs, latencyMs: ys)
             }
             return LatencySpec(defaultHardware: l.default_hardware, source: .predictor(featureSet: fs, tables: tables))
@@ -391,7 +470,9 @@ public enum SpaceLoader {
         try check("efficiency.params", space.efficiency.params)
         if let e = space.efficiency.embeddingParams { try check("efficiency.embedding_params", e) }
         if let e = space.efficiency.lastLayerFlops { try check("efficiency.last_layer_flops", e) }
-        for (name, list) in space.featureSets { for (i, e) in list.enumerated() { try check("features.\(name)[\(i)]", e) } }
+        for (name, list) in space.featureSets {
+            for (i, e) in list.enumerated() { try check("features.\(name)[\(i)]", e) }
+        }
         if let e = space.cheapEvaluation { try check("cheap_evaluation", e) }
         if let c = space.evaluationCost { try check("evaluation_cost.seconds", c.seconds) }
         if let l = space.labelled {

@@ -13,7 +13,10 @@ public struct SpaceShape: Sendable {
         self.groups = groups
         self.geneLength = dimensions.last.map { $0.geneOffset + $0.geneCount } ?? 0
         var byKey: [String: Int] = [:]
-        for (i, d) in dimensions.enumerated() { byKey[d.name] = i; byKey[d.alias] = i }
+        for (i, d) in dimensions.enumerated() {
+            byKey[d.name] = i
+            byKey[d.alias] = i
+        }
         self.dimensionByKey = byKey
     }
 
@@ -109,7 +112,10 @@ public struct SpaceShape: Sendable {
     public func canonicalLines(_ arch: Architecture) -> [String] {
         dimensions.indices.map { i in
             let d = dimensions[i]
-            let v = d.group == nil ? text(of: arch, dimension: i, separator: "") : "[" + text(of: arch, dimension: i, separator: ", ") + "]"
+            let v =
+                d.group == nil
+                ? text(of: arch, dimension: i, separator: "")
+                : "[" + text(of: arch, dimension: i, separator: ", ") + "]"
             return "\(d.name): \(v)"
         }
     }
@@ -134,7 +140,9 @@ public struct SpaceShape: Sendable {
             let items = Self.splitList(text)
             let n = layerCount(partial, group: g)
             guard items.count == n else {
-                throw ArchitectureParseError("'\(d.name)' has \(items.count) value\(items.count == 1 ? "" : "s"); \(groups[g].name) has \(n) layer\(n == 1 ? "" : "s")")
+                throw ArchitectureParseError(
+                    "'\(d.name)' has \(items.count) value\(items.count == 1 ? "" : "s"); \(groups[g].name) has \(n) layer\(n == 1 ? "" : "s")"
+                )
             }
             for (l, item) in items.enumerated() { genes[d.geneOffset + l] = try choiceIndex(d, item) }
         }
@@ -147,7 +155,9 @@ public struct SpaceShape: Sendable {
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
-            guard let colon = line.firstIndex(of: ":") else { throw ArchitectureParseError("'\(line)' is not a 'name: value' line") }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw ArchitectureParseError("'\(line)' is not a 'name: value' line")
+            }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)
             guard let d = dimensionIndex(key) else { throw ArchitectureParseError("unknown dimension '\(key)'") }
             guard values[d] == nil else { throw ArchitectureParseError("'\(key)' given twice") }
@@ -165,7 +175,8 @@ public struct SpaceShape: Sendable {
 
     private func choiceIndex(_ d: Dimension, _ text: String) throws -> Int {
         guard let i = d.choices.firstIndex(where: { $0.matches(text) }) else {
-            throw ArchitectureParseError("'\(d.name)': '\(text)' is not one of \(d.choices.map(\.description).joined(separator: ", "))")
+            throw ArchitectureParseError(
+                "'\(d.name)': '\(text)' is not one of \(d.choices.map(\.description).joined(separator: ", "))")
         }
         return i
     }

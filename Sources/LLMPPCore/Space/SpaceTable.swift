@@ -32,7 +32,10 @@ public struct SpaceTable: Sendable {
 /// A key template such as `|{e10}~0|+|{e20}~0|{e21}~1|...`: literal text and `{alias}` holes.
 /// It renders an architecture's key and parses a key back into an architecture.
 public struct KeyTemplate: Sendable {
-    enum Part: Sendable, Equatable { case literal(String), dimension(Int) }
+    enum Part: Sendable, Equatable {
+        case literal(String)
+        case dimension(Int)
+    }
     let parts: [Part]
 
     init(_ source: String, aliases: [String: Int]) throws {
@@ -45,14 +48,17 @@ public struct KeyTemplate: Sendable {
                     throw ExpressionError("unclosed '{' in key template")
                 }
                 let alias = String(rest[rest.index(after: open)..<close])
-                guard let d = aliases[alias] else { throw ExpressionError("unknown dimension '\(alias)' in key template") }
+                guard let d = aliases[alias] else {
+                    throw ExpressionError("unknown dimension '\(alias)' in key template")
+                }
                 if case .dimension = parts.last {
                     throw ExpressionError("two dimensions in a row in a key template cannot be told apart")
                 }
                 parts.append(.dimension(d))
                 rest = rest[rest.index(after: close)...]
             } else {
-                parts.append(.literal(String(rest))); rest = ""
+                parts.append(.literal(String(rest)))
+                rest = ""
             }
         }
         self.parts = parts
@@ -70,7 +76,9 @@ public struct KeyTemplate: Sendable {
     }
 
     /// Dimensions the template names; a key that names them all identifies an architecture.
-    var dimensions: Set<Int> { Set(parts.compactMap { if case .dimension(let d) = $0 { return d } else { return nil } }) }
+    var dimensions: Set<Int> {
+        Set(parts.compactMap { if case .dimension(let d) = $0 { return d } else { return nil } })
+    }
 
     /// Splits a key into dimension index -> text, or nil when the key does not fit.
     func parse(_ key: String) -> [Int: String]? {
@@ -84,9 +92,11 @@ public struct KeyTemplate: Sendable {
             case .dimension(let d):
                 if i + 1 < parts.count, case .literal(let next) = parts[i + 1] {
                     guard let r = rest.range(of: next) else { return nil }
-                    out[d] = String(rest[..<r.lowerBound]); rest = rest[r.lowerBound...]
+                    out[d] = String(rest[..<r.lowerBound])
+                    rest = rest[r.lowerBound...]
                 } else {
-                    out[d] = String(rest); rest = ""
+                    out[d] = String(rest)
+                    rest = ""
                 }
             }
         }

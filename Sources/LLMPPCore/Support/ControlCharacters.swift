@@ -7,7 +7,10 @@ extension StringProtocol {
     public var escapingControlCharacters: String {
         var out = ""
         for u in unicodeScalars {
-            if u == "\n" || u == "\t" || !(u.properties.generalCategory == .control || u.properties.generalCategory == .format && u.value < 0x2000) {
+            if u == "\n" || u == "\t"
+                || !(u.properties.generalCategory == .control
+                    || u.properties.generalCategory == .format && u.value < 0x2000)
+            {
                 out.unicodeScalars.append(u)
             } else {
                 out += "\\u{\(String(u.value, radix: 16))}"

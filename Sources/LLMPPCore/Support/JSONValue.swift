@@ -2,7 +2,9 @@ import Foundation
 
 /// A JSON document with ordered keys, for machine-readable output whose field order
 /// is part of the documented interface. Non-finite numbers become null.
-public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral
+{
     case null
     case bool(Bool)
     case number(Double)
@@ -22,11 +24,12 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.number(x), .number(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
@@ -38,17 +41,26 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     }
 
     private func write(into out: inout String, pretty: Bool, indent: Int) {
-        let nl = pretty ? "\n" : "", pad = pretty ? String(repeating: "  ", count: indent + 1) : "", end = pretty ? String(repeating: "  ", count: indent) : ""
+        let nl = pretty ? "\n" : ""
+        let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
+        let end = pretty ? String(repeating: "  ", count: indent) : ""
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let d):
-            if !d.isFinite { out += "null" }
-            else if d == d.rounded() && abs(d) < 9e15 { out += String(Int64(d)) }
-            else { out += "\(d)" }
+            if !d.isFinite {
+                out += "null"
+            } else if d == d.rounded() && abs(d) < 9e15 {
+                out += String(Int64(d))
+            } else {
+                out += "\(d)"
+            }
         case .string(let s): out += Self.quote(s)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[" + nl
             for (i, v) in items.enumerated() {
                 out += pad
@@ -57,7 +69,10 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
             }
             out += end + "]"
         case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
+            if fields.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{" + nl
             for (i, (k, v)) in fields.enumerated() {
                 out += pad + Self.quote(k) + (pretty ? ": " : ":")

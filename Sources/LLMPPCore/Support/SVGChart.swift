@@ -9,7 +9,9 @@ public struct SVGChart {
         public var points: [(x: Double, y: Double)]
         public var line: Bool
         public init(name: String, points: [(x: Double, y: Double)], line: Bool = true) {
-            self.name = name; self.points = points; self.line = line
+            self.name = name
+            self.points = points
+            self.line = line
         }
     }
 
@@ -20,7 +22,10 @@ public struct SVGChart {
     public var width = 720.0, height = 440.0
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
-        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
     }
 
     static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#7f7f7f"]
@@ -43,46 +48,71 @@ public struct SVGChart {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 
     public func render() -> String {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         var (x0, x1) = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
         var (y0, y1) = (all.map(\.y).min() ?? 0, all.map(\.y).max() ?? 1)
-        if x1 - x0 < 1e-12 { x0 -= 1; x1 += 1 }
-        if y1 - y0 < 1e-12 { y0 -= 1; y1 += 1 }
+        if x1 - x0 < 1e-12 {
+            x0 -= 1
+            x1 += 1
+        }
+        if y1 - y0 < 1e-12 {
+            y0 -= 1
+            y1 += 1
+        }
         let padY = (y1 - y0) * 0.05
-        y0 -= padY; y1 += padY
-        let left = 70.0, right = 170.0, top = 40.0, bottom = 55.0
-        let pw = width - left - right, ph = height - top - bottom
+        y0 -= padY
+        y1 += padY
+        let left = 70.0
+        let right = 170.0
+        let top = 40.0
+        let bottom = 55.0
+        let pw = width - left - right
+        let ph = height - top - bottom
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func py(_ y: Double) -> Double { top + ph - (y - y0) / (y1 - y0) * ph }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        func label(_ v: Double) -> String { abs(v) >= 1000 || v == v.rounded() ? String(format: "%.0f", v) : String(format: "%g", (v * 1000).rounded() / 1000) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        func label(_ v: Double) -> String {
+            abs(v) >= 1000 || v == v.rounded()
+                ? String(format: "%.0f", v) : String(format: "%g", (v * 1000).rounded() / 1000)
+        }
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(Self.escape(title))</text>\n"
-        s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"#444\"/>\n"
+        s +=
+            "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(Self.escape(title))</text>\n"
+        s +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"#444\"/>\n"
         for t in Self.ticks(x0, x1) {
             s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + ph))\" stroke=\"#ddd\"/>"
             s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + ph + 16))\" text-anchor=\"middle\">\(label(t))</text>\n"
         }
         for t in Self.ticks(y0, y1) {
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(t)))\" stroke=\"#ddd\"/>"
+            s +=
+                "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(t)))\" stroke=\"#ddd\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(label(t))</text>\n"
         }
-        s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
-        s += "<text transform=\"translate(18 \(f(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+        s +=
+            "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+        s +=
+            "<text transform=\"translate(18 \(f(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
         for (i, se) in series.enumerated() {
             let c = Self.colors[i % Self.colors.count]
             let pts = se.points.filter { $0.x.isFinite && $0.y.isFinite }
             if se.line && pts.count > 1 {
-                s += "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"1.8\" points=\"" + pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ") + "\"/>\n"
+                s +=
+                    "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"1.8\" points=\""
+                    + pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ") + "\"/>\n"
             }
             for p in pts { s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.6\" fill=\"\(c)\"/>" }
-            s += "\n<rect x=\"\(f(left + pw + 14))\" y=\"\(f(top + 8 + Double(i) * 20))\" width=\"12\" height=\"12\" fill=\"\(c)\"/>"
-            s += "<text x=\"\(f(left + pw + 32))\" y=\"\(f(top + 18 + Double(i) * 20))\">\(Self.escape(se.name))</text>\n"
+            s +=
+                "\n<rect x=\"\(f(left + pw + 14))\" y=\"\(f(top + 8 + Double(i) * 20))\" width=\"12\" height=\"12\" fill=\"\(c)\"/>"
+            s +=
+                "<text x=\"\(f(left + pw + 32))\" y=\"\(f(top + 18 + Double(i) * 20))\">\(Self.escape(se.name))</text>\n"
         }
         return s + "</svg>\n"
     }

@@ -17,6 +17,6 @@ public enum StableHash {
 
     /// 32 hex digits from two independent 64-bit hashes: cache keys.
     public static func long(_ text: String) -> String {
-        hex(fnv1a64(text)) + hex(fnv1a64(text, offset: 0x84222325cbf29ce4))
+        hex(fnv1a64(text)) + hex(fnv1a64(text, offset: 0x8422_2325_cbf2_9ce4))
     }
 }

@@ -23,7 +23,10 @@ public protocol ExpensiveEvaluator: Sendable {
 public struct CostedScores: Sendable, Equatable {
     public var scores: [Double]
     public var seconds: [Double]?
-    public init(scores: [Double], seconds: [Double]?) { self.scores = scores; self.seconds = seconds }
+    public init(scores: [Double], seconds: [Double]?) {
+        self.scores = scores
+        self.seconds = seconds
+    }
 }
 
 extension ExpensiveEvaluator {
@@ -44,7 +47,9 @@ public struct TableEvaluator: ExpensiveEvaluator {
     public let space: SearchSpace
     let expression: CompiledExpression
     public var name: String { "12-epoch training" }
-    public var description: String { "the real 12-epoch training result of \(space.id) (mini-NAS-Bench-201), looked up" }
+    public var description: String {
+        "the real 12-epoch training result of \(space.id) (mini-NAS-Bench-201), looked up"
+    }
 
     public init(space: SearchSpace) throws {
         guard let e = space.cheapEvaluation else {
@@ -56,7 +61,9 @@ public struct TableEvaluator: ExpensiveEvaluator {
 
     public func evaluate(_ archs: [Architecture]) async throws -> [Double] {
         try archs.map { a in
-            guard let v = try space.lookup(expression, a) else { throw EvaluatorError("\(space.id(a)) is not in the 12-epoch table") }
+            guard let v = try space.lookup(expression, a) else {
+                throw EvaluatorError("\(space.id(a)) is not in the 12-epoch table")
+            }
             return v
         }
     }
@@ -79,13 +86,18 @@ public struct SurrogateEvaluator: ExpensiveEvaluator {
     let weights: [Double]
     let featureSet: String
     public var name: String { "surrogate of \(baseline)" }
-    public var description: String { "ridge regression fitted to \(baseline)'s published scores of the \(space.id) trained architectures (a stand-in for its supernet)" }
+    public var description: String {
+        "ridge regression fitted to \(baseline)'s published scores of the \(space.id) trained architectures (a stand-in for its supernet)"
+    }
 
     public init(space: SearchSpace, baseline: String, metric: String = "valid", lambda: Double = 1e-3) throws {
-        guard let l = space.labelled, let b = l.baselines.first(where: { $0.name.lowercased() == baseline.lowercased() }),
-              let expr = b.predictions[metric] else {
+        guard let l = space.labelled,
+            let b = l.baselines.first(where: { $0.name.lowercased() == baseline.lowercased() }),
+            let expr = b.predictions[metric]
+        else {
             let names = space.labelled?.baselines.map(\.name).joined(separator: ", ") ?? "none"
-            throw EvaluatorError("space '\(space.id)' has no baseline '\(baseline)' with \(metric) scores (has: \(names))")
+            throw EvaluatorError(
+                "space '\(space.id)' has no baseline '\(baseline)' with \(metric) scores (has: \(names))")
         }
         guard let fs = space.defaultFeatureSet else { throw EvaluatorError("space '\(space.id)' has no feature set") }
         let archs = space.tables[l.table].architectures

@@ -1,8 +1,9 @@
 import Foundation
 import LLMPPCore
 import LLMPPLLM
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A command the user names (run with /bin/sh -c) that scores architectures: the way a real
@@ -28,8 +29,14 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     public var description: String { "the external command `\(command)` (JSON lines on stdin/stdout)" }
     public var costLabel: String { "the seconds the evaluator reported (else wall time)" }
 
-    public init(command: String, space: SearchSpace, timeout: Double = 3600, logPath: String? = nil, passEnvironment: [String] = []) {
-        self.command = command; self.space = space; self.timeout = timeout; self.logPath = logPath
+    public init(
+        command: String, space: SearchSpace, timeout: Double = 3600, logPath: String? = nil,
+        passEnvironment: [String] = []
+    ) {
+        self.command = command
+        self.space = space
+        self.timeout = timeout
+        self.logPath = logPath
         self.passEnvironment = passEnvironment
     }
 
@@ -48,23 +55,35 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     public func evaluateCosted(_ archs: [Architecture]) async throws -> CostedScores {
         guard !archs.isEmpty else { return CostedScores(scores: [], seconds: nil) }
         if let logPath {
-            try? FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         let input = archs.map { Self.requestLine($0, space: space) }.joined(separator: "\n") + "\n"
         let environment = Self.childEnvironment(ProcessInfo.processInfo.environment, passing: passEnvironment)
         let (output, code, timedOut) = try await Task.detached { [command, timeout, logPath] in
-            try Self.run(command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath, environment: environment)
+            try Self.run(
+                command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath, environment: environment)
         }.value
-        if timedOut { throw EvaluatorError("the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped") }
-        guard code == 0 else { throw EvaluatorError("the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")") }
+        if timedOut {
+            throw EvaluatorError(
+                "the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped")
+        }
+        guard code == 0 else {
+            throw EvaluatorError(
+                "the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")")
+        }
         let answers = try Self.parseAnswers(output, command: command)
         let batch = try archs.map { a in
-            guard let s = answers[space.id(a)] else { throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))") }
+            guard let s = answers[space.id(a)] else {
+                throw EvaluatorError("the evaluator `\(command)` gave no score for \(space.id(a))")
+            }
             return s
         }
         let seconds = batch.compactMap(\.seconds)
         guard seconds.isEmpty || seconds.count == batch.count else {
-            throw EvaluatorError("the evaluator `\(command)` reported \"seconds\" for \(seconds.count) of \(batch.count) architectures: all or none")
+            throw EvaluatorError(
+                "the evaluator `\(command)` reported \"seconds\" for \(seconds.count) of \(batch.count) architectures: all or none"
+            )
         }
         return CostedScores(scores: batch.map(\.score), seconds: seconds.isEmpty ? nil : seconds)
     }
@@ -79,15 +98,21 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     /// blank lines ignored; anything else is an error naming the line.
     public static func parseAnswers(_ output: Data, command: String) throws -> [String: Answer] {
         var answers: [String: Answer] = [:]
-        for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite else {
-                throw EvaluatorError("the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120).escapingControlCharacters)")
+                let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite
+            else {
+                throw EvaluatorError(
+                    "the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
+                )
             }
             var seconds: Double? = nil
             if let raw = obj["seconds"] {
                 guard let s = JSONNumber.double(raw), s.isFinite, s >= 0 else {
-                    throw EvaluatorError("the evaluator `\(command)` reported \"seconds\" that are not a number >= 0 on line \(i + 1): \(line.prefix(120).escapingControlCharacters)")
+                    throw EvaluatorError(
+                        "the evaluator `\(command)` reported \"seconds\" that are not a number >= 0 on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
+                    )
                 }
                 seconds = s
             }
@@ -101,21 +126,26 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     }
 
     /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.
-    static func run(command: String, input: Data, timeout: Double, logPath: String?,
-                    environment: [String: String]) throws -> (Data, Int32, Bool) {
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+    static func run(
+        command: String, input: Data, timeout: Double, logPath: String?,
+        environment: [String: String]
+    ) throws -> (Data, Int32, Bool) {
+        var inPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw EvaluatorError("pipe(): \(errno)") }
         // The child's ends must not stay open in this process, nor leak into other children.
         for fd in [inPipe[1], outPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn("/bin/sh", ["-c", command], environment: environment,
-                                           outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1])
+            child = try ChildProcess.spawn(
+                "/bin/sh", ["-c", command], environment: environment,
+                outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1])
         } catch {
             for fd in inPipe + outPipe { close(fd) }
             throw error
         }
-        close(inPipe[0]); close(outPipe[1])
+        close(inPipe[0])
+        close(outPipe[1])
         let writeFD = inPipe[1]
         let writer = Thread {
             signal(SIGPIPE, SIG_IGN)
@@ -137,7 +167,10 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         var pfd = pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0)
         while true {
             let left = deadline.timeIntervalSinceNow
-            if left <= 0 { timedOut = true; break }
+            if left <= 0 {
+                timedOut = true
+                break
+            }
             let r = poll(&pfd, 1, Int32(min(left, 1) * 1000))
             if r < 0 && errno != EINTR { break }
             if r <= 0 { continue }

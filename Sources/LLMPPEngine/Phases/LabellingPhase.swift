@@ -8,8 +8,10 @@ extension Engine {
     func stepLabelling() async throws {
         try await labelBatch()
         if state.labelsDone >= targets.count {
-            guard targets.contains(where: { labelValues[space.id($0)] != nil && labelValues[space.id($0)]! != nil }) else {
-                throw EvaluatorError("every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
+            guard targets.contains(where: { labelValues[space.id($0)] != nil && labelValues[space.id($0)]! != nil })
+            else {
+                throw EvaluatorError(
+                    "every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
             }
             setPhase(.training)
         }
@@ -20,13 +22,17 @@ extension Engine {
         guard let predictor else { throw EvaluatorError("no LLM for labelling") }
         let batch = Array(targets.dropFirst(state.labelsDone).prefix(batchSize))
         let demos = demonstrations
-        let results = await waiting(for: "the LLM (\(batch.count) label\(batch.count == 1 ? "" : "s"))", timeout: llmTimeout, retried: true) {
+        let results = await waiting(
+            for: "the LLM (\(batch.count) label\(batch.count == 1 ? "" : "s"))", timeout: llmTimeout, retried: true
+        ) {
             await withTaskGroup(of: (Architecture, Prediction).self) { group in
-            for a in batch { group.addTask { (a, await predictor.predict(a, demonstrations: demos, purpose: "label")) } }
-            var out: [(Architecture, Prediction)] = []
-            for await x in group { out.append(x) }
-            return out
-        }
+                for a in batch {
+                    group.addTask { (a, await predictor.predict(a, demonstrations: demos, purpose: "label")) }
+                }
+                var out: [(Architecture, Prediction)] = []
+                for await x in group { out.append(x) }
+                return out
+            }
         }
         try Self.stopIfUnavailable(results.map(\.1))
         for (a, p) in results {
@@ -42,9 +48,13 @@ extension Engine {
     /// A batch with a budget stop or an unreachable LLM is not counted: the run pauses before
     /// the unit, and its answers already paid for come back from the cache on resume.
     static func stopIfUnavailable(_ results: [Prediction]) throws {
-        if let stop = results.first(where: \.budgetExhausted) { throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")") }
+        if let stop = results.first(where: \.budgetExhausted) {
+            throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")")
+        }
         if let down = results.first(where: \.transient) {
-            throw EvaluatorError("the LLM or the transcript store is unavailable (\(down.error ?? "no answer")): the run is paused at this unit; resume when it is back")
+            throw EvaluatorError(
+                "the LLM or the transcript store is unavailable (\(down.error ?? "no answer")): the run is paused at this unit; resume when it is back"
+            )
         }
     }
 }

@@ -8,7 +8,10 @@ import LLMPPStore
 extension Engine {
     /// The constraint and bans as of now, as a batch test the evolution calls synchronously.
     func feasibilityTest() -> ([Architecture]) -> [Bool] {
-        let banned = Set(state.banned), constraint = config.constraint, latency = self.latency, space = self.space
+        let banned = Set(state.banned)
+        let constraint = config.constraint
+        let latency = self.latency
+        let space = self.space
         return { archs in
             var ok = archs.map { !banned.contains(space.id($0)) }
             if let g = constraint.gflops {
@@ -41,7 +44,9 @@ extension Engine {
             if config.pauseAtSwitch == true {
                 // A demo stops here, before the first expensive generation is paid for.
                 state.paused = true
-                emit(.notice("paused at the switch point (generation \(g)): Space continues with the expensive evaluator"))
+                emit(
+                    .notice(
+                        "paused at the switch point (generation \(g)): Space continues with the expensive evaluator"))
                 emit(.paused(true))
                 return
             }
@@ -49,9 +54,13 @@ extension Engine {
         // Unique architectures of the population, pinned ones always in.
         var seen = Set<String>()
         var pop: [Architecture] = []
-        for a in state.pinned + state.population where seen.insert(space.id(a)).inserted && !state.banned.contains(space.id(a)) { pop.append(a) }
+        for a in state.pinned + state.population
+        where seen.insert(space.id(a)).inserted && !state.banned.contains(space.id(a)) { pop.append(a) }
         var distill: [Double]? = nil
-        if let student { distill = try student.predict(pop, in: space); state.counters.distillEvaluations += pop.count }
+        if let student {
+            distill = try student.predict(pop, in: space)
+            state.counters.distillEvaluations += pop.count
+        }
         var scores: [Double]
         var newExpensive = 0
         switch source {
@@ -63,12 +72,16 @@ extension Engine {
             newExpensive = missing.count
             if !missing.isEmpty {
                 let started = Date()
-                let costed = try await waiting(for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout) {
+                let costed = try await waiting(
+                    for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout
+                ) {
                     try await evaluator.evaluateCosted(missing)
                 }
                 let got = costed.scores
                 try await chargeExpensive(recorded: costed.seconds, wallSeconds: Date().timeIntervalSince(started))
-                guard got.count == missing.count else { throw EvaluatorError("the evaluator returned \(got.count) scores for \(missing.count)") }
+                guard got.count == missing.count else {
+                    throw EvaluatorError("the evaluator returned \(got.count) scores for \(missing.count)")
+                }
                 let pairs = zip(missing, got).map { (space.id($0), $1) }
                 try await runs.saveExpensive(run: runID, scores: pairs)
                 for (id, s) in pairs { expensiveScores[id] = s }
@@ -83,10 +96,13 @@ extension Engine {
         var cands: [Candidate] = []
         for (i, a) in pop.enumerated() {
             let id = space.id(a)
-            cands.append(Candidate(arch: a, id: id, generation: g, score: scores[i], source: source, distill: distill?[i],
-                                   expensive: expensiveScores[id], truth: try truthExpr.flatMap { try space.lookup($0, a) },
-                                   latencyMs: try? latency?.latencyMs(a), gflops: try space.flops(a) / 1e9, params: try space.params(a),
-                                   pinned: pinnedIDs.contains(id)))
+            cands.append(
+                Candidate(
+                    arch: a, id: id, generation: g, score: scores[i], source: source, distill: distill?[i],
+                    expensive: expensiveScores[id], truth: try truthExpr.flatMap { try space.lookup($0, a) },
+                    latencyMs: try? latency?.latencyMs(a), gflops: try space.flops(a) / 1e9,
+                    params: try space.params(a),
+                    pinned: pinnedIDs.contains(id)))
         }
         cands.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
         let pareto = paretoFront(cands, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
@@ -101,8 +117,12 @@ extension Engine {
             // with none left, the search restarts from random feasible architectures.
             let feasible = feasibilityTest()
             let keep = feasible(cands.map(\.arch))
-            let parents = Array(cands.indices.filter { cands[$0].pinned || keep[$0] }.prefix(e.parents).map { cands[$0].arch })
-            next = parents.isEmpty ? try evo.randomPopulation(e.population, using: &rng) : try evo.nextPopulation(parents: parents, using: &rng)
+            let parents = Array(
+                cands.indices.filter { cands[$0].pinned || keep[$0] }.prefix(e.parents).map { cands[$0].arch })
+            next =
+                parents.isEmpty
+                ? try evo.randomPopulation(e.population, using: &rng)
+                : try evo.nextPopulation(parents: parents, using: &rng)
             if !state.injected.isEmpty {
                 next = Array(next.prefix(max(0, next.count - state.injected.count))) + state.injected
             }
@@ -147,8 +167,11 @@ extension Engine {
         if g == 0 && state.firstGenerationSeconds == nil { state.firstGenerationSeconds = wall }
         var log = state.generationLog ?? []
         log.removeAll { $0.index >= g }
-        log.append(GenerationRecord(index: g, scoredBy: source, studentLabels: source == .distill ? (state.studentLabels ?? state.labelsDone) : nil,
-                                    wallSeconds: wall, newExpensiveEvaluations: newExpensive))
+        log.append(
+            GenerationRecord(
+                index: g, scoredBy: source,
+                studentLabels: source == .distill ? (state.studentLabels ?? state.labelsDone) : nil,
+                wallSeconds: wall, newExpensiveEvaluations: newExpensive))
         state.generationLog = log
     }
 }

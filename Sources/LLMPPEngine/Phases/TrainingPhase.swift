@@ -15,17 +15,21 @@ extension Engine {
     /// The labelled targets' features and labels (failed labels left out).
     func trainingData() -> (featureSet: String, x: [[Double]], y: [Double])? {
         guard let fs = space.defaultFeatureSet else { return nil }
-        var xs: [[Double]] = [], ys: [Double] = []
+        var xs: [[Double]] = []
+        var ys: [Double] = []
         for a in targets.prefix(state.labelsDone) {
             guard let v = labelValues[space.id(a)] ?? nil, let f = try? space.features(a, set: fs) else { continue }
-            xs.append(f); ys.append(v)
+            xs.append(f)
+            ys.append(v)
         }
         return xs.isEmpty ? nil : (fs, xs, ys)
     }
 
     func makeTrainer(_ training: TrainingConfig? = nil, warmStart: StudentModel? = nil) -> StudentTrainer? {
         guard let d = trainingData() else { return nil }
-        return StudentTrainer(featureSet: d.featureSet, features: d.x, labels: d.y, config: training ?? firstTraining, warmStart: warmStart)
+        return StudentTrainer(
+            featureSet: d.featureSet, features: d.x, labels: d.y, config: training ?? firstTraining,
+            warmStart: warmStart)
     }
 
     /// Anytime: the student continues from its weights on every label so far, in one unit.
@@ -33,7 +37,9 @@ extension Engine {
         var t = config.training
         t.steps = config.anytime?.retrainSteps ?? t.steps
         t.seed = config.training.seed &+ UInt64(state.labelsDone)
-        guard var trainer = makeTrainer(t, warmStart: student) else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
+        guard var trainer = makeTrainer(t, warmStart: student) else {
+            throw EvaluatorError("no usable labels to train LLM-Distill-PP on")
+        }
         let loss = try trainer.trainChecked(steps: t.steps)
         state.lossCurve.append(loss)
         let model = trainer.model
@@ -47,8 +53,10 @@ extension Engine {
 
     func stepTraining() async throws {
         let cachePath = studentCachePath()
-        if trainer == nil && state.trainingStep == 0, let path = cachePath, let data = FileManager.default.contents(atPath: path),
-           let cached = try? StudentModel(serialized: data) {
+        if trainer == nil && state.trainingStep == 0, let path = cachePath,
+            let data = FileManager.default.contents(atPath: path),
+            let cached = try? StudentModel(serialized: data)
+        {
             // The same labels and settings were trained before (another seed or mode of a study).
             try await finishTraining(cached, data: data, cachePath: nil)
             emit(.trainingLoss(step: firstTraining.steps, total: firstTraining.steps, loss: .nan))
@@ -71,12 +79,17 @@ extension Engine {
 
     func finishTraining(_ model: StudentModel, data: Data, cachePath: String?) async throws {
         try await runs.saveBlob(run: runID, name: "student", data: data)
-        if config.anytime != nil { try await runs.saveBlob(run: runID, name: Self.studentVersion(state.labelsDone), data: data) }
+        if config.anytime != nil {
+            try await runs.saveBlob(run: runID, name: Self.studentVersion(state.labelsDone), data: data)
+        }
         if let cachePath {
             // Best effort: a cache that cannot be written costs a retraining later, nothing else.
-            try? FileManager.default.createDirectory(atPath: (cachePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: (cachePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let tmp = cachePath + ".tmp-\(runID)"
-            if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, cachePath) != 0 { try? FileManager.default.removeItem(atPath: tmp) }
+            if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, cachePath) != 0 {
+                try? FileManager.default.removeItem(atPath: tmp)
+            }
         }
         state.trainingStep = firstTraining.steps
         state.studentLabels = state.labelsDone
@@ -87,10 +100,12 @@ extension Engine {
     /// Where a student trained on this run's labels with its settings is kept across runs.
     func studentCachePath() -> String? {
         guard let fs = space.defaultFeatureSet else { return nil }
-        var ids: [String] = [], ys: [Double] = []
+        var ids: [String] = []
+        var ys: [Double] = []
         for id in targets.prefix(state.labelsDone).map({ space.id($0) }) {
             guard let v = labelValues[id] ?? nil else { continue }
-            ids.append(id); ys.append(v)
+            ids.append(id)
+            ys.append(v)
         }
         guard !ids.isEmpty else { return nil }
         let key = StudentModel.cacheKey(featureSet: fs, ids: ids, labels: ys, config: firstTraining)

@@ -15,30 +15,44 @@ public enum PredictorStudy {
     }
 
     /// One run per split seed; rows of the same name are merged over the seeds.
-    public static func table(space: String, seeds: [String], labels: Int, base: RunConfig, environment env: EngineEnvironment,
-                             runPrefix: String, progress: @escaping @Sendable (String) -> Void) async throws -> Table {
+    public static func table(
+        space: String, seeds: [String], labels: Int, base: RunConfig, environment env: EngineEnvironment,
+        runPrefix: String, progress: @escaping @Sendable (String) -> Void
+    ) async throws -> Table {
         var merged: [String: [(String, [PredictorQuality])]] = [:]
         var order: [String] = []
-        var calls = 0, cached = 0
+        var calls = 0
+        var cached = 0
         for seed in seeds {
             var c = cell(base, space: space, seed: seed, labels: labels)
             c.labelSeed = c.labelSeed ?? 0
-            progress("\(space) split \(seed): LLM-PP on the test architectures" + (labels > 0 ? ", \(labels) labels, LLM-Distill-PP" : ""))
-            let (engine, state) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-\(space)-s\(seed)", progress: progress)
-            calls += state.counters.llmCalls; cached += state.counters.cachedAnswers
+            progress(
+                "\(space) split \(seed): LLM-PP on the test architectures"
+                    + (labels > 0 ? ", \(labels) labels, LLM-Distill-PP" : ""))
+            let (engine, state) = try await StudyRun.run(
+                config: c, environment: env, runID: "\(runPrefix)-\(space)-s\(seed)", progress: progress)
+            calls += state.counters.llmCalls
+            cached += state.counters.cachedAnswers
             let provider = await engine.snapshot().providerName
             for (metric, rows) in try await engine.predictorQuality() {
                 if merged[metric] == nil { order.append(metric) }
-                merged[metric, default: []].append((seed, rows.map { q in
-                    switch q.name {
-                    case "LLM-PP": return PredictorQuality(name: "LLM-PP (\(provider))", perSeed: q.perSeed)
-                    case "LLM-Distill-PP": return PredictorQuality(name: "LLM-Distill-PP (\(labels) labels)", perSeed: q.perSeed)
-                    default: return q
-                    }
-                }))
+                merged[metric, default: []].append(
+                    (
+                        seed,
+                        rows.map { q in
+                            switch q.name {
+                            case "LLM-PP": return PredictorQuality(name: "LLM-PP (\(provider))", perSeed: q.perSeed)
+                            case "LLM-Distill-PP":
+                                return PredictorQuality(name: "LLM-Distill-PP (\(labels) labels)", perSeed: q.perSeed)
+                            default: return q
+                            }
+                        }
+                    ))
             }
         }
-        return Table(space: space, metrics: order.map { ($0, mergeSeeds(merged[$0]!.map(\.1))) }, llmCalls: calls, cachedAnswers: cached)
+        return Table(
+            space: space, metrics: order.map { ($0, mergeSeeds(merged[$0]!.map(\.1))) }, llmCalls: calls,
+            cachedAnswers: cached)
     }
 
     /// A run that predicts one split's test architectures with LLM-PP (and distils from
@@ -77,8 +91,10 @@ public enum PredictorStudy {
     }
 
     /// LLM-PP with the prompt's parts switched on one by one (the paper's Table 4).
-    public static func ablation(space: String, seeds: [String], metric: String, base: RunConfig, environment env: EngineEnvironment,
-                                runPrefix: String, progress: @escaping @Sendable (String) -> Void) async throws -> [LadderStep] {
+    public static func ablation(
+        space: String, seeds: [String], metric: String, base: RunConfig, environment env: EngineEnvironment,
+        runPrefix: String, progress: @escaping @Sendable (String) -> Void
+    ) async throws -> [LadderStep] {
         var out: [LadderStep] = []
         for step in 0...6 {
             var per: [(seed: String, mae: Double?, kendall: Double?)] = []
@@ -86,11 +102,15 @@ public enum PredictorStudy {
                 var c = cell(base, space: space, seed: seed, labels: 0)
                 c.prompt = PromptOptions.ladder(step)
                 progress("ablation step \(step) (\(PromptOptions.ladderNames[step])), split \(seed)")
-                let (engine, _) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)
+                let (engine, _) = try await StudyRun.run(
+                    config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)
                 let q = try await engine.predictorQuality().first { $0.0 == metric }?.1.first { $0.name == "LLM-PP" }
                 per += q?.perSeed ?? [(seed, nil, nil)]
             }
-            out.append(LadderStep(step: step, name: PromptOptions.ladderNames[step], quality: PredictorQuality(name: "LLM-PP", perSeed: per)))
+            out.append(
+                LadderStep(
+                    step: step, name: PromptOptions.ladderNames[step],
+                    quality: PredictorQuality(name: "LLM-PP", perSeed: per)))
         }
         return out
     }

@@ -12,18 +12,25 @@ public enum SearchStudy {
         /// The label budget (nil: the study's).
         public var labels: Int? = nil
         public init(name: String, switchAt: Int, schedule: Schedule = .paper, labels: Int? = nil) {
-            self.name = name; self.switchAt = switchAt; self.schedule = schedule; self.labels = labels
+            self.name = name
+            self.switchAt = switchAt
+            self.schedule = schedule
+            self.labels = labels
         }
         public static func standard(iterations: Int) -> [Mode] {
-            [Mode(name: "hybrid", switchAt: iterations / 2), Mode(name: "baseline only", switchAt: 0),
-             Mode(name: "distill only", switchAt: iterations)]
+            [
+                Mode(name: "hybrid", switchAt: iterations / 2), Mode(name: "baseline only", switchAt: 0),
+                Mode(name: "distill only", switchAt: iterations),
+            ]
         }
 
         /// Issue 11's comparison: at each label budget B, `paper` and `anytime` with B labels and
         /// `paper` with 3B, all switching mid-way; then baseline only (switch 0).
         public static func schedules(iterations: Int, budgets: [Int]) -> [Mode] {
             var out: [Mode] = []
-            func add(_ m: Mode) { if !out.contains(where: { $0.schedule == m.schedule && $0.labels == m.labels }) { out.append(m) } }
+            func add(_ m: Mode) {
+                if !out.contains(where: { $0.schedule == m.schedule && $0.labels == m.labels }) { out.append(m) }
+            }
             for b in budgets {
                 add(Mode(name: "paper \(b)", switchAt: iterations / 2, schedule: .paper, labels: b))
                 add(Mode(name: "anytime \(b)", switchAt: iterations / 2, schedule: .anytime, labels: b))
@@ -38,7 +45,9 @@ public enum SearchStudy {
     public static func anytime(budget: Int, switchAt: Int, warmup: Int = 24, steps: Int) -> AnytimeSchedule {
         let w = min(warmup, budget)
         let k = switchAt > 1 ? Int((Double(budget - w) / Double(switchAt - 1)).rounded(.up)) : 0
-        return AnytimeSchedule(warmupLabels: w, labelsPerGeneration: max(0, k), warmupSteps: min(500, steps), retrainSteps: min(300, steps))
+        return AnytimeSchedule(
+            warmupLabels: w, labelsPerGeneration: max(0, k), warmupSteps: min(500, steps), retrainSteps: min(300, steps)
+        )
     }
 
     /// The reference the regret is measured against: the truly best architecture that meets
@@ -78,8 +87,11 @@ public enum SearchStudy {
         public var front: [(latency: Double, truth: Double)]
     }
 
-    public static func oracle(space: SearchSpace, hardware: String, latencyMs: Double?, cacheDirectory: String?) throws -> Oracle {
-        guard let l = space.labelled, let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName) else {
+    public static func oracle(space: SearchSpace, hardware: String, latencyMs: Double?, cacheDirectory: String?) throws
+        -> Oracle
+    {
+        guard let l = space.labelled, let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName)
+        else {
             throw EvaluatorError("space '\(space.id)' has no labelled pool to scan for the true best architecture")
         }
         let latency = try LatencyModel.make(space: space, hardware: hardware, cacheDirectory: cacheDirectory)
@@ -96,40 +108,54 @@ public enum SearchStudy {
                 if m == "test" { points.append((lat[i], v)) }
             }
         }
-        guard feasible > 0 else { throw EvaluatorError(String(format: "no architecture of %@ meets %.2f ms on %@", space.id, limit, hardware)) }
-        return Oracle(hardware: hardware, latencyMs: limit, feasible: feasible, total: pool.count, best: best,
-                      front: paretoFront(points, score: \.truth, latency: \.latency).sorted { $0.latency < $1.latency })
+        guard feasible > 0 else {
+            throw EvaluatorError(String(format: "no architecture of %@ meets %.2f ms on %@", space.id, limit, hardware))
+        }
+        return Oracle(
+            hardware: hardware, latencyMs: limit, feasible: feasible, total: pool.count, best: best,
+            front: paretoFront(points, score: \.truth, latency: \.latency).sorted { $0.latency < $1.latency })
     }
 
     /// Every mode x seed; runs of the same labels and training share the LLM's answers and
     /// the student (cached), so only the first pays for them.
-    public static func run(base: RunConfig, modes: [Mode], seeds: [UInt64], oracle: Oracle, environment env: EngineEnvironment,
-                           runPrefix: String, progress: @escaping @Sendable (String) -> Void) async throws -> [Outcome] {
+    public static func run(
+        base: RunConfig, modes: [Mode], seeds: [UInt64], oracle: Oracle, environment env: EngineEnvironment,
+        runPrefix: String, progress: @escaping @Sendable (String) -> Void
+    ) async throws -> [Outcome] {
         var out: [Outcome] = []
         for mode in modes {
             for seed in seeds {
                 var c = base
                 c.switchAt = mode.switchAt
                 c.labels = mode.switchAt == 0 ? 0 : (mode.labels ?? base.labels)
-                c.anytime = mode.schedule == .anytime && c.labels > 0
+                c.anytime =
+                    mode.schedule == .anytime && c.labels > 0
                     ? anytime(budget: c.labels, switchAt: mode.switchAt, steps: base.training.steps) : nil
                 c.seed = seed
                 c.labelSeed = base.labelSeed ?? 0
                 c.training.seed = base.training.seed
                 c.constraint = .init(latencyMs: oracle.latencyMs, hardware: oracle.hardware)
                 progress("search \(mode.name) (switch \(mode.switchAt)/\(c.evolution.iterations)), seed \(seed)")
-                let (engine, state) = try await StudyRun.run(config: c, environment: env, runID: "\(runPrefix)-\(mode.switchAt)-s\(seed)", progress: progress)
+                let (engine, state) = try await StudyRun.run(
+                    config: c, environment: env, runID: "\(runPrefix)-\(mode.switchAt)-s\(seed)", progress: progress)
                 out.append(try await outcome(engine: engine, state: state, mode: mode, seed: seed, oracle: oracle))
             }
         }
         return out
     }
 
-    static func outcome(engine: Engine, state: RunState, mode: Mode, seed: UInt64, oracle: Oracle) async throws -> Outcome {
+    static func outcome(engine: Engine, state: RunState, mode: Mode, seed: UInt64, oracle: Oracle) async throws
+        -> Outcome
+    {
         let space = engine.space
-        guard let l = space.labelled, let best = state.best else { throw EvaluatorError("run \(engine.runID) found no architecture") }
-        func truth(_ m: String, _ a: Architecture) throws -> Double? { try l.truth[m].flatMap { try space.lookup($0, a) } }
-        var t: [String: Double] = [:], regret: [String: Double] = [:]
+        guard let l = space.labelled, let best = state.best else {
+            throw EvaluatorError("run \(engine.runID) found no architecture")
+        }
+        func truth(_ m: String, _ a: Architecture) throws -> Double? {
+            try l.truth[m].flatMap { try space.lookup($0, a) }
+        }
+        var t: [String: Double] = [:]
+        var regret: [String: Double] = [:]
         for m in l.metrics {
             guard let v = try truth(m, best.arch) else { continue }
             t[m] = v
@@ -150,8 +176,11 @@ public enum SearchStudy {
         let front = try paretoFront(last, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
             .compactMap { c in try truth("test", c.arch).map { (latency: c.latencyMs ?? c.gflops, truth: $0) } }
             .sorted { $0.latency < $1.latency }
-        var o = Outcome(mode: mode, seed: seed, runID: engine.runID, bestID: best.id, bestLatencyMs: best.latencyMs, truth: t, regret: regret,
-                        expensiveEvaluations: state.counters.expensiveEvaluations, llmCalls: state.counters.llmCalls, trace: trace, front: front)
+        var o = Outcome(
+            mode: mode, seed: seed, runID: engine.runID, bestID: best.id, bestLatencyMs: best.latencyMs, truth: t,
+            regret: regret,
+            expensiveEvaluations: state.counters.expensiveEvaluations, llmCalls: state.counters.llmCalls, trace: trace,
+            front: front)
         let callIDs = try await engine.runs.labelCallIDs(run: engine.runID)
         o.labels = try await engine.runs.labels(run: engine.runID).values.filter { $0 != nil }.count
         o.llmHours = try await engine.transcripts.latencySeconds(callIDs: callIDs) / 3600

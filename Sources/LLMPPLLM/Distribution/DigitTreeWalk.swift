@@ -16,19 +16,34 @@ public struct DigitWalkSettings: Sendable, Codable, Equatable, Hashable {
     /// The text forced before the number, e.g. `{"bleu": `.
     public var answerPrefix: String = ""
 
-    public init(threshold: Double = 0.005, decimals: Int = 1, topK: Int = 40, low: Double = 0, high: Double = 100, answerPrefix: String = "") {
-        self.threshold = threshold; self.decimals = decimals; self.topK = topK
-        self.low = low; self.high = high; self.answerPrefix = answerPrefix
+    public init(
+        threshold: Double = 0.005, decimals: Int = 1, topK: Int = 40, low: Double = 0, high: Double = 100,
+        answerPrefix: String = ""
+    ) {
+        self.threshold = threshold
+        self.decimals = decimals
+        self.topK = topK
+        self.low = low
+        self.high = high
+        self.answerPrefix = answerPrefix
     }
 
-    enum CodingKeys: String, CodingKey { case threshold, decimals, topK = "top_k", low, high, answerPrefix = "answer_prefix" }
+    enum CodingKeys: String, CodingKey {
+        case threshold, decimals
+        case topK = "top_k"
+        case low, high
+        case answerPrefix = "answer_prefix"
+    }
 }
 
 /// One next-token candidate with its probability (before any sampling).
 public struct TokenCandidate: Sendable, Equatable {
     public var token: String
     public var probability: Double
-    public init(_ token: String, _ probability: Double) { self.token = token; self.probability = probability }
+    public init(_ token: String, _ probability: Double) {
+        self.token = token
+        self.probability = probability
+    }
 }
 
 /// What one batched request returned: per prompt, the next token's candidates.
@@ -37,7 +52,9 @@ public struct NextTokenBatch: Sendable {
     public var tokensIn: Int
     public var tokensOut: Int
     public init(candidates: [[TokenCandidate]], tokensIn: Int = 0, tokensOut: Int = 0) {
-        self.candidates = candidates; self.tokensIn = tokensIn; self.tokensOut = tokensOut
+        self.candidates = candidates
+        self.tokensIn = tokensIn
+        self.tokensOut = tokensOut
     }
 }
 
@@ -78,22 +95,29 @@ public enum DigitTreeWalk {
         case terminate
     }
 
-    public static func walk(prompt: String, settings: DigitWalkSettings, source: any NextTokenSource) async throws -> Result {
+    public static func walk(prompt: String, settings: DigitWalkSettings, source: any NextTokenSource) async throws
+        -> Result
+    {
         var frontier = [Node(text: "", probability: 1, onGreedyPath: true)]
         var leaves: [(value: Double, probability: Double)] = []
         var greedy: Double? = nil
-        var requests = 0, prompts = 0, tokensIn = 0, tokensOut = 0
+        var requests = 0
+        var prompts = 0
+        var tokensIn = 0
+        var tokensOut = 0
         while !frontier.isEmpty {
             guard prompts + frontier.count <= maxPrompts else {
                 throw LLMError.malformed("the digit walk needs more than \(maxPrompts) prompts: raise --walk-threshold")
             }
-            let batch = try await source.nextTokens(frontier.map { prompt + settings.answerPrefix + $0.text }, topK: settings.topK)
+            let batch = try await source.nextTokens(
+                frontier.map { prompt + settings.answerPrefix + $0.text }, topK: settings.topK)
             requests += 1
             prompts += frontier.count
             tokensIn += batch.tokensIn
             tokensOut += batch.tokensOut
             guard batch.candidates.count == frontier.count else {
-                throw LLMError.malformed("the server answered \(batch.candidates.count) results for \(frontier.count) prompts")
+                throw LLMError.malformed(
+                    "the server answered \(batch.candidates.count) results for \(frontier.count) prompts")
             }
             var next: [Node] = []
             for (node, candidates) in zip(frontier, batch.candidates) {
@@ -109,8 +133,13 @@ public enum DigitTreeWalk {
             }
             frontier = next
         }
-        let points = leaves.map { ScoreDistribution.Point(min(max($0.value, settings.low), settings.high), $0.probability) }
-        guard let d = ScoreDistribution(points: points, source: .digitTree, greedy: greedy.map { min(max($0, settings.low), settings.high) }) else {
+        let points = leaves.map {
+            ScoreDistribution.Point(min(max($0.value, settings.low), settings.high), $0.probability)
+        }
+        guard
+            let d = ScoreDistribution(
+                points: points, source: .digitTree, greedy: greedy.map { min(max($0, settings.low), settings.high) })
+        else {
             throw LLMError.malformed("the digit walk ended with no answer")
         }
         return Result(distribution: d, requests: requests, prompts: prompts, tokensIn: tokensIn, tokensOut: tokensOut)
@@ -136,11 +165,14 @@ public enum DigitTreeWalk {
         let total = steps.reduce(0) { $0 + $1.probability }
         guard total > 0 else {
             if isRoot {
-                let top = candidates.prefix(5).map { "'\($0.token)' \(String(format: "%.2f", $0.probability))" }.joined(separator: ", ")
-                throw LLMError.malformed("the model does not start a number after '\(settings.answerPrefix)' (top tokens: \(top))")
+                let top = candidates.prefix(5).map { "'\($0.token)' \(String(format: "%.2f", $0.probability))" }.joined(
+                    separator: ", ")
+                throw LLMError.malformed(
+                    "the model does not start a number after '\(settings.answerPrefix)' (top tokens: \(top))")
             }
             // No digit continues this branch: it ends where it is, if it is a number at all.
-            return node.text.last?.isNumber == true ? [(node, leafValue(node.text, settings: settings, cut: false))] : []
+            return node.text.last?.isNumber == true
+                ? [(node, leafValue(node.text, settings: settings, cut: false))] : []
         }
         // Deterministic order (ties broken by text) so that the greedy branch is reproducible.
         steps.sort { $0.probability != $1.probability ? $0.probability > $1.probability : key($0.step) < key($1.step) }
@@ -151,12 +183,20 @@ public enum DigitTreeWalk {
             guard p >= settings.threshold || greedy else { continue }
             switch s.step {
             case .terminate:
-                out.append((Node(text: node.text, probability: p, onGreedyPath: greedy), leafValue(node.text, settings: settings, cut: false)))
+                out.append(
+                    (
+                        Node(text: node.text, probability: p, onGreedyPath: greedy),
+                        leafValue(node.text, settings: settings, cut: false)
+                    ))
             case .extend(let t):
                 var child = Node(text: t, probability: p, onGreedyPath: greedy)
                 // With no room for another integer digit the point is certain: skip a request.
-                if child.decimalsSoFar == nil, settings.decimals > 0, !canTakeDigit(t, settings: settings) { child.text += "." }
-                let done = (child.decimalsSoFar ?? -1) >= settings.decimals || (child.decimalsSoFar == nil && settings.decimals == 0 && !canTakeDigit(t, settings: settings))
+                if child.decimalsSoFar == nil, settings.decimals > 0, !canTakeDigit(t, settings: settings) {
+                    child.text += "."
+                }
+                let done =
+                    (child.decimalsSoFar ?? -1) >= settings.decimals
+                    || (child.decimalsSoFar == nil && settings.decimals == 0 && !canTakeDigit(t, settings: settings))
                 out.append((child, done ? leafValue(child.text, settings: settings, cut: true) : nil))
             }
         }

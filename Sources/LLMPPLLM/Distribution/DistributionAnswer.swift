@@ -6,7 +6,9 @@ import LLMPPCore
 /// the answer prefix forced, the digit tree walked. The response text is the greedy answer in
 /// the requested JSON shape, so it parses like any other; the raw body records the walk.
 public enum DistributionAnswer {
-    public static func answer(_ request: CompletionRequest, source: any NextTokenSource) async throws -> CompletionResponse {
+    public static func answer(_ request: CompletionRequest, source: any NextTokenSource) async throws
+        -> CompletionResponse
+    {
         guard let walk = request.walk else { throw LLMError.malformed("not a distribution request") }
         let prompt = try await source.renderPrompt(request.messages)
         let result = try await DigitTreeWalk.walk(prompt: prompt, settings: walk, source: source)
@@ -15,11 +17,15 @@ public enum DistributionAnswer {
         let key = request.jsonKey ?? "value"
         let text = "{\"\(key)\": \(format(greedy))}"
         let raw = JSONValue.object([
-            ("walk", .object([("requests", .number(Double(result.requests))), ("prompts", .number(Double(result.prompts)))])),
+            (
+                "walk",
+                .object([("requests", .number(Double(result.requests))), ("prompts", .number(Double(result.prompts)))])
+            ),
             ("greedy", .number(greedy)), ("median", .number(d.median)), ("mean", .number(d.mean)),
             ("distribution", .array(d.points.map { .array([.number($0.value), .number($0.probability)]) })),
         ]).rendered(pretty: false)
-        return CompletionResponse(text: text, raw: raw, tokensIn: result.tokensIn, tokensOut: result.tokensOut, distribution: d)
+        return CompletionResponse(
+            text: text, raw: raw, tokensIn: result.tokensIn, tokensOut: result.tokensOut, distribution: d)
     }
 
     static func format(_ v: Double) -> String {

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// JSON over HTTP with a per-request timeout; statuses and headers come back as they are so
@@ -24,8 +25,9 @@ public struct HTTPClient: Sendable {
 
     public func post(_ url: URL, headers: [String: String], body: Data, timeout: Double) async throws -> Response {
         if url.scheme == "http" {
-            return try await PlainHTTP.send(method: "POST", url: url, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
-                                            body: body, timeout: timeout)
+            return try await PlainHTTP.send(
+                method: "POST", url: url, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
+                body: body, timeout: timeout)
         }
         var req = URLRequest(url: url, timeoutInterval: timeout)
         req.httpMethod = "POST"
@@ -36,7 +38,9 @@ public struct HTTPClient: Sendable {
     }
 
     public func get(_ url: URL, timeout: Double) async throws -> Response {
-        if url.scheme == "http" { return try await PlainHTTP.send(method: "GET", url: url, headers: [:], body: nil, timeout: timeout) }
+        if url.scheme == "http" {
+            return try await PlainHTTP.send(method: "GET", url: url, headers: [:], body: nil, timeout: timeout)
+        }
         return try await send(URLRequest(url: url, timeoutInterval: timeout), timeout: timeout)
     }
 
@@ -45,7 +49,8 @@ public struct HTTPClient: Sendable {
             let (data, resp) = try await session.data(for: req)
             guard let http = resp as? HTTPURLResponse else { throw LLMError.transport("not an HTTP response") }
             guard data.count <= PlainHTTP.maxResponseBytes else {
-                throw LLMError.malformed("response of \(data.count) bytes is over the limit of \(PlainHTTP.maxResponseBytes)")
+                throw LLMError.malformed(
+                    "response of \(data.count) bytes is over the limit of \(PlainHTTP.maxResponseBytes)")
             }
             var headers: [String: String] = [:]
             for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }

@@ -16,8 +16,14 @@ public enum HTTPResponseFraming {
     /// `closed` is false). Throws on a malformed or oversized frame, or one cut short.
     public static func parse(_ data: [UInt8], closed: Bool, maxBodyBytes: Int) throws -> Response? {
         guard let headerEnd = find(data, [13, 10, 13, 10], limit: maxHeaderBytes + 4) else {
-            if data.count > maxHeaderBytes { throw LLMError.malformed("response headers longer than \(maxHeaderBytes) bytes") }
-            if closed { throw LLMError.transport(data.isEmpty ? "connection closed before a response" : "connection closed inside the response headers") }
+            if data.count > maxHeaderBytes {
+                throw LLMError.malformed("response headers longer than \(maxHeaderBytes) bytes")
+            }
+            if closed {
+                throw LLMError.transport(
+                    data.isEmpty
+                        ? "connection closed before a response" : "connection closed inside the response headers")
+            }
             return nil
         }
         let (status, headers) = try head(data[0..<headerEnd])
@@ -27,29 +33,40 @@ public enum HTTPResponseFraming {
             return Response(status: status, headers: headers, body: b)
         }
         if let text = headers["content-length"] {
-            guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }), let length = Int(text) else {
+            guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let length = Int(text)
+            else {
                 throw LLMError.malformed("invalid Content-Length '\(text.prefix(40))'")
             }
-            guard length <= maxBodyBytes else { throw LLMError.malformed("response of \(length) bytes is over the limit of \(maxBodyBytes)") }
-            if body.count >= length { return Response(status: status, headers: headers, body: Array(body.prefix(length))) }
+            guard length <= maxBodyBytes else {
+                throw LLMError.malformed("response of \(length) bytes is over the limit of \(maxBodyBytes)")
+            }
+            if body.count >= length {
+                return Response(status: status, headers: headers, body: Array(body.prefix(length)))
+            }
             if closed { throw LLMError.transport("connection closed mid-body (\(body.count) of \(length) bytes)") }
             return nil
         }
-        guard body.count <= maxBodyBytes else { throw LLMError.malformed("response body over the limit of \(maxBodyBytes) bytes") }
+        guard body.count <= maxBodyBytes else {
+            throw LLMError.malformed("response body over the limit of \(maxBodyBytes) bytes")
+        }
         return closed ? Response(status: status, headers: headers, body: Array(body)) : nil
     }
 
     static func head(_ bytes: ArraySlice<UInt8>) throws -> (Int, [String: String]) {
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
         let parts = lines.first?.split(separator: " ") ?? []
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[1].count == 3, let status = Int(parts[1]), (100...599).contains(status) else {
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[1].count == 3, let status = Int(parts[1]),
+            (100...599).contains(status)
+        else {
             throw LLMError.malformed("bad status line '\(String(lines.first ?? "").prefix(60))'")
         }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             let kv = line.split(separator: ":", maxSplits: 1)
             guard kv.count == 2 else { continue }
-            let name = kv[0].lowercased(), value = kv[1].trimmingCharacters(in: .whitespaces)
+            let name = kv[0].lowercased()
+            let value = kv[1].trimmingCharacters(in: .whitespaces)
             if name == "content-length", let old = headers[name], old != value {
                 throw LLMError.malformed("conflicting Content-Length headers")
             }
@@ -72,11 +89,14 @@ public enum HTTPResponseFraming {
                 return try incomplete()
             }
             let line = String(decoding: b[i..<e], as: UTF8.self)
-            let sizeText = (line.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+            let sizeText = (line.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(
+                in: .whitespaces)
             guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16), size >= 0 else {
                 throw LLMError.malformed("invalid chunk size '\(sizeText.prefix(20))'")
             }
-            guard out.count + size <= maxBodyBytes else { throw LLMError.malformed("chunked response over the limit of \(maxBodyBytes) bytes") }
+            guard out.count + size <= maxBodyBytes else {
+                throw LLMError.malformed("chunked response over the limit of \(maxBodyBytes) bytes")
+            }
             i = e + 2
             if size == 0 { return out }
             guard b.count - i >= size + 2 else { return try incomplete() }
@@ -94,7 +114,10 @@ public enum HTTPResponseFraming {
         while i <= last {
             if hay[i] == needle[0] {
                 var match = true
-                for k in 1..<needle.count where hay[i + k] != needle[k] { match = false; break }
+                for k in 1..<needle.count where hay[i + k] != needle[k] {
+                    match = false
+                    break
+                }
                 if match { return i }
             }
             i += 1

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// HTTP/1.1 over a plain socket, for `http://` endpoints (the local llama-server, vLLM or
@@ -8,17 +9,24 @@ import Glibc
 /// CPU-seconds for one 6-second request), which on 2 cores takes half the machine from the
 /// model it is waiting for. This client blocks in poll() on its own thread instead.
 enum PlainHTTP {
-    static func send(method: String, url: URL, headers: [String: String], body: Data?, timeout: Double) async throws -> HTTPClient.Response {
+    static func send(method: String, url: URL, headers: [String: String], body: Data?, timeout: Double) async throws
+        -> HTTPClient.Response
+    {
         try await withCheckedThrowingContinuation { cont in
             let t = Thread {
-                do { cont.resume(returning: try sendBlocking(method: method, url: url, headers: headers, body: body, timeout: timeout)) }
-                catch { cont.resume(throwing: error) }
+                do {
+                    cont.resume(
+                        returning: try sendBlocking(
+                            method: method, url: url, headers: headers, body: body, timeout: timeout))
+                } catch { cont.resume(throwing: error) }
             }
             t.start()
         }
     }
 
-    static func sendBlocking(method: String, url: URL, headers: [String: String], body: Data?, timeout: Double) throws -> HTTPClient.Response {
+    static func sendBlocking(method: String, url: URL, headers: [String: String], body: Data?, timeout: Double) throws
+        -> HTTPClient.Response
+    {
         guard let host = url.host else { throw LLMError.transport("no host in \(url)") }
         let port = url.port ?? 80
         let deadline = Date().addingTimeInterval(timeout)
@@ -26,7 +34,9 @@ enum PlainHTTP {
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var res: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &res) == 0, let first = res else { throw LLMError.transport("cannot resolve \(host)") }
+        guard getaddrinfo(host, String(port), &hints, &res) == 0, let first = res else {
+            throw LLMError.transport("cannot resolve \(host)")
+        }
         defer { freeaddrinfo(res) }
         var fd: Int32 = -1
         var ai: UnsafeMutablePointer<addrinfo>? = first
@@ -34,18 +44,22 @@ enum PlainHTTP {
             fd = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
             if fd >= 0 {
                 if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { break }
-                close(fd); fd = -1
+                close(fd)
+                fd = -1
             }
             ai = a.pointee.ai_next
         }
-        guard fd >= 0 else { throw LLMError.transport("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw LLMError.transport("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
 
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nAccept: application/json\r\n"
+        var head =
+            "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nAccept: application/json\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
@@ -91,6 +105,8 @@ enum PlainHTTP {
 
     /// The largest response body accepted: 1 MB, or `LLMPP_MAX_RESPONSE_BYTES`.
     static var maxResponseBytes: Int {
-        ProcessInfo.processInfo.environment["LLMPP_MAX_RESPONSE_BYTES"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 1_048_576
+        ProcessInfo.processInfo.environment["LLMPP_MAX_RESPONSE_BYTES"].flatMap { Int($0) }.flatMap {
+            $0 > 0 ? $0 : nil
+        } ?? 1_048_576
     }
 }

@@ -21,8 +21,10 @@ public enum CallKey {
     }()
 
     public static func parametersJSON(_ r: CompletionRequest) -> String {
-        let p = Parameters(temperature: r.temperature, max_tokens: r.maxTokens, json_key: r.jsonKey, top_logprobs: r.topLogprobs, seed: r.seed,
-                           walk: r.walk)
+        let p = Parameters(
+            temperature: r.temperature, max_tokens: r.maxTokens, json_key: r.jsonKey, top_logprobs: r.topLogprobs,
+            seed: r.seed,
+            walk: r.walk)
         return String(decoding: (try? encoder.encode(p)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
@@ -31,8 +33,11 @@ public enum CallKey {
     }
 
     /// The question's identity: provider, model, parameters, prompt and sample index.
-    public static func cacheKey(provider: String, model: String, request: CompletionRequest, sampleIndex: Int) -> String {
-        StableHash.long([provider, model, parametersJSON(request), messagesJSON(request.messages), String(sampleIndex)].joined(separator: "\u{1F}"))
+    public static func cacheKey(provider: String, model: String, request: CompletionRequest, sampleIndex: Int) -> String
+    {
+        StableHash.long(
+            [provider, model, parametersJSON(request), messagesJSON(request.messages), String(sampleIndex)].joined(
+                separator: "\u{1F}"))
     }
 
     /// What replay matches on: the request without provider and model.

@@ -14,8 +14,12 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
         /// Runs saved before `distribution` replaced the per-digit expectation read as its successor.
         public init(from decoder: Decoder) throws {
             let raw = try decoder.singleValueContainer().decode(String.self)
-            self = raw == "expectation" ? .distribution : try Decode(rawValue: raw).orThrow(
-                DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown decode '\(raw)'")))
+            self =
+                raw == "expectation"
+                ? .distribution
+                : try Decode(rawValue: raw).orThrow(
+                    DecodingError.dataCorrupted(
+                        .init(codingPath: decoder.codingPath, debugDescription: "unknown decode '\(raw)'")))
         }
     }
     /// Self-consistency: k answers (temperature > 0 when k > 1), aggregated by median.
@@ -35,11 +39,17 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     /// APIs, 600 s for the local server).
     public var timeout: Double? = nil
 
-    public init(samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
-                walkThreshold: Double = 0.005, walkDecimals: Int = 1) {
-        self.samples = samples; self.decode = decode; self.temperature = temperature
-        self.maxCorrections = maxCorrections; self.seed = seed
-        self.walkThreshold = walkThreshold; self.walkDecimals = walkDecimals
+    public init(
+        samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
+        walkThreshold: Double = 0.005, walkDecimals: Int = 1
+    ) {
+        self.samples = samples
+        self.decode = decode
+        self.temperature = temperature
+        self.maxCorrections = maxCorrections
+        self.seed = seed
+        self.walkThreshold = walkThreshold
+        self.walkDecimals = walkDecimals
     }
 
     enum CodingKeys: String, CodingKey {
@@ -67,7 +77,8 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     public func decodeSummary(walking: Bool) -> String {
         switch decode {
         case .greedy: return samples > 1 ? "greedy, median of \(samples) samples" : "greedy"
-        case .distribution: return walking ? "distribution (digit walk, median)" : "distribution (\(samples) samples, median)"
+        case .distribution:
+            return walking ? "distribution (digit walk, median)" : "distribution (\(samples) samples, median)"
         }
     }
 }
@@ -123,12 +134,23 @@ public actor LLMPredictor {
     var jitter: SeededGenerator
     var onEvent: (@Sendable (CallEvent) -> Void)?
 
-    public init(provider: any LLMProvider, store: TranscriptStore, run: String, builder: PromptBuilder,
-                settings: PredictionSettings = .init(), retry: RetryPolicy = .init(), budget: Budget = Budget(),
-                pricing: Pricing = .none,
-                sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
-        self.provider = provider; self.store = store; self.run = run; self.builder = builder; self.settings = settings
-        self.retry = retry; self.budget = budget; self.pricing = pricing; self.sleep = sleep
+    public init(
+        provider: any LLMProvider, store: TranscriptStore, run: String, builder: PromptBuilder,
+        settings: PredictionSettings = .init(), retry: RetryPolicy = .init(), budget: Budget = Budget(),
+        pricing: Pricing = .none,
+        sleep: @escaping @Sendable (Double) async throws -> Void = {
+            try await Task.sleep(nanoseconds: UInt64($0 * 1e9))
+        }
+    ) {
+        self.provider = provider
+        self.store = store
+        self.run = run
+        self.builder = builder
+        self.settings = settings
+        self.retry = retry
+        self.budget = budget
+        self.pricing = pricing
+        self.sleep = sleep
         parser = ResponseParser(key: builder.metricKey, metric: builder.space.task.metric, range: builder.range)
         limiter = ConcurrencyLimiter(limit: provider.maxConcurrency)
         redactor = SecretRedactor(provider: provider)
@@ -137,11 +159,15 @@ public actor LLMPredictor {
 
     public func setEventHandler(_ h: (@Sendable (CallEvent) -> Void)?) { onEvent = h }
 
-    public func predict(_ test: Architecture, demonstrations: [(Architecture, Double)], purpose: String = "predict") async -> Prediction {
+    public func predict(_ test: Architecture, demonstrations: [(Architecture, Double)], purpose: String = "predict")
+        async -> Prediction
+    {
         let archID = builder.space.id(test)
         let messages: [ChatMessage]
         do { messages = try builder.messages(demonstrations: demonstrations, test: test) } catch {
-            return Prediction(value: nil, samples: [], callIDs: [], cachedSamples: 0, error: "prompt: \(error)", budgetExhausted: false)
+            return Prediction(
+                value: nil, samples: [], callIDs: [], cachedSamples: 0, error: "prompt: \(error)",
+                budgetExhausted: false)
         }
         // Samples run concurrently; the limiter bounds what reaches the provider. A digit walk
         // is deterministic: one per architecture.
@@ -155,13 +181,16 @@ public actor LLMPredictor {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let values = results.compactMap(\.value)
-        let distribution = walking ? results.first?.distribution
+        let distribution =
+            walking
+            ? results.first?.distribution
             : settings.decode == .distribution && values.count > 1 ? ScoreDistribution(samples: values) : nil
-        return Prediction(value: values.isEmpty ? nil : Metrics.median(values), samples: values,
-                          callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
-                          error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
-                          budgetExhausted: results.contains { $0.budgetExhausted },
-                          transient: values.isEmpty && results.contains { $0.transient }, distribution: distribution)
+        return Prediction(
+            value: values.isEmpty ? nil : Metrics.median(values), samples: values,
+            callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
+            error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
+            budgetExhausted: results.contains { $0.budgetExhausted },
+            transient: values.isEmpty && results.contains { $0.transient }, distribution: distribution)
     }
 
     /// Whether answers are distributions walked digit by digit (else sampled, or greedy).
@@ -169,8 +198,9 @@ public actor LLMPredictor {
 
     /// The walk a distributional request asks for: the space's range, the JSON answer's prefix.
     public nonisolated var walkSettings: DigitWalkSettings {
-        DigitWalkSettings(threshold: settings.walkThreshold, decimals: settings.walkDecimals, low: builder.range.lowerBound,
-                          high: builder.range.upperBound, answerPrefix: "{\"\(builder.metricKey)\": ")
+        DigitWalkSettings(
+            threshold: settings.walkThreshold, decimals: settings.walkDecimals, low: builder.range.lowerBound,
+            high: builder.range.upperBound, answerPrefix: "{\"\(builder.metricKey)\": ")
     }
 
     struct SampleResult: Sendable {
@@ -185,9 +215,10 @@ public actor LLMPredictor {
 
     /// The request for one sample of a prompt, exactly as `predict` sends it.
     public nonisolated func request(messages: [ChatMessage], sample s: Int = 0) -> CompletionRequest {
-        CompletionRequest(messages: messages, temperature: walking ? 0 : settings.effectiveTemperature,
-                          maxTokens: builder.template.settings.max_tokens ?? 24, jsonKey: builder.metricKey,
-                          seed: settings.seed + s, walk: walking ? walkSettings : nil)
+        CompletionRequest(
+            messages: messages, temperature: walking ? 0 : settings.effectiveTemperature,
+            maxTokens: builder.template.settings.max_tokens ?? 24, jsonKey: builder.metricKey,
+            seed: settings.seed + s, walk: walking ? walkSettings : nil)
     }
 
     /// One sample; what a server wrote reaches neither the store nor the caller with a key in it.
@@ -215,7 +246,9 @@ public actor LLMPredictor {
             result.transient = true
             return result
         }
-        var attempt = 0, failures = 0, corrections = 0
+        var attempt = 0
+        var failures = 0
+        var corrections = 0
         while true {
             attempt += 1
             do { try await budget.reserveCall() } catch let e as LLMError {
@@ -224,14 +257,17 @@ public actor LLMPredictor {
                 return result
             } catch { return result }
             onEvent?(.started(archID: archID, sample: s, attempt: attempt))
-            var record = CallRecord(run: run, provider: provider.name, model: provider.model,
-                                    parameters: CallKey.parametersJSON(request), messages: CallKey.messagesJSON(request.messages),
-                                    cacheKey: key, sampleIndex: s, attempt: attempt, status: .error, latencyMs: 0,
-                                    archID: archID, purpose: purpose)
+            var record = CallRecord(
+                run: run, provider: provider.name, model: provider.model,
+                parameters: CallKey.parametersJSON(request), messages: CallKey.messagesJSON(request.messages),
+                cacheKey: key, sampleIndex: s, attempt: attempt, status: .error, latencyMs: 0,
+                archID: archID, purpose: purpose)
             await limiter.acquire()
             let t0 = Date()
             let outcome: Result<CompletionResponse, LLMError>
-            do { outcome = .success(try await provider.complete(request)) } catch let e as LLMError { outcome = .failure(e) } catch {
+            do { outcome = .success(try await provider.complete(request)) } catch let e as LLMError {
+                outcome = .failure(e)
+            } catch {
                 outcome = .failure(.transport("\(error)"))
             }
             await limiter.release()
@@ -245,14 +281,23 @@ public actor LLMPredictor {
                 if case .http(_, let body, _) = e { record.rawResponse = body }
                 failures += 1
                 retryDelay = retry.delay(after: failures, error: e, jitter: jitter.unit())
-                if retryDelay == nil { result.error = e.description; result.transient = e.isRetryable; done = true }
-                if e == .cancelled { result.error = e.description; result.transient = true; done = true }
+                if retryDelay == nil {
+                    result.error = e.description
+                    result.transient = e.isRetryable
+                    done = true
+                }
+                if e == .cancelled {
+                    result.error = e.description
+                    result.transient = true
+                    done = true
+                }
             case .success(let resp):
                 record.responseText = resp.text
                 record.rawResponse = resp.raw
                 record.tokensIn = resp.tokensIn
                 record.tokensOut = resp.tokensOut
-                record.costUSD = pricing.cost(provider: provider.name, model: provider.model, tokensIn: resp.tokensIn, tokensOut: resp.tokensOut)
+                record.costUSD = pricing.cost(
+                    provider: provider.name, model: provider.model, tokensIn: resp.tokensIn, tokensOut: resp.tokensOut)
                 await budget.record(tokens: (resp.tokensIn ?? 0) + (resp.tokensOut ?? 0), cost: record.costUSD)
                 switch parser.parse(resp.text) {
                 case .value(let v, _):
@@ -276,9 +321,12 @@ public actor LLMPredictor {
                 if record.status == .unparsed {
                     if corrections < settings.maxCorrections {
                         corrections += 1
-                        request.messages += [ChatMessage(.assistant, resp.text), builder.correction(for: record.error ?? "no number")]
+                        request.messages += [
+                            ChatMessage(.assistant, resp.text), builder.correction(for: record.error ?? "no number"),
+                        ]
                     } else {
-                        result.error = "no usable answer after \(corrections) correction\(corrections == 1 ? "" : "s"): \(record.error ?? "")"
+                        result.error =
+                            "no usable answer after \(corrections) correction\(corrections == 1 ? "" : "s"): \(record.error ?? "")"
                         done = true
                     }
                 }
@@ -297,7 +345,11 @@ public actor LLMPredictor {
             onEvent?(.finished(record))
             if done { return result }
             if let d = retryDelay {
-                do { try await sleep(d) } catch { result.error = "cancelled"; result.transient = true; return result }
+                do { try await sleep(d) } catch {
+                    result.error = "cancelled"
+                    result.transient = true
+                    return result
+                }
             }
         }
     }

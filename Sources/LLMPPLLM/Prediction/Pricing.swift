@@ -10,7 +10,10 @@ public struct Pricing: Sendable, Equatable {
     public var date: String
     public var models: [String: Price]
 
-    public init(date: String, models: [String: Price]) { self.date = date; self.models = models }
+    public init(date: String, models: [String: Price]) {
+        self.date = date
+        self.models = models
+    }
 
     /// No prices: costs are reported in tokens only.
     public static let none = Pricing(date: "", models: [:])
@@ -42,7 +45,10 @@ public struct Pricing: Sendable, Equatable {
     }
 
     public static func parse(_ data: Data, file: String) throws -> Pricing {
-        struct File: Decodable { var date: String; var models: [String: Price] }
+        struct File: Decodable {
+            var date: String
+            var models: [String: Price]
+        }
         do {
             let f = try JSONDecoder().decode(File.self, from: data)
             return Pricing(date: f.date, models: f.models)
@@ -53,7 +59,9 @@ public struct Pricing: Sendable, Equatable {
 
     public func cost(provider: String, model: String, tokensIn: Int?, tokensOut: Int?) -> Double? {
         if provider == "local" { return 0 }
-        guard let p = models["\(provider)/\(model)"] ?? models[model], let i = tokensIn, let o = tokensOut else { return nil }
+        guard let p = models["\(provider)/\(model)"] ?? models[model], let i = tokensIn, let o = tokensOut else {
+            return nil
+        }
         return (Double(i) * p.input_per_mtok + Double(o) * p.output_per_mtok) / 1e6
     }
 }

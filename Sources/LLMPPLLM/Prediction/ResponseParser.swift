@@ -11,14 +11,20 @@ public struct ResponseParser: Sendable {
         case outOfRange(Double)
         case missing(String)
     }
-    public enum Method: String, Sendable { case json, afterMetric = "after-metric", firstNumber = "first-number" }
+    public enum Method: String, Sendable {
+        case json
+        case afterMetric = "after-metric"
+        case firstNumber = "first-number"
+    }
 
     public let key: String
     public let metric: String
     public let range: ClosedRange<Double>
 
     public init(key: String, metric: String, range: ClosedRange<Double>) {
-        self.key = key; self.metric = metric; self.range = range
+        self.key = key
+        self.metric = metric
+        self.range = range
     }
 
     public func parse(_ text: String) -> Result {
@@ -33,7 +39,9 @@ public struct ResponseParser: Sendable {
             var search = lower.startIndex..<lower.endIndex
             while let r = lower.range(of: name, range: search) {
                 let offset = lower.distance(from: lower.startIndex, to: r.upperBound)
-                if let n = numbers.first(where: { $0.offset >= offset && $0.offset - offset <= 24 }), range.contains(n.value) {
+                if let n = numbers.first(where: { $0.offset >= offset && $0.offset - offset <= 24 }),
+                    range.contains(n.value)
+                {
                     return .value(n.value, method: .afterMetric)
                 }
                 search = r.upperBound..<lower.endIndex
@@ -50,7 +58,9 @@ public struct ResponseParser: Sendable {
     /// The key's number in the first JSON object of the text (or its only number).
     private func jsonValue(_ text: String) -> Double? {
         guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end else { return nil }
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any] else { return nil }
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any] else {
+            return nil
+        }
         func number(_ v: Any?) -> Double? {
             if let n = JSONNumber.double(v) { return n }
             if let s = v as? String { return Double(s.trimmingCharacters(in: .whitespaces)) }
@@ -70,11 +80,18 @@ public struct ResponseParser: Sendable {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            let startsNumber = c.isASCII && (c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber))
+            let startsNumber =
+                c.isASCII
+                && (c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber))
             if startsNumber {
                 var j = i
                 var seenDot = false
-                while j < chars.count, chars[j].isASCII && (chars[j].isNumber || (chars[j] == "." && !seenDot && j + 1 < chars.count && chars[j + 1].isASCII && chars[j + 1].isNumber)) {
+                while j < chars.count,
+                    chars[j].isASCII
+                        && (chars[j].isNumber
+                            || (chars[j] == "." && !seenDot && j + 1 < chars.count && chars[j + 1].isASCII
+                                && chars[j + 1].isNumber))
+                {
                     if chars[j] == "." { seenDot = true }
                     j += 1
                 }
@@ -87,7 +104,8 @@ public struct ResponseParser: Sendable {
                         j = k
                     }
                 }
-                let negative = i > 0 && chars[i - 1] == "-" && (i == 1 || !(chars[i - 2].isLetter || chars[i - 2].isNumber))
+                let negative =
+                    i > 0 && chars[i - 1] == "-" && (i == 1 || !(chars[i - 2].isLetter || chars[i - 2].isNumber))
                 let s = (negative ? "-" : "") + String(chars[i..<j])
                 if let v = Double(s), v.isFinite { out.append((v, negative ? i - 1 : i, s)) }
                 i = j

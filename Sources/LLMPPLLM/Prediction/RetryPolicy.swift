@@ -10,7 +10,10 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxRetryAfter: Double
 
     public init(maxAttempts: Int = 6, baseDelay: Double = 1, maxDelay: Double = 60, maxRetryAfter: Double = 600) {
-        self.maxAttempts = maxAttempts; self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.maxRetryAfter = maxRetryAfter
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
     }
 
     /// Seconds to wait before attempt `attempt + 1` (attempts count from 1), or nil to give up.
@@ -34,7 +37,10 @@ public actor ConcurrencyLimiter {
     public init(limit: Int) { self.limit = max(1, limit) }
 
     public func acquire() async {
-        if inUse < limit { inUse += 1; return }
+        if inUse < limit {
+            inUse += 1
+            return
+        }
         await withCheckedContinuation { waiters.append($0) }
     }
 
@@ -56,7 +62,9 @@ public actor Budget {
         public var maxTokens: Int?
         public var maxCostUSD: Double?
         public init(maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil) {
-            self.maxCalls = maxCalls; self.maxTokens = maxTokens; self.maxCostUSD = maxCostUSD
+            self.maxCalls = maxCalls
+            self.maxTokens = maxTokens
+            self.maxCostUSD = maxCostUSD
         }
     }
     public let limits: Limits
@@ -70,7 +78,9 @@ public actor Budget {
     public func reserveCall() throws {
         if let m = limits.maxCalls, calls >= m { throw LLMError.budgetExhausted("\(calls) of \(m) calls used") }
         if let m = limits.maxTokens, tokens >= m { throw LLMError.budgetExhausted("\(tokens) of \(m) tokens used") }
-        if let m = limits.maxCostUSD, costUSD >= m { throw LLMError.budgetExhausted(String(format: "$%.4f of $%.4f spent", costUSD, m)) }
+        if let m = limits.maxCostUSD, costUSD >= m {
+            throw LLMError.budgetExhausted(String(format: "$%.4f of $%.4f spent", costUSD, m))
+        }
         calls += 1
     }
 

@@ -10,17 +10,22 @@ public struct SecretRedactor: Sendable {
     let secrets: [(name: String, value: String)]
 
     public init(secrets: [(name: String, value: String)]) {
-        self.secrets = secrets.filter { $0.value.utf8.count >= Self.minimumLength }.sorted { $0.value.count > $1.value.count }
+        self.secrets = secrets.filter { $0.value.utf8.count >= Self.minimumLength }.sorted {
+            $0.value.count > $1.value.count
+        }
     }
 
     /// The provider's own key plus every provider key in the environment.
     public init(provider: any LLMProvider, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let fromEnvironment = ProviderFactory.secretVariables.compactMap { name in environment[name].map { (name, $0) } }
+        let fromEnvironment = ProviderFactory.secretVariables.compactMap { name in environment[name].map { (name, $0) }
+        }
         self.init(secrets: provider.secrets.map { ("\(provider.name) API key", $0) } + fromEnvironment)
     }
 
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { t, s in t.contains(s.value) ? t.replacingOccurrences(of: s.value, with: "[redacted \(s.name)]") : t }
+        secrets.reduce(text) { t, s in
+            t.contains(s.value) ? t.replacingOccurrences(of: s.value, with: "[redacted \(s.name)]") : t
+        }
     }
 
     /// Every field of a call that a server wrote.

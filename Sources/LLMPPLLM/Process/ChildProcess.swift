@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with posix_spawn, with the signal mask and dispositions reset:
@@ -13,12 +14,16 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `path` with `arguments`. stdin reads `stdinFD` (else /dev/null); stdout goes to
     /// `stdoutFD` or is appended to `outputPath`; stderr to `outputPath` (else with stdout).
-    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String],
-                             outputPath: String?, stdinFD: Int32? = nil, stdoutFD: Int32? = nil) throws -> ChildProcess {
+    public static func spawn(
+        _ path: String, _ arguments: [String], environment: [String: String],
+        outputPath: String?, stdinFD: Int32? = nil, stdoutFD: Int32? = nil
+    ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let fd = stdinFD { posix_spawn_file_actions_adddup2(&actions, fd, 0) } else {
+        if let fd = stdinFD {
+            posix_spawn_file_actions_adddup2(&actions, fd, 0)
+        } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         let out = outputPath ?? "/dev/null"
@@ -48,7 +53,10 @@ public final class ChildProcess: @unchecked Sendable {
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw LLMError.unavailable("cannot start \(path): \(String(cString: strerror(rc)))") }
@@ -59,11 +67,15 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Reaps the child if it has exited; true while it runs.
     public var isRunning: Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if status != nil { return false }
         var st: Int32 = 0
         let r = waitpid(pid, &st, WNOHANG)
-        if r == pid || r < 0 { status = st; return false }
+        if r == pid || r < 0 {
+            status = st
+            return false
+        }
         return true
     }
 
@@ -72,7 +84,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// Exit code once exited (128 + signal when killed by one), nil while running.
     public var exitCode: Int32? {
         guard !isRunning else { return nil }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard let st = status else { return nil }
         let sig = st & 0x7f
         return sig == 0 ? (st >> 8) & 0xff : 128 + sig
@@ -97,7 +110,8 @@ public final class ChildProcess: @unchecked Sendable {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { name -> Int32? in
             guard let p = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             // After "pid (comm) state": the parent's pid.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 1 && Int32(fields[1]) == pid ? p : nil

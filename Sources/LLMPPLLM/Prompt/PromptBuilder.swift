@@ -11,7 +11,9 @@ public struct PromptBuilder: Sendable {
     public let options: PromptOptions
 
     public init(space: SearchSpace, template: PromptTemplate, options: PromptOptions = .full) {
-        self.space = space; self.template = template; self.options = options
+        self.space = space
+        self.template = template
+        self.options = options
     }
 
     public var metricKey: String { space.task.metric_key }
@@ -28,14 +30,17 @@ public struct PromptBuilder: Sendable {
     static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
 
     public func efficiencyText(_ arch: Architecture) throws -> String {
-        String(format: "%.\(template.settings.efficiency_digits)f", try space.flops(arch) * template.settings.efficiency_scale)
+        String(
+            format: "%.\(template.settings.efficiency_digits)f",
+            try space.flops(arch) * template.settings.efficiency_scale)
     }
 
     public func scoreText(_ score: Double) -> String { String(format: "%.\(template.settings.score_digits)f", score) }
 
     public func paramsText(_ arch: Architecture) throws -> String {
         let s = template.settings
-        return String(format: "%.\(s.params_digits ?? 1)f", try space.params(arch) * (s.params_scale ?? 1e-6)) + (s.params_unit ?? "M")
+        return String(format: "%.\(s.params_digits ?? 1)f", try space.params(arch) * (s.params_scale ?? 1e-6))
+            + (s.params_unit ?? "M")
     }
 
     /// The efficiency lines the options ask for, e.g. "GFLOPS: 2.7\nParameters: 22.2M".
@@ -59,18 +64,24 @@ public struct PromptBuilder: Sendable {
     }
 
     /// The demonstrations in the order the options ask for (stable: ties keep the data's order).
-    public func ordered(_ demonstrations: [(Architecture, Double)], test: Architecture) throws -> [(Architecture, Double)] {
+    public func ordered(_ demonstrations: [(Architecture, Double)], test: Architecture) throws -> [(
+        Architecture, Double
+    )] {
         switch options.demoOrder {
         case .data:
             return demonstrations
         case .efficiency:
             let byParams = options.efficiency.contains(.params)
             let keys = try demonstrations.map { byParams ? try space.params($0.0) : try space.flops($0.0) }
-            return demonstrations.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { demonstrations[$0] }
+            return demonstrations.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map {
+                demonstrations[$0]
+            }
         case .nearestLast:
             guard let set = space.defaultFeatureSet else { return demonstrations }
             let t = try space.features(test, set: set)
-            let d = try demonstrations.map { a, _ in zip(try space.features(a, set: set), t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+            let d = try demonstrations.map { a, _ in
+                zip(try space.features(a, set: set), t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            }
             return demonstrations.indices.sorted { d[$0] != d[$1] ? d[$0] > d[$1] : $0 < $1 }.map { demonstrations[$0] }
         }
     }
@@ -83,7 +94,10 @@ public struct PromptBuilder: Sendable {
         if options.role { sections.append(PromptTemplate.fill(template.role, values)) }
         let enabled = (1...5).filter { options.instructions.contains($0) }
         if !enabled.isEmpty {
-            sections.append(enabled.enumerated().map { i, n in "\(i + 1). " + PromptTemplate.fill(template.instructions[n - 1], values) }
+            sections.append(
+                enabled.enumerated().map { i, n in
+                    "\(i + 1). " + PromptTemplate.fill(template.instructions[n - 1], values)
+                }
                 .joined(separator: "\n"))
         }
         if options.definitions {
@@ -103,13 +117,18 @@ public struct PromptBuilder: Sendable {
 
     public func messages(demonstrations: [(Architecture, Double)], test: Architecture) throws -> [ChatMessage] {
         let v = try architectureValues(test)
-        let user = try prefix(demonstrations: try ordered(demonstrations, test: test)) + "\n\n" + PromptTemplate.fill(template.question, v)
+        let user =
+            try prefix(demonstrations: try ordered(demonstrations, test: test)) + "\n\n"
+            + PromptTemplate.fill(template.question, v)
         return [ChatMessage(.system, PromptTemplate.fill(template.system, common)), ChatMessage(.user, user)]
     }
 
     /// The short follow-up sent when an answer had no usable number.
     public func correction(for problem: String) -> ChatMessage {
-        ChatMessage(.user, "That answer could not be used (\(problem)). Reply with only {\"\(metricKey)\": <number>}, "
-                    + "the \(space.task.metric) between \(Self.number(range.lowerBound)) and \(Self.number(range.upperBound)).")
+        ChatMessage(
+            .user,
+            "That answer could not be used (\(problem)). Reply with only {\"\(metricKey)\": <number>}, "
+                + "the \(space.task.metric) between \(Self.number(range.lowerBound)) and \(Self.number(range.upperBound))."
+        )
     }
 }

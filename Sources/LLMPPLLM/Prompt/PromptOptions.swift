@@ -11,10 +11,15 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
     /// The order of the demonstrations (the paper: as the data lists them).
     public var demoOrder: DemoOrder
 
-    public init(role: Bool = true, definitions: Bool = true, instructions: Set<Int> = [1, 2, 3, 4, 5],
-                efficiency: [EfficiencyLine] = [.gflops], demoOrder: DemoOrder = .data) {
-        self.role = role; self.definitions = definitions; self.instructions = instructions
-        self.efficiency = efficiency; self.demoOrder = demoOrder
+    public init(
+        role: Bool = true, definitions: Bool = true, instructions: Set<Int> = [1, 2, 3, 4, 5],
+        efficiency: [EfficiencyLine] = [.gflops], demoOrder: DemoOrder = .data
+    ) {
+        self.role = role
+        self.definitions = definitions
+        self.instructions = instructions
+        self.efficiency = efficiency
+        self.demoOrder = demoOrder
     }
 
     enum CodingKeys: String, CodingKey { case role, definitions, instructions, efficiency, demoOrder }
@@ -22,10 +27,11 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
     /// Runs saved before the efficiency and order options existed used the paper's prompt.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(role: try c.decode(Bool.self, forKey: .role), definitions: try c.decode(Bool.self, forKey: .definitions),
-                  instructions: try c.decode(Set<Int>.self, forKey: .instructions),
-                  efficiency: try c.decodeIfPresent([EfficiencyLine].self, forKey: .efficiency) ?? [.gflops],
-                  demoOrder: try c.decodeIfPresent(DemoOrder.self, forKey: .demoOrder) ?? .data)
+        self.init(
+            role: try c.decode(Bool.self, forKey: .role), definitions: try c.decode(Bool.self, forKey: .definitions),
+            instructions: try c.decode(Set<Int>.self, forKey: .instructions),
+            efficiency: try c.decodeIfPresent([EfficiencyLine].self, forKey: .efficiency) ?? [.gflops],
+            demoOrder: try c.decodeIfPresent(DemoOrder.self, forKey: .demoOrder) ?? .data)
     }
 
     public static let full = PromptOptions()
@@ -38,24 +44,34 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
         return PromptOptions(role: s >= 1, definitions: s >= 1, instructions: Set((1...5).filter { $0 <= s - 1 }))
     }
 
-    public static let ladderNames = ["demonstrations only", "+ role and definitions", "+ dataset", "+ task examples",
-                                     "+ backbone", "+ efficiency (GFLOPs)", "+ concentrate"]
+    public static let ladderNames = [
+        "demonstrations only", "+ role and definitions", "+ dataset", "+ task examples",
+        "+ backbone", "+ efficiency (GFLOPs)", "+ concentrate",
+    ]
 
     /// Parses "all", "none", or a comma list of role, definitions, dataset, examples, backbone,
     /// efficiency, concentrate (or instruction numbers 1-5).
     public static func parse(_ text: String) throws -> PromptOptions {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "all" { return .full }
-        if t == "none" || t == "demos" || t.isEmpty { return PromptOptions(role: false, definitions: false, instructions: []) }
+        if t == "none" || t == "demos" || t.isEmpty {
+            return PromptOptions(role: false, definitions: false, instructions: [])
+        }
         var o = PromptOptions(role: false, definitions: false, instructions: [])
         for raw in t.split(separator: ",") {
             let item = raw.trimmingCharacters(in: .whitespaces)
-            if item == "role" { o.role = true }
-            else if item == "definitions" { o.definitions = true }
-            else if let i = instructionNames.firstIndex(of: item) { o.instructions.insert(i + 1) }
-            else if let n = Int(item), (1...5).contains(n) { o.instructions.insert(n) }
-            else {
-                throw PromptError("unknown prompt part '\(item)' (use role, definitions, \(instructionNames.joined(separator: ", ")), 1-5, all or none)")
+            if item == "role" {
+                o.role = true
+            } else if item == "definitions" {
+                o.definitions = true
+            } else if let i = instructionNames.firstIndex(of: item) {
+                o.instructions.insert(i + 1)
+            } else if let n = Int(item), (1...5).contains(n) {
+                o.instructions.insert(n)
+            } else {
+                throw PromptError(
+                    "unknown prompt part '\(item)' (use role, definitions, \(instructionNames.joined(separator: ", ")), 1-5, all or none)"
+                )
             }
         }
         return o

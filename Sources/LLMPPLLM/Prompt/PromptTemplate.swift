@@ -37,10 +37,14 @@ public struct PromptTemplate: Sendable {
     public let demonstration: String
     public let question: String
 
-    public static let instructionFiles = ["instruction-1-dataset.txt", "instruction-2-examples.txt", "instruction-3-backbone.txt",
-                                          "instruction-4-efficiency.txt", "instruction-5-concentrate.txt"]
+    public static let instructionFiles = [
+        "instruction-1-dataset.txt", "instruction-2-examples.txt", "instruction-3-backbone.txt",
+        "instruction-4-efficiency.txt", "instruction-5-concentrate.txt",
+    ]
     static let allowed: [String: Set<String>] = {
-        let common: Set<String> = ["task.kind", "task.dataset", "task.metric", "metric_key", "range.low", "range.high", "n_demonstrations"]
+        let common: Set<String> = [
+            "task.kind", "task.dataset", "task.metric", "metric_key", "range.low", "range.high", "n_demonstrations",
+        ]
         var m: [String: Set<String>] = [:]
         for f in ["system.txt", "role.txt"] + instructionFiles { m[f] = common }
         m["definitions.txt"] = common.union(["definitions"])
@@ -62,7 +66,10 @@ public struct PromptTemplate: Sendable {
             }
             let text = s.hasSuffix("\n") ? String(s.dropLast()) : s
             for p in placeholders(in: text) where !(allowed[name]?.contains(p) ?? false) {
-                throw SpaceError(file: path, field: "{{\(p)}}", problem: "unknown placeholder (allowed here: \((allowed[name] ?? []).sorted().joined(separator: ", ")))")
+                throw SpaceError(
+                    file: path, field: "{{\(p)}}",
+                    problem:
+                        "unknown placeholder (allowed here: \((allowed[name] ?? []).sorted().joined(separator: ", ")))")
             }
             return text
         }
@@ -77,21 +84,24 @@ public struct PromptTemplate: Sendable {
         do {
             _ = try settings.efficiency.map(EfficiencyLine.parse)
             if let o = settings.demo_order, DemoOrder(rawValue: o) == nil {
-                throw PromptError("unknown demo_order '\(o)' (use \(DemoOrder.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw PromptError(
+                    "unknown demo_order '\(o)' (use \(DemoOrder.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         } catch let e as PromptError {
             throw SpaceError(file: settingsPath, field: nil, problem: e.description)
         }
-        return PromptTemplate(directory: directory, settings: settings, system: try read("system.txt"), role: try read("role.txt"),
-                              instructions: try instructionFiles.map(read), definitions: try read("definitions.txt"),
-                              demonstrations: try read("demonstrations.txt"), demonstration: try read("demonstration.txt"),
-                              question: try read("question.txt"))
+        return PromptTemplate(
+            directory: directory, settings: settings, system: try read("system.txt"), role: try read("role.txt"),
+            instructions: try instructionFiles.map(read), definitions: try read("definitions.txt"),
+            demonstrations: try read("demonstrations.txt"), demonstration: try read("demonstration.txt"),
+            question: try read("question.txt"))
     }
 
     /// The prompt options prompt.json sets as defaults (parts: all).
     public var defaultOptions: PromptOptions {
-        PromptOptions(efficiency: (try? settings.efficiency.map(EfficiencyLine.parse)) ?? [.gflops],
-                      demoOrder: settings.demo_order.flatMap(DemoOrder.init(rawValue:)) ?? .data)
+        PromptOptions(
+            efficiency: (try? settings.efficiency.map(EfficiencyLine.parse)) ?? [.gflops],
+            demoOrder: settings.demo_order.flatMap(DemoOrder.init(rawValue:)) ?? .data)
     }
 
     static func placeholders(in text: String) -> [String] {

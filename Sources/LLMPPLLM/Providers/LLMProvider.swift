@@ -5,7 +5,10 @@ public struct ChatMessage: Sendable, Codable, Equatable, Hashable {
     public enum Role: String, Sendable, Codable { case system, user, assistant }
     public var role: Role
     public var content: String
-    public init(_ role: Role, _ content: String) { self.role = role; self.content = content }
+    public init(_ role: Role, _ content: String) {
+        self.role = role
+        self.content = content
+    }
 }
 
 /// What is asked of a model. Everything here is part of the cache key.
@@ -21,14 +24,25 @@ public struct CompletionRequest: Sendable, Codable, Equatable, Hashable {
     /// Ask for the answer's distribution by walking its digits (providers with `supportsDistribution`).
     public var walk: DigitWalkSettings?
 
-    public init(messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 24, jsonKey: String? = nil,
-                topLogprobs: Int? = nil, seed: Int? = nil, walk: DigitWalkSettings? = nil) {
-        self.messages = messages; self.temperature = temperature; self.maxTokens = maxTokens
-        self.jsonKey = jsonKey; self.topLogprobs = topLogprobs; self.seed = seed; self.walk = walk
+    public init(
+        messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 24, jsonKey: String? = nil,
+        topLogprobs: Int? = nil, seed: Int? = nil, walk: DigitWalkSettings? = nil
+    ) {
+        self.messages = messages
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.jsonKey = jsonKey
+        self.topLogprobs = topLogprobs
+        self.seed = seed
+        self.walk = walk
     }
 
     enum CodingKeys: String, CodingKey {
-        case messages, temperature, maxTokens = "max_tokens", jsonKey = "json_key", topLogprobs = "top_logprobs", seed, walk
+        case messages, temperature
+        case maxTokens = "max_tokens"
+        case jsonKey = "json_key"
+        case topLogprobs = "top_logprobs"
+        case seed, walk
     }
 }
 
@@ -40,9 +54,16 @@ public struct TokenLogprob: Sendable, Codable, Equatable {
     public struct Alternative: Sendable, Codable, Equatable {
         public var token: String
         public var logprob: Double
-        public init(token: String, logprob: Double) { self.token = token; self.logprob = logprob }
+        public init(token: String, logprob: Double) {
+            self.token = token
+            self.logprob = logprob
+        }
     }
-    public init(token: String, logprob: Double, top: [Alternative]) { self.token = token; self.logprob = logprob; self.top = top }
+    public init(token: String, logprob: Double, top: [Alternative]) {
+        self.token = token
+        self.logprob = logprob
+        self.top = top
+    }
 }
 
 public struct CompletionResponse: Sendable, Equatable {
@@ -54,9 +75,15 @@ public struct CompletionResponse: Sendable, Equatable {
     public var logprobs: [TokenLogprob]?
     /// The answer's distribution, for a request with `walk` (or a replay of one).
     public var distribution: ScoreDistribution?
-    public init(text: String, raw: String, tokensIn: Int? = nil, tokensOut: Int? = nil, logprobs: [TokenLogprob]? = nil,
-                distribution: ScoreDistribution? = nil) {
-        self.text = text; self.raw = raw; self.tokensIn = tokensIn; self.tokensOut = tokensOut; self.logprobs = logprobs
+    public init(
+        text: String, raw: String, tokensIn: Int? = nil, tokensOut: Int? = nil, logprobs: [TokenLogprob]? = nil,
+        distribution: ScoreDistribution? = nil
+    ) {
+        self.text = text
+        self.raw = raw
+        self.tokensIn = tokensIn
+        self.tokensOut = tokensOut
+        self.logprobs = logprobs
         self.distribution = distribution
     }
 }

@@ -12,12 +12,15 @@ public struct LlamaServerClient: NextTokenSource {
     let http: HTTPClient
 
     public init(root: URL, timeout: Double = 600) {
-        self.root = root; self.timeout = timeout
+        self.root = root
+        self.timeout = timeout
         http = HTTPClient(timeout: timeout)
     }
 
     public func renderPrompt(_ messages: [ChatMessage]) async throws -> String {
-        let body = try JSONSerialization.data(withJSONObject: ["messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] }])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] }
+        ])
         let obj = try await postJSON("apply-template", body)
         guard let prompt = (obj as? [String: Any])?["prompt"] as? String else {
             throw LLMError.malformed("/apply-template answered no prompt")
@@ -26,9 +29,10 @@ public struct LlamaServerClient: NextTokenSource {
     }
 
     public func nextTokens(_ prompts: [String], topK: Int) async throws -> NextTokenBatch {
-        let body = try JSONSerialization.data(withJSONObject: [
-            "prompt": prompts, "n_predict": 1, "n_probs": topK, "temperature": 0, "cache_prompt": true,
-        ] as [String: Any])
+        let body = try JSONSerialization.data(
+            withJSONObject: [
+                "prompt": prompts, "n_predict": 1, "n_probs": topK, "temperature": 0, "cache_prompt": true,
+            ] as [String: Any])
         let obj = try await postJSON("completion", body)
         return try Self.parseCompletion(obj, expected: prompts.count)
     }
@@ -37,7 +41,8 @@ public struct LlamaServerClient: NextTokenSource {
         let resp = try await http.post(root.appendingPathComponent(path), headers: [:], body: body, timeout: timeout)
         let raw = String(decoding: resp.body, as: UTF8.self)
         guard (200..<300).contains(resp.status) else {
-            throw LLMError.http(status: resp.status, body: raw, retryAfter: resp.headers["retry-after"].flatMap(Double.init))
+            throw LLMError.http(
+                status: resp.status, body: raw, retryAfter: resp.headers["retry-after"].flatMap(Double.init))
         }
         guard let obj = try? JSONSerialization.jsonObject(with: resp.body) else {
             throw LLMError.malformed("/\(path) answered no JSON: \(raw.prefix(200))")
@@ -49,7 +54,11 @@ public struct LlamaServerClient: NextTokenSource {
     /// generated position's candidates, as `top_logprobs` (logprob) or the older `probs` (prob).
     static func parseCompletion(_ obj: Any, expected: Int) throws -> NextTokenBatch {
         let results: [[String: Any]]
-        if let list = obj as? [[String: Any]] { results = list } else if let one = obj as? [String: Any] { results = [one] } else {
+        if let list = obj as? [[String: Any]] {
+            results = list
+        } else if let one = obj as? [String: Any] {
+            results = [one]
+        } else {
             throw LLMError.malformed("/completion answered neither an object nor a list")
         }
         guard results.count == expected else {
@@ -63,19 +72,24 @@ public struct LlamaServerClient: NextTokenSource {
             var candidates: [TokenCandidate] = []
             if let top = first["top_logprobs"] as? [[String: Any]] {
                 for t in top {
-                    guard let tok = t["token"] as? String, let lp = JSONNumber.double(t["logprob"]), lp.isFinite else { continue }
+                    guard let tok = t["token"] as? String, let lp = JSONNumber.double(t["logprob"]), lp.isFinite else {
+                        continue
+                    }
                     candidates.append(TokenCandidate(tok, exp(lp)))
                 }
             } else if let probs = first["probs"] as? [[String: Any]] {
                 for t in probs {
-                    guard let tok = (t["tok_str"] ?? t["token"]) as? String, let p = JSONNumber.double(t["prob"]), p.isFinite else { continue }
+                    guard let tok = (t["tok_str"] ?? t["token"]) as? String, let p = JSONNumber.double(t["prob"]),
+                        p.isFinite
+                    else { continue }
                     candidates.append(TokenCandidate(tok, p))
                 }
             }
             batch.candidates.append(candidates)
             // Tokens the server actually evaluated (the cached prefix excluded) when it says so.
             let timings = r["timings"] as? [String: Any]
-            batch.tokensIn += Int(JSONNumber.double(timings?["prompt_n"]) ?? JSONNumber.double(r["tokens_evaluated"]) ?? 0)
+            batch.tokensIn += Int(
+                JSONNumber.double(timings?["prompt_n"]) ?? JSONNumber.double(r["tokens_evaluated"]) ?? 0)
             batch.tokensOut += Int(JSONNumber.double(r["tokens_predicted"]) ?? 0)
         }
         return batch

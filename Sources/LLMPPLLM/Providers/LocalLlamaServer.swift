@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A llama.cpp `llama-server` started on a free loopback port for this process and stopped
@@ -26,14 +27,19 @@ public final class LocalLlamaServer: @unchecked Sendable {
         candidates.append((home as NSString).appendingPathComponent("bin/llama-server"))
         for dir in (env["PATH"] ?? "").split(separator: ":") { candidates.append("\(dir)/llama-server") }
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
-        throw LLMError.unavailable("llama-server not found (looked in \(candidates.prefix(2).joined(separator: ", ")) and PATH): run scripts/setup, or set LLMPP_LLAMA_SERVER")
+        throw LLMError.unavailable(
+            "llama-server not found (looked in \(candidates.prefix(2).joined(separator: ", ")) and PATH): run scripts/setup, or set LLMPP_LLAMA_SERVER"
+        )
     }
 
     public static func locateModel() throws -> String {
         let env = ProcessInfo.processInfo.environment
-        let path = env["LLMPP_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? (home as NSString).appendingPathComponent("models/default.gguf")
+        let path =
+            env["LLMPP_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (home as NSString).appendingPathComponent("models/default.gguf")
         guard FileManager.default.fileExists(atPath: path) else {
-            throw LLMError.unavailable("no local model at \(path): run scripts/setup, or set LLMPP_MODEL to a .gguf file")
+            throw LLMError.unavailable(
+                "no local model at \(path): run scripts/setup, or set LLMPP_MODEL to a .gguf file")
         }
         return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
@@ -49,18 +55,25 @@ public final class LocalLlamaServer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
         }
         guard ok else { throw LLMError.unavailable("cannot bind a loopback port: \(errno)") }
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     init(port: Int, modelPath: String, logPath: String, process: ChildProcess) {
-        self.port = port; self.modelPath = modelPath; self.logPath = logPath; self.process = process
+        self.port = port
+        self.modelPath = modelPath
+        self.logPath = logPath
+        self.process = process
     }
 
-    public static func start(binary: String, model: String, contextSize: Int = 8192, logDirectory: String,
-                             readyTimeout: Double = 180) async throws -> LocalLlamaServer {
+    public static func start(
+        binary: String, model: String, contextSize: Int = 8192, logDirectory: String,
+        readyTimeout: Double = 180
+    ) async throws -> LocalLlamaServer {
         let port = try freePort()
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let logPath = (logDirectory as NSString).appendingPathComponent("llama-server-\(port).log")
@@ -72,16 +85,22 @@ public final class LocalLlamaServer: @unchecked Sendable {
             """
         var env = ProcessInfo.processInfo.environment
         env["LLMPP_PARENT"] = String(getpid())
-        let p = try ChildProcess.spawn("/bin/sh", ["-c", watchdog, binary, "-m", model, "--host", "127.0.0.1", "--port", String(port),
-                                                   "-c", String(contextSize), "-np", "1", "--no-webui"],
-                                       environment: env, outputPath: logPath)
+        let p = try ChildProcess.spawn(
+            "/bin/sh",
+            [
+                "-c", watchdog, binary, "-m", model, "--host", "127.0.0.1", "--port", String(port),
+                "-c", String(contextSize), "-np", "1", "--no-webui",
+            ],
+            environment: env, outputPath: logPath)
         let server = LocalLlamaServer(port: port, modelPath: model, logPath: logPath, process: p)
         let http = HTTPClient(timeout: 5)
         let url = URL(string: "http://127.0.0.1:\(port)/health")!
         let deadline = Date().addingTimeInterval(readyTimeout)
         while Date() < deadline {
             if !p.isRunning {
-                let tail = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(8).joined(separator: "\n") ?? ""
+                let tail =
+                    (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(8).joined(
+                        separator: "\n") ?? ""
                 throw LLMError.unavailable("llama-server exited while starting (log \(logPath)):\n\(tail)")
             }
             if let r = try? await http.get(url, timeout: 2), r.status == 200 { return server }
@@ -118,7 +137,10 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
     public var requestTimeout: Double? { timeout }
 
     public init(binary: String, modelPath: String, logDirectory: String, timeout: Double = 600) {
-        self.binary = binary; self.modelPath = modelPath; self.logDirectory = logDirectory; self.timeout = timeout
+        self.binary = binary
+        self.modelPath = modelPath
+        self.logDirectory = logDirectory
+        self.timeout = timeout
         var m = (modelPath as NSString).lastPathComponent
         if m.hasSuffix(".gguf") { m = String(m.dropLast(5)) }
         model = m
@@ -127,8 +149,10 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
 
     /// Checks that the server and the model are installed; starts nothing yet.
     public static func make(logDirectory: String, timeout: Double? = nil) throws -> LocalProvider {
-        LocalProvider(binary: try LocalLlamaServer.locateBinary(), modelPath: try LocalLlamaServer.locateModel(), logDirectory: logDirectory,
-                      timeout: timeout ?? 600)
+        LocalProvider(
+            binary: try LocalLlamaServer.locateBinary(), modelPath: try LocalLlamaServer.locateModel(),
+            logDirectory: logDirectory,
+            timeout: timeout ?? 600)
     }
 
     actor ServerStarter {
@@ -139,12 +163,17 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
             FileHandle.standardError.write(Data("starting the local llama-server (\(p.model))...\n".utf8))
             let s = try await LocalLlamaServer.start(binary: p.binary, model: p.modelPath, logDirectory: p.logDirectory)
             server = s
-            let a = OpenAIProvider(name: "local", model: p.model, baseURL: s.baseURL, apiKey: nil, maxConcurrency: 1, timeout: p.timeout,
-                                   llamaServer: LlamaServerClient(root: s.rootURL, timeout: p.timeout))
+            let a = OpenAIProvider(
+                name: "local", model: p.model, baseURL: s.baseURL, apiKey: nil, maxConcurrency: 1, timeout: p.timeout,
+                llamaServer: LlamaServerClient(root: s.rootURL, timeout: p.timeout))
             api = a
             return a
         }
-        func stop() { server?.stop(); server = nil; api = nil }
+        func stop() {
+            server?.stop()
+            server = nil
+            api = nil
+        }
         var port: Int? { server?.port }
     }
 

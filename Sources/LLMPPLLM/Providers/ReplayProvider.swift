@@ -44,13 +44,17 @@ public struct ReplayProvider: LLMProvider {
     public var count: Int { answers.count }
 
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
-        let k = CallKey.replayKey(parameters: CallKey.parametersJSON(request), messages: CallKey.messagesJSON(request.messages))
+        let k = CallKey.replayKey(
+            parameters: CallKey.parametersJSON(request), messages: CallKey.messagesJSON(request.messages))
         guard let r = answers[k] else {
-            throw LLMError.unavailable("the transcript \((file as NSString).lastPathComponent) has no answer to this prompt (recorded with other settings or another prompt?)")
+            throw LLMError.unavailable(
+                "the transcript \((file as NSString).lastPathComponent) has no answer to this prompt (recorded with other settings or another prompt?)"
+            )
         }
         let raw = r.rawResponse ?? ""
         if let d = ScoreDistribution.fromJSONText(r.distribution) {
-            return CompletionResponse(text: r.responseText ?? "", raw: raw, tokensIn: r.tokensIn, tokensOut: r.tokensOut, distribution: d)
+            return CompletionResponse(
+                text: r.responseText ?? "", raw: raw, tokensIn: r.tokensIn, tokensOut: r.tokensOut, distribution: d)
         }
         if r.provider == "anthropic", let parsed = try? AnthropicProvider.parse(raw) { return parsed }
         if let parsed = try? OpenAIProvider.parse(raw) { return parsed }

@@ -12,7 +12,9 @@ public struct SharedProvider: LLMProvider {
     public var supportsLogprobs: Bool { inner.supportsLogprobs }
     public var supportsDistribution: Bool { inner.supportsDistribution }
     public var secrets: [String] { inner.secrets }
-    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await inner.complete(request) }
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        try await inner.complete(request)
+    }
     public func shutdown() async {}
     public func close() async { await inner.shutdown() }
 }

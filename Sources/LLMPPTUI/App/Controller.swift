@@ -9,7 +9,8 @@ public enum Command: Equatable, Sendable {
     case moveSwitch(Int)
     case setPace(Double?)
     case setConstraint(RunConfig.Constraint)
-    case pin(Architecture), ban(String)
+    case pin(Architecture)
+    case ban(String)
     case inject(String)
     case writePrompt(Int64)
 }
@@ -19,20 +20,44 @@ public enum Controller {
     public static func handle(_ key: Key, _ m: inout ExplorerModel, layout: Layout) -> [Command] {
         // Modal input first: the inject form, the filter, the quit question, overlays.
         if m.injectText != nil { return injectInput(key, &m) }
-        if m.editingFilter { filterInput(key, &m); return [] }
+        if m.editingFilter {
+            filterInput(key, &m)
+            return []
+        }
         if m.confirmQuit {
             if key == .char("y") || key == .char("q") { return [.quit] }
             m.confirmQuit = false
             return []
         }
-        if m.showHelp, key == .escape || key == .char("?") || key == .char("q") { m.showHelp = false; return [] }
-        if m.showDetail, key == .escape || key == .enter || key == .char("q") { m.showDetail = false; return [] }
-        if key == .escape { m.message = ""; if !m.filter.isEmpty { m.filter = ""; clampSelection(&m, layout) }; return [] }
+        if m.showHelp, key == .escape || key == .char("?") || key == .char("q") {
+            m.showHelp = false
+            return []
+        }
+        if m.showDetail, key == .escape || key == .enter || key == .char("q") {
+            m.showDetail = false
+            return []
+        }
+        if key == .escape {
+            m.message = ""
+            if !m.filter.isEmpty {
+                m.filter = ""
+                clampSelection(&m, layout)
+            }
+            return []
+        }
         switch key {
         case .click(let x, let y): return click(x, y, &m, layout)
-        case .wheelUp(let x, let y): if let p = layout.pane(at: x, y) { m.focus = p }; move(-3, &m, layout); return []
-        case .wheelDown(let x, let y): if let p = layout.pane(at: x, y) { m.focus = p }; move(3, &m, layout); return []
-        case .resize: clampSelection(&m, layout); return []
+        case .wheelUp(let x, let y):
+            if let p = layout.pane(at: x, y) { m.focus = p }
+            move(-3, &m, layout)
+            return []
+        case .wheelDown(let x, let y):
+            if let p = layout.pane(at: x, y) { m.focus = p }
+            move(3, &m, layout)
+            return []
+        case .resize:
+            clampSelection(&m, layout)
+            return []
         default: break
         }
         guard let action = KeyMap.action(for: key) else { return [] }
@@ -42,11 +67,15 @@ public enum Controller {
     static func perform(_ a: Action, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {
         switch a {
         case .quit:
-            if m.running && m.state.phase != .done { m.confirmQuit = true; return [] }
+            if m.running && m.state.phase != .done {
+                m.confirmQuit = true
+                return []
+            }
             return [.quit]
         case .help: m.showHelp.toggle()
         case .nextPane: m.focus = Pane(rawValue: m.focus.rawValue % Pane.allCases.count + 1)!
-        case .previousPane: m.focus = Pane(rawValue: (m.focus.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
+        case .previousPane:
+            m.focus = Pane(rawValue: (m.focus.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
         case .focus(let p): m.focus = p
         case .up: move(-1, &m, layout)
         case .down: move(1, &m, layout)
@@ -64,10 +93,15 @@ public enum Controller {
             }
         case .open: openSelection(&m)
         case .repaint: break  // the app repaints the whole screen for this key
-        case .filter: m.editingFilter = true; m.focus = .population
+        case .filter:
+            m.editingFilter = true
+            m.focus = .population
         case .togglePause: return [m.state.paused ? .resume : .pause]
         case .step:
-            if !m.state.paused { m.message = "pause first (Space), then n runs one step"; return [] }
+            if !m.state.paused {
+                m.message = "pause first (Space), then n runs one step"
+                return []
+            }
             return [.step]
         case .switchEarlier, .switchLater:
             // Relative, judged by the engine (SteeringRules), which answers with a notice.
@@ -75,9 +109,14 @@ public enum Controller {
         case .tighten, .loosen:
             var c = m.config.constraint
             let f = a == .tighten ? 0.95 : 1 / 0.95
-            if let l = c.latencyMs { c.latencyMs = (l * f * 100).rounded() / 100 }
-            else if let g = c.gflops { c.gflops = (g * f * 1000).rounded() / 1000 }
-            else { m.message = "this run has no constraint to change"; return [] }
+            if let l = c.latencyMs {
+                c.latencyMs = (l * f * 100).rounded() / 100
+            } else if let g = c.gflops {
+                c.gflops = (g * f * 1000).rounded() / 1000
+            } else {
+                m.message = "this run has no constraint to change"
+                return []
+            }
             m.message = "constraint -> \(c.summary)"
             return [.setConstraint(c)]
         case .pin:
@@ -89,13 +128,18 @@ public enum Controller {
             m.message = "banned \(s.id)"
             return [.ban(s.id)]
         case .inject: m.injectText = ""
-        case .restart: m.message = "restarting with the current settings"; return [.restart]
+        case .restart:
+            m.message = "restarting with the current settings"
+            return [.restart]
         case .toggleColor: m.colorBy = m.colorBy == .generation ? .predictor : .generation
         case .cyclePlotY:
             m.plotY = m.plotY.next
             m.message = "plot y: \(m.plotY.label)"
         case .paceFaster, .paceSlower:
-            guard let pace = m.config.pace else { m.message = "expensive evaluations are not paced in this run (start it with --pace 1000)"; return [] }
+            guard let pace = m.config.pace else {
+                m.message = "expensive evaluations are not paced in this run (start it with --pace 1000)"
+                return []
+            }
             let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
             m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
             return [.setPace(next)]
@@ -106,10 +150,15 @@ public enum Controller {
         case .cycleCallFilter:
             let order: [CallRecord.Status?] = [nil, .ok, .unparsed, .error]
             m.callStatusFilter = order[((order.firstIndex(of: m.callStatusFilter) ?? 0) + 1) % order.count]
-            m.selectedCall = 0; m.callScroll = 0; m.promptScroll = 0
+            m.selectedCall = 0
+            m.callScroll = 0
+            m.promptScroll = 0
         case .copyPrompt:
             let calls = m.visibleCalls
-            guard calls.indices.contains(m.selectedCall) else { m.message = "no call selected"; return [] }
+            guard calls.indices.contains(m.selectedCall) else {
+                m.message = "no call selected"
+                return []
+            }
             return [.writePrompt(calls[m.selectedCall].id)]
         case .cycleTheme: return [.cycleTheme]
         }
@@ -153,19 +202,29 @@ public enum Controller {
             if row >= 0 && row < m.tableRows.count { m.selectedRow = row }
         case .calls:
             let row = y - r.y - 2 + m.callScroll
-            if row >= 0 && row < m.visibleCalls.count { m.selectedCall = row; m.promptScroll = 0 }
+            if row >= 0 && row < m.visibleCalls.count {
+                m.selectedCall = row
+                m.promptScroll = 0
+            }
         case .plot:
             // The nearest point of the current population to the click.
             let inner = r.inner
             let pts = m.tableRows
             guard !pts.isEmpty else { break }
-            let xs = m.history.flatMap { $0 }.map { $0.latencyMs ?? $0.gflops }, ys = m.history.flatMap { $0 }.map(\.score)
+            let xs = m.history.flatMap { $0 }.map { $0.latencyMs ?? $0.gflops }
+            let ys = m.history.flatMap { $0 }.map(\.score)
             guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { break }
-            let fx = Double(x - inner.x - 7) / Double(max(1, inner.width - 8)), fy = 1 - Double(y - inner.y) / Double(max(1, inner.height - 3))
-            let tx = x0 + fx * (x1 - x0), ty = y0 + fy * (y1 - y0)
+            let fx = Double(x - inner.x - 7) / Double(max(1, inner.width - 8))
+            let fy = 1 - Double(y - inner.y) / Double(max(1, inner.height - 3))
+            let tx = x0 + fx * (x1 - x0)
+            let ty = y0 + fy * (y1 - y0)
             let best = pts.indices.min { a, b in
-                let da = pow(((pts[a].latencyMs ?? pts[a].gflops) - tx) / max(x1 - x0, 1e-9), 2) + pow((pts[a].score - ty) / max(y1 - y0, 1e-9), 2)
-                let db = pow(((pts[b].latencyMs ?? pts[b].gflops) - tx) / max(x1 - x0, 1e-9), 2) + pow((pts[b].score - ty) / max(y1 - y0, 1e-9), 2)
+                let da =
+                    pow(((pts[a].latencyMs ?? pts[a].gflops) - tx) / max(x1 - x0, 1e-9), 2)
+                    + pow((pts[a].score - ty) / max(y1 - y0, 1e-9), 2)
+                let db =
+                    pow(((pts[b].latencyMs ?? pts[b].gflops) - tx) / max(x1 - x0, 1e-9), 2)
+                    + pow((pts[b].score - ty) / max(y1 - y0, 1e-9), 2)
                 return da < db
             }
             if let best { m.selectedRow = best }
@@ -178,12 +237,15 @@ public enum Controller {
     static func filterInput(_ key: Key, _ m: inout ExplorerModel) {
         switch key {
         case .enter: m.editingFilter = false
-        case .escape: m.editingFilter = false; m.filter = ""
+        case .escape:
+            m.editingFilter = false
+            m.filter = ""
         case .backspace: if !m.filter.isEmpty { m.filter.removeLast() }
         case .char(let c): m.filter.append(c)
         default: break
         }
-        m.selectedRow = 0; m.tableScroll = 0
+        m.selectedRow = 0
+        m.tableScroll = 0
     }
 
     static func injectInput(_ key: Key, _ m: inout ExplorerModel) -> [Command] {
@@ -194,7 +256,7 @@ public enum Controller {
             return t.isEmpty ? [] : [.inject(t)]
         case .escape: m.injectText = nil
         case .backspace: if !(m.injectText ?? "").isEmpty { m.injectText!.removeLast() }
-        case .char(let c): m.injectText! .append(c)
+        case .char(let c): m.injectText!.append(c)
         default: break
         }
         return []
@@ -210,11 +272,18 @@ extension Controller {
             return
         }
         let calls = m.visibleCalls
-        guard calls.indices.contains(m.selectedCall) else { m.message = "no call selected"; return }
-        guard let id = calls[m.selectedCall].archID else { m.message = "this call names no architecture"; return }
+        guard calls.indices.contains(m.selectedCall) else {
+            m.message = "no call selected"
+            return
+        }
+        guard let id = calls[m.selectedCall].archID else {
+            m.message = "this call names no architecture"
+            return
+        }
         if !m.filter.isEmpty, !m.tableRows.contains(where: { $0.id == id }) { m.filter = "" }
         guard let row = m.tableRows.firstIndex(where: { $0.id == id }) else {
-            m.message = "\(id) is not in the current population (labels come from the pool): 4 shows its prompt and answer"
+            m.message =
+                "\(id) is not in the current population (labels come from the pool): 4 shows its prompt and answer"
             return
         }
         m.selectedRow = row

@@ -15,8 +15,19 @@ final class Inbox: Sendable {
     let content = Mutex(Content())
     func push(_ e: EngineEvent) { content.withLock { $0.events.append(e) } }
     func set(_ s: EngineSnapshot) { content.withLock { $0.snapshot = s } }
-    func set(_ q: [(String, [PredictorQuality])], points: [QualityPoint]) { content.withLock { $0.quality = q; $0.qualityPoints = points } }
-    func drain() -> Content { content.withLock { c in let out = c; c = Content(); return out } }
+    func set(_ q: [(String, [PredictorQuality])], points: [QualityPoint]) {
+        content.withLock {
+            $0.quality = q
+            $0.qualityPoints = points
+        }
+    }
+    func drain() -> Content {
+        content.withLock { c in
+            let out = c
+            c = Content()
+            return out
+        }
+    }
 }
 
 /// The explorer: a synchronous loop on its own thread (keys with a short timeout, ~30 fps
@@ -35,8 +46,11 @@ public final class ExplorerApp: @unchecked Sendable {
     var model: ExplorerModel
     var listeners: [Task<Void, Never>] = []
 
-    public init(engine: Engine, space: SearchSpace, config: RunConfig, state: RunState, themes: [(String, Theme)], themeIndex: Int,
-                dataDirectory: String, isReplay: Bool, makeEngine: @escaping @Sendable (RunConfig) async throws -> Engine) {
+    public init(
+        engine: Engine, space: SearchSpace, config: RunConfig, state: RunState, themes: [(String, Theme)],
+        themeIndex: Int,
+        dataDirectory: String, isReplay: Bool, makeEngine: @escaping @Sendable (RunConfig) async throws -> Engine
+    ) {
         self.engine = engine
         self.space = space
         self.themes = themes
@@ -59,13 +73,17 @@ public final class ExplorerApp: @unchecked Sendable {
                 for await ev in await e.events() { inbox.push(ev) }
             },
             Task {
-                var lastGen = -1, lastPhase: Phase? = nil
+                var lastGen = -1
+                var lastPhase: Phase? = nil
                 while !Task.isCancelled {
                     let s = await e.snapshot()
                     inbox.set(s)
                     if s.state.generation != lastGen || s.state.phase != lastPhase {
-                        lastGen = s.state.generation; lastPhase = s.state.phase
-                        if let q = try? await e.predictorQuality() { inbox.set(q, points: (try? await e.qualityPoints()) ?? []) }
+                        lastGen = s.state.generation
+                        lastPhase = s.state.phase
+                        if let q = try? await e.predictorQuality() {
+                            inbox.set(q, points: (try? await e.qualityPoints()) ?? [])
+                        }
                     }
                     try? await Task.sleep(nanoseconds: 200_000_000)
                 }
@@ -109,7 +127,8 @@ public final class ExplorerApp: @unchecked Sendable {
             }
             guard let key = terminal.read(timeoutMs: dirty ? 10 : 33) else { continue }
             if key == .resize || key == .repaint { terminal.invalidate() }
-            let commands = Controller.handle(key, &model, layout: Layout(width: terminal.size.width, height: terminal.size.height))
+            let commands = Controller.handle(
+                key, &model, layout: Layout(width: terminal.size.width, height: terminal.size.height))
             for cmd in commands {
                 if cmd == .quit { quit = true } else { execute(cmd, terminal: terminal) }
             }
@@ -119,7 +138,11 @@ public final class ExplorerApp: @unchecked Sendable {
         // Leave the run resumable: pause it (saved after its current unit) and stop the LLM server.
         let done = DispatchSemaphore(value: 0)
         let eng = engine
-        Task { await eng.pause(); await eng.shutdown(); done.signal() }
+        Task {
+            await eng.pause()
+            await eng.shutdown()
+            done.signal()
+        }
         _ = done.wait(timeout: .now() + 10)
         for l in listeners { l.cancel() }
     }
@@ -172,7 +195,9 @@ public final class ExplorerApp: @unchecked Sendable {
                 engine = fresh
                 let cfg = model.config
                 model = ExplorerModel(config: cfg, state: RunState(seed: cfg.seed))
-                model.spaceID = space.id; model.spaceTitle = space.title; model.metric = space.task.metric
+                model.spaceID = space.id
+                model.spaceTitle = space.title
+                model.metric = space.task.metric
                 model.themeName = themes[themeIndex].0
                 model.isReplay = cfg.provider == "replay"
                 model.asciiOnly = !terminal.utf8

@@ -4,7 +4,8 @@ import LLMPPEngine
 import LLMPPStore
 
 public enum Pane: Int, CaseIterable, Sendable {
-    case plot = 1, population, calls, prompt, quality
+    case plot = 1
+    case population, calls, prompt, quality
     public var title: String {
         switch self {
         case .plot: return "Pareto: predicted score vs latency"
@@ -79,7 +80,10 @@ public struct ExplorerModel: Sendable {
     /// The selected architecture's `name: value` lines (set by the controller, which has the space).
     public var archText: [String] = []
 
-    public init(config: RunConfig, state: RunState) { self.config = config; self.state = state }
+    public init(config: RunConfig, state: RunState) {
+        self.config = config
+        self.state = state
+    }
 
     public var population: [Candidate] { history.last ?? [] }
 
@@ -129,8 +133,9 @@ public struct ExplorerModel: Sendable {
 
     /// Labels done of the target, with rate and ETA once this process has seen some land.
     public var labelRate: ProgressRate {
-        ProgressRate(done: state.labelsDone, total: labelTarget, doneBefore: labelClock?.done ?? state.labelsDone,
-                     elapsed: labelClock.map { now.timeIntervalSince($0.since) } ?? 0)
+        ProgressRate(
+            done: state.labelsDone, total: labelTarget, doneBefore: labelClock?.done ?? state.labelsDone,
+            elapsed: labelClock.map { now.timeIntervalSince($0.since) } ?? 0)
     }
 
     /// Applies one engine event.
@@ -142,8 +147,12 @@ public struct ExplorerModel: Sendable {
             calls.insert(r, at: 0)
             if calls.count > 2000 { calls.removeLast(calls.count - 2000) }
         case .llmppProgress(let d, _): state.llmppDone = d
-        case .labelProgress(let d, _, let f): state.labelsDone = d; state.labelsFailed = f
-        case .trainingLoss(let s, _, let l): state.trainingStep = s; if l.isFinite { state.lossCurve.append(l) }
+        case .labelProgress(let d, _, let f):
+            state.labelsDone = d
+            state.labelsFailed = f
+        case .trainingLoss(let s, _, let l):
+            state.trainingStep = s
+            if l.isFinite { state.lossCurve.append(l) }
         case .generationDone(let g, _, let pop, let front):
             history.append(pop)
             if history.count > 60 { history.removeFirst(history.count - 60) }
@@ -153,7 +162,9 @@ public struct ExplorerModel: Sendable {
         case .switchReached(let g): state.switchReachedAt = g
         case .paused(let p): state.paused = p
         case .settingsChanged(let c): config = c
-        case .error(let m): state.error = m; message = m
+        case .error(let m):
+            state.error = m
+            message = m
         case .notice(let m): message = m
         case .finished: state.finished = true
         }

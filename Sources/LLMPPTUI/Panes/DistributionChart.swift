@@ -11,7 +11,9 @@ enum DistributionChart {
     static func lines(_ d: ScoreDistribution, truth: Double?, width: Int) -> [(String, Role)] {
         let source = d.source == .digitTree ? "digit walk" : "\(d.points.count) distinct sampled answers"
         var out: [(String, Role)] = [("── answer distribution (\(source)) ──", .border)]
-        var parts = ["median \(num(d.median))", "10-90% \(num(d.interval.low))-\(num(d.interval.high))", "mean \(num(d.mean))"]
+        var parts = [
+            "median \(num(d.median))", "10-90% \(num(d.interval.low))-\(num(d.interval.high))", "mean \(num(d.mean))",
+        ]
         if let g = d.greedy { parts.append("greedy \(num(g))") }
         if let truth { parts.append("truth \(num(truth)) (error \(num(abs(d.median - truth))))") }
         out += wrapParts(parts, width: width).map { ($0, .title) }
@@ -24,12 +26,17 @@ enum DistributionChart {
             if bin.range.contains(d.median) { marks.append("◀ median") }
             if let truth, bin.range.contains(truth) { marks.append("◆ truth") }
             let label = Renderer.pad(num(bin.value), 7, right: true)
-            let text = "\(label) \(String(repeating: "█", count: n))\(String(repeating: " ", count: barWidth - n)) "
-                + String(format: "%5.1f%%", 100 * bin.probability) + (marks.isEmpty ? "" : " " + marks.joined(separator: " "))
+            let text =
+                "\(label) \(String(repeating: "█", count: n))\(String(repeating: " ", count: barWidth - n)) "
+                + String(format: "%5.1f%%", 100 * bin.probability)
+                + (marks.isEmpty ? "" : " " + marks.joined(separator: " "))
             out.append((text, marks.isEmpty ? .response : .accent))
         }
-        if let truth, let first = bins.first, let last = bins.last, truth < first.range.lowerBound || truth > last.range.upperBound {
-            out += PromptPane.wrap("◆ truth \(num(truth)) lies outside every answer the model gave weight to", width).map { ($0, .warning) }
+        if let truth, let first = bins.first, let last = bins.last,
+            truth < first.range.lowerBound || truth > last.range.upperBound
+        {
+            out += PromptPane.wrap("◆ truth \(num(truth)) lies outside every answer the model gave weight to", width)
+                .map { ($0, .warning) }
         }
         return out
     }
@@ -39,7 +46,14 @@ enum DistributionChart {
         var lines: [String] = []
         var line = ""
         for p in parts {
-            if line.isEmpty { line = p } else if line.count + 3 + p.count <= width { line += " · " + p } else { lines.append(line); line = p }
+            if line.isEmpty {
+                line = p
+            } else if line.count + 3 + p.count <= width {
+                line += " · " + p
+            } else {
+                lines.append(line)
+                line = p
+            }
         }
         if !line.isEmpty { lines.append(line) }
         return lines

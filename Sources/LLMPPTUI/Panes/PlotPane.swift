@@ -17,10 +17,16 @@ enum PlotPane {
         guard r.width > 12, r.height > 4 else { return }
         guard !points.isEmpty else {
             if !all.isEmpty {
-                b.text(r.x + 1, r.y + r.height / 2, "no \(m.plotY.label) for these architectures yet: v changes the y-axis", .dim, maxWidth: r.width - 2)
+                b.text(
+                    r.x + 1, r.y + r.height / 2,
+                    "no \(m.plotY.label) for these architectures yet: v changes the y-axis", .dim, maxWidth: r.width - 2
+                )
                 return
             }
-            b.text(r.x + 1, r.y + r.height / 2, "no population yet: \(m.state.phase == .search ? "scoring generation 0" : "the search starts after \(m.state.phase.rawValue)")", .dim, maxWidth: r.width - 2)
+            b.text(
+                r.x + 1, r.y + r.height / 2,
+                "no population yet: \(m.state.phase == .search ? "scoring generation 0" : "the search starts after \(m.state.phase.rawValue)")",
+                .dim, maxWidth: r.width - 2)
             return
         }
         let usesLatency = points.contains { $0.latencyMs != nil }
@@ -33,12 +39,19 @@ enum PlotPane {
         // central 96% of the points plus a margin; the rest sit on the edge, marked.
         let (ymin, ymax) = yRange(points.map(yval))
         func clamp(_ y: Double) -> Double { min(max(y, ymin), ymax) }
-        if xmax - xmin < 1e-9 { xmin -= 1; xmax += 1 }
+        if xmax - xmin < 1e-9 {
+            xmin -= 1
+            xmax += 1
+        }
         let labelW = 7
         let plot = Rect(r.x + labelW, r.y, r.width - labelW, r.height - 2)
-        let dw = plot.width * 2, dh = plot.height * 4
+        let dw = plot.width * 2
+        let dh = plot.height * 4
         func dot(_ x: Double, _ y: Double) -> (Int, Int) {
-            (Int(((x - xmin) / (xmax - xmin) * Double(dw - 1)).rounded()), Int(((1 - (y - ymin) / (ymax - ymin)) * Double(dh - 1)).rounded()))
+            (
+                Int(((x - xmin) / (xmax - xmin) * Double(dw - 1)).rounded()),
+                Int(((1 - (y - ymin) / (ymax - ymin)) * Double(dh - 1)).rounded())
+            )
         }
         var bits = [UInt32](repeating: 0, count: plot.width * plot.height)
         var roles = [Role](repeating: .dim, count: plot.width * plot.height)
@@ -53,9 +66,13 @@ enum PlotPane {
         var clipped: [(Int, Int, Bool)] = []
         for c in points {
             let y = yval(c)
-            if y < ymin || y > ymax { clipped.append((dot(xval(c), ymin).0 / 2, y > ymax ? 0 : plot.height - 1, y > ymax)) }
+            if y < ymin || y > ymax {
+                clipped.append((dot(xval(c), ymin).0 / 2, y > ymax ? 0 : plot.height - 1, y > ymax))
+            }
             let (dx, dy) = dot(xval(c), clamp(y))
-            let role: Role = m.colorBy == .predictor ? (c.source == .distill ? .distill : .expensive)
+            let role: Role =
+                m.colorBy == .predictor
+                ? (c.source == .distill ? .distill : .expensive)
                 : genRoles[min(genRoles.count - 1, c.generation * genRoles.count / gens)]
             set(dx, dy, role)
         }
@@ -65,24 +82,36 @@ enum PlotPane {
         for (a, c) in zip(front, front.dropFirst()) {
             var (x0, y0) = dot(xval(a), clamp(yval(a)))
             let (x1, y1) = dot(xval(c), clamp(yval(c)))
-            let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
-            let ddx = abs(x1 - x0), ddy = -abs(y1 - y0)
+            let sx = x0 < x1 ? 1 : -1
+            let sy = y0 < y1 ? 1 : -1
+            let ddx = abs(x1 - x0)
+            let ddy = -abs(y1 - y0)
             var err = ddx + ddy
             while true {
                 set(x0, y0, .pareto)
                 if x0 == x1 && y0 == y1 { break }
                 let e2 = 2 * err
-                if e2 >= ddy { err += ddy; x0 += sx }
-                if e2 <= ddx { err += ddx; y0 += sy }
+                if e2 >= ddy {
+                    err += ddy
+                    x0 += sx
+                }
+                if e2 <= ddx {
+                    err += ddx
+                    y0 += sy
+                }
             }
         }
-        for p in front { let (dx, dy) = dot(xval(p), clamp(yval(p))); set(dx, dy, .pareto) }
+        for p in front {
+            let (dx, dy) = dot(xval(p), clamp(yval(p)))
+            set(dx, dy, .pareto)
+        }
         let constraintCol = limit.map { dot($0, ymin).0 / 2 }
         for cy in 0..<plot.height {
             for cx in 0..<plot.width {
                 let i = cy * plot.width + cx
                 if bits[i] != 0 {
-                    let ch: Unicode.Scalar = m.asciiOnly ? (roles[i] == .pareto ? "o" : "*") : Unicode.Scalar(0x2800 + bits[i])!
+                    let ch: Unicode.Scalar =
+                        m.asciiOnly ? (roles[i] == .pareto ? "o" : "*") : Unicode.Scalar(0x2800 + bits[i])!
                     b.put(plot.x + cx, plot.y + cy, ch, Style(roles[i], bold: roles[i] == .pareto))
                 } else if cx == constraintCol {
                     // Dashed, so it is never taken for the pane's border.
@@ -91,7 +120,9 @@ enum PlotPane {
             }
         }
         for (cx, cy, above) in clipped {
-            b.put(plot.x + min(cx, plot.width - 1), plot.y + cy, m.asciiOnly ? (above ? "^" : "v") : (above ? "▲" : "▼"), Style(.warning))
+            b.put(
+                plot.x + min(cx, plot.width - 1), plot.y + cy, m.asciiOnly ? (above ? "^" : "v") : (above ? "▲" : "▼"),
+                Style(.warning))
         }
         if let sel = m.selected, let sy = m.plotY.value(sel) {
             let (dx, dy) = dot(xval(sel), clamp(sy))
@@ -108,7 +139,8 @@ enum PlotPane {
         for frac in [0.0, 0.5, 1.0] {
             let v = xmin + (xmax - xmin) * frac
             let s = Renderer.num(v, usesLatency ? 1 : 2)
-            let x = plot.x + Int(frac * Double(plot.width - 1)) - (frac == 1 ? s.count - 1 : frac == 0.5 ? s.count / 2 : 0)
+            let x =
+                plot.x + Int(frac * Double(plot.width - 1)) - (frac == 1 ? s.count - 1 : frac == 0.5 ? s.count / 2 : 0)
             b.text(x, axisY, s, .dim)
         }
         let unit = usesLatency ? "ms \(m.config.constraint.hardware ?? "")" : "GFLOPs"
@@ -121,7 +153,10 @@ enum PlotPane {
         if x + 16 < r.x + r.width {
             x += b.text(x, axisY + 1, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
             x += b.text(x, axisY + 1, " front ", .dim)
-            if limit != nil { x += b.text(x, axisY + 1, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true)); x += b.text(x, axisY + 1, " limit ", .dim) }
+            if limit != nil {
+                x += b.text(x, axisY + 1, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true))
+                x += b.text(x, axisY + 1, " limit ", .dim)
+            }
         }
         generationStrip(&b, m, x: x, y: axisY + 1, maxX: r.x + r.width)
     }
@@ -130,8 +165,12 @@ enum PlotPane {
     static func yRange(_ ys: [Double]) -> (Double, Double) {
         let s = ys.sorted()
         let cut = s.count >= 25 ? s.count / 50 : 0
-        var lo = s[cut], hi = s[s.count - 1 - cut]
-        if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+        var lo = s[cut]
+        var hi = s[s.count - 1 - cut]
+        if hi - lo < 1e-9 {
+            lo -= 1
+            hi += 1
+        }
         let pad = (hi - lo) * 0.05
         let range = (max(s[0], lo - pad), min(s[s.count - 1], hi + pad))
         return range.1 - range.0 < 1e-9 ? (lo, hi) : range
@@ -152,7 +191,8 @@ enum PlotPane {
                 b.put(cx, y, m.asciiOnly ? "|" : "┃", Style(.switchMark, bold: true))
                 cx += 1
             }
-            let role = m.colorBy == .predictor ? (g < m.config.switchAt ? Role.distill : .expensive) : roles[min(5, g * 6 / n)]
+            let role =
+                m.colorBy == .predictor ? (g < m.config.switchAt ? Role.distill : .expensive) : roles[min(5, g * 6 / n)]
             b.put(cx, y, g < m.state.generation ? (m.asciiOnly ? "#" : "█") : (m.asciiOnly ? "." : "░"), Style(role))
             cx += 1
         }

@@ -8,12 +8,24 @@ import LLMPPStore
 enum PromptPane {
     static func lines(for c: CallRecord, width: Int, truth: Double? = nil) -> [(String, Role)] {
         var out: [(String, Role)] = []
-        out.append(("call #\(c.id) · \(c.provider)/\(c.model) · sample \(c.sampleIndex) · attempt \(c.attempt) · \(c.status.rawValue)", .title))
-        out.append((String(format: "value %@ · tokens %d in, %d out · %.0f ms · %@", c.parsedValue.map { String(format: "%.3f", $0) } ?? "-",
-                           c.tokensIn ?? 0, c.tokensOut ?? 0, c.latencyMs, c.costUSD.map { String(format: "$%.5f", $0) } ?? "cost unknown"), .dim))
+        out.append(
+            (
+                "call #\(c.id) · \(c.provider)/\(c.model) · sample \(c.sampleIndex) · attempt \(c.attempt) · \(c.status.rawValue)",
+                .title
+            ))
+        out.append(
+            (
+                String(
+                    format: "value %@ · tokens %d in, %d out · %.0f ms · %@",
+                    c.parsedValue.map { String(format: "%.3f", $0) } ?? "-",
+                    c.tokensIn ?? 0, c.tokensOut ?? 0, c.latencyMs,
+                    c.costUSD.map { String(format: "$%.5f", $0) } ?? "cost unknown"), .dim
+            ))
         if let e = c.error { out.append(("error: \(e)", .bad)) }
         // The answer first: the prompt that led to it is long.
-        if let d = ScoreDistribution.fromJSONText(c.distribution) { out += DistributionChart.lines(d, truth: truth, width: width) }
+        if let d = ScoreDistribution.fromJSONText(c.distribution) {
+            out += DistributionChart.lines(d, truth: truth, width: width)
+        }
         let messages = (try? JSONSerialization.jsonObject(with: Data(c.messages.utf8)) as? [[String: Any]]) ?? []
         for msg in messages {
             let role = msg["role"] as? String ?? "?"
@@ -21,11 +33,17 @@ enum PromptPane {
             var section: Role = role == "system" ? .dim : (role == "assistant" ? .response : .promptDemos)
             for raw in (msg["content"] as? String ?? "").components(separatedBy: "\n") {
                 if role == "user" {
-                    if raw.hasPrefix("You are ") { section = .promptRole }
-                    else if raw.range(of: #"^\d+\. "#, options: .regularExpression) != nil { section = .promptInstructions }
-                    else if raw.hasPrefix("Hyperparameter definitions") { section = .promptDefinitions }
-                    else if raw.hasPrefix("Examples:") { section = .promptDemos }
-                    else if raw.hasPrefix("Test architecture:") { section = .promptQuestion }
+                    if raw.hasPrefix("You are ") {
+                        section = .promptRole
+                    } else if raw.range(of: #"^\d+\. "#, options: .regularExpression) != nil {
+                        section = .promptInstructions
+                    } else if raw.hasPrefix("Hyperparameter definitions") {
+                        section = .promptDefinitions
+                    } else if raw.hasPrefix("Examples:") {
+                        section = .promptDemos
+                    } else if raw.hasPrefix("Test architecture:") {
+                        section = .promptQuestion
+                    }
                 }
                 for chunk in wrap(raw, width) { out.append((chunk, section)) }
             }
@@ -41,7 +59,10 @@ enum PromptPane {
         guard w > 0, s.count > w else { return [s] }
         var out: [String] = []
         var rest = Substring(s)
-        while rest.count > w { out.append(String(rest.prefix(w))); rest = rest.dropFirst(w) }
+        while rest.count > w {
+            out.append(String(rest.prefix(w)))
+            rest = rest.dropFirst(w)
+        }
         out.append(String(rest))
         return out
     }
@@ -57,10 +78,13 @@ enum PromptPane {
         let all = lines(for: call, width: r.width, truth: truth)
         let start = min(m.promptScroll, max(0, all.count - r.height))
         for (i, (text, role)) in all.dropFirst(start).prefix(r.height).enumerated() {
-            b.text(r.x, r.y + i, text, Style(role, bold: role == .promptQuestion || role == .response), maxWidth: r.width)
+            b.text(
+                r.x, r.y + i, text, Style(role, bold: role == .promptQuestion || role == .response), maxWidth: r.width)
         }
         if all.count > r.height {
-            b.text(r.x + r.width - 12, r.y + r.height - 1, String(format: " %3d%% ↕ ", 100 * (start + r.height) / all.count), .dim)
+            b.text(
+                r.x + r.width - 12, r.y + r.height - 1,
+                String(format: " %3d%% ↕ ", 100 * (start + r.height) / all.count), .dim)
         }
     }
 }

@@ -9,14 +9,21 @@ enum QualityScatter {
     static func draw(_ b: inout CellBuffer, _ points: [QualityPoint], _ r: Rect, ascii: Bool) {
         guard r.width >= minWidth, r.height >= 5 else { return }
         let values = points.flatMap { [$0.truth] + [$0.llmpp, $0.student].compactMap { $0 } }
-        guard let lo = values.min(), let hi = values.max(), hi > lo, points.contains(where: { $0.llmpp != nil || $0.student != nil }) else {
+        guard let lo = values.min(), let hi = values.max(), hi > lo,
+            points.contains(where: { $0.llmpp != nil || $0.student != nil })
+        else {
             b.text(r.x, r.y, "predicted vs truth: no predictions yet", .dim, maxWidth: r.width)
             return
         }
-        b.text(r.x, r.y, "predicted ↑ vs truth → (" + (ascii ? "o" : "●") + " LLM-PP, + student)", .dim, maxWidth: r.width)
+        b.text(
+            r.x, r.y, "predicted ↑ vs truth → (" + (ascii ? "o" : "●") + " LLM-PP, + student)", .dim, maxWidth: r.width)
         let plot = Rect(r.x + 6, r.y + 1, r.width - 6, r.height - 2)
-        func col(_ v: Double) -> Int { plot.x + min(plot.width - 1, Int((v - lo) / (hi - lo) * Double(plot.width - 1) + 0.5)) }
-        func row(_ v: Double) -> Int { plot.y + plot.height - 1 - min(plot.height - 1, Int((v - lo) / (hi - lo) * Double(plot.height - 1) + 0.5)) }
+        func col(_ v: Double) -> Int {
+            plot.x + min(plot.width - 1, Int((v - lo) / (hi - lo) * Double(plot.width - 1) + 0.5))
+        }
+        func row(_ v: Double) -> Int {
+            plot.y + plot.height - 1 - min(plot.height - 1, Int((v - lo) / (hi - lo) * Double(plot.height - 1) + 0.5))
+        }
         for i in 0..<plot.width {
             let v = lo + (hi - lo) * Double(i) / Double(max(1, plot.width - 1))
             b.put(col(v), row(v), ascii ? "." : "·", .dim)
@@ -27,7 +34,8 @@ enum QualityScatter {
         }
         b.text(r.x, plot.y, Renderer.pad(String(format: "%.1f", hi), 5, right: true), .dim)
         b.text(r.x, plot.y + plot.height - 1, Renderer.pad(String(format: "%.1f", lo), 5, right: true), .dim)
-        let axis = String(format: "%.1f", lo), end = String(format: "%.1f", hi)
+        let axis = String(format: "%.1f", lo)
+        let end = String(format: "%.1f", hi)
         b.text(plot.x, r.y + r.height - 1, axis, .dim)
         b.text(plot.x + plot.width - end.count, r.y + r.height - 1, end, .dim)
     }

@@ -6,7 +6,10 @@ public struct Style: Hashable, Sendable {
     public var reverse = false
     public var underline = false
     public init(_ role: Role, bold: Bool = false, reverse: Bool = false, underline: Bool = false) {
-        self.role = role; self.bold = bold; self.reverse = reverse; self.underline = underline
+        self.role = role
+        self.bold = bold
+        self.reverse = reverse
+        self.underline = underline
     }
     public static let normal = Style(.normal)
     public static let dim = Style(.dim)
@@ -34,7 +37,8 @@ public struct CellBuffer: Equatable, Sendable {
     public private(set) var cells: [Cell]
 
     public init(width: Int, height: Int) {
-        self.width = max(0, width); self.height = max(0, height)
+        self.width = max(0, width)
+        self.height = max(0, height)
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
@@ -63,7 +67,9 @@ public struct CellBuffer: Equatable, Sendable {
         return cx - x
     }
 
-    public mutating func fill(_ x: Int, _ y: Int, _ w: Int, _ h: Int, _ s: Unicode.Scalar = " ", _ style: Style = .normal) {
+    public mutating func fill(
+        _ x: Int, _ y: Int, _ w: Int, _ h: Int, _ s: Unicode.Scalar = " ", _ style: Style = .normal
+    ) {
         for yy in y..<(y + h) { for xx in x..<(x + w) { put(xx, yy, s, style) } }
     }
 
@@ -88,7 +94,12 @@ public struct CellBuffer: Equatable, Sendable {
 /// A rectangle of the screen.
 public struct Rect: Equatable, Sendable {
     public var x, y, width, height: Int
-    public init(_ x: Int, _ y: Int, _ w: Int, _ h: Int) { self.x = x; self.y = y; width = max(0, w); height = max(0, h) }
+    public init(_ x: Int, _ y: Int, _ w: Int, _ h: Int) {
+        self.x = x
+        self.y = y
+        width = max(0, w)
+        height = max(0, h)
+    }
     public var inner: Rect { Rect(x + 1, y + 1, width - 2, height - 2) }
     public func contains(_ px: Int, _ py: Int) -> Bool { px >= x && py >= y && px < x + width && py < y + height }
 }
@@ -98,12 +109,23 @@ extension CellBuffer {
     public mutating func box(_ r: Rect, title: String, focused: Bool, ascii: Bool = false) {
         guard r.width >= 2, r.height >= 2 else { return }
         let st = Style(focused ? .borderFocused : .border, bold: focused)
-        let (h, v, tl, tr, bl, br): (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) =
-            ascii ? ("-", "|", "+", "+", "+", "+") : (focused ? ("━", "┃", "┏", "┓", "┗", "┛") : ("─", "│", "┌", "┐", "└", "┘"))
-        for x in (r.x + 1)..<(r.x + r.width - 1) { put(x, r.y, h, st); put(x, r.y + r.height - 1, h, st) }
-        for y in (r.y + 1)..<(r.y + r.height - 1) { put(r.x, y, v, st); put(r.x + r.width - 1, y, v, st) }
-        put(r.x, r.y, tl, st); put(r.x + r.width - 1, r.y, tr, st)
-        put(r.x, r.y + r.height - 1, bl, st); put(r.x + r.width - 1, r.y + r.height - 1, br, st)
+        let (h, v, tl, tr, bl, br):
+            (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) =
+                ascii
+                ? ("-", "|", "+", "+", "+", "+")
+                : (focused ? ("━", "┃", "┏", "┓", "┗", "┛") : ("─", "│", "┌", "┐", "└", "┘"))
+        for x in (r.x + 1)..<(r.x + r.width - 1) {
+            put(x, r.y, h, st)
+            put(x, r.y + r.height - 1, h, st)
+        }
+        for y in (r.y + 1)..<(r.y + r.height - 1) {
+            put(r.x, y, v, st)
+            put(r.x + r.width - 1, y, v, st)
+        }
+        put(r.x, r.y, tl, st)
+        put(r.x + r.width - 1, r.y, tr, st)
+        put(r.x, r.y + r.height - 1, bl, st)
+        put(r.x + r.width - 1, r.y + r.height - 1, br, st)
         text(r.x + 2, r.y, " \(title) ", Style(focused ? .borderFocused : .title, bold: true), maxWidth: r.width - 4)
     }
 }
@@ -111,7 +133,8 @@ extension CellBuffer {
 extension CellBuffer {
     static let asciiFallback: [Unicode.Scalar: Unicode.Scalar] = [
         "·": ".", "▼": "v", "▲": "^", "↕": "|", "◆": "@", "█": "#", "░": ".", "┃": "|", "━": "-", "│": "|", "─": "-",
-        "┌": "+", "┐": "+", "└": "+", "┘": "+", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "▏": "|", "≤": "<", "→": ">", "←": "<",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "▏": "|", "≤": "<", "→": ">",
+        "←": "<",
         "↑": "^", "↓": "v", "…": ".",
     ]
 

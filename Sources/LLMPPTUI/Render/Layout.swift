@@ -8,13 +8,17 @@ public struct Layout: Equatable, Sendable {
     public let panes: [Pane: Rect]
 
     public init(width: Int, height: Int) {
-        self.width = width; self.height = height
+        self.width = width
+        self.height = height
         header = Rect(0, 0, width, 3)
         status = Rect(0, height - 1, width, 1)
-        let bodyY = 3, bodyH = height - 4
-        let leftW = width * 55 / 100, rightW = width - leftW
+        let bodyY = 3
+        let bodyH = height - 4
+        let leftW = width * 55 / 100
+        let rightW = width - leftW
         let plotH = bodyH * 62 / 100
-        let popH = bodyH * 45 / 100, callsH = max(5, bodyH * 20 / 100)
+        let popH = bodyH * 45 / 100
+        let callsH = max(5, bodyH * 20 / 100)
         panes = [
             .plot: Rect(0, bodyY, leftW, plotH),
             .quality: Rect(0, bodyY + plotH, leftW, bodyH - plotH),

@@ -9,9 +9,14 @@ public enum Renderer {
         var b = CellBuffer(width: width, height: height)
         let layout = Layout(width: width, height: height)
         if layout.tooSmall {
-            let msg = ["Terminal too small: \(width)x\(height).", "Enlarge it to at least \(Layout.minWidth)x\(Layout.minHeight).", "q quits."]
+            let msg = [
+                "Terminal too small: \(width)x\(height).",
+                "Enlarge it to at least \(Layout.minWidth)x\(Layout.minHeight).", "q quits.",
+            ]
             for (i, line) in msg.enumerated() {
-                b.text(max(0, (width - line.count) / 2), max(0, height / 2 - 1 + i), line, Style(i == 0 ? .warning : .normal, bold: i == 0))
+                b.text(
+                    max(0, (width - line.count) / 2), max(0, height / 2 - 1 + i), line,
+                    Style(i == 0 ? .warning : .normal, bold: i == 0))
             }
             return b
         }
@@ -31,8 +36,12 @@ public enum Renderer {
         if m.showDetail { DetailOverlay.draw(&b, m) }
         if m.showHelp { HelpOverlay.draw(&b, m) }
         if m.confirmQuit {
-            let text = m.running ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n " : " Quit? y/n "
-            let w = min(width - 4, text.count + 2), x = (width - w) / 2, y = height / 2
+            let text =
+                m.running
+                ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n " : " Quit? y/n "
+            let w = min(width - 4, text.count + 2)
+            let x = (width - w) / 2
+            let y = height / 2
             b.box(Rect(x, y - 1, w, 3), title: "quit", focused: true, ascii: m.asciiOnly)
             b.text(x + 1, y, text, Style(.warning, bold: true), maxWidth: w - 2)
         }
@@ -42,17 +51,23 @@ public enum Renderer {
 
     static func paneSuffix(_ m: ExplorerModel, _ p: Pane) -> String {
         switch p {
-        case .population: return " · gen \(max(0, m.state.generation - 1)) · \(m.tableRows.count) rows" + (m.filter.isEmpty ? "" : " · /\(m.filter)")
+        case .population:
+            return " · gen \(max(0, m.state.generation - 1)) · \(m.tableRows.count) rows"
+                + (m.filter.isEmpty ? "" : " · /\(m.filter)")
         case .calls: return " · \(m.visibleCalls.count)" + (m.callStatusFilter.map { " \($0.rawValue)" } ?? "")
         case .plot: return m.colorBy == .generation ? " · by generation" : " · by predictor"
         default: return ""
         }
     }
 
-    static func bar(_ b: inout CellBuffer, _ x: Int, _ y: Int, width: Int, fraction: Double, mark: Double? = nil, ascii: Bool) {
+    static func bar(
+        _ b: inout CellBuffer, _ x: Int, _ y: Int, width: Int, fraction: Double, mark: Double? = nil, ascii: Bool
+    ) {
         let filled = Int((min(max(fraction, 0), 1) * Double(width)).rounded(.down))
         for i in 0..<width {
-            b.put(x + i, y, i < filled ? (ascii ? "#" : "█") : (ascii ? "." : "░"), Style(i < filled ? .barDone : .barTodo))
+            b.put(
+                x + i, y, i < filled ? (ascii ? "#" : "█") : (ascii ? "." : "░"),
+                Style(i < filled ? .barDone : .barTodo))
         }
         if let mark {
             let mx = x + min(width - 1, max(0, Int((mark * Double(width)).rounded(.down))))
@@ -61,11 +76,15 @@ public enum Renderer {
     }
 
     static func header(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
-        let status: (String, Role) = m.state.error != nil ? ("ERROR", .bad) : m.state.finished ? ("DONE", .good) : m.state.paused ? ("PAUSED", .warning) : ("RUNNING", .good)
+        let status: (String, Role) =
+            m.state.error != nil
+            ? ("ERROR", .bad)
+            : m.state.finished ? ("DONE", .good) : m.state.paused ? ("PAUSED", .warning) : ("RUNNING", .good)
         let right = r.width - status.0.count - 3
         var x = b.text(0, 0, " LLM-PP Explorer ", Style(.accent, bold: true))
         x += b.text(x, 0, "· \(m.spaceTitle) · ", .normal, maxWidth: right - x)
-        let provider = m.isReplay && !m.providerName.hasPrefix("replay") ? "replay of \(m.providerName)" : m.providerName
+        let provider =
+            m.isReplay && !m.providerName.hasPrefix("replay") ? "replay of \(m.providerName)" : m.providerName
         x += b.text(x, 0, provider, Style(m.isReplay ? .warning : .normal, bold: m.isReplay), maxWidth: right - x)
         x += b.text(x, 0, " · run \(m.runID) ", .normal, maxWidth: right - x)
         b.text(right, 0, " \(status.0) ", Style(status.1, bold: true, reverse: true))
@@ -75,36 +94,54 @@ public enum Renderer {
         let w = max(8, (r.width - 60) / 3)
         var cx = 1
         if m.config.evaluateLLM {
-            cx += b.text(cx, y, "LLM-PP ", Style(m.state.phase == .llmpp ? .accent : .dim, bold: m.state.phase == .llmpp))
-            bar(&b, cx, y, width: w, fraction: m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1, ascii: m.asciiOnly)
+            cx += b.text(
+                cx, y, "LLM-PP ", Style(m.state.phase == .llmpp ? .accent : .dim, bold: m.state.phase == .llmpp))
+            bar(
+                &b, cx, y, width: w, fraction: m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1,
+                ascii: m.asciiOnly)
             cx += w + 1
             cx += b.text(cx, y, "\(m.state.llmppDone)/\(m.testCount)  ", .dim)
         }
         let labelPhase = m.state.phase == .labelling || m.state.phase == .training
         cx += b.text(cx, y, "Label+train ", Style(labelPhase ? .accent : .dim, bold: labelPhase))
         let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
-        let trainFrac = m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
+        let trainFrac =
+            m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
         bar(&b, cx, y, width: w, fraction: m.config.labels == 0 ? 1 : (labelFrac + trainFrac) / 2, ascii: m.asciiOnly)
         cx += w + 1
-        cx += b.text(cx, y, m.config.labels == 0 ? "none  " : (m.state.phase == .labelling ? "\(m.labelRate.compactText)  " : "step \(m.state.trainingStep)/\(m.config.firstTrainingSteps)  "), .dim)
+        cx += b.text(
+            cx, y,
+            m.config.labels == 0
+                ? "none  "
+                : (m.state.phase == .labelling
+                    ? "\(m.labelRate.compactText)  " : "step \(m.state.trainingStep)/\(m.config.firstTrainingSteps)  "),
+            .dim)
         cx += b.text(cx, y, "HS-NAS ", Style(m.state.phase == .search ? .accent : .dim, bold: m.state.phase == .search))
         let iters = m.config.evolution.iterations
-        bar(&b, cx, y, width: w, fraction: Double(m.state.generation) / Double(max(iters, 1)),
+        bar(
+            &b, cx, y, width: w, fraction: Double(m.state.generation) / Double(max(iters, 1)),
             mark: Double(m.config.switchAt) / Double(max(iters, 1)), ascii: m.asciiOnly)
         cx += w + 1
         cx += b.text(cx, y, "\(m.state.generation)/\(iters) switch \(m.config.switchAt)  ", .dim)
-        let scoring = m.state.phase != .search ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
+        let scoring =
+            m.state.phase != .search
+            ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
         cx += b.text(cx, y, "scoring: ", .dim)
-        b.text(cx, y, scoring, Style(m.state.generation < m.config.switchAt ? .distill : .expensive, bold: true), maxWidth: r.width - cx)
+        b.text(
+            cx, y, scoring, Style(m.state.generation < m.config.switchAt ? .distill : .expensive, bold: true),
+            maxWidth: r.width - cx)
 
         let c = m.state.counters
-        var line = String(format: " LLM calls %d (%d cached, %d failed) · tokens %@ · $%.4f · expensive evals %d · %@",
-                          c.llmCalls, c.cachedAnswers, c.failedCalls, compact(Double(c.tokens)), c.costUSD, c.expensiveEvaluations,
-                          m.config.constraint.summary)
+        var line = String(
+            format: " LLM calls %d (%d cached, %d failed) · tokens %@ · $%.4f · expensive evals %d · %@",
+            c.llmCalls, c.cachedAnswers, c.failedCalls, compact(Double(c.tokens)), c.costUSD, c.expensiveEvaluations,
+            m.config.constraint.summary)
         if let best = m.state.best { line += String(format: " · best %.3f", best.score) }
         let hours = SearchHours(state: m.state, costLabel: m.costLabel)
         if hours.total > 0 {
-            line += String(format: " · hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive, m.costLabel.hasPrefix("recorded") ? " (recorded)" : "")
+            line += String(
+                format: " · hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive,
+                m.costLabel.hasPrefix("recorded") ? " (recorded)" : "")
             if let s = hours.saved { line += String(format: ", saved ~%.2f", s) }
         }
         if let p = m.config.pace { line += String(format: " · pace %.0fx", p) }
@@ -120,9 +157,12 @@ public enum Renderer {
             b.text(0, r.y, "/" + m.filter + "▏", Style(.accent, bold: true), maxWidth: r.width)
             return
         }
-        let hints = "? help  q quit  Tab panes  Space pause  n step  < > switch  [ ] constraint  p pin  b ban  i inject  / filter"
+        let hints =
+            "? help  q quit  Tab panes  Space pause  n step  < > switch  [ ] constraint  p pin  b ban  i inject  / filter"
         if !m.message.isEmpty {
-            let n = b.text(0, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true), maxWidth: r.width)
+            let n = b.text(
+                0, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
+                maxWidth: r.width)
             b.text(n, r.y, hints, .dim, maxWidth: r.width - n)
         } else if let w = m.waiting, w.seconds(now: m.now) >= 5 {
             // A slow call is said, with its time and limit, instead of a frozen counter.

@@ -16,7 +16,9 @@ public struct Theme: Sendable, Equatable {
     static let colorNames = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
 
     public static func load(path: String) throws -> Theme {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ThemeError(file: path, key: nil, problem: "cannot read the theme file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ThemeError(file: path, key: nil, problem: "cannot read the theme file")
+        }
         return try parse(data, file: path)
     }
 
@@ -24,14 +26,22 @@ public struct Theme: Sendable, Equatable {
         guard let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ThemeError(file: file, key: nil, problem: "not a JSON object")
         }
-        guard let name = obj["name"] as? String else { throw ThemeError(file: file, key: "name", problem: "missing or not a string") }
-        guard let roles = obj["roles"] as? [String: Any] else { throw ThemeError(file: file, key: "roles", problem: "missing or not an object") }
+        guard let name = obj["name"] as? String else {
+            throw ThemeError(file: file, key: "name", problem: "missing or not a string")
+        }
+        guard let roles = obj["roles"] as? [String: Any] else {
+            throw ThemeError(file: file, key: "roles", problem: "missing or not an object")
+        }
         var out: [Role: Colors] = [:]
         for (k, v) in roles {
             guard let role = Role(rawValue: k) else {
-                throw ThemeError(file: file, key: "roles.\(k)", problem: "unknown role (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ThemeError(
+                    file: file, key: "roles.\(k)",
+                    problem: "unknown role (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard let spec = v as? [String: Any] else { throw ThemeError(file: file, key: "roles.\(k)", problem: "must be an object") }
+            guard let spec = v as? [String: Any] else {
+                throw ThemeError(file: file, key: "roles.\(k)", problem: "must be an object")
+            }
             func c256(_ key: String) throws -> Int {
                 guard let raw = spec[key] else { return -1 }
                 guard let n = raw as? Int, (-1...255).contains(n) else {
@@ -42,12 +52,18 @@ public struct Theme: Sendable, Equatable {
             func c8(_ key: String) throws -> Int {
                 guard let raw = spec[key] else { return -1 }
                 guard let s = raw as? String, let i = colorNames.firstIndex(of: s) else {
-                    throw ThemeError(file: file, key: "roles.\(k).\(key)", problem: "must be one of \(colorNames.joined(separator: ", "))")
+                    throw ThemeError(
+                        file: file, key: "roles.\(k).\(key)",
+                        problem: "must be one of \(colorNames.joined(separator: ", "))")
                 }
                 return i
             }
-            if let b = spec["bold"], !(b is Bool) { throw ThemeError(file: file, key: "roles.\(k).bold", problem: "must be true or false") }
-            out[role] = Colors(fg: try c256("fg"), bg: try c256("bg"), fg8: try c8("fg8"), bg8: try c8("bg8"), bold: spec["bold"] as? Bool ?? false)
+            if let b = spec["bold"], !(b is Bool) {
+                throw ThemeError(file: file, key: "roles.\(k).bold", problem: "must be true or false")
+            }
+            out[role] = Colors(
+                fg: try c256("fg"), bg: try c256("bg"), fg8: try c8("fg8"), bg8: try c8("bg8"),
+                bold: spec["bold"] as? Bool ?? false)
         }
         for r in Role.allCases where out[r] == nil {
             throw ThemeError(file: file, key: "roles.\(r.rawValue)", problem: "missing")
@@ -57,7 +73,9 @@ public struct Theme: Sendable, Equatable {
 
     /// The themes shipped in a folder, by name (file name without .json).
     public static func available(in directory: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.map {
+            String($0.dropLast(5))
+        }.sorted()
     }
 
     /// `Themes/` beside SampleSpaces (same search as the spaces: env, cwd, the checkout).

@@ -1,7 +1,8 @@
 import CNcurses
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public struct TerminalError: Error, CustomStringConvertible {
@@ -24,7 +25,9 @@ public final class Terminal: @unchecked Sendable {
     /// dumb or unknown. Warns about a non-UTF-8 locale (the plot falls back to ASCII).
     public init(theme: Theme) throws {
         setlocale(LC_ALL, "")
-        utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        utf8 =
+            String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "")
+            == "UTF8"
         let term = try Self.preflight()
         // Threads spawned by the runtime may have blocked these; the resize signal must arrive.
         var set = sigset_t()
@@ -39,8 +42,13 @@ public final class Terminal: @unchecked Sendable {
         self.theme = theme
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         colors = !noColor && has_colors()
-        if colors { start_color(); use_default_colors() }
-        cbreak(); noecho(); nonl()
+        if colors {
+            start_color()
+            use_default_colors()
+        }
+        cbreak()
+        noecho()
+        nonl()
         keypad(llmpp_stdscr(), true)
         curs_set(0)
         mousemask(llmpp_all_mouse_events(), nil)
@@ -53,15 +61,24 @@ public final class Terminal: @unchecked Sendable {
     @discardableResult
     public static func preflight() throws -> String {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError(description: "llmpp explore needs an interactive terminal (stdin and stdout must be a TTY); use 'llmpp search' for headless runs", exitCode: 3)
+            throw TerminalError(
+                description:
+                    "llmpp explore needs an interactive terminal (stdin and stdout must be a TTY); use 'llmpp search' for headless runs",
+                exitCode: 3)
         }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else {
-            throw TerminalError(description: "TERM is \(term.isEmpty ? "unset" : "dumb"): the explorer needs a terminal with cursor addressing (e.g. TERM=xterm-256color)", exitCode: 3)
+            throw TerminalError(
+                description:
+                    "TERM is \(term.isEmpty ? "unset" : "dumb"): the explorer needs a terminal with cursor addressing (e.g. TERM=xterm-256color)",
+                exitCode: 3)
         }
         var err: Int32 = 0
-        guard setupterm(term, STDOUT_FILENO, &err) == OK, let cup = tigetstr("cup"), Int(bitPattern: cup) != -1, Int(bitPattern: cup) != 0 else {
-            throw TerminalError(description: "the terminal type '\(term)' is unknown or cannot move the cursor", exitCode: 3)
+        guard setupterm(term, STDOUT_FILENO, &err) == OK, let cup = tigetstr("cup"), Int(bitPattern: cup) != -1,
+            Int(bitPattern: cup) != 0
+        else {
+            throw TerminalError(
+                description: "the terminal type '\(term)' is unknown or cannot move the cursor", exitCode: 3)
         }
         return term
     }
@@ -86,7 +103,8 @@ public final class Terminal: @unchecked Sendable {
     private func pair(for role: Role) -> Int16 {
         guard colors, let c = theme.roles[role] else { return 0 }
         let many = llmpp_colors() >= 256
-        let fg = many ? c.fg : c.fg8, bg = many ? c.bg : c.bg8
+        let fg = many ? c.fg : c.fg8
+        let bg = many ? c.bg : c.bg8
         let key = (fg + 1) * 1000 + (bg + 1)
         if let p = pairs[key] { return p }
         let n = Int16(pairs.count + 1)
@@ -119,7 +137,10 @@ public final class Terminal: @unchecked Sendable {
     }
 
     /// Forgets the last frame (after a resize the whole screen is redrawn).
-    public func invalidate() { previous = nil; clear() }
+    public func invalidate() {
+        previous = nil
+        clear()
+    }
 
     /// Waits up to `timeoutMs` for input.
     public func read(timeoutMs: Int32) -> Key? {
@@ -144,7 +165,8 @@ public final class Terminal: @unchecked Sendable {
             case llmpp_key_mouse():
                 var ev = MEVENT()
                 guard getmouse(&ev) == OK else { return nil }
-                let x = Int(ev.x), y = Int(ev.y)
+                let x = Int(ev.x)
+                let y = Int(ev.y)
                 if ev.bstate & llmpp_button4_pressed() != 0 { return .wheelUp(x: x, y: y) }
                 if ev.bstate & llmpp_button5_pressed() != 0 { return .wheelDown(x: x, y: y) }
                 if ev.bstate & llmpp_button1_pressed() != 0 { return .click(x: x, y: y) }

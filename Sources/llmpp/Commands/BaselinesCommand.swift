@@ -9,8 +9,12 @@ struct BaselinesCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @Option(help: "Space id.") var space: String
-    @Option(help: "A truth metric of the space, e.g. valid or test (default: valid where the space has it, else its only metric).") var metric: String?
-    @Option(name: .customLong("split-seed"), help: "One split seed (default: all, mean and std over them).") var splitSeed: String?
+    @Option(
+        help:
+            "A truth metric of the space, e.g. valid or test (default: valid where the space has it, else its only metric)."
+    ) var metric: String?
+    @Option(name: .customLong("split-seed"), help: "One split seed (default: all, mean and std over them).")
+    var splitSeed: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -18,16 +22,23 @@ struct BaselinesCommand: ParsableCommand {
         let metric = metric ?? s.labelled?.defaultMetric ?? "valid"
         let q = try BaselineReport.compute(space: s, metric: metric, seeds: splitSeed.map { [$0] })
         if json {
-            print(JSONValue.object([("space", .string(s.id)), ("metric", .string(metric)),
-                                    ("predictors", .array(q.map(\.json)))]).rendered(pretty: true))
+            print(
+                JSONValue.object([
+                    ("space", .string(s.id)), ("metric", .string(metric)),
+                    ("predictors", .array(q.map(\.json))),
+                ]).rendered(pretty: true))
             return
         }
         let seeds = q.first?.perSeed.map(\.seed) ?? []
-        print("\(s.title): \(metric) \(s.task.metric), 20 test architectures per split, seeds \(seeds.joined(separator: ", ")) (mean ± std)\n")
+        print(
+            "\(s.title): \(metric) \(s.task.metric), 20 test architectures per split, seeds \(seeds.joined(separator: ", ")) (mean ± std)\n"
+        )
         var t = TextTable(header: ["predictor", "MAE", "Kendall"])
         for p in q {
-            t.rows.append([p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
-                           p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))"])
+            t.rows.append([
+                p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
+                p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))",
+            ])
         }
         print(t.render())
     }

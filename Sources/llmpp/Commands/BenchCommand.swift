@@ -11,16 +11,26 @@ import LLMPPTUI
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks with their targets: student training vs NumPy, a whole HS-NAS search, the LLM client vs llama-server driven directly, rendering, the transcript store.")
+        abstract:
+            "Benchmarks with their targets: student training vs NumPy, a whole HS-NAS search, the LLM client vs llama-server driven directly, rendering, the transcript store."
+    )
 
     @OptionGroup var common: CommonOptions
     @Flag(help: "Fewer steps and rows (a quick look, not the targets' conditions).") var quick = false
     @Flag(help: "Print JSON.") var json = false
-    @Option(name: .customLong("llm-prompts"), help: "Interleaved pairs of the LLM benchmarks (0 skips them; they need the local server from scripts/setup).")
+    @Option(
+        name: .customLong("llm-prompts"),
+        help: "Interleaved pairs of the LLM benchmarks (0 skips them; they need the local server from scripts/setup).")
     var llmPrompts: Int = 10
-    @Option(help: "Interleaved pairs (A B, B A, ...) of the training benchmark, and runs of the search benchmark (at least 5).")
+    @Option(
+        help:
+            "Interleaved pairs (A B, B A, ...) of the training benchmark, and runs of the search benchmark (at least 5)."
+    )
     var pairs: Int = 5
-    @Option(help: "Sections: all, or a list of training, search, llm, startup, render, store (startup runs the explorer's default run headless, with the local LLM: minutes).")
+    @Option(
+        help:
+            "Sections: all, or a list of training, search, llm, startup, render, store (startup runs the explorer's default run headless, with the local LLM: minutes)."
+    )
     var only: String = "all"
 
     static let sections = ["training", "search", "llm", "startup", "render", "store"]
@@ -36,11 +46,15 @@ struct BenchCommand: AsyncParsableCommand {
         for s in onlyList where s != "all" && !Self.sections.contains(s) {
             throw ValidationError("unknown section '\(s)' (use all or \(Self.sections.joined(separator: ", ")))")
         }
-        guard pairs >= 5 else { throw ValidationError("--pairs must be at least 5 (a median of fewer pairs says little)") }
+        guard pairs >= 5 else {
+            throw ValidationError("--pairs must be at least 5 (a median of fewer pairs says little)")
+        }
     }
 
     var onlyList: [String] { only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    func wants(_ s: String) -> Bool { onlyList.contains("all") ? s != "startup" || llmPrompts > 0 : onlyList.contains(s) }
+    func wants(_ s: String) -> Bool {
+        onlyList.contains("all") ? s != "startup" || llmPrompts > 0 : onlyList.contains(s)
+    }
 
     func run() async throws {
         var results: [Result] = []
@@ -51,15 +65,29 @@ struct BenchCommand: AsyncParsableCommand {
         if wants("render") { results += renderBench() }
         if wants("store") { results += try await storeBench() }
         if json {
-            print(JSONValue.object([("benchmarks", .array(results.map { r in
-                .object([("name", .string(r.name)), ("ours", .number(r.ours)), ("reference", .number(r.reference)), ("unit", .string(r.unit)),
-                         ("ratio", .number(r.ratio)), ("target", .string(r.target)), ("met", r.met.map { .bool($0) } ?? .null)])
-            }))]).rendered(pretty: true))
+            print(
+                JSONValue.object([
+                    (
+                        "benchmarks",
+                        .array(
+                            results.map { r in
+                                .object([
+                                    ("name", .string(r.name)), ("ours", .number(r.ours)),
+                                    ("reference", .number(r.reference)), ("unit", .string(r.unit)),
+                                    ("ratio", .number(r.ratio)), ("target", .string(r.target)),
+                                    ("met", r.met.map { .bool($0) } ?? .null),
+                                ])
+                            })
+                    )
+                ]).rendered(pretty: true))
             return
         }
         var t = TextTable(header: ["benchmark", "ours", "reference", "unit", "ratio", "target", "met"])
         for r in results {
-            t.rows.append([r.name, fmt(r.ours, 3), fmt(r.reference, 3), r.unit, fmt(r.ratio, 3), r.target, r.met.map { $0 ? "yes" : "NO" } ?? "-"])
+            t.rows.append([
+                r.name, fmt(r.ours, 3), fmt(r.reference, 3), r.unit, fmt(r.ratio, 3), r.target,
+                r.met.map { $0 ? "yes" : "NO" } ?? "-",
+            ])
         }
         print(t.render())
     }
@@ -74,7 +102,8 @@ struct BenchCommand: AsyncParsableCommand {
         var rng = SeededGenerator(seed: 0)
         let xs = (0..<3000).map { _ in (0..<10).map { _ in rng.unit() } }
         let ys = xs.map { sin(3 * $0[0]) + $0[1] * $0[2] - 0.5 * $0[3] }
-        let script = ((try common.catalog().directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("scripts/bench/mlp_numpy.py")
+        let script = ((try common.catalog().directory as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("scripts/bench/mlp_numpy.py")
         func native() -> (Double, Double?) {
             var tr = MLPTrainer<Float>(inputs: xs, targets: ys, config: TrainingConfig(steps: steps))
             let t0 = Date()
@@ -83,11 +112,17 @@ struct BenchCommand: AsyncParsableCommand {
         }
         note("bench: student training, ours vs NumPy, \(pairs) interleaved pairs of \(steps) steps...")
         var pairsDone: [(ours: Double, numpy: Double)] = []
-        var refNote = "reference unavailable", lastLoss: Double? = nil
+        var refNote = "reference unavailable"
+        var lastLoss: Double? = nil
         for k in 0..<pairs {
-            var o = 0.0, n: Double? = nil
-            if k % 2 == 0 { (o, lastLoss) = native(); n = numpyTraining(script: script, steps: steps, note: &refNote) } else {
-                n = numpyTraining(script: script, steps: steps, note: &refNote); (o, lastLoss) = native()
+            var o = 0.0
+            var n: Double? = nil
+            if k % 2 == 0 {
+                (o, lastLoss) = native()
+                n = numpyTraining(script: script, steps: steps, note: &refNote)
+            } else {
+                n = numpyTraining(script: script, steps: steps, note: &refNote)
+                (o, lastLoss) = native()
             }
             guard let n else { break }
             pairsDone.append((o, n))
@@ -95,13 +130,17 @@ struct BenchCommand: AsyncParsableCommand {
         note("bench: native final loss \(fmt(lastLoss, 4)); \(refNote)")
         guard !pairsDone.isEmpty else {
             let (o, _) = native()
-            return Result(name: "student training \(steps) steps (NumPy unavailable)", ours: o, reference: nil, unit: "s", target: "ratio <= 0.5", met: nil)
+            return Result(
+                name: "student training \(steps) steps (NumPy unavailable)", ours: o, reference: nil, unit: "s",
+                target: "ratio <= 0.5", met: nil)
         }
         let ratios = pairsDone.map { $0.ours / $0.numpy }
         let median = Metrics.median(ratios)
-        return Result(name: "student training \(steps) steps vs NumPy (median of \(ratios.count) pairs; ratios \(fmt(ratios.min(), 2))-\(fmt(ratios.max(), 2)))",
-                      ours: Metrics.median(pairsDone.map(\.ours)), reference: Metrics.median(pairsDone.map(\.numpy)), unit: "s",
-                      target: "ratio <= 0.5", met: median <= 0.5, pairRatio: median)
+        return Result(
+            name:
+                "student training \(steps) steps vs NumPy (median of \(ratios.count) pairs; ratios \(fmt(ratios.min(), 2))-\(fmt(ratios.max(), 2)))",
+            ours: Metrics.median(pairsDone.map(\.ours)), reference: Metrics.median(pairsDone.map(\.numpy)), unit: "s",
+            target: "ratio <= 0.5", met: median <= 0.5, pairRatio: median)
     }
 
     /// Seconds of the NumPy reference for `steps` steps, nil when it cannot run.
@@ -115,7 +154,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard (try? p.run()) != nil else { return nil }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let s = obj["seconds"] as? Double else { return nil }
+        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let s = obj["seconds"] as? Double
+        else { return nil }
         note = "\(obj["library"] as? String ?? "numpy"), final loss \(fmt(obj["final_loss"] as? Double, 4))"
         return s
     }
@@ -128,13 +169,17 @@ struct BenchCommand: AsyncParsableCommand {
         var rng = SeededGenerator(seed: 1)
         let pool = Array(space.pool("unlabeled")!.prefix(300))
         let feats = try pool.map { try space.features($0, set: "hat") }
-        var st = StudentTrainer(featureSet: "hat", features: feats, labels: feats.map { $0.reduce(0, +) }, config: TrainingConfig(steps: 10))
+        var st = StudentTrainer(
+            featureSet: "hat", features: feats, labels: feats.map { $0.reduce(0, +) }, config: TrainingConfig(steps: 10)
+        )
         st.train(steps: 10)
         let student = st.model
-        let evo = Evolution(shape: space.shape, config: EvolutionConfig(), areFeasible: { archs in
-            guard let lat = try? latency.latencyMs(archs) else { return archs.map { _ in false } }
-            return lat.map { $0 <= 200 }
-        })
+        let evo = Evolution(
+            shape: space.shape, config: EvolutionConfig(),
+            areFeasible: { archs in
+                guard let lat = try? latency.latencyMs(archs) else { return archs.map { _ in false } }
+                return lat.map { $0 <= 200 }
+            })
         var times: [Double] = []
         for _ in 0..<pairs {
             let t0 = Date()
@@ -147,8 +192,10 @@ struct BenchCommand: AsyncParsableCommand {
             times.append(Date().timeIntervalSince(t0))
         }
         let s = Metrics.median(times)
-        return Result(name: "HS-NAS 30 x 125, student + latency predictor (median of \(times.count); \(fmt(times.min(), 3))-\(fmt(times.max(), 3)) s)",
-                      ours: s, reference: nil, unit: "s", target: "< 0.1 s", met: s < 0.1)
+        return Result(
+            name:
+                "HS-NAS 30 x 125, student + latency predictor (median of \(times.count); \(fmt(times.min(), 3))-\(fmt(times.max(), 3)) s)",
+            ours: s, reference: nil, unit: "s", target: "< 0.1 s", met: s < 0.1)
     }
 
     /// Our whole prediction path (prompt building, the HTTP client, parsing, the transcript
@@ -169,18 +216,31 @@ struct BenchCommand: AsyncParsableCommand {
             provider = p
             let rates = try await llmRates(provider: p, tmp: tmp)
             let rateRatio = Metrics.median(rates.ratios)
-            out.append(Result(name: name + " (median of \(rates.ratios.count) pairs; \(fmt(rates.ratios.min(), 2))-\(fmt(rates.ratios.max(), 2)))",
-                              ours: rates.ours, reference: rates.curl, unit: "1/s", target: "ratio >= 0.95", met: rateRatio >= 0.95, pairRatio: rateRatio))
+            out.append(
+                Result(
+                    name: name
+                        + " (median of \(rates.ratios.count) pairs; \(fmt(rates.ratios.min(), 2))-\(fmt(rates.ratios.max(), 2)))",
+                    ours: rates.ours, reference: rates.curl, unit: "1/s", target: "ratio >= 0.95",
+                    met: rateRatio >= 0.95, pairRatio: rateRatio))
             let w = try await walkRatios(provider: p, tmp: tmp)
             let median = Metrics.median(w.ratios)
-            out.append(Result(name: walkName + " (median of \(w.ratios.count) pairs; \(fmt(w.ratios.min(), 2))-\(fmt(w.ratios.max(), 2)))",
-                              ours: w.walkSeconds, reference: w.greedySeconds, unit: "s", target: "ratio <= 1.5", met: median <= 1.5, pairRatio: median))
+            out.append(
+                Result(
+                    name: walkName
+                        + " (median of \(w.ratios.count) pairs; \(fmt(w.ratios.min(), 2))-\(fmt(w.ratios.max(), 2)))",
+                    ours: w.walkSeconds, reference: w.greedySeconds, unit: "s", target: "ratio <= 1.5",
+                    met: median <= 1.5, pairRatio: median))
         } catch {
             note("bench: LLM benchmarks skipped: \(error)")
             if out.isEmpty {
-                out.append(Result(name: name + " (skipped: \("\(error)".prefix(60)))", ours: .nan, reference: nil, unit: "1/s", target: "ratio >= 0.95", met: nil))
+                out.append(
+                    Result(
+                        name: name + " (skipped: \("\(error)".prefix(60)))", ours: .nan, reference: nil, unit: "1/s",
+                        target: "ratio >= 0.95", met: nil))
             }
-            out.append(Result(name: walkName + " (skipped)", ours: .nan, reference: nil, unit: "x", target: "<= 1.5", met: nil))
+            out.append(
+                Result(name: walkName + " (skipped)", ours: .nan, reference: nil, unit: "x", target: "<= 1.5", met: nil)
+            )
         }
         await provider?.shutdown()
         return out
@@ -190,23 +250,33 @@ struct BenchCommand: AsyncParsableCommand {
     func benchPrompt() throws -> (SearchSpace, PromptTemplate, [(Architecture, Double)]) {
         let space = try common.loadSpace("hat-wmt14ende")
         let template = try PromptTemplate.load(space: space)
-        guard let l = space.labelled, let split = l.split("123"), let truth = l.truth[template.settings.demonstration_metric] else {
+        guard let l = space.labelled, let split = l.split("123"),
+            let truth = l.truth[template.settings.demonstration_metric]
+        else {
             throw CLIError("hat-wmt14ende has no split 123")
         }
         let table = space.tables[l.table]
-        let demos = try split.train.map { (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0))) }
+        let demos = try split.train.map {
+            (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0)))
+        }
         return (space, template, demos)
     }
 
-    func walkRatios(provider: LocalProvider, tmp: String) async throws -> (ratios: [Double], walkSeconds: Double, greedySeconds: Double) {
+    func walkRatios(provider: LocalProvider, tmp: String) async throws -> (
+        ratios: [Double], walkSeconds: Double, greedySeconds: Double
+    ) {
         let (space, template, demos) = try benchPrompt()
         let pairs = quick ? min(llmPrompts, 5) : llmPrompts
         // Architectures no other pass has asked about (the LLM-client pass used the first ones).
         let tests = Array(space.pool("unlabeled")!.dropFirst(2 * llmPrompts + 1).prefix(2 * pairs))
         let builder = PromptBuilder(space: space, template: template)
         let store = try TranscriptStore(path: tmp + "/walk.sqlite")
-        let greedy = LLMPredictor(provider: provider, store: store, run: "bench-greedy", builder: builder, settings: PredictionSettings(decode: .greedy))
-        let walk = LLMPredictor(provider: provider, store: store, run: "bench-walk", builder: builder, settings: PredictionSettings(decode: .distribution))
+        let greedy = LLMPredictor(
+            provider: provider, store: store, run: "bench-greedy", builder: builder,
+            settings: PredictionSettings(decode: .greedy))
+        let walk = LLMPredictor(
+            provider: provider, store: store, run: "bench-walk", builder: builder,
+            settings: PredictionSettings(decode: .distribution))
         note("bench: digit walk vs greedy, \(pairs) interleaved pairs...")
         func timed(_ p: LLMPredictor, _ a: Architecture) async throws -> Double {
             let t0 = Date()
@@ -215,12 +285,23 @@ struct BenchCommand: AsyncParsableCommand {
             return Date().timeIntervalSince(t0)
         }
         _ = try await timed(greedy, space.pool("unlabeled")![0])  // the shared prefix, cached once for both
-        var ratios: [Double] = [], ws: [Double] = [], gs: [Double] = []
+        var ratios: [Double] = []
+        var ws: [Double] = []
+        var gs: [Double] = []
         for i in 0..<pairs {
             let (a, b) = (tests[2 * i], tests[2 * i + 1])
-            var w = 0.0, g = 0.0
-            if i % 2 == 0 { w = try await timed(walk, a); g = try await timed(greedy, b) } else { g = try await timed(greedy, a); w = try await timed(walk, b) }
-            ratios.append(w / g); ws.append(w); gs.append(g)
+            var w = 0.0
+            var g = 0.0
+            if i % 2 == 0 {
+                w = try await timed(walk, a)
+                g = try await timed(greedy, b)
+            } else {
+                g = try await timed(greedy, a)
+                w = try await timed(walk, b)
+            }
+            ratios.append(w / g)
+            ws.append(w)
+            gs.append(g)
         }
         note("bench: walk/greedy ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
         return (ratios, Metrics.median(ws), Metrics.median(gs))
@@ -251,7 +332,10 @@ struct BenchCommand: AsyncParsableCommand {
             let t0 = Date()
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["curl", "-sf", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + f, url]
+            p.arguments = [
+                "curl", "-sf", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                "@" + f, url,
+            ]
             try p.run()
             p.waitUntilExit()
             guard p.terminationStatus == 0 else { throw CLIError("curl failed with status \(p.terminationStatus)") }
@@ -259,18 +343,31 @@ struct BenchCommand: AsyncParsableCommand {
         }
         func ours(_ a: Architecture) async throws -> Double {
             let t0 = Date()
-            guard await predictor.predict(a, demonstrations: demos).value != nil else { throw CLIError("a benchmark prediction went unanswered") }
+            guard await predictor.predict(a, demonstrations: demos).value != nil else {
+                throw CLIError("a benchmark prediction went unanswered")
+            }
             return Date().timeIntervalSince(t0)
         }
         // The warm-up leaves the demonstrations' prefix in the slot for both sides.
         _ = try curl(files[0])
-        var ratios: [Double] = [], o: [Double] = [], c: [Double] = []
+        var ratios: [Double] = []
+        var o: [Double] = []
+        var c: [Double] = []
         for k in 0..<n {
             let (fa, fb) = (files[2 * k + 1], files[2 * k + 2])
             let (aa, ab) = (tests[2 * k + 1], tests[2 * k + 2])
-            var tc = 0.0, to = 0.0
-            if k % 2 == 0 { tc = try curl(fa); to = try await ours(ab) } else { to = try await ours(aa); tc = try curl(fb) }
-            ratios.append(tc / to); o.append(to); c.append(tc)
+            var tc = 0.0
+            var to = 0.0
+            if k % 2 == 0 {
+                tc = try curl(fa)
+                to = try await ours(ab)
+            } else {
+                to = try await ours(aa)
+                tc = try curl(fb)
+            }
+            ratios.append(tc / to)
+            o.append(to)
+            c.append(tc)
         }
         note("bench: ours/curl rate ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
         return (ratios, 1 / Metrics.median(o), 1 / Metrics.median(c))
@@ -283,8 +380,10 @@ struct BenchCommand: AsyncParsableCommand {
         let tmp = NSTemporaryDirectory() + "llmpp-bench-startup-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         do {
-            let run = try RunOptions.parse([]), llm = try ProviderOptions.parse([])
-            var config = try run.config(space: "nb201-cifar10", llm: llm, defaults: .init(schedule: .anytime, pace: 1000))
+            let run = try RunOptions.parse([])
+            let llm = try ProviderOptions.parse([])
+            var config = try run.config(
+                space: "nb201-cifar10", llm: llm, defaults: .init(schedule: .anytime, pace: 1000))
             let space = try common.loadSpace("nb201-cifar10")
             config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: space))
             let env = EngineEnvironment.applyingRunSettings(catalog: try common.catalog(), dataDirectory: tmp)
@@ -305,15 +404,27 @@ struct BenchCommand: AsyncParsableCommand {
             let switchSeconds = (state.generationLog ?? []).first { $0.index == switchAt }?.wallSeconds ?? .nan
             let labels = state.labelsDone - state.labelsFailed
             let perHour = (state.llmSeconds ?? 0) > 0 ? Double(labels) / (state.llmSeconds! / 3600) : .nan
-            return [Result(name: "explorer default run: first generation (cold LLM server included)", ours: first, reference: nil, unit: "s",
-                           target: "<= 120 s", met: first <= 120),
-                    Result(name: "explorer default run: switch point (generation \(switchAt))", ours: switchSeconds, reference: nil, unit: "s",
-                           target: "<= 600 s", met: switchSeconds <= 600),
-                    Result(name: "labels per hour of LLM time (\(labels) labels, \(config.prediction.decode.rawValue))", ours: perHour, reference: nil,
-                           unit: "1/h", target: "-", met: nil)]
+            return [
+                Result(
+                    name: "explorer default run: first generation (cold LLM server included)", ours: first,
+                    reference: nil, unit: "s",
+                    target: "<= 120 s", met: first <= 120),
+                Result(
+                    name: "explorer default run: switch point (generation \(switchAt))", ours: switchSeconds,
+                    reference: nil, unit: "s",
+                    target: "<= 600 s", met: switchSeconds <= 600),
+                Result(
+                    name: "labels per hour of LLM time (\(labels) labels, \(config.prediction.decode.rawValue))",
+                    ours: perHour, reference: nil,
+                    unit: "1/h", target: "-", met: nil),
+            ]
         } catch {
             note("bench: startup skipped: \(error)")
-            return [Result(name: "explorer default run (skipped: \("\(error)".prefix(60)))", ours: .nan, reference: nil, unit: "s", target: "<= 120 s", met: nil)]
+            return [
+                Result(
+                    name: "explorer default run (skipped: \("\(error)".prefix(60)))", ours: .nan, reference: nil,
+                    unit: "s", target: "<= 120 s", met: nil)
+            ]
         }
     }
 
@@ -324,13 +435,17 @@ struct BenchCommand: AsyncParsableCommand {
         cfg.constraint = .init(latencyMs: 150, hardware: "titanxp")
         var m = ExplorerModel(config: cfg, state: RunState(seed: 0))
         var rng = SeededGenerator(seed: 2)
-        let rows = quick ? 200 : 1000, gens = 10
+        let rows = quick ? 200 : 1000
+        let gens = 10
         for g in 0..<gens {
             var pop: [Candidate] = []
             for i in 0..<(g == gens - 1 ? rows : 10_000 / gens) {
-                pop.append(Candidate(arch: Architecture(genes: [i]), id: String(format: "%012x", rng.next() & 0xffffffffffff), generation: g,
-                                     score: 20 + rng.unit() * 8, source: g < 5 ? .distill : .expensive, distill: nil, expensive: nil,
-                                     truth: nil, latencyMs: 50 + rng.unit() * 200, gflops: 3, params: 4e7, pinned: false))
+                pop.append(
+                    Candidate(
+                        arch: Architecture(genes: [i]), id: String(format: "%012x", rng.next() & 0xffff_ffff_ffff),
+                        generation: g,
+                        score: 20 + rng.unit() * 8, source: g < 5 ? .distill : .expensive, distill: nil, expensive: nil,
+                        truth: nil, latencyMs: 50 + rng.unit() * 200, gflops: 3, params: 4e7, pinned: false))
             }
             m.history.append(pop)
         }
@@ -346,9 +461,14 @@ struct BenchCommand: AsyncParsableCommand {
             previous = b
         }
         times.sort()
-        let p50 = times[times.count / 2], p99 = times[min(times.count - 1, times.count * 99 / 100)]
-        return [Result(name: "frame p50 (10,000 points, \(rows) rows, 200x60)", ours: p50, reference: nil, unit: "ms", target: "-", met: nil),
-                Result(name: "frame p99", ours: p99, reference: nil, unit: "ms", target: "< 8 ms", met: p99 < 8)]
+        let p50 = times[times.count / 2]
+        let p99 = times[min(times.count - 1, times.count * 99 / 100)]
+        return [
+            Result(
+                name: "frame p50 (10,000 points, \(rows) rows, 200x60)", ours: p50, reference: nil, unit: "ms",
+                target: "-", met: nil),
+            Result(name: "frame p99", ours: p99, reference: nil, unit: "ms", target: "< 8 ms", met: p99 < 8),
+        ]
     }
 
     /// Insert and cache look-up rate of the transcript store.
@@ -358,17 +478,29 @@ struct BenchCommand: AsyncParsableCommand {
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         let store = try TranscriptStore(path: path)
         let t0 = Date()
-        try await store.insertBatch((0..<n).map { i in
-            CallRecord(run: "bench", provider: "local", model: "m", parameters: "{}", messages: "[{\"role\":\"user\",\"content\":\"q\(i)\"}]",
-                       cacheKey: "key\(i)", sampleIndex: 0, attempt: 1, status: .ok, responseText: "{\"bleu\": 25}", parsedValue: 25,
-                       tokensIn: 3000, tokensOut: 8, latencyMs: 2500)
-        })
+        try await store.insertBatch(
+            (0..<n).map { i in
+                CallRecord(
+                    run: "bench", provider: "local", model: "m", parameters: "{}",
+                    messages: "[{\"role\":\"user\",\"content\":\"q\(i)\"}]",
+                    cacheKey: "key\(i)", sampleIndex: 0, attempt: 1, status: .ok, responseText: "{\"bleu\": 25}",
+                    parsedValue: 25,
+                    tokensIn: 3000, tokensOut: 8, latencyMs: 2500)
+            })
         let insert = Double(n) / Date().timeIntervalSince(t0)
         let t1 = Date()
         var hits = 0
-        for i in stride(from: 0, to: n, by: max(1, n / 10_000)) { if try await store.cached(cacheKey: "key\(i)") != nil { hits += 1 } }
+        for i in stride(from: 0, to: n, by: max(1, n / 10_000)) {
+            if try await store.cached(cacheKey: "key\(i)") != nil { hits += 1 }
+        }
         let lookup = Double(hits) / Date().timeIntervalSince(t1)
-        return [Result(name: "transcript inserts (\(n), one transaction per 1,000)", ours: insert, reference: nil, unit: "calls/s", target: "-", met: nil),
-                Result(name: "cache look-ups (\(hits) hits)", ours: lookup, reference: nil, unit: "look-ups/s", target: "-", met: nil)]
+        return [
+            Result(
+                name: "transcript inserts (\(n), one transaction per 1,000)", ours: insert, reference: nil,
+                unit: "calls/s", target: "-", met: nil),
+            Result(
+                name: "cache look-ups (\(hits) hits)", ours: lookup, reference: nil, unit: "look-ups/s", target: "-",
+                met: nil),
+        ]
     }
 }

@@ -15,11 +15,14 @@ struct CallsCommand: AsyncParsableCommand {
         @OptionGroup var common: CommonOptions
         @Option(help: "Only this run.") var run: String?
         @Option(help: "At most this many (1...100000).") var limit: Int = 50
-        @Option(help: "Only calls older than this id: the next page after a listing that stopped at its limit.") var before: Int64?
+        @Option(help: "Only calls older than this id: the next page after a listing that stopped at its limit.")
+        var before: Int64?
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be in 1...100000, got \(limit)") }
+            guard (1...100_000).contains(limit) else {
+                throw ValidationError("--limit must be in 1...100000, got \(limit)")
+            }
         }
 
         func run() async throws {
@@ -29,19 +32,28 @@ struct CallsCommand: AsyncParsableCommand {
             // so that stdout stays the JSON array or the table.
             if calls.count > limit {
                 calls.removeLast()
-                SearchCommand.note("showing the newest \(limit) calls\(before.map { " before id \($0)" } ?? ""); older ones: --before \(calls.last!.id) (or a larger --limit)")
+                SearchCommand.note(
+                    "showing the newest \(limit) calls\(before.map { " before id \($0)" } ?? ""); older ones: --before \(calls.last!.id) (or a larger --limit)"
+                )
             }
             if json {
                 let enc = JSONEncoder()
                 enc.outputFormatting = [.sortedKeys]
-                print("[" + calls.map { String(decoding: (try? enc.encode($0)) ?? Data(), as: UTF8.self) }.joined(separator: ",\n") + "]")
+                print(
+                    "["
+                        + calls.map { String(decoding: (try? enc.encode($0)) ?? Data(), as: UTF8.self) }.joined(
+                            separator: ",\n") + "]")
                 return
             }
-            var t = TextTable(header: ["id", "run", "provider/model", "arch", "sample", "try", "status", "value", "tokens", "ms", "$"])
+            var t = TextTable(header: [
+                "id", "run", "provider/model", "arch", "sample", "try", "status", "value", "tokens", "ms", "$",
+            ])
             for c in calls {
-                t.rows.append(["\(c.id)", c.run, "\(c.provider)/\(c.model)", c.archID ?? "-", "\(c.sampleIndex)", "\(c.attempt)",
-                               c.status.rawValue, fmt(c.parsedValue), "\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)",
-                               String(format: "%.0f", c.latencyMs), c.costUSD.map { String(format: "%.5f", $0) } ?? "-"])
+                t.rows.append([
+                    "\(c.id)", c.run, "\(c.provider)/\(c.model)", c.archID ?? "-", "\(c.sampleIndex)", "\(c.attempt)",
+                    c.status.rawValue, fmt(c.parsedValue), "\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)",
+                    String(format: "%.0f", c.latencyMs), c.costUSD.map { String(format: "%.5f", $0) } ?? "-",
+                ])
             }
             print(calls.isEmpty ? "no calls recorded in \(common.databasePath)" : t.render())
         }
@@ -53,9 +65,15 @@ struct CallsCommand: AsyncParsableCommand {
         @Argument(help: "Call id.") var id: Int64
 
         func run() async throws {
-            guard let c = try await common.openStore(create: false).call(id: id) else { throw CLIError("no call \(id)") }
-            print("call \(c.id)  run \(c.run)  \(c.provider)/\(c.model)  arch \(c.archID ?? "-")  sample \(c.sampleIndex)  attempt \(c.attempt)")
-            print("status \(c.status.rawValue)\(c.error.map { " (\($0))" } ?? "")  value \(fmt(c.parsedValue))  tokens \(c.tokensIn ?? 0) in, \(c.tokensOut ?? 0) out  \(String(format: "%.0f", c.latencyMs)) ms  cost \(c.costUSD.map { String(format: "$%.5f", $0) } ?? "unknown")")
+            guard let c = try await common.openStore(create: false).call(id: id) else {
+                throw CLIError("no call \(id)")
+            }
+            print(
+                "call \(c.id)  run \(c.run)  \(c.provider)/\(c.model)  arch \(c.archID ?? "-")  sample \(c.sampleIndex)  attempt \(c.attempt)"
+            )
+            print(
+                "status \(c.status.rawValue)\(c.error.map { " (\($0))" } ?? "")  value \(fmt(c.parsedValue))  tokens \(c.tokensIn ?? 0) in, \(c.tokensOut ?? 0) out  \(String(format: "%.0f", c.latencyMs)) ms  cost \(c.costUSD.map { String(format: "$%.5f", $0) } ?? "unknown")"
+            )
             print("parameters \(c.parameters)")
             if let msgs = try? JSONSerialization.jsonObject(with: Data(c.messages.utf8)) as? [[String: Any]] {
                 for m in msgs {
@@ -71,13 +89,17 @@ struct CallsCommand: AsyncParsableCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write calls as JSON lines, the format --provider replay reads.",
-            discussion: "A run's own calls with --run; every call of the database without it (what a replay of 'llmpp reproduce' needs: its runs share answers through the cache).")
+            discussion:
+                "A run's own calls with --run; every call of the database without it (what a replay of 'llmpp reproduce' needs: its runs share answers through the cache)."
+        )
         @OptionGroup var common: CommonOptions
         @Option(help: "The run to export (default: every call).") var run: String?
 
         func run() async throws {
             let calls = try await common.openStore(create: false).calls(run: run, limit: Int.max).reversed()
-            guard !calls.isEmpty else { throw CLIError(run.map { "no calls in run '\($0)'" } ?? "no calls in \(common.databasePath)") }
+            guard !calls.isEmpty else {
+                throw CLIError(run.map { "no calls in run '\($0)'" } ?? "no calls in \(common.databasePath)")
+            }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
             for c in calls { print(String(decoding: try enc.encode(c), as: UTF8.self)) }

@@ -7,13 +7,17 @@ import LLMPPTUI
 struct ExploreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explore",
-        abstract: "The explorer: watch and steer a search live (population, Pareto plot, prompt inspector). ? lists the keys.",
-        discussion: "Needs an interactive terminal (80x24 or larger). NO_COLOR turns colours off; --theme picks a file in Themes/.")
+        abstract:
+            "The explorer: watch and steer a search live (population, Pareto plot, prompt inspector). ? lists the keys.",
+        discussion:
+            "Needs an interactive terminal (80x24 or larger). NO_COLOR turns colours off; --theme picks a file in Themes/."
+    )
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var llm: ProviderOptions
     @OptionGroup var run: RunOptions
-    @Option(help: "Theme: a name in Themes/ (dark, light, high-contrast) or a path to a theme file.") var theme: String = "dark"
+    @Option(help: "Theme: a name in Themes/ (dark, light, high-contrast) or a path to a theme file.") var theme:
+        String = "dark"
     @Option(help: "Continue this run.") var resume: String?
     @Flag(help: "Start paused: Space starts the run, n steps it one unit at a time (for demos).") var paused = false
 
@@ -40,8 +44,9 @@ struct ExploreCommand: AsyncParsableCommand {
         }
         let env = try common.engineEnvironment()
         // The explorer shows the switch happen: the anytime schedule, expensive evaluations paced 1000x.
-        let engine = try await common.engine(resume: resume, run: run, llm: llm, defaultSpace: "nb201-cifar10",
-                                             defaults: .init(schedule: .anytime, pace: 1000))
+        let engine = try await common.engine(
+            resume: resume, run: run, llm: llm, defaultSpace: "nb201-cifar10",
+            defaults: .init(schedule: .anytime, pace: 1000))
         let snap = await engine.snapshot()
         let terminal: Terminal
         do { terminal = try Terminal(theme: themes[index].1) } catch let e as TerminalError {
@@ -49,9 +54,11 @@ struct ExploreCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
             throw ExitCode(e.exitCode)
         }
-        let app = ExplorerApp(engine: engine, space: engine.space, config: snap.config, state: snap.state, themes: themes, themeIndex: index,
-                              dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
-                              makeEngine: { config in try await Engine.create(config: config, environment: env) })
+        let app = ExplorerApp(
+            engine: engine, space: engine.space, config: snap.config, state: snap.state, themes: themes,
+            themeIndex: index,
+            dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
+            makeEngine: { config in try await Engine.create(config: config, environment: env) })
         // The UI loop blocks: it gets a thread of its own, not one of the concurrency pool's.
         let dataDir = common.resolvedDataDirectory
         let stderrLog = StderrRedirect(to: (dataDir as NSString).appendingPathComponent("logs/explore-stderr.log"))
@@ -74,8 +81,10 @@ struct ExploreCommand: AsyncParsableCommand {
     static func exitMessage(_ s: EngineSnapshot, dataDirectory: String?) -> String {
         let dir = dataDirectory.map { " --data-dir '\($0)'" } ?? ""
         if s.state.finished {
-            return "run \(s.runID) finished: its result with 'llmpp search --resume \(s.runID)\(dir)'; see it again with 'llmpp explore --resume \(s.runID)\(dir)'"
+            return
+                "run \(s.runID) finished: its result with 'llmpp search --resume \(s.runID)\(dir)'; see it again with 'llmpp explore --resume \(s.runID)\(dir)'"
         }
-        return "run \(s.runID) saved, paused: continue with 'llmpp explore --resume \(s.runID)\(dir)' or 'llmpp search --resume \(s.runID)\(dir)'"
+        return
+            "run \(s.runID) saved, paused: continue with 'llmpp explore --resume \(s.runID)\(dir)' or 'llmpp search --resume \(s.runID)\(dir)'"
     }
 }

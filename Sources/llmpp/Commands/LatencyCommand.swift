@@ -6,7 +6,9 @@ struct LatencyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
         abstract: "Train (or load) the latency predictor and report its error on held-out measurements.",
-        discussion: "For spaces with measured latency for every architecture (nb201-cifar10) there is nothing to predict; the command says so and summarises the measurements.")
+        discussion:
+            "For spaces with measured latency for every architecture (nb201-cifar10) there is nothing to predict; the command says so and summarises the measurements."
+    )
 
     @OptionGroup var common: CommonOptions
     @Option(help: "Space id.") var space: String
@@ -25,26 +27,38 @@ struct LatencyCommand: ParsableCommand {
         let hws = hardware.map { [$0] } ?? spec.hardware
         var rows: [JSONValue] = []
         let measured: Bool = { if case .measured = spec.source { return true } else { return false } }()
-        var table = measured
+        var table =
+            measured
             ? TextTable(header: ["hardware", "architectures measured", "min ms", "median ms", "max ms"])
-            : TextTable(header: ["hardware", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps"])
+            : TextTable(header: [
+                "hardware", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps",
+            ])
         for hw in hws {
             let progress = Progress("training the \(hw) latency predictor")
-            let model = try LatencyModel.make(space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
-                                              config: config, progress: { progress.update($0, of: $1) })
+            let model = try LatencyModel.make(
+                space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
+                config: config, progress: { progress.update($0, of: $1) })
             if let r = model.predictor?.report {
-                rows.append(.object([("hardware", .string(hw)), ("kind", "predictor"), ("train_rows", .number(Double(r.trainRows))),
-                                     ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
-                                     ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
-                                     ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss))]))
-                table.rows.append([hw, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
-                                   fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)"])
+                rows.append(
+                    .object([
+                        ("hardware", .string(hw)), ("kind", "predictor"), ("train_rows", .number(Double(r.trainRows))),
+                        ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
+                        ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
+                        ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss)),
+                    ]))
+                table.rows.append([
+                    hw, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
+                    fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)",
+                ])
             } else {
                 let pool = s.pools.values.sorted().first.map { s.tables[$0].architectures } ?? []
                 let lat = try pool.map { try model.latencyMs($0) }.sorted()
-                rows.append(.object([("hardware", .string(hw)), ("kind", "measured"), ("architectures", .number(Double(lat.count))),
-                                     ("min_ms", .number(lat.min())), ("median_ms", .number(lat[safe: lat.count / 2])),
-                                     ("max_ms", .number(lat.max()))]))
+                rows.append(
+                    .object([
+                        ("hardware", .string(hw)), ("kind", "measured"), ("architectures", .number(Double(lat.count))),
+                        ("min_ms", .number(lat.min())), ("median_ms", .number(lat[safe: lat.count / 2])),
+                        ("max_ms", .number(lat.max())),
+                    ]))
                 table.rows.append([hw, "\(lat.count)", fmt(lat.first), fmt(lat[safe: lat.count / 2]), fmt(lat.last)])
             }
         }
@@ -52,8 +66,13 @@ struct LatencyCommand: ParsableCommand {
             print(JSONValue.object([("space", .string(s.id)), ("latency", .array(rows))]).rendered(pretty: true))
         } else {
             print(table.render())
-            if measured { print("\nLatency is measured for every architecture of \(s.id); no predictor is needed.") }
-            else { print("\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory).") }
+            if measured {
+                print("\nLatency is measured for every architecture of \(s.id); no predictor is needed.")
+            } else {
+                print(
+                    "\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory)."
+                )
+            }
         }
     }
 }

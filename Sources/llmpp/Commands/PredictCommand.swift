@@ -17,57 +17,89 @@ struct PredictCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var llm: ProviderOptions
     @Option(help: "Space id.") var space: String
-    @Option(name: .customLong("split-seed"), help: "123, 456, 789 or all (NAS-Bench-201: any integer seed draws 10 + 20).") var splitSeed: String = "all"
-    @Option(help: "Prompt parts: all, none, or a list of role, definitions, dataset, examples, backbone, efficiency, concentrate.")
+    @Option(
+        name: .customLong("split-seed"), help: "123, 456, 789 or all (NAS-Bench-201: any integer seed draws 10 + 20).")
+    var splitSeed: String = "all"
+    @Option(
+        help:
+            "Prompt parts: all, none, or a list of role, definitions, dataset, examples, backbone, efficiency, concentrate."
+    )
     var instructions: String = "all"
-    @Option(name: .customLong("ablation-step"), help: "The paper's ladder instead: 0 demonstrations only ... 6 everything.") var ablationStep: Int?
+    @Option(
+        name: .customLong("ablation-step"), help: "The paper's ladder instead: 0 demonstrations only ... 6 everything.")
+    var ablationStep: Int?
     @OptionGroup var promptFlags: PromptFlags
     @Option(help: "Predict only the first N test architectures of each split.") var limit: Int?
-    @Option(help: "Score the predictions against this truth metric (default: valid where the space has it, else its only metric).") var metric: String?
+    @Option(
+        help:
+            "Score the predictions against this truth metric (default: valid where the space has it, else its only metric)."
+    ) var metric: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let s = try common.loadSpace(space)
-        guard let labelled = s.labelled else { throw CLIError("space '\(space)' has no labelled architectures to predict") }
+        guard let labelled = s.labelled else {
+            throw CLIError("space '\(space)' has no labelled architectures to predict")
+        }
         let template = try PromptTemplate.load(space: s)
-        let options = try promptFlags.resolve(parts: try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions),
-                                              template: template)
+        let options = try promptFlags.resolve(
+            parts: try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions),
+            template: template)
         let table = s.tables[labelled.table]
         let metric = metric ?? labelled.defaultMetric
-        let seeds = splitSeed == "all" ? (labelled.splits.isEmpty ? ["1", "2", "3"] : labelled.splits.map(\.seed)) : [splitSeed]
+        let seeds =
+            splitSeed == "all"
+            ? (labelled.splits.isEmpty ? ["1", "2", "3"] : labelled.splits.map(\.seed)) : [splitSeed]
         let splits = try seeds.map { seed -> Split in
             guard let sp = labelled.resolveSplit(seed, rowCount: table.architectures.count) else {
-                throw CLIError("no split seed '\(seed)' in \(s.id) (has: \(labelled.splits.map(\.seed).joined(separator: ", ")))")
+                throw CLIError(
+                    "no split seed '\(seed)' in \(s.id) (has: \(labelled.splits.map(\.seed).joined(separator: ", ")))")
             }
             return sp
         }
         let demoMetric = template.settings.demonstration_metric
         guard let demoTruth = labelled.truth[demoMetric], labelled.truth[metric] != nil else {
-            throw CLIError("\(s.id) has no truth metric '\(labelled.truth[demoMetric] == nil ? demoMetric : metric)' (has: \(labelled.metrics.joined(separator: ", ")))")
+            throw CLIError(
+                "\(s.id) has no truth metric '\(labelled.truth[demoMetric] == nil ? demoMetric : metric)' (has: \(labelled.metrics.joined(separator: ", ")))"
+            )
         }
-        func truth(_ m: String, _ row: Int) throws -> Double { try s.evaluate(labelled.truth[m]!, table.architectures[row], row: (labelled.table, row)) }
+        func truth(_ m: String, _ row: Int) throws -> Double {
+            try s.evaluate(labelled.truth[m]!, table.architectures[row], row: (labelled.table, row))
+        }
 
         let store = try common.openStore()
         let provider = try await llm.makeProvider(common: common)
         let pricing = try Pricing.load(dataDirectory: common.resolvedDataDirectory)
         let run = newRunID("predict")
-        let predictor = LLMPredictor(provider: provider, store: store, run: run,
-                                     builder: PromptBuilder(space: s, template: template, options: options),
-                                     settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
+        let predictor = LLMPredictor(
+            provider: provider, store: store, run: run,
+            builder: PromptBuilder(space: s, template: template, options: options),
+            settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
         let decodeText = llm.settings.decodeSummary(walking: predictor.walking)
-        FileHandle.standardError.write(Data("run \(run): \(provider.displayName), prompt: \(options.fullSummary), decode: \(decodeText)\n".utf8))
+        FileHandle.standardError.write(
+            Data("run \(run): \(provider.displayName), prompt: \(options.fullSummary), decode: \(decodeText)\n".utf8))
         if llm.settings.decode == .distribution && !predictor.walking && llm.samples < 2 {
-            FileHandle.standardError.write(Data("note: \(provider.name) reports no next-token probabilities: the distribution is that of --samples k answers (k = 1 gives none)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "note: \(provider.name) reports no next-token probabilities: the distribution is that of --samples k answers (k = 1 gives none)\n"
+                        .utf8))
         }
 
-        struct Row { var seed: String; var row: Int; var prediction: Prediction }
+        struct Row {
+            var seed: String
+            var row: Int
+            var prediction: Prediction
+        }
         var rows: [Row] = []
         var stoppedForBudget = false
         for sp in splits {
-            let demos = try sp.train.map { (table.architectures[$0], try s.evaluate(demoTruth, table.architectures[$0], row: (labelled.table, $0))) }
+            let demos = try sp.train.map {
+                (table.architectures[$0], try s.evaluate(demoTruth, table.architectures[$0], row: (labelled.table, $0)))
+            }
             let tests = Array(sp.test.prefix(limit ?? sp.test.count))
-            let progress = Progress("split \(sp.seed): predicting \(tests.count) architectures", waitingFor: "the LLM",
-                                    timeout: provider.requestTimeout, retried: true)
+            let progress = Progress(
+                "split \(sp.seed): predicting \(tests.count) architectures", waitingFor: "the LLM",
+                timeout: provider.requestTimeout, retried: true)
             progress.update(0, of: tests.count)
             // Within a split the prompts share their prefix: they go out together so that a
             // one-slot local server keeps its prefix cache.
@@ -76,12 +108,18 @@ struct PredictCommand: AsyncParsableCommand {
                     group.addTask { (r, await predictor.predict(table.architectures[r], demonstrations: demos)) }
                 }
                 var out: [(Int, Prediction)] = []
-                for await x in group { out.append(x); progress.update(out.count, of: tests.count) }
+                for await x in group {
+                    out.append(x)
+                    progress.update(out.count, of: tests.count)
+                }
                 return out
             }
             let byRow = Dictionary(results, uniquingKeysWith: { a, _ in a })
             for r in tests { rows.append(Row(seed: sp.seed, row: r, prediction: byRow[r]!)) }
-            if results.contains(where: { $0.1.budgetExhausted }) { stoppedForBudget = true; break }
+            if results.contains(where: { $0.1.budgetExhausted }) {
+                stoppedForBudget = true
+                break
+            }
         }
         await provider.shutdown()
 
@@ -89,12 +127,17 @@ struct PredictCommand: AsyncParsableCommand {
         let seedsDone = Array(Set(rows.map(\.seed))).sorted()
         var quality: [String: [PredictorQuality]] = [:]
         for m in labelled.metrics {
-            let llmq = PredictorQuality(name: "LLM-PP (\(provider.displayName))", perSeed: try seedsDone.map { seed in
-                let rs = rows.filter { $0.seed == seed && $0.prediction.value != nil }
-                let p = rs.map { $0.prediction.value! }, t = try rs.map { try truth(m, $0.row) }
-                return (seed, p.isEmpty ? nil : Metrics.mae(p, t), p.count < 2 ? nil : Metrics.kendallTau(p, t))
-            })
-            let others = (labelled.splits.isEmpty || limit != nil) ? [] : try BaselineReport.compute(space: s, metric: m, seeds: seedsDone)
+            let llmq = PredictorQuality(
+                name: "LLM-PP (\(provider.displayName))",
+                perSeed: try seedsDone.map { seed in
+                    let rs = rows.filter { $0.seed == seed && $0.prediction.value != nil }
+                    let p = rs.map { $0.prediction.value! }
+                    let t = try rs.map { try truth(m, $0.row) }
+                    return (seed, p.isEmpty ? nil : Metrics.mae(p, t), p.count < 2 ? nil : Metrics.kendallTau(p, t))
+                })
+            let others =
+                (labelled.splits.isEmpty || limit != nil)
+                ? [] : try BaselineReport.compute(space: s, metric: m, seeds: seedsDone)
             quality[m] = [llmq] + others
         }
         let failed = rows.filter { $0.prediction.value == nil }
@@ -102,62 +145,98 @@ struct PredictCommand: AsyncParsableCommand {
 
         if json {
             let q = quality[metric]![0]
-            print(JSONValue.object([
-                ("space", .string(s.id)), ("provider", .string(provider.name)), ("model", .string(provider.model)),
-                ("display", .string(provider.displayName)), ("run", .string(run)),
-                ("split_seeds", .array(seedsDone.map { .string($0) })), ("metric", .string(metric)),
-                ("prompt", .string(options.summary)), ("samples", .number(Double(llm.samples))),
-                ("decode", .string(llm.settings.decode.rawValue)), ("decode_detail", .string(decodeText)),
-                ("prompt_options", .object([("parts", .string(options.summary)), ("efficiency", .string(EfficiencyLine.text(options.efficiency))),
-                                            ("demo_order", .string(options.demoOrder.rawValue))])),
-                ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
-                ("failed", .number(Double(failed.count))), ("cached_samples", .number(Double(cached))),
-                ("budget_exhausted", .bool(stoppedForBudget)),
-                ("predictions", .array(try rows.map { r in .object([
-                    ("split_seed", .string(r.seed)), ("arch_id", .string(labelled.ids[r.row])),
-                    ("id", .string(s.id(table.architectures[r.row]))),
-                    ("truth", .number(try truth(metric, r.row))), ("predicted", .number(r.prediction.value)),
-                    ("samples", .array(r.prediction.samples.map { .number($0) })),
-                    ("greedy", .number(r.prediction.distribution?.greedy ?? (predictor.walking ? nil : r.prediction.samples.first))),
-                    ("distribution", r.prediction.distribution.map { d in .array(d.points.map { .array([.number($0.value), .number($0.probability)]) }) } ?? .null),
-                    ("interval", r.prediction.distribution.map { d in .array([.number(d.interval.low), .number(d.interval.high)]) } ?? .null),
-                    ("call_ids", .array(r.prediction.callIDs.map { .number(Double($0)) })),
-                    ("error", .string(r.prediction.error)),
-                ]) })),
-                ("quality", .object(quality.keys.sorted().map { m in (m, .array(quality[m]!.map(\.json))) })),
-            ]).rendered(pretty: true))
+            print(
+                JSONValue.object([
+                    ("space", .string(s.id)), ("provider", .string(provider.name)), ("model", .string(provider.model)),
+                    ("display", .string(provider.displayName)), ("run", .string(run)),
+                    ("split_seeds", .array(seedsDone.map { .string($0) })), ("metric", .string(metric)),
+                    ("prompt", .string(options.summary)), ("samples", .number(Double(llm.samples))),
+                    ("decode", .string(llm.settings.decode.rawValue)), ("decode_detail", .string(decodeText)),
+                    (
+                        "prompt_options",
+                        .object([
+                            ("parts", .string(options.summary)),
+                            ("efficiency", .string(EfficiencyLine.text(options.efficiency))),
+                            ("demo_order", .string(options.demoOrder.rawValue)),
+                        ])
+                    ),
+                    ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
+                    ("failed", .number(Double(failed.count))), ("cached_samples", .number(Double(cached))),
+                    ("budget_exhausted", .bool(stoppedForBudget)),
+                    (
+                        "predictions",
+                        .array(
+                            try rows.map { r in
+                                .object([
+                                    ("split_seed", .string(r.seed)), ("arch_id", .string(labelled.ids[r.row])),
+                                    ("id", .string(s.id(table.architectures[r.row]))),
+                                    ("truth", .number(try truth(metric, r.row))),
+                                    ("predicted", .number(r.prediction.value)),
+                                    ("samples", .array(r.prediction.samples.map { .number($0) })),
+                                    (
+                                        "greedy",
+                                        .number(
+                                            r.prediction.distribution?.greedy
+                                                ?? (predictor.walking ? nil : r.prediction.samples.first))
+                                    ),
+                                    (
+                                        "distribution",
+                                        r.prediction.distribution.map { d in
+                                            .array(
+                                                d.points.map { .array([.number($0.value), .number($0.probability)]) })
+                                        } ?? .null
+                                    ),
+                                    (
+                                        "interval",
+                                        r.prediction.distribution.map { d in
+                                            .array([.number(d.interval.low), .number(d.interval.high)])
+                                        } ?? .null
+                                    ),
+                                    ("call_ids", .array(r.prediction.callIDs.map { .number(Double($0)) })),
+                                    ("error", .string(r.prediction.error)),
+                                ])
+                            })
+                    ),
+                    ("quality", .object(quality.keys.sorted().map { m in (m, .array(quality[m]!.map(\.json))) })),
+                ]).rendered(pretty: true))
             try exitIfFailed(failed.count, of: rows.count)
             return
         }
         var t = TextTable(header: ["seed", "arch", "id", "valid", "test", "predicted", "10-90%", "calls", "note"])
         for r in rows {
             let p = r.prediction
-            t.rows.append([r.seed, labelled.ids[r.row], s.id(table.architectures[r.row]),
-                           fmt(labelled.truth["valid"].map { _ in try? truth("valid", r.row) } ?? nil),
-                           fmt(labelled.truth["test"].map { _ in try? truth("test", r.row) } ?? nil),
-                           fmt(p.value), p.distribution.map { "\(fmt($0.interval.low))-\(fmt($0.interval.high))" } ?? "",
-                           p.callIDs.map(String.init).joined(separator: ","),
-                           p.error ?? (p.cachedSamples > 0 ? "cached" : "")])
+            t.rows.append([
+                r.seed, labelled.ids[r.row], s.id(table.architectures[r.row]),
+                fmt(labelled.truth["valid"].map { _ in try? truth("valid", r.row) } ?? nil),
+                fmt(labelled.truth["test"].map { _ in try? truth("test", r.row) } ?? nil),
+                fmt(p.value), p.distribution.map { "\(fmt($0.interval.low))-\(fmt($0.interval.high))" } ?? "",
+                p.callIDs.map(String.init).joined(separator: ","),
+                p.error ?? (p.cachedSamples > 0 ? "cached" : ""),
+            ])
         }
         print(t.render())
         for m in labelled.metrics {
             print("\n\(m) \(s.task.metric) (mean ± std over seeds \(seedsDone.joined(separator: ", ")))")
             var qt = TextTable(header: ["predictor", "MAE", "Kendall"])
             for p in quality[m]! {
-                qt.rows.append([p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
-                                p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))"])
+                qt.rows.append([
+                    p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
+                    p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))",
+                ])
             }
             print(qt.render())
         }
-        print("\n\(rows.count) predictions, \(failed.count) failed, \(cached) answered from the cache; run \(run)"
-              + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
+        print(
+            "\n\(rows.count) predictions, \(failed.count) failed, \(cached) answered from the cache; run \(run)"
+                + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
         try exitIfFailed(failed.count, of: rows.count)
     }
 
     /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).
     func exitIfFailed(_ failed: Int, of total: Int) throws {
         guard failed > 0 else { return }
-        FileHandle.standardError.write(Data("error: \(failed) of \(total) predictions failed (see the note column or 'llmpp calls')\n".utf8))
+        FileHandle.standardError.write(
+            Data("error: \(failed) of \(total) predictions failed (see the note column or 'llmpp calls')\n".utf8))
         throw ExitCode(1)
     }
 }

@@ -10,7 +10,8 @@ import LLMPPLLM
 struct ReproduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
-        abstract: "Reproduce the paper's experiments: predictor quality, the instruction ablation, HS-NAS vs its extremes on NAS-Bench-201.",
+        abstract:
+            "Reproduce the paper's experiments: predictor quality, the instruction ablation, HS-NAS vs its extremes on NAS-Bench-201.",
         discussion: """
             Parts: predictors (three HAT tasks x three split seeds: the baselines, the references, LLM-PP and
             LLM-Distill-PP), ablation (the prompt ladder on one task), search (nb201-cifar10 under a latency
@@ -23,19 +24,34 @@ struct ReproduceCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var llm: ProviderOptions
     @Option(help: "Parts to run: all, or a list of predictors, ablation, search, schedule.") var parts: String = "all"
-    @Option(name: .customLong("schedule-budgets"), help: "Label budgets of the schedule comparison (each also run by paper with 3x).")
+    @Option(
+        name: .customLong("schedule-budgets"),
+        help: "Label budgets of the schedule comparison (each also run by paper with 3x).")
     var scheduleBudgets: String = "100,300"
     @Option(help: "HAT tasks of the predictor table.") var tasks: String = "hat-wmt14ende,hat-wmt14enfr,hat-wmt19ende"
-    @Option(name: .customLong("split-seeds"), help: "Split seeds of the predictor table and the ablation.") var splitSeeds: String = "123,456,789"
-    @Option(help: "Architectures LLM-PP labels per split for LLM-Distill-PP in the predictor table (paper: 8,500; 0: skip the student).")
+    @Option(name: .customLong("split-seeds"), help: "Split seeds of the predictor table and the ablation.")
+    var splitSeeds: String = "123,456,789"
+    @Option(
+        help:
+            "Architectures LLM-PP labels per split for LLM-Distill-PP in the predictor table (paper: 8,500; 0: skip the student)."
+    )
     var labels: Int = 100
-    @Option(name: .customLong("ablation-space"), help: "Task of the ablation ladder.") var ablationSpace: String = "hat-wmt14ende"
-    @Option(name: .customLong("search-space"), help: "Space of the search comparison (needs the truth of every architecture).") var searchSpace: String = "nb201-cifar10"
-    @Option(help: "Device of the latency constraint (default: the space's default, for nb201 the Raspberry Pi 4 CPU).") var hardware: String?
-    @Option(name: .customLong("latency-ms"), help: "Latency constraint (default: the median latency of the space on the device).") var latencyMs: Double?
+    @Option(name: .customLong("ablation-space"), help: "Task of the ablation ladder.") var ablationSpace: String =
+        "hat-wmt14ende"
+    @Option(
+        name: .customLong("search-space"),
+        help: "Space of the search comparison (needs the truth of every architecture).") var searchSpace: String =
+            "nb201-cifar10"
+    @Option(help: "Device of the latency constraint (default: the space's default, for nb201 the Raspberry Pi 4 CPU).")
+    var hardware: String?
+    @Option(
+        name: .customLong("latency-ms"),
+        help: "Latency constraint (default: the median latency of the space on the device).") var latencyMs: Double?
     @Option(name: .customLong("search-seeds"), help: "Search seeds per mode.") var searchSeeds: Int = 5
-    @Option(name: .customLong("search-labels"), help: "Architectures LLM-PP labels for the search's LLM-Distill-PP.") var searchLabels: Int = 200
-    @Option(name: .customLong("search-split-seed"), help: "Seed drawing the search prompts' 10 demonstrations.") var searchSplitSeed: String = "123"
+    @Option(name: .customLong("search-labels"), help: "Architectures LLM-PP labels for the search's LLM-Distill-PP.")
+    var searchLabels: Int = 200
+    @Option(name: .customLong("search-split-seed"), help: "Seed drawing the search prompts' 10 demonstrations.")
+    var searchSplitSeed: String = "123"
     @Option(help: "Evolution iterations (paper: 30; the hybrid switches at half).") var iterations: Int = 30
     @Option(help: "Population (paper: 125).") var population: Int = 125
     @Option(name: .customLong("train-steps"), help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
@@ -44,22 +60,29 @@ struct ReproduceCommand: AsyncParsableCommand {
 
     func validate() throws {
         let known = ["all", "predictors", "ablation", "search", "schedule"]
-        for p in partList where !known.contains(p) { throw ValidationError("unknown part '\(p)' (use \(known.joined(separator: ", ")))") }
+        for p in partList where !known.contains(p) {
+            throw ValidationError("unknown part '\(p)' (use \(known.joined(separator: ", ")))")
+        }
         if searchSeeds < 1 { throw ValidationError("--search-seeds must be at least 1") }
         if labels < 0 || searchLabels < 1 { throw ValidationError("--labels must be >= 0 and --search-labels >= 1") }
         if iterations < 2 { throw ValidationError("--iterations must be at least 2") }
-        if budgetList.isEmpty || budgetList.contains(where: { $0 < 1 }) { throw ValidationError("--schedule-budgets takes label counts >= 1, e.g. 100,300") }
+        if budgetList.isEmpty || budgetList.contains(where: { $0 < 1 }) {
+            throw ValidationError("--schedule-budgets takes label counts >= 1, e.g. 100,300")
+        }
     }
 
     var partList: [String] { parts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     func wants(_ p: String) -> Bool { partList.contains("all") || partList.contains(p) }
-    var budgetList: [Int] { scheduleBudgets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var budgetList: [Int] {
+        scheduleBudgets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
     var seedList: [String] { splitSeeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func run() async throws {
         let provider = SharedProvider(try await llm.makeProvider(common: common))
         let catalog = try common.catalog()
-        let env = EngineEnvironment(catalog: catalog, dataDirectory: common.resolvedDataDirectory, makeProvider: { _, _ in provider })
+        let env = EngineEnvironment(
+            catalog: catalog, dataDirectory: common.resolvedDataDirectory, makeProvider: { _, _ in provider })
         let prefix = newRunID("reproduce")
         let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
@@ -73,20 +96,29 @@ struct ReproduceCommand: AsyncParsableCommand {
         do {
             if wants("predictors") {
                 for task in tasks.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
-                    report.predictors.append(try await PredictorStudy.table(space: task, seeds: seedList, labels: labels, base: base,
-                                                                            environment: env, runPrefix: prefix, progress: progress))
+                    report.predictors.append(
+                        try await PredictorStudy.table(
+                            space: task, seeds: seedList, labels: labels, base: base,
+                            environment: env, runPrefix: prefix, progress: progress))
                 }
             }
             if wants("ablation") {
                 report.ablationSpace = ablationSpace
-                report.ablation = try await PredictorStudy.ablation(space: ablationSpace, seeds: seedList, metric: "valid", base: base,
-                                                                   environment: env, runPrefix: prefix, progress: progress)
+                report.ablation = try await PredictorStudy.ablation(
+                    space: ablationSpace, seeds: seedList, metric: "valid", base: base,
+                    environment: env, runPrefix: prefix, progress: progress)
             }
             if wants("search") || wants("schedule") {
                 let space = try catalog.load(searchSpace)
-                guard let hw = hardware ?? space.latency?.defaultHardware else { throw CLIError("\(searchSpace) has no latency data for a constraint") }
-                let oracle = try SearchStudy.oracle(space: space, hardware: hw, latencyMs: latencyMs, cacheDirectory: common.cacheDirectory)
-                progress(String(format: "search: %@ under %.2f ms on %@: %d of %d architectures feasible", space.id, oracle.latencyMs, hw, oracle.feasible, oracle.total))
+                guard let hw = hardware ?? space.latency?.defaultHardware else {
+                    throw CLIError("\(searchSpace) has no latency data for a constraint")
+                }
+                let oracle = try SearchStudy.oracle(
+                    space: space, hardware: hw, latencyMs: latencyMs, cacheDirectory: common.cacheDirectory)
+                progress(
+                    String(
+                        format: "search: %@ under %.2f ms on %@: %d of %d architectures feasible", space.id,
+                        oracle.latencyMs, hw, oracle.feasible, oracle.total))
                 var c = base
                 c.space = searchSpace
                 c.splitSeed = searchSplitSeed
@@ -95,13 +127,15 @@ struct ReproduceCommand: AsyncParsableCommand {
                 report.oracle = oracle
                 let seeds = (1...searchSeeds).map(UInt64.init)
                 if wants("search") {
-                    report.search = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.standard(iterations: iterations), seeds: seeds,
-                                                              oracle: oracle, environment: env, runPrefix: prefix, progress: progress)
+                    report.search = try await SearchStudy.run(
+                        base: c, modes: SearchStudy.Mode.standard(iterations: iterations), seeds: seeds,
+                        oracle: oracle, environment: env, runPrefix: prefix, progress: progress)
                 }
                 if wants("schedule") {
-                    report.schedule = try await SearchStudy.run(base: c, modes: SearchStudy.Mode.schedules(iterations: iterations, budgets: budgetList),
-                                                                seeds: seeds, oracle: oracle, environment: env, runPrefix: prefix + "-schedule",
-                                                                progress: progress)
+                    report.schedule = try await SearchStudy.run(
+                        base: c, modes: SearchStudy.Mode.schedules(iterations: iterations, budgets: budgetList),
+                        seeds: seeds, oracle: oracle, environment: env, runPrefix: prefix + "-schedule",
+                        progress: progress)
                 }
             }
         } catch {

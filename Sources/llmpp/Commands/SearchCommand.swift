@@ -10,39 +10,82 @@ import LLMPPStore
 /// in 1...10000, got -5") instead of ArgumentParser's "Missing value".
 struct RunOptions: ParsableArguments {
     @Option(help: "Space id.") var space: String?
-    @Option(name: .customLong("switch-at"), parsing: .unconditional,
-            help: "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only).")
+    @Option(
+        name: .customLong("switch-at"), parsing: .unconditional,
+        help:
+            "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only)."
+    )
     var switchAt: Int = 15
-    @Option(parsing: .unconditional, help: "Evolution iterations (\(RunConfig.Bounds.iterations)).") var iterations: Int = 30
-    @Option(parsing: .unconditional, help: "Population size (\(RunConfig.Bounds.population); HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers).")
+    @Option(parsing: .unconditional, help: "Evolution iterations (\(RunConfig.Bounds.iterations)).") var iterations:
+        Int = 30
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Population size (\(RunConfig.Bounds.population); HAT's proportions: 1/5 parents, 2/5 mutations, 2/5 crossovers)."
+    )
     var population: Int = 125
-    @Option(name: .customLong("mutation-prob"), parsing: .unconditional, help: "Probability of resampling each gene in a mutation.") var mutationProb: Double = 0.3
-    @Option(name: .customLong("latency-ms"), parsing: .unconditional, help: "Latency constraint in ms (with --hardware).") var latencyMs: Double?
+    @Option(
+        name: .customLong("mutation-prob"), parsing: .unconditional,
+        help: "Probability of resampling each gene in a mutation.") var mutationProb: Double = 0.3
+    @Option(
+        name: .customLong("latency-ms"), parsing: .unconditional, help: "Latency constraint in ms (with --hardware).")
+    var latencyMs: Double?
     @Option(help: "Hardware of the latency constraint and of the latencies shown.") var hardware: String?
     @Option(parsing: .unconditional, help: "GFLOPs constraint.") var gflops: Double?
-    @Option(parsing: .unconditional, help: "Architectures the LLM labels for LLM-Distill-PP (0: no distillation; at most the label pool; default: paper 3000, anytime warm-up + per-generation labels up to the switch).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Architectures the LLM labels for LLM-Distill-PP (0: no distillation; at most the label pool; default: paper 3000, anytime warm-up + per-generation labels up to the switch)."
+    )
     var labels: Int?
-    @Option(help: "paper: label, train, then search; anytime: search once a first student exists, label while it runs (default: explore anytime, search paper).")
+    @Option(
+        help:
+            "paper: label, train, then search; anytime: search once a first student exists, label while it runs (default: explore anytime, search paper)."
+    )
     var schedule: Schedule?
     @Option(name: .customLong("warmup-labels"), help: "Anytime: labels before generation 0.") var warmupLabels: Int = 24
-    @Option(name: .customLong("labels-per-generation"), help: "Anytime: labels added before each generation until the switch.") var labelsPerGeneration: Int = 4
-    @Option(help: "Sleep each expensive batch for its recorded cost divided by this, e.g. 1000 (or off; default: explore 1000, search off).")
+    @Option(
+        name: .customLong("labels-per-generation"),
+        help: "Anytime: labels added before each generation until the switch.") var labelsPerGeneration: Int = 4
+    @Option(
+        help:
+            "Sleep each expensive batch for its recorded cost divided by this, e.g. 1000 (or off; default: explore 1000, search off)."
+    )
     var pace: String?
-    @Flag(name: .customLong("pause-at-switch"), help: "Pause when the switch point is reached (demos).") var pauseAtSwitch = false
-    @Option(name: .customLong("label-pool"), help: "Pool to label from (default: the space's, e.g. the 8,500 unlabeled).") var labelPool: String?
-    @Option(name: .customLong("split-seed"), help: "Split whose 10 demonstrations the prompts use (default: 123 where the space has it, else its first).")
+    @Flag(name: .customLong("pause-at-switch"), help: "Pause when the switch point is reached (demos).")
+    var pauseAtSwitch = false
+    @Option(
+        name: .customLong("label-pool"), help: "Pool to label from (default: the space's, e.g. the 8,500 unlabeled).")
+    var labelPool: String?
+    @Option(
+        name: .customLong("split-seed"),
+        help: "Split whose 10 demonstrations the prompts use (default: 123 where the space has it, else its first).")
     var splitSeed: String?
-    @Flag(name: .customLong("evaluate-llm"), help: "Phase 1: predict the split's test architectures with LLM-PP first.") var evaluateLLM = false
-    @Option(name: .customLong("train-steps"), parsing: .unconditional, help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
-    @Option(name: .customLong("train-lr"), parsing: .unconditional, help: "Student learning rate, in (0, 1] (paper: 1e-5).") var trainLR: Double = 1e-5
-    @Option(name: .customLong("train-batch"), parsing: .unconditional, help: "Student batch size (paper: 128).") var trainBatch: Int = 128
-    @Option(help: "builtin (NB201: 12-epoch table; HAT: surrogate of a baseline) or external.") var evaluator: String = "builtin"
-    @Option(name: .customLong("evaluator-cmd"), help: "External evaluator command (JSON lines on stdin/stdout; see README).") var evaluatorCmd: String?
-    @Option(name: .customLong("evaluator-baseline"), help: "HAT built-in surrogate: the baseline it is fitted to.") var evaluatorBaseline: String = "Neuron-wise MoS"
-    @Option(name: .customLong("evaluator-timeout"), parsing: .unconditional, help: "Seconds the external evaluator may take for one batch.")
+    @Flag(name: .customLong("evaluate-llm"), help: "Phase 1: predict the split's test architectures with LLM-PP first.")
+    var evaluateLLM = false
+    @Option(name: .customLong("train-steps"), parsing: .unconditional, help: "Student training steps (paper: 5000).")
+    var trainSteps: Int = 5000
+    @Option(
+        name: .customLong("train-lr"), parsing: .unconditional, help: "Student learning rate, in (0, 1] (paper: 1e-5).")
+    var trainLR: Double = 1e-5
+    @Option(name: .customLong("train-batch"), parsing: .unconditional, help: "Student batch size (paper: 128).")
+    var trainBatch: Int = 128
+    @Option(help: "builtin (NB201: 12-epoch table; HAT: surrogate of a baseline) or external.") var evaluator: String =
+        "builtin"
+    @Option(
+        name: .customLong("evaluator-cmd"), help: "External evaluator command (JSON lines on stdin/stdout; see README)."
+    ) var evaluatorCmd: String?
+    @Option(name: .customLong("evaluator-baseline"), help: "HAT built-in surrogate: the baseline it is fitted to.")
+    var evaluatorBaseline: String = "Neuron-wise MoS"
+    @Option(
+        name: .customLong("evaluator-timeout"), parsing: .unconditional,
+        help: "Seconds the external evaluator may take for one batch.")
     var evaluatorTimeout: Double = 3600
-    @Option(name: .customLong("evaluator-env"),
-            help: "Pass this provider key (\(ProviderFactory.secretVariables.joined(separator: ", "))) to the external evaluator; repeatable. Without it the evaluator never sees them.")
+    @Option(
+        name: .customLong("evaluator-env"),
+        help:
+            "Pass this provider key (\(ProviderFactory.secretVariables.joined(separator: ", "))) to the external evaluator; repeatable. Without it the evaluator never sees them."
+    )
     var evaluatorEnv: [String] = []
     @Option(help: "Seed of the run (sampling, evolution, training).") var seed: UInt64 = 0
     @OptionGroup var prompt: PromptFlags
@@ -58,23 +101,30 @@ struct RunOptions: ParsableArguments {
         llm.apply(to: &c)
         if let splitSeed { c.splitSeed = splitSeed }
         c.evaluateLLM = evaluateLLM
-        let anytime = (schedule ?? defaults.schedule) == .anytime
-            ? AnytimeSchedule(warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration,
-                              warmupSteps: min(500, trainSteps), retrainSteps: min(300, trainSteps)) : nil
+        let anytime =
+            (schedule ?? defaults.schedule) == .anytime
+            ? AnytimeSchedule(
+                warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration,
+                warmupSteps: min(500, trainSteps), retrainSteps: min(300, trainSteps)) : nil
         c.anytime = anytime
         // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
-        c.labels = labels ?? (switchAt == 0 ? 0 : nil) ?? anytime.map { $0.warmupLabels + $0.labelsPerGeneration * max(0, switchAt - 1) } ?? 3000
+        c.labels =
+            labels ?? (switchAt == 0 ? 0 : nil) ?? anytime.map {
+                $0.warmupLabels + $0.labelsPerGeneration * max(0, switchAt - 1)
+            } ?? 3000
         c.pace = try pace.map(Self.parsePace) ?? defaults.pace
         c.pauseAtSwitch = pauseAtSwitch ? true : nil
         c.labelPool = labelPool
-        c.training = TrainingConfig(hidden: [400, 400, 400, 400], learningRate: trainLR, steps: trainSteps, batchSize: trainBatch, seed: seed)
+        c.training = TrainingConfig(
+            hidden: [400, 400, 400, 400], learningRate: trainLR, steps: trainSteps, batchSize: trainBatch, seed: seed)
         // scaled(125) is the paper's 25 parents, 50 mutations, 50 crossovers.
         c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
         c.evolution.mutationProbability = mutationProb
         c.switchAt = switchAt
         c.constraint = .init(latencyMs: latencyMs, hardware: hardware, gflops: gflops)
-        c.evaluator = .init(kind: evaluator, command: evaluatorCmd, baseline: evaluatorBaseline,
-                            timeout: evaluatorTimeout, passEnvironment: evaluatorEnv)
+        c.evaluator = .init(
+            kind: evaluator, command: evaluatorCmd, baseline: evaluatorBaseline,
+            timeout: evaluatorTimeout, passEnvironment: evaluatorEnv)
         c.seed = seed
         if let p = c.problem { throw ValidationError(p) }
         return c
@@ -92,7 +142,9 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         for name in evaluatorEnv where !ProviderFactory.secretVariables.contains(name) {
-            throw ValidationError("--evaluator-env takes a provider key (\(ProviderFactory.secretVariables.joined(separator: ", "))), got '\(name)': other variables reach the evaluator anyway")
+            throw ValidationError(
+                "--evaluator-env takes a provider key (\(ProviderFactory.secretVariables.joined(separator: ", "))), got '\(name)': other variables reach the evaluator anyway"
+            )
         }
     }
 }
@@ -105,16 +157,24 @@ extension CommonOptions {
     }
 
     /// Resumes `resume` when given, else creates a run from the options (`adjust` edits its config).
-    func engine(resume: String?, run: RunOptions, llm: ProviderOptions, defaultSpace: String? = nil, defaults: RunOptions.Defaults = .init(),
-                adjust: (inout RunConfig) -> Void = { _ in }) async throws -> Engine {
+    func engine(
+        resume: String?, run: RunOptions, llm: ProviderOptions, defaultSpace: String? = nil,
+        defaults: RunOptions.Defaults = .init(),
+        adjust: (inout RunConfig) -> Void = { _ in }
+    ) async throws -> Engine {
         let env = try engineEnvironment()
         if let id = resume {
-            let amend = try ResumeFlags.amendments(runID: id, arguments: Array(CommandLine.arguments.dropFirst()), run: run, llm: llm)
+            let amend = try ResumeFlags.amendments(
+                runID: id, arguments: Array(CommandLine.arguments.dropFirst()), run: run, llm: llm)
             let engine = try await Engine.resume(runID: id, environment: env, amend: amend)
-            for line in amend.summary(spent: await engine.state.counters) { SearchCommand.note("run \(id): \(line) (saved with the run)") }
+            for line in amend.summary(spent: await engine.state.counters) {
+                SearchCommand.note("run \(id): \(line) (saved with the run)")
+            }
             return engine
         }
-        guard let space = run.space ?? defaultSpace else { throw ValidationError("--space is required (or --resume RUN)") }
+        guard let space = run.space ?? defaultSpace else {
+            throw ValidationError("--space is required (or --resume RUN)")
+        }
         var config = try run.config(space: space, llm: llm, defaults: defaults)
         let loaded = try loadSpace(space)
         if run.splitSeed == nil, let l = loaded.labelled { config.splitSeed = l.defaultSplitSeed }
@@ -131,8 +191,11 @@ extension CommonOptions {
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "HS-NAS: label with LLM-PP, distil, then evolve with the switch from LLM-Distill-PP to the expensive evaluator.",
-        discussion: "Progress goes to stderr. A run is saved after every unit: kill it at any moment and continue with --resume RUN.")
+        abstract:
+            "HS-NAS: label with LLM-PP, distil, then evolve with the switch from LLM-Distill-PP to the expensive evaluator.",
+        discussion:
+            "Progress goes to stderr. A run is saved after every unit: kill it at any moment and continue with --resume RUN."
+    )
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var llm: ProviderOptions
@@ -149,12 +212,15 @@ struct SearchCommand: AsyncParsableCommand {
     /// Runs the engine to the end, printing progress lines on stderr.
     static func drive(_ engine: Engine, label: String) async throws -> RunState {
         let snap = await engine.snapshot()
-        note("run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)")
+        note(
+            "run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)"
+        )
         let waits = watchWaits(engine)
         defer { waits.cancel() }
         let state = await engine.runToEnd { events in
             var lastLabel = -1
-            let labelling = RateClock(start: (Date(), snap.state.labelsDone)), testing = RateClock(start: (Date(), snap.state.llmppDone))
+            let labelling = RateClock(start: (Date(), snap.state.labelsDone))
+            let testing = RateClock(start: (Date(), snap.state.llmppDone))
             for await e in events {
                 switch e {
                 case .phaseChanged(let p): note("phase: \(p.rawValue)")
@@ -162,14 +228,25 @@ struct SearchCommand: AsyncParsableCommand {
                 case .labelProgress(let d, let t, let f):
                     let rate = labelling.rate(d, t)
                     let decile = t > 0 ? d * 20 / t : 0
-                    if decile != lastLabel || d == t { lastLabel = decile; note("labelling: \(rate.text)\(f > 0 ? " (\(f) failed)" : "")") }
-                case .trainingLoss(let s, let t, let l): if s % max(t / 10, 1) == 0 || s == t { note(String(format: "training: step %d/%d, loss %.4f", s, t, l)) }
+                    if decile != lastLabel || d == t {
+                        lastLabel = decile
+                        note("labelling: \(rate.text)\(f > 0 ? " (\(f) failed)" : "")")
+                    }
+                case .trainingLoss(let s, let t, let l):
+                    if s % max(t / 10, 1) == 0 || s == t {
+                        note(String(format: "training: step %d/%d, loss %.4f", s, t, l))
+                    }
                 case .generationDone(let g, let src, let pop, _):
                     let best = pop.first
                     let st = await engine.snapshot().state
-                    note(String(format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d", g, best?.score ?? .nan, best?.id ?? "-",
-                                src == .distill ? "LLM-Distill-PP" : "the expensive evaluator", st.counters.expensiveEvaluations))
-                case .switchReached(let g): note("switch point reached at generation \(g): the expensive evaluator scores from now on")
+                    note(
+                        String(
+                            format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d", g,
+                            best?.score ?? .nan, best?.id ?? "-",
+                            src == .distill ? "LLM-Distill-PP" : "the expensive evaluator",
+                            st.counters.expensiveEvaluations))
+                case .switchReached(let g):
+                    note("switch point reached at generation \(g): the expensive evaluator scores from now on")
                 case .error(let m): note("error: \(m)")
                 default: break
                 }
@@ -194,9 +271,12 @@ struct SearchCommand: AsyncParsableCommand {
 
     static func candidateJSON(_ c: Candidate?) -> JSONValue {
         guard let c else { return .null }
-        return .object([("id", .string(c.id)), ("arch", .null), ("predicted", .number(c.score)), ("source", .string(c.source.rawValue)),
-                        ("distill", .number(c.distill)), ("expensive", .number(c.expensive)), ("truth", .number(c.truth)),
-                        ("latency_ms", .number(c.latencyMs)), ("gflops", .number(c.gflops)), ("params", .number(c.params))])
+        return .object([
+            ("id", .string(c.id)), ("arch", .null), ("predicted", .number(c.score)),
+            ("source", .string(c.source.rawValue)),
+            ("distill", .number(c.distill)), ("expensive", .number(c.expensive)), ("truth", .number(c.truth)),
+            ("latency_ms", .number(c.latencyMs)), ("gflops", .number(c.gflops)), ("params", .number(c.params)),
+        ])
     }
 
     static func resultJSON(engine: Engine, state: RunState, json: Bool) async throws -> String {
@@ -211,34 +291,63 @@ struct SearchCommand: AsyncParsableCommand {
         let hours = SearchHours(state: state, costLabel: snap.costLabel)
         if json {
             return JSONValue.object([
-                ("run", .string(snap.runID)), ("space", .string(space.id)), ("switch_at", .number(Double(snap.config.switchAt))),
+                ("run", .string(snap.runID)), ("space", .string(space.id)),
+                ("switch_at", .number(Double(snap.config.switchAt))),
                 ("iterations", .number(Double(snap.config.evolution.iterations))),
                 ("expensive_evaluations", .number(Double(state.counters.expensiveEvaluations))),
-                ("llm_calls", .number(Double(state.counters.llmCalls))), ("cached_answers", .number(Double(state.counters.cachedAnswers))),
+                ("llm_calls", .number(Double(state.counters.llmCalls))),
+                ("cached_answers", .number(Double(state.counters.cachedAnswers))),
                 ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
                 ("evaluator", .string(snap.evaluatorName)),
                 ("schedule", .string(snap.config.schedule.rawValue)),
                 ("first_generation_seconds", .number(state.firstGenerationSeconds)),
-                ("generations", .array((state.generationLog ?? []).map { g in
-                    .object([("index", .number(Double(g.index))), ("scored_by", .string(g.scoredBy == .distill ? "student" : "expensive")),
-                             ("student_labels", .number(g.studentLabels.map(Double.init))), ("wall_seconds", .number(g.wallSeconds)),
-                             ("new_expensive_evaluations", .number(Double(g.newExpensiveEvaluations)))])
-                })),
-                ("search_hours", .object([("llm", .number(hours.llm)), ("expensive", .number(hours.expensive)), ("saved", .number(hours.saved)),
-                                          ("expensive_cost", .string(hours.costLabel))])),
+                (
+                    "generations",
+                    .array(
+                        (state.generationLog ?? []).map { g in
+                            .object([
+                                ("index", .number(Double(g.index))),
+                                ("scored_by", .string(g.scoredBy == .distill ? "student" : "expensive")),
+                                ("student_labels", .number(g.studentLabels.map(Double.init))),
+                                ("wall_seconds", .number(g.wallSeconds)),
+                                ("new_expensive_evaluations", .number(Double(g.newExpensiveEvaluations))),
+                            ])
+                        })
+                ),
+                (
+                    "search_hours",
+                    .object([
+                        ("llm", .number(hours.llm)), ("expensive", .number(hours.expensive)),
+                        ("saved", .number(hours.saved)),
+                        ("expensive_cost", .string(hours.costLabel)),
+                    ])
+                ),
                 ("best", cand(state.best)), ("pareto", .array(pareto.map(cand))),
             ]).rendered(pretty: true)
         }
-        var lines = ["run \(snap.runID): \(space.id), switch at \(snap.config.switchAt) of \(snap.config.evolution.iterations), \(state.counters.expensiveEvaluations) expensive evaluations (\(snap.evaluatorName)), \(state.counters.llmCalls) LLM calls (\(state.counters.cachedAnswers) cached)"]
+        var lines = [
+            "run \(snap.runID): \(space.id), switch at \(snap.config.switchAt) of \(snap.config.evolution.iterations), \(state.counters.expensiveEvaluations) expensive evaluations (\(snap.evaluatorName)), \(state.counters.llmCalls) LLM calls (\(state.counters.cachedAnswers) cached)"
+        ]
         if let b = state.best {
-            lines.append(String(format: "best %@: predicted %.3f (%@), truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id, b.score, b.source.rawValue,
-                                b.truth.map { String(format: "%.3f", $0) } ?? "unknown", b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
+            lines.append(
+                String(
+                    format: "best %@: predicted %.3f (%@), truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id,
+                    b.score, b.source.rawValue,
+                    b.truth.map { String(format: "%.3f", $0) } ?? "unknown",
+                    b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
             lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
         }
-        lines.append(String(format: "search hours: LLM %.3f + expensive %.2f (%@)", hours.llm, hours.expensive, hours.costLabel)
-                     + (hours.saved.map { String(format: "; saved by the switch (estimated) %.2f", $0) } ?? ""))
-        if let f = state.firstGenerationSeconds { lines.append(String(format: "first generation after %.0f s (%@ schedule)", f, snap.config.schedule.rawValue)) }
-        lines.append("Pareto front (predicted score vs latency): " + pareto.map { String(format: "%.2f@%.1f", $0.score, $0.latencyMs ?? $0.gflops) }.joined(separator: " "))
+        lines.append(
+            String(format: "search hours: LLM %.3f + expensive %.2f (%@)", hours.llm, hours.expensive, hours.costLabel)
+                + (hours.saved.map { String(format: "; saved by the switch (estimated) %.2f", $0) } ?? ""))
+        if let f = state.firstGenerationSeconds {
+            lines.append(
+                String(format: "first generation after %.0f s (%@ schedule)", f, snap.config.schedule.rawValue))
+        }
+        lines.append(
+            "Pareto front (predicted score vs latency): "
+                + pareto.map { String(format: "%.2f@%.1f", $0.score, $0.latencyMs ?? $0.gflops) }.joined(separator: " ")
+        )
         return lines.joined(separator: "\n")
     }
 }
@@ -246,7 +355,9 @@ struct SearchCommand: AsyncParsableCommand {
 struct DistillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
-        abstract: "LLM-Distill-PP alone: label architectures with LLM-PP and train the student; report its quality next to its teacher's.")
+        abstract:
+            "LLM-Distill-PP alone: label architectures with LLM-PP and train the student; report its quality next to its teacher's."
+    )
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var llm: ProviderOptions
@@ -263,13 +374,18 @@ struct DistillCommand: AsyncParsableCommand {
         let state = try await SearchCommand.drive(engine, label: "distill")
         let q = try await engine.predictorQuality()
         if json {
-            print(JSONValue.object([("run", .string(engine.runID)), ("space", .string(engine.space.id)),
-                                    ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
-                                    ("loss_curve", .array(state.lossCurve.map { .number($0) })),
-                                    ("quality", .object(q.map { m, list in (m, .array(list.map(\.json))) }))]).rendered(pretty: true))
+            print(
+                JSONValue.object([
+                    ("run", .string(engine.runID)), ("space", .string(engine.space.id)),
+                    ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
+                    ("loss_curve", .array(state.lossCurve.map { .number($0) })),
+                    ("quality", .object(q.map { m, list in (m, .array(list.map(\.json))) })),
+                ]).rendered(pretty: true))
             return
         }
-        print("run \(engine.runID): \(state.labelsDone - state.labelsFailed) labels, student trained \(state.trainingStep) steps, final loss \(fmt(state.lossCurve.last, 4))")
+        print(
+            "run \(engine.runID): \(state.labelsDone - state.labelsFailed) labels, student trained \(state.trainingStep) steps, final loss \(fmt(state.lossCurve.last, 4))"
+        )
         for (m, list) in q {
             print("\n\(m) \(engine.space.task.metric)")
             var t = TextTable(header: ["predictor", "MAE", "Kendall"])
@@ -287,24 +403,37 @@ struct RunsCommand: AsyncParsableCommand {
     func run() async throws {
         // No database: no runs (scripts poll this right after starting a run), and none is created.
         let rows: [RunStore.RunRow]
-        do { rows = try await RunStore(path: common.databasePath, create: false).runs() } catch let e as MissingDatabase {
+        do { rows = try await RunStore(path: common.databasePath, create: false).runs() } catch let e as MissingDatabase
+        {
             SearchCommand.note("\(e)")
             rows = []
         }
-        var t = TextTable(header: ["run", "space", "status", "phase", "generation", "expensive evals", "best", "updated"])
+        var t = TextTable(header: [
+            "run", "space", "status", "phase", "generation", "expensive evals", "best", "updated",
+        ])
         var out: [JSONValue] = []
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd HH:mm"
         for r in rows {
             let st = try? JSONDecoder().decode(RunState.self, from: Data(r.state.utf8))
             let cfg = try? JSONDecoder().decode(RunConfig.self, from: Data(r.config.utf8))
-            t.rows.append([r.id, r.space, r.status, st?.phase.rawValue ?? "?", "\(st?.generation ?? 0)/\(cfg?.evolution.iterations ?? 0)",
-                           "\(st?.counters.expensiveEvaluations ?? 0)", fmt(st?.best?.score, 3), f.string(from: Date(timeIntervalSince1970: r.updated))])
-            out.append(.object([("run", .string(r.id)), ("space", .string(r.space)), ("status", .string(r.status)),
-                                ("phase", .string(st?.phase.rawValue)), ("generation", .number(Double(st?.generation ?? 0))),
-                                ("expensive_evaluations", .number(Double(st?.counters.expensiveEvaluations ?? 0))),
-                                ("best", .number(st?.best?.score))]))
+            t.rows.append([
+                r.id, r.space, r.status, st?.phase.rawValue ?? "?",
+                "\(st?.generation ?? 0)/\(cfg?.evolution.iterations ?? 0)",
+                "\(st?.counters.expensiveEvaluations ?? 0)", fmt(st?.best?.score, 3),
+                f.string(from: Date(timeIntervalSince1970: r.updated)),
+            ])
+            out.append(
+                .object([
+                    ("run", .string(r.id)), ("space", .string(r.space)), ("status", .string(r.status)),
+                    ("phase", .string(st?.phase.rawValue)), ("generation", .number(Double(st?.generation ?? 0))),
+                    ("expensive_evaluations", .number(Double(st?.counters.expensiveEvaluations ?? 0))),
+                    ("best", .number(st?.best?.score)),
+                ]))
         }
-        print(json ? JSONValue.array(out).rendered(pretty: true) : (rows.isEmpty ? "no runs in \(common.databasePath)" : t.render()))
+        print(
+            json
+                ? JSONValue.array(out).rendered(pretty: true)
+                : (rows.isEmpty ? "no runs in \(common.databasePath)" : t.render()))
     }
 }

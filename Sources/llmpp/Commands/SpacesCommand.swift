@@ -3,7 +3,8 @@ import Foundation
 import LLMPPCore
 
 struct SpacesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "spaces", abstract: "List the search spaces with their sizes and data.")
+    static let configuration = CommandConfiguration(
+        commandName: "spaces", abstract: "List the search spaces with their sizes and data.")
 
     @OptionGroup var common: CommonOptions
     @Flag(help: "Print JSON.") var json = false
@@ -11,28 +12,43 @@ struct SpacesCommand: ParsableCommand {
     func run() throws {
         let catalog = try common.catalog()
         var rows: [JSONValue] = []
-        var table = TextTable(header: ["space", "dims", "architectures", "labelled", "splits", "pools", "latency hardware", "title"])
+        var table = TextTable(header: [
+            "space", "dims", "architectures", "labelled", "splits", "pools", "latency hardware", "title",
+        ])
         for id in catalog.ids {
             let s = try catalog.load(id)
             let labelled = s.labelled.map { s.tables[$0.table].architectures.count } ?? 0
             let splits = s.labelled?.splits.map(\.seed) ?? []
             let pools = s.pools.keys.sorted().map { ($0, s.tables[s.pools[$0]!].architectures.count) }
             let hw = s.latency?.hardware ?? []
-            rows.append(.object([
-                ("id", .string(s.id)), ("title", .string(s.title)), ("dimensions", .number(Double(s.dimensions.count))),
-                ("size", .number(s.shape.size)), ("labelled", .number(Double(labelled))),
-                ("split_seeds", .array(splits.map { .string($0) })),
-                ("pools", .object(pools.map { ($0.0, .number(Double($0.1))) })),
-                ("latency", .object([("kind", .string(s.latency.map { if case .measured = $0.source { "measured" } else { "predictor" } })),
-                                     ("default_hardware", .string(s.latency?.defaultHardware)),
-                                     ("hardware", .array(hw.map { .string($0) }))])),
-                ("metric", .string(s.task.metric)),
-                ("baselines", .array((s.labelled?.baselines ?? []).map { .string($0.name) })),
-            ]))
-            table.rows.append([s.id, "\(s.dimensions.count)", formatCount(s.shape.size), "\(labelled)",
-                               splits.isEmpty ? "-" : splits.joined(separator: ","),
-                               pools.map { "\($0.0) \($0.1)" }.joined(separator: ", "),
-                               hw.count > 4 ? "\(hw.count) devices" : hw.joined(separator: ","), s.title])
+            rows.append(
+                .object([
+                    ("id", .string(s.id)), ("title", .string(s.title)),
+                    ("dimensions", .number(Double(s.dimensions.count))),
+                    ("size", .number(s.shape.size)), ("labelled", .number(Double(labelled))),
+                    ("split_seeds", .array(splits.map { .string($0) })),
+                    ("pools", .object(pools.map { ($0.0, .number(Double($0.1))) })),
+                    (
+                        "latency",
+                        .object([
+                            (
+                                "kind",
+                                .string(
+                                    s.latency.map { if case .measured = $0.source { "measured" } else { "predictor" } })
+                            ),
+                            ("default_hardware", .string(s.latency?.defaultHardware)),
+                            ("hardware", .array(hw.map { .string($0) })),
+                        ])
+                    ),
+                    ("metric", .string(s.task.metric)),
+                    ("baselines", .array((s.labelled?.baselines ?? []).map { .string($0.name) })),
+                ]))
+            table.rows.append([
+                s.id, "\(s.dimensions.count)", formatCount(s.shape.size), "\(labelled)",
+                splits.isEmpty ? "-" : splits.joined(separator: ","),
+                pools.map { "\($0.0) \($0.1)" }.joined(separator: ", "),
+                hw.count > 4 ? "\(hw.count) devices" : hw.joined(separator: ","), s.title,
+            ])
         }
         print(json ? JSONValue.array(rows).rendered(pretty: true) : table.render())
     }

@@ -4,10 +4,14 @@ import LLMPPCore
 
 /// Options every command shares: where the spaces and the data directory are.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .customLong("spaces"), help: "Folder of space folders (default: $LLMPP_SPACES, ./SampleSpaces, or the checkout's).")
+    @Option(
+        name: .customLong("spaces"),
+        help: "Folder of space folders (default: $LLMPP_SPACES, ./SampleSpaces, or the checkout's).")
     var spacesDirectory: String?
 
-    @Option(name: .customLong("data-dir"), help: "Data directory for the database and caches (default: $XDG_DATA_HOME/llmpp).")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Data directory for the database and caches (default: $XDG_DATA_HOME/llmpp).")
     var dataDirectory: String?
 
     func catalog() throws -> SpaceCatalog {

@@ -40,8 +40,12 @@ final class Progress: Sendable {
         guard total > 0 else { return }
         let (print, decileChanged) = counts.withLock { c -> (Bool, Bool) in
             let moved = done != c.done || total != c.total
-            c.done = done; c.total = total
-            if moved { c.lastChange = Date(); c.lastWaitMark = 0 }
+            c.done = done
+            c.total = total
+            if moved {
+                c.lastChange = Date()
+                c.lastWaitMark = 0
+            }
             if done >= total { c.finished = true }
             let decile = Int(min(1, Double(done) / Double(total)) * 10)
             defer { c.lastDecile = decile }
@@ -51,7 +55,8 @@ final class Progress: Sendable {
         let rate = ProgressRate(done: done, total: total, elapsed: Date().timeIntervalSince(started))
         if isTTY {
             let frac = min(max(Double(done) / Double(total), 0), 1)
-            let width = 30, filled = Int(frac * Double(width))
+            let width = 30
+            let filled = Int(frac * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             write("\r\(label) \(bar) \(Int(frac * 100))% \(rate.text)\u{1B}[K" + (done >= total ? "\n" : ""))
             if done >= total { stop() }
@@ -61,7 +66,12 @@ final class Progress: Sendable {
         }
     }
 
-    func stop() { heartbeat.withLock { $0?.cancel(); $0 = nil } }
+    func stop() {
+        heartbeat.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
+    }
 
     private func reportStall(_ waiting: Waiting) {
         let due = counts.withLock { c -> (Int, Waiting)? in

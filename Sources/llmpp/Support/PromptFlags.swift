@@ -4,9 +4,13 @@ import LLMPPLLM
 /// The LLM-PP prompt's efficiency lines and demonstration order; each defaults to what the
 /// space's prompt.json says.
 struct PromptFlags: ParsableArguments {
-    @Option(help: "Efficiency lines per architecture: gflops (the paper), params, or gflops,params (default: prompt.json's).")
+    @Option(
+        help:
+            "Efficiency lines per architecture: gflops (the paper), params, or gflops,params (default: prompt.json's).")
     var efficiency: String?
-    @Option(name: .customLong("demo-order"), help: "Demonstration order: data (the paper), efficiency, nearest-last (default: prompt.json's).")
+    @Option(
+        name: .customLong("demo-order"),
+        help: "Demonstration order: data (the paper), efficiency, nearest-last (default: prompt.json's).")
     var demoOrder: DemoOrder?
 
     func validate() throws {

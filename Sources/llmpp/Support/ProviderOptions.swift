@@ -7,26 +7,48 @@ import LLMPPStore
 /// Options that choose and limit the LLM.
 struct ProviderOptions: ParsableArguments {
     @Option(help: "LLM provider: local (offline default), openai, anthropic, replay.") var provider: String = "local"
-    @Option(help: "Model name (openai: OPENAI_BASE_URL/OPENAI_API_KEY; anthropic: ANTHROPIC_API_KEY).") var model: String?
+    @Option(help: "Model name (openai: OPENAI_BASE_URL/OPENAI_API_KEY; anthropic: ANTHROPIC_API_KEY).") var model:
+        String?
     @Option(help: "Transcript to replay (from 'llmpp calls export'), with --provider replay.") var replay: String?
-    @Option(help: "Self-consistency: answers per architecture, aggregated by median (temperature 0.7 when > 1).") var samples: Int = 1
-    @Option(help: "greedy, or distribution: the median of the answer's distribution (local: walked digit by digit from the model's next-token probabilities; other providers: of --samples answers). Default: distribution for local, greedy otherwise.")
+    @Option(help: "Self-consistency: answers per architecture, aggregated by median (temperature 0.7 when > 1).")
+    var samples: Int = 1
+    @Option(
+        help:
+            "greedy, or distribution: the median of the answer's distribution (local: walked digit by digit from the model's next-token probabilities; other providers: of --samples answers). Default: distribution for local, greedy otherwise."
+    )
     var decode: PredictionSettings.Decode?
-    @Option(name: .customLong("walk-threshold"), help: "Digit walk: prune branches whose probability falls below this.") var walkThreshold: Double = 0.005
-    @Option(name: .customLong("walk-decimals"), help: "Digit walk: digits after the decimal point to resolve.") var walkDecimals: Int = 1
-    @Option(name: .customLong("llm-timeout"), parsing: .unconditional, help: "Seconds one LLM request may take (default: 120 for remote APIs, 600 for the local server).")
+    @Option(name: .customLong("walk-threshold"), help: "Digit walk: prune branches whose probability falls below this.")
+    var walkThreshold: Double = 0.005
+    @Option(name: .customLong("walk-decimals"), help: "Digit walk: digits after the decimal point to resolve.")
+    var walkDecimals: Int = 1
+    @Option(
+        name: .customLong("llm-timeout"), parsing: .unconditional,
+        help: "Seconds one LLM request may take (default: 120 for remote APIs, 600 for the local server).")
     var llmTimeout: Double?
-    @Option(name: .customLong("max-calls"), help: "Budget: the run's LLM calls in all (with --resume: replaces the saved budget, spent calls included).") var maxCalls: Int?
-    @Option(name: .customLong("max-tokens"), help: "Budget: the run's tokens in all (with --resume: replaces the saved budget).") var maxTokens: Int?
-    @Option(name: .customLong("max-cost"), help: "Budget: the run's dollars in all (with --resume: replaces the saved budget).") var maxCost: Double?
+    @Option(
+        name: .customLong("max-calls"),
+        help: "Budget: the run's LLM calls in all (with --resume: replaces the saved budget, spent calls included).")
+    var maxCalls: Int?
+    @Option(
+        name: .customLong("max-tokens"),
+        help: "Budget: the run's tokens in all (with --resume: replaces the saved budget).") var maxTokens: Int?
+    @Option(
+        name: .customLong("max-cost"),
+        help: "Budget: the run's dollars in all (with --resume: replaces the saved budget).") var maxCost: Double?
 
     func validate() throws {
-        guard ProviderFactory.names.contains(provider) else { throw ValidationError("--provider must be one of \(ProviderFactory.names.joined(separator: ", "))") }
+        guard ProviderFactory.names.contains(provider) else {
+            throw ValidationError("--provider must be one of \(ProviderFactory.names.joined(separator: ", "))")
+        }
         guard (1...64).contains(samples) else { throw ValidationError("--samples must be in 1...64") }
         if provider == "replay" && replay == nil { throw ValidationError("--provider replay needs --replay FILE") }
-        guard walkThreshold > 0 && walkThreshold < 1 else { throw ValidationError("--walk-threshold must be in (0, 1)") }
+        guard walkThreshold > 0 && walkThreshold < 1 else {
+            throw ValidationError("--walk-threshold must be in (0, 1)")
+        }
         guard (0...3).contains(walkDecimals) else { throw ValidationError("--walk-decimals must be in 0...3") }
-        if let t = llmTimeout, !(t.isFinite && t > 0) { throw ValidationError("--llm-timeout must be a number of seconds above 0, got \(t)") }
+        if let t = llmTimeout, !(t.isFinite && t > 0) {
+            throw ValidationError("--llm-timeout must be a number of seconds above 0, got \(t)")
+        }
     }
 
     /// The decoding a provider gets when --decode is not given: the digit walk where the
@@ -36,23 +58,29 @@ struct ProviderOptions: ParsableArguments {
     var settings: PredictionSettings { settings(defaultDecode: defaultDecode) }
 
     func settings(defaultDecode: PredictionSettings.Decode) -> PredictionSettings {
-        var s = PredictionSettings(samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
+        var s = PredictionSettings(
+            samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
         s.timeout = llmTimeout
         return s
     }
 
     /// The LLM part of a run's configuration.
     func apply(to c: inout RunConfig) {
-        c.provider = provider; c.model = model; c.replayFile = replay
+        c.provider = provider
+        c.model = model
+        c.replayFile = replay
         c.prediction = settings
-        c.maxCalls = maxCalls; c.maxTokens = maxTokens; c.maxCostUSD = maxCost
+        c.maxCalls = maxCalls
+        c.maxTokens = maxTokens
+        c.maxCostUSD = maxCost
     }
     var limits: Budget.Limits { Budget.Limits(maxCalls: maxCalls, maxTokens: maxTokens, maxCostUSD: maxCost) }
 
     func makeProvider(common: CommonOptions) async throws -> any LLMProvider {
-        return try await ProviderFactory.make(name: provider, model: model, replayFile: replay,
-                                              logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"),
-                                              timeout: llmTimeout)
+        return try await ProviderFactory.make(
+            name: provider, model: model, replayFile: replay,
+            logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"),
+            timeout: llmTimeout)
     }
 }
 
@@ -60,7 +88,9 @@ extension PredictionSettings.Decode: ExpressibleByArgument {}
 
 extension CommonOptions {
     var databasePath: String { (resolvedDataDirectory as NSString).appendingPathComponent("llmpp.sqlite") }
-    func openStore(create: Bool = true) throws -> TranscriptStore { try TranscriptStore(path: databasePath, create: create) }
+    func openStore(create: Bool = true) throws -> TranscriptStore {
+        try TranscriptStore(path: databasePath, create: create)
+    }
 }
 
 func newRunID(_ kind: String) -> String {

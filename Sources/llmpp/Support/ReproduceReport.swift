@@ -13,16 +13,22 @@ struct ReproduceReport {
     /// The schedule comparison (anytime vs paper at equal and 3x label budgets, baseline only).
     var schedule: [SearchStudy.Outcome] = []
 
-    static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String { m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))" }
+    static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String {
+        m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))"
+    }
 
     /// One search mode over its seeds: what the table, the JSON and the plots show.
     struct ModeSummary {
         var mode: SearchStudy.Mode
         var runs: [SearchStudy.Outcome]
-        var truthTest: (Double?, Double?), regretTest: (Double?, Double?), truthValid: (Double?, Double?), expensive: (Double?, Double?)
-        var labels: (Double?, Double?), llmHours: (Double?, Double?), expensiveHours: (Double?, Double?), totalHours: (Double?, Double?)
+        var truthTest: (Double?, Double?), regretTest: (Double?, Double?), truthValid: (Double?, Double?),
+            expensive: (Double?, Double?)
+        var labels: (Double?, Double?), llmHours: (Double?, Double?), expensiveHours: (Double?, Double?),
+            totalHours: (Double?, Double?)
         init(_ mode: SearchStudy.Mode, _ runs: [SearchStudy.Outcome]) {
-            func stat(_ v: [Double]) -> (Double?, Double?) { v.isEmpty ? (nil, nil) : (Metrics.mean(v), Metrics.std(v)) }
+            func stat(_ v: [Double]) -> (Double?, Double?) {
+                v.isEmpty ? (nil, nil) : (Metrics.mean(v), Metrics.std(v))
+            }
             self.mode = mode
             self.runs = runs
             truthTest = stat(runs.compactMap { $0.truth["test"] })
@@ -46,13 +52,21 @@ struct ReproduceReport {
 
     /// One row per mode: quality of the pick, what it cost in evaluations, labels and hours.
     static func searchTable(_ outcomes: [SearchStudy.Outcome]) -> String {
-        var tt = TextTable(header: ["mode", "schedule", "switch", "labels", "seeds", "best test acc", "regret (test)", "best valid acc", "expensive evals",
-                                    "hours LLM", "hours expensive (recorded)", "hours total"])
+        var tt = TextTable(header: [
+            "mode", "schedule", "switch", "labels", "seeds", "best test acc", "regret (test)", "best valid acc",
+            "expensive evals",
+            "hours LLM", "hours expensive (recorded)", "hours total",
+        ])
         for m in modes(outcomes) {
-            tt.rows.append([m.mode.name, m.mode.switchAt == 0 ? "-" : m.mode.schedule.rawValue, "\(m.mode.switchAt)", fmt(m.labels.0, 0), "\(m.runs.count)",
-                            pm(m.truthTest.0, m.truthTest.1), pm(m.regretTest.0, m.regretTest.1), pm(m.truthValid.0, m.truthValid.1),
-                            pm(m.expensive.0, m.expensive.1, 1), pm(m.llmHours.0, m.llmHours.1), pm(m.expensiveHours.0, m.expensiveHours.1),
-                            pm(m.totalHours.0, m.totalHours.1)])
+            tt.rows.append([
+                m.mode.name, m.mode.switchAt == 0 ? "-" : m.mode.schedule.rawValue, "\(m.mode.switchAt)",
+                fmt(m.labels.0, 0), "\(m.runs.count)",
+                pm(m.truthTest.0, m.truthTest.1), pm(m.regretTest.0, m.regretTest.1),
+                pm(m.truthValid.0, m.truthValid.1),
+                pm(m.expensive.0, m.expensive.1, 1), pm(m.llmHours.0, m.llmHours.1),
+                pm(m.expensiveHours.0, m.expensiveHours.1),
+                pm(m.totalHours.0, m.totalHours.1),
+            ])
         }
         return tt.render()
     }
@@ -62,78 +76,121 @@ struct ReproduceReport {
     /// baseline only's at equal truth.
     static func scheduleVerdicts(_ outcomes: [SearchStudy.Outcome]) -> [String] {
         let ms = modes(outcomes)
-        func find(_ s: Schedule, _ labels: Int) -> ModeSummary? { ms.first { $0.mode.switchAt > 0 && $0.mode.schedule == s && $0.mode.labels == labels } }
+        func find(_ s: Schedule, _ labels: Int) -> ModeSummary? {
+            ms.first { $0.mode.switchAt > 0 && $0.mode.schedule == s && $0.mode.labels == labels }
+        }
         func verdict(_ ok: Bool) -> String { ok ? "met" : "NOT met" }
         var out: [String] = []
         let baseline = ms.first { $0.mode.switchAt == 0 }
         for a in ms where a.mode.schedule == .anytime {
             guard let b = a.mode.labels, let at = a.truthTest.0 else { continue }
-            for (p, what) in [(find(.paper, b), "paper with the same \(b) labels"), (find(.paper, 3 * b), "paper with 3x (\(3 * b)) labels")] {
+            for (p, what) in [
+                (find(.paper, b), "paper with the same \(b) labels"),
+                (find(.paper, 3 * b), "paper with 3x (\(3 * b)) labels"),
+            ] {
                 guard let p, let pt = p.truthTest.0 else { continue }
-                out.append(String(format: "anytime %d vs %@: test truth %.2f vs %.2f: %@", b, what, at, pt, verdict(at >= pt)))
+                out.append(
+                    String(format: "anytime %d vs %@: test truth %.2f vs %.2f: %@", b, what, at, pt, verdict(at >= pt)))
             }
         }
         if let base = baseline, let bh = base.totalHours.0, bh > 0, let bt = base.truthTest.0 {
             for m in ms where m.mode.switchAt > 0 {
                 guard let h = m.totalHours.0, let t = m.truthTest.0 else { continue }
-                out.append(String(format: "%@: %.0f%% of baseline only's hours (%.2f vs %.2f h), test truth %.2f vs %.2f: %@", m.mode.name, 100 * h / bh, h, bh,
-                                  t, bt, verdict(h <= 0.5 * bh && t >= bt)))
+                out.append(
+                    String(
+                        format: "%@: %.0f%% of baseline only's hours (%.2f vs %.2f h), test truth %.2f vs %.2f: %@",
+                        m.mode.name, 100 * h / bh, h, bh,
+                        t, bt, verdict(h <= 0.5 * bh && t >= bt)))
             }
         }
         return out
     }
 
     static func modesJSON(_ outcomes: [SearchStudy.Outcome]) -> JSONValue {
-        .array(modes(outcomes).map { m in
-            .object([("mode", .string(m.mode.name)), ("schedule", .string(m.mode.schedule.rawValue)), ("switch_at", .number(Double(m.mode.switchAt))),
-                     ("labels_mean", .number(m.labels.0)),
-                     ("truth_test_mean", .number(m.truthTest.0)), ("truth_test_std", .number(m.truthTest.1)),
-                     ("regret_test_mean", .number(m.regretTest.0)), ("regret_test_std", .number(m.regretTest.1)),
-                     ("expensive_evaluations_mean", .number(m.expensive.0)), ("expensive_evaluations_std", .number(m.expensive.1)),
-                     ("hours_llm_mean", .number(m.llmHours.0)), ("hours_expensive_mean", .number(m.expensiveHours.0)),
-                     ("hours_total_mean", .number(m.totalHours.0)),
-                     ("runs", .array(m.runs.map { o in .object([
-                         ("seed", .number(Double(o.seed))), ("run", .string(o.runID)), ("best_id", .string(o.bestID)),
-                         ("latency_ms", .number(o.bestLatencyMs)),
-                         ("truth", .object(o.truth.keys.sorted().map { ($0, .number(o.truth[$0])) })),
-                         ("regret", .object(o.regret.keys.sorted().map { ($0, .number(o.regret[$0])) })),
-                         ("expensive_evaluations", .number(Double(o.expensiveEvaluations))), ("llm_calls", .number(Double(o.llmCalls))),
-                         ("labels", .number(Double(o.labels))), ("hours_llm", .number(o.llmHours)), ("hours_expensive", .number(o.expensiveHours)),
-                     ]) }))])
-        })
+        .array(
+            modes(outcomes).map { m in
+                .object([
+                    ("mode", .string(m.mode.name)), ("schedule", .string(m.mode.schedule.rawValue)),
+                    ("switch_at", .number(Double(m.mode.switchAt))),
+                    ("labels_mean", .number(m.labels.0)),
+                    ("truth_test_mean", .number(m.truthTest.0)), ("truth_test_std", .number(m.truthTest.1)),
+                    ("regret_test_mean", .number(m.regretTest.0)), ("regret_test_std", .number(m.regretTest.1)),
+                    ("expensive_evaluations_mean", .number(m.expensive.0)),
+                    ("expensive_evaluations_std", .number(m.expensive.1)),
+                    ("hours_llm_mean", .number(m.llmHours.0)), ("hours_expensive_mean", .number(m.expensiveHours.0)),
+                    ("hours_total_mean", .number(m.totalHours.0)),
+                    (
+                        "runs",
+                        .array(
+                            m.runs.map { o in
+                                .object([
+                                    ("seed", .number(Double(o.seed))), ("run", .string(o.runID)),
+                                    ("best_id", .string(o.bestID)),
+                                    ("latency_ms", .number(o.bestLatencyMs)),
+                                    ("truth", .object(o.truth.keys.sorted().map { ($0, .number(o.truth[$0])) })),
+                                    ("regret", .object(o.regret.keys.sorted().map { ($0, .number(o.regret[$0])) })),
+                                    ("expensive_evaluations", .number(Double(o.expensiveEvaluations))),
+                                    ("llm_calls", .number(Double(o.llmCalls))),
+                                    ("labels", .number(Double(o.labels))), ("hours_llm", .number(o.llmHours)),
+                                    ("hours_expensive", .number(o.expensiveHours)),
+                                ])
+                            })
+                    ),
+                ])
+            })
     }
 
     var text: String {
         var out: [String] = []
         for t in predictors {
-            out.append("Predictor quality on \(t.space) (mean ± std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache)")
+            out.append(
+                "Predictor quality on \(t.space) (mean ± std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache)"
+            )
             let byMetric = Dictionary(t.metrics.map { ($0.metric, $0.rows) }, uniquingKeysWith: { a, _ in a })
             let names = t.metrics.first?.rows.map(\.name) ?? []
-            var tt = TextTable(header: ["predictor"] + t.metrics.flatMap { ["\($0.metric) MAE", "\($0.metric) Kendall"] })
+            var tt = TextTable(
+                header: ["predictor"] + t.metrics.flatMap { ["\($0.metric) MAE", "\($0.metric) Kendall"] })
             for n in names {
-                tt.rows.append([n] + t.metrics.flatMap { m -> [String] in
-                    let q = byMetric[m.metric]?.first { $0.name == n }
-                    return [Self.pm(q?.maeMean, q?.maeStd), Self.pm(q?.kendallMean, q?.kendallStd)]
-                })
+                tt.rows.append(
+                    [n]
+                        + t.metrics.flatMap { m -> [String] in
+                            let q = byMetric[m.metric]?.first { $0.name == n }
+                            return [Self.pm(q?.maeMean, q?.maeStd), Self.pm(q?.kendallMean, q?.kendallStd)]
+                        })
             }
             out.append(tt.render())
             out.append("")
         }
         if !ablation.isEmpty {
-            out.append("Instruction ablation on \(ablationSpace ?? "?"), LLM-PP (\(provider)), valid metric, mean ± std over split seeds")
+            out.append(
+                "Instruction ablation on \(ablationSpace ?? "?"), LLM-PP (\(provider)), valid metric, mean ± std over split seeds"
+            )
             var tt = TextTable(header: ["step", "prompt", "MAE", "Kendall"])
-            for s in ablation { tt.rows.append(["\(s.step)", s.name, Self.pm(s.quality.maeMean, s.quality.maeStd), Self.pm(s.quality.kendallMean, s.quality.kendallStd)]) }
+            for s in ablation {
+                tt.rows.append([
+                    "\(s.step)", s.name, Self.pm(s.quality.maeMean, s.quality.maeStd),
+                    Self.pm(s.quality.kendallMean, s.quality.kendallStd),
+                ])
+            }
             out.append(tt.render())
             out.append("")
         }
         if let o = oracle, !search.isEmpty {
             let best = o.best["test"].map { String(format: "%.2f (%@)", $0.value, $0.id) } ?? "-"
-            out.append(String(format: "Search on NAS-Bench-201 under %.2f ms on %@ (%d of %d architectures feasible; true best test accuracy %@)", o.latencyMs, o.hardware, o.feasible, o.total, best))
+            out.append(
+                String(
+                    format:
+                        "Search on NAS-Bench-201 under %.2f ms on %@ (%d of %d architectures feasible; true best test accuracy %@)",
+                    o.latencyMs, o.hardware, o.feasible, o.total, best))
             out.append(Self.searchTable(search))
         }
         if let o = oracle, !schedule.isEmpty {
             out.append("")
-            out.append(String(format: "Schedules on NAS-Bench-201 under %.2f ms on %@: anytime vs paper at equal and 3x label budgets (hours: the labels' measured LLM time + the expensive evaluations' recorded GPU time)", o.latencyMs, o.hardware))
+            out.append(
+                String(
+                    format:
+                        "Schedules on NAS-Bench-201 under %.2f ms on %@: anytime vs paper at equal and 3x label budgets (hours: the labels' measured LLM time + the expensive evaluations' recorded GPU time)",
+                    o.latencyMs, o.hardware))
             out.append(Self.searchTable(schedule))
             out += Self.scheduleVerdicts(schedule)
         }
@@ -142,28 +199,75 @@ struct ReproduceReport {
 
     static func qualityJSON(_ q: PredictorQuality) -> JSONValue {
         guard case .object(var f) = q.json else { return q.json }
-        f.append(("per_seed", .array(q.perSeed.map { .object([("seed", .string($0.seed)), ("mae", .number($0.mae)), ("kendall", .number($0.kendall))]) })))
+        f.append(
+            (
+                "per_seed",
+                .array(
+                    q.perSeed.map {
+                        .object([
+                            ("seed", .string($0.seed)), ("mae", .number($0.mae)), ("kendall", .number($0.kendall)),
+                        ])
+                    })
+            ))
         return .object(f)
     }
 
     var json: JSONValue {
         var f: [(String, JSONValue)] = [("provider", .string(provider))]
-        f.append(("predictors", .array(predictors.map { t in
-            .object([("space", .string(t.space)), ("llm_calls", .number(Double(t.llmCalls))), ("cached_answers", .number(Double(t.cachedAnswers))),
-                     ("metrics", .object(t.metrics.map { ($0.metric, .array($0.rows.map(Self.qualityJSON))) }))])
-        })))
-        f.append(("ablation", ablation.isEmpty ? .null : .object([("space", .string(ablationSpace)), ("metric", .string("valid")), ("steps", .array(ablation.map { s in
-            .object([("step", .number(Double(s.step))), ("prompt", .string(s.name)), ("quality", Self.qualityJSON(s.quality))])
-        }))])))
+        f.append(
+            (
+                "predictors",
+                .array(
+                    predictors.map { t in
+                        .object([
+                            ("space", .string(t.space)), ("llm_calls", .number(Double(t.llmCalls))),
+                            ("cached_answers", .number(Double(t.cachedAnswers))),
+                            ("metrics", .object(t.metrics.map { ($0.metric, .array($0.rows.map(Self.qualityJSON))) })),
+                        ])
+                    })
+            ))
+        f.append(
+            (
+                "ablation",
+                ablation.isEmpty
+                    ? .null
+                    : .object([
+                        ("space", .string(ablationSpace)), ("metric", .string("valid")),
+                        (
+                            "steps",
+                            .array(
+                                ablation.map { s in
+                                    .object([
+                                        ("step", .number(Double(s.step))), ("prompt", .string(s.name)),
+                                        ("quality", Self.qualityJSON(s.quality)),
+                                    ])
+                                })
+                        ),
+                    ])
+            ))
         if let o = oracle {
-            f.append(("search", .object([
-                ("hardware", .string(o.hardware)), ("latency_ms", .number(o.latencyMs)), ("feasible", .number(Double(o.feasible))),
-                ("architectures", .number(Double(o.total))),
-                ("true_best", .object(o.best.keys.sorted().map { k in (k, .object([("id", .string(o.best[k]!.id)), ("value", .number(o.best[k]!.value))])) })),
-                ("modes", Self.modesJSON(search)),
-                ("schedule", schedule.isEmpty ? .null : Self.modesJSON(schedule)),
-                ("schedule_verdicts", .array(Self.scheduleVerdicts(schedule).map { .string($0) })),
-            ])))
+            f.append(
+                (
+                    "search",
+                    .object([
+                        ("hardware", .string(o.hardware)), ("latency_ms", .number(o.latencyMs)),
+                        ("feasible", .number(Double(o.feasible))),
+                        ("architectures", .number(Double(o.total))),
+                        (
+                            "true_best",
+                            .object(
+                                o.best.keys.sorted().map { k in
+                                    (
+                                        k,
+                                        .object([("id", .string(o.best[k]!.id)), ("value", .number(o.best[k]!.value))])
+                                    )
+                                })
+                        ),
+                        ("modes", Self.modesJSON(search)),
+                        ("schedule", schedule.isEmpty ? .null : Self.modesJSON(schedule)),
+                        ("schedule_verdicts", .array(Self.scheduleVerdicts(schedule).map { .string($0) })),
+                    ])
+                ))
         } else {
             f.append(("search", .null))
         }
@@ -171,7 +275,10 @@ struct ReproduceReport {
     }
 
     static func csv(_ header: [String], _ rows: [[String]]) -> String {
-        func cell(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        func cell(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
         return ([header] + rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
@@ -182,37 +289,115 @@ struct ReproduceReport {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var files: [(String, String)] = []
         if !predictors.isEmpty {
-            files.append(("predictors.csv", Self.csv(["space", "metric", "predictor", "split_seed", "mae", "kendall"], predictors.flatMap { t in
-                t.metrics.flatMap { m in m.rows.flatMap { q in q.perSeed.map { [t.space, m.metric, q.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)] } } }
-            })))
+            files.append(
+                (
+                    "predictors.csv",
+                    Self.csv(
+                        ["space", "metric", "predictor", "split_seed", "mae", "kendall"],
+                        predictors.flatMap { t in
+                            t.metrics.flatMap { m in
+                                m.rows.flatMap { q in
+                                    q.perSeed.map {
+                                        [t.space, m.metric, q.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)]
+                                    }
+                                }
+                            }
+                        })
+                ))
         }
         if !ablation.isEmpty {
-            files.append(("ablation.csv", Self.csv(["space", "step", "prompt", "split_seed", "mae", "kendall"], ablation.flatMap { s in
-                s.quality.perSeed.map { [ablationSpace ?? "", "\(s.step)", s.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)] }
-            })))
+            files.append(
+                (
+                    "ablation.csv",
+                    Self.csv(
+                        ["space", "step", "prompt", "split_seed", "mae", "kendall"],
+                        ablation.flatMap { s in
+                            s.quality.perSeed.map {
+                                [
+                                    ablationSpace ?? "", "\(s.step)", s.name, $0.seed, Self.num($0.mae),
+                                    Self.num($0.kendall),
+                                ]
+                            }
+                        })
+                ))
         }
         if !schedule.isEmpty {
-            files.append(("schedule.csv", Self.csv(["mode", "schedule", "switch_at", "labels", "seed", "run", "best_id", "truth_test", "regret_test",
-                                                    "expensive_evaluations", "hours_llm", "hours_expensive_recorded"],
-                schedule.map { r in [r.mode.name, r.mode.schedule.rawValue, "\(r.mode.switchAt)", "\(r.labels)", "\(r.seed)", r.runID, r.bestID,
-                                     Self.num(r.truth["test"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)", Self.num(r.llmHours),
-                                     Self.num(r.expensiveHours)] })))
+            files.append(
+                (
+                    "schedule.csv",
+                    Self.csv(
+                        [
+                            "mode", "schedule", "switch_at", "labels", "seed", "run", "best_id", "truth_test",
+                            "regret_test",
+                            "expensive_evaluations", "hours_llm", "hours_expensive_recorded",
+                        ],
+                        schedule.map { r in
+                            [
+                                r.mode.name, r.mode.schedule.rawValue, "\(r.mode.switchAt)", "\(r.labels)", "\(r.seed)",
+                                r.runID, r.bestID,
+                                Self.num(r.truth["test"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)",
+                                Self.num(r.llmHours),
+                                Self.num(r.expensiveHours),
+                            ]
+                        })
+                ))
         }
         if let o = oracle, !search.isEmpty {
-            files.append(("search.csv", Self.csv(["mode", "switch_at", "seed", "run", "best_id", "latency_ms", "truth_valid", "truth_test", "regret_valid", "regret_test", "expensive_evaluations", "llm_calls"],
-                search.map { r in [r.mode.name, "\(r.mode.switchAt)", "\(r.seed)", r.runID, r.bestID, Self.num(r.bestLatencyMs), Self.num(r.truth["valid"]), Self.num(r.truth["test"]),
-                                   Self.num(r.regret["valid"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)", "\(r.llmCalls)"] })))
-            files.append(("search-trace.csv", Self.csv(["mode", "seed", "generation", "expensive_evaluations", "truth_test_of_pick"],
-                search.flatMap { r in r.trace.map { [r.mode.name, "\(r.seed)", "\($0.generation)", "\($0.expensive)", Self.num($0.truth)] } })))
-            files.append(("pareto.csv", Self.csv(["front", "seed", "latency_ms", "truth_test"],
-                o.front.map { ["true front", "", Self.num($0.latency), Self.num($0.truth)] }
-                + search.flatMap { r in r.front.map { [r.mode.name, "\(r.seed)", Self.num($0.latency), Self.num($0.truth)] } })))
+            files.append(
+                (
+                    "search.csv",
+                    Self.csv(
+                        [
+                            "mode", "switch_at", "seed", "run", "best_id", "latency_ms", "truth_valid", "truth_test",
+                            "regret_valid", "regret_test", "expensive_evaluations", "llm_calls",
+                        ],
+                        search.map { r in
+                            [
+                                r.mode.name, "\(r.mode.switchAt)", "\(r.seed)", r.runID, r.bestID,
+                                Self.num(r.bestLatencyMs), Self.num(r.truth["valid"]), Self.num(r.truth["test"]),
+                                Self.num(r.regret["valid"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)",
+                                "\(r.llmCalls)",
+                            ]
+                        })
+                ))
+            files.append(
+                (
+                    "search-trace.csv",
+                    Self.csv(
+                        ["mode", "seed", "generation", "expensive_evaluations", "truth_test_of_pick"],
+                        search.flatMap { r in
+                            r.trace.map {
+                                [r.mode.name, "\(r.seed)", "\($0.generation)", "\($0.expensive)", Self.num($0.truth)]
+                            }
+                        })
+                ))
+            files.append(
+                (
+                    "pareto.csv",
+                    Self.csv(
+                        ["front", "seed", "latency_ms", "truth_test"],
+                        o.front.map { ["true front", "", Self.num($0.latency), Self.num($0.truth)] }
+                            + search.flatMap { r in
+                                r.front.map { [r.mode.name, "\(r.seed)", Self.num($0.latency), Self.num($0.truth)] }
+                            })
+                ))
             // Plots: each mode's first seed's final front against the true one; the pick's
             // truth against expensive evaluations, averaged over seeds per generation.
             var fronts = [SVGChart.Series(name: "true front", points: o.front.map { ($0.latency, $0.truth) })]
-            for m in modes { if let r = m.runs.first { fronts.append(.init(name: "\(m.mode.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) })) } }
-            files.append(("pareto-fronts.svg", SVGChart(title: String(format: "Final Pareto fronts, latency <= %.1f ms on %@", o.latencyMs, o.hardware),
-                                                         xLabel: "latency (ms, measured)", yLabel: "test accuracy, 200 epochs (%)", series: fronts).render()))
+            for m in modes {
+                if let r = m.runs.first {
+                    fronts.append(
+                        .init(name: "\(m.mode.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) }))
+                }
+            }
+            files.append(
+                (
+                    "pareto-fronts.svg",
+                    SVGChart(
+                        title: String(format: "Final Pareto fronts, latency <= %.1f ms on %@", o.latencyMs, o.hardware),
+                        xLabel: "latency (ms, measured)", yLabel: "test accuracy, 200 epochs (%)", series: fronts
+                    ).render()
+                ))
             var traces: [SVGChart.Series] = []
             for summary in modes {
                 let (m, runs) = (summary.mode, summary.runs)
@@ -223,8 +408,14 @@ struct ReproduceReport {
                 }
                 traces.append(.init(name: m.name, points: pts))
             }
-            files.append(("truth-vs-expensive.svg", SVGChart(title: "Truth of each generation's pick vs expensive evaluations (mean over seeds)",
-                                                              xLabel: "expensive evaluations so far", yLabel: "test accuracy, 200 epochs (%)", series: traces).render()))
+            files.append(
+                (
+                    "truth-vs-expensive.svg",
+                    SVGChart(
+                        title: "Truth of each generation's pick vs expensive evaluations (mean over seeds)",
+                        xLabel: "expensive evaluations so far", yLabel: "test accuracy, 200 epochs (%)", series: traces
+                    ).render()
+                ))
         }
         for (name, text) in files {
             try text.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)

@@ -7,13 +7,18 @@ import LLMPPEngine
 /// is refused by name (it used to be ignored without a word).
 enum ResumeFlags {
     /// Options a resume may change (`RunAmendments`).
-    static let changeable = ["max-calls", "max-tokens", "max-cost", "llm-timeout", "evaluator-timeout", "pace", "pause-at-switch"]
+    static let changeable = [
+        "max-calls", "max-tokens", "max-cost", "llm-timeout", "evaluator-timeout", "pace", "pause-at-switch",
+    ]
 
     /// Every option that makes up a run, read from the option groups' own help so that a new
     /// option is covered without a second list to keep in step.
     static var runOptionNames: Set<String> {
-        let help = [RunOptions.helpMessage(includeHidden: true, columns: 1000), ProviderOptions.helpMessage(includeHidden: true, columns: 1000),
-                    PromptFlags.helpMessage(includeHidden: true, columns: 1000)].joined(separator: "\n")
+        let help = [
+            RunOptions.helpMessage(includeHidden: true, columns: 1000),
+            ProviderOptions.helpMessage(includeHidden: true, columns: 1000),
+            PromptFlags.helpMessage(includeHidden: true, columns: 1000),
+        ].joined(separator: "\n")
         var names = Set<String>()
         for line in help.split(separator: "\n") {
             // An option's line starts with its name; names quoted in help texts do not count.
@@ -36,13 +41,16 @@ enum ResumeFlags {
     }
 
     /// Refuses the fixed run options among `arguments`; returns the changes to apply.
-    static func amendments(runID: String, arguments: [String], run: RunOptions, llm: ProviderOptions) throws -> RunAmendments {
+    static func amendments(runID: String, arguments: [String], run: RunOptions, llm: ProviderOptions) throws
+        -> RunAmendments
+    {
         let given = Self.given(in: arguments)
         let fixed = runOptionNames.subtracting(changeable)
         let refused = given.filter(fixed.contains)
         if !refused.isEmpty {
             let list = refused.map { "--\($0)" }.joined(separator: ", ")
-            throw CLIError("""
+            throw CLIError(
+                """
                 \(list) cannot change when resuming run \(runID): \(refused.count == 1 ? "it is" : "they are") part of the run as it was created. \
                 With --resume only \(changeable.map { "--\($0)" }.joined(separator: ", ")) may be given; start a new run for other settings.
                 """)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// While the explorer's screen is up, nothing but the renderer may write to the terminal: a
@@ -12,7 +13,8 @@ struct StderrRedirect {
 
     /// Sends fd 2 to `path` (appending); nil if it cannot (stderr is then left alone).
     init?(to path: String) {
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return nil }
         let saved = dup(STDERR_FILENO)
