@@ -189,4 +189,36 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(KeyMap.action(for: .repaint), .repaint)
         XCTAssertTrue(KeyMap.bindings.contains { $0.label == "Ctrl-L" })
     }
+
+    /// Help at 80x24 used to stop after `/`, every steering key hidden, and did not scroll.
+    func testHelpScrollsToEveryKeyAt80x24() throws {
+        var m = try model()
+        let small = Layout(width: 80, height: 24)
+        _ = Controller.handle(.char("?"), &m, layout: small)
+        XCTAssertTrue(m.showHelp)
+        var text = Renderer.render(m, width: 80, height: 24).text
+        XCTAssertTrue(text.contains("show or hide this help"), text)
+        XCTAssertFalse(text.contains("repaint the screen"), "the last key is below the fold at first")
+        XCTAssertTrue(text.contains("rows 1-19 of \(KeyMap.bindings.count) · j/k, PgUp/PgDn, g/G scroll"), text)
+        _ = Controller.handle(.char("G"), &m, layout: small)
+        XCTAssertEqual(m.helpScroll, HelpOverlay.maxScroll(width: 80, height: 24))
+        XCTAssertGreaterThan(m.helpScroll, 0)
+        text = Renderer.render(m, width: 80, height: 24).text
+        XCTAssertTrue(text.contains("repaint the screen"), text)
+        // Every binding is reachable by scrolling.
+        var seen = Set<String>()
+        _ = Controller.handle(.char("g"), &m, layout: small)
+        for _ in 0...KeyMap.bindings.count {
+            let t = Renderer.render(m, width: 80, height: 24).text
+            for b in KeyMap.bindings where t.contains(b.help) { seen.insert(b.help) }
+            _ = Controller.handle(.char("j"), &m, layout: small)
+        }
+        XCTAssertEqual(seen.count, KeyMap.bindings.count)
+        // Keys other than the help's own do nothing while it is open; Esc closes it.
+        _ = Controller.handle(.char(">"), &m, layout: small)
+        XCTAssertTrue(m.showHelp)
+        _ = Controller.handle(.escape, &m, layout: small)
+        XCTAssertFalse(m.showHelp)
+        XCTAssertEqual(m.helpScroll, 0)
+    }
 }

@@ -29,8 +29,8 @@ public enum Controller {
             m.confirmQuit = false
             return []
         }
-        if m.showHelp, key == .escape || key == .char("?") || key == .char("q") {
-            m.showHelp = false
+        if m.showHelp {
+            scrollHelp(key, &m, layout)
             return []
         }
         if m.showDetail, key == .escape || key == .enter || key == .char("q") {
@@ -288,5 +288,26 @@ extension Controller {
         }
         m.selectedRow = row
         m.showDetail = true
+    }
+}
+
+extension Controller {
+    /// While help is open, movement keys scroll it and Esc, ? or q close it; other keys do nothing.
+    static func scrollHelp(_ key: Key, _ m: inout ExplorerModel, _ layout: Layout) {
+        let last = HelpOverlay.maxScroll(width: layout.width, height: layout.height)
+        let page = max(1, HelpOverlay.geometry(width: layout.width, height: layout.height).visibleRows - 1)
+        switch key {
+        case .escape, .char("?"), .char("q"):
+            m.showHelp = false
+            m.helpScroll = 0
+        case .down, .char("j"), .wheelDown: m.helpScroll += 1
+        case .up, .char("k"), .wheelUp: m.helpScroll -= 1
+        case .pageDown: m.helpScroll += page
+        case .pageUp: m.helpScroll -= page
+        case .char("g"), .home: m.helpScroll = 0
+        case .char("G"), .end: m.helpScroll = last
+        default: break
+        }
+        m.helpScroll = max(0, min(last, m.helpScroll))
     }
 }

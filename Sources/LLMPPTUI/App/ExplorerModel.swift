@@ -71,6 +71,8 @@ public struct ExplorerModel: Sendable {
     public var callStatusFilter: CallRecord.Status? = nil
     public var colorBy: ColorBy = .generation
     public var showHelp = false
+    /// First binding row the help shows (it scrolls where the terminal is short).
+    public var helpScroll = 0
     public var confirmQuit = false
     public var showDetail = false
     public var injectText: String? = nil

@@ -1,0 +1,38 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+
+/// The LLM calls pane: every request with its status, latency and answer.
+enum CallsPane {
+    static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+        b.text(
+            r.x, r.y,
+            Renderer.pad("call", 7) + Renderer.pad("status", 9) + Renderer.pad("arch", 13)
+                + Renderer.pad("value", 7, right: true)
+                + Renderer.pad("tokens", 12, right: true) + Renderer.pad("ms", 7, right: true),
+            Style(.title, bold: true), maxWidth: r.width)
+        let calls = m.visibleCalls
+        if calls.isEmpty {
+            b.text(
+                r.x, r.y + 1,
+                m.config.labels == 0 && !m.config.evaluateLLM ? "this run asks no LLM (0 labels)" : "no calls yet",
+                .dim, maxWidth: r.width)
+            return
+        }
+        for i in 0..<max(0, r.height - 1) {
+            let idx = m.callScroll + i
+            guard calls.indices.contains(idx) else { break }
+            let c = calls[idx]
+            let role: Role = c.status == .ok ? .good : (c.status == .error ? .bad : .warning)
+            let sel = idx == m.selectedCall
+            let line =
+                Renderer.pad("#\(c.id)", 7) + Renderer.pad(c.status.rawValue, 9) + Renderer.pad(c.archID ?? "-", 13)
+                + Renderer.pad(Renderer.num(c.parsedValue), 7, right: true)
+                + Renderer.pad("\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)", 12, right: true)
+                + Renderer.pad(String(format: "%.0f", c.latencyMs), 7, right: true)
+            b.text(
+                r.x, r.y + 1 + i, Renderer.pad(line, r.width),
+                sel ? Style(.selection, bold: m.focus == .calls) : Style(role), maxWidth: r.width)
+        }
+    }
+}
