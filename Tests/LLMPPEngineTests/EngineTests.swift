@@ -195,6 +195,17 @@ final class EngineTests: XCTestCase {
             "node1-from-node0: avg_pool_3x3\nnode2-from-node0: avg_pool_3x3\nnode2-from-node1: avg_pool_3x3\nnode3-from-node0: avg_pool_3x3\nnode3-from-node1: avg_pool_3x3\nnode3-from-node2: avg_pool_3x3"
         )
         try await engine.inject(injected)
+        // An injection that breaks the constraint is refused, naming its latency and the limit.
+        let heavy = try s.parse(
+            (1...3).flatMap { n in (0..<n).map { "node\(n)-from-node\($0): nor_conv_3x3" } }.joined(separator: "\n"))
+        do {
+            try await engine.inject(heavy)
+            XCTFail("an architecture over the latency constraint was injected")
+        } catch {
+            XCTAssertTrue(
+                "\(error)".contains("is not injected: ") && "\(error)".contains("ms > the constraint's 25 ms"),
+                "\(error)")
+        }
         await engine.step()  // generation 1 was built before the injection: it arrives in generation 2
         await engine.step()
         let g2 = await engine.state.lastGeneration

@@ -221,4 +221,18 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertFalse(m.showHelp)
         XCTAssertEqual(m.helpScroll, 0)
     }
+
+    /// After DONE, steering keys said nothing about `r`, and Space gave no feedback.
+    func testAFinishedRunSaysHowToApplyChanges() throws {
+        var m = try model()
+        m.state.finished = true
+        XCTAssertEqual(Controller.handle(.char(" "), &m, layout: layout), [])
+        XCTAssertEqual(m.message, "the run is finished: r restarts a new run with these settings")
+        _ = Controller.handle(.char("["), &m, layout: layout)
+        XCTAssertTrue(m.message.hasSuffix("; the run is finished: r restarts with it"), m.message)
+        m.state.finished = false
+        m.state.paused = false
+        _ = Controller.handle(.char(" "), &m, layout: layout)
+        XCTAssertEqual(m.message, "pausing after the unit in flight")
+    }
 }

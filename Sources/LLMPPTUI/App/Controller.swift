@@ -96,7 +96,13 @@ public enum Controller {
         case .filter:
             m.editingFilter = true
             m.focus = .population
-        case .togglePause: return [m.state.paused ? .resume : .pause]
+        case .togglePause:
+            if m.state.finished {
+                m.message = "the run is finished: r restarts a new run with these settings"
+                return []
+            }
+            m.message = m.state.paused ? "resuming" : "pausing after the unit in flight"
+            return [m.state.paused ? .resume : .pause]
         case .step:
             if !m.state.paused {
                 m.message = "pause first (Space), then n runs one step"
@@ -117,7 +123,8 @@ public enum Controller {
                 m.message = "this run has no constraint to change"
                 return []
             }
-            m.message = "constraint -> \(c.summary)"
+            m.message =
+                "constraint -> \(c.summary)" + (m.state.finished ? "; the run is finished: r restarts with it" : "")
             return [.setConstraint(c)]
         case .pin:
             guard let s = m.selected else { return [] }

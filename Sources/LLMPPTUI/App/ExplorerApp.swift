@@ -162,8 +162,15 @@ public final class ExplorerApp: @unchecked Sendable {
             let normalized = text.replacingOccurrences(of: ";", with: "\n")
             do {
                 let a = try space.parse(normalized)
-                Task { try? await e.inject(a) }
-                model.message = "injected \(space.id(a)): it joins the next population built"
+                let inbox = self.inbox
+                let id = space.id(a)
+                // The engine judges it (the constraint too); the answer comes back as a notice.
+                Task {
+                    do {
+                        try await e.inject(a)
+                        inbox.push(.notice("injected \(id): it joins the next population built"))
+                    } catch { inbox.push(.notice("cannot inject: \(error)")) }
+                }
             } catch { model.message = "cannot inject: \(error)" }
         case .writePrompt(let id):
             guard let call = model.calls.first(where: { $0.id == id }) else { return }
