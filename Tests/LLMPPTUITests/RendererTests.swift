@@ -138,6 +138,11 @@ final class RendererTests: XCTestCase {
         let b = Renderer.render(m, width: 120, height: 40)
         try assertSnapshot(b, "mid-search-120x40")
         XCTAssertTrue(b.text.contains("2 scales"), "the plot says when it mixes the student's and the expensive scale")
+        // The table's count says why it is smaller than the population (it said "58 rows").
+        var bigger = m
+        bigger.config.evolution.population = 125
+        let text = Renderer.render(bigger, width: 120, height: 40).text
+        XCTAssertTrue(text.contains("\(m.population.count) distinct of 125"), "repeats merged: the count says so")
         XCTAssertTrue(b.text.contains("┃"), "the switch point on the generation strip")
         XCTAssertTrue(
             b.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots in the plot")

@@ -135,7 +135,10 @@ public final class ExplorerApp: @unchecked Sendable {
             terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
             lastDraw = Date()
         }
-        // Leave the run resumable: pause it (saved after its current unit) and stop the LLM server.
+        // Leave the run resumable: pause it (saved after its current unit) and stop the LLM
+        // server; the screen says so meanwhile (it used to freeze for seconds without a word).
+        model.message = "stopping: saving the run after the unit in flight and stopping the LLM server..."
+        terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
         let done = DispatchSemaphore(value: 0)
         let eng = engine
         Task {

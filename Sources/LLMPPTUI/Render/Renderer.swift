@@ -52,8 +52,15 @@ public enum Renderer {
     static func paneSuffix(_ m: ExplorerModel, _ p: Pane) -> String {
         switch p {
         case .population:
-            return " · gen \(max(0, m.state.generation - 1)) · \(m.tableRows.count) rows"
-                + (m.filter.isEmpty ? "" : " · /\(m.filter)")
+            // Counts that explain themselves: a population of 125 holds fewer distinct architectures
+            // (repeats are merged), which the table used to show as a bare "58 rows".
+            let size = m.config.evolution.population
+            let distinct = m.population.count
+            let rows = m.tableRows.count
+            var text = " · gen \(max(0, m.state.generation - 1)) · \(distinct) distinct"
+            if distinct < size { text += " of \(size)" }
+            if !m.filter.isEmpty { text += " · \(rows) match /\(m.filter)" }
+            return text
         case .calls: return " · \(m.visibleCalls.count)" + (m.callStatusFilter.map { " \($0.rawValue)" } ?? "")
         case .plot: return m.colorBy == .generation ? " · by generation" : " · by predictor"
         default: return ""
