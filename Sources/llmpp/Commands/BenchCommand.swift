@@ -383,7 +383,7 @@ struct BenchCommand: AsyncParsableCommand {
             let run = try RunOptions.parse([])
             let llm = try ProviderOptions.parse([])
             var config = try run.config(
-                space: "nb201-cifar10", llm: llm, defaults: .init(schedule: .anytime, pace: 1000))
+                space: "nb201-cifar10", llm: llm, defaults: .explorer)
             let space = try common.loadSpace("nb201-cifar10")
             config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: space))
             let env = EngineEnvironment.applyingRunSettings(catalog: try common.catalog(), dataDirectory: tmp)

@@ -46,7 +46,7 @@ struct ExploreCommand: AsyncParsableCommand {
         // The explorer shows the switch happen: the anytime schedule, expensive evaluations paced 1000x.
         let engine = try await common.engine(
             resume: resume, run: run, llm: llm, defaultSpace: "nb201-cifar10",
-            defaults: .init(schedule: .anytime, pace: 1000))
+            defaults: .explorer)
         let snap = await engine.snapshot()
         let terminal: Terminal
         do { terminal = try Terminal(theme: themes[index].1) } catch let e as TerminalError {

@@ -43,7 +43,10 @@ struct RunOptions: ParsableArguments {
             "paper: label, train, then search; anytime: search once a first student exists, label while it runs (default: explore anytime, search paper)."
     )
     var schedule: Schedule?
-    @Option(name: .customLong("warmup-labels"), help: "Anytime: labels before generation 0.") var warmupLabels: Int = 24
+    @Option(
+        name: .customLong("warmup-labels"),
+        help: "Anytime: labels before generation 0 (default: explore 16, search 24).")
+    var warmupLabels: Int?
     @Option(
         name: .customLong("labels-per-generation"),
         help: "Anytime: labels added before each generation until the switch.") var labelsPerGeneration: Int = 4
@@ -94,6 +97,12 @@ struct RunOptions: ParsableArguments {
     struct Defaults {
         var schedule: Schedule = .paper
         var pace: Double? = nil
+        var warmupLabels = 24
+
+        /// `llmpp` alone: the switch must be seen within minutes. With 24 walked warm-up labels
+        /// the first generation came 128 s after a cold start on 2 cores (target: 120 s); 16
+        /// bring it under. Expensive evaluations paced 1000x.
+        static let explorer = Defaults(schedule: .anytime, pace: 1000, warmupLabels: 16)
     }
 
     func config(space id: String, llm: ProviderOptions, defaults: Defaults = .init()) throws -> RunConfig {
@@ -104,7 +113,7 @@ struct RunOptions: ParsableArguments {
         let anytime =
             (schedule ?? defaults.schedule) == .anytime
             ? AnytimeSchedule(
-                warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration,
+                warmupLabels: warmupLabels ?? defaults.warmupLabels, labelsPerGeneration: labelsPerGeneration,
                 warmupSteps: min(500, trainSteps), retrainSteps: min(300, trainSteps)) : nil
         c.anytime = anytime
         // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
