@@ -88,4 +88,33 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertTrue(ok.stderr.contains("GFLOPs <= 0.055"), ok.stderr)
         XCTAssertEqual((try CLI.json(ok.stdout) as? [String: Any])?["labels"] as? Int, 0)
     }
+
+    /// `llmpp check` says what a space can do, and finds a formula that disagrees with the
+    /// data's recorded figures (a wrong constant used to load without a word).
+    func testCheckReportsCapabilitiesAndWrongFormulas() throws {
+        let spaces = try Self.makeSpaces()
+        let ok = try CLI.run(["check", "--space", "toy"], spaces: spaces)
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("metrics test (default test); splits 42 (default 42)"), ok.stdout)
+        XCTAssertTrue(ok.stdout.contains("no built-in expensive evaluator: pass --evaluator external"), ok.stdout)
+        XCTAssertTrue(ok.stdout.contains("constraints: --gflops only (no latency data)"), ok.stdout)
+
+        // The folder path works too; a recorded figure the formula disagrees with fails the check.
+        let file = spaces + "/toy/space.json"
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""splits": {"42": "split42"}}"#,
+            with: #""splits": {"42": "split42"}, "recorded": {"flops": "archs.mflops * 1000"}}"#)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["check", "--space", spaces + "/toy"], spaces: spaces)
+        XCTAssertEqual(bad.status, 1, bad.stdout + bad.stderr)
+        XCTAssertTrue(bad.stdout.contains("recorded flops: the formula differs on 81 of 81 rows"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("row 2: formula "), bad.stdout)
+
+        // A shipped space: every recorded figure matches and its prompt renders.
+        let hat = try CLI.run(["check", "--space", "hat-wmt14ende"])
+        XCTAssertEqual(hat.status, 0, hat.stdout + hat.stderr)
+        XCTAssertTrue(hat.stdout.contains("recorded flops: the formula matches all 30 rows"), hat.stdout)
+        XCTAssertTrue(hat.stdout.contains("prompt: renders (split 123: 10 demonstrations"), hat.stdout)
+    }
 }
