@@ -138,6 +138,9 @@ final class RendererTests: XCTestCase {
         let b = Renderer.render(m, width: 120, height: 40)
         try assertSnapshot(b, "mid-search-120x40")
         XCTAssertTrue(b.text.contains("2 scales"), "the plot says when it mixes the student's and the expensive scale")
+        // Pane 5 says what its numbers mean and marks the best of each column.
+        XCTAssertTrue(b.text.contains("Kendall: 1 = same order, 0 = random; * best"), b.text)
+        XCTAssertTrue(b.text.contains("*"), b.text)
         // The table's count says why it is smaller than the population (it said "58 rows").
         var bigger = m
         bigger.config.evolution.population = 125

@@ -235,4 +235,16 @@ final class ThemeAndKeyTests: XCTestCase {
         _ = Controller.handle(.char(" "), &m, layout: layout)
         XCTAssertEqual(m.message, "pausing after the unit in flight")
     }
+
+    /// The light theme set no background: light-on-default text was unreadable on a dark
+    /// terminal. A theme that is light sets a background on every role, distinct from its text.
+    func testTheLightThemeSetsItsOwnBackground() throws {
+        let t = try Theme.load(path: "\(themes)/light.json")
+        for (role, c) in t.roles {
+            XCTAssertNotEqual(c.bg, -1, "\(role) has no background")
+            XCTAssertNotEqual(c.bg8, -1, "\(role) has no 8-colour background")
+            XCTAssertNotEqual(c.fg, c.bg, "\(role): text and background are one colour")
+            XCTAssertNotEqual(c.fg8, c.bg8, "\(role): text and background are one colour in 8 colours")
+        }
+    }
 }
