@@ -247,4 +247,35 @@ final class ThemeAndKeyTests: XCTestCase {
             XCTAssertNotEqual(c.fg8, c.bg8, "\(role): text and background are one colour in 8 colours")
         }
     }
+
+    /// Raw mouse reports of an encoding ncurses did not expect were read as keys: their `[`
+    /// and `<` tightened the constraint and moved the switch point.
+    func testRawMouseReportsAndControlSequencesAreNeverKeys() {
+        func bytes(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
+        func decode(_ s: String) -> EscapeSequence.Decoded {
+            let b = bytes(s)
+            // Complete exactly where the sequence ends, never before.
+            for n in 1..<b.count {
+                XCTAssertFalse(EscapeSequence.isComplete(Array(b.prefix(n))), "\(s) complete after \(n)")
+            }
+            XCTAssertTrue(EscapeSequence.isComplete(b), s)
+            return EscapeSequence.decode(b)
+        }
+        XCTAssertEqual(decode("[<0;10;5M"), .key(.click(x: 9, y: 4)))
+        XCTAssertEqual(decode("[<0;10;5m"), .ignored, "a release")
+        XCTAssertEqual(decode("[<64;3;7M"), .key(.wheelUp(x: 2, y: 6)))
+        XCTAssertEqual(decode("[<65;3;7M"), .key(.wheelDown(x: 2, y: 6)))
+        XCTAssertEqual(decode("[<35;3;7M"), .ignored, "motion")
+        XCTAssertEqual(
+            decode("[M" + String(UnicodeScalar(32)) + String(UnicodeScalar(33 + 9)) + String(UnicodeScalar(33 + 4))),
+            .key(.click(x: 9, y: 4)))
+        XCTAssertEqual(decode("[A"), .key(.up))
+        XCTAssertEqual(decode("[6~"), .key(.pageDown))
+        XCTAssertEqual(decode("OB"), .key(.down))
+        XCTAssertEqual(decode("[1;5A"), .ignored)
+        XCTAssertEqual(decode("[200~"), .ignored, "bracketed paste start")
+        XCTAssertEqual(EscapeSequence.decode([]), .key(.escape))
+        XCTAssertEqual(EscapeSequence.decode(bytes("q")), .escapeThen(bytes("q")), "Esc then q: both keys")
+        XCTAssertEqual(EscapeSequence.decode(bytes("[<garbage")), .ignored)
+    }
 }

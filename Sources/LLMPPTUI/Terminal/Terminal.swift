@@ -142,6 +142,24 @@ public final class Terminal: @unchecked Sendable {
         clear()
     }
 
+    /// Reads what is already waiting after an ESC (at most 32 characters, without waiting) and
+    /// decodes it: a raw mouse report or control sequence is never read as separate keys.
+    private func escapeSequence() -> Key? {
+        timeout(0)
+        var bytes: [UInt32] = []
+        var ch: wint_t = 0
+        while bytes.count < 32 && !EscapeSequence.isComplete(bytes), get_wch(&ch) != ERR {
+            bytes.append(UInt32(ch))
+        }
+        switch EscapeSequence.decode(bytes) {
+        case .key(let k): return k
+        case .ignored: return nil
+        case .escapeThen(let rest):
+            for c in rest.reversed() { unget_wch(wchar_t(c)) }
+            return .escape
+        }
+    }
+
     /// Waits up to `timeoutMs` for input.
     public func read(timeoutMs: Int32) -> Key? {
         timeout(timeoutMs)
@@ -178,7 +196,7 @@ public final class Terminal: @unchecked Sendable {
         case 9: return .tab
         case 12: return .repaint
         case 10, 13: return .enter
-        case 27: return .escape
+        case 27: return escapeSequence()
         case 127, 8: return .backspace
         default:
             guard let u = Unicode.Scalar(UInt32(ch)) else { return nil }
