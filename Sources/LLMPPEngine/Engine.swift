@@ -229,6 +229,7 @@ public actor Engine {
     public func start() {
         guard loop == nil, !state.finished else { return }
         state.paused = false
+        state.pausedByUser = nil
         loop = Task { await self.runLoop() }
     }
 
@@ -240,8 +241,14 @@ public actor Engine {
     }
 
     /// Pauses after the unit in flight; the pause itself is saved before this returns.
-    public func pause() async {
-        guard !state.paused else { return }
+    /// `byUser`: a pause the user asked for (kept across a resume in the explorer), not the
+    /// one a quit or a failure makes.
+    public func pause(byUser: Bool = false) async {
+        if byUser { state.pausedByUser = true }
+        guard !state.paused else {
+            if byUser { await persist() }
+            return
+        }
         state.paused = true
         emit(.paused(true))
         await persist()
@@ -249,6 +256,7 @@ public actor Engine {
 
     public func resume() {
         state.paused = false
+        state.pausedByUser = nil
         state.error = nil
         emit(.paused(false))
         start()

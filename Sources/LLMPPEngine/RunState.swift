@@ -72,6 +72,9 @@ public struct Counters: Sendable, Codable, Equatable {
 public struct RunState: Sendable, Codable, Equatable {
     public var phase: Phase = .llmpp
     public var paused = false
+    /// The user paused it (Space), as opposed to a quit or a failure: an explorer resuming
+    /// the run starts it paused again. Optional: older runs decode without it.
+    public var pausedByUser: Bool? = nil
     public var finished = false
     public var error: String? = nil
     public var llmppDone = 0

@@ -436,6 +436,27 @@ extension EngineTests {
         XCTAssertEqual(phase, .training)
     }
 
+    /// A run the user paused comes back paused in the explorer (it came back running); a
+    /// pause made by quitting does not count as the user's.
+    func testAUserPauseIsKeptAcrossAResume() async throws {
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let env = environment(server, dataDir: Self.tempDir())
+        var cfg = smallConfig()
+        cfg.labels = 0
+        cfg.switchAt = 0
+        let engine = try await Engine.create(config: cfg, environment: env, runID: "paused-by-user")
+        await engine.pause(byUser: true)
+        var st = try await Engine.resume(runID: "paused-by-user", environment: env).state
+        XCTAssertEqual(st.pausedByUser, true)
+        XCTAssertFalse(st.paused)
+        let again = try await Engine.resume(runID: "paused-by-user", environment: env)
+        await again.resume()
+        await again.pause()  // as a quit does
+        st = try await Engine.resume(runID: "paused-by-user", environment: env).state
+        XCTAssertNil(st.pausedByUser, "resuming cleared it, and the quit's pause is not the user's")
+    }
+
     /// A corrupted row used to surface as a bare decoding trace, naming neither run nor file.
     func testACorruptedRowIsReportedWithItsRun() async throws {
         let server = try Self.llmServer()

@@ -153,7 +153,7 @@ public final class ExplorerApp: @unchecked Sendable {
     func execute(_ c: Command, terminal: Terminal) {
         let e = engine
         switch c {
-        case .pause: Task { await e.pause() }
+        case .pause: Task { await e.pause(byUser: true) }
         case .resume: Task { await e.resume() }
         case .step: Task { await e.step() }
         case .moveSwitch(let d): Task { await e.moveSwitch(by: d) }

@@ -64,7 +64,8 @@ struct ExploreCommand: AsyncParsableCommand {
         let stderrLog = StderrRedirect(to: (dataDir as NSString).appendingPathComponent("logs/explore-stderr.log"))
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let t = Thread {
-                app.run(terminal: terminal, startPaused: paused)
+                // A run the user had paused comes back paused (it used to come back running).
+                app.run(terminal: terminal, startPaused: paused || snap.state.pausedByUser == true)
                 terminal.close()
                 cont.resume()
             }
