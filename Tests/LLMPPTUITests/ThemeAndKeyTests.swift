@@ -278,4 +278,24 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(EscapeSequence.decode(bytes("q")), .escapeThen(bytes("q")), "Esc then q: both keys")
         XCTAssertEqual(EscapeSequence.decode(bytes("[<garbage")), .ignored)
     }
+
+    /// The inspector stuck at 100% after G (k, Up, PgUp did nothing) and cut words in two.
+    func testTheInspectorScrollsBackAfterGAndWrapsAtWords() throws {
+        var m = try model()
+        let small = Layout(width: 80, height: 24)
+        m.focus = .prompt
+        m.selectedCall = 0
+        _ = Controller.handle(.char("G"), &m, layout: small)
+        let inner = try XCTUnwrap(small.panes[.prompt]).inner
+        let last = PromptPane.maxScroll(m, width: inner.width, height: inner.height)
+        XCTAssertGreaterThan(last, 0)
+        XCTAssertEqual(m.promptScroll, last)
+        _ = Controller.handle(.char("k"), &m, layout: small)
+        XCTAssertEqual(m.promptScroll, last - 1)
+        _ = Controller.handle(.up, &m, layout: small)
+        XCTAssertEqual(m.promptScroll, last - 2)
+        XCTAssertEqual(
+            PromptPane.wrap("predicts the performance is good", 16), ["predicts the", "performance is", "good"])
+        XCTAssertEqual(PromptPane.wrap("abcdefghij", 4), ["abcd", "efgh", "ij"])
+    }
 }

@@ -198,6 +198,11 @@ public enum Controller {
         m.selectedCall = max(0, min(max(0, m.visibleCalls.count - 1), m.selectedCall))
         if m.selectedCall < m.callScroll { m.callScroll = m.selectedCall }
         if m.selectedCall >= m.callScroll + calls { m.callScroll = m.selectedCall - calls + 1 }
+        // The inspector's offset stays within its text: after G it sat far past the end, so
+        // k, Up and PgUp seemed to do nothing.
+        if let r = layout.panes[.prompt]?.inner {
+            m.promptScroll = max(0, min(m.promptScroll, PromptPane.maxScroll(m, width: r.width, height: r.height)))
+        }
     }
 
     static func click(_ x: Int, _ y: Int, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {

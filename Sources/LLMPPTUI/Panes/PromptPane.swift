@@ -60,11 +60,28 @@ enum PromptPane {
         var out: [String] = []
         var rest = Substring(s)
         while rest.count > w {
-            out.append(String(rest.prefix(w)))
-            rest = rest.dropFirst(w)
+            // At the last space that fits, so that words stay whole ("performance i|s" was cut);
+            // a word longer than the line is cut where it must be.
+            let head = rest.prefix(w + 1)
+            if let space = head.lastIndex(of: " "), space > rest.startIndex {
+                out.append(String(rest[..<space]))
+                rest = rest[rest.index(after: space)...]
+            } else {
+                out.append(String(rest.prefix(w)))
+                rest = rest.dropFirst(w)
+            }
         }
         out.append(String(rest))
         return out
+    }
+
+    /// The largest scroll offset of the selected call's text in a pane of this inner size.
+    static func maxScroll(_ m: ExplorerModel, width: Int, height: Int) -> Int {
+        let calls = m.visibleCalls
+        guard calls.indices.contains(m.selectedCall) else { return 0 }
+        let call = calls[m.selectedCall]
+        let truth = m.qualityPoints.first { $0.archID == call.archID }?.truth
+        return max(0, lines(for: call, width: width, truth: truth).count - height)
     }
 
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
@@ -82,8 +99,9 @@ enum PromptPane {
                 r.x, r.y + i, text, Style(role, bold: role == .promptQuestion || role == .response), maxWidth: r.width)
         }
         if all.count > r.height {
+            // On the frame's bottom edge, not over the text.
             b.text(
-                r.x + r.width - 12, r.y + r.height - 1,
+                r.x + r.width - 10, r.y + r.height,
                 String(format: " %3d%% ↕ ", 100 * (start + r.height) / all.count), .dim)
         }
     }
