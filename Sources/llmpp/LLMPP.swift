@@ -8,7 +8,8 @@ struct LLMPP: AsyncParsableCommand {
         abstract: "LLM performance predictors for neural architecture search: explore, predict, distil, search.",
         version: "0.2.0",
         subcommands: [
-            ExploreCommand.self, SpacesCommand.self, CheckCommand.self, ArchCommand.self, LatencyCommand.self,
+            ExploreCommand.self, SpacesCommand.self, CheckCommand.self, NewSpaceCommand.self, ArchCommand.self,
+            LatencyCommand.self,
             BaselinesCommand.self,
             PredictCommand.self, CallsCommand.self,
             SearchCommand.self, DistillCommand.self, RunsCommand.self, ReproduceCommand.self, BenchCommand.self,

@@ -117,4 +117,58 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertTrue(hat.stdout.contains("recorded flops: the formula matches all 30 rows"), hat.stdout)
         XCTAssertTrue(hat.stdout.contains("prompt: renders (split 123: 10 demonstrations"), hat.stdout)
     }
+
+    /// `llmpp new-space` round trip: generate from a CSV, check, baselines, a search with an
+    /// external evaluator, and the prompt the LLM would get.
+    func testNewSpaceFromACSVWorksAsWritten() throws {
+        let root = NSTemporaryDirectory() + "llmpp-new-space-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/spaces", withIntermediateDirectories: true)
+        var rows = ["layer 0,layer 1,layer 2,width,acc,mflops,params"]
+        var i = 0
+        for a in Self.ops {
+            for b in Self.ops {
+                for c in Self.ops {
+                    for w in [16, 32] {
+                        let conv = Double([a, b, c].filter { $0 == "conv" }.count)
+                        rows.append(
+                            "\(a),\(b),\(c),\(w),\(60 + 5 * conv + Double(w) / 16 + Double(i % 5) * 0.2),\((10 + conv * 8) * Double(w) / 16),\(1000 * w)"
+                        )
+                        i += 1
+                    }
+                }
+            }
+        }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: root + "/bench.csv", atomically: true, encoding: .utf8)
+        let spaces = root + "/spaces"
+        let made = try CLI.run(
+            [
+                "new-space", "--from-csv", root + "/bench.csv", "--id", "bench", "--score", "acc", "--flops", "mflops",
+                "--flops-scale", "1e6", "--params", "params",
+            ], spaces: spaces)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let check = try CLI.run(["check", "--space", "bench"], spaces: spaces)
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("prompt: renders (split 42: 10 demonstrations"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("MFLOPS: "), check.stdout)
+        XCTAssertFalse(check.stdout.contains("MFLOPS: 0.0"), "the FLOPs column's unit was applied: \(check.stdout)")
+        let baselines = try CLI.run(["baselines", "--space", "bench", "--json"], spaces: spaces)
+        XCTAssertEqual(baselines.status, 0, baselines.stderr)
+        let evaluator =
+            "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
+        let search = try CLI.run(
+            [
+                "search", "--space", "bench", "--switch-at", "0", "--iterations", "2", "--population", "10",
+                "--evaluator", "external", "--evaluator-cmd", evaluator, "--json",
+            ], spaces: spaces)
+        XCTAssertEqual(search.status, 0, search.stderr)
+        // A second run refuses to overwrite; bad columns are named.
+        let again = try CLI.run(
+            ["new-space", "--from-csv", root + "/bench.csv", "--id", "bench", "--score", "acc"], spaces: spaces)
+        XCTAssertTrue(again.stderr.contains("exists: pass --force to replace it"), again.stderr)
+        let typo = try CLI.run(
+            ["new-space", "--from-csv", root + "/bench.csv", "--id", "other", "--score", "accuracy"], spaces: spaces)
+        XCTAssertTrue(
+            typo.stderr.contains("--score: the CSV has no column 'accuracy' (has: layer 0, layer 1"), typo.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: spaces + "/other"), "a refused space left a folder")
+    }
 }

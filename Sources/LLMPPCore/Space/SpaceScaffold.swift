@@ -1,0 +1,211 @@
+import Foundation
+
+/// A working space folder from one CSV of architectures (`llmpp new-space`): every column but
+/// the score, FLOPs and parameter columns is a dimension whose choices are the values seen;
+/// the data, a seeded split, generic prompts and a README to edit are written beside
+/// `space.json`, so that `llmpp check` passes on it as written.
+public struct SpaceScaffold: Sendable {
+    public var id: String
+    public var csv: CSVTable
+    public var score: String
+    public var flops: String?
+    public var params: String?
+    /// The truth metric's name (the score is trained-from-scratch: "test" unless told).
+    public var metric = "test"
+    /// Multipliers from the columns' units to FLOPs and parameters (1e6 for a column in millions).
+    public var flopsScale = 1.0
+    public var paramsScale = 1.0
+    public var splitSeed: UInt64 = 42
+
+    public init(id: String, csv: CSVTable, score: String, flops: String?, params: String?) {
+        self.id = id
+        self.csv = csv
+        self.score = score
+        self.flops = flops
+        self.params = params
+    }
+
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Relative path -> contents.
+    public func files() throws -> [(String, String)] {
+        guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !id.isEmpty else {
+            throw Problem(description: "--id '\(id)' must be letters, digits, '-' or '_'")
+        }
+        for (flag, c) in [("--score", score), ("--flops", flops), ("--params", params)] {
+            guard let c else { continue }
+            guard csv.column(c) != nil else {
+                throw Problem(
+                    description: "\(flag): the CSV has no column '\(c)' (has: \(csv.header.joined(separator: ", ")))")
+            }
+            guard c.first.map({ $0.isLetter || $0 == "_" }) == true,
+                c.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            else {
+                throw Problem(
+                    description:
+                        "\(flag): column '\(c)' must be a name of letters, digits and _ to be used in formulas; rename it in the CSV"
+                )
+            }
+        }
+        let special = Set([score, flops, params].compactMap { $0 })
+        let dims = csv.header.enumerated().filter { !special.contains($0.element) }
+        guard !dims.isEmpty else { throw Problem(description: "the CSV has no column left to be a dimension") }
+        guard csv.rows.count >= 30 else {
+            throw Problem(
+                description:
+                    "the CSV has \(csv.rows.count) rows: a split needs at least 30 (10 demonstrations, 20 tests)")
+        }
+        let scores = try csv.rows.enumerated().map { r, row -> Double in
+            guard let v = Double(row[csv.column(score)!].trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw Problem(
+                    description: "row \(r + 2), column '\(score)': '\(row[csv.column(score)!])' is not a number")
+            }
+            return v
+        }
+        var dimensions: [JSONValue] = []
+        var features: [JSONValue] = []
+        for (k, (column, name)) in dims.enumerated() {
+            let values = Array(Set(csv.rows.map { $0[column] })).sorted()
+            let numeric = values.allSatisfy { Double($0) != nil }
+            let choices =
+                numeric
+                ? values.map { Double($0)! }.sorted().map { JSONValue.number($0) } : values.map { JSONValue.string($0) }
+            dimensions.append(
+                .object([
+                    ("name", .string(name)), ("alias", .string("d\(k)")), ("choices", .array(choices)),
+                    ("description", .string("\(name): edit to say what it means")),
+                ]))
+            for c in choices {
+                let literal = c.rendered()
+                features.append(.string("d\(k) == \(literal)"))
+            }
+        }
+        let lo = scores.min()!
+        let hi = scores.max()!
+        let margin = max(1, (hi - lo) * 0.5)
+        let space = JSONValue.object([
+            ("format", .number(1)), ("id", .string(id)), ("title", .string("\(id) (from a CSV: edit the title)")),
+            (
+                "task",
+                .object([
+                    ("kind", .string("the task")), ("dataset", .string(id)), ("metric", .string(score)),
+                    ("metric_key", .string("score")),
+                    ("higher_is_better", .bool(true)),
+                    ("range", .array([.number((lo - margin).rounded(.down)), .number((hi + margin).rounded(.up))])),
+                ])
+            ),
+            ("dimensions", .array(dimensions)),
+            (
+                "efficiency",
+                .object([
+                    ("flops", .string(flops.map { Self.scaled("archs.\($0)", flopsScale) } ?? "0")),
+                    ("params", .string(params.map { Self.scaled("archs.\($0)", paramsScale) } ?? "0")),
+                ])
+            ),
+            ("features", .object([("onehot", .array(features))])),
+            (
+                "tables",
+                .object([("archs", .object([("file", .string("data/archs.csv")), ("rows", .string("architectures"))]))])
+            ),
+            (
+                "labelled",
+                .object([
+                    ("table", .string("archs")), ("truth", .object([(metric, .string("archs.\(score)"))])),
+                    ("splits", .object([("\(splitSeed)", .string("split\(splitSeed)"))])),
+                ])
+            ),
+            ("pools", .object([("all", .string("archs"))])),
+        ])
+        return [
+            ("space.json", space.rendered(pretty: true) + "\n"), ("data/archs.csv", dataWithSplit()),
+            ("README.md", readme()),
+        ]
+            + prompts()
+    }
+
+    static func scaled(_ e: String, _ k: Double) -> String { k == 1 ? e : "\(e) * \(JSONValue.number(k).rendered())" }
+
+    /// The CSV with a `split<seed>` column: 10 train, 20 test drawn with the seed, the rest blank.
+    func dataWithSplit() -> String {
+        var rng = SeededGenerator(seed: splitSeed)
+        var order = Array(csv.rows.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.index(i + 1)) }
+        var label = [String](repeating: "", count: csv.rows.count)
+        for r in order.prefix(10) { label[r] = "train" }
+        for r in order.dropFirst(10).prefix(20) { label[r] = "test" }
+        func cell(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        let lines =
+            [(csv.header + ["split\(splitSeed)"]).map(cell).joined(separator: ",")]
+            + csv.rows.enumerated().map { r, row in (row + [label[r]]).map(cell).joined(separator: ",") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func prompts() -> [(String, String)] {
+        let settings = JSONValue.object([
+            ("efficiency_scale", .number(1e-6)), ("efficiency_digits", .number(1)), ("score_digits", .number(2)),
+            ("demonstration_metric", .string(metric)), ("max_tokens", .number(24)),
+            ("efficiency_label", .string("MFLOPS")),
+            ("params_scale", .number(1e-6)), ("params_digits", .number(2)), ("params_label", .string("Parameters")),
+            ("params_unit", .string("M")),
+            (
+                "efficiency",
+                .string(flops != nil && params != nil ? "gflops,params" : (params != nil ? "params" : "gflops"))
+            ),
+            ("demo_order", .string("data")),
+        ])
+        let files: [(String, String)] = [
+            (
+                "system.txt",
+                "You estimate the {{task.metric}} score of neural network architectures. Reply with only a JSON object {\"{{metric_key}}\": <number>} holding your estimate between {{range.low}} and {{range.high}}, with no explanation."
+            ),
+            (
+                "role.txt",
+                "You are a performance estimator for {{task.kind}} on {{task.dataset}}: you will estimate the {{task.metric}} score of a test architecture."
+            ),
+            (
+                "instruction-1-dataset.txt",
+                "The dataset is {{task.dataset}}; performance is the {{task.metric}} (higher is better)."
+            ),
+            ("instruction-2-examples.txt", "(Describe example inputs and outputs of the task here.)"),
+            (
+                "instruction-3-backbone.txt",
+                "All architectures share one backbone and training recipe; only the hyperparameters defined below differ."
+            ),
+            ("instruction-4-efficiency.txt", "Efficiency is given as MFLOPS and millions of parameters."),
+            (
+                "instruction-5-concentrate.txt",
+                "Concentrate on the example architectures to learn how the hyperparameters and the {{task.metric}} relate, then estimate the {{task.metric}} of the test architecture."
+            ),
+            ("definitions.txt", "Hyperparameter definitions:\n{{definitions}}"),
+            (
+                "demonstrations.txt",
+                "Examples: {{n_demonstrations}} architectures trained from scratch, with their {{task.metric}}:\n\n{{demonstrations}}"
+            ),
+            ("demonstration.txt", "{{arch}}\n{{efficiency_lines}}\n{{task.metric}}: {{score}}"),
+            ("question.txt", "Test architecture:\n{{arch}}\n{{efficiency_lines}}\n{{task.metric}}:"),
+        ]
+        return [("prompts/prompt.json", settings.rendered(pretty: true) + "\n")]
+            + files.map { ("prompts/" + $0.0, $0.1 + "\n") }
+    }
+
+    func readme() -> String {
+        """
+        # \(id)
+
+        Written by `llmpp new-space` from a CSV of \(csv.rows.count) architectures: one dimension per
+        column other than the score (`\(score)`)\(flops.map { ", FLOPs (`\($0)`)" } ?? "")\(params.map { ", parameters (`\($0)`)" } ?? ""),
+        its choices the values seen. Split \(splitSeed) (column `split\(splitSeed)`): 10 demonstrations and 20
+        test architectures drawn with seed \(splitSeed); blank cells are in neither.
+
+        To edit: the title and task in `space.json`, each dimension's description (the prompts
+        show them), the texts in `prompts/`. `llmpp check --space \(id)` says what works; there is no
+        built-in expensive evaluator: search with `--evaluator external --evaluator-cmd CMD`.
+        \(flops == nil ? "No FLOPs column was given: efficiency is 0 until `efficiency.flops` is a formula.\n" : "")
+        """
+    }
+}
