@@ -19,12 +19,7 @@ struct RunPlan {
             let table = space.tables[l.table]
             if let sp = l.resolveSplit(config.splitSeed, rowCount: table.architectures.count) {
                 if let m = demonstrationMetric, let truth = l.truth[m] {
-                    demos = try sp.train.map {
-                        (
-                            table.architectures[$0],
-                            try space.evaluate(truth, table.architectures[$0], row: (l.table, $0))
-                        )
-                    }
+                    demos = try space.demonstrations(sp, truth: truth)
                 }
                 tests = sp.test
             }

@@ -53,3 +53,14 @@ extension LabelledSet {
         return Split(seed: seed, train: Array(chosen.prefix(train)), test: Array(chosen.suffix(test)))
     }
 }
+
+extension SearchSpace {
+    /// A split's demonstrations: each training row's architecture with its truth under `truth`
+    /// (what an LLM-PP prompt shows). One place for the prompts of runs, `predict`, `check`
+    /// and the benchmarks.
+    public func demonstrations(_ split: Split, truth: CompiledExpression) throws -> [(Architecture, Double)] {
+        guard let l = labelled else { return [] }
+        let archs = tables[l.table].architectures
+        return try split.train.map { (archs[$0], try evaluate(truth, archs[$0], row: (l.table, $0))) }
+    }
+}

@@ -255,11 +255,7 @@ struct BenchCommand: AsyncParsableCommand {
         else {
             throw CLIError("hat-wmt14ende has no split 123")
         }
-        let table = space.tables[l.table]
-        let demos = try split.train.map {
-            (table.architectures[$0], try space.evaluate(truth, table.architectures[$0], row: (l.table, $0)))
-        }
-        return (space, template, demos)
+        return (space, template, try space.demonstrations(split, truth: truth))
     }
 
     func walkRatios(provider: LocalProvider, tmp: String) async throws -> (

@@ -88,9 +88,7 @@ struct CheckCommand: ParsableCommand {
                 )
                 return 1
             }
-            let demos = try split.train.map {
-                (table.architectures[$0], try s.evaluate(truth, table.architectures[$0], row: (l.table, $0)))
-            }
+            let demos = try s.demonstrations(split, truth: truth)
             let messages = try PromptBuilder(space: s, template: template).messages(
                 demonstrations: demos, test: table.architectures[test])
             let text = messages.map(\.content).joined(separator: "\n")

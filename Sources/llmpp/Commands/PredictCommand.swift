@@ -93,9 +93,7 @@ struct PredictCommand: AsyncParsableCommand {
         var rows: [Row] = []
         var stoppedForBudget = false
         for sp in splits {
-            let demos = try sp.train.map {
-                (table.architectures[$0], try s.evaluate(demoTruth, table.architectures[$0], row: (labelled.table, $0)))
-            }
+            let demos = try s.demonstrations(sp, truth: demoTruth)
             let tests = Array(sp.test.prefix(limit ?? sp.test.count))
             let progress = Progress(
                 "split \(sp.seed): predicting \(tests.count) architectures", waitingFor: "the LLM",
