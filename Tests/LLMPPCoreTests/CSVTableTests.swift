@@ -11,6 +11,15 @@ final class CSVTableTests: XCTestCase {
         XCTAssertNil(t.column("d"))
     }
 
+    /// `text` is what `parse` reads back, quoted cells included (reports and new spaces write it).
+    func testTextRoundTrips() throws {
+        let t = CSVTable(header: ["a", "b,c"], rows: [["x", "say \"hi\""], ["line\nbreak", ""]])
+        let back = try CSVTable.parse(t.text, file: "t.csv")
+        XCTAssertEqual(back.header, t.header)
+        XCTAssertEqual(back.rows, t.rows)
+        XCTAssertEqual(CSVTable(header: ["x"], rows: [["1"]]).text, "x\n1\n")
+    }
+
     func testMalformedFilesNameFileAndLine() {
         func err(_ s: String) -> String {
             do {

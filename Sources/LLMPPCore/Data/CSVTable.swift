@@ -17,6 +17,15 @@ public struct CSVTable: Sendable {
 
     public func column(_ name: String) -> Int? { columnIndex[name] }
 
+    /// The table as CSV text, quoting the cells that need it (what `parse` reads back).
+    public var text: String {
+        func cell(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        return ([header] + rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
     public static func load(path: String) throws -> CSVTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpaceError(file: path, field: nil, problem: "cannot read the file")

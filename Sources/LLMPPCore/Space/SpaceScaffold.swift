@@ -131,18 +131,12 @@ public struct SpaceScaffold: Sendable {
     func dataWithSplit() -> String {
         var rng = SeededGenerator(seed: splitSeed)
         var order = Array(csv.rows.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.index(i + 1)) }
+        order.shuffle(using: &rng)
         var label = [String](repeating: "", count: csv.rows.count)
         for r in order.prefix(10) { label[r] = "train" }
         for r in order.dropFirst(10).prefix(20) { label[r] = "test" }
-        func cell(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        let lines =
-            [(csv.header + ["split\(splitSeed)"]).map(cell).joined(separator: ",")]
-            + csv.rows.enumerated().map { r, row in (row + [label[r]]).map(cell).joined(separator: ",") }
-        return lines.joined(separator: "\n") + "\n"
+        let rows = csv.rows.enumerated().map { r, row in row + [label[r]] }
+        return CSVTable(header: csv.header + ["split\(splitSeed)"], rows: rows).text
     }
 
     func prompts() -> [(String, String)] {

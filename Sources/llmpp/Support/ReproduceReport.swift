@@ -274,13 +274,7 @@ struct ReproduceReport {
         return .object(f)
     }
 
-    static func csv(_ header: [String], _ rows: [[String]]) -> String {
-        func cell(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        return ([header] + rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
+    static func csv(_ header: [String], _ rows: [[String]]) -> String { CSVTable(header: header, rows: rows).text }
 
     static func num(_ v: Double?) -> String { v.map { String($0) } ?? "" }
 
