@@ -75,22 +75,9 @@ extension Engine {
         if let p = space.shape.validityProblem(arch) {
             throw EvaluatorError("not an architecture of \(space.id): \(p)")
         }
-        if let p = constraintProblem(arch) { throw EvaluatorError("\(space.id(arch)) is not injected: \(p)") }
+        if let v = ConstraintViolation.check([arch], constraint: config.constraint, space: space, latency: latency)[0] {
+            throw EvaluatorError("\(space.id(arch)) is not injected: \(v)")
+        }
         state.injected.append(arch)
-    }
-
-    /// Why an architecture breaks the run's constraint, or nil when it meets it.
-    func constraintProblem(_ a: Architecture) -> String? {
-        if let g = config.constraint.gflops {
-            let f = ((try? space.flops(a)) ?? .infinity) / 1e9
-            if !(f <= g) { return String(format: "%.4g GFLOPs > the constraint's %.4g", f, g) }
-        }
-        if let limit = config.constraint.latencyMs {
-            guard let l = ((try? latency?.latencyMs([a])) ?? nil)?.first else {
-                return "its latency is unknown on this hardware"
-            }
-            if !(l <= limit) { return String(format: "%.4g ms > the constraint's %.4g ms", l, limit) }
-        }
-        return nil
     }
 }

@@ -115,7 +115,7 @@ public actor Engine {
             if config.constraint.latencyMs != nil && latency == nil {
                 throw EvaluatorError(
                     space.latency == nil
-                        ? "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
+                        ? RunConfig.noLatencyData(space)
                         : "space '\(space.id)' has no latency for hardware '\(config.constraint.hardware ?? "default")'"
                 )
             }

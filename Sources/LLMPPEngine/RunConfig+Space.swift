@@ -5,11 +5,14 @@ extension RunConfig {
     /// Problems only the space can tell: a label pool it lacks, or more labels than its pool
     /// holds outside the test split (they used to be capped silently, the run paying for
     /// every architecture of the pool).
+    /// A latency constraint on a space that measured no device (said before a run is created,
+    /// and by the engine for runs made without the command line).
+    static func noLatencyData(_ space: SearchSpace) -> String {
+        "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
+    }
+
     public func problem(in space: SearchSpace) -> String? {
-        if constraint.latencyMs != nil && space.latency == nil {
-            return
-                "space '\(space.id)' has no latency data (no measured device): a latency constraint needs one; --gflops constrains FLOPs instead"
-        }
+        if constraint.latencyMs != nil && space.latency == nil { return Self.noLatencyData(space) }
         guard labels > 0 else { return nil }
         if let name = labelPool, space.pools[name] == nil {
             return

@@ -13,15 +13,8 @@ extension Engine {
         let latency = self.latency
         let space = self.space
         return { archs in
-            var ok = archs.map { !banned.contains(space.id($0)) }
-            if let g = constraint.gflops {
-                for (i, a) in archs.enumerated() where ok[i] { ok[i] = ((try? space.flops(a)) ?? .infinity) / 1e9 <= g }
-            }
-            if let limit = constraint.latencyMs {
-                let lat = (try? latency?.latencyMs(archs)) ?? nil
-                for i in archs.indices where ok[i] { ok[i] = lat.map { $0[i] <= limit } ?? false }
-            }
-            return ok
+            let violations = ConstraintViolation.check(archs, constraint: constraint, space: space, latency: latency)
+            return zip(archs, violations).map { a, v in v == nil && !banned.contains(space.id(a)) }
         }
     }
 
