@@ -28,6 +28,14 @@ public struct AnytimeSchedule: Sendable, Codable, Equatable {
         self.retrainSteps = retrainSteps
     }
 
+    /// For a run whose full training is `trainingSteps`: the warm-up training (500 steps) and
+    /// each warm retraining (300) never longer than that.
+    public init(warmupLabels: Int, labelsPerGeneration: Int, trainingSteps: Int) {
+        self.init(
+            warmupLabels: warmupLabels, labelsPerGeneration: labelsPerGeneration,
+            warmupSteps: min(500, trainingSteps), retrainSteps: min(300, trainingSteps))
+    }
+
     /// L(g): the labels the student scoring generation g rests on, within a budget of `budget`.
     public func labels(forGeneration g: Int, budget: Int) -> Int {
         min(budget, warmupLabels + max(0, g) * labelsPerGeneration)

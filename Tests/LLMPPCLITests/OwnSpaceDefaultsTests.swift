@@ -6,6 +6,9 @@ import XCTest
 /// the defaults, and every refusal says what to do instead.
 final class OwnSpaceDefaultsTests: XCTestCase {
     static let ops = ["conv", "pool", "skip"]
+    /// An external evaluator that scores every architecture 70.
+    static let evaluator =
+        "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
 
     /// 4 layers x 3 operations (81 architectures); split 42: 10 train, 20 test, the rest blank.
     static func makeSpaces() throws -> String {
@@ -76,13 +79,11 @@ final class OwnSpaceDefaultsTests: XCTestCase {
 
         // A baseline-only search with an external evaluator runs as written (no labels, no
         // prompts, no split 123), and the constraint is printed as given.
-        let evaluator =
-            "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
         let ok = try run(
             [
                 "search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10", "--gflops",
                 "0.055",
-                "--evaluator", "external", "--evaluator-cmd", evaluator, "--json",
+                "--evaluator", "external", "--evaluator-cmd", Self.evaluator, "--json",
             ], spaces: spaces)
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertTrue(ok.stderr.contains("GFLOPs <= 0.055"), ok.stderr)
@@ -153,12 +154,10 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertFalse(check.stdout.contains("MFLOPS: 0.0"), "the FLOPs column's unit was applied: \(check.stdout)")
         let baselines = try CLI.run(["baselines", "--space", "bench", "--json"], spaces: spaces)
         XCTAssertEqual(baselines.status, 0, baselines.stderr)
-        let evaluator =
-            "python3 -c 'import sys, json\nfor l in sys.stdin: print(json.dumps({\"id\": json.loads(l)[\"id\"], \"score\": 70.0}))'"
         let search = try CLI.run(
             [
                 "search", "--space", "bench", "--switch-at", "0", "--iterations", "2", "--population", "10",
-                "--evaluator", "external", "--evaluator-cmd", evaluator, "--json",
+                "--evaluator", "external", "--evaluator-cmd", Self.evaluator, "--json",
             ], spaces: spaces)
         XCTAssertEqual(search.status, 0, search.stderr)
         // A second run refuses to overwrite; bad columns are named.

@@ -77,67 +77,54 @@ public enum BaselineReport {
         func value(_ e: CompiledExpression, _ row: Int) throws -> Double {
             try space.evaluate(e, archs[row], row: (l.table, row))
         }
+        // Each split's test truth, computed once for every predictor below.
+        let truths = try splits.map { sp in try sp.test.map { try value(truthExpr, $0) } }
+        /// A predictor's quality over the splits from its predictions of each split's tests.
+        func quality(_ name: String, _ scored: Scored, predict: (Split) throws -> [Double]) throws -> PredictorQuality {
+            PredictorQuality(
+                name: name,
+                perSeed: try zip(splits, truths).map { sp, t in
+                    let p = try predict(sp)
+                    return (
+                        sp.seed, scored == .kendall ? nil : Metrics.mae(p, t),
+                        scored == .mae ? nil : Metrics.kendallTau(p, t)
+                    )
+                })
+        }
         var out: [PredictorQuality] = []
         for b in l.baselines {
             guard let e = b.predictions[metric] else { continue }
-            out.append(
-                PredictorQuality(
-                    name: b.name,
-                    perSeed: try splits.map { sp in
-                        let t = try sp.test.map { try value(truthExpr, $0) }
-                        let p = try sp.test.map { try value(e, $0) }
-                        return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
-                    }))
+            out.append(try quality(b.name, .both) { sp in try sp.test.map { try value(e, $0) } })
         }
+        // The demonstrations' mean predicts one value: an error but no order.
         out.append(
-            PredictorQuality(
-                name: demoMeanName,
-                perSeed: try splits.map { sp in
-                    let demo = Metrics.mean(try sp.train.map { try value(truthExpr, $0) })
-                    let t = try sp.test.map { try value(truthExpr, $0) }
-                    return (sp.seed, Metrics.mae(Array(repeating: demo, count: t.count), t), nil)
-                }))
+            try quality(demoMeanName, .mae) { sp in
+                Array(repeating: Metrics.mean(try sp.train.map { try value(truthExpr, $0) }), count: sp.test.count)
+            })
         out.append(
-            PredictorQuality(
-                name: lineName,
-                perSeed: try splits.map { sp in
-                    func logParams(_ r: Int) throws -> Double { log(max(try value(space.efficiency.params, r), 1)) }
-                    let fit = DemonstrationFits.line(
-                        x: try sp.train.map(logParams), y: try sp.train.map { try value(truthExpr, $0) })
-                    let p = try sp.test.map { fit.intercept + fit.slope * (try logParams($0)) }
-                    let t = try sp.test.map { try value(truthExpr, $0) }
-                    return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
-                }))
+            try quality(lineName, .both) { sp in
+                func logParams(_ r: Int) throws -> Double { log(max(try value(space.efficiency.params, r), 1)) }
+                let fit = DemonstrationFits.line(
+                    x: try sp.train.map(logParams), y: try sp.train.map { try value(truthExpr, $0) })
+                return try sp.test.map { fit.intercept + fit.slope * (try logParams($0)) }
+            })
         out.append(
-            PredictorQuality(
-                name: ridgeName,
-                perSeed: try splits.map { sp in
-                    func inputs(_ r: Int) throws -> [Double] {
-                        try DemonstrationFits.ridgeInputs(space, archs[r], row: (l.table, r))
-                    }
-                    let fit = DemonstrationFits.Ridge(
-                        x: try sp.train.map(inputs), y: try sp.train.map { try value(truthExpr, $0) },
-                        lambda: DemonstrationFits.ridgeLambda)
-                    let p = try sp.test.map { fit.predict(try inputs($0)) }
-                    let t = try sp.test.map { try value(truthExpr, $0) }
-                    return (sp.seed, Metrics.mae(p, t), Metrics.kendallTau(p, t))
-                }))
+            try quality(ridgeName, .both) { sp in
+                func inputs(_ r: Int) throws -> [Double] {
+                    try DemonstrationFits.ridgeInputs(space, archs[r], row: (l.table, r))
+                }
+                let fit = DemonstrationFits.Ridge(
+                    x: try sp.train.map(inputs), y: try sp.train.map { try value(truthExpr, $0) },
+                    lambda: DemonstrationFits.ridgeLambda)
+                return try sp.test.map { fit.predict(try inputs($0)) }
+            })
+        // #params and FLOPs are orders, not scores: Kendall only.
         out.append(
-            PredictorQuality(
-                name: paramsName,
-                perSeed: try splits.map { sp in
-                    let t = try sp.test.map { try value(truthExpr, $0) }
-                    let p = try sp.test.map { try value(space.efficiency.params, $0) }
-                    return (sp.seed, nil, Metrics.kendallTau(p, t))
-                }))
-        out.append(
-            PredictorQuality(
-                name: flopsName,
-                perSeed: try splits.map { sp in
-                    let t = try sp.test.map { try value(truthExpr, $0) }
-                    let p = try sp.test.map { try value(space.efficiency.flops, $0) }
-                    return (sp.seed, nil, Metrics.kendallTau(p, t))
-                }))
+            try quality(paramsName, .kendall) { sp in try sp.test.map { try value(space.efficiency.params, $0) } })
+        out.append(try quality(flopsName, .kendall) { sp in try sp.test.map { try value(space.efficiency.flops, $0) } })
         return out
     }
 }
+
+/// Which of MAE and Kendall a reference is judged by.
+private enum Scored { case both, mae, kendall }

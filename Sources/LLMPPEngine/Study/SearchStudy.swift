@@ -46,8 +46,7 @@ public enum SearchStudy {
         let w = min(warmup, budget)
         let k = switchAt > 1 ? Int((Double(budget - w) / Double(switchAt - 1)).rounded(.up)) : 0
         return AnytimeSchedule(
-            warmupLabels: w, labelsPerGeneration: max(0, k), warmupSteps: min(500, steps), retrainSteps: min(300, steps)
-        )
+            warmupLabels: w, labelsPerGeneration: max(0, k), trainingSteps: steps)
     }
 
     /// The reference the regret is measured against: the truly best architecture that meets

@@ -114,7 +114,7 @@ struct RunOptions: ParsableArguments {
             (schedule ?? defaults.schedule) == .anytime
             ? AnytimeSchedule(
                 warmupLabels: warmupLabels ?? defaults.warmupLabels, labelsPerGeneration: labelsPerGeneration,
-                warmupSteps: min(500, trainSteps), retrainSteps: min(300, trainSteps)) : nil
+                trainingSteps: trainSteps) : nil
         c.anytime = anytime
         // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
         c.labels =
