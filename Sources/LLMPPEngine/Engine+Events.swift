@@ -37,6 +37,6 @@ extension Engine {
             runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
             evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: testRows.count,
             running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel,
-            waiting: waitingOn)
+            waiting: waitingOn, latencyMeasurements: latency?.adapted?.saved.measurements.count)
     }
 }

@@ -109,16 +109,21 @@ public actor Engine {
         runs = try RunStore(path: env.databasePath)
         transcripts = try TranscriptStore(path: env.databasePath)
         evaluator = try env.makeEvaluator(config, space, env.dataDirectory)
-        if config.constraint.latencyMs != nil || space.latency != nil {
-            latency = try? LatencyModel.make(
-                space: space, hardware: config.constraint.hardware, cacheDirectory: env.cacheDirectory)
-            if config.constraint.latencyMs != nil && latency == nil {
-                throw EvaluatorError(
-                    space.latency == nil
-                        ? RunConfig.noLatencyData(space)
-                        : "space '\(space.id)' has no latency for hardware '\(config.constraint.hardware ?? "default")'"
-                )
+        if config.constraint.latencyMs != nil {
+            // A constraint needs its device: say exactly what is missing (a saved device's
+            // file, a hardware name) rather than a generic refusal.
+            if space.latency == nil && config.constraint.hardware == nil {
+                throw EvaluatorError(RunConfig.noLatencyData(space))
             }
+            do {
+                latency = try LatencyModel.make(
+                    space: space, hardware: config.constraint.hardware, dataDirectory: env.dataDirectory)
+            } catch {
+                throw EvaluatorError("\(error)")
+            }
+        } else if space.latency != nil {
+            latency = try? LatencyModel.make(
+                space: space, hardware: config.constraint.hardware, dataDirectory: env.dataDirectory)
         } else {
             latency = nil
         }

@@ -34,5 +34,7 @@ public struct EngineSnapshot: Sendable {
     public var costLabel: String = "wall time"
     /// The LLM batch or evaluation in flight, if any.
     public var waiting: Waiting? = nil
+    /// For a device saved from a few measurements: how many its latency model rests on.
+    public var latencyMeasurements: Int? = nil
     public var hours: SearchHours { SearchHours(state: state, costLabel: costLabel) }
 }

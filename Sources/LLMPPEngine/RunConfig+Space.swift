@@ -12,7 +12,9 @@ extension RunConfig {
     }
 
     public func problem(in space: SearchSpace) -> String? {
-        if constraint.latencyMs != nil && space.latency == nil { return Self.noLatencyData(space) }
+        if constraint.latencyMs != nil && space.latency == nil && constraint.hardware == nil {
+            return Self.noLatencyData(space)
+        }
         guard labels > 0 else { return nil }
         if let name = labelPool, space.pools[name] == nil {
             return

@@ -16,6 +16,19 @@ final class MetricsTests: XCTestCase {
         XCTAssertTrue(Metrics.kendallTau([1, 1, 1], [1, 2, 3]).isNaN)  // scipy gives nan for a constant input
     }
 
+    func testMergeSortKendallEqualsThePairwiseCount() {
+        for (x, y, tau, _) in cases { XCTAssertEqual(KendallMergeSort.tauB(x, y), tau, accuracy: 1e-12) }
+        var rng = SeededGenerator(seed: 7)
+        for n in [2, 3, 17, 300, 1000] {
+            // Few distinct values, so ties in x, in y and in both are common.
+            let x = (0..<n).map { _ in Double(Int.random(in: 0..<9, using: &rng)) }
+            let y = x.map { $0 + Double(Int.random(in: -3..<4, using: &rng)) }
+            XCTAssertEqual(KendallMergeSort.tauB(x, y), Metrics.pairwiseTauB(x, y), accuracy: 1e-12, "n = \(n)")
+            XCTAssertEqual(Metrics.kendallTau(x, y), Metrics.pairwiseTauB(x, y), accuracy: 1e-12)
+        }
+        XCTAssertTrue(KendallMergeSort.tauB([4, 4, 4], [1, 2, 3]).isNaN)
+    }
+
     func testSpearmanMatchesScipy() {
         for (x, y, _, rho) in cases { XCTAssertEqual(Metrics.spearman(x, y), rho, accuracy: 1e-12) }
         XCTAssertEqual(Metrics.ranks([10, 20, 20, 5]), [2, 3.5, 3.5, 1])

@@ -21,7 +21,7 @@ final class StudyTests: XCTestCase {
         let dataDir = EngineTests.tempDir()
         let env = EngineTests.environment(server, dataDir: dataDir)
         let space = try EngineTests.space()
-        let oracle = try SearchStudy.oracle(space: space, hardware: "raspi4", latencyMs: 25, cacheDirectory: nil)
+        let oracle = try SearchStudy.oracle(space: space, hardware: "raspi4", latencyMs: 25, dataDirectory: nil)
         XCTAssertGreaterThan(oracle.feasible, 0)
         XCTAssertLessThan(oracle.feasible, oracle.total)
         // The oracle's best really is the best feasible architecture.

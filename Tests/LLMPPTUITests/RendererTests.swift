@@ -147,6 +147,11 @@ final class RendererTests: XCTestCase {
         let text = Renderer.render(bigger, width: 120, height: 40).text
         XCTAssertTrue(text.contains("\(m.population.count) distinct of 125"), "repeats merged: the count says so")
         XCTAssertTrue(b.text.contains("┃"), "the switch point on the generation strip")
+        // A device saved from a few measurements says what its latencies rest on.
+        var adapted = m
+        adapted.latencyMeasurements = 10
+        XCTAssertTrue(
+            Renderer.render(adapted, width: 200, height: 40).text.contains("(latency model from 10 measurements)"))
         XCTAssertTrue(
             b.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots in the plot")
     }

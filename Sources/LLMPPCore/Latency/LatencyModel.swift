@@ -8,17 +8,29 @@ public struct LatencyModel: Sendable {
     enum Kind: Sendable {
         case measured(CompiledExpression)
         case predicted(LatencyPredictor)
+        case adapted(AdaptedDevice)
     }
     let kind: Kind
 
     public var predictor: LatencyPredictor? { if case .predicted(let p) = kind { return p } else { return nil } }
     public var isMeasured: Bool { if case .measured = kind { return true } else { return false } }
+    public var adapted: AdaptedDevice? { if case .adapted(let a) = kind { return a } else { return nil } }
+
+    /// What the latencies rest on, in words.
+    public var basis: String {
+        switch kind {
+        case .measured: return "measured"
+        case .predicted(let p): return "predicted by an MLP trained on \(p.report.trainRows) measurements"
+        case .adapted(let a): return a.basis
+        }
+    }
 
     /// Latencies of many architectures at once (one batched forward pass for a predictor).
     public func latencyMs(_ archs: [Architecture]) throws -> [Double] {
         switch kind {
         case .measured(let e): return try archs.map { try space.evaluate(e, $0) }
         case .predicted(let p): return p.predict(batch: try archs.map { try space.features($0, set: p.featureSet) })
+        case .adapted(let a): return try a.latencyMs(archs, in: space)
         }
     }
 

@@ -14,6 +14,9 @@ public struct LatencyPredictor: Sendable {
         public var kendall: Double
         public var steps: Int
         public var finalTrainLoss: Double
+        /// Share of held-out rows predicted within 10% of the measurement (nil in caches
+        /// written before it was recorded).
+        public var withinTenPercent: Double? = nil
     }
 
     /// The defaults: HAT's shape (3 hidden layers of 400) with a faster learning rate.
@@ -51,46 +54,58 @@ public struct LatencyPredictor: Sendable {
         let nTest = data.features.count / 5
         let testIdx = Array(order.prefix(nTest))
         let trainIdx = Array(order.dropFirst(nTest))
-        let width = data.features[0].count
-        let trainX = trainIdx.map { data.features[$0] }
-        let trainY = trainIdx.map { data.latencyMs[$0] }
+        let fitted = fit(
+            hardware: hardware, featureSet: featureSet, features: trainIdx.map { data.features[$0] },
+            latencyMs: trainIdx.map { data.latencyMs[$0] }, config: config, progress: progress)
+        let predicted = fitted.predict(batch: testIdx.map { data.features[$0] })
+        let measured = testIdx.map { data.latencyMs[$0] }
+        var report = fitted.report
+        report.heldOutRows = testIdx.count
+        report.maeMs = Metrics.mae(predicted, measured)
+        report.meanRelativeError = Metrics.mean(zip(predicted, measured).map { abs($0 - $1) / $1 })
+        report.kendall = Metrics.kendallTau(predicted, measured)
+        report.withinTenPercent = LatencyAccuracy(predicted: predicted, measured: measured).withinTenPercent
+        return fitted.with(report: report)
+    }
+
+    /// Trains on every row given (no held-out part: the few-shot methods judge a fit by
+    /// cross-validation over their few measurements instead). Inputs and target standardised.
+    public static func fit(
+        hardware: String, featureSet: String, features: [[Double]], latencyMs: [Double],
+        config: TrainingConfig = defaultConfig, progress: ((Int, Int) -> Void)? = nil
+    ) -> LatencyPredictor {
+        let width = features[0].count
         var mean = [Double](repeating: 0, count: width)
         var scale = [Double](repeating: 1, count: width)
         for c in 0..<width {
-            let col = trainX.map { $0[c] }
+            let col = features.map { $0[c] }
             mean[c] = Metrics.mean(col)
             let s = Metrics.std(col)
             scale[c] = s > 1e-12 ? s : 1
         }
-        let ym = Metrics.mean(trainY)
-        let ys0 = Metrics.std(trainY)
+        let ym = Metrics.mean(latencyMs)
+        let ys0 = Metrics.std(latencyMs)
         let ys = ys0 > 1e-12 ? ys0 : 1
         func norm(_ x: [Double]) -> [Double] { zip(zip(x, mean), scale).map { ($0.0 - $0.1) / $1 } }
         var trainer = MLPTrainer<Float>(
-            inputs: trainX.map(norm), targets: trainY.map { ($0 - ym) / ys }, config: config)
+            inputs: features.map(norm), targets: latencyMs.map { ($0 - ym) / ys }, config: config)
         let chunk = max(config.steps / 20, 1)
         while !trainer.finished {
             trainer.train(steps: chunk)
             progress?(trainer.step, config.steps)
         }
-        let partial = LatencyPredictor(
-            hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
-            targetMean: ym, targetScale: ys, model: trainer.model,
-            report: Report(
-                hardware: hardware, trainRows: 0, heldOutRows: 0, maeMs: 0, meanRelativeError: 0, kendall: 0, steps: 0,
-                finalTrainLoss: 0))
-        let predicted = partial.predict(batch: testIdx.map { data.features[$0] })
-        let measured = testIdx.map { data.latencyMs[$0] }
-        let mre = Metrics.mean(zip(predicted, measured).map { abs($0 - $1) / $1 })
-        let tail = trainer.losses.suffix(chunk)
         let report = Report(
-            hardware: hardware, trainRows: trainIdx.count, heldOutRows: testIdx.count,
-            maeMs: Metrics.mae(predicted, measured), meanRelativeError: mre,
-            kendall: Metrics.kendallTau(predicted, measured), steps: trainer.step,
-            finalTrainLoss: Metrics.mean(Array(tail)))
+            hardware: hardware, trainRows: features.count, heldOutRows: 0, maeMs: .nan, meanRelativeError: .nan,
+            kendall: .nan, steps: trainer.step, finalTrainLoss: Metrics.mean(Array(trainer.losses.suffix(chunk))))
         return LatencyPredictor(
             hardware: hardware, featureSet: featureSet, inputMean: mean, inputScale: scale,
             targetMean: ym, targetScale: ys, model: trainer.model, report: report)
+    }
+
+    func with(report: Report) -> LatencyPredictor {
+        LatencyPredictor(
+            hardware: hardware, featureSet: featureSet, inputMean: inputMean, inputScale: inputScale,
+            targetMean: targetMean, targetScale: targetScale, model: model, report: report)
     }
 }
 

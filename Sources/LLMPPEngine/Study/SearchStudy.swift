@@ -86,14 +86,14 @@ public enum SearchStudy {
         public var front: [(latency: Double, truth: Double)]
     }
 
-    public static func oracle(space: SearchSpace, hardware: String, latencyMs: Double?, cacheDirectory: String?) throws
+    public static func oracle(space: SearchSpace, hardware: String, latencyMs: Double?, dataDirectory: String?) throws
         -> Oracle
     {
         guard let l = space.labelled, let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName)
         else {
             throw EvaluatorError("space '\(space.id)' has no labelled pool to scan for the true best architecture")
         }
-        let latency = try LatencyModel.make(space: space, hardware: hardware, cacheDirectory: cacheDirectory)
+        let latency = try LatencyModel.make(space: space, hardware: hardware, dataDirectory: dataDirectory)
         let lat = try latency.latencyMs(pool)
         let limit = latencyMs ?? Metrics.median(lat)
         var best: [String: (id: String, value: Double)] = [:]

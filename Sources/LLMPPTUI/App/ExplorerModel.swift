@@ -49,6 +49,8 @@ public struct ExplorerModel: Sendable {
     public var costLabel = "wall time"
     /// The engine's slow call or evaluation in flight, if any.
     public var waiting: Waiting? = nil
+    /// A saved device's latency model: the measurements it rests on (nil for built-in devices).
+    public var latencyMeasurements: Int? = nil
     /// The clock the frame is drawn at (set by the app each frame; fixed in snapshot tests).
     public var now = Date()
     /// When this process first saw labelling, and how many labels were done then: the rate
@@ -185,6 +187,7 @@ public struct ExplorerModel: Sendable {
         labelTarget = snap.labelTarget
         testCount = snap.testCount
         waiting = snap.waiting
+        latencyMeasurements = snap.latencyMeasurements
         if labelClock == nil && snap.state.phase == .labelling { labelClock = (now, snap.state.labelsDone) }
         if history.isEmpty && !snap.state.lastGeneration.isEmpty {
             history = [snap.state.lastGeneration]

@@ -142,7 +142,8 @@ public enum Renderer {
         var line = String(
             format: " LLM calls %d (%d cached, %d failed) · tokens %@ · $%.4f · expensive evals %d · %@",
             c.llmCalls, c.cachedAnswers, c.failedCalls, compact(Double(c.tokens)), c.costUSD, c.expensiveEvaluations,
-            m.config.constraint.summary)
+            m.config.constraint.summary
+                + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""))
         if let best = m.state.best { line += String(format: " · best %.3f", best.score) }
         let hours = SearchHours(state: m.state, costLabel: m.costLabel)
         if hours.total > 0 {

@@ -7,14 +7,15 @@ struct ArchCommand: ParsableCommand {
         commandName: "arch",
         abstract: "Print architectures with FLOPs, parameters and latency.",
         discussion:
-            "Samples N architectures uniformly (--random N --seed K), or reads one in 'name: value' lines from --file (- for stdin)."
+            "Samples N architectures uniformly (--random N --seed K), or reads them from --file (- for stdin): one architecture in 'name: value' lines, a CSV with one column per dimension (a measurements file's latency_ms is ignored), or 'arch --json' output."
     )
 
     @OptionGroup var common: CommonOptions
     @Option(help: "Space id (see 'llmpp spaces').") var space: String
     @Option(help: "Sample this many architectures uniformly.") var random: Int?
     @Option(help: "Seed of the sampling.") var seed: UInt64 = 0
-    @Option(help: "Read one architecture in 'name: value' lines from this file (- for stdin).") var file: String?
+    @Option(help: "Read architectures from this file (- for stdin): 'name: value' lines, a CSV, or arch --json output.")
+    var file: String?
     @Option(help: "Hardware for the latency (default: the space's).") var hardware: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -31,23 +32,24 @@ struct ArchCommand: ParsableCommand {
             archs = (0..<n).map { _ in s.shape.random(using: &rng) }
         }
         if let f = file {
-            let text: String
+            let data: Data
             if f == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                data = FileHandle.standardInput.readData(ofLength: ArchitectureCSV.maxBytes + 1)
             } else {
-                guard let t = try? String(contentsOfFile: f, encoding: .utf8) else {
-                    throw CLIError("cannot read \(f)")
-                }
-                text = t
+                guard let d = FileManager.default.contents(atPath: f) else { throw CLIError("cannot read \(f)") }
+                data = d
             }
-            do { archs.append(try s.parse(text)) } catch let e as ArchitectureParseError {
-                throw CLIError("\(f): \(e)")
+            guard data.count <= ArchitectureCSV.maxBytes else {
+                throw CLIError("\(f): more than \(ArchitectureCSV.maxBytes) bytes; split the file")
             }
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(f): not UTF-8 text") }
+            archs += try ArchitectureFile.architectures(text, file: f, space: s)
         }
-        let latency: LatencyModel? = try s.latency.map { _ in
+        var latency: LatencyModel? = nil
+        if s.latency != nil || hardware != nil {
             let progress = Progress("training the \(hardware ?? s.latency!.defaultHardware) latency predictor")
-            return try LatencyModel.make(
-                space: s, hardware: hardware, cacheDirectory: common.cacheDirectory,
+            latency = try LatencyModel.make(
+                space: s, hardware: hardware, dataDirectory: common.resolvedDataDirectory,
                 progress: { progress.update($0, of: $1) })
         }
         var out: [JSONValue] = []
@@ -68,7 +70,7 @@ struct ArchCommand: ParsableCommand {
                 "# \(s.id(a))  \(fmt(flops / 1e9, 3)) GFLOPs  \(fmt(params / 1e6, 2))M params"
                     + (emb.map { " (+\(fmt($0 / 1e6, 2))M embedding)" } ?? "")
                     + (lat.map {
-                        "  \(fmt($0, 1)) ms on \(latency!.hardware)\(latency!.isMeasured ? " (measured)" : " (predicted)")"
+                        "  \(fmt($0, 1)) ms on \(latency!.hardware) (\(latency!.basis))"
                     } ?? "")
             ]
             lines += s.shape.canonicalLines(a)

@@ -5,9 +5,19 @@ import LLMPPCore
 struct LatencyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
-        abstract: "Train (or load) the latency predictor and report its error on held-out measurements.",
-        discussion:
-            "For spaces with measured latency for every architecture (nb201-cifar10) there is nothing to predict; the command says so and summarises the measurements."
+        abstract:
+            "Report each device's latency model, or add a new device from a few measurements (--measurements).",
+        discussion: """
+            Without --measurements: trains (or loads) each built-in device's predictor and reports its error on held-out
+            measurements (for spaces measured for every architecture, such as nb201-cifar10, summarises them), then lists
+            the devices saved from measurements.
+
+            With --hardware NAME --measurements FILE.csv: FILE has one column per dimension of the space (name or alias;
+            per-layer values joined by ';' as in the space's tables) and latency_ms. A model for NAME is adapted from
+            those k rows (--method, default auto: the method with the lowest leave-one-out error), its leave-one-out error
+            on the k rows reported, and the device saved under the data directory; from then on --hardware NAME works in
+            search, explore and arch.
+            """
     )
 
     @OptionGroup var common: CommonOptions
@@ -16,14 +26,40 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: "Training steps (default 2000).") var steps: Int?
     @Option(name: .customLong("lr"), help: "Adam learning rate (default 1e-3).") var learningRate: Double?
     @Flag(help: "Ignore the cached predictor and train again.") var retrain = false
+    @Option(help: "CSV of a new device's measurements (with --hardware NAME): adapt, report and save its model.")
+    var measurements: String?
+    @Option(help: "Adaptation method: \(LatencyAdaptationMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: LatencyAdaptationMethod = .crossValidated
+    @Option(help: "Source devices the adaptation may read (default: every built-in device of the space).")
+    var sources: String?
+    @Flag(help: "Replace a device saved before under the same name.") var replace = false
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if measurements != nil && hardware == nil {
+            throw ValidationError("--measurements needs --hardware NAME: the name the new device is saved under")
+        }
+        if let h = hardware, measurements != nil, let p = SavedDevice.nameProblem(h) {
+            throw ValidationError("--hardware '\(h)': \(p)")
+        }
+    }
 
     func run() throws {
         let s = try common.loadSpace(space)
-        guard let spec = s.latency else { throw CLIError("space '\(space)' has no latency data") }
+        if let measurements, let hardware {
+            return try adapt(s, name: hardware, file: measurements)
+        }
+        guard let spec = s.latency else {
+            let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
+            guard !saved.isEmpty else { throw CLIError("space '\(space)' has no latency data") }
+            return printSaved(s, saved, json: json)
+        }
         var config = LatencyPredictor.defaultConfig
         if let steps { config.steps = steps }
         if let learningRate { config.learningRate = learningRate }
+        if let h = hardware, !spec.hardware.contains(h) {
+            return printSaved(s, [h], json: json)
+        }
         let hws = hardware.map { [$0] } ?? spec.hardware
         var rows: [JSONValue] = []
         let measured: Bool = { if case .measured = spec.source { return true } else { return false } }()
@@ -51,7 +87,7 @@ struct LatencyCommand: ParsableCommand {
                     fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)",
                 ])
             } else {
-                let pool = s.pools.values.sorted().first.map { s.tables[$0].architectures } ?? []
+                let pool = s.latencyPool
                 let lat = try pool.map { try model.latencyMs($0) }.sorted()
                 rows.append(
                     .object([
@@ -73,9 +109,123 @@ struct LatencyCommand: ParsableCommand {
                     "\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory)."
                 )
             }
+            let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
+            if hardware == nil && !saved.isEmpty {
+                print("")
+                printSaved(s, saved, json: false)
+            }
         }
     }
 }
+
+extension LatencyCommand {
+    /// Adapts a model for a new device from its measurements and saves it.
+    func adapt(_ s: SearchSpace, name: String, file: String) throws {
+        if s.latency?.hardware.contains(name) ?? false {
+            throw CLIError("'\(name)' is a built-in device of \(s.id); give the new device another name")
+        }
+        let dataDirectory = common.resolvedDataDirectory
+        if !replace, (try? SavedDevice.load(dataDirectory: dataDirectory, space: s.id, name: name)) ?? nil != nil {
+            throw CLIError(
+                "a device '\(name)' is already saved for \(s.id) (\(SavedDevice.path(dataDirectory: dataDirectory, space: s.id, name: name))); --replace replaces it"
+            )
+        }
+        let m = try LatencyMeasurements.read(path: file, space: s)
+        let sourceNames = sources.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let unknown = sourceNames?.first(where: { !(s.latency?.hardware.contains($0) ?? false) }) {
+            throw CLIError("--sources: '\(unknown)' is not a built-in device of \(s.id)")
+        }
+        if method.needsSources && (sourceNames ?? s.latency?.hardware ?? []).isEmpty {
+            throw CLIError("--method \(method.rawValue) needs a source device, and \(s.id) has none")
+        }
+        let (model, device, rows) = try LatencyModel.adapt(
+            space: s, name: name, measurements: m, method: method, sources: sourceNames,
+            cacheDirectory: common.cacheDirectory)
+        let candidates = LatencyAdaptationMethod.allCases.filter {
+            $0 != .crossValidated && (!$0.needsSources || !device.sources.isEmpty)
+        }
+        let scored = candidates.map { ($0, LatencyAdaptation.crossValidate($0, rows)) }
+        let path = try device.save(dataDirectory: dataDirectory)
+        if json {
+            print(
+                JSONValue.object([
+                    ("space", .string(s.id)), ("hardware", .string(name)), ("file", .string(path)),
+                    ("measurements", .number(Double(m.latencyMs.count))), ("method", .string(method.rawValue)),
+                    ("chosen", .string(device.chosen.rawValue)), ("basis", .string(model.basis)),
+                    (
+                        "leave_one_out",
+                        .object(
+                            scored.map { (m, a) -> (String, JSONValue) in
+                                (
+                                    m.rawValue,
+                                    .object([
+                                        ("mape", .number(a.meanAbsolutePercentageError.finite)),
+                                        ("kendall", .number(a.kendall.finite)),
+                                        ("acc10", .number(a.withinTenPercent.finite)),
+                                    ])
+                                )
+                            })
+                    ),
+                ]).rendered(pretty: true))
+            return
+        }
+        var t = TextTable(header: ["method", "leave-one-out MAPE", "Kendall", "Acc(10%)", ""])
+        for (m, a) in scored {
+            t.rows.append([
+                m.rawValue, fmt(a.meanAbsolutePercentageError * 100, 1) + "%", fmt(a.kendall.finite, 3),
+                fmt(a.withinTenPercent * 100, 0) + "%", m == device.chosen ? "<- saved" : "",
+            ])
+        }
+        print("\(name) on \(s.id) from \(m.latencyMs.count) measurements in \(file)")
+        print(t.render())
+        print(
+            """
+
+            Saved \(path): \(model.basis).
+            Each row: the method fitted on all but one measurement, judged on that one (a guide, not a promise:
+            with few rows the error on new architectures is usually larger).
+            Use it: llmpp search --space \(s.id) --hardware \(name) --latency-ms MS
+            """)
+    }
+
+    func printSaved(_ s: SearchSpace, _ names: [String], json: Bool) {
+        var rows: [JSONValue] = []
+        var t = TextTable(header: ["saved device", "measurements", "method", "sources", "leave-one-out MAPE"])
+        for n in names {
+            do {
+                guard let d = try SavedDevice.load(dataDirectory: common.resolvedDataDirectory, space: s.id, name: n)
+                else {
+                    t.rows.append([n, "-", "-", "-", "not saved: add it with --measurements FILE.csv"])
+                    continue
+                }
+                rows.append(
+                    .object([
+                        ("hardware", .string(n)), ("kind", "adapted"),
+                        ("measurements", .number(Double(d.measurements.count))), ("method", .string(d.chosen.rawValue)),
+                        ("sources", .array(d.sources.map { .string($0) })),
+                        ("leave_one_out_mape", .number(d.crossValidation.mape)),
+                    ]))
+                t.rows.append([
+                    n, "\(d.measurements.count)", d.chosen.rawValue, d.sources.joined(separator: ", "),
+                    d.crossValidation.mape.map { fmt($0 * 100, 1) + "%" } ?? "-",
+                ])
+            } catch {
+                t.rows.append([n, "-", "-", "-", "unreadable: \(error)"])
+            }
+        }
+        print(
+            json
+                ? JSONValue.object([("space", .string(s.id)), ("saved", .array(rows))]).rendered(pretty: true)
+                : t.render())
+    }
+}
+
+extension Double {
+    /// nil for NaN and infinities (JSON has no place for them).
+    var finite: Double? { isFinite ? self : nil }
+}
+
+extension LatencyAdaptationMethod: ExpressibleByArgument {}
 
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }

@@ -13,7 +13,8 @@ struct ReproduceCommand: AsyncParsableCommand {
         abstract:
             "Reproduce the paper's experiments: predictor quality, the instruction ablation, HS-NAS vs its extremes on NAS-Bench-201.",
         discussion: """
-            Parts: predictors (three HAT tasks x three split seeds: the baselines, the references, LLM-PP and
+            Parts: hardware (few-shot latency on unseen devices: leave-one-device-out on HAT's devices and NB201's
+            settings, k measurements per draw, every adaptation method; no LLM needed), predictors (three HAT tasks x three split seeds: the baselines, the references, LLM-PP and
             LLM-Distill-PP), ablation (the prompt ladder on one task), search (nb201-cifar10 under a latency
             constraint: hybrid vs baseline only vs distill only, truth of the best architecture, regret against the
             true best, expensive evaluations), schedule (the same space: anytime vs paper at each of
@@ -55,17 +56,33 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Option(help: "Evolution iterations (paper: 30; the hybrid switches at half).") var iterations: Int = 30
     @Option(help: "Population (paper: 125).") var population: Int = 125
     @Option(name: .customLong("train-steps"), help: "Student training steps (paper: 5000).") var trainSteps: Int = 5000
+    @Option(name: .customLong("hardware-spaces"), help: "Spaces of the few-shot latency study.")
+    var hardwareSpaces: String = "hat-wmt14ende,hat-wmt14enfr,nb201-cifar10"
+    @Option(name: .customLong("hardware-k"), help: "Measurements of the unseen device (k) in the few-shot study.")
+    var hardwareK: String = "5,10,20,50"
+    @Option(name: .customLong("hardware-draws"), help: "Seeded draws of the k measurements per device and k.")
+    var hardwareDraws: Int = 5
+    @Option(
+        name: .customLong("hardware-sources"),
+        help: "Source settings of a measured space (nb201): the others are the unseen targets.")
+    var hardwareSources: String = "1080ti_1,1080ti_256,silver_4114,pixel3"
     @Option(help: "Write CSVs and SVG plots into this folder.") var out: String?
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        let known = ["all", "predictors", "ablation", "search", "schedule"]
+        let known = ["all", "predictors", "ablation", "search", "schedule", "hardware"]
         for p in partList where !known.contains(p) {
             throw ValidationError("unknown part '\(p)' (use \(known.joined(separator: ", ")))")
         }
         if searchSeeds < 1 { throw ValidationError("--search-seeds must be at least 1") }
         if labels < 0 || searchLabels < 1 { throw ValidationError("--labels must be >= 0 and --search-labels >= 1") }
         if iterations < 2 { throw ValidationError("--iterations must be at least 2") }
+        if hardwareDraws < 1 { throw ValidationError("--hardware-draws must be at least 1") }
+        if list(hardwareK).compactMap(Int.init).count != list(hardwareK).count
+            || list(hardwareK).contains(where: { (Int($0) ?? 0) < 3 })
+        {
+            throw ValidationError("--hardware-k takes measurement counts >= 3, e.g. 5,10,20,50")
+        }
         if budgetList.isEmpty || budgetList.contains(where: { $0 < 1 }) {
             throw ValidationError("--schedule-budgets takes label counts >= 1, e.g. 100,300")
         }
@@ -76,15 +93,36 @@ struct ReproduceCommand: AsyncParsableCommand {
     var budgetList: [Int] {
         scheduleBudgets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
-    var seedList: [String] { splitSeeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    var seedList: [String] { list(splitSeeds) }
+    func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    /// The parts that ask an LLM (the hardware study does not, so it runs without one).
+    var needsLLM: Bool { ["predictors", "ablation", "search", "schedule"].contains(where: wants) }
 
     func run() async throws {
+        let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        var report = ReproduceReport(provider: "none")
+        if wants("hardware") {
+            let study = HardwareStudy(
+                ks: list(hardwareK).compactMap(Int.init), draws: hardwareDraws, measuredSources: list(hardwareSources),
+                cacheDirectory: common.cacheDirectory)
+            for id in list(hardwareSpaces) {
+                report.hardware.append(try study.run(space: try common.loadSpace(id), progress: progress))
+            }
+        }
+        if needsLLM { try await runLLMParts(&report, progress: progress) }
+        if let out {
+            let files = try report.write(to: out)
+            progress("wrote \(files.joined(separator: ", ")) in \(out)")
+        }
+        print(json ? report.json.rendered(pretty: true) : report.text)
+    }
+
+    func runLLMParts(_ report: inout ReproduceReport, progress: @escaping @Sendable (String) -> Void) async throws {
         let provider = SharedProvider(try await llm.makeProvider(common: common))
         let catalog = try common.catalog()
         let env = EngineEnvironment(
             catalog: catalog, dataDirectory: common.resolvedDataDirectory, makeProvider: { _, _ in provider })
         let prefix = newRunID("reproduce")
-        let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
         var base = RunConfig(space: "")
         llm.apply(to: &base)
@@ -92,7 +130,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         base.prediction = llm.settings(defaultDecode: .greedy)
         base.training.steps = trainSteps
 
-        var report = ReproduceReport(provider: provider.displayName)
+        report.provider = provider.displayName
         do {
             if wants("predictors") {
                 for task in tasks.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
@@ -114,7 +152,7 @@ struct ReproduceCommand: AsyncParsableCommand {
                     throw CLIError("\(searchSpace) has no latency data for a constraint")
                 }
                 let oracle = try SearchStudy.oracle(
-                    space: space, hardware: hw, latencyMs: latencyMs, cacheDirectory: common.cacheDirectory)
+                    space: space, hardware: hw, latencyMs: latencyMs, dataDirectory: common.resolvedDataDirectory)
                 progress(
                     String(
                         format: "search: %@ under %.2f ms on %@: %d of %d architectures feasible", space.id,
@@ -143,10 +181,5 @@ struct ReproduceCommand: AsyncParsableCommand {
             throw error
         }
         await provider.close()
-        if let out {
-            let files = try report.write(to: out)
-            progress("wrote \(files.joined(separator: ", ")) in \(out)")
-        }
-        print(json ? report.json.rendered(pretty: true) : report.text)
     }
 }

@@ -12,6 +12,8 @@ struct ReproduceReport {
     var search: [SearchStudy.Outcome] = []
     /// The schedule comparison (anytime vs paper at equal and 3x label budgets, baseline only).
     var schedule: [SearchStudy.Outcome] = []
+    /// Few-shot latency on unseen devices (`--parts hardware`), per space.
+    var hardware: [HardwareStudy.SpaceResult] = []
 
     static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String {
         m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))"
@@ -194,6 +196,7 @@ struct ReproduceReport {
             out.append(Self.searchTable(schedule))
             out += Self.scheduleVerdicts(schedule)
         }
+        out += hardwareText
         return out.joined(separator: "\n")
     }
 
@@ -271,6 +274,7 @@ struct ReproduceReport {
         } else {
             f.append(("search", .null))
         }
+        f.append(("hardware", hardware.isEmpty ? .null : hardwareJSON))
         return .object(f)
     }
 
@@ -411,6 +415,7 @@ struct ReproduceReport {
                     ).render()
                 ))
         }
+        if !hardware.isEmpty { files.append(("hardware.csv", hardwareCSV)) }
         for (name, text) in files {
             try text.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         }

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A latency model for one device, fitted on its few measurements by one method.
+public struct AdaptedLatencyFit: Sendable {
+    enum Model: Sendable {
+        case mlp(LatencyPredictor)
+        /// y = slope s + intercept on one source device (on logs when `logarithmic`).
+        case line(source: Int, slope: Double, intercept: Double, logarithmic: Bool)
+        /// log y by ridge over the chosen inputs, plus a log line on one source when given.
+        case ridge(DemonstrationFits.Ridge, inputs: RidgeInputs, line: LogLine?)
+    }
+
+    /// The method that made the model (for `auto`, the one it chose).
+    public let method: LatencyAdaptationMethod
+    let model: Model
+    /// The source device the line methods rest on, by name.
+    public var sourceUsed: String?
+    /// The ridge penalty chosen by leave-one-out, for the ridge methods.
+    public var lambda: Double?
+
+    /// The source a line rests on, by position.
+    var sourceIndex: Int? {
+        switch model {
+        case .line(let s, _, _, _): return s
+        case .ridge(_, _, let line): return line?.source
+        case .mlp: return nil
+        }
+    }
+
+    /// Latencies (ms) of architectures given as features and source latencies, row by row.
+    public func predict(features: [[Double]], sources: [[Double]]) -> [Double] {
+        let raw: [Double]
+        switch model {
+        case .mlp(let p):
+            raw = p.predict(batch: features)
+        case .line(let s, let slope, let intercept, let logarithmic):
+            raw = sources.map {
+                logarithmic ? exp(slope * log(max($0[s], 1e-9)) + intercept) : slope * $0[s] + intercept
+            }
+        case .ridge(let r, let inputs, let line):
+            raw = zip(features, sources).map {
+                exp(r.predict(inputs.row(features: $0.0, sources: $0.1)) + (line?.value($0.1) ?? 0))
+            }
+        }
+        // A latency is positive; a line fitted on few points can cross zero far from them.
+        return raw.map { $0.isFinite ? max($0, 1e-6) : 1e-6 }
+    }
+
+    public func predict(_ rows: LatencyRows) -> [Double] { predict(features: rows.features, sources: rows.sources) }
+}
+
+/// log y = slope log s + intercept on one source.
+struct LogLine: Sendable {
+    var source: Int
+    var slope: Double
+    var intercept: Double
+
+    init(x: [[Double]], y: [Double], source: Int) {
+        self.source = source
+        let l = DemonstrationFits.line(x: x.map { log(max($0[source], 1e-9)) }, y: y)
+        slope = l.slope
+        intercept = l.intercept
+    }
+
+    func value(_ sources: [Double]) -> Double { slope * log(max(sources[source], 1e-9)) + intercept }
+}
+
+/// Which columns a ridge model reads.
+struct RidgeInputs: Sendable {
+    var sources: Bool
+    var features: Bool
+
+    func row(features f: [Double], sources s: [Double]) -> [Double] {
+        (sources ? s.map { log(max($0, 1e-9)) } : []) + (features ? f : [])
+    }
+}

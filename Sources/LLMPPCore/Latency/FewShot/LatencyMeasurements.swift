@@ -1,0 +1,53 @@
+import Foundation
+
+/// A device's measured latencies: architectures of a space and their latency in ms, read
+/// from a CSV with one column per dimension plus `latency_ms`.
+public struct LatencyMeasurements: Sendable, Equatable {
+    public static let latencyColumn = "latency_ms"
+    /// Fewer measurements cannot be cross-validated.
+    public static let minimumRows = 3
+
+    public var architectures: [Architecture]
+    public var latencyMs: [Double]
+
+    public init(architectures: [Architecture], latencyMs: [Double]) {
+        self.architectures = architectures
+        self.latencyMs = latencyMs
+    }
+
+    public static func read(path: String, space: SearchSpace) throws -> LatencyMeasurements {
+        try parse(ArchitectureCSV.load(path: path), file: path, space: space)
+    }
+
+    public static func parse(_ table: CSVTable, file: String, space: SearchSpace) throws -> LatencyMeasurements {
+        guard let lc = table.column(latencyColumn) else {
+            throw SpaceError(
+                file: file, field: nil, problem: "no '\(latencyColumn)' column (the measured latency in ms)")
+        }
+        let archs = try ArchitectureCSV.architectures(table, file: file, space: space, extra: [latencyColumn])
+        var firstLine: [String: Int] = [:]
+        var latencies: [Double] = []
+        for (r, row) in table.rows.enumerated() {
+            let line = r + 2
+            let text = row[lc].trimmingCharacters(in: .whitespaces)
+            guard let v = Double(text), v.isFinite, v > 0 else {
+                throw SpaceError(
+                    file: file, field: "line \(line), column '\(latencyColumn)'",
+                    problem: "'\(text.prefix(40).escapingControlCharacters)' is not a positive number of milliseconds")
+            }
+            let id = space.id(archs[r])
+            if let earlier = firstLine[id] {
+                throw SpaceError(
+                    file: file, field: "line \(line)", problem: "the same architecture as line \(earlier) (\(id))")
+            }
+            firstLine[id] = line
+            latencies.append(v)
+        }
+        guard archs.count >= minimumRows else {
+            throw SpaceError(
+                file: file, field: nil,
+                problem: "\(archs.count) measurement\(archs.count == 1 ? "" : "s"); at least \(minimumRows) are needed")
+        }
+        return LatencyMeasurements(architectures: archs, latencyMs: latencies)
+    }
+}

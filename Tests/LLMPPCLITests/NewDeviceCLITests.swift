@@ -1,0 +1,127 @@
+import Foundation
+import XCTest
+
+/// A device nobody measured before: `llmpp latency --measurements` adapts and saves it, and
+/// from then on `--hardware NAME` works in `arch` and as a search constraint.
+final class NewDeviceCLITests: XCTestCase {
+    static let nb201Header = "e10,e20,e21,e30,e31,e32,latency_ms"
+    static let cells = [
+        "nor_conv_3x3,skip_connect,none,avg_pool_3x3,nor_conv_1x1,nor_conv_3x3",
+        "none,none,none,none,none,skip_connect",
+        "nor_conv_1x1,nor_conv_1x1,nor_conv_1x1,nor_conv_1x1,none,none",
+        "nor_conv_3x3,nor_conv_3x3,nor_conv_3x3,nor_conv_3x3,nor_conv_3x3,nor_conv_3x3",
+        "skip_connect,avg_pool_3x3,none,nor_conv_3x3,skip_connect,nor_conv_1x1",
+    ]
+
+    func write(_ lines: [String]) throws -> String {
+        let path = NSTemporaryDirectory() + "llmpp-measurements-\(UUID().uuidString).csv"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testMeasurementsMakeADeviceThatArchAndTheLatencyListingUse() throws {
+        let dataDir = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
+        let file = try write([Self.nb201Header] + Self.cells.enumerated().map { "\($1),\(2.0 + Double($0) * 1.5)" })
+        let add = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file], dataDir: dataDir)
+        XCTAssertEqual(add.status, 0, add.stderr)
+        XCTAssertTrue(add.stdout.contains("jetson on nb201-cifar10 from 5 measurements"), add.stdout)
+        XCTAssertTrue(add.stdout.contains("<- saved"), add.stdout)
+        XCTAssertTrue(add.stdout.contains("llmpp search --space nb201-cifar10 --hardware jetson"), add.stdout)
+
+        // The same name again is refused without --replace; the first file is kept.
+        let again = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file], dataDir: dataDir)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("--replace"), again.stderr)
+
+        let arch = try CLI.run(
+            ["arch", "--space", "nb201-cifar10", "--random", "2", "--hardware", "jetson"], dataDir: dataDir)
+        XCTAssertEqual(arch.status, 0, arch.stderr)
+        XCTAssertTrue(arch.stdout.contains("ms on jetson (adapted from 5 measurements"), arch.stdout)
+
+        let list = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--json"], dataDir: dataDir)
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let saved = (try CLI.json(list.stdout) as? [String: Any])?["saved"] as? [[String: Any]]
+        XCTAssertEqual(saved?.first?["measurements"] as? Int, 5)
+    }
+
+    func testABadMeasurementsFileSavesNothing() throws {
+        let dataDir = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
+        let cases: [([String], String)] = [
+            ([Self.nb201Header, Self.cells[0] + ",1", Self.cells[1] + ",0"], "line 3, column 'latency_ms'"),
+            ([Self.nb201Header, Self.cells[0] + ",1", Self.cells[1] + ",2"], "at least 3 are needed"),
+            (["e10,e20,e21,e30,e31,e32", Self.cells[0]], "no 'latency_ms' column"),
+        ]
+        for (lines, expected) in cases {
+            let file = try write(lines)
+            let r = try CLI.run(
+                ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file],
+                dataDir: dataDir)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains(file) && r.stderr.contains(expected), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dataDir + "/devices/nb201-cifar10/jetson.json"))
+        let builtIn = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "raspi4", "--measurements", "x.csv"], dataDir: dataDir
+        )
+        XCTAssertTrue(builtIn.stderr.contains("is a built-in device"), builtIn.stderr)
+        let badName = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "../x", "--measurements", "x.csv"], dataDir: dataDir)
+        XCTAssertTrue(badName.stderr.contains("a device name"), badName.stderr)
+    }
+
+    /// A space with no latency data at all gets a device from measurements (a feature ridge,
+    /// no source device), and a search under it keeps every reported architecture feasible.
+    func testASavedDeviceConstrainsASearchOnASpaceWithoutLatencyData() throws {
+        let spaces = try OwnSpaceDefaultsTests.makeSpaces()
+        let dataDir = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
+        let ops = OwnSpaceDefaultsTests.ops
+        var lines = ["d0,d1,d2,d3,latency_ms"]
+        for (i, a) in ops.enumerated() {
+            for (j, b) in ops.enumerated() {
+                lines.append("\(a),\(b),conv,pool,\(10 + 4 * Double(i) + 2 * Double(j))")
+            }
+        }
+        let file = try write(lines)
+        let add = try CLI.run(
+            ["latency", "--space", "toy", "--hardware", "board", "--measurements", file], dataDir: dataDir,
+            spaces: spaces)
+        XCTAssertEqual(add.status, 0, add.stderr)
+        XCTAssertTrue(add.stdout.contains("source-feature-ridge"), add.stdout)
+        let search = try CLI.run(
+            [
+                "search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10",
+                "--hardware", "board", "--latency-ms", "16", "--evaluator", "external", "--evaluator-cmd",
+                OwnSpaceDefaultsTests.evaluator, "--json",
+            ], dataDir: dataDir, spaces: spaces)
+        XCTAssertEqual(search.status, 0, search.stderr)
+        let front = (try CLI.json(search.stdout) as? [String: Any])?["pareto"] as? [[String: Any]] ?? []
+        XCTAssertFalse(front.isEmpty, search.stdout)
+        for p in front { XCTAssertLessThanOrEqual(p["latency_ms"] as? Double ?? 99, 16) }
+    }
+
+    /// `arch --file` reads many architectures: its own --json output round-trips, and a
+    /// measurements CSV (latency_ms ignored) gives its rows in order.
+    func testArchReadsItsJSONAndMeasurementCSVs() throws {
+        let sampled = try CLI.run(["arch", "--space", "hat-wmt14ende", "--random", "3", "--seed", "4", "--json"])
+        XCTAssertEqual(sampled.status, 0, sampled.stderr)
+        let ids = (try CLI.json(sampled.stdout) as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        let again = try CLI.run(
+            ["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: sampled.stdout)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual((try CLI.json(again.stdout) as? [[String: Any]])?.compactMap { $0["id"] as? String }, ids)
+
+        let csv = try write([Self.nb201Header] + Self.cells.map { $0 + ",1" })
+        let rows = try CLI.run(["arch", "--space", "nb201-cifar10", "--file", csv, "--json"])
+        XCTAssertEqual(rows.status, 0, rows.stderr)
+        let archs = try CLI.json(rows.stdout) as? [[String: Any]]
+        XCTAssertEqual(archs?.count, 5)
+        XCTAssertEqual((archs?[1]["arch"] as? [String: Any])?["node3-from-node2"] as? String, "skip_connect")
+
+        let bad = try CLI.run(["arch", "--space", "nb201-cifar10", "--file", "-"], stdin: #"[{"arch": {"e10": 5}}]"#)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("-: entry 1: 'node1-from-node0': '5' is not one of"), bad.stderr)
+    }
+}
