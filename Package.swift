@@ -38,7 +38,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "LLMPPTestSupport"]),
+        .testTarget(
+            name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "LLMPPTestSupport"], exclude: ["Snapshots"]),
         // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
         .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore"], path: "Tests/LLMPPTestSupport"),
         .testTarget(name: "LLMPPStoreTests", dependencies: ["LLMPPStore", "LLMPPTestSupport"]),

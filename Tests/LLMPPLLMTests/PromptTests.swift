@@ -154,6 +154,17 @@ final class PromptTests: XCTestCase {
         XCTAssertEqual(Set(ordered.map(\.1)), Set(demos.map(\.1)))
     }
 
+    func testTheEncodingWritesEveryArchitectureOfThePrompt() throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        for e in ArchitectureEncoding.allCases {
+            let u = try LLMFixtures.builder(s, options: PromptOptions(encoding: e)).messages(
+                demonstrations: demos, test: tests[0])[1].content
+            XCTAssertTrue(u.contains("Test architecture:\n" + e.render(tests[0], in: s) + "\nGFLOPS: "), "\(e)")
+            XCTAssertTrue(u.contains(e.render(demos[3].0, in: s) + "\nGFLOPS: "), "\(e)")
+        }
+        XCTAssertEqual(PromptOptions(encoding: .graph).fullSummary.hasSuffix("; encoding graph"), true)
+    }
+
     func testEfficiencyFlagParsingAndOldRunsDecode() throws {
         XCTAssertEqual(try EfficiencyLine.parse("gflops,params"), [.gflops, .params])
         XCTAssertEqual(try EfficiencyLine.parse("params"), [.params])

@@ -7,30 +7,13 @@ import XCTest
 
 @testable import LLMPPTUI
 
-/// Snapshot tests of rendered screens, read from the cell buffer as text. A missing
-/// snapshot is written (and the test fails, to be reviewed); LLMPP_RECORD_SNAPSHOTS=1 rewrites them.
+/// Snapshot tests of rendered screens, read from the cell buffer as text (`TextSnapshot`).
 final class RendererTests: XCTestCase {
     static let snapshots = (Repo.root as NSString).appendingPathComponent("Tests/LLMPPTUITests/Snapshots")
     static func space() throws -> SearchSpace { try Repo.space("nb201-cifar10") }
 
     func assertSnapshot(_ b: CellBuffer, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = (Self.snapshots as NSString).appendingPathComponent("\(name).txt")
-        let text = b.text + "\n"
-        let record = ProcessInfo.processInfo.environment["LLMPP_RECORD_SNAPSHOTS"] == "1"
-        if record || !FileManager.default.fileExists(atPath: path) {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            if !record { XCTFail("recorded a new snapshot \(name); review it and run again", file: file, line: line) }
-            return
-        }
-        let expected = try String(contentsOfFile: path, encoding: .utf8)
-        if expected != text {
-            let a = expected.components(separatedBy: "\n")
-            let c = text.components(separatedBy: "\n")
-            let first = zip(a, c).enumerated().first { $0.element.0 != $0.element.1 }
-            XCTFail(
-                "snapshot \(name) differs at line \((first?.offset ?? 0) + 1):\n- \(first?.element.0 ?? "")\n+ \(first?.element.1 ?? "")",
-                file: file, line: line)
-        }
+        try TextSnapshot.assert(b.text, name, directory: Self.snapshots, file: file, line: line)
     }
 
     /// A deterministic model: a few generations of a seeded NB201 search scored from the table.

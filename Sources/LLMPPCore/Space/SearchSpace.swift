@@ -23,6 +23,8 @@ public final class SearchSpace: Sendable {
     /// Named pools of architectures (a table's rows), e.g. the 8,500 unlabeled ones.
     public let pools: [String: Int]
     public let latency: LatencySpec?
+    /// How architectures read as a graph, where the space says (else layer chains only).
+    public let graph: ArchitectureGraph?
 
     public struct EvaluationCost: Sendable {
         public let seconds: CompiledExpression
@@ -40,8 +42,10 @@ public final class SearchSpace: Sendable {
         id: String, title: String, task: TaskDescription, directory: String, file: String, shape: SpaceShape,
         constants: [String: Double], efficiency: Efficiency, featureSets: [String: [CompiledExpression]],
         tables: [SpaceTable], labelled: LabelledSet?, cheapEvaluation: CompiledExpression?,
-        evaluationCost: EvaluationCost? = nil, pools: [String: Int], latency: LatencySpec?
+        evaluationCost: EvaluationCost? = nil, pools: [String: Int], latency: LatencySpec?,
+        graph: ArchitectureGraph? = nil
     ) {
+        self.graph = graph
         self.id = id
         self.title = title
         self.task = task

@@ -17,6 +17,7 @@ struct SpaceFile: Decodable {
     var evaluation_cost: EvaluationCostFile?
     var pools: [String: String]?
     var latency: LatencyFile?
+    var graph: ArchitectureGraphFile?
 
     /// What one expensive evaluation of an architecture costs, as recorded by the data.
     struct EvaluationCostFile: Decodable {

@@ -299,7 +299,8 @@ public enum SpaceLoader {
             evaluationCost: try raw.evaluation_cost.map {
                 .init(seconds: try compile("evaluation_cost.seconds", $0.seconds), label: $0.label)
             },
-            pools: pools, latency: latency)
+            pools: pools, latency: latency,
+            graph: try raw.graph.map { try $0.resolve(shape, fail: fail) })
         try smokeTest(space, fail: fail)
         return space
     }

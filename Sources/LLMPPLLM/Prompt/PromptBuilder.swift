@@ -56,7 +56,7 @@ public struct PromptBuilder: Sendable {
     /// Values every architecture's placeholders take.
     func architectureValues(_ arch: Architecture) throws -> [String: String] {
         var v = common
-        v["arch"] = space.canonicalText(arch)
+        v["arch"] = options.encoding.render(arch, in: space)
         v["efficiency"] = try efficiencyText(arch)
         v["params"] = try paramsText(arch)
         v["efficiency_lines"] = try efficiencyLines(arch)

@@ -1,3 +1,5 @@
+import LLMPPCore
+
 /// Which parts of the LLM-PP prompt are switched on. The paper's ablation ladder:
 /// demonstrations only -> + role and definitions -> + dataset -> + task examples ->
 /// + backbone -> + efficiency (GFLOPs) -> + concentrate on the demonstrations.
@@ -10,11 +12,14 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
     public var efficiency: [EfficiencyLine]
     /// The order of the demonstrations (the paper: as the data lists them).
     public var demoOrder: DemoOrder
+    /// How each architecture is written (the paper: `name: value` lines).
+    public var encoding: ArchitectureEncoding
 
     public init(
         role: Bool = true, definitions: Bool = true, instructions: Set<Int> = [1, 2, 3, 4, 5],
-        efficiency: [EfficiencyLine] = [.gflops], demoOrder: DemoOrder = .data
+        efficiency: [EfficiencyLine] = [.gflops], demoOrder: DemoOrder = .data, encoding: ArchitectureEncoding = .lines
     ) {
+        self.encoding = encoding
         self.role = role
         self.definitions = definitions
         self.instructions = instructions
@@ -22,16 +27,17 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
         self.demoOrder = demoOrder
     }
 
-    enum CodingKeys: String, CodingKey { case role, definitions, instructions, efficiency, demoOrder }
+    enum CodingKeys: String, CodingKey { case role, definitions, instructions, efficiency, demoOrder, encoding }
 
-    /// Runs saved before the efficiency and order options existed used the paper's prompt.
+    /// Runs saved before the efficiency, order and encoding options existed used the paper's prompt.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             role: try c.decode(Bool.self, forKey: .role), definitions: try c.decode(Bool.self, forKey: .definitions),
             instructions: try c.decode(Set<Int>.self, forKey: .instructions),
             efficiency: try c.decodeIfPresent([EfficiencyLine].self, forKey: .efficiency) ?? [.gflops],
-            demoOrder: try c.decodeIfPresent(DemoOrder.self, forKey: .demoOrder) ?? .data)
+            demoOrder: try c.decodeIfPresent(DemoOrder.self, forKey: .demoOrder) ?? .data,
+            encoding: try c.decodeIfPresent(ArchitectureEncoding.self, forKey: .encoding) ?? .lines)
     }
 
     public static let full = PromptOptions()
@@ -88,7 +94,7 @@ public struct PromptOptions: Sendable, Equatable, Hashable, Codable {
 
     /// Everything that shapes the prompt, for outputs: parts, efficiency lines, order.
     public var fullSummary: String {
-        "\(summary); efficiency \(EfficiencyLine.text(efficiency)); order \(demoOrder.rawValue)"
+        "\(summary); efficiency \(EfficiencyLine.text(efficiency)); order \(demoOrder.rawValue); encoding \(encoding.rawValue)"
     }
 }
 

@@ -21,9 +21,11 @@ public struct PromptTemplate: Sendable {
         public var params_label: String?
         public var params_unit: String?
         /// Default efficiency lines ("gflops", "params" or "gflops,params") and demonstration
-        /// order ("data", "efficiency", "nearest-last"); the command line overrides them.
+        /// order ("data", "efficiency", "nearest-last") and architecture encoding ("lines",
+        /// "json", "graph"); the command line overrides them.
         public var efficiency: String?
         public var demo_order: String?
+        public var encoding: String?
     }
 
     public let directory: String
@@ -87,6 +89,11 @@ public struct PromptTemplate: Sendable {
                 throw PromptError(
                     "unknown demo_order '\(o)' (use \(DemoOrder.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
+            if let e = settings.encoding, ArchitectureEncoding(rawValue: e) == nil {
+                throw PromptError(
+                    "unknown encoding '\(e)' (use \(ArchitectureEncoding.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+            }
         } catch let e as PromptError {
             throw SpaceError(file: settingsPath, field: nil, problem: e.description)
         }
@@ -101,7 +108,8 @@ public struct PromptTemplate: Sendable {
     public var defaultOptions: PromptOptions {
         PromptOptions(
             efficiency: (try? settings.efficiency.map(EfficiencyLine.parse)) ?? [.gflops],
-            demoOrder: settings.demo_order.flatMap(DemoOrder.init(rawValue:)) ?? .data)
+            demoOrder: settings.demo_order.flatMap(DemoOrder.init(rawValue:)) ?? .data,
+            encoding: settings.encoding.flatMap(ArchitectureEncoding.init(rawValue:)) ?? .lines)
     }
 
     static func placeholders(in text: String) -> [String] {

@@ -156,6 +156,7 @@ struct PredictCommand: AsyncParsableCommand {
                             ("parts", .string(options.summary)),
                             ("efficiency", .string(EfficiencyLine.text(options.efficiency))),
                             ("demo_order", .string(options.demoOrder.rawValue)),
+                            ("encoding", .string(options.encoding.rawValue)),
                         ])
                     ),
                     ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LLMPPCore
 import LLMPPLLM
 
 /// The LLM-PP prompt's efficiency lines and demonstration order; each defaults to what the
@@ -12,6 +13,8 @@ struct PromptFlags: ParsableArguments {
         name: .customLong("demo-order"),
         help: "Demonstration order: data (the paper), efficiency, nearest-last (default: prompt.json's).")
     var demoOrder: DemoOrder?
+    @Option(help: "Architecture encoding: lines (the paper's name: value), json, graph (default: prompt.json's).")
+    var encoding: ArchitectureEncoding?
 
     func validate() throws {
         if let e = efficiency { do { _ = try EfficiencyLine.parse(e) } catch { throw ValidationError("\(error)") } }
@@ -23,8 +26,10 @@ struct PromptFlags: ParsableArguments {
         let defaults = template.defaultOptions
         o.efficiency = try efficiency.map(EfficiencyLine.parse) ?? defaults.efficiency
         o.demoOrder = demoOrder ?? defaults.demoOrder
+        o.encoding = encoding ?? defaults.encoding
         return o
     }
 }
 
 extension DemoOrder: ExpressibleByArgument {}
+extension ArchitectureEncoding: ExpressibleByArgument {}
