@@ -153,6 +153,11 @@ def hat_space(task, info, data, out):
             },
         },
         "pools": {"unlabeled": "unlabeled"},
+        # The graph encoding: decoder layer j attends to the last k_j encoder layers.
+        "graph": {
+            "attends": {"from": "decoder", "to": "encoder", "dimension": "dec_arb_ende",
+                        "last_layers": {"-1": 1, "1": 2, "2": 3}},
+        },
         "latency": {
             "kind": "predictor",
             "features": "hat_raw",
@@ -254,6 +259,11 @@ def nb201_space(data, out):
             "label": "recorded GPU time: 12 epochs x the seconds per epoch NAS-Bench-201 recorded for the cell",
         },
         "pools": {"all": "cells"},
+        # The graph encoding: the cell's six edges, each an operation dimension.
+        "graph": {
+            "edges": [{"from": f"node{a}", "to": f"node{b}", "operation": f"e{b}{a}"}
+                      for b in range(1, 4) for a in range(b)],
+        },
         "latency": {
             "kind": "measured",
             "default_hardware": "raspi4",

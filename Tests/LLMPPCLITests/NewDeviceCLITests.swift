@@ -105,11 +105,14 @@ final class NewDeviceCLITests: XCTestCase {
     /// `arch --file` reads many architectures: its own --json output round-trips, and a
     /// measurements CSV (latency_ms ignored) gives its rows in order.
     func testArchReadsItsJSONAndMeasurementCSVs() throws {
-        let sampled = try CLI.run(["arch", "--space", "hat-wmt14ende", "--random", "3", "--seed", "4", "--json"])
+        // One data directory: the HAT latency predictor trains once for these calls.
+        let hatData = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
+        let sampled = try CLI.run(
+            ["arch", "--space", "hat-wmt14ende", "--random", "3", "--seed", "4", "--json"], dataDir: hatData)
         XCTAssertEqual(sampled.status, 0, sampled.stderr)
         let ids = (try CLI.json(sampled.stdout) as? [[String: Any]])?.compactMap { $0["id"] as? String }
         let again = try CLI.run(
-            ["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: sampled.stdout)
+            ["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: sampled.stdout, dataDir: hatData)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual((try CLI.json(again.stdout) as? [[String: Any]])?.compactMap { $0["id"] as? String }, ids)
 
@@ -119,6 +122,20 @@ final class NewDeviceCLITests: XCTestCase {
         let archs = try CLI.json(rows.stdout) as? [[String: Any]]
         XCTAssertEqual(archs?.count, 5)
         XCTAssertEqual((archs?[1]["arch"] as? [String: Any])?["node3-from-node2"] as? String, "skip_connect")
+
+        // A measurements sheet: the sampled architectures, latency_ms left to fill in; it
+        // reads back as the same architectures and, unfilled, is refused saying why.
+        let sheet = try CLI.run(["arch", "--space", "hat-wmt14ende", "--random", "3", "--seed", "4", "--csv"])
+        XCTAssertEqual(sheet.status, 0, sheet.stderr)
+        XCTAssertTrue(sheet.stdout.hasPrefix("encoder-embed-dim-subtransformer,"), sheet.stdout)
+        let back = try CLI.run(
+            ["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: sheet.stdout, dataDir: hatData)
+        XCTAssertEqual((try CLI.json(back.stdout) as? [[String: Any]])?.compactMap { $0["id"] as? String }, ids)
+        let unfilled = try write(sheet.stdout.split(separator: "\n").map(String.init))
+        let refused = try CLI.run(
+            ["latency", "--space", "hat-wmt14ende", "--hardware", "board", "--measurements", unfilled])
+        XCTAssertTrue(
+            refused.stderr.contains("line 2, column 'latency_ms': empty: measure this architecture"), refused.stderr)
 
         let bad = try CLI.run(["arch", "--space", "nb201-cifar10", "--file", "-"], stdin: #"[{"arch": {"e10": 5}}]"#)
         XCTAssertNotEqual(bad.status, 0)

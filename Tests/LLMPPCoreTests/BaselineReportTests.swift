@@ -116,6 +116,15 @@ final class BaselineReportTests: XCTestCase {
         let w = (0..<d).map { a[$0][d] / a[$0][$0] }
         for (got, want) in zip(r.weights, w) { XCTAssertEqual(got, want, accuracy: 1e-10) }
         XCTAssertEqual(r.predict(mu), ym, accuracy: 1e-12)
+        // Fewer rows than columns: the dual solve gives the primal weights.
+        var rng = SeededGenerator(seed: 3)
+        let wide = (0..<6).map { _ in (0..<15).map { _ in rng.unit() } }
+        let target = (0..<6).map { _ in rng.unit() }
+        let zw = DemonstrationFits.Ridge(x: wide, y: target, lambda: 2)
+        let centred = target.map { $0 - zw.intercept }
+        let standardised = wide.map { row in (0..<15).map { (row[$0] - zw.means[$0]) / zw.scales[$0] } }
+        let primal = DemonstrationFits.Ridge.primal(standardised, centred, 2, 15)
+        for (got, want) in zip(zw.weights, primal) { XCTAssertEqual(got, want, accuracy: 1e-10) }
     }
 
     func testClearErrors() throws {

@@ -53,6 +53,32 @@ final class FewShotLatencyTests: XCTestCase {
         XCTAssertEqual(LatencyAdaptation.fit(.rescale, alone).method, .sourceFeatureRidge)
     }
 
+    /// A fine-tune of a HAT source predictor's output layer: it reads the predictor's last
+    /// hidden layer, stays finite far from its points, and falls back to the feature ridge
+    /// when the source is measured (NB201).
+    func testFineTuneReadsTheSourcePredictorsHiddenLayer() throws {
+        let hat = try Repo.space("hat-wmt14ende")
+        let config = TrainingConfig(hidden: [16, 16], learningRate: 1e-3, steps: 50, batchSize: 64, seed: 0)
+        guard case .predictor(let fs, let tables) = hat.latency?.source else { return XCTFail("HAT predicts latency") }
+        let p = LatencyPredictor.train(hardware: "xeon", featureSet: fs, data: tables["xeon"]!, config: config)
+        let target = tables["titanxp"]!
+        let rows = LatencyRows(
+            features: target.features, sources: p.predict(batch: target.features).map { [$0] }, sourceNames: ["xeon"],
+            latencyMs: target.latencyMs, embeddings: [0: p.embedding(batch: target.features)])
+        XCTAssertEqual(rows.embeddings[0]?.first?.count, 16)
+        let picked = FewShotLatencyStudy.drawIndices(count: rows.count, k: 10, draw: 0)
+        let fit = LatencyAdaptation.fit(.fineTune, rows.subset(picked))
+        XCTAssertEqual(fit.method, .fineTune)
+        XCTAssertEqual(fit.sourceUsed, "xeon")
+        let predicted = fit.predict(rows.removing(picked))
+        XCTAssertTrue(predicted.allSatisfy { $0.isFinite && $0 > 0 })
+        // Bounded: no prediction beyond what the line and the fitted residual range allow.
+        XCTAssertLessThan(predicted.max()!, 10 * target.latencyMs.max()!)
+        let nb201 = try LatencyRows.measured(
+            space: try Repo.space("nb201-cifar10"), target: "pixel3", sources: ["fpga"], cacheDirectory: nil)
+        XCTAssertEqual(LatencyAdaptation.fit(.fineTune, nb201.subset(Array(0..<10))).method, .sourceFeatureRidge)
+    }
+
     /// The study's numbers against a computation written out here: the same draw, the same
     /// fit, the metrics by their definitions (Kendall pair by pair).
     func testStudyMetricsMatchAnIndependentComputation() throws {

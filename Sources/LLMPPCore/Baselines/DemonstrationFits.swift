@@ -35,19 +35,44 @@ public enum DemonstrationFits {
             }
             let intercept = Metrics.mean(y)
             let z = x.map { row in (0..<d).map { j in (row[j] - mu[j]) / sd[j] } }
+            means = mu
+            scales = sd
+            self.intercept = intercept
+            let centred = y.map { $0 - intercept }
+            // With fewer rows than columns the dual system is the smaller one and gives the
+            // same weights: w = Zᵀ (ZZᵀ + λI)⁻¹ (y - ȳ).
+            weights = z.count < d ? Self.dual(z, centred, lambda) : Self.primal(z, centred, lambda, d)
+        }
+
+        static func primal(_ z: [[Double]], _ y: [Double], _ lambda: Double, _ d: Int) -> [Double] {
             var a = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
             var b = [Double](repeating: 0, count: d)
             for (row, yi) in zip(z, y) {
                 for i in 0..<d {
-                    b[i] += row[i] * (yi - intercept)
+                    b[i] += row[i] * yi
                     for j in 0..<d { a[i][j] += row[i] * row[j] }
                 }
             }
             for i in 0..<d { a[i][i] += lambda }
-            means = mu
-            scales = sd
-            self.intercept = intercept
-            weights = Self.solveSymmetricPositive(a, b)
+            return solveSymmetricPositive(a, b)
+        }
+
+        static func dual(_ z: [[Double]], _ y: [Double], _ lambda: Double) -> [Double] {
+            let n = z.count
+            var k = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+            for i in 0..<n {
+                for j in 0...i {
+                    var s = 0.0
+                    for c in z[i].indices { s += z[i][c] * z[j][c] }
+                    k[i][j] = s
+                    k[j][i] = s
+                }
+                k[i][i] += lambda
+            }
+            let alpha = solveSymmetricPositive(k, y)
+            var w = [Double](repeating: 0, count: z.first?.count ?? 0)
+            for (row, a) in zip(z, alpha) { for c in row.indices { w[c] += a * row[c] } }
+            return w
         }
 
         public func predict(_ row: [Double]) -> Double {

@@ -38,6 +38,11 @@ public struct LatencyPredictor: Sendable {
         return model.predict(xs).map { $0 * targetScale + targetMean }
     }
 
+    /// The network's last hidden layer for each row of features (see `MLP.lastHidden`).
+    public func embedding(batch rows: [[Double]]) -> [[Double]] {
+        model.lastHidden(rows.map { zip(zip($0, inputMean), inputScale).map { ($0.0 - $0.1) / $1 } })
+    }
+
     public func predict(_ arch: Architecture, in space: SearchSpace) throws -> Double {
         predict(features: try space.features(arch, set: featureSet))
     }

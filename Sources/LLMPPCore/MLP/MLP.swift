@@ -49,6 +49,17 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
         return out.map { Double($0) }
     }
 
+    /// The last hidden layer's activations of each row: the representation the output layer
+    /// reads (a fine-tune of that layer alone is a linear fit on them).
+    public func lastHidden(_ rows: [[Double]]) -> [[Double]] {
+        guard !rows.isEmpty, layerCount >= 2 else { return rows }
+        var ws = Workspace(widths: widths, batch: rows.count)
+        forward(rows.flatMap { $0.map { T($0) } }, count: rows.count, into: &ws)
+        let w = widths[layerCount - 1]
+        let h = ws.activations[layerCount - 1]
+        return (0..<rows.count).map { r in (0..<w).map { Double(h[r * w + $0]) } }
+    }
+
     /// Buffers reused across steps: activations per layer, gradients of pre-activations.
     struct Workspace {
         var batch: Int

@@ -101,6 +101,7 @@ public enum PredictorStudy {
             for seed in seeds {
                 var c = cell(base, space: space, seed: seed, labels: 0)
                 c.prompt = PromptOptions.ladder(step)
+                c.prompt.encoding = base.prompt.encoding
                 progress("ablation step \(step) (\(PromptOptions.ladderNames[step])), split \(seed)")
                 let (engine, _) = try await StudyRun.run(
                     config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)

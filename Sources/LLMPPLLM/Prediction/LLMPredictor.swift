@@ -151,7 +151,7 @@ public actor LLMPredictor {
         self.budget = budget
         self.pricing = pricing
         self.sleep = sleep
-        parser = ResponseParser(key: builder.metricKey, metric: builder.space.task.metric, range: builder.range)
+        parser = ResponseParser(key: builder.metricKey, metric: builder.task.metric, range: builder.range)
         limiter = ConcurrencyLimiter(limit: provider.maxConcurrency)
         redactor = SecretRedactor(provider: provider)
         jitter = SeededGenerator(seed: UInt64(settings.seed) &+ 99)

@@ -9,21 +9,26 @@ public struct PromptBuilder: Sendable {
     public let space: SearchSpace
     public let template: PromptTemplate
     public let options: PromptOptions
+    /// What is predicted: the space's task, or another quantity (a device's latency).
+    public let task: TaskDescription
 
-    public init(space: SearchSpace, template: PromptTemplate, options: PromptOptions = .full) {
+    public init(
+        space: SearchSpace, template: PromptTemplate, options: PromptOptions = .full, task: TaskDescription? = nil
+    ) {
         self.space = space
         self.template = template
         self.options = options
+        self.task = task ?? space.task
     }
 
-    public var metricKey: String { space.task.metric_key }
-    public var range: ClosedRange<Double> { space.task.range[0]...space.task.range[1] }
+    public var metricKey: String { task.metric_key }
+    public var range: ClosedRange<Double> { task.range[0]...task.range[1] }
 
     var common: [String: String] {
         [
-            "task.kind": space.task.kind, "task.dataset": space.task.dataset, "task.metric": space.task.metric,
-            "metric_key": space.task.metric_key, "range.low": Self.number(space.task.range[0]),
-            "range.high": Self.number(space.task.range[1]),
+            "task.kind": task.kind, "task.dataset": task.dataset, "task.metric": task.metric,
+            "metric_key": task.metric_key, "range.low": Self.number(task.range[0]),
+            "range.high": Self.number(task.range[1]),
         ]
     }
 
@@ -128,7 +133,7 @@ public struct PromptBuilder: Sendable {
         ChatMessage(
             .user,
             "That answer could not be used (\(problem)). Reply with only {\"\(metricKey)\": <number>}, "
-                + "the \(space.task.metric) between \(Self.number(range.lowerBound)) and \(Self.number(range.upperBound))."
+                + "the \(task.metric) between \(Self.number(range.lowerBound)) and \(Self.number(range.upperBound))."
         )
     }
 }

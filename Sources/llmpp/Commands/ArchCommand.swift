@@ -18,8 +18,14 @@ struct ArchCommand: ParsableCommand {
     var file: String?
     @Option(help: "Hardware for the latency (default: the space's).") var hardware: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(
+        help:
+            "Print a measurements sheet: a CSV with one column per dimension and an empty latency_ms column to fill in on a device, for 'llmpp latency --measurements'."
+    )
+    var csv = false
 
     func validate() throws {
+        if json && csv { throw ValidationError("give --json or --csv, not both") }
         if random == nil && file == nil { throw ValidationError("give --random N or --file F") }
         if let r = random, r < 1 || r > 100_000 { throw ValidationError("--random must be in 1...100000") }
     }
@@ -45,6 +51,7 @@ struct ArchCommand: ParsableCommand {
             guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(f): not UTF-8 text") }
             archs += try ArchitectureFile.architectures(text, file: f, space: s)
         }
+        if csv { return print(Self.measurementSheet(archs, space: s), terminator: "") }
         var latency: LatencyModel? = nil
         if s.latency != nil || hardware != nil {
             let progress = Progress("training the \(hardware ?? s.latency!.defaultHardware) latency predictor")
@@ -77,5 +84,17 @@ struct ArchCommand: ParsableCommand {
             text.append(lines.joined(separator: "\n"))
         }
         print(json ? JSONValue.array(out).rendered(pretty: true) : text.joined(separator: "\n\n"))
+    }
+}
+
+extension ArchCommand {
+    /// The architectures as a measurements file with the latencies left blank.
+    static func measurementSheet(_ archs: [Architecture], space: SearchSpace) -> String {
+        CSVTable(
+            header: space.dimensions.map(\.name) + [LatencyMeasurements.latencyColumn],
+            rows: archs.map { a in
+                space.dimensions.indices.map { space.shape.text(of: a, dimension: $0, separator: ";") } + [""]
+            }
+        ).text
     }
 }

@@ -58,6 +58,8 @@ struct LatencyCommand: ParsableCommand {
         if let steps { config.steps = steps }
         if let learningRate { config.learningRate = learningRate }
         if let h = hardware, !spec.hardware.contains(h) {
+            // Not built in: a saved device, or an error listing both kinds.
+            _ = try LatencyModel.make(space: s, hardware: h, dataDirectory: common.resolvedDataDirectory)
             return printSaved(s, [h], json: json)
         }
         let hws = hardware.map { [$0] } ?? spec.hardware

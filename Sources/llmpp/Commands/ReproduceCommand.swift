@@ -30,6 +30,8 @@ struct ReproduceCommand: AsyncParsableCommand {
         help: "Label budgets of the schedule comparison (each also run by paper with 3x).")
     var scheduleBudgets: String = "100,300"
     @Option(help: "HAT tasks of the predictor table.") var tasks: String = "hat-wmt14ende,hat-wmt14enfr,hat-wmt19ende"
+    @Option(help: "Architecture encoding of the predictor table's and the ablation's prompts (the paper: lines).")
+    var encoding: ArchitectureEncoding = .lines
     @Option(name: .customLong("split-seeds"), help: "Split seeds of the predictor table and the ablation.")
     var splitSeeds: String = "123,456,789"
     @Option(
@@ -66,6 +68,16 @@ struct ReproduceCommand: AsyncParsableCommand {
         name: .customLong("hardware-sources"),
         help: "Source settings of a measured space (nb201): the others are the unseen targets.")
     var hardwareSources: String = "1080ti_1,1080ti_256,silver_4114,pixel3"
+    @Option(
+        name: .customLong("hardware-llm"),
+        help:
+            "Also run LLM-PP for latency (method c) on this many test architectures per unseen setting of nb201-cifar10 (0: skip)."
+    )
+    var hardwareLLM: Int = 0
+    @Option(name: .customLong("hardware-llm-targets"), help: "Unseen settings the LLM method is run on.")
+    var hardwareLLMTargets: String = "2080ti_1,gold_6240,pixel2,eyeriss"
+    @Option(name: .customLong("hardware-llm-encodings"), help: "Architecture encodings of the latency prompts.")
+    var hardwareLLMEncodings: String = "lines,json,graph"
     @Option(help: "Write CSVs and SVG plots into this folder.") var out: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -77,6 +89,10 @@ struct ReproduceCommand: AsyncParsableCommand {
         if searchSeeds < 1 { throw ValidationError("--search-seeds must be at least 1") }
         if labels < 0 || searchLabels < 1 { throw ValidationError("--labels must be >= 0 and --search-labels >= 1") }
         if iterations < 2 { throw ValidationError("--iterations must be at least 2") }
+        if hardwareLLM < 0 { throw ValidationError("--hardware-llm must be >= 0") }
+        if list(hardwareLLMEncodings).contains(where: { ArchitectureEncoding(rawValue: $0) == nil }) {
+            throw ValidationError("--hardware-llm-encodings takes lines, json and graph")
+        }
         if hardwareDraws < 1 { throw ValidationError("--hardware-draws must be at least 1") }
         if list(hardwareK).compactMap(Int.init).count != list(hardwareK).count
             || list(hardwareK).contains(where: { (Int($0) ?? 0) < 3 })
@@ -109,12 +125,31 @@ struct ReproduceCommand: AsyncParsableCommand {
                 report.hardware.append(try study.run(space: try common.loadSpace(id), progress: progress))
             }
         }
+        if hardwareLLM > 0 { try await runLatencyLLM(&report, progress: progress) }
         if needsLLM { try await runLLMParts(&report, progress: progress) }
         if let out {
             let files = try report.write(to: out)
             progress("wrote \(files.joined(separator: ", ")) in \(out)")
         }
         print(json ? report.json.rendered(pretty: true) : report.text)
+    }
+
+    /// LLM-PP for latency on nb201-cifar10's unseen settings, beside the other methods on the same architectures.
+    func runLatencyLLM(_ report: inout ReproduceReport, progress: @escaping @Sendable (String) -> Void) async throws {
+        let provider = SharedProvider(try await llm.makeProvider(common: common))
+        report.provider = provider.displayName
+        let study = LLMLatencyStudy(
+            provider: provider, store: try common.openStore(), settings: llm.settings(defaultDecode: .distribution),
+            encodings: list(hardwareLLMEncodings).compactMap(ArchitectureEncoding.init(rawValue:)),
+            targets: list(hardwareLLMTargets), sources: list(hardwareSources), k: 10, draws: 1, tests: hardwareLLM,
+            cacheDirectory: common.cacheDirectory)
+        do {
+            report.latencyLLM = try await study.run(space: try common.loadSpace("nb201-cifar10"), progress: progress)
+        } catch {
+            await provider.close()
+            throw error
+        }
+        await provider.close()
     }
 
     func runLLMParts(_ report: inout ReproduceReport, progress: @escaping @Sendable (String) -> Void) async throws {
@@ -129,6 +164,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         // The paper's pipeline: greedy answers unless --decode says otherwise.
         base.prediction = llm.settings(defaultDecode: .greedy)
         base.training.steps = trainSteps
+        base.prompt.encoding = encoding
 
         report.provider = provider.displayName
         do {

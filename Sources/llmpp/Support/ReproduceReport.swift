@@ -14,6 +14,8 @@ struct ReproduceReport {
     var schedule: [SearchStudy.Outcome] = []
     /// Few-shot latency on unseen devices (`--parts hardware`), per space.
     var hardware: [HardwareStudy.SpaceResult] = []
+    /// LLM-PP for latency beside the other methods on the same test architectures.
+    var latencyLLM: [LLMLatencyStudy.Record] = []
 
     static func pm(_ m: Double?, _ s: Double?, _ d: Int = 2) -> String {
         m == nil ? "-" : "\(fmt(m, d)) ± \(fmt(s, d))"

@@ -32,7 +32,10 @@ extension LatencyRows {
         let columns = try sources.map { try $0.latencyMs(archs) }
         return LatencyRows(
             features: features, sources: transpose(columns, rows: archs.count), sourceNames: sources.map(\.hardware),
-            latencyMs: latencyMs ?? [Double](repeating: 0, count: archs.count))
+            latencyMs: latencyMs ?? [Double](repeating: 0, count: archs.count),
+            embeddings: try embeddings(sources) { p in
+                p.embedding(batch: try archs.map { try space.features($0, set: p.featureSet) })
+            })
     }
 }
 

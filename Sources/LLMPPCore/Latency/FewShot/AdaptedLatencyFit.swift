@@ -6,8 +6,9 @@ public struct AdaptedLatencyFit: Sendable {
         case mlp(LatencyPredictor)
         /// y = slope s + intercept on one source device (on logs when `logarithmic`).
         case line(source: Int, slope: Double, intercept: Double, logarithmic: Bool)
-        /// log y by ridge over the chosen inputs, plus a log line on one source when given.
-        case ridge(DemonstrationFits.Ridge, inputs: RidgeInputs, line: LogLine?)
+        /// log y by ridge over the chosen inputs, plus a log line on one source when given;
+        /// the ridge's part kept within `bounds` (see `LatencyAdaptation.ridge`).
+        case ridge(DemonstrationFits.Ridge, inputs: RidgeInputs, line: LogLine?, bounds: ClosedRange<Double>)
     }
 
     /// The method that made the model (for `auto`, the one it chose).
@@ -22,31 +23,31 @@ public struct AdaptedLatencyFit: Sendable {
     var sourceIndex: Int? {
         switch model {
         case .line(let s, _, _, _): return s
-        case .ridge(_, _, let line): return line?.source
+        case .ridge(_, _, let line, _): return line?.source
         case .mlp: return nil
         }
     }
 
-    /// Latencies (ms) of architectures given as features and source latencies, row by row.
-    public func predict(features: [[Double]], sources: [[Double]]) -> [Double] {
+    /// Latencies (ms) of the rows' architectures (their measured latencies are not read).
+    public func predict(_ rows: LatencyRows) -> [Double] {
         let raw: [Double]
         switch model {
         case .mlp(let p):
-            raw = p.predict(batch: features)
+            raw = p.predict(batch: rows.features)
         case .line(let s, let slope, let intercept, let logarithmic):
-            raw = sources.map {
+            raw = rows.sources.map {
                 logarithmic ? exp(slope * log(max($0[s], 1e-9)) + intercept) : slope * $0[s] + intercept
             }
-        case .ridge(let r, let inputs, let line):
-            raw = zip(features, sources).map {
-                exp(r.predict(inputs.row(features: $0.0, sources: $0.1)) + (line?.value($0.1) ?? 0))
+        case .ridge(let r, let inputs, let line, let bounds):
+            raw = (0..<rows.count).map {
+                exp(
+                    min(max(r.predict(inputs.row(rows, $0)), bounds.lowerBound), bounds.upperBound)
+                        + (line?.value(rows.sources[$0]) ?? 0))
             }
         }
         // A latency is positive; a line fitted on few points can cross zero far from them.
         return raw.map { $0.isFinite ? max($0, 1e-6) : 1e-6 }
     }
-
-    public func predict(_ rows: LatencyRows) -> [Double] { predict(features: rows.features, sources: rows.sources) }
 }
 
 /// log y = slope log s + intercept on one source.
@@ -67,10 +68,13 @@ struct LogLine: Sendable {
 
 /// Which columns a ridge model reads.
 struct RidgeInputs: Sendable {
-    var sources: Bool
-    var features: Bool
+    var sources = false
+    var features = false
+    /// The last hidden layer of this source's predictor (a fine-tune of its output layer).
+    var embedding: Int? = nil
 
-    func row(features f: [Double], sources s: [Double]) -> [Double] {
-        (sources ? s.map { log(max($0, 1e-9)) } : []) + (features ? f : [])
+    func row(_ rows: LatencyRows, _ i: Int) -> [Double] {
+        (sources ? rows.sources[i].map { log(max($0, 1e-9)) } : []) + (features ? rows.features[i] : [])
+            + (embedding.flatMap { rows.embeddings[$0]?[i] } ?? [])
     }
 }

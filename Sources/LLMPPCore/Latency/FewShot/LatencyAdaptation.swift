@@ -25,9 +25,17 @@ public enum LatencyAdaptation {
         case .rescale, .logRescale:
             return bestLine(rows, logarithmic: method == .logRescale)
         case .sourceRidge:
-            return ridge(rows, inputs: RidgeInputs(sources: true, features: false))
+            return ridge(rows, inputs: RidgeInputs(sources: true), method: .sourceRidge)
         case .sourceFeatureRidge:
-            return ridge(rows, inputs: RidgeInputs(sources: false, features: true), line: !rows.sourceNames.isEmpty)
+            return ridge(
+                rows, inputs: RidgeInputs(features: true), line: !rows.sourceNames.isEmpty, method: .sourceFeatureRidge)
+        case .fineTune:
+            // The best source's own network: without one (a measured source) there is
+            // nothing to fine-tune, and the features stand in for its hidden layer.
+            guard let s = bestLine(rows, logarithmic: true).sourceIndex, rows.embeddings[s] != nil else {
+                return fit(.sourceFeatureRidge, rows, seed: seed)
+            }
+            return ridge(rows, inputs: RidgeInputs(embedding: s), line: true, method: .fineTune)
         case .crossValidated:
             let scored = LatencyAdaptationMethod.candidates
                 .filter { !$0.needsSources || !rows.sourceNames.isEmpty }
@@ -37,14 +45,19 @@ public enum LatencyAdaptation {
         }
     }
 
-    /// Each row predicted by the method fitted on the other k - 1.
+    /// Each row predicted by the method fitted without it: on the other k - 1 rows, or for
+    /// the MLP (a training per fold) without its fifth of the rows when k > 5.
     public static func leaveOneOut(_ method: LatencyAdaptationMethod, _ rows: LatencyRows, seed: UInt64 = 0)
         -> [Double]
     {
-        rows.latencyMs.indices.map { i in
-            let f = fit(method, rows.removing([i]), seed: seed)
-            return f.predict(features: [rows.features[i]], sources: [rows.sources[i]])[0]
+        let folds = method == .targetMLP ? min(rows.count, 5) : rows.count
+        var out = [Double](repeating: 0, count: rows.count)
+        for f in 0..<folds {
+            let held = Array(stride(from: f, to: rows.count, by: folds))
+            let predicted = fit(method, rows.removing(held), seed: seed).predict(rows.subset(held))
+            for (i, p) in zip(held, predicted) { out[i] = p }
         }
+        return out
     }
 
     public static func crossValidate(_ method: LatencyAdaptationMethod, _ rows: LatencyRows, seed: UInt64 = 0)
@@ -69,8 +82,7 @@ public enum LatencyAdaptation {
                     sourceUsed: rows.sourceNames[s])
             }
             let errors = rows.latencyMs.indices.map { i in
-                abs(line(i).predict(features: [rows.features[i]], sources: [rows.sources[i]])[0] - rows.latencyMs[i])
-                    / rows.latencyMs[i]
+                abs(line(i).predict(rows.subset([i]))[0] - rows.latencyMs[i]) / rows.latencyMs[i]
             }
             let e = Metrics.mean(errors)
             if best.map({ e < $0.error }) ?? true { best = (e, line(nil)) }
@@ -80,29 +92,40 @@ public enum LatencyAdaptation {
 
     /// A ridge on log latency (on what the best source's log line misses, when `line`),
     /// its penalty chosen by leave-one-out.
-    static func ridge(_ rows: LatencyRows, inputs: RidgeInputs, line: Bool = false) -> AdaptedLatencyFit {
-        let x = zip(rows.features, rows.sources).map { inputs.row(features: $0.0, sources: $0.1) }
+    static func ridge(_ rows: LatencyRows, inputs: RidgeInputs, line: Bool = false, method: LatencyAdaptationMethod)
+        -> AdaptedLatencyFit
+    {
+        let x = (0..<rows.count).map { inputs.row(rows, $0) }
         let y = rows.latencyMs.map { log($0) }
         let source = line ? bestLine(rows, logarithmic: true).sourceIndex : nil
-        func fit(_ keep: [Int], _ lambda: Double) -> (DemonstrationFits.Ridge, LogLine?) {
+        func fit(_ keep: [Int], _ lambda: Double) -> AdaptedLatencyFit.Model {
             let l = source.map { LogLine(x: keep.map { rows.sources[$0] }, y: keep.map { y[$0] }, source: $0) }
             let residual = keep.map { y[$0] - (l?.value(rows.sources[$0]) ?? 0) }
-            return (DemonstrationFits.Ridge(x: keep.map { x[$0] }, y: residual, lambda: lambda), l)
+            // Far from the k points a ridge on hundreds of ReLU units (or on features) can
+            // extrapolate without bound, and exp() turns that into 1000% errors: its part
+            // stays within the range it was fitted on, widened by half that range each side.
+            let low = residual.min() ?? 0
+            let high = residual.max() ?? 0
+            let bounds = (low - (high - low) / 2)...(high + (high - low) / 2)
+            return .ridge(
+                DemonstrationFits.Ridge(x: keep.map { x[$0] }, y: residual, lambda: lambda), inputs: inputs, line: l,
+                bounds: bounds)
         }
         var best: (error: Double, lambda: Double)?
-        for lambda in (line ? lambdas + [1e4] : lambdas) {
+        // Hundreds of hidden units put the kernel's scale ~100x the features': so the penalties.
+        let grid = inputs.embedding == nil ? lambdas : lambdas.map { $0 * 100 }
+        for lambda in (line ? grid + [grid.last! * 100] : grid) {
             let errors = y.indices.map { i -> Double in
-                let (r, l) = fit(y.indices.filter { $0 != i }, lambda)
-                let p = exp(r.predict(x[i]) + (l?.value(rows.sources[i]) ?? 0))
+                let model = fit(y.indices.filter { $0 != i }, lambda)
+                let p = AdaptedLatencyFit(method: method, model: model).predict(rows.subset([i]))[0]
                 return abs(p - rows.latencyMs[i]) / rows.latencyMs[i]
             }
             let e = Metrics.mean(errors)
             if best.map({ e < $0.error }) ?? true { best = (e, lambda) }
         }
         let lambda = best!.lambda
-        let (r, l) = fit(Array(y.indices), lambda)
         return AdaptedLatencyFit(
-            method: inputs.features ? .sourceFeatureRidge : .sourceRidge, model: .ridge(r, inputs: inputs, line: l),
-            sourceUsed: l.map { rows.sourceNames[$0.source] }, lambda: lambda)
+            method: method, model: fit(Array(y.indices), lambda), sourceUsed: source.map { rows.sourceNames[$0] },
+            lambda: lambda)
     }
 }

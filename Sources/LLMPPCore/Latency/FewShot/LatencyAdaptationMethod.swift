@@ -14,16 +14,23 @@ public enum LatencyAdaptationMethod: String, Sendable, Codable, CaseIterable {
     /// leave-one-out, so it falls back to the line when the features do not help); with no
     /// source device, a feature ridge.
     case sourceFeatureRidge = "source-feature-ridge"
+    /// (b) A fine-tune of the source predictor's output layer: the best source's log line,
+    /// and what it misses fitted by a ridge on that predictor's last hidden layer (the
+    /// output layer refitted with the source's as its prior); falls back to the feature
+    /// ridge when the source is measured, not predicted.
+    case fineTune = "fine-tune"
     /// (d) Whichever of the others has the lowest leave-one-out error on the k measurements.
     case crossValidated = "auto"
 
     /// The methods `auto` chooses among. The MLP is left out: its leave-one-out costs k
     /// trainings, and on the study's draws it never won (see README, few-shot latency).
     public static let candidates: [LatencyAdaptationMethod] = [
-        .rescale, .logRescale, .sourceRidge, .sourceFeatureRidge,
+        .rescale, .logRescale, .sourceRidge, .sourceFeatureRidge, .fineTune,
     ]
 
-    public var needsSources: Bool { self == .rescale || self == .logRescale || self == .sourceRidge }
+    public var needsSources: Bool {
+        self == .rescale || self == .logRescale || self == .sourceRidge || self == .fineTune
+    }
 
     public var summary: String {
         switch self {
@@ -32,6 +39,7 @@ public enum LatencyAdaptationMethod: String, Sendable, Codable, CaseIterable {
         case .logRescale: return "best source device as a power law, log y = a log s + b"
         case .sourceRidge: return "ridge of log latency on every source device's log latency"
         case .sourceFeatureRidge: return "best source's log line, its residual fitted by a ridge on the features"
+        case .fineTune: return "best source's log line, its residual fitted on that predictor's last hidden layer"
         case .crossValidated: return "the method with the lowest leave-one-out error on the measurements"
         }
     }

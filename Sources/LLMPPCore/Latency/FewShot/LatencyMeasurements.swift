@@ -30,6 +30,11 @@ public struct LatencyMeasurements: Sendable, Equatable {
         for (r, row) in table.rows.enumerated() {
             let line = r + 2
             let text = row[lc].trimmingCharacters(in: .whitespaces)
+            if text.isEmpty {
+                throw SpaceError(
+                    file: file, field: "line \(line), column '\(latencyColumn)'",
+                    problem: "empty: measure this architecture and write its latency in ms (or delete the row)")
+            }
             guard let v = Double(text), v.isFinite, v > 0 else {
                 throw SpaceError(
                     file: file, field: "line \(line), column '\(latencyColumn)'",

@@ -19,7 +19,8 @@ extension LatencyRows {
             let predicted = sourceModels.map { $0.predictor!.predict(batch: data.features) }
             return LatencyRows(
                 features: data.features, sources: transpose(predicted, rows: data.features.count),
-                sourceNames: sources, latencyMs: data.latencyMs)
+                sourceNames: sources, latencyMs: data.latencyMs,
+                embeddings: embeddings(sourceModels) { $0.embedding(batch: data.features) })
         case .measured:
             let targetModel = try LatencyModel.make(space: space, hardware: target, cacheDirectory: cacheDirectory)
             let pool = space.latencyPool
@@ -32,6 +33,15 @@ extension LatencyRows {
                 sources: transpose(try sourceModels.map { try $0.latencyMs(pool) }, rows: pool.count),
                 sourceNames: sources, latencyMs: try targetModel.latencyMs(pool))
         }
+    }
+
+    /// The last hidden layer of each source that is a trained predictor.
+    static func embeddings(_ models: [LatencyModel], _ of: (LatencyPredictor) throws -> [[Double]]) rethrows
+        -> [Int: [[Double]]]
+    {
+        var out: [Int: [[Double]]] = [:]
+        for (i, m) in models.enumerated() { if let p = m.predictor { out[i] = try of(p) } }
+        return out
     }
 
     static func transpose(_ columns: [[Double]], rows: Int) -> [[Double]] {

@@ -7,13 +7,20 @@ public struct LatencyRows: Sendable {
     public var sources: [[Double]]
     public var sourceNames: [String]
     public var latencyMs: [Double]
+    /// Per source device with a trained predictor: each row's last hidden layer of that
+    /// predictor (what a fine-tune of its output layer fits on); empty for measured sources.
+    public var embeddings: [Int: [[Double]]]
 
-    public init(features: [[Double]], sources: [[Double]], sourceNames: [String], latencyMs: [Double]) {
+    public init(
+        features: [[Double]], sources: [[Double]], sourceNames: [String], latencyMs: [Double],
+        embeddings: [Int: [[Double]]] = [:]
+    ) {
         precondition(features.count == latencyMs.count && sources.count == latencyMs.count, "latency rows: lengths")
         self.features = features
         self.sources = sources
         self.sourceNames = sourceNames
         self.latencyMs = latencyMs
+        self.embeddings = embeddings
     }
 
     public var count: Int { latencyMs.count }
@@ -21,7 +28,7 @@ public struct LatencyRows: Sendable {
     public func subset(_ indices: [Int]) -> LatencyRows {
         LatencyRows(
             features: indices.map { features[$0] }, sources: indices.map { sources[$0] }, sourceNames: sourceNames,
-            latencyMs: indices.map { latencyMs[$0] })
+            latencyMs: indices.map { latencyMs[$0] }, embeddings: embeddings.mapValues { e in indices.map { e[$0] } })
     }
 
     /// The rows without `indices` (the held-out part of a draw).
