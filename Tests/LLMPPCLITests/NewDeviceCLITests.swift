@@ -90,6 +90,8 @@ final class NewDeviceCLITests: XCTestCase {
             spaces: spaces)
         XCTAssertEqual(add.status, 0, add.stderr)
         XCTAssertTrue(add.stdout.contains("source-feature-ridge"), add.stdout)
+        let check = try CLI.run(["check", "--space", "toy"], dataDir: dataDir, spaces: spaces)
+        XCTAssertTrue(check.stdout.contains("constraints: --latency-ms with --hardware board"), check.stdout)
         let search = try CLI.run(
             [
                 "search", "--space", "toy", "--switch-at", "0", "--iterations", "2", "--population", "10",

@@ -129,12 +129,18 @@ struct CheckCommand: ParsableCommand {
                 "search: no built-in expensive evaluator: pass --evaluator external --evaluator-cmd CMD (or search distill-only)"
             )
         }
+        let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
+        let savedText = saved.isEmpty ? "" : "; saved from measurements: \(saved.joined(separator: ", "))"
         if let lat = s.latency {
             out.append(
-                "constraints: --latency-ms on \(lat.hardware.joined(separator: ", ")) (default \(lat.defaultHardware)); --gflops"
+                "constraints: --latency-ms on \(lat.hardware.joined(separator: ", ")) (default \(lat.defaultHardware))\(savedText); --gflops"
+            )
+        } else if !saved.isEmpty {
+            out.append(
+                "constraints: --latency-ms with --hardware \(saved.joined(separator: ", ")) (saved from measurements); --gflops"
             )
         } else {
-            out.append("constraints: --gflops only (no latency data)")
+            out.append("constraints: --gflops only (no latency data; 'llmpp latency --measurements' adds a device)")
         }
         let pools = s.pools.keys.sorted().map { "\($0) (\(s.pool($0)?.count ?? 0))" }
         out.append(

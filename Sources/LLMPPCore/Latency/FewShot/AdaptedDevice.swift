@@ -77,7 +77,7 @@ extension LatencyModel {
         let archs = try saved.measurements.enumerated().map { (i, m) in
             do { return try space.parse(m.architecture) } catch {
                 throw SpaceError(
-                    file: saved.name, field: "measurement \(i + 1)",
+                    file: "saved device '\(saved.name)'", field: "measurement \(i + 1)",
                     problem: "no longer an architecture of \(space.id): \(error)")
             }
         }
