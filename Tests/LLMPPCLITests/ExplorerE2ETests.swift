@@ -170,7 +170,10 @@ final class ExplorerE2ETests: XCTestCase {
             s.contains("Pareto") && s.split(separator: "\n").allSatisfy { $0.count <= 100 }
         }
 
+        // Paused, q asks first; y quits.
         try tmux.run(["send-keys", "q"])
+        _ = try tmux.waitFor("the quit question") { $0.contains("The run is paused. Quit?") }
+        try tmux.run(["send-keys", "y"])
         screen = try tmux.waitFor("exit") { $0.contains("EXITED 0") }
         XCTAssertTrue(screen.contains("saved, paused: continue with"), screen)
         // The exact command back, with the data directory (lines joined where tmux wrapped them).

@@ -117,9 +117,17 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertFalse(m.confirmQuit)
         _ = Controller.handle(.char("q"), &m, layout: layout)
         XCTAssertEqual(Controller.handle(.char("y"), &m, layout: layout), [.quit])
+        // A paused run asks too (it used to quit at once on one stray q), and says it is paused.
         m.state.paused = true
         m.confirmQuit = false
-        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit], "a paused run quits at once")
+        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [])
+        XCTAssertTrue(m.confirmQuit)
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("The run is paused. Quit?"))
+        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit], "q q quits")
+        // A finished run quits at once.
+        m.confirmQuit = false
+        m.state.finished = true
+        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit])
     }
 
     func testTableNavigationFilterSortAndMouse() throws {

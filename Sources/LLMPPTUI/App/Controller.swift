@@ -67,7 +67,9 @@ public enum Controller {
     static func perform(_ a: Action, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {
         switch a {
         case .quit:
-            if m.running && m.state.phase != .done {
+            // A paused run asks too: one stray q must not end a session mid-search (it
+            // stays resumable, and the question says how).
+            if !m.state.finished && m.state.phase != .done {
                 m.confirmQuit = true
                 return []
             }

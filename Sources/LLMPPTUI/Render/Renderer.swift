@@ -38,7 +38,8 @@ public enum Renderer {
         if m.confirmQuit {
             let text =
                 m.running
-                ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n " : " Quit? y/n "
+                ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
+                : " The run is paused. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
             let w = min(width - 4, text.count + 2)
             let x = (width - w) / 2
             let y = height / 2
