@@ -30,7 +30,29 @@ final class ExpressionTests: XCTestCase {
         s.definitions = [
             "k": try! ExpressionParser.parse("if(f == -1, 1, f + 1)"), "loop": try! ExpressionParser.parse("loop + 1"),
         ]
+        // op's choices (dimension 1) and f's (dimension 0; a, also 0 here, is never looked up).
+        s.choices = [
+            1: [.string("none"), .string("nor_conv_3x3"), .string("avg_pool_3x3")], 0: [1, 2, 3].map { .number($0) },
+        ]
         return s
+    }
+
+    func testChoiceLookUpAndLayerIndex() throws {
+        XCTAssertEqual(try eval("choice(op, 0, 7, 1)"), .number(7))
+        XCTAssertEqual(try eval("sum(enc, choice(f, 10, 20, 30))"), .number(60))
+        // The layer index inside an aggregate: 0, 1, 2 -> a weight per position.
+        XCTAssertEqual(try eval("sum(enc, index(enc) * f)"), .number(8))  // 0*1 + 1*2 + 2*3
+        XCTAssertThrowsError(try eval("choice(op, 1, 2)")) {
+            XCTAssertEqual(
+                "\($0)",
+                "choice(op, ...) needs 3 values, one per choice (none, nor_conv_3x3, avg_pool_3x3); got 2")
+        }
+        XCTAssertThrowsError(try eval("index(enc)")) {
+            XCTAssertTrue("\($0)".contains("use it inside sum(enc, ...)"), "\($0)")
+        }
+        XCTAssertThrowsError(try eval("choice(T, 1)")) {
+            XCTAssertTrue("\($0)".contains("takes a dimension's alias first"), "\($0)")
+        }
     }
 
     private func eval(_ src: String, a: Double = 2, layers: [Double] = [1, 2, 3]) throws -> ExpressionValue {

@@ -12,6 +12,8 @@ public struct ExpressionScope {
     public var tables: [String: (index: Int, columns: [String: Int])] = [:]
     /// Named helper expressions, inlined where they are used.
     public var definitions: [String: ExpressionSyntax] = [:]
+    /// Each dimension's choices, by dimension index, for `choice(dim, ...)` look-ups.
+    public var choices: [Int: [ExpressionValue]] = [:]
 
     public init() {}
 }
@@ -47,6 +49,8 @@ public indirect enum CompiledExpression: Sendable {
     case pairwise(AggregateKind, CompiledExpression, CompiledExpression)
     case aggregate(AggregateKind, group: Int, CompiledExpression)
     case count(group: Int)
+    /// The 0-based index of the layer an aggregate over the group is at.
+    case layerIndex(group: Int)
 
     public static func compile(_ source: String, scope: ExpressionScope) throws -> CompiledExpression {
         try Compiler(scope: scope).compile(try ExpressionParser.parse(source), openGroups: [], expanding: [], depth: 1)
@@ -56,7 +60,7 @@ public indirect enum CompiledExpression: Sendable {
     public var readsTable: Bool {
         switch self {
         case .column: return true
-        case .constant, .scalar, .layer, .count: return false
+        case .constant, .scalar, .layer, .count, .layerIndex: return false
         case .negate(let e), .math(_, let e), .aggregate(_, _, let e): return e.readsTable
         case .binary(_, let a, let b), .pairwise(_, let a, let b): return a.readsTable || b.readsTable
         case .condition(let c, let a, let b): return c.readsTable || a.readsTable || b.readsTable
@@ -119,6 +123,9 @@ public indirect enum CompiledExpression: Sendable {
             let y = try b.number(ctx, &layers, in: k.rawValue)
             return .number(k == .min ? Swift.min(x, y) : Swift.max(x, y))
         case .count(let g): return .number(Double(ctx.layerCount(g)))
+        case .layerIndex(let g):
+            guard let l = layers[g] else { throw ExpressionError("index() outside an aggregate over its group") }
+            return .number(Double(l))
         case .aggregate(let k, let g, let body):
             let n = ctx.layerCount(g)
             if n == 0 {
@@ -258,14 +265,48 @@ private final class Compiler {
                 try arity(3)
                 return .condition(try sub(args[0]), try sub(args[1]), try sub(args[2]))
             }
+            if f == "index" {
+                guard args.count == 1, case .name(let g) = args[0], let gi = scope.groups[g] else {
+                    throw ExpressionError("index(GROUP) takes a layer group" + Self.known(scope.groups.keys))
+                }
+                guard openGroups.contains(gi) else {
+                    throw ExpressionError("index(\(g)) is the layer of an aggregate: use it inside sum(\(g), ...) etc.")
+                }
+                return .layerIndex(group: gi)
+            }
+            if f == "choice" { return try choice(args, sub: sub) }
             if let m = MathFunction(rawValue: f) {
                 try arity(1)
                 return .math(m, try sub(args[0]))
             }
             throw ExpressionError(
-                "unknown function '\(f)' (known: sum, mean, min, max, count, if, abs, sqrt, log, exp, floor, ceil, round)"
+                "unknown function '\(f)' (known: sum, mean, min, max, count, index, if, choice, abs, sqrt, log, exp, floor, ceil, round)"
             )
         }
+    }
+
+    /// `choice(dim, v1, ..., vn)`: the value given for the dimension's current choice, one
+    /// per choice in the space file's order. Compiled to comparisons with the choices.
+    private func choice(_ args: [ExpressionSyntax], sub: (ExpressionSyntax) throws -> CompiledExpression) throws
+        -> CompiledExpression
+    {
+        guard let first = args.first, case .name(let n) = first,
+            let d = scope.scalars[n] ?? scope.perLayer[n]?.dimension, let options = scope.choices[d]
+        else {
+            throw ExpressionError("choice(DIMENSION, one value per choice) takes a dimension's alias first")
+        }
+        let values = Array(args.dropFirst())
+        guard values.count == options.count else {
+            throw ExpressionError(
+                "choice(\(n), ...) needs \(options.count) values, one per choice (\(options.map(\.description).joined(separator: ", "))); got \(values.count)"
+            )
+        }
+        let dimension = try sub(first)
+        var result = try sub(values[values.count - 1])
+        for i in stride(from: values.count - 2, through: 0, by: -1) {
+            result = .condition(.binary(.equal, dimension, .constant(options[i])), try sub(values[i]), result)
+        }
+        return result
     }
 
     static func known(_ names: some Sequence<String>) -> String {

@@ -172,6 +172,7 @@ public enum SpaceLoader {
         scope.groups = groupIndex
         for (i, d) in dims.enumerated() {
             if let g = d.group { scope.perLayer[d.alias] = (i, g) } else { scope.scalars[d.alias] = i }
+            scope.choices[i] = d.choices.map(\.expressionValue)
         }
         for (k, v) in raw.constants ?? [:] {
             guard isIdentifier(k) else { throw fail("constants.\(k)", "not an identifier") }
