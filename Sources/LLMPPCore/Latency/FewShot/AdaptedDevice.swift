@@ -28,7 +28,13 @@ extension LatencyRows {
         _ archs: [Architecture], latencyMs: [Double]?, space: SearchSpace, featureSet: String?,
         sources: [LatencyModel]
     ) throws -> LatencyRows {
-        let features = try archs.map { a in try featureSet.map { try space.features(a, set: $0) } ?? [] }
+        // Without a source device the efficiency formulas are the best clue there is: log
+        // FLOPs and log parameters join the features (latency follows FLOPs on most devices).
+        let features = try archs.map { a in
+            let f = try featureSet.map { try space.features(a, set: $0) } ?? []
+            guard sources.isEmpty else { return f }
+            return f + [log(max(try space.flops(a), 1)), log(max(try space.params(a), 1))]
+        }
         let columns = try sources.map { try $0.latencyMs(archs) }
         return LatencyRows(
             features: features, sources: transpose(columns, rows: archs.count), sourceNames: sources.map(\.hardware),
