@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPTestSupport
 import XCTest
 
 /// Runs the built `llmpp` binary as a user would.
@@ -113,18 +114,7 @@ final class CLITests: XCTestCase {
     }
 
     func testArchFromStdinUsesTheDataNames() throws {
-        let text = """
-            encoder-embed-dim-subtransformer: 640
-            encoder-layer-num-subtransformer: 6
-            encoder-ffn-embed-dim-all-subtransformer: [3072, 1024, 3072, 3072, 3072, 2048]
-            encoder-self-attention-heads-all-subtransformer: [4, 8, 4, 8, 4, 4]
-            decoder-embed-dim-subtransformer: 512
-            decoder-layer-num-subtransformer: 3
-            decoder-ffn-embed-dim-all-subtransformer: [1024, 3072, 1024]
-            decoder-self-attention-heads-all-subtransformer: [8, 8, 4]
-            decoder-ende-attention-heads-all-subtransformer: [4, 4, 4]
-            decoder-arbitrary-ende-attn-all-subtransformer: [-1, 1, 1]
-            """
+        let text = Repo.hatRow1
         // The latency predictor trains on first use; keep it small here (the command has its own default).
         let dataDir = NSTemporaryDirectory() + "llmpp-cli-\(UUID().uuidString)"
         let r = try run(["arch", "--space", "hat-wmt14ende", "--file", "-", "--json"], stdin: text, dataDir: dataDir)

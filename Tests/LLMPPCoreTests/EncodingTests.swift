@@ -11,20 +11,9 @@ final class EncodingTests: XCTestCase {
 
     func testEachEncodingOfAHATAndAnNB201Architecture() throws {
         let hat = try Repo.space("hat-wmt14ende")
-        // Row 1 of the trained architectures: 6 encoder and 3 decoder layers, attending -1, 1, 1.
+        // Row 1 of the trained architectures (6 encoder, 3 decoder layers), its last decoder layer attending 2.
         let transformer = try hat.parse(
-            """
-            encoder-embed-dim-subtransformer: 640
-            encoder-layer-num-subtransformer: 6
-            encoder-ffn-embed-dim-all-subtransformer: [3072, 1024, 3072, 3072, 3072, 2048]
-            encoder-self-attention-heads-all-subtransformer: [4, 8, 4, 8, 4, 4]
-            decoder-embed-dim-subtransformer: 512
-            decoder-layer-num-subtransformer: 3
-            decoder-ffn-embed-dim-all-subtransformer: [1024, 3072, 1024]
-            decoder-self-attention-heads-all-subtransformer: [8, 8, 4]
-            decoder-ende-attention-heads-all-subtransformer: [4, 4, 4]
-            decoder-arbitrary-ende-attn-all-subtransformer: [-1, 1, 2]
-            """)
+            Repo.hatRow1.replacingOccurrences(of: "[-1, 1, 1]", with: "[-1, 1, 2]"))
         let nb201 = try Repo.space("nb201-cifar10")
         let cell = try nb201.parse(
             "e10: nor_conv_3x3\ne20: skip_connect\ne21: none\ne30: avg_pool_3x3\ne31: nor_conv_1x1\ne32: nor_conv_3x3")

@@ -16,6 +16,20 @@ public enum Repo {
     /// A sample space, loaded once per test process (spaces are immutable).
     public static func space(_ id: String) throws -> SearchSpace { try cache.get(id) }
 
+    /// Row 1 of hat-wmt14ende's trained architectures in the data's `name: value` lines.
+    public static let hatRow1 = """
+        encoder-embed-dim-subtransformer: 640
+        encoder-layer-num-subtransformer: 6
+        encoder-ffn-embed-dim-all-subtransformer: [3072, 1024, 3072, 3072, 3072, 2048]
+        encoder-self-attention-heads-all-subtransformer: [4, 8, 4, 8, 4, 4]
+        decoder-embed-dim-subtransformer: 512
+        decoder-layer-num-subtransformer: 3
+        decoder-ffn-embed-dim-all-subtransformer: [1024, 3072, 1024]
+        decoder-self-attention-heads-all-subtransformer: [8, 8, 4]
+        decoder-ende-attention-heads-all-subtransformer: [4, 4, 4]
+        decoder-arbitrary-ende-attn-all-subtransformer: [-1, 1, 1]
+        """
+
     public static func tempDirectory(_ prefix: String = "llmpp-test") -> String {
         let d = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
