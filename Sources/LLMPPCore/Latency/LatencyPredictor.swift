@@ -17,6 +17,13 @@ public struct LatencyPredictor: Sendable {
         /// Share of held-out rows predicted within 10% of the measurement (nil in caches
         /// written before it was recorded).
         public var withinTenPercent: Double? = nil
+
+        /// The held-out error in the few-shot study's terms (Acc(10%) NaN where not recorded).
+        public var heldOutAccuracy: LatencyAccuracy {
+            LatencyAccuracy(
+                count: heldOutRows, meanAbsolutePercentageError: meanRelativeError, kendall: kendall,
+                withinTenPercent: withinTenPercent ?? .nan)
+        }
     }
 
     /// The defaults: HAT's shape (3 hidden layers of 400) with a faster learning rate.
@@ -64,12 +71,13 @@ public struct LatencyPredictor: Sendable {
             latencyMs: trainIdx.map { data.latencyMs[$0] }, config: config, progress: progress)
         let predicted = fitted.predict(batch: testIdx.map { data.features[$0] })
         let measured = testIdx.map { data.latencyMs[$0] }
+        let accuracy = LatencyAccuracy(predicted: predicted, measured: measured)
         var report = fitted.report
-        report.heldOutRows = testIdx.count
+        report.heldOutRows = accuracy.count
         report.maeMs = Metrics.mae(predicted, measured)
-        report.meanRelativeError = Metrics.mean(zip(predicted, measured).map { abs($0 - $1) / $1 })
-        report.kendall = Metrics.kendallTau(predicted, measured)
-        report.withinTenPercent = LatencyAccuracy(predicted: predicted, measured: measured).withinTenPercent
+        report.meanRelativeError = accuracy.meanAbsolutePercentageError
+        report.kendall = accuracy.kendall
+        report.withinTenPercent = accuracy.withinTenPercent
         return fitted.with(report: report)
     }
 

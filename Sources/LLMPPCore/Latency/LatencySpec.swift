@@ -10,6 +10,9 @@ public struct LatencySpec: Sendable {
     public let defaultHardware: String
     public let source: Source
 
+    /// Measured for every architecture (nothing to predict), rather than predicted from tables.
+    public var isMeasured: Bool { if case .measured = source { return true } else { return false } }
+
     public var hardware: [String] {
         switch source {
         case .measured(let m): return m.keys.sorted()

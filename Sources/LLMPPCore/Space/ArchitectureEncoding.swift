@@ -53,12 +53,12 @@ struct GraphText {
         for (g, group) in shape.groups.enumerated() {
             let dims = shape.dimensions.indices.filter { shape.dimensions[$0].group == g }
             let n = shape.layerCount(arch, group: g)
+            let attends = space.graph?.attends.flatMap { $0.from == g ? $0 : nil }
             for l in 0..<n {
                 let name = "\(group.name).\(l)"
                 var line = "\(name) [" + dims.map { attribute($0, layer: l) }.joined(separator: ", ") + "] <- "
-                let attending = space.graph?.attends?.from == g
-                line += l > 0 ? "\(group.name).\(l - 1)" : attending ? "\(group.name) input" : previous
-                if let a = space.graph?.attends, a.from == g {
+                line += l > 0 ? "\(group.name).\(l - 1)" : attends != nil ? "\(group.name) input" : previous
+                if let a = attends {
                     let key = shape.choices(arch, a.dimension)[l].description
                     let targetCount = shape.layerCount(arch, group: a.to)
                     let last = min(a.lastLayers[key] ?? 1, targetCount)

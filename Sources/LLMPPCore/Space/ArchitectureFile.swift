@@ -60,10 +60,7 @@ public enum ArchitectureFile {
 
     /// A JSON value as the text a choice matches: integers without a decimal point.
     static func text(_ v: Any) -> String {
-        if let n = v as? NSNumber {
-            let d = n.doubleValue
-            return d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
-        }
+        if let n = v as? NSNumber { return ExpressionValue.number(n.doubleValue).description }
         return (v as? String) ?? "\(v)"
     }
 }

@@ -64,7 +64,7 @@ struct LatencyCommand: ParsableCommand {
         }
         let hws = hardware.map { [$0] } ?? spec.hardware
         var rows: [JSONValue] = []
-        let measured: Bool = { if case .measured = spec.source { return true } else { return false } }()
+        let measured = spec.isMeasured
         var table =
             measured
             ? TextTable(header: ["hardware", "architectures measured", "min ms", "median ms", "max ms"])

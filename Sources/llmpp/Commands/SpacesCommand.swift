@@ -34,7 +34,7 @@ struct SpacesCommand: ParsableCommand {
                             (
                                 "kind",
                                 .string(
-                                    s.latency.map { if case .measured = $0.source { "measured" } else { "predictor" } })
+                                    s.latency.map { $0.isMeasured ? "measured" : "predictor" })
                             ),
                             ("default_hardware", .string(s.latency?.defaultHardware)),
                             ("hardware", .array(hw.map { .string($0) })),

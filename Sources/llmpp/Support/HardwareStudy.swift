@@ -35,7 +35,7 @@ struct HardwareStudy {
 
     func run(space: SearchSpace, progress: @escaping (String) -> Void) throws -> SpaceResult {
         guard let spec = space.latency else { throw CLIError("\(space.id) has no latency data") }
-        let measured: Bool = { if case .measured = spec.source { return true } else { return false } }()
+        let measured = spec.isMeasured
         let pairs: [(sources: [String], target: String)] =
             measured
             ? spec.hardware.filter { !measuredSources.contains($0) }.map { (measuredSources, $0) }

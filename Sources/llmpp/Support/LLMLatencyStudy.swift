@@ -29,7 +29,7 @@ struct LLMLatencyStudy {
     var cacheDirectory: String
 
     func run(space: SearchSpace, progress: @escaping @Sendable (String) -> Void) async throws -> [Record] {
-        guard case .measured = space.latency?.source else {
+        guard space.latency?.isMeasured ?? false else {
             throw CLIError(
                 "--hardware-llm needs a space measured for every architecture (the prompt shows architectures)")
         }
@@ -48,13 +48,12 @@ struct LLMLatencyStudy {
                 let testIdx = FewShotLatencyStudy.drawIndices(count: rows.count, k: rows.count, draw: draw + 500)
                     .filter(rest.contains).prefix(tests).map { $0 }
                 let test = rows.subset(testIdx)
-                for m in LatencyAdaptationMethod.allCases {
-                    let fit = LatencyAdaptation.fit(m, rows.subset(picked), seed: UInt64(draw))
+                let fits = FewShotLatencyStudy.evaluate(
+                    LatencyAdaptationMethod.allCases, train: rows.subset(picked), test: test, seed: UInt64(draw))
+                for f in fits {
                     out.append(
                         Record(
-                            target: target, draw: draw, method: m.rawValue,
-                            accuracy: LatencyAccuracy(predicted: fit.predict(test), measured: test.latencyMs),
-                            unanswered: 0))
+                            target: target, draw: draw, method: f.method.rawValue, accuracy: f.accuracy, unanswered: 0))
                 }
                 let demos = picked.map { (pool[$0], rows.latencyMs[$0]) }
                 for e in encodings {

@@ -9,7 +9,9 @@ public struct AdaptedDevice: Sendable {
     let featureSet: String?
 
     func latencyMs(_ archs: [Architecture], in space: SearchSpace) throws -> [Double] {
-        let rows = try LatencyRows.of(archs, latencyMs: nil, space: space, featureSet: featureSet, sources: sources)
+        let rows = try LatencyRows.of(
+            archs, latencyMs: nil, space: space, featureSet: featureSet, sources: sources,
+            withEmbeddings: fit.readsEmbeddings)
         return fit.predict(rows)
     }
 
@@ -23,10 +25,12 @@ public struct AdaptedDevice: Sendable {
 
 extension LatencyRows {
     /// Architectures as rows: their latency features, the sources' latencies, and the
-    /// measured latency where known (0 otherwise, for rows only predicted).
+    /// measured latency where known (0 otherwise, for rows only predicted). The sources'
+    /// hidden layers only `withEmbeddings` (a fine-tune reads them; a search asks every
+    /// generation, and 400 activations per source and architecture are not free).
     static func of(
         _ archs: [Architecture], latencyMs: [Double]?, space: SearchSpace, featureSet: String?,
-        sources: [LatencyModel]
+        sources: [LatencyModel], withEmbeddings: Bool
     ) throws -> LatencyRows {
         // Without a source device the efficiency formulas are the best clue there is: log
         // FLOPs and log parameters join the features (latency follows FLOPs on most devices).
@@ -39,9 +43,14 @@ extension LatencyRows {
         return LatencyRows(
             features: features, sources: transpose(columns, rows: archs.count), sourceNames: sources.map(\.hardware),
             latencyMs: latencyMs ?? [Double](repeating: 0, count: archs.count),
-            embeddings: try embeddings(sources) { p in
-                p.embedding(batch: try archs.map { try space.features($0, set: p.featureSet) })
-            })
+            embeddings: !withEmbeddings
+                ? [:]
+                : try embeddings(sources) { p in
+                    // With sources the rows' features are the predictor's own set: no second evaluation.
+                    p.embedding(
+                        batch: p.featureSet == featureSet
+                            ? features : try archs.map { try space.features($0, set: p.featureSet) })
+                })
     }
 }
 
@@ -56,16 +65,15 @@ extension SearchSpace {
 
 extension LatencyModel {
     /// Fits a model for a device nobody measured before from its measurements; returns it,
-    /// the record to save and the measurements as rows (for comparing methods). `sources` nil: every built-in device of the space.
+    /// the record to save and the measurements as rows (for comparing methods). `sources`
+    /// nil: every built-in device of the space.
     public static func adapt(
         space: SearchSpace, name: String, measurements m: LatencyMeasurements, method: LatencyAdaptationMethod,
         sources: [String]?, cacheDirectory: String?
     ) throws -> (model: LatencyModel, device: SavedDevice, rows: LatencyRows) {
         let names = sources ?? space.latency?.hardware ?? []
-        let models = try names.map { try make(space: space, hardware: $0, cacheDirectory: cacheDirectory) }
-        let rows = try LatencyRows.of(
-            m.architectures, latencyMs: m.latencyMs, space: space, featureSet: space.latencyFeatureSet, sources: models)
-        let fit = LatencyAdaptation.fit(method, rows)
+        let (fit, models, rows) = try fitDevice(
+            m.architectures, m.latencyMs, space: space, method: method, sources: names, cacheDirectory: cacheDirectory)
         let device = SavedDevice(
             space: space.id, name: name, method: method, chosen: fit.method, sources: names,
             measurements: zip(m.architectures, m.latencyMs).map {
@@ -87,13 +95,25 @@ extension LatencyModel {
                     problem: "no longer an architecture of \(space.id): \(error)")
             }
         }
-        let models = try saved.sources.map { try make(space: space, hardware: $0, cacheDirectory: cacheDirectory) }
-        let rows = try LatencyRows.of(
-            archs, latencyMs: saved.measurements.map(\.latencyMs), space: space, featureSet: space.latencyFeatureSet,
-            sources: models)
-        let fit = LatencyAdaptation.fit(saved.chosen, rows)
+        let (fit, models, _) = try fitDevice(
+            archs, saved.measurements.map(\.latencyMs), space: space, method: saved.chosen, sources: saved.sources,
+            cacheDirectory: cacheDirectory)
         let adapted = AdaptedDevice(saved: saved, fit: fit, sources: models, featureSet: space.latencyFeatureSet)
         return LatencyModel(hardware: saved.name, space: space, kind: .adapted(adapted))
+    }
+
+    /// `method` fitted on measured architectures, with the source models it reads them
+    /// through. The rows carry every input a method can read (k rows: cheap), so that the
+    /// caller can compare all methods on them.
+    static func fitDevice(
+        _ archs: [Architecture], _ latencyMs: [Double], space: SearchSpace, method: LatencyAdaptationMethod,
+        sources: [String], cacheDirectory: String?
+    ) throws -> (fit: AdaptedLatencyFit, sources: [LatencyModel], rows: LatencyRows) {
+        let models = try sources.map { try make(space: space, hardware: $0, cacheDirectory: cacheDirectory) }
+        let rows = try LatencyRows.of(
+            archs, latencyMs: latencyMs, space: space, featureSet: space.latencyFeatureSet, sources: models,
+            withEmbeddings: true)
+        return (LatencyAdaptation.fit(method, rows), models, rows)
     }
 
     /// A built-in device, or one saved under `dataDirectory` (`llmpp latency --measurements`).

@@ -28,6 +28,12 @@ public struct AdaptedLatencyFit: Sendable {
         }
     }
 
+    /// Whether predicting reads the rows' `embeddings`.
+    var readsEmbeddings: Bool {
+        if case .ridge(_, let inputs, _, _) = model { return inputs.embedding != nil }
+        return false
+    }
+
     /// Latencies (ms) of the rows' architectures (their measured latencies are not read).
     public func predict(_ rows: LatencyRows) -> [Double] {
         let raw: [Double]

@@ -30,19 +30,28 @@ public enum FewShotLatencyStudy {
         for k in ks where k < rows.count {
             for draw in 0..<draws {
                 let picked = drawIndices(count: rows.count, k: k, draw: draw)
-                let train = rows.subset(picked)
-                let test = rows.removing(picked)
-                for m in methods {
-                    let fit = LatencyAdaptation.fit(m, train, seed: UInt64(draw))
+                let scored = evaluate(
+                    methods, train: rows.subset(picked), test: rows.removing(picked), seed: UInt64(draw))
+                for (m, chosen, accuracy) in scored {
                     let r = Record(
-                        target: target, sources: rows.sourceNames, k: k, draw: draw, method: m, chosen: fit.method,
-                        accuracy: LatencyAccuracy(predicted: fit.predict(test), measured: test.latencyMs))
+                        target: target, sources: rows.sourceNames, k: k, draw: draw, method: m, chosen: chosen,
+                        accuracy: accuracy)
                     progress?(r)
                     out.append(r)
                 }
             }
         }
         return out
+    }
+
+    /// Each method fitted on `train` and judged on `test`; for `auto`, the method it chose.
+    public static func evaluate(
+        _ methods: [LatencyAdaptationMethod], train: LatencyRows, test: LatencyRows, seed: UInt64
+    ) -> [(method: LatencyAdaptationMethod, chosen: LatencyAdaptationMethod, accuracy: LatencyAccuracy)] {
+        methods.map { m in
+            let fit = LatencyAdaptation.fit(m, train, seed: seed)
+            return (m, fit.method, LatencyAccuracy(predicted: fit.predict(test), measured: test.latencyMs))
+        }
     }
 
     /// The ceiling: the fully trained per-device predictor (HAT's MLP on 80% of a measured
@@ -53,30 +62,22 @@ public enum FewShotLatencyStudy {
         guard let spec = space.latency else {
             throw SpaceError(file: space.file, field: "latency", problem: "this space has no latency data")
         }
-        let report: LatencyPredictor.Report
         switch spec.source {
         case .predictor:
-            var r = try LatencyModel.make(space: space, hardware: target, cacheDirectory: cacheDirectory).predictor!
+            let r = try LatencyModel.make(space: space, hardware: target, cacheDirectory: cacheDirectory).predictor!
                 .report
-            if r.withinTenPercent == nil {
-                // A cache from before Acc(10%) was recorded: train again (same seed, same model).
-                r = try LatencyModel.make(space: space, hardware: target, cacheDirectory: nil).predictor!.report
-            }
-            report = r
+            guard r.withinTenPercent == nil else { return r.heldOutAccuracy }
+            // A cache from before Acc(10%) was recorded: train again (same seed, same model).
+            return try LatencyModel.make(space: space, hardware: target, cacheDirectory: nil).predictor!.report
+                .heldOutAccuracy
         case .measured:
             let rows = try LatencyRows.measured(space: space, target: target, sources: [], cacheDirectory: nil)
             let picked = drawIndices(count: rows.count, k: min(sample, rows.count), draw: 1000)
             let data = LatencyTrainingData(
                 file: space.file, features: picked.map { rows.features[$0] },
                 latencyMs: picked.map { rows.latencyMs[$0] })
-            report =
-                LatencyPredictor.train(hardware: target, featureSet: space.defaultFeatureSet ?? "", data: data).report
+            return LatencyPredictor.train(hardware: target, featureSet: space.defaultFeatureSet ?? "", data: data)
+                .report.heldOutAccuracy
         }
-        var a = LatencyAccuracy(predicted: [], measured: [])
-        a.count = report.heldOutRows
-        a.meanAbsolutePercentageError = report.meanRelativeError
-        a.kendall = report.kendall
-        a.withinTenPercent = report.withinTenPercent ?? .nan
-        return a
     }
 }

@@ -10,6 +10,13 @@ public struct LatencyAccuracy: Sendable, Codable, Equatable {
     /// Fraction of predictions with |predicted - measured| <= 0.1 * measured.
     public var withinTenPercent: Double
 
+    public init(count: Int, meanAbsolutePercentageError: Double, kendall: Double, withinTenPercent: Double) {
+        self.count = count
+        self.meanAbsolutePercentageError = meanAbsolutePercentageError
+        self.kendall = kendall
+        self.withinTenPercent = withinTenPercent
+    }
+
     public init(predicted: [Double], measured: [Double]) {
         precondition(predicted.count == measured.count, "latency accuracy: lengths differ")
         count = measured.count

@@ -27,16 +27,14 @@ public enum LatencyAdaptation {
             return bestLine(rows, logarithmic: method == .logRescale)
         case .sourceRidge:
             return ridge(rows, inputs: RidgeInputs(sources: true), method: .sourceRidge)
-        case .sourceFeatureRidge:
-            return ridge(
-                rows, inputs: RidgeInputs(features: true), line: !rows.sourceNames.isEmpty, method: .sourceFeatureRidge)
-        case .fineTune:
+        case .sourceFeatureRidge, .fineTune:
+            let line = rows.sourceNames.isEmpty ? nil : bestLine(rows, logarithmic: true).sourceIndex
             // The best source's own network: without one (a measured source) there is
             // nothing to fine-tune, and the features stand in for its hidden layer.
-            guard let s = bestLine(rows, logarithmic: true).sourceIndex, rows.embeddings[s] != nil else {
-                return fit(.sourceFeatureRidge, rows, seed: seed)
+            if method == .fineTune, let s = line, rows.embeddings[s] != nil {
+                return ridge(rows, inputs: RidgeInputs(embedding: s), line: s, method: .fineTune)
             }
-            return ridge(rows, inputs: RidgeInputs(embedding: s), line: true, method: .fineTune)
+            return ridge(rows, inputs: RidgeInputs(features: true), line: line, method: .sourceFeatureRidge)
         case .crossValidated:
             let scored = LatencyAdaptationMethod.candidates
                 .filter { !$0.needsSources || !rows.sourceNames.isEmpty }
@@ -91,14 +89,15 @@ public enum LatencyAdaptation {
         return best!.fit
     }
 
-    /// A ridge on log latency (on what the best source's log line misses, when `line`),
+    /// A ridge on log latency (on what the log line of source `line` misses, when given),
     /// its penalty chosen by leave-one-out.
-    static func ridge(_ rows: LatencyRows, inputs: RidgeInputs, line: Bool = false, method: LatencyAdaptationMethod)
+    static func ridge(
+        _ rows: LatencyRows, inputs: RidgeInputs, line source: Int? = nil, method: LatencyAdaptationMethod
+    )
         -> AdaptedLatencyFit
     {
         let x = (0..<rows.count).map { inputs.row(rows, $0) }
         let y = rows.latencyMs.map { log($0) }
-        let source = line ? bestLine(rows, logarithmic: true).sourceIndex : nil
         func fit(_ keep: [Int], _ lambda: Double) -> AdaptedLatencyFit.Model {
             let l = source.map { LogLine(x: keep.map { rows.sources[$0] }, y: keep.map { y[$0] }, source: $0) }
             let residual = keep.map { y[$0] - (l?.value(rows.sources[$0]) ?? 0) }
@@ -115,7 +114,7 @@ public enum LatencyAdaptation {
         var best: (error: Double, lambda: Double)?
         // Hundreds of hidden units put the kernel's scale ~100x the features': so the penalties.
         let grid = inputs.embedding == nil ? lambdas : lambdas.map { $0 * 100 }
-        for lambda in (line ? grid + [grid.last! * 100] : grid) {
+        for lambda in (source != nil ? grid + [grid.last! * 100] : grid) {
             let errors = y.indices.map { i -> Double in
                 let model = fit(y.indices.filter { $0 != i }, lambda)
                 let p = AdaptedLatencyFit(method: method, model: model).predict(rows.subset([i]))[0]
