@@ -356,7 +356,9 @@ public actor Engine {
         emit(.phaseChanged(p))
     }
 
-    var batchSize: Int { max(1, min(8, provider?.maxConcurrency ?? 1)) }
+    /// As many calls as the provider takes at once: the labelling and LLM-PP steps await a
+    /// whole batch, so a smaller batch would leave a vLLM server's slots idle.
+    var batchSize: Int { max(1, min(256, provider?.maxConcurrency ?? 1)) }
 
     /// The architectures to label, in order: the plan's, or the anytime schedule's, grown as
     /// the search visits architectures.

@@ -4,7 +4,7 @@ import LLMPPLLM
 
 extension EngineEnvironment {
     /// The real provider and evaluator with the run's limits applied: the LLM's timeout
-    /// (`--llm-timeout`), the evaluator's timeout and the provider keys it may see
+    /// (`--llm-timeout`), its concurrency (`--concurrency`), the evaluator's timeout and the provider keys it may see
     /// (`--evaluator-env`). The plain initialiser's defaults predate these settings.
     public static func applyingRunSettings(catalog: SpaceCatalog, dataDirectory: String) -> EngineEnvironment {
         EngineEnvironment(
@@ -13,7 +13,7 @@ extension EngineEnvironment {
                 try await ProviderFactory.make(
                     name: config.provider, model: config.model, replayFile: config.replayFile,
                     logDirectory: (dataDir as NSString).appendingPathComponent("logs"),
-                    timeout: config.prediction.timeout)
+                    timeout: config.prediction.timeout, concurrency: config.prediction.concurrency)
             },
             makeEvaluator: { config, space, dataDir in
                 guard config.evaluator.kind == "external" else {

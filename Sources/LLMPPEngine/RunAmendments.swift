@@ -9,6 +9,7 @@ public struct RunAmendments: Sendable, Equatable {
     public var maxTokens: Int?
     public var maxCostUSD: Double?
     public var llmTimeout: Double?
+    public var concurrency: Int?
     public var evaluatorTimeout: Double?
     /// `.some(nil)`: pacing off.
     public var pace: Double??
@@ -16,8 +17,9 @@ public struct RunAmendments: Sendable, Equatable {
 
     public init(
         maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil, llmTimeout: Double? = nil,
-        evaluatorTimeout: Double? = nil, pace: Double?? = nil, pauseAtSwitch: Bool? = nil
+        concurrency: Int? = nil, evaluatorTimeout: Double? = nil, pace: Double?? = nil, pauseAtSwitch: Bool? = nil
     ) {
+        self.concurrency = concurrency
         self.maxCalls = maxCalls
         self.maxTokens = maxTokens
         self.maxCostUSD = maxCostUSD
@@ -34,6 +36,7 @@ public struct RunAmendments: Sendable, Equatable {
         if let v = maxTokens { c.maxTokens = v }
         if let v = maxCostUSD { c.maxCostUSD = v }
         if let v = llmTimeout { c.prediction.timeout = v }
+        if let v = concurrency { c.prediction.concurrency = v }
         if let v = evaluatorTimeout { c.evaluator.timeout = v }
         if let v = pace { c.pace = v }
         if let v = pauseAtSwitch { c.pauseAtSwitch = v ? true : nil }
@@ -48,6 +51,7 @@ public struct RunAmendments: Sendable, Equatable {
         if let v = maxTokens { out.append("budget: \(v) tokens in all (\(spent.tokens) spent)") }
         if let v = maxCostUSD { out.append(String(format: "budget: $%.4f in all ($%.4f spent)", v, spent.costUSD)) }
         if let v = llmTimeout { out.append(String(format: "LLM timeout: %g s", v)) }
+        if let v = concurrency { out.append("LLM requests in flight: \(v)") }
         if let v = evaluatorTimeout { out.append(String(format: "evaluator timeout: %g s", v)) }
         if let v = pace { out.append(v.map { String(format: "pace: %gx", $0) } ?? "pace: off") }
         if let v = pauseAtSwitch { out.append("pause at the switch: \(v ? "on" : "off")") }

@@ -33,15 +33,20 @@ final class ResumeOptionsTests: XCTestCase {
         XCTAssertEqual((config["evolution"] as? [String: Any])?["iterations"] as? Int, 2)
 
         let amended = try CLI.run(
-            ["search", "--resume", run, "--max-calls", "7", "--evaluator-timeout=50", "--pace", "100"], dataDir: dir)
+            [
+                "search", "--resume", run, "--max-calls", "7", "--evaluator-timeout=50", "--pace", "100",
+                "--concurrency", "32",
+            ], dataDir: dir)
         XCTAssertEqual(amended.status, 0, amended.stderr)
         XCTAssertTrue(
             amended.stderr.contains("budget: 7 LLM calls in all (0 spent, 7 left) (saved with the run)"), amended.stderr
         )
+        XCTAssertTrue(amended.stderr.contains("LLM requests in flight: 32"), amended.stderr)
         config = try await savedConfig(dir, run)
         XCTAssertEqual(config["maxCalls"] as? Int, 7)
         XCTAssertEqual(config["pace"] as? Double, 100)
         XCTAssertEqual((config["evaluator"] as? [String: Any])?["timeout"] as? Double, 50)
+        XCTAssertEqual((config["prediction"] as? [String: Any])?["concurrency"] as? Int, 32)
     }
 
     /// A slow evaluator used to leave the progress silent for up to an hour.

@@ -49,3 +49,25 @@ final class SpaceCache: @unchecked Sendable {
         return s
     }
 }
+
+/// The Ray venv `scripts/setup-ray` installs, for the Ray evaluator's tests.
+public enum RayInstall {
+    public static var python: String {
+        let env = ProcessInfo.processInfo.environment
+        let home = env["LLMPP_HOME"] ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/llmpp")
+        return (home as NSString).appendingPathComponent("ray-venv/bin/python")
+    }
+
+    /// Why the Ray tests cannot run here, or nil. CI runs `scripts/setup` first, so a missing
+    /// install fails there; `LLMPP_SKIP_RAY_TESTS=1` skips on a machine without it.
+    public static var skipReason: String? {
+        if ProcessInfo.processInfo.environment["LLMPP_SKIP_RAY_TESTS"] == "1" { return "LLMPP_SKIP_RAY_TESTS=1" }
+        return nil
+    }
+
+    /// The evaluator command for `--function FUNCTION` and extra flags.
+    public static func command(_ function: String, _ flags: String = "") -> String {
+        let dir = (Repo.root as NSString).appendingPathComponent("scripts/evaluators")
+        return "\(python) \(dir)/ray_evaluator.py --function \(function) --path \(dir) --local-cpus 2 \(flags)"
+    }
+}

@@ -58,6 +58,8 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             try? FileManager.default.createDirectory(
                 atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
+        // Where this batch's stderr starts in the log: its last line is the error shown on a failure.
+        let logStart = logPath.flatMap { Self.fileSize($0) } ?? 0
         let input = archs.map { Self.requestLine($0, space: space) }.joined(separator: "\n") + "\n"
         let environment = Self.childEnvironment(ProcessInfo.processInfo.environment, passing: passEnvironment)
         let (output, code, timedOut) = try await Task.detached { [command, timeout, logPath] in
@@ -69,8 +71,10 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
                 "the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped")
         }
         guard code == 0 else {
+            let said = logPath.flatMap { Self.lastLine(ofLog: $0, from: logStart) }.map { ": \($0)" } ?? ""
             throw EvaluatorError(
-                "the evaluator `\(command)` exited with status \(code)\(logPath.map { " (stderr in \($0))" } ?? "")")
+                "the evaluator `\(command)` exited with status \(code)\(said)\(logPath.map { " (stderr in \($0))" } ?? "")"
+            )
         }
         let answers = try Self.parseAnswers(output, command: command)
         let batch = try archs.map { a in
@@ -86,6 +90,24 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             )
         }
         return CostedScores(scores: batch.map(\.score), seconds: seconds.isEmpty ? nil : seconds)
+    }
+
+    static func fileSize(_ path: String) -> UInt64? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64
+    }
+
+    /// The last non-blank line the command wrote to its log after `from`, cleaned for one line of
+    /// the UI: what a failing evaluator says about why (`ray_evaluator: … failed: …`).
+    static func lastLine(ofLog path: String, from: UInt64) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let size = fileSize(path) ?? 0
+        // Only the tail: a chatty evaluator may have written megabytes.
+        let start = max(from, size > 4096 ? size - 4096 : 0)
+        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return nil }
+        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return line.map { String($0.trimmingCharacters(in: .whitespaces).prefix(300)).escapingControlCharacters }
     }
 
     /// One answer line: the score, and what the evaluation cost when the evaluator says.
@@ -125,6 +147,9 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         try parseAnswers(output, command: command).mapValues(\.score)
     }
 
+    /// Seconds a timed-out command has between SIGTERM and SIGKILL.
+    static let stopGrace = 10.0
+
     /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.
     static func run(
         command: String, input: Data, timeout: Double, logPath: String?,
@@ -139,7 +164,7 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         do {
             child = try ChildProcess.spawn(
                 "/bin/sh", ["-c", command], environment: environment,
-                outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1])
+                outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1], ownGroup: true)
         } catch {
             for fd in inPipe + outPipe { close(fd) }
             throw error
@@ -179,7 +204,9 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             output.append(contentsOf: buf[0..<n])
         }
         close(outPipe[0])
-        if timedOut { child.stop(grace: 1) }
+        // SIGTERM to the command's whole process group, with time to clean up (cancel cluster
+        // tasks, stop a local Ray instance: a few seconds), then SIGKILL to what is left.
+        if timedOut { child.stop(grace: Self.stopGrace) }
         let start = Date()
         while child.isRunning && Date().timeIntervalSince(start) < 5 { usleep(10_000) }
         if child.isRunning { child.stop(grace: 0.5) }

@@ -15,11 +15,13 @@ public struct HTTPClient: Sendable {
 
     let session: URLSession
 
-    public init(timeout: Double) {
+    /// `maxConnections`: HTTPS connections to one host at once; at least the provider's
+    /// concurrency, or `--concurrency 64` would queue behind 16 sockets.
+    public init(timeout: Double, maxConnections: Int = 16) {
         let cfg = URLSessionConfiguration.ephemeral
         cfg.timeoutIntervalForRequest = timeout
         cfg.timeoutIntervalForResource = timeout
-        cfg.httpMaximumConnectionsPerHost = 16
+        cfg.httpMaximumConnectionsPerHost = max(16, maxConnections)
         session = URLSession(configuration: cfg)
     }
 

@@ -38,6 +38,9 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     /// Seconds one HTTP request may take (nil: the provider's default, 120 s for remote
     /// APIs, 600 s for the local server).
     public var timeout: Double? = nil
+    /// Requests in flight at once (nil: the provider's default, 4 for remote APIs, 1 for the
+    /// local server); a vLLM server or a paid API's rate limit takes many more.
+    public var concurrency: Int? = nil
 
     public init(
         samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
@@ -53,7 +56,8 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals, timeout
+        case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals, timeout,
+            concurrency
     }
 
     /// Settings saved by earlier versions lack the walk's fields: they take the defaults.
@@ -69,6 +73,7 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
         walkThreshold = try c.decodeIfPresent(Double.self, forKey: .walkThreshold) ?? walkThreshold
         walkDecimals = try c.decodeIfPresent(Int.self, forKey: .walkDecimals) ?? walkDecimals
         timeout = try c.decodeIfPresent(Double.self, forKey: .timeout)
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
     }
 
     var effectiveTemperature: Double { temperature ?? (samples > 1 ? 0.7 : 0) }

@@ -14,9 +14,11 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `path` with `arguments`. stdin reads `stdinFD` (else /dev/null); stdout goes to
     /// `stdoutFD` or is appended to `outputPath`; stderr to `outputPath` (else with stdout).
+    /// `ownGroup`: the child leads a process group of its own, and `stop` signals the whole
+    /// group: a shell command's grandchildren (a Ray instance's servers) go with it.
     public static func spawn(
         _ path: String, _ arguments: [String], environment: [String: String],
-        outputPath: String?, stdinFD: Int32? = nil, stdoutFD: Int32? = nil
+        outputPath: String?, stdinFD: Int32? = nil, stdoutFD: Int32? = nil, ownGroup: Bool = false
     ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -49,7 +51,12 @@ public final class ChildProcess: @unchecked Sendable {
         sigemptyset(&defaults)
         for s in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attr, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attr, Int16(flags))
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -60,10 +67,16 @@ public final class ChildProcess: @unchecked Sendable {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw LLMError.unavailable("cannot start \(path): \(String(cString: strerror(rc)))") }
-        return ChildProcess(pid: pid)
+        return ChildProcess(pid: pid, ownGroup: ownGroup)
     }
 
-    init(pid: pid_t) { self.pid = pid }
+    /// Whether `pid` leads its own process group (signals then go to the group).
+    let ownGroup: Bool
+
+    init(pid: pid_t, ownGroup: Bool = false) {
+        self.pid = pid
+        self.ownGroup = ownGroup
+    }
 
     /// Reaps the child if it has exited; true while it runs.
     public var isRunning: Bool {
@@ -79,7 +92,7 @@ public final class ChildProcess: @unchecked Sendable {
         return true
     }
 
-    public func signal(_ sig: Int32) { if isRunning { kill(pid, sig) } }
+    public func signal(_ sig: Int32) { if isRunning { kill(ownGroup ? -pid : pid, sig) } }
 
     /// Exit code once exited (128 + signal when killed by one), nil while running.
     public var exitCode: Int32? {
@@ -103,6 +116,9 @@ public final class ChildProcess: @unchecked Sendable {
             kill(pid, SIGKILL)
             while isRunning { usleep(10_000) }
         }
+        // The group's other members may outlive its leader (a shell that exited on SIGTERM while
+        // its children still clean up): they get no more time than the leader had.
+        if ownGroup { kill(-pid, SIGKILL) }
     }
 
     /// The processes whose parent is `pid`, from /proc (Linux); empty where it cannot be read.

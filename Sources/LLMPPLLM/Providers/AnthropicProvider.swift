@@ -25,12 +25,12 @@ public struct AnthropicProvider: LLMProvider {
         self.baseURL = baseURL
         self.maxConcurrency = maxConcurrency
         self.timeout = timeout
-        http = HTTPClient(timeout: timeout)
+        http = HTTPClient(timeout: timeout, maxConnections: maxConcurrency)
     }
 
     /// `ANTHROPIC_API_KEY`, and `ANTHROPIC_BASE_URL` to point elsewhere (a proxy, a test server).
     public static func fromEnvironment(
-        model: String?, timeout: Double? = nil,
+        model: String?, timeout: Double? = nil, concurrency: Int? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> AnthropicProvider {
         guard let key = environment["ANTHROPIC_API_KEY"], !key.isEmpty else {
@@ -40,7 +40,8 @@ public struct AnthropicProvider: LLMProvider {
             environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) } ?? URL(
                 string: "https://api.anthropic.com/v1")!
         return AnthropicProvider(
-            model: model ?? "claude-3-5-haiku-latest", apiKey: key, baseURL: base, timeout: timeout ?? 120)
+            model: model ?? "claude-3-5-haiku-latest", apiKey: key, baseURL: base, maxConcurrency: concurrency ?? 4,
+            timeout: timeout ?? 120)
     }
 
     public func body(_ r: CompletionRequest) throws -> Data {

@@ -36,14 +36,14 @@ public struct OpenAIProvider: LLMProvider {
         self.timeout = timeout
         self.structuredOutput = structuredOutput
         self.llamaServer = llamaServer
-        http = HTTPClient(timeout: timeout)
+        http = HTTPClient(timeout: timeout, maxConnections: maxConcurrency)
     }
 
     /// `OPENAI_BASE_URL` (default https://api.openai.com/v1) and `OPENAI_API_KEY`;
     /// `LLMPP_OPENAI_LLAMA_CPP=1` says the server is llama.cpp's (its root is the base URL
     /// without `/v1`), so that `--decode distribution` can walk digits there too.
     public static func fromEnvironment(
-        model: String?, timeout: Double? = nil,
+        model: String?, timeout: Double? = nil, concurrency: Int? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> OpenAIProvider {
         let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
@@ -59,7 +59,8 @@ public struct OpenAIProvider: LLMProvider {
                 root: url.lastPathComponent == "v1" ? url.deletingLastPathComponent() : url, timeout: timeout ?? 600)
             : nil
         return OpenAIProvider(
-            model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key, timeout: timeout ?? 120, llamaServer: llamaServer)
+            model: model ?? "gpt-4o-mini", baseURL: url, apiKey: key, maxConcurrency: concurrency ?? 4,
+            timeout: timeout ?? 120, llamaServer: llamaServer)
     }
 
     public func body(_ r: CompletionRequest) throws -> Data {

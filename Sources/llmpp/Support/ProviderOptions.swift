@@ -26,6 +26,11 @@ struct ProviderOptions: ParsableArguments {
         help: "Seconds one LLM request may take (default: 120 for remote APIs, 600 for the local server).")
     var llmTimeout: Double?
     @Option(
+        help:
+            "LLM requests in flight at once (default 4 for openai/anthropic, 1 for local): raise it for a vLLM server or an API whose rate limit allows more."
+    )
+    var concurrency: Int?
+    @Option(
         name: .customLong("max-calls"),
         help: "Budget: the run's LLM calls in all (with --resume: replaces the saved budget, spent calls included).")
     var maxCalls: Int?
@@ -49,6 +54,9 @@ struct ProviderOptions: ParsableArguments {
         if let t = llmTimeout, !(t.isFinite && t > 0) {
             throw ValidationError("--llm-timeout must be a number of seconds above 0, got \(t)")
         }
+        if let c = concurrency, !(1...256).contains(c) {
+            throw ValidationError("--concurrency must be in 1...256, got \(c)")
+        }
     }
 
     /// The decoding a provider gets when --decode is not given: the digit walk where the
@@ -61,6 +69,7 @@ struct ProviderOptions: ParsableArguments {
         var s = PredictionSettings(
             samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
         s.timeout = llmTimeout
+        s.concurrency = concurrency
         return s
     }
 
@@ -80,7 +89,7 @@ struct ProviderOptions: ParsableArguments {
         return try await ProviderFactory.make(
             name: provider, model: model, replayFile: replay,
             logDirectory: (common.resolvedDataDirectory as NSString).appendingPathComponent("logs"),
-            timeout: llmTimeout)
+            timeout: llmTimeout, concurrency: concurrency)
     }
 }
 
