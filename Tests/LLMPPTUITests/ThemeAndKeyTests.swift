@@ -307,3 +307,35 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(PromptPane.wrap("abcdefghij", 4), ["abcd", "efgh", "ij"])
     }
 }
+
+extension ThemeAndKeyTests {
+    /// Where the plot draws the selected architecture (its ◆), inside the plot pane.
+    func diamond(_ m: ExplorerModel, _ layout: Layout) -> (Int, Int)? {
+        let b = Renderer.render(m, width: layout.width, height: layout.height)
+        let r = layout.panes[.plot]!.inner
+        for y in r.y..<(r.y + r.height) {
+            for x in r.x..<(r.x + r.width) where b[x, y].scalar == "◆" { return (x, y) }
+        }
+        return nil
+    }
+
+    /// A click selects the point drawn under it, whatever the y-axis shows and wherever the
+    /// constraint stretches the x-axis: the click used its own ranges (no constraint, the
+    /// used score) and picked points far from the pointer.
+    func testAClickSelectsThePointDrawnUnderIt() throws {
+        var m = try model()
+        m.focus = .plot
+        m.config.constraint = .init(latencyMs: 60, hardware: "raspi4")
+        for mode in [PlotYMode.used, .truth] {
+            m.plotY = mode
+            for row in [0, 7, 13, 19] {
+                m.selectedRow = row
+                let at = try XCTUnwrap(diamond(m, layout), "row \(row) is drawn")
+                m.selectedRow = row == 0 ? 19 : 0
+                _ = Controller.handle(.click(x: at.0, y: at.1), &m, layout: layout)
+                let now = try XCTUnwrap(diamond(m, layout))
+                XCTAssertTrue(now == at, "\(mode) row \(row): clicked \(at), selected the point at \(now)")
+            }
+        }
+    }
+}

@@ -221,27 +221,8 @@ public enum Controller {
                 m.promptScroll = 0
             }
         case .plot:
-            // The nearest point of the current population to the click.
-            let inner = r.inner
-            let pts = m.tableRows
-            guard !pts.isEmpty else { break }
-            let xs = m.history.flatMap { $0 }.map { $0.latencyMs ?? $0.gflops }
-            let ys = m.history.flatMap { $0 }.map(\.score)
-            guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { break }
-            let fx = Double(x - inner.x - 7) / Double(max(1, inner.width - 8))
-            let fy = 1 - Double(y - inner.y) / Double(max(1, inner.height - 3))
-            let tx = x0 + fx * (x1 - x0)
-            let ty = y0 + fy * (y1 - y0)
-            let best = pts.indices.min { a, b in
-                let da =
-                    pow(((pts[a].latencyMs ?? pts[a].gflops) - tx) / max(x1 - x0, 1e-9), 2)
-                    + pow((pts[a].score - ty) / max(y1 - y0, 1e-9), 2)
-                let db =
-                    pow(((pts[b].latencyMs ?? pts[b].gflops) - tx) / max(x1 - x0, 1e-9), 2)
-                    + pow((pts[b].score - ty) / max(y1 - y0, 1e-9), 2)
-                return da < db
-            }
-            if let best { m.selectedRow = best }
+            // The point of the current population drawn nearest the click.
+            if let geo = PlotGeometry(m, r.inner), let i = geo.nearest(m.tableRows, toX: x, y: y) { m.selectedRow = i }
         default: break
         }
         clampSelection(&m, layout)

@@ -29,30 +29,14 @@ enum PlotPane {
                 .dim, maxWidth: r.width - 2)
             return
         }
-        let usesLatency = points.contains { $0.latencyMs != nil }
-        func xval(_ c: Candidate) -> Double { c.latencyMs ?? c.gflops }
-        let limit = usesLatency ? m.config.constraint.latencyMs : m.config.constraint.gflops
-        var xs = points.map(xval)
-        if let limit { xs.append(limit) }
-        var (xmin, xmax) = (xs.min()!, xs.max()!)
-        // Outliers (a 10% accuracy among 85-90%) would squash the front: the y-range keeps the
-        // central 96% of the points plus a margin; the rest sit on the edge, marked.
-        let (ymin, ymax) = yRange(points.map(yval))
-        func clamp(_ y: Double) -> Double { min(max(y, ymin), ymax) }
-        if xmax - xmin < 1e-9 {
-            xmin -= 1
-            xmax += 1
-        }
-        let labelW = 7
-        let plot = Rect(r.x + labelW, r.y, r.width - labelW, r.height - 2)
-        let dw = plot.width * 2
-        let dh = plot.height * 4
-        func dot(_ x: Double, _ y: Double) -> (Int, Int) {
-            (
-                Int(((x - xmin) / (xmax - xmin) * Double(dw - 1)).rounded()),
-                Int(((1 - (y - ymin) / (ymax - ymin)) * Double(dh - 1)).rounded())
-            )
-        }
+        guard let geo = PlotGeometry(m, r) else { return }
+        let (plot, ymin, ymax, limit, usesLatency) = (geo.plot, geo.ymin, geo.ymax, geo.limit, geo.usesLatency)
+        let (xmin, xmax) = (geo.xmin, geo.xmax)
+        let labelW = PlotGeometry.labelWidth
+        func xval(_ c: Candidate) -> Double { geo.x(c) }
+        func clamp(_ y: Double) -> Double { geo.clamp(y) }
+        func dot(_ x: Double, _ y: Double) -> (Int, Int) { geo.dot(x, y) }
+        let (dw, dh) = (geo.dotWidth, geo.dotHeight)
         var bits = [UInt32](repeating: 0, count: plot.width * plot.height)
         var roles = [Role](repeating: .dim, count: plot.width * plot.height)
         func set(_ dx: Int, _ dy: Int, _ role: Role) {
@@ -124,9 +108,8 @@ enum PlotPane {
                 plot.x + min(cx, plot.width - 1), plot.y + cy, m.asciiOnly ? (above ? "^" : "v") : (above ? "▲" : "▼"),
                 Style(.warning))
         }
-        if let sel = m.selected, let sy = m.plotY.value(sel) {
-            let (dx, dy) = dot(xval(sel), clamp(sy))
-            b.put(plot.x + dx / 2, plot.y + dy / 4, m.asciiOnly ? "@" : "◆", Style(.selection, bold: true))
+        if let sel = m.selected, let at = geo.cell(sel) {
+            b.put(at.x, at.y, m.asciiOnly ? "@" : "◆", Style(.selection, bold: true))
         }
         // Axes: score ticks on the left, latency ticks below, units named.
         for (i, frac) in [1.0, 0.5, 0.0].enumerated() {
@@ -159,21 +142,6 @@ enum PlotPane {
             }
         }
         generationStrip(&b, m, x: x, y: axisY + 1, maxX: r.x + r.width)
-    }
-
-    /// The central 96% of the values with a 5% margin (all of them when there are few).
-    static func yRange(_ ys: [Double]) -> (Double, Double) {
-        let s = ys.sorted()
-        let cut = s.count >= 25 ? s.count / 50 : 0
-        var lo = s[cut]
-        var hi = s[s.count - 1 - cut]
-        if hi - lo < 1e-9 {
-            lo -= 1
-            hi += 1
-        }
-        let pad = (hi - lo) * 0.05
-        let range = (max(s[0], lo - pad), min(s[s.count - 1], hi + pad))
-        return range.1 - range.0 < 1e-9 ? (lo, hi) : range
     }
 
     /// Generations as blocks in the plot's colours, filled up to the current one, with the
