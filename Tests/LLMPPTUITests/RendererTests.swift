@@ -171,13 +171,13 @@ final class RendererTests: XCTestCase {
         m.apply(.error("the evaluator `python3 x.py` exited with status 3"))
         m.state.paused = true
         try assertSnapshot(Renderer.render(m, width: 100, height: 30), "error-100x30")
-        m.showHelp = true
+        m.mode = .help(HelpView())
         let help = Renderer.render(m, width: 100, height: 40)
         for b in KeyMap.bindings {
             XCTAssertTrue(help.text.contains(String(b.help.prefix(20))), "help lists \(b.label)")
         }
-        m.showHelp = false
-        m.showDetail = true
+        m.mode = .browse
+        m.mode = .detail
         m.focus = .population
         // What the explorer's loop fills in for the selected row.
         m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
@@ -207,5 +207,42 @@ final class RendererTests: XCTestCase {
         XCTAssertLessThan(changes.count, 400, "a selection move redraws a few rows, not the screen")
         XCTAssertEqual(a.changes(from: a).count, 0)
         XCTAssertEqual(a.changes(from: nil).count, 100 * 30)
+    }
+}
+
+extension RendererTests {
+    /// Every mode at the smallest supported size and a large one: help (filtered too), the
+    /// inject form with its problems, the quit question, the detail popup, the filter being
+    /// typed, a zoomed pane.
+    func testEveryModeAt80x24And200x60() throws {
+        var m = try Self.model(generations: 3)
+        m.state.paused = true
+        m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
+        m.dimensions = try Self.space().shape.dimensions.map {
+            ($0.name, $0.choices.map(\.description).joined(separator: ", "))
+        }
+        let modes: [(String, Mode, Bool)] = [
+            ("help", .help(HelpView()), false),
+            ("help-filtered", .help(HelpView(filter: "pace", editingFilter: true)), false),
+            (
+                "inject",
+                .inject(
+                    InjectForm(
+                        text: "node1-from-node0: bogus",
+                        problems: [
+                            "'node1-from-node0': 'bogus' is not one of none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3",
+                            "missing 'node2-from-node0', 'node2-from-node1'",
+                        ])),
+                false
+            ),
+            ("quit", .confirmQuit, false), ("detail", .detail, false), ("zoomed", .browse, true),
+        ]
+        for (name, mode, zoomed) in modes {
+            m.mode = mode
+            m.zoomed = zoomed
+            for (w, h) in [(80, 24), (200, 60)] {
+                try assertSnapshot(Renderer.render(m, width: w, height: h), "mode-\(name)-\(w)x\(h)")
+            }
+        }
     }
 }

@@ -66,9 +66,9 @@ final class ThemeAndKeyTests: XCTestCase {
             XCTAssertEqual(m.focus, p)
         }
         _ = Controller.handle(.char("?"), &m, layout: layout)
-        XCTAssertTrue(m.showHelp)
+        XCTAssertTrue(m.mode.isHelp)
         _ = Controller.handle(.escape, &m, layout: layout)
-        XCTAssertFalse(m.showHelp)
+        XCTAssertFalse(m.mode.isHelp)
         // Every binding's keys map back to its action (no key bound twice).
         var seen = Set<Key>()
         for b in KeyMap.bindings {
@@ -112,20 +112,20 @@ final class ThemeAndKeyTests: XCTestCase {
         var m = try model()
         m.state.paused = false
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [])
-        XCTAssertTrue(m.confirmQuit)
+        XCTAssertEqual(m.mode, .confirmQuit)
         XCTAssertEqual(Controller.handle(.char("n"), &m, layout: layout), [])
-        XCTAssertFalse(m.confirmQuit)
+        XCTAssertNotEqual(m.mode, .confirmQuit)
         _ = Controller.handle(.char("q"), &m, layout: layout)
         XCTAssertEqual(Controller.handle(.char("y"), &m, layout: layout), [.quit])
         // A paused run asks too (it used to quit at once on one stray q), and says it is paused.
         m.state.paused = true
-        m.confirmQuit = false
+        m.mode = .browse
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [])
-        XCTAssertTrue(m.confirmQuit)
+        XCTAssertEqual(m.mode, .confirmQuit)
         XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("The run is paused. Quit?"))
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit], "q q quits")
         // A finished run quits at once.
-        m.confirmQuit = false
+        m.mode = .browse
         m.state.finished = true
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit])
     }
@@ -182,13 +182,13 @@ final class ThemeAndKeyTests: XCTestCase {
         m.selectedCall = 1
         m.selectedRow = 0
         _ = Controller.handle(.enter, &m, layout: layout)
-        XCTAssertTrue(m.showDetail)
+        XCTAssertEqual(m.mode, .detail)
         XCTAssertEqual(m.selected?.id, target.id)
         // A call about an architecture outside the population says so instead of opening another.
-        m.showDetail = false
+        m.mode = .browse
         m.selectedCall = 0
         _ = Controller.handle(.enter, &m, layout: layout)
-        XCTAssertFalse(m.showDetail)
+        XCTAssertNotEqual(m.mode, .detail)
         XCTAssertTrue(m.message.contains("is not in the current population"), m.message)
     }
 
@@ -203,14 +203,16 @@ final class ThemeAndKeyTests: XCTestCase {
         var m = try model()
         let small = Layout(width: 80, height: 24)
         _ = Controller.handle(.char("?"), &m, layout: small)
-        XCTAssertTrue(m.showHelp)
+        XCTAssertTrue(m.mode.isHelp)
         var text = Renderer.render(m, width: 80, height: 24).text
         XCTAssertTrue(text.contains("show or hide this help"), text)
         XCTAssertFalse(text.contains("repaint the screen"), "the last key is below the fold at first")
-        XCTAssertTrue(text.contains("rows 1-19 of \(KeyMap.bindings.count) · j/k, PgUp/PgDn, g/G scroll"), text)
+        let visible = HelpOverlay.geometry(width: 80, height: 24).visibleRows
+        XCTAssertTrue(
+            text.contains("rows 1-\(visible) of \(KeyMap.bindings.count) · j/k, PgUp/PgDn, g/G scroll"), text)
         _ = Controller.handle(.char("G"), &m, layout: small)
-        XCTAssertEqual(m.helpScroll, HelpOverlay.maxScroll(width: 80, height: 24))
-        XCTAssertGreaterThan(m.helpScroll, 0)
+        XCTAssertEqual(helpScroll(m), HelpOverlay.maxScroll(width: 80, height: 24))
+        XCTAssertGreaterThan(helpScroll(m), 0)
         text = Renderer.render(m, width: 80, height: 24).text
         XCTAssertTrue(text.contains("repaint the screen"), text)
         // Every binding is reachable by scrolling.
@@ -224,10 +226,10 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(seen.count, KeyMap.bindings.count)
         // Keys other than the help's own do nothing while it is open; Esc closes it.
         _ = Controller.handle(.char(">"), &m, layout: small)
-        XCTAssertTrue(m.showHelp)
+        XCTAssertTrue(m.mode.isHelp)
         _ = Controller.handle(.escape, &m, layout: small)
-        XCTAssertFalse(m.showHelp)
-        XCTAssertEqual(m.helpScroll, 0)
+        XCTAssertFalse(m.mode.isHelp)
+        XCTAssertEqual(helpScroll(m), 0)
     }
 
     /// After DONE, steering keys said nothing about `r`, and Space gave no feedback.
@@ -309,6 +311,11 @@ final class ThemeAndKeyTests: XCTestCase {
 }
 
 extension ThemeAndKeyTests {
+    func helpScroll(_ m: ExplorerModel) -> Int {
+        if case .help(let view) = m.mode { return view.scroll }
+        return 0
+    }
+
     /// Where the plot draws the selected architecture (its ◆), inside the plot pane.
     func diamond(_ m: ExplorerModel, _ layout: Layout) -> (Int, Int)? {
         let b = Renderer.render(m, width: layout.width, height: layout.height)

@@ -18,28 +18,32 @@ public enum Command: Equatable, Sendable {
 /// Turns input into model changes and commands (lazygit's controller): no drawing, no I/O.
 public enum Controller {
     public static func handle(_ key: Key, _ m: inout ExplorerModel, layout: Layout) -> [Command] {
-        // Modal input first: the inject form, the filter, the quit question, overlays.
-        if m.injectText != nil { return injectInput(key, &m) }
-        if m.editingFilter {
+        // The mode decides who hears the key: a form, the quit question or an overlay first.
+        switch m.mode {
+        case .inject(let form): return injectInput(key, form, &m)
+        case .filter:
             filterInput(key, &m)
             return []
-        }
-        if m.confirmQuit {
+        case .confirmQuit:
             if key == .char("y") || key == .char("q") { return [.quit] }
-            m.confirmQuit = false
+            m.mode = .browse
+            m.message = "not quitting"
             return []
-        }
-        if m.showHelp {
-            scrollHelp(key, &m, layout)
+        case .help(let view):
+            helpInput(key, view, &m, layout)
             return []
-        }
-        if m.showDetail, key == .escape || key == .enter || key == .char("q") {
-            m.showDetail = false
-            return []
+        case .detail:
+            if key == .escape || key == .enter || key == .char("q") {
+                m.mode = .browse
+                return []
+            }
+        case .browse: break
         }
         if key == .escape {
             m.message = ""
-            if !m.filter.isEmpty {
+            if m.zoomed {
+                m.zoomed = false
+            } else if !m.filter.isEmpty {
                 m.filter = ""
                 clampSelection(&m, layout)
             }
@@ -60,8 +64,16 @@ public enum Controller {
             return []
         default: break
         }
-        guard let action = KeyMap.action(for: key) else { return [] }
-        return perform(action, &m, layout)
+        guard let binding = KeyMap.binding(for: key) else {
+            if case .char(let c) = key, !c.isWhitespace { m.message = "\(c) does nothing here: ? lists the keys" }
+            return []
+        }
+        // Every key acts or says why not.
+        if let why = binding.disabledReason(m) {
+            m.message = why
+            return []
+        }
+        return perform(binding.action, &m, layout)
     }
 
     static func perform(_ a: Action, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {
@@ -70,11 +82,14 @@ public enum Controller {
             // A paused run asks too: one stray q must not end a session mid-search (it
             // stays resumable, and the question says how).
             if !m.state.finished && m.state.phase != .done {
-                m.confirmQuit = true
+                m.mode = .confirmQuit
                 return []
             }
             return [.quit]
-        case .help: m.showHelp.toggle()
+        case .help: m.mode = .help(HelpView())
+        case .zoom:
+            m.zoomed.toggle()
+            m.message = m.zoomed ? "\(m.focus.title) zoomed: z or Esc goes back" : ""
         case .nextPane: m.focus = Pane(rawValue: m.focus.rawValue % Pane.allCases.count + 1)!
         case .previousPane:
             m.focus = Pane(rawValue: (m.focus.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
@@ -96,20 +111,13 @@ public enum Controller {
         case .open: openSelection(&m)
         case .repaint: break  // the app repaints the whole screen for this key
         case .filter:
-            m.editingFilter = true
+            m.mode = .filter
             m.focus = .population
         case .togglePause:
-            if m.state.finished {
-                m.message = "the run is finished: r restarts a new run with these settings"
-                return []
-            }
             m.message = m.state.paused ? "resuming" : "pausing after the unit in flight"
             return [m.state.paused ? .resume : .pause]
         case .step:
-            if !m.state.paused {
-                m.message = "pause first (Space), then n runs one step"
-                return []
-            }
+            m.message = "one step"
             return [.step]
         case .switchEarlier, .switchLater:
             // Relative, judged by the engine (SteeringRules), which answers with a notice.
@@ -121,9 +129,6 @@ public enum Controller {
                 c.latencyMs = (l * f * 100).rounded() / 100
             } else if let g = c.gflops {
                 c.gflops = (g * f * 1000).rounded() / 1000
-            } else {
-                m.message = "this run has no constraint to change"
-                return []
             }
             m.message =
                 "constraint -> \(c.summary)" + (m.state.finished ? "; the run is finished: r restarts with it" : "")
@@ -136,7 +141,7 @@ public enum Controller {
             guard let s = m.selected else { return [] }
             m.message = "banned \(s.id)"
             return [.ban(s.id)]
-        case .inject: m.injectText = ""
+        case .inject: m.mode = .inject(InjectForm())
         case .restart:
             m.message = "restarting with the current settings"
             return [.restart]
@@ -145,10 +150,7 @@ public enum Controller {
             m.plotY = m.plotY.next
             m.message = "plot y: \(m.plotY.label)"
         case .paceFaster, .paceSlower:
-            guard let pace = m.config.pace else {
-                m.message = "expensive evaluations are not paced in this run (start it with --pace 1000)"
-                return []
-            }
+            guard let pace = m.config.pace else { return [] }
             let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
             m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
             return [.setPace(next)]
@@ -163,12 +165,7 @@ public enum Controller {
             m.callScroll = 0
             m.promptScroll = 0
         case .copyPrompt:
-            let calls = m.visibleCalls
-            guard calls.indices.contains(m.selectedCall) else {
-                m.message = "no call selected"
-                return []
-            }
-            return [.writePrompt(calls[m.selectedCall].id)]
+            return [.writePrompt(m.visibleCalls[m.selectedCall].id)]
         case .cycleTheme: return [.cycleTheme]
         }
         return []
@@ -231,9 +228,9 @@ public enum Controller {
 
     static func filterInput(_ key: Key, _ m: inout ExplorerModel) {
         switch key {
-        case .enter: m.editingFilter = false
+        case .enter: m.mode = .browse
         case .escape:
-            m.editingFilter = false
+            m.mode = .browse
             m.filter = ""
         case .backspace: if !m.filter.isEmpty { m.filter.removeLast() }
         case .char(let c): m.filter.append(c)
@@ -243,17 +240,23 @@ public enum Controller {
         m.tableScroll = 0
     }
 
-    static func injectInput(_ key: Key, _ m: inout ExplorerModel) -> [Command] {
+    /// Typing in the inject form; Enter sends the text to be judged (the app reopens the form
+    /// with the problems if it is refused), Esc drops it.
+    static func injectInput(_ key: Key, _ form: InjectForm, _ m: inout ExplorerModel) -> [Command] {
+        var form = form
         switch key {
         case .enter:
-            let t = m.injectText ?? ""
-            m.injectText = nil
-            return t.isEmpty ? [] : [.inject(t)]
-        case .escape: m.injectText = nil
-        case .backspace: if !(m.injectText ?? "").isEmpty { m.injectText!.removeLast() }
-        case .char(let c): m.injectText!.append(c)
-        default: break
+            let text = form.text.trimmingCharacters(in: .whitespaces)
+            m.mode = .browse
+            return text.isEmpty ? [] : [.inject(text)]
+        case .escape:
+            m.mode = .browse
+            return []
+        case .backspace: if !form.text.isEmpty { form.text.removeLast() }
+        case .char(let c): form.text.append(c)
+        default: return []
         }
+        m.mode = .inject(form)
         return []
     }
 }
@@ -263,7 +266,7 @@ extension Controller {
     /// call asked about (it used to open the table's selection whatever the focus).
     static func openSelection(_ m: inout ExplorerModel) {
         guard m.focus == .calls else {
-            if m.selected != nil { m.showDetail = true } else { m.message = "no architecture selected" }
+            if m.selected != nil { m.mode = .detail } else { m.message = "no architecture selected" }
             return
         }
         let calls = m.visibleCalls
@@ -282,27 +285,47 @@ extension Controller {
             return
         }
         m.selectedRow = row
-        m.showDetail = true
+        m.mode = .detail
     }
 }
 
 extension Controller {
-    /// While help is open, movement keys scroll it and Esc, ? or q close it; other keys do nothing.
-    static func scrollHelp(_ key: Key, _ m: inout ExplorerModel, _ layout: Layout) {
-        let last = HelpOverlay.maxScroll(width: layout.width, height: layout.height)
-        let page = max(1, HelpOverlay.geometry(width: layout.width, height: layout.height).visibleRows - 1)
+    /// While help is open: movement keys scroll it, `/` types a filter on the keys and their
+    /// descriptions, Esc clears the filter or closes, ? and q close; other keys do nothing.
+    static func helpInput(_ key: Key, _ view: HelpView, _ m: inout ExplorerModel, _ layout: Layout) {
+        var view = view
+        if view.editingFilter {
+            switch key {
+            case .enter: view.editingFilter = false
+            case .escape:
+                view.editingFilter = false
+                view.filter = ""
+            case .backspace: if !view.filter.isEmpty { view.filter.removeLast() }
+            case .char(let c): view.filter.append(c)
+            default: break
+            }
+            view.scroll = 0
+            m.mode = .help(view)
+            return
+        }
+        let rows = view.bindings.count
+        let last = HelpOverlay.maxScroll(rows: rows, width: layout.width, height: layout.height)
+        let page = max(1, HelpOverlay.geometry(rows: rows, width: layout.width, height: layout.height).visibleRows - 1)
         switch key {
+        case .escape where !view.filter.isEmpty: view = HelpView()
         case .escape, .char("?"), .char("q"):
-            m.showHelp = false
-            m.helpScroll = 0
-        case .down, .char("j"), .wheelDown: m.helpScroll += 1
-        case .up, .char("k"), .wheelUp: m.helpScroll -= 1
-        case .pageDown: m.helpScroll += page
-        case .pageUp: m.helpScroll -= page
-        case .char("g"), .home: m.helpScroll = 0
-        case .char("G"), .end: m.helpScroll = last
+            m.mode = .browse
+            return
+        case .char("/"): view.editingFilter = true
+        case .down, .char("j"), .wheelDown: view.scroll += 1
+        case .up, .char("k"), .wheelUp: view.scroll -= 1
+        case .pageDown: view.scroll += page
+        case .pageUp: view.scroll -= page
+        case .char("g"), .home: view.scroll = 0
+        case .char("G"), .end: view.scroll = last
         default: break
         }
-        m.helpScroll = max(0, min(last, m.helpScroll))
+        view.scroll = max(0, min(last, view.scroll))
+        m.mode = .help(view)
     }
 }

@@ -63,6 +63,14 @@ public final class ExplorerApp: @unchecked Sendable {
         model.metric = space.task.metric
         model.isReplay = isReplay
         model.themeName = themes[themeIndex].0
+        model.dimensions = Self.dimensionList(space)
+    }
+
+    /// Each dimension's name and choices, for the inject form.
+    static func dimensionList(_ space: SearchSpace) -> [(name: String, choices: String)] {
+        space.shape.dimensions.map { d in
+            (d.name, d.choices.map(\.description).joined(separator: ", ") + (d.group == nil ? "" : " (per layer)"))
+        }
     }
 
     func attach(_ e: Engine) {
@@ -92,7 +100,7 @@ public final class ExplorerApp: @unchecked Sendable {
     }
 
     /// Runs until the user quits. Call on a dedicated thread: it blocks.
-    public func run(terminal: Terminal, startPaused: Bool = false) {
+    public func run(terminal: any Screen, startPaused: Bool = false) {
         model.asciiOnly = !terminal.utf8
         if !terminal.utf8 { model.message = "the locale is not UTF-8: ASCII plot (set LANG=C.UTF-8 for braille)" }
         attach(engine)
@@ -116,7 +124,7 @@ public final class ExplorerApp: @unchecked Sendable {
             if let q = c.quality { model.quality = q }
             if let p = c.qualityPoints { model.qualityPoints = p }
             let (w, h) = terminal.size
-            let layout = Layout(width: w, height: h)
+            let layout = Layout(model, width: w, height: h)
             Controller.clampSelection(&model, layout)
             model.archText = model.selected.map { space.canonicalText($0.arch).components(separatedBy: "\n") } ?? []
             // At most ~30 frames a second; a key always redraws at once.
@@ -128,7 +136,7 @@ public final class ExplorerApp: @unchecked Sendable {
             guard let key = terminal.read(timeoutMs: dirty ? 10 : 33) else { continue }
             if key == .resize || key == .repaint { terminal.invalidate() }
             let commands = Controller.handle(
-                key, &model, layout: Layout(width: terminal.size.width, height: terminal.size.height))
+                key, &model, layout: Layout(model, width: terminal.size.width, height: terminal.size.height))
             for cmd in commands {
                 if cmd == .quit { quit = true } else { execute(cmd, terminal: terminal) }
             }
@@ -150,7 +158,7 @@ public final class ExplorerApp: @unchecked Sendable {
         for l in listeners { l.cancel() }
     }
 
-    func execute(_ c: Command, terminal: Terminal) {
+    func execute(_ c: Command, terminal: any Screen) {
         let e = engine
         switch c {
         case .pause: Task { await e.pause(byUser: true) }
@@ -162,19 +170,22 @@ public final class ExplorerApp: @unchecked Sendable {
         case .pin(let a): Task { await e.pin(a) }
         case .ban(let id): Task { await e.ban(id) }
         case .inject(let text):
-            let normalized = text.replacingOccurrences(of: ";", with: "\n")
-            do {
-                let a = try space.parse(normalized)
-                let inbox = self.inbox
-                let id = space.id(a)
-                // The engine judges it (the constraint too); the answer comes back as a notice.
-                Task {
-                    do {
-                        try await e.inject(a)
-                        inbox.push(.notice("injected \(id): it joins the next population built"))
-                    } catch { inbox.push(.notice("cannot inject: \(error)")) }
-                }
-            } catch { model.message = "cannot inject: \(error)" }
+            // Every problem at once, the text kept in the form to fix (it used to name one
+            // missing dimension per try and throw the input away).
+            let problems = space.shape.problems(text.replacingOccurrences(of: ";", with: "\n"))
+            guard problems.isEmpty, let a = try? space.parse(text.replacingOccurrences(of: ";", with: "\n")) else {
+                model.mode = .inject(InjectForm(text: text, problems: problems))
+                return
+            }
+            let inbox = self.inbox
+            let id = space.id(a)
+            // The engine judges it (the constraint too); the answer comes back as a notice.
+            Task {
+                do {
+                    try await e.inject(a)
+                    inbox.push(.notice("injected \(id): it joins the next population built"))
+                } catch { inbox.push(.notice("cannot inject: \(error)")) }
+            }
         case .writePrompt(let id):
             guard let call = model.calls.first(where: { $0.id == id }) else { return }
             let path = (dataDirectory as NSString).appendingPathComponent("prompt-\(id).txt")
@@ -211,6 +222,7 @@ public final class ExplorerApp: @unchecked Sendable {
                 model.themeName = themes[themeIndex].0
                 model.isReplay = cfg.provider == "replay"
                 model.asciiOnly = !terminal.utf8
+                model.dimensions = Self.dimensionList(space)
                 model.message = "restarted as a new run"
                 attach(fresh)
                 Task { await fresh.start() }

@@ -66,23 +66,22 @@ public struct ExplorerModel: Sendable {
     public var sort: SortColumn = .score
     public var sortAscending = false
     public var filter = ""
-    public var editingFilter = false
+    /// What keys go to: browsing, a form, a question or an overlay.
+    public var mode: Mode = .browse
+    /// The focused pane fills the body (`z`).
+    public var zoomed = false
     public var selectedCall = 0
     public var callScroll = 0
     public var promptScroll = 0
     public var callStatusFilter: CallRecord.Status? = nil
     public var colorBy: ColorBy = .generation
-    public var showHelp = false
-    /// First binding row the help shows (it scrolls where the terminal is short).
-    public var helpScroll = 0
-    public var confirmQuit = false
-    public var showDetail = false
-    public var injectText: String? = nil
     public var message = ""
     public var asciiOnly = false
     public var themeName = "dark"
     /// The selected architecture's `name: value` lines (set by the controller, which has the space).
     public var archText: [String] = []
+    /// The space's dimensions and their choices, for the inject form (set by the app).
+    public var dimensions: [(name: String, choices: String)] = []
 
     public init(config: RunConfig, state: RunState) {
         self.config = config

@@ -15,89 +15,159 @@ public enum Action: Hashable, Sendable {
     case up, down, left, right, pageUp, pageDown, top, bottom, open
     case filter, togglePause, step, switchEarlier, switchLater, tighten, loosen
     case pin, ban, inject, restart, toggleColor, cycleSort, reverseSort, copyPrompt, cycleTheme, cycleCallFilter
-    case cyclePlotY, paceFaster, paceSlower, repaint
+    case cyclePlotY, paceFaster, paceSlower, repaint, zoom
 }
 
-/// One key binding; the help overlay is generated from the list, so it cannot drift.
+/// One key binding, lazygit-style: its keys, what it does (help), whether and where the
+/// status bar shows it, and why it cannot act now. The help overlay, the status bar and the
+/// controller's refusals all come from this list, so they cannot drift apart.
 public struct Binding: Sendable {
     public let keys: [Key]
     public let label: String
     public let action: Action
     public let help: String
+    /// The status bar's word for it (shown after `hintLabel`); nil: only in help.
+    public let hint: String?
+    /// The status bar's key label when it differs from `label` (`< >` for the pair).
+    public let hintLabel: String?
+    /// The panes whose status bar shows it; empty: every pane.
+    public let panes: [Pane]
+    /// Why the key cannot act now, nil when it can: said on the status line when pressed,
+    /// shown beside it in help, and its hint is dimmed.
+    public let disabledReason: @Sendable (ExplorerModel) -> String?
+
+    public init(
+        _ keys: [Key], _ label: String, _ action: Action, _ help: String, hint: String? = nil,
+        hintLabel: String? = nil, panes: [Pane] = [],
+        disabled: @escaping @Sendable (ExplorerModel) -> String? = { _ in nil }
+    ) {
+        self.keys = keys
+        self.label = label
+        self.action = action
+        self.help = help
+        self.hint = hint
+        self.hintLabel = hintLabel
+        self.panes = panes
+        self.disabledReason = disabled
+    }
+
+    /// Whether the focused pane's status bar lists it.
+    public func shows(in pane: Pane) -> Bool { hint != nil && (panes.isEmpty || panes.contains(pane)) }
+}
+
+/// The reasons keys are refused, each said the same way wherever it applies.
+enum Refusal {
+    static let finished = "the run is finished: r restarts a new run with these settings"
+
+    static func finishedRun(_ m: ExplorerModel) -> String? { m.state.finished ? finished : nil }
+
+    static func noSelection(_ m: ExplorerModel) -> String? { m.selected == nil ? "no architecture selected" : nil }
+
+    static func noConstraint(_ m: ExplorerModel) -> String? {
+        m.config.constraint.latencyMs == nil && m.config.constraint.gflops == nil
+            ? "this run has no constraint to change" : nil
+    }
+
+    static func notPaced(_ m: ExplorerModel) -> String? {
+        m.config.pace == nil ? "expensive evaluations are not paced in this run (start it with --pace 1000)" : nil
+    }
+
+    static func noCall(_ m: ExplorerModel) -> String? {
+        m.visibleCalls.indices.contains(m.selectedCall) ? nil : "no call selected"
+    }
 }
 
 public enum KeyMap {
-    public static let bindings: [Binding] = [
-        Binding(keys: [.char("?")], label: "?", action: .help, help: "show or hide this help"),
+    public static let bindings: [Binding] = navigation + steering + views
+
+    static let navigation: [Binding] = [
+        Binding([.char("?")], "?", .help, "show or hide this help (/ filters it)", hint: "help"),
         Binding(
-            keys: [.char("q")], label: "q", action: .quit,
-            help: "quit (asks while a run is active; the run stays resumable)"),
-        Binding(keys: [.tab], label: "Tab", action: .nextPane, help: "next pane"),
-        Binding(keys: [.backTab], label: "Shift-Tab", action: .previousPane, help: "previous pane"),
-        Binding(keys: [.char("1")], label: "1", action: .focus(.plot), help: "Pareto plot"),
-        Binding(keys: [.char("2")], label: "2", action: .focus(.population), help: "population table"),
-        Binding(keys: [.char("3")], label: "3", action: .focus(.calls), help: "LLM calls"),
-        Binding(keys: [.char("4")], label: "4", action: .focus(.prompt), help: "prompt inspector"),
-        Binding(keys: [.char("5")], label: "5", action: .focus(.quality), help: "predictor quality"),
-        Binding(keys: [.up, .char("k")], label: "↑ k", action: .up, help: "move up / scroll up"),
-        Binding(keys: [.down, .char("j")], label: "↓ j", action: .down, help: "move down / scroll down"),
+            [.char("q")], "q", .quit, "quit (asks while a run can go on; the run stays resumable)", hint: "quit"),
+        Binding([.tab], "Tab", .nextPane, "next pane", hint: "panes"),
+        Binding([.backTab], "Shift-Tab", .previousPane, "previous pane"),
+        Binding([.char("1")], "1", .focus(.plot), "Pareto plot"),
+        Binding([.char("2")], "2", .focus(.population), "population table"),
+        Binding([.char("3")], "3", .focus(.calls), "LLM calls"),
+        Binding([.char("4")], "4", .focus(.prompt), "prompt inspector"),
+        Binding([.char("5")], "5", .focus(.quality), "predictor quality"),
+        Binding([.char("z")], "z", .zoom, "zoom the focused pane to the whole screen, or back", hint: "zoom"),
+        Binding([.up, .char("k")], "↑ k", .up, "move up / scroll up"),
         Binding(
-            keys: [.left, .char("h")], label: "← h", action: .left, help: "previous point (plot) / sort column left"),
+            [.down, .char("j")], "↓ j", .down, "move down / scroll down", hint: "scroll", hintLabel: "j/k",
+            panes: [.prompt]),
+        Binding([.left, .char("h")], "← h", .left, "previous point (plot) / sort column left"),
+        Binding([.right, .char("l")], "→ l", .right, "next point (plot) / sort column right"),
+        Binding([.pageUp], "PgUp", .pageUp, "page up"),
+        Binding([.pageDown], "PgDn", .pageDown, "page down"),
+        Binding([.char("g"), .home], "g", .top, "go to the top"),
+        Binding([.char("G"), .end], "G", .bottom, "go to the bottom"),
         Binding(
-            keys: [.right, .char("l")], label: "→ l", action: .right, help: "next point (plot) / sort column right"),
-        Binding(keys: [.pageUp], label: "PgUp", action: .pageUp, help: "page up"),
-        Binding(keys: [.pageDown], label: "PgDn", action: .pageDown, help: "page down"),
-        Binding(keys: [.char("g"), .home], label: "g", action: .top, help: "go to the top"),
-        Binding(keys: [.char("G"), .end], label: "G", action: .bottom, help: "go to the bottom"),
+            [.enter], "Enter", .open, "open the architecture (configuration and its LLM calls)", hint: "open",
+            panes: [.plot, .population, .calls]),
         Binding(
-            keys: [.enter], label: "Enter", action: .open,
-            help: "open the architecture (configuration and its LLM calls)"),
-        Binding(
-            keys: [.char("/")], label: "/", action: .filter, help: "filter the table (id, source, pinned); Esc clears"),
-        Binding(keys: [.char(" ")], label: "Space", action: .togglePause, help: "pause / resume the engine"),
-        Binding(keys: [.char("n")], label: "n", action: .step, help: "run one step (while paused)"),
-        Binding(
-            keys: [.char("<")], label: "<", action: .switchEarlier, help: "move the switch point one generation earlier"
-        ),
-        Binding(
-            keys: [.char(">")], label: ">", action: .switchLater, help: "move the switch point one generation later"),
-        Binding(
-            keys: [.char("[")], label: "[", action: .tighten, help: "tighten the latency (or GFLOPs) constraint by 5%"),
-        Binding(keys: [.char("]")], label: "]", action: .loosen, help: "loosen the constraint by 5%"),
-        Binding(
-            keys: [.char("p")], label: "p", action: .pin,
-            help: "pin the selected architecture (kept in every population)"),
-        Binding(keys: [.char("b")], label: "b", action: .ban, help: "ban the selected architecture"),
-        Binding(
-            keys: [.char("i")], label: "i", action: .inject, help: "inject an architecture ('name: value; ...' form)"),
-        Binding(
-            keys: [.char("r")], label: "r", action: .restart,
-            help: "restart the search with the current settings (a new run)"),
-        Binding(
-            keys: [.char("c")], label: "c", action: .toggleColor, help: "colour points by generation or by predictor"),
-        Binding(
-            keys: [.char("v")], label: "v", action: .cyclePlotY,
-            help: "plot's y: score used, student, expensive score, truth"),
-        Binding(
-            keys: [.char("+")], label: "+", action: .paceFaster,
-            help: "pace expensive evaluations 2x faster (recorded cost / pace)"),
-        Binding(keys: [.char("-")], label: "-", action: .paceSlower, help: "pace expensive evaluations 2x slower"),
-        Binding(keys: [.char("s")], label: "s", action: .cycleSort, help: "sort by the next column"),
-        Binding(keys: [.char("S")], label: "S", action: .reverseSort, help: "reverse the sort"),
-        Binding(
-            keys: [.char("f")], label: "f", action: .cycleCallFilter,
-            help: "filter calls by status (all, ok, unparsed, error)"),
-        Binding(
-            keys: [.char("y")], label: "y", action: .copyPrompt, help: "write the selected call's prompt to a file"),
-        Binding(keys: [.char("t")], label: "t", action: .cycleTheme, help: "next theme"),
-        Binding(keys: [.repaint], label: "Ctrl-L", action: .repaint, help: "repaint the screen"),
+            [.char("/")], "/", .filter, "filter the table (id, source, pinned); Esc clears", hint: "filter",
+            panes: [.population]),
     ]
 
-    static let byKey: [Key: Action] = {
-        var m: [Key: Action] = [:]
-        for b in bindings { for k in b.keys where m[k] == nil { m[k] = b.action } }
+    static let steering: [Binding] = [
+        Binding(
+            [.char(" ")], "Space", .togglePause, "pause / resume the engine", hint: "pause",
+            disabled: Refusal.finishedRun),
+        Binding(
+            [.char("n")], "n", .step, "run one step (while paused)", hint: "step",
+            disabled: { m in
+                Refusal.finishedRun(m) ?? (m.state.paused ? nil : "pause first (Space), then n runs one step")
+            }),
+        Binding(
+            [.char("<")], "<", .switchEarlier, "move the switch point one generation earlier", hint: "switch",
+            hintLabel: "< >"),
+        Binding([.char(">")], ">", .switchLater, "move the switch point one generation later"),
+        Binding(
+            [.char("[")], "[", .tighten, "tighten the latency (or GFLOPs) constraint by 5%", hint: "constraint",
+            hintLabel: "[ ]", disabled: Refusal.noConstraint),
+        Binding([.char("]")], "]", .loosen, "loosen the constraint by 5%", disabled: Refusal.noConstraint),
+        Binding(
+            [.char("p")], "p", .pin, "pin the selected architecture (kept in every population)", hint: "pin",
+            panes: [.plot, .population], disabled: Refusal.noSelection),
+        Binding(
+            [.char("b")], "b", .ban, "ban the selected architecture", hint: "ban", panes: [.plot, .population],
+            disabled: Refusal.noSelection),
+        Binding(
+            [.char("i")], "i", .inject, "inject an architecture (a form listing the dimensions)", hint: "inject",
+            panes: [.plot, .population]),
+        Binding([.char("r")], "r", .restart, "restart the search with the current settings (a new run)"),
+        Binding(
+            [.char("+")], "+", .paceFaster, "pace expensive evaluations 2x faster (recorded cost / pace)",
+            disabled: Refusal.notPaced),
+        Binding([.char("-")], "-", .paceSlower, "pace expensive evaluations 2x slower", disabled: Refusal.notPaced),
+    ]
+
+    static let views: [Binding] = [
+        Binding(
+            [.char("c")], "c", .toggleColor, "colour points by generation or by predictor", hint: "colour",
+            panes: [.plot]),
+        Binding(
+            [.char("v")], "v", .cyclePlotY, "plot's y: score used, student, expensive score, truth", hint: "y-axis",
+            panes: [.plot]),
+        Binding([.char("s")], "s", .cycleSort, "sort by the next column", hint: "sort", panes: [.population]),
+        Binding([.char("S")], "S", .reverseSort, "reverse the sort"),
+        Binding(
+            [.char("f")], "f", .cycleCallFilter, "filter calls by status (all, ok, unparsed, error)", hint: "status",
+            panes: [.calls]),
+        Binding(
+            [.char("y")], "y", .copyPrompt, "write the selected call's prompt to a file", hint: "save prompt",
+            panes: [.calls, .prompt], disabled: Refusal.noCall),
+        Binding([.char("t")], "t", .cycleTheme, "next theme"),
+        Binding([.repaint], "Ctrl-L", .repaint, "repaint the screen"),
+    ]
+
+    static let byKey: [Key: Binding] = {
+        var m: [Key: Binding] = [:]
+        for b in bindings { for k in b.keys where m[k] == nil { m[k] = b } }
         return m
     }()
 
-    public static func action(for key: Key) -> Action? { byKey[key] }
+    public static func action(for key: Key) -> Action? { byKey[key]?.action }
+    public static func binding(for key: Key) -> Binding? { byKey[key] }
 }

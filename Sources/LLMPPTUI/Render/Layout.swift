@@ -7,13 +7,18 @@ public struct Layout: Equatable, Sendable {
     public let header: Rect, status: Rect
     public let panes: [Pane: Rect]
 
-    public init(width: Int, height: Int) {
+    /// `zoom`: that pane alone fills the body (`z`).
+    public init(width: Int, height: Int, zoom: Pane? = nil) {
         self.width = width
         self.height = height
         header = Rect(0, 0, width, 3)
         status = Rect(0, height - 1, width, 1)
         let bodyY = 3
         let bodyH = height - 4
+        if let zoom {
+            panes = [zoom: Rect(0, bodyY, width, bodyH)]
+            return
+        }
         let leftW = width * 55 / 100
         let rightW = width - leftW
         let plotH = bodyH * 62 / 100
@@ -36,4 +41,11 @@ public struct Layout: Equatable, Sendable {
     public var tableRows: Int { max(0, (panes[.population]?.height ?? 0) - 3) }
     public var callRows: Int { max(0, (panes[.calls]?.height ?? 0) - 3) }
     public var promptRows: Int { max(0, (panes[.prompt]?.height ?? 0) - 2) }
+}
+
+extension Layout {
+    /// The layout the model is drawn in at this size: zoomed or not.
+    public init(_ m: ExplorerModel, width: Int, height: Int) {
+        self.init(width: width, height: height, zoom: m.zoomed ? m.focus : nil)
+    }
 }

@@ -7,7 +7,7 @@ import LLMPPStore
 public enum Renderer {
     public static func render(_ m: ExplorerModel, width: Int, height: Int) -> CellBuffer {
         var b = CellBuffer(width: width, height: height)
-        let layout = Layout(width: width, height: height)
+        let layout = Layout(m, width: width, height: height)
         if layout.tooSmall {
             let msg = [
                 "Terminal too small: \(width)x\(height).",
@@ -22,7 +22,7 @@ public enum Renderer {
         }
         header(&b, m, layout.header)
         for (pane, r) in layout.panes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            let title = "\(pane.rawValue) \(pane.title)" + paneSuffix(m, pane)
+            let title = "\(pane.rawValue) \(pane.title)" + paneSuffix(m, pane) + (m.zoomed ? " · zoomed: z back" : "")
             b.box(r, title: title, focused: m.focus == pane, ascii: m.asciiOnly)
             switch pane {
             case .plot: PlotPane.draw(&b, m, r.inner)
@@ -33,21 +33,27 @@ public enum Renderer {
             }
         }
         statusLine(&b, m, layout.status)
-        if m.showDetail { DetailOverlay.draw(&b, m) }
-        if m.showHelp { HelpOverlay.draw(&b, m) }
-        if m.confirmQuit {
-            let text =
-                m.running
-                ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
-                : " The run is paused. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
-            let w = min(width - 4, text.count + 2)
-            let x = (width - w) / 2
-            let y = height / 2
-            b.box(Rect(x, y - 1, w, 3), title: "quit", focused: true, ascii: m.asciiOnly)
-            b.text(x + 1, y, text, Style(.warning, bold: true), maxWidth: w - 2)
+        switch m.mode {
+        case .detail: DetailOverlay.draw(&b, m)
+        case .help(let view): HelpOverlay.draw(&b, m, view)
+        case .inject(let form): InjectOverlay.draw(&b, m, form)
+        case .confirmQuit: quitQuestion(&b, m)
+        case .browse, .filter: break
         }
         if m.asciiOnly { b.asciify() }
         return b
+    }
+
+    static func quitQuestion(_ b: inout CellBuffer, _ m: ExplorerModel) {
+        let text =
+            m.running
+            ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
+            : " The run is paused. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
+        let w = min(b.width - 4, text.count + 2)
+        let x = (b.width - w) / 2
+        let y = b.height / 2
+        b.box(Rect(x, y - 1, w, 3), title: "quit", focused: true, ascii: m.asciiOnly)
+        b.text(x + 1, y, text, Style(.warning, bold: true), maxWidth: w - 2)
     }
 
     static func paneSuffix(_ m: ExplorerModel, _ p: Pane) -> String {
@@ -157,29 +163,42 @@ public enum Renderer {
         b.text(0, 2, line, .dim, maxWidth: r.width)
     }
 
+    /// The bottom line: the filter being typed, else the last message (or a slow call), then
+    /// the focused pane's keys (k9s): ? and q first, the pane's own next, then the global
+    /// steering keys, then Tab and z; a key that cannot act now is dimmed.
     static func statusLine(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
-        if let t = m.injectText {
-            b.text(0, r.y, "inject> " + t + "▏", Style(.accent, bold: true), maxWidth: r.width)
-            return
-        }
-        if m.editingFilter {
+        if case .filter = m.mode {
             b.text(0, r.y, "/" + m.filter + "▏", Style(.accent, bold: true), maxWidth: r.width)
             return
         }
-        let hints =
-            "? help  q quit  Tab panes  Space pause  n step  < > switch  [ ] constraint  p pin  b ban  i inject  / filter"
+        var x = 0
         if !m.message.isEmpty {
-            let n = b.text(
+            x = b.text(
                 0, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
                 maxWidth: r.width)
-            b.text(n, r.y, hints, .dim, maxWidth: r.width - n)
         } else if let w = m.waiting, w.seconds(now: m.now) >= 5 {
             // A slow call is said, with its time and limit, instead of a frozen counter.
-            let n = b.text(0, r.y, " " + w.line(now: m.now) + "  ", Style(.warning, bold: true), maxWidth: r.width)
-            b.text(n, r.y, hints, .dim, maxWidth: r.width - n)
+            x = b.text(0, r.y, " " + w.line(now: m.now) + "  ", Style(.warning, bold: true), maxWidth: r.width)
         } else {
-            b.text(0, r.y, " " + hints, .dim, maxWidth: r.width)
+            x = 1
         }
+        for hint in statusHints(m) {
+            guard x + hint.key.count + hint.text.count + 1 < r.width else { break }
+            x += b.text(x, r.y, hint.key, Style(hint.enabled ? .accent : .dim, bold: hint.enabled))
+            x += b.text(x, r.y, " " + hint.text + "  ", .dim)
+        }
+    }
+
+    /// The status bar's keys for the focused pane, in the order they are shown.
+    static func statusHints(_ m: ExplorerModel) -> [(key: String, text: String, enabled: Bool)] {
+        let shown = KeyMap.bindings.filter { $0.shows(in: m.focus) }
+        let first = shown.filter { $0.action == .help || $0.action == .quit }
+        let own = shown.filter { !$0.panes.isEmpty }
+        let rest = shown.filter { $0.panes.isEmpty && $0.action != .help && $0.action != .quit }
+        // Steering before moving around: Space and the switch are what a demo needs.
+        let moving: Set<Action> = [.nextPane, .zoom]
+        let ordered = rest.filter { !moving.contains($0.action) } + rest.filter { moving.contains($0.action) }
+        return (first + own + ordered).map { ($0.hintLabel ?? $0.label, $0.hint ?? "", $0.disabledReason(m) == nil) }
     }
 
     static func compact(_ v: Double) -> String {

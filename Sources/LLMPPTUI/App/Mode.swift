@@ -1,0 +1,56 @@
+/// What the keyboard talks to, one at a time. It replaces five flags (filter editing, the
+/// inject text, the quit question, help, the detail popup) that could be set together, where
+/// which one a key reached depended on the order of the controller's checks.
+public enum Mode: Equatable, Sendable {
+    /// Panes, selection and steering keys.
+    case browse
+    /// Typing the table's filter after `/`.
+    case filter
+    /// The inject form after `i`.
+    case inject(InjectForm)
+    /// "Quit? y/n" while a run can still go on.
+    case confirmQuit
+    /// The key list, scrolled and filtered.
+    case help(HelpView)
+    /// The selected architecture's popup.
+    case detail
+
+    public var isHelp: Bool {
+        if case .help = self { return true }
+        return false
+    }
+}
+
+/// The inject form: the text typed so far and, after a refused Enter, every problem with it
+/// (the text stays, to be fixed rather than typed again).
+public struct InjectForm: Equatable, Sendable {
+    public var text = ""
+    public var problems: [String] = []
+
+    public init(text: String = "", problems: [String] = []) {
+        self.text = text
+        self.problems = problems
+    }
+}
+
+/// The help overlay's state: its first row shown, and a filter on the keys and their
+/// descriptions (`/` in help starts typing it).
+public struct HelpView: Equatable, Sendable {
+    public var scroll = 0
+    public var filter = ""
+    public var editingFilter = false
+
+    public init(scroll: Int = 0, filter: String = "", editingFilter: Bool = false) {
+        self.scroll = scroll
+        self.filter = filter
+        self.editingFilter = editingFilter
+    }
+
+    /// The bindings that match the filter, in the key map's order.
+    public var bindings: [Binding] {
+        let f = filter.lowercased()
+        return f.isEmpty
+            ? KeyMap.bindings
+            : KeyMap.bindings.filter { $0.label.lowercased().contains(f) || $0.help.lowercased().contains(f) }
+    }
+}

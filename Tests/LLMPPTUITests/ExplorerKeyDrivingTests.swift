@@ -1,0 +1,158 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+import LLMPPLLM
+import LLMPPTestSupport
+import XCTest
+
+@testable import LLMPPTUI
+
+/// A terminal that feeds scripted keys to the explorer's real loop and keeps its frames: the
+/// app, the controller, the renderer and a real engine, without ncurses or tmux. A script
+/// step either presses a key (at once: presses arrive as fast as the loop reads them) or
+/// waits until a frame shows some text.
+final class FakeScreen: Screen, @unchecked Sendable {
+    enum Step {
+        case key(Key)
+        case waitFor(String)
+    }
+
+    let size: (width: Int, height: Int)
+    let utf8 = true
+    private let lock = NSLock()
+    private var steps: [Step]
+    private var last: CellBuffer?
+    private var waitingSince: Date?
+    private(set) var failures: [String] = []
+
+    init(width: Int = 120, height: Int = 40, _ steps: [Step]) {
+        size = (width, height)
+        self.steps = steps
+    }
+
+    /// Keys typed one after another.
+    static func type(_ text: String) -> [Step] { text.map { .key(.char($0)) } }
+
+    var screenText: String { lock.withLock { last?.text ?? "" } }
+
+    func draw(_ b: CellBuffer) -> Int {
+        lock.withLock { last = b }
+        return 0
+    }
+
+    func read(timeoutMs: Int32) -> Key? {
+        lock.lock()
+        defer { lock.unlock() }
+        while let step = steps.first {
+            switch step {
+            case .key(let k):
+                steps.removeFirst()
+                waitingSince = nil
+                return k
+            case .waitFor(let text):
+                if last?.text.contains(text) == true {
+                    steps.removeFirst()
+                    waitingSince = nil
+                    continue
+                }
+                let since = waitingSince ?? Date()
+                waitingSince = since
+                if Date().timeIntervalSince(since) > 20 {
+                    // Give up on the script and quit, saying what never appeared.
+                    failures.append("never saw '\(text)'; the screen was:\n\(last?.text ?? "")")
+                    steps = [.key(.escape), .key(.escape), .key(.char("q")), .key(.char("y")), .key(.char("q"))]
+                    continue
+                }
+                lock.unlock()
+                usleep(UInt32(min(timeoutMs, 20)) * 1000)
+                lock.lock()
+                return nil
+            }
+        }
+        lock.unlock()
+        usleep(UInt32(timeoutMs) * 1000)
+        lock.lock()
+        return nil
+    }
+
+    func invalidate() {}
+    func setTheme(_ t: Theme) {}
+}
+
+final class ExplorerKeyDrivingTests: XCTestCase {
+    /// A paused nb201 run whose LLM is an in-test server (never asked while paused).
+    func app(server: TestHTTPServer) async throws -> ExplorerApp {
+        let space = try Repo.space("nb201-cifar10")
+        var config = RunConfig(space: space.id)
+        config.provider = "openai"
+        config.labels = 8
+        config.switchAt = 1
+        config.evolution = EvolutionConfig.scaled(population: 10, iterations: 6)
+        config.constraint = .init(latencyMs: 20, hardware: "raspi4")
+        let url = server.baseURL
+        let env = EngineEnvironment(
+            catalog: Repo.catalog, dataDirectory: NSTemporaryDirectory() + "llmpp-keys-\(UUID().uuidString)",
+            makeProvider: { _, _ in
+                OpenAIProvider(name: "openai", model: "test-llm", baseURL: url, apiKey: nil, maxConcurrency: 4)
+            })
+        let engine = try await Engine.create(config: config, environment: env)
+        let snap = await engine.snapshot()
+        let theme = try Theme.load(path: (Repo.root as NSString).appendingPathComponent("Themes/dark.json"))
+        return ExplorerApp(
+            engine: engine, space: space, config: snap.config, state: snap.state, themes: [("dark", theme)],
+            themeIndex: 0, dataDirectory: env.dataDirectory, isReplay: false,
+            makeEngine: { try await Engine.create(config: $0, environment: env) })
+    }
+
+    /// Runs the app's loop on its own thread (as `llmpp explore` does) until the script quits.
+    func drive(_ steps: [FakeScreen.Step]) async throws -> (FakeScreen, ExplorerApp) {
+        let server = try TestHTTPServer(fallback: .init(status: 500, body: "{}"))
+        defer { server.stop() }
+        let app = try await app(server: server)
+        let screen = FakeScreen(steps + [.key(.escape), .key(.char("q")), .waitFor("Quit?"), .key(.char("y"))])
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let t = Thread {
+                app.run(terminal: screen, startPaused: true)
+                done.resume()
+            }
+            t.stackSize = 8 << 20
+            t.start()
+        }
+        for f in screen.failures { XCTFail(f) }
+        return (screen, app)
+    }
+
+    /// Presses as fast as the loop reads them compose: `>>>>` is exactly +4, and nine `<`
+    /// stop at generation 0 with the clamp said.
+    func testRapidSwitchPressesComposeInTheRealLoop() async throws {
+        let (_, app) = try await drive(
+            [.waitFor("PAUSED")] + FakeScreen.type(">>>>") + [.waitFor("switch 5 ")]
+                + FakeScreen.type("<<<<<<<<<") + [.waitFor("switch 0 "), .waitFor("(clamped to 0...6)")])
+        let switchAt = await app.currentEngine.config.switchAt
+        XCTAssertEqual(switchAt, 0)
+    }
+
+    /// The inject form lists the dimensions, and a refused architecture keeps its text with
+    /// every problem named (it used to throw the input away and name one missing dimension).
+    func testInjectFormKeepsTheTextAndNamesEveryProblem() async throws {
+        _ = try await drive(
+            [.waitFor("PAUSED"), .key(.char("i")), .waitFor("node1-from-node0: none, skip_connect")]
+                + FakeScreen.type("node1-from-node0: bogus; width: 3") + [
+                    .key(.enter), .waitFor("✗ 'node1-from-node0': 'bogus' is not one of"),
+                    .waitFor("✗ unknown dimension 'width'"), .waitFor("✗ missing 'node2-from-node0', "),
+                    .waitFor("inject> node1-from-node0: bogus; width: 3"), .key(.escape),
+                ])
+    }
+
+    /// Every key acts or says why not: a key bound to nothing, a step while running is fine
+    /// here (paused), pacing in an unpaced run, zoom, and help filtered to the switch keys.
+    func testEveryKeyAnswers() async throws {
+        let (screen, _) = try await drive(
+            [.waitFor("PAUSED"), .key(.char("x")), .waitFor("x does nothing here: ? lists the keys")]
+                + [.key(.char("+")), .waitFor("expensive evaluations are not paced in this run")]
+                + [.key(.char("z")), .waitFor("zoomed: z or Esc goes back"), .key(.escape)]
+                + [.key(.char("?")), .key(.char("/"))] + FakeScreen.type("switch")
+                + [.waitFor("2 of \(KeyMap.bindings.count) keys"), .key(.enter), .key(.escape), .key(.escape)])
+        XCTAssertFalse(screen.screenText.isEmpty)
+    }
+}
