@@ -143,3 +143,33 @@ final class SpaceOperationsTests: XCTestCase {
         XCTAssertTrue(err(lines.joined(separator: "\n")).contains("has 2 values; decoder has 1 layer"))
     }
 }
+
+extension SpaceOperationsTests {
+    /// Every problem of hand-typed `name: value` lines at once (parse stops at the first):
+    /// wrong choices, unknown and repeated names, stray lines, all missing dimensions; and a
+    /// per-layer list whose length disagrees with its layer count once the rest is right.
+    func testProblemsNamesEveryMistakeAtOnce() throws {
+        let s = try hat()
+        var rng = SeededGenerator(seed: 4)
+        let good = s.canonicalText(s.shape.random(using: &rng))
+        XCTAssertEqual(s.shape.problems(good), [])
+        let problems = s.shape.problems(
+            "encoder-embed-dim-subtransformer: 700\nwidth: 3\nencoder-embed-dim-subtransformer: 512\nhello")
+        XCTAssertTrue(
+            problems.contains { $0.hasPrefix("'encoder-embed-dim-subtransformer': '700' is not one of 512, 640") },
+            "\(problems)")
+        XCTAssertTrue(problems.contains("unknown dimension 'width'"), "\(problems)")
+        XCTAssertTrue(problems.contains("'encoder-embed-dim-subtransformer' given twice"), "\(problems)")
+        XCTAssertTrue(problems.contains("'hello' is not a 'name: value' line"), "\(problems)")
+        let missing = try XCTUnwrap(problems.last)
+        XCTAssertTrue(missing.hasPrefix("missing 'encoder-layer-num-subtransformer', "), missing)
+        XCTAssertEqual(missing.components(separatedBy: "', '").count, s.shape.dimensions.count - 1, missing)
+        // Right names and choices, an empty layer list: the whole-architecture check names it.
+        let short = good.split(separator: "\n").map { line -> String in
+            guard line.hasPrefix("decoder-ffn-embed-dim-all-subtransformer:") else { return String(line) }
+            return "decoder-ffn-embed-dim-all-subtransformer: []"
+        }.joined(separator: "\n")
+        let layers = s.shape.problems(short)
+        XCTAssertEqual(layers.count, 1, "\(layers)")
+    }
+}

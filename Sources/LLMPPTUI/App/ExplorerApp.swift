@@ -172,8 +172,9 @@ public final class ExplorerApp: @unchecked Sendable {
         case .inject(let text):
             // Every problem at once, the text kept in the form to fix (it used to name one
             // missing dimension per try and throw the input away).
-            let problems = space.shape.problems(text.replacingOccurrences(of: ";", with: "\n"))
-            guard problems.isEmpty, let a = try? space.parse(text.replacingOccurrences(of: ";", with: "\n")) else {
+            let lines = text.replacingOccurrences(of: ";", with: "\n")
+            let problems = space.shape.problems(lines)
+            guard problems.isEmpty, let a = try? space.parse(lines) else {
                 model.mode = .inject(InjectForm(text: text, problems: problems))
                 return
             }
