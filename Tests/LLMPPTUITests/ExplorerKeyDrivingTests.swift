@@ -106,7 +106,8 @@ final class ExplorerKeyDrivingTests: XCTestCase {
 
     /// Runs the app's loop on its own thread (as `llmpp explore` does) until the script quits.
     func drive(_ steps: [FakeScreen.Step]) async throws -> (FakeScreen, ExplorerApp) {
-        let server = try TestHTTPServer(fallback: .init(status: 500, body: "{}"))
+        let server = try TestHTTPServer(
+            fallback: .init(status: 200, body: TestHTTPServer.openAI("{\"accuracy\": 90.5}")))
         defer { server.stop() }
         let app = try await app(server: server)
         let screen = FakeScreen(steps + [.key(.escape), .key(.char("q")), .waitFor("Quit?"), .key(.char("y"))])
@@ -154,5 +155,14 @@ final class ExplorerKeyDrivingTests: XCTestCase {
                 + [.key(.char("?")), .key(.char("/"))] + FakeScreen.type("switch")
                 + [.waitFor("2 of \(KeyMap.bindings.count) keys"), .key(.enter), .key(.escape), .key(.escape)])
         XCTAssertFalse(screen.screenText.isEmpty)
+    }
+
+    /// `r` restarts without freezing the screen: the loop keeps drawing while the old run
+    /// stops, then shows the new run (it used to block the UI thread until both were done).
+    func testRestartKeepsTheScreenAlive() async throws {
+        _ = try await drive([
+            .waitFor("PAUSED"), .key(.char("r")), .waitFor("restarting: stopping this run and its LLM server"),
+            .waitFor("restarted as a new run"),
+        ])
     }
 }

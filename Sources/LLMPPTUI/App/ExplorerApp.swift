@@ -11,9 +11,12 @@ final class Inbox: Sendable {
         var snapshot: EngineSnapshot?
         var quality: [(String, [PredictorQuality])]?
         var qualityPoints: [QualityPoint]?
+        /// A restart's new engine, or why it could not be made.
+        var restarted: Restarted?
     }
     let content = Mutex(Content())
     func push(_ e: EngineEvent) { content.withLock { $0.events.append(e) } }
+    func set(_ r: Restarted) { content.withLock { $0.restarted = r } }
     func set(_ s: EngineSnapshot) { content.withLock { $0.snapshot = s } }
     func set(_ q: [(String, [PredictorQuality])], points: [QualityPoint]) {
         content.withLock {
@@ -45,6 +48,8 @@ public final class ExplorerApp: @unchecked Sendable {
     let inbox = Inbox()
     var model: ExplorerModel
     var listeners: [Task<Void, Never>] = []
+    /// A restart is stopping the old run; its engine has not arrived yet.
+    var restarting = false
 
     public init(
         engine: Engine, space: SearchSpace, config: RunConfig, state: RunState, themes: [(String, Theme)],
@@ -118,11 +123,12 @@ public final class ExplorerApp: @unchecked Sendable {
         while !quit {
             model.now = Date()
             let c = inbox.drain()
-            if !c.events.isEmpty || c.snapshot != nil || c.quality != nil { dirty = true }
+            if !c.events.isEmpty || c.snapshot != nil || c.quality != nil || c.restarted != nil { dirty = true }
             if let s = c.snapshot { model.refresh(from: s) }
             for ev in c.events { model.apply(ev) }
             if let q = c.quality { model.quality = q }
             if let p = c.qualityPoints { model.qualityPoints = p }
+            if let r = c.restarted { finishRestart(r, utf8: terminal.utf8) }
             let (w, h) = terminal.size
             let layout = Layout(model, width: w, height: h)
             Controller.clampSelection(&model, layout)
@@ -156,6 +162,28 @@ public final class ExplorerApp: @unchecked Sendable {
         }
         _ = done.wait(timeout: .now() + 10)
         for l in listeners { l.cancel() }
+    }
+
+    /// Shows the new run once a restart has its engine (or says why it has none).
+    func finishRestart(_ r: Restarted, utf8: Bool) {
+        restarting = false
+        switch r {
+        case .engine(let fresh):
+            engine = fresh
+            let cfg = model.config
+            model = ExplorerModel(config: cfg, state: RunState(seed: cfg.seed))
+            model.spaceID = space.id
+            model.spaceTitle = space.title
+            model.metric = space.task.metric
+            model.themeName = themes[themeIndex].0
+            model.isReplay = cfg.provider == "replay"
+            model.asciiOnly = !utf8
+            model.dimensions = Self.dimensionList(space)
+            model.message = "restarted as a new run"
+            attach(fresh)
+            Task { await fresh.start() }
+        case .failed(let err): model.message = "restart failed: \(err)"
+        }
     }
 
     func execute(_ c: Command, terminal: any Screen) {
@@ -201,44 +229,29 @@ public final class ExplorerApp: @unchecked Sendable {
             model.themeName = themes[themeIndex].0
             model.message = "theme: \(themes[themeIndex].0)"
         case .restart:
+            // Off the UI thread: stopping the run and its LLM server takes seconds, during which
+            // the screen used to freeze; the new engine arrives through the inbox.
+            guard !restarting else {
+                model.message = "already restarting: the new run starts when this one has stopped"
+                return
+            }
+            restarting = true
+            model.message = "restarting: stopping this run and its LLM server..."
             let config = model.config
             let make = makeEngine
-            let box = EngineBox()
-            let sem = DispatchSemaphore(value: 0)
+            let inbox = self.inbox
             Task {
                 await e.pause()
                 await e.shutdown()
-                box.result = await Result { try await make(config) }
-                sem.signal()
-            }
-            sem.wait()
-            switch box.result {
-            case .success(let fresh)?:
-                engine = fresh
-                let cfg = model.config
-                model = ExplorerModel(config: cfg, state: RunState(seed: cfg.seed))
-                model.spaceID = space.id
-                model.spaceTitle = space.title
-                model.metric = space.task.metric
-                model.themeName = themes[themeIndex].0
-                model.isReplay = cfg.provider == "replay"
-                model.asciiOnly = !terminal.utf8
-                model.dimensions = Self.dimensionList(space)
-                model.message = "restarted as a new run"
-                attach(fresh)
-                Task { await fresh.start() }
-            case .failure(let err)?: model.message = "restart failed: \(err)"
-            case nil: break
+                do { inbox.set(.engine(try await make(config))) } catch { inbox.set(.failed("\(error)")) }
             }
         case .quit: break
         }
     }
 }
 
-final class EngineBox: @unchecked Sendable { var result: Result<Engine, Error>? }
-
-extension Result where Failure == Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
-    }
+/// How a restart ended: the new run's engine, or the error that prevented it.
+enum Restarted: Sendable {
+    case engine(Engine)
+    case failed(String)
 }
