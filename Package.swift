@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(
             name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "LLMPPTestSupport"], exclude: ["Snapshots"]),
         // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
-        .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore"], path: "Tests/LLMPPTestSupport"),
+        .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore", "LLMPPLLM"], path: "Tests/LLMPPTestSupport"),
         .testTarget(name: "LLMPPStoreTests", dependencies: ["LLMPPStore", "LLMPPTestSupport"]),
         .testTarget(name: "LLMPPLLMTests", dependencies: ["LLMPPLLM", "LLMPPStore", "LLMPPCore", "LLMPPTestSupport"]),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import LLMPPCore
+import LLMPPLLM
 
 /// The repository the tests run in: its sample spaces (loaded once per process) and scratch folders.
 public enum Repo {
@@ -52,10 +53,9 @@ final class SpaceCache: @unchecked Sendable {
 
 /// The Ray venv `scripts/setup-ray` installs, for the Ray evaluator's tests.
 public enum RayInstall {
+    /// Under the same `$LLMPP_HOME` as the local LLM (setup-ray installs it there too).
     public static var python: String {
-        let env = ProcessInfo.processInfo.environment
-        let home = env["LLMPP_HOME"] ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/llmpp")
-        return (home as NSString).appendingPathComponent("ray-venv/bin/python")
+        (LocalLlamaServer.home as NSString).appendingPathComponent("ray-venv/bin/python")
     }
 
     /// Why the Ray tests cannot run here, or nil. CI runs `scripts/setup` first, so a missing
