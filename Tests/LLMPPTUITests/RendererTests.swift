@@ -218,9 +218,7 @@ extension RendererTests {
         var m = try Self.model(generations: 3)
         m.state.paused = true
         m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
-        m.dimensions = try Self.space().shape.dimensions.map {
-            ($0.name, $0.choices.map(\.description).joined(separator: ", "))
-        }
+        m.dimensions = ExplorerApp.dimensionList(try Self.space())
         let modes: [(String, Mode, Bool)] = [
             ("help", .help(HelpView()), false),
             ("help-filtered", .help(HelpView(filter: "pace", editingFilter: true)), false),

@@ -62,13 +62,22 @@ public final class ExplorerApp: @unchecked Sendable {
         self.themeIndex = themeIndex
         self.makeEngine = makeEngine
         self.dataDirectory = dataDirectory
-        model = ExplorerModel(config: config, state: state)
-        model.spaceID = space.id
-        model.spaceTitle = space.title
-        model.metric = space.task.metric
-        model.isReplay = isReplay
-        model.themeName = themes[themeIndex].0
-        model.dimensions = Self.dimensionList(space)
+        model = Self.model(config: config, state: state, space: space, isReplay: isReplay, theme: themes[themeIndex].0)
+    }
+
+    /// A model for a run on screen: the space's names and dimensions, the theme; the UI's own
+    /// state fresh (the start, and every restart, begin here).
+    static func model(config: RunConfig, state: RunState, space: SearchSpace, isReplay: Bool, theme: String)
+        -> ExplorerModel
+    {
+        var m = ExplorerModel(config: config, state: state)
+        m.spaceID = space.id
+        m.spaceTitle = space.title
+        m.metric = space.task.metric
+        m.isReplay = isReplay
+        m.themeName = theme
+        m.dimensions = dimensionList(space)
+        return m
     }
 
     /// Each dimension's name and choices, for the inject form.
@@ -171,14 +180,10 @@ public final class ExplorerApp: @unchecked Sendable {
         case .engine(let fresh):
             engine = fresh
             let cfg = model.config
-            model = ExplorerModel(config: cfg, state: RunState(seed: cfg.seed))
-            model.spaceID = space.id
-            model.spaceTitle = space.title
-            model.metric = space.task.metric
-            model.themeName = themes[themeIndex].0
-            model.isReplay = cfg.provider == "replay"
+            model = Self.model(
+                config: cfg, state: RunState(seed: cfg.seed), space: space, isReplay: cfg.provider == "replay",
+                theme: themes[themeIndex].0)
             model.asciiOnly = !utf8
-            model.dimensions = Self.dimensionList(space)
             model.message = "restarted as a new run"
             attach(fresh)
             Task { await fresh.start() }
