@@ -16,7 +16,12 @@ extension Engine {
 
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
 
-    func emit(_ e: EngineEvent) { for c in subscribers.values { c.yield(e) } }
+    /// Tells the event's watchers, then the snapshot's: every event is a change to show.
+    func emit(_ e: EngineEvent) {
+        watched.record(e)
+        for c in subscribers.values { c.yield(e) }
+        publish()
+    }
 
     func relay(_ e: CallEvent) {
         switch e {

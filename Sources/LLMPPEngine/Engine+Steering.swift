@@ -59,14 +59,19 @@ extension Engine {
         guard !state.pinned.contains(where: { space.id($0) == id }) else { return }
         state.pinned.append(arch)
         state.banned.removeAll { $0 == id }
+        publish()
     }
 
-    public func unpin(_ id: String) { state.pinned.removeAll { space.id($0) == id } }
+    public func unpin(_ id: String) {
+        state.pinned.removeAll { space.id($0) == id }
+        publish()
+    }
 
     public func ban(_ id: String) {
         guard !state.banned.contains(id) else { return }
         state.banned.append(id)
         state.pinned.removeAll { space.id($0) == id }
+        publish()
     }
 
     /// Adds an architecture to the next population built; one that breaks the constraint is
@@ -79,5 +84,6 @@ extension Engine {
             throw EvaluatorError("\(space.id(arch)) is not injected: \(v)")
         }
         state.injected.append(arch)
+        publish()
     }
 }

@@ -26,6 +26,9 @@ public actor Engine {
     var trainer: StudentTrainer?
     var student: StudentModel?
     var subscribers: [UUID: AsyncStream<EngineEvent>.Continuation] = [:]
+    var snapshotWatchers: [UUID: AsyncStream<EngineSnapshot>.Continuation] = [:]
+    /// Generations, calls and quality kept for watchers (see `WatchedView`).
+    var watched = WatchedView()
     /// Held while this engine exists: no second process steps the same run.
     let lock: RunLock
     var loop: Task<Void, Never>?
@@ -211,6 +214,10 @@ public actor Engine {
 
     func restoreArtifacts() async throws {
         labelValues = try await runs.labels(run: runID)
+        // A resumed run shows where it was: its last generation and its newest calls.
+        watched = WatchedView(
+            lastGeneration: state.lastGeneration,
+            calls: (try? await transcripts.calls(run: runID, limit: WatchedView.maxCalls)) ?? [])
         expensiveScores = try await runs.expensive(run: runID)
         state.counters.expensiveEvaluations = expensiveScores.count
         let studentBlob =
@@ -275,6 +282,8 @@ public actor Engine {
         await provider?.shutdown()
         for c in subscribers.values { c.finish() }
         subscribers.removeAll()
+        for c in snapshotWatchers.values { c.finish() }
+        snapshotWatchers.removeAll()
     }
 
     /// Waits for the loop to stop (finished, paused or failed).
@@ -349,6 +358,7 @@ public actor Engine {
             state.paused = true
             emit(.error(state.error!))
         }
+        publish()
     }
 
     func setPhase(_ p: Phase) {

@@ -20,7 +20,7 @@ public enum EngineEvent: Sendable {
     case finished(best: Candidate?)
 }
 
-/// The engine's state at one moment, for a watcher that attaches late.
+/// The engine's state at one moment: what a watcher mirrors.
 public struct EngineSnapshot: Sendable {
     public var runID: String
     public var config: RunConfig
@@ -36,5 +36,13 @@ public struct EngineSnapshot: Sendable {
     public var waiting: Waiting? = nil
     /// For a device saved from a few measurements: how many its latency model rests on.
     public var latencyMeasurements: Int? = nil
+    /// The last generations (oldest first), the Pareto front, the newest calls (newest
+    /// first) and the predictors' quality: what a watcher shows besides the state. Only
+    /// `Engine.snapshots()` fills them; `snapshot()` leaves them empty.
+    public var history: [[Candidate]] = []
+    public var pareto: [Candidate] = []
+    public var calls: [CallRecord] = []
+    public var quality: [(String, [PredictorQuality])] = []
+    public var qualityPoints: [QualityPoint] = []
     public var hours: SearchHours { SearchHours(state: state, costLabel: costLabel) }
 }

@@ -27,12 +27,16 @@ public struct Waiting: Sendable, Equatable {
 }
 
 extension Engine {
-    /// Runs `body`, published meanwhile as what the engine waits for (watchers poll snapshots).
+    /// Runs `body`, published meanwhile as what the engine waits for (pushed to snapshot watchers).
     func waiting<T>(for what: String, timeout: Double?, retried: Bool = false, _ body: () async throws -> T)
         async rethrows -> T
     {
         waitingOn = Waiting(what: what, timeout: timeout, retried: retried)
-        defer { waitingOn = nil }
+        publish()
+        defer {
+            waitingOn = nil
+            publish()
+        }
         return try await body()
     }
 

@@ -86,6 +86,7 @@ final class ExplorerKeyDrivingTests: XCTestCase {
         var config = RunConfig(space: space.id)
         config.provider = "openai"
         config.labels = 8
+        config.training = TrainingConfig(hidden: [16], learningRate: 3e-3, steps: 100, batchSize: 8, seed: 1)
         config.switchAt = 1
         config.evolution = EvolutionConfig.scaled(population: 10, iterations: 6)
         config.constraint = .init(latencyMs: 20, hardware: "raspi4")
@@ -164,5 +165,20 @@ final class ExplorerKeyDrivingTests: XCTestCase {
             .waitFor("PAUSED"), .key(.char("r")), .waitFor("restarting: stopping this run and its LLM server"),
             .waitFor("restarted as a new run"),
         ])
+    }
+
+    /// The screen shows the engine's own state, pushed after every step: at the end the
+    /// model holds exactly the engine's generations, calls and counters (the UI used to poll
+    /// every 200 ms and patch a second copy from events).
+    func testTheScreenMirrorsTheEngine() async throws {
+        let (_, app) = try await drive([.waitFor("PAUSED"), .key(.char(" ")), .waitFor("DONE")])
+        let engine = await app.currentEngine.state
+        let m = app.model
+        XCTAssertEqual(m.state.generation, engine.generation)
+        XCTAssertEqual(m.state.counters.llmCalls, engine.counters.llmCalls)
+        XCTAssertEqual(m.calls.count, engine.counters.llmCalls)
+        XCTAssertEqual(m.history.count, 6)
+        XCTAssertEqual(m.population.map(\.id), engine.lastGeneration.map(\.id))
+        XCTAssertFalse(m.quality.isEmpty, "the quality arrives with the snapshot")
     }
 }

@@ -55,11 +55,11 @@ final class RendererTests: XCTestCase {
                         gflops: try s.flops(a) / 1e9, params: try s.params(a), pinned: false))
             }
             pop.sort { $0.score > $1.score }
-            m.apply(
-                .generationDone(
-                    generation: g, source: src, population: pop,
-                    pareto: paretoFront(pop, score: \.score, latency: { $0.latencyMs! })))
-            if g == switchAt { m.apply(.switchReached(generation: g)) }
+            m.history.append(pop)
+            m.pareto = paretoFront(pop, score: \.score, latency: { $0.latencyMs! })
+            m.state.generation = g + 1
+            m.state.best = pop.first
+            if g == switchAt { m.state.switchReachedAt = g }
         }
         m.state.labelsDone = 100
         m.state.trainingStep = 200
@@ -168,7 +168,8 @@ final class RendererTests: XCTestCase {
 
     func testErrorStateAndOverlays() throws {
         var m = try Self.model(generations: 3)
-        m.apply(.error("the evaluator `python3 x.py` exited with status 3"))
+        m.state.error = "the evaluator `python3 x.py` exited with status 3"
+        m.hear(.error(m.state.error!))
         m.state.paused = true
         try assertSnapshot(Renderer.render(m, width: 100, height: 30), "error-100x30")
         m.mode = .help(HelpView())

@@ -4,13 +4,11 @@ import LLMPPEngine
 import LLMPPStore
 import Synchronization
 
-/// What the engine side hands the UI thread: events in order and the newest snapshot.
+/// What the engine side hands the UI thread: the newest snapshot and the events' messages.
 final class Inbox: Sendable {
     struct Content: Sendable {
         var events: [EngineEvent] = []
         var snapshot: EngineSnapshot?
-        var quality: [(String, [PredictorQuality])]?
-        var qualityPoints: [QualityPoint]?
         /// A restart's new engine, or why it could not be made.
         var restarted: Restarted?
     }
@@ -18,12 +16,6 @@ final class Inbox: Sendable {
     func push(_ e: EngineEvent) { content.withLock { $0.events.append(e) } }
     func set(_ r: Restarted) { content.withLock { $0.restarted = r } }
     func set(_ s: EngineSnapshot) { content.withLock { $0.snapshot = s } }
-    func set(_ q: [(String, [PredictorQuality])], points: [QualityPoint]) {
-        content.withLock {
-            $0.quality = q
-            $0.qualityPoints = points
-        }
-    }
     func drain() -> Content {
         content.withLock { c in
             let out = c
@@ -87,29 +79,14 @@ public final class ExplorerApp: @unchecked Sendable {
         }
     }
 
+    /// Listens to a run: its snapshots (pushed by the engine after every change) and its
+    /// events (for the status line's messages).
     func attach(_ e: Engine) {
         for l in listeners { l.cancel() }
         let inbox = self.inbox
         listeners = [
-            Task {
-                for await ev in await e.events() { inbox.push(ev) }
-            },
-            Task {
-                var lastGen = -1
-                var lastPhase: Phase? = nil
-                while !Task.isCancelled {
-                    let s = await e.snapshot()
-                    inbox.set(s)
-                    if s.state.generation != lastGen || s.state.phase != lastPhase {
-                        lastGen = s.state.generation
-                        lastPhase = s.state.phase
-                        if let q = try? await e.predictorQuality() {
-                            inbox.set(q, points: (try? await e.qualityPoints()) ?? [])
-                        }
-                    }
-                    try? await Task.sleep(nanoseconds: 200_000_000)
-                }
-            },
+            Task { for await ev in await e.events() { inbox.push(ev) } },
+            Task { for await s in await e.snapshots() { inbox.set(s) } },
         ]
     }
 
@@ -117,26 +94,28 @@ public final class ExplorerApp: @unchecked Sendable {
     public func run(terminal: any Screen, startPaused: Bool = false) {
         model.asciiOnly = !terminal.utf8
         if !terminal.utf8 { model.message = "the locale is not UTF-8: ASCII plot (set LANG=C.UTF-8 for braille)" }
-        attach(engine)
         let e = engine
         if startPaused {
-            model.state.paused = true
+            // Paused before the first snapshot, so that no frame shows it running.
+            let paused = DispatchSemaphore(value: 0)
+            Task {
+                await e.pause()
+                paused.signal()
+            }
+            _ = paused.wait(timeout: .now() + 5)
             model.message = "paused: Space starts the run, n runs one step"
-            Task { await e.pause() }
-        } else {
-            Task { await e.start() }
         }
+        attach(engine)
+        if !startPaused { Task { await e.start() } }
         var dirty = true
         var lastDraw = Date.distantPast
         var quit = false
         while !quit {
             model.now = Date()
             let c = inbox.drain()
-            if !c.events.isEmpty || c.snapshot != nil || c.quality != nil || c.restarted != nil { dirty = true }
-            if let s = c.snapshot { model.refresh(from: s) }
-            for ev in c.events { model.apply(ev) }
-            if let q = c.quality { model.quality = q }
-            if let p = c.qualityPoints { model.qualityPoints = p }
+            if !c.events.isEmpty || c.snapshot != nil || c.restarted != nil { dirty = true }
+            if let s = c.snapshot { model.mirror(s) }
+            for ev in c.events { model.hear(ev) }
             if let r = c.restarted { finishRestart(r, utf8: terminal.utf8) }
             let (w, h) = terminal.size
             let layout = Layout(model, width: w, height: h)

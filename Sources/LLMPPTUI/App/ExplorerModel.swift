@@ -23,10 +23,10 @@ public enum SortColumn: String, CaseIterable, Sendable {
 
 public enum ColorBy: String, Sendable { case generation, predictor }
 
-/// Everything the explorer shows: what the engine reported plus the UI's own state
+/// Everything the explorer shows: the engine's newest snapshot (mirrored whole) plus the UI's own state
 /// (focus, selection, sort, filter, overlays). Rendering is a pure function of it.
 public struct ExplorerModel: Sendable {
-    // From the engine.
+    // From the engine's snapshot (see `mirror`).
     public var runID = ""
     public var spaceID = ""
     public var spaceTitle = ""
@@ -141,45 +141,12 @@ public struct ExplorerModel: Sendable {
             elapsed: labelClock.map { now.timeIntervalSince($0.since) } ?? 0)
     }
 
-    /// Applies one engine event.
-    public mutating func apply(_ e: EngineEvent) {
-        switch e {
-        case .phaseChanged(let p): state.phase = p
-        case .callStarted: break
-        case .callFinished(let r):
-            calls.insert(r, at: 0)
-            if calls.count > 2000 { calls.removeLast(calls.count - 2000) }
-        case .llmppProgress(let d, _): state.llmppDone = d
-        case .labelProgress(let d, _, let f):
-            state.labelsDone = d
-            state.labelsFailed = f
-        case .trainingLoss(let s, _, let l):
-            state.trainingStep = s
-            if l.isFinite { state.lossCurve.append(l) }
-        case .generationDone(let g, _, let pop, let front):
-            history.append(pop)
-            if history.count > 60 { history.removeFirst(history.count - 60) }
-            pareto = front
-            state.generation = g + 1
-            state.best = pop.first
-        case .switchReached(let g): state.switchReachedAt = g
-        case .paused(let p): state.paused = p
-        case .settingsChanged(let c): config = c
-        case .error(let m):
-            state.error = m
-            message = m
-        case .notice(let m): message = m
-        case .finished: state.finished = true
-        }
-    }
-
-    /// Replaces engine-owned fields from a snapshot (counters, settings), keeping the UI's own.
-    public mutating func refresh(from snap: EngineSnapshot) {
+    /// Takes the engine's snapshot as the one truth about the run: every engine-owned field
+    /// is replaced, none patched (a copy patched from events drifted from the engine's).
+    public mutating func mirror(_ snap: EngineSnapshot) {
         runID = snap.runID
         config = snap.config
-        let keepLoss = state.lossCurve.count > snap.state.lossCurve.count ? state.lossCurve : snap.state.lossCurve
         state = snap.state
-        state.lossCurve = keepLoss
         providerName = snap.providerName
         evaluatorName = snap.evaluatorName
         costLabel = snap.costLabel
@@ -187,10 +154,19 @@ public struct ExplorerModel: Sendable {
         testCount = snap.testCount
         waiting = snap.waiting
         latencyMeasurements = snap.latencyMeasurements
+        history = snap.history
+        pareto = snap.pareto
+        calls = snap.calls
+        quality = snap.quality
+        qualityPoints = snap.qualityPoints
         if labelClock == nil && snap.state.phase == .labelling { labelClock = (now, snap.state.labelsDone) }
-        if history.isEmpty && !snap.state.lastGeneration.isEmpty {
-            history = [snap.state.lastGeneration]
-            pareto = paretoFront(snap.state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+    }
+
+    /// An event's words for the status line; what it changed arrives with the next snapshot.
+    public mutating func hear(_ e: EngineEvent) {
+        switch e {
+        case .error(let m), .notice(let m): message = m
+        default: break
         }
     }
 }
