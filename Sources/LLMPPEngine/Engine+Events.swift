@@ -42,6 +42,7 @@ extension Engine {
             runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
             evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: testRows.count,
             running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel,
-            waiting: waitingOn, latencyMeasurements: latency?.adapted?.saved.measurements.count)
+            waiting: waitingOn, activity: providerActivity.current,
+            latencyMeasurements: latency?.adapted?.saved.measurements.count)
     }
 }

@@ -36,6 +36,8 @@ public actor Engine {
     var queuedSteps = 0
     /// The slow thing in flight, if any (see `Waiting`).
     var waitingOn: Waiting?
+    /// What the provider says it is doing (starting its server, a long first prompt).
+    let providerActivity = LatestActivity()
 
     // MARK: creation and resume
 
@@ -155,6 +157,16 @@ public actor Engine {
         } else {
             provider = nil
             predictor = nil
+        }
+        if let provider {
+            // The newest activity is kept here at once; the engine publishes it when it gets
+            // to it (tasks may run out of order, the box cannot).
+            let box = providerActivity
+            let weak = WeakEngine(self)
+            provider.onActivity { a in
+                box.set(a)
+                Task { await weak.engine?.publish() }
+            }
         }
         if let predictor {
             let weak = WeakEngine(self)

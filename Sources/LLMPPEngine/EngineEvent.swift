@@ -34,6 +34,8 @@ public struct EngineSnapshot: Sendable {
     public var costLabel: String = "wall time"
     /// The LLM batch or evaluation in flight, if any.
     public var waiting: Waiting? = nil
+    /// What the provider is doing meanwhile (starting its server, a long first prompt).
+    public var activity: Activity? = nil
     /// For a device saved from a few measurements: how many its latency model rests on.
     public var latencyMeasurements: Int? = nil
     /// The last generations (oldest first), the Pareto front, the newest calls (newest

@@ -153,17 +153,46 @@ final class RendererTests: XCTestCase {
     func testLabellingRateAndASlowCallAreShown() throws {
         var m = try Self.model(generations: 0, phase: .labelling)
         let t0 = Date(timeIntervalSince1970: 1_000_000)
-        m.labelClock = (t0, 10)
+        m.phaseClocks[.labelling] = (t0, 10)
         m.state.labelsDone = 40
         m.labelTarget = 100
         m.now = t0.addingTimeInterval(600)
         m.waiting = Waiting(what: "the LLM (4 labels)", since: t0.addingTimeInterval(560), timeout: 600, retried: true)
         let b = Renderer.render(m, width: 120, height: 30)
-        XCTAssertTrue(b.text.contains("40/100 3.0/min ETA 20m00s"), b.text)
+        XCTAssertTrue(b.text.contains("40/100 · 3.0/min · 10m00s · ETA 20m00s"), b.text)
         XCTAssertTrue(b.text.contains("waiting for the LLM (4 labels): 40 s (timeout 600 s per attempt)"), b.text)
         m.waiting = Waiting(what: "the LLM (4 labels)", since: t0.addingTimeInterval(598), timeout: 600)
         XCTAssertFalse(
             Renderer.render(m, width: 120, height: 30).text.contains("waiting for"), "a call under 5 s is not news")
+    }
+
+    /// What the run waits on turns a spinner with its time beside the last message; every
+    /// running phase shows rate, elapsed and ETA (the first answer of the local model used
+    /// to take ~50 s with nothing moving, then `11/3000` with no rate).
+    func testSpinnerWithTheProviderActivityAndPhaseRates() throws {
+        var m = try Self.model(generations: 2, phase: .search)
+        let t0 = Date(timeIntervalSince1970: 2_000_000)
+        m.phaseClocks[.search] = (t0, 0)
+        m.now = t0.addingTimeInterval(12.34)
+        m.activity = Activity("starting the local llama-server (qwen): loading the model", since: t0)
+        m.message = "theme: dark"
+        let b = Renderer.render(m, width: 160, height: 30)
+        let status = b.text.components(separatedBy: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }!
+        XCTAssertTrue(
+            status.contains("\(Renderer.spinner(m)) starting the local llama-server (qwen): loading the model: 12 s"),
+            status)
+        XCTAssertTrue(status.contains("theme: dark"), "the message stays beside it: \(status)")
+        XCTAssertTrue(b.text.contains("2/6 · 9.7/min · 12s · ETA 25s switch"), b.text)
+        XCTAssertEqual(m.redrawInterval, 0.1, "a spinner turns ten times a second")
+        m.activity = nil
+        XCTAssertEqual(m.redrawInterval, 1, "elapsed and ETA tick each second while running")
+        m.state.paused = true
+        XCTAssertNil(m.redrawInterval)
+        m.asciiOnly = true
+        m.activity = Activity("first prompt: processing 3,100 tokens", since: t0)
+        XCTAssertEqual(Renderer.spinner(m), "\\", "ASCII frames where the locale is not UTF-8")
+        XCTAssertTrue(
+            Renderer.render(m, width: 160, height: 30).text.contains("\\ first prompt: processing 3,100 tokens: 12 s"))
     }
 
     func testErrorStateAndOverlays() throws {

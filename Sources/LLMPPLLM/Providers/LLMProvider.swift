@@ -142,6 +142,9 @@ public protocol LLMProvider: Sendable {
     var secrets: [String] { get }
     /// Seconds one request may take before it fails as a timeout (nil: no limit of its own).
     var requestTimeout: Double? { get }
+    /// Reports what the provider does while requests wait (see `Activity`); providers
+    /// with nothing to say beyond the request itself ignore it.
+    func onActivity(_ handler: @escaping ActivityHandler)
 }
 
 extension LLMProvider {
@@ -149,4 +152,5 @@ extension LLMProvider {
     public var secrets: [String] { [] }
     public var supportsDistribution: Bool { false }
     public var requestTimeout: Double? { nil }
+    public func onActivity(_ handler: @escaping ActivityHandler) {}
 }

@@ -37,6 +37,15 @@ public struct LlamaServerClient: NextTokenSource {
         return try Self.parseCompletion(obj, expected: prompts.count)
     }
 
+    /// How many tokens the model reads `text` as (`/tokenize`).
+    public func tokenCount(_ text: String) async throws -> Int {
+        let body = try JSONSerialization.data(withJSONObject: ["content": text])
+        guard let tokens = (try await postJSON("tokenize", body) as? [String: Any])?["tokens"] as? [Any] else {
+            throw LLMError.malformed("/tokenize answered no tokens")
+        }
+        return tokens.count
+    }
+
     func postJSON(_ path: String, _ body: Data) async throws -> Any {
         let resp = try await http.post(root.appendingPathComponent(path), headers: [:], body: body, timeout: timeout)
         let raw = String(decoding: resp.body, as: UTF8.self)

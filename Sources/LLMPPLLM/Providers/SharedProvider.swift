@@ -15,6 +15,7 @@ public struct SharedProvider: LLMProvider {
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
         try await inner.complete(request)
     }
+    public func onActivity(_ handler: @escaping ActivityHandler) { inner.onActivity(handler) }
     public func shutdown() async {}
     public func close() async { await inner.shutdown() }
 }

@@ -114,6 +114,7 @@ public final class ExplorerApp: @unchecked Sendable {
             model.now = Date()
             let c = inbox.drain()
             if !c.events.isEmpty || c.snapshot != nil || c.restarted != nil { dirty = true }
+            if let every = model.redrawInterval, Date().timeIntervalSince(lastDraw) >= every { dirty = true }
             if let s = c.snapshot { model.mirror(s) }
             for ev in c.events { model.hear(ev) }
             if let r = c.restarted { finishRestart(r, utf8: terminal.utf8) }

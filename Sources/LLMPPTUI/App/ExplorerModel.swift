@@ -49,13 +49,15 @@ public struct ExplorerModel: Sendable {
     public var costLabel = "wall time"
     /// The engine's slow call or evaluation in flight, if any.
     public var waiting: Waiting? = nil
+    /// What the LLM provider is doing meanwhile (starting its server, a long first prompt).
+    public var activity: Activity? = nil
     /// A saved device's latency model: the measurements it rests on (nil for built-in devices).
     public var latencyMeasurements: Int? = nil
     /// The clock the frame is drawn at (set by the app each frame; fixed in snapshot tests).
     public var now = Date()
-    /// When this process first saw labelling, and how many labels were done then: the rate
-    /// and ETA count from there (a resumed run's earlier labels are not in the rate).
-    public var labelClock: (since: Date, done: Int)? = nil
+    /// When this process first saw each phase, and how much of it was done then: rates and
+    /// ETAs count from there (a resumed run's earlier work is not in the rate).
+    public var phaseClocks: [Phase: (since: Date, done: Int)] = [:]
     /// Predicted vs truth on the test split (the quality pane's scatter, the inspector's truth).
     public var qualityPoints: [QualityPoint] = []
 
@@ -134,11 +136,38 @@ public struct ExplorerModel: Sendable {
 
     public var running: Bool { !state.paused && !state.finished }
 
-    /// Labels done of the target, with rate and ETA once this process has seen some land.
-    public var labelRate: ProgressRate {
-        ProgressRate(
-            done: state.labelsDone, total: labelTarget, doneBefore: labelClock?.done ?? state.labelsDone,
-            elapsed: labelClock.map { now.timeIntervalSince($0.since) } ?? 0)
+    /// A phase's work done of its total: LLM-PP predictions, labels, training steps, generations.
+    public func progress(_ p: Phase) -> (done: Int, total: Int) {
+        switch p {
+        case .llmpp: return (state.llmppDone, testCount)
+        case .labelling: return (state.labelsDone, labelTarget)
+        case .training: return (state.trainingStep, config.firstTrainingSteps)
+        case .search, .done: return (state.generation, config.evolution.iterations)
+        }
+    }
+
+    /// A phase's progress with rate, elapsed time and ETA once this process has seen it move.
+    public func rate(_ p: Phase) -> ProgressRate {
+        let (done, total) = progress(p)
+        let clock = phaseClocks[p]
+        return ProgressRate(
+            done: done, total: total, doneBefore: clock?.done ?? done,
+            elapsed: clock.map { now.timeIntervalSince($0.since) } ?? 0)
+    }
+
+    /// What the run is waiting on, said with its time: the provider's own activity, else a
+    /// call or evaluation slower than 5 s (a shorter one is not news).
+    public var waitLine: String? {
+        if let a = activity { return a.line(now: now) }
+        if let w = waiting, w.seconds(now: now) >= 5 { return w.line(now: now) }
+        return nil
+    }
+
+    /// How often the screen must be redrawn with nothing new from the engine: a spinner
+    /// turns ten times a second, elapsed times and ETAs tick each second.
+    public var redrawInterval: Double? {
+        if activity != nil || waiting != nil { return 0.1 }
+        return running ? 1 : nil
     }
 
     /// Takes the engine's snapshot as the one truth about the run: every engine-owned field
@@ -153,13 +182,14 @@ public struct ExplorerModel: Sendable {
         labelTarget = snap.labelTarget
         testCount = snap.testCount
         waiting = snap.waiting
+        activity = snap.activity
         latencyMeasurements = snap.latencyMeasurements
         history = snap.history
         pareto = snap.pareto
         calls = snap.calls
         quality = snap.quality
         qualityPoints = snap.qualityPoints
-        if labelClock == nil && snap.state.phase == .labelling { labelClock = (now, snap.state.labelsDone) }
+        if phaseClocks[state.phase] == nil { phaseClocks[state.phase] = (now, progress(state.phase).done) }
     }
 
     /// An event's words for the status line; what it changed arrives with the next snapshot.

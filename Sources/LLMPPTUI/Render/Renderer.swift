@@ -114,7 +114,7 @@ public enum Renderer {
                 &b, cx, y, width: w, fraction: m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1,
                 ascii: m.asciiOnly)
             cx += w + 1
-            cx += b.text(cx, y, "\(m.state.llmppDone)/\(m.testCount)  ", .dim)
+            cx += b.text(cx, y, phaseText(m, .llmpp) + "  ", .dim)
         }
         let labelPhase = m.state.phase == .labelling || m.state.phase == .training
         cx += b.text(cx, y, "Label+train ", Style(labelPhase ? .accent : .dim, bold: labelPhase))
@@ -127,8 +127,7 @@ public enum Renderer {
             cx, y,
             m.config.labels == 0
                 ? "none  "
-                : (m.state.phase == .labelling
-                    ? "\(m.labelRate.compactText)  " : "step \(m.state.trainingStep)/\(m.config.firstTrainingSteps)  "),
+                : (m.state.phase == .labelling ? phaseText(m, .labelling) : "step " + phaseText(m, .training)) + "  ",
             .dim)
         cx += b.text(cx, y, "HS-NAS ", Style(m.state.phase == .search ? .accent : .dim, bold: m.state.phase == .search))
         let iters = m.config.evolution.iterations
@@ -136,7 +135,7 @@ public enum Renderer {
             &b, cx, y, width: w, fraction: Double(m.state.generation) / Double(max(iters, 1)),
             mark: Double(m.config.switchAt) / Double(max(iters, 1)), ascii: m.asciiOnly)
         cx += w + 1
-        cx += b.text(cx, y, "\(m.state.generation)/\(iters) switch \(m.config.switchAt)  ", .dim)
+        cx += b.text(cx, y, "\(phaseText(m, .search)) switch \(m.config.switchAt)  ", .dim)
         let scoring =
             m.state.phase != .search
             ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
@@ -163,6 +162,13 @@ public enum Renderer {
         b.text(0, 2, line, .dim, maxWidth: r.width)
     }
 
+    /// The phase's count; the phase running now also gets its rate, elapsed time and ETA.
+    static func phaseText(_ m: ExplorerModel, _ p: Phase) -> String {
+        let r = m.rate(p)
+        guard m.state.phase == p, m.running, r.perSecond != nil else { return "\(r.done)/\(r.total)" }
+        return r.text
+    }
+
     /// The bottom line: the filter being typed, else the last message (or a slow call), then
     /// the focused pane's keys (k9s): ? and q first, the pane's own next, then the global
     /// steering keys, then Tab and z; a key that cannot act now is dimmed.
@@ -172,21 +178,28 @@ public enum Renderer {
             return
         }
         var x = 0
-        if !m.message.isEmpty {
-            x = b.text(
-                0, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
-                maxWidth: r.width)
-        } else if let w = m.waiting, w.seconds(now: m.now) >= 5 {
-            // A slow call is said, with its time and limit, instead of a frozen counter.
-            x = b.text(0, r.y, " " + w.line(now: m.now) + "  ", Style(.warning, bold: true), maxWidth: r.width)
-        } else {
-            x = 1
+        if let wait = m.waitLine {
+            // What the run waits on, with a spinner and its time, never a frozen counter.
+            x += b.text(x, r.y, " \(spinner(m)) \(wait) ", Style(.warning, bold: true), maxWidth: r.width)
         }
+        if !m.message.isEmpty {
+            x += b.text(
+                x, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
+                maxWidth: r.width - x)
+        }
+        x = max(x, 1)
         for hint in statusHints(m) {
             guard x + hint.key.count + hint.text.count + 1 < r.width else { break }
             x += b.text(x, r.y, hint.key, Style(hint.enabled ? .accent : .dim, bold: hint.enabled))
             x += b.text(x, r.y, " " + hint.text + "  ", .dim)
         }
+    }
+
+    /// A spinner frame that turns with the clock (ten frames a second).
+    static func spinner(_ m: ExplorerModel) -> String {
+        let frames = m.asciiOnly ? ["|", "/", "-", "\\"] : ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+        let tick = Int((m.now.timeIntervalSince1970 * 10).rounded(.down))
+        return frames[(tick % frames.count + frames.count) % frames.count]
     }
 
     /// The status bar's keys for the focused pane, in the order they are shown.

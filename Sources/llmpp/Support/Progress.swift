@@ -89,14 +89,21 @@ final class Progress: Sendable {
     private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
-/// Prints the engine's "waiting for ..." line while one of its calls or evaluations is slow
-/// (headless runs); cancel the returned task when the run ends.
+/// Prints what the engine waits on (headless runs): the provider's activity when it begins
+/// ("starting llama-server ..."), and a "waiting for ..." line while one of its calls or
+/// evaluations is slow. Cancel the returned task when the run ends.
 func watchWaits(_ engine: Engine) -> Task<Void, Never> {
     Task {
         var shown: (since: Date, mark: Int)? = nil
+        var lastActivity: Activity? = nil
         while !Task.isCancelled {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
-            guard let w = await engine.snapshot().waiting else { continue }
+            let snap = await engine.snapshot()
+            if let a = snap.activity, a != lastActivity {
+                FileHandle.standardError.write(Data("\(a.what)...\n".utf8))
+            }
+            lastActivity = snap.activity
+            guard let w = snap.waiting else { continue }
             let last = shown?.since == w.since ? shown!.mark : 0
             guard let mark = Waiting.dueMark(seconds: w.seconds(), lastMark: last) else { continue }
             shown = (w.since, mark)

@@ -1,0 +1,98 @@
+import Foundation
+import LLMPPCore
+
+/// The offline default: a local llama-server with the model `scripts/setup` installed,
+/// spoken to over its OpenAI-compatible API. The server starts on the first request that
+/// is not answered from the cache, so a fully cached rerun starts nothing.
+public final class LocalProvider: LLMProvider, @unchecked Sendable {
+    public let name = "local"
+    public let model: String
+    let binary: String
+    let modelPath: String
+    let logDirectory: String
+    let timeout: Double
+    private let starter: ServerStarter
+    let activity = ActivityReporter()
+    public var maxConcurrency: Int { 1 }
+    public let supportsLogprobs = true
+    public var supportsDistribution: Bool { true }
+    public var displayName: String { "local \(model)" }
+    public var requestTimeout: Double? { timeout }
+
+    public init(binary: String, modelPath: String, logDirectory: String, timeout: Double = 600) {
+        self.binary = binary
+        self.modelPath = modelPath
+        self.logDirectory = logDirectory
+        self.timeout = timeout
+        var m = (modelPath as NSString).lastPathComponent
+        if m.hasSuffix(".gguf") { m = String(m.dropLast(5)) }
+        model = m
+        starter = ServerStarter()
+    }
+
+    /// Checks that the server and the model are installed; starts nothing yet.
+    public static func make(logDirectory: String, timeout: Double? = nil) throws -> LocalProvider {
+        LocalProvider(
+            binary: try LocalLlamaServer.locateBinary(), modelPath: try LocalLlamaServer.locateModel(),
+            logDirectory: logDirectory,
+            timeout: timeout ?? 600)
+    }
+
+    actor ServerStarter {
+        var server: LocalLlamaServer?
+        var api: OpenAIProvider?
+        /// Whether the next request is the server's first: the one that processes the whole prompt.
+        var firstRequest = true
+        func get(_ p: LocalProvider) async throws -> OpenAIProvider {
+            if let api { return api }
+            let what = "starting the local llama-server (\(p.model))"
+            if !p.activity.report(Activity(what + ": loading the model")) {
+                FileHandle.standardError.write(Data("\(what)...\n".utf8))
+            }
+            defer { p.activity.report(nil) }
+            let s = try await LocalLlamaServer.start(binary: p.binary, model: p.modelPath, logDirectory: p.logDirectory)
+            server = s
+            firstRequest = true
+            let a = OpenAIProvider(
+                name: "local", model: p.model, baseURL: s.baseURL, apiKey: nil, maxConcurrency: 1, timeout: p.timeout,
+                llamaServer: LlamaServerClient(root: s.rootURL, timeout: p.timeout))
+            api = a
+            return a
+        }
+        func stop() {
+            server?.stop()
+            server = nil
+            api = nil
+        }
+        var port: Int? { server?.port }
+        func takeFirstRequest() -> Bool {
+            defer { firstRequest = false }
+            return firstRequest && api != nil
+        }
+    }
+
+    public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        let api = try await starter.get(self)
+        guard await starter.takeFirstRequest() else { return try await api.complete(request) }
+        // The first prompt is evaluated whole (later ones reuse its cached prefix): on 2 cores
+        // that is most of a minute, said with its size instead of a frozen screen.
+        let tokens = try? await api.llamaServer?.tokenCount(request.messages.map(\.content).joined(separator: "\n"))
+        activity.report(
+            Activity(
+                "first prompt: processing " + (tokens.map { "\(Activity.grouped($0)) tokens" } ?? "the whole prompt")
+                    + " (later prompts reuse its prefix)"))
+        defer { activity.report(nil) }
+        return try await api.complete(request)
+    }
+
+    public func onActivity(_ handler: @escaping ActivityHandler) { activity.set(handler) }
+
+    /// The loopback port of the running server, nil before the first request.
+    public var port: Int? { get async { await starter.port } }
+
+    public func shutdown() async { await starter.stop() }
+
+    /// The running server's OpenAI-compatible client (started if needed): for driving the
+    /// server directly, as the benchmark does to compare with the full prediction path.
+    public func serverAPI() async throws -> OpenAIProvider { try await starter.get(self) }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import LLMPPCore
+import LLMPPTestSupport
+import XCTest
+
+@testable import LLMPPLLM
+
+/// The local provider says what it does while the first answer waits: starting the server
+/// (until `/health` answers), then the first prompt with its size from `/tokenize`; later
+/// requests say nothing (they reuse the cached prefix). The "server" is a real process
+/// started the way llama-server is, speaking its endpoints.
+final class LocalProviderActivityTests: XCTestCase {
+    /// A llama-server stand-in: loading for 0.7 s (503 on /health), 3,100 tokens per prompt.
+    static let fakeServer = """
+        #!/usr/bin/env python3
+        import sys, json, time, http.server
+        port = int(sys.argv[sys.argv.index("--port") + 1])
+        start = time.time()
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def send(self, code, obj):
+                b = json.dumps(obj).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(b)))
+                self.end_headers()
+                self.wfile.write(b)
+            def do_GET(self):
+                if time.time() - start < 0.7: return self.send(503, {"error": "Loading model"})
+                self.send(200, {"status": "ok"})
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path == "/tokenize": return self.send(200, {"tokens": list(range(3100))})
+                time.sleep(0.3)
+                self.send(200, {"choices": [{"message": {"role": "assistant", "content": "{\\"bleu\\": 27.5}"},
+                    "finish_reason": "stop"}], "usage": {"prompt_tokens": 3100, "completion_tokens": 8}})
+        http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+        """
+
+    final class Seen: @unchecked Sendable {
+        let lock = NSLock()
+        var activities: [String?] = []
+        func add(_ a: Activity?) { lock.withLock { activities.append(a?.what) } }
+        var all: [String?] { lock.withLock { activities } }
+    }
+
+    func testStartAndFirstPromptAreReportedThenNothing() async throws {
+        let dir = NSTemporaryDirectory() + "llmpp-activity-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let binary = dir + "/llama-server"
+        try Self.fakeServer.write(toFile: binary, atomically: true, encoding: .utf8)
+        chmod(binary, 0o755)
+        let provider = LocalProvider(binary: binary, modelPath: dir + "/tiny.gguf", logDirectory: dir, timeout: 30)
+        let seen = Seen()
+        provider.onActivity { seen.add($0) }
+        let request = CompletionRequest(messages: [ChatMessage(.user, "Test architecture: ...")])
+        let first = try await provider.complete(request)
+        XCTAssertTrue(first.text.contains("27.5"), first.text)
+        _ = try await provider.complete(request)
+        await provider.shutdown()
+        XCTAssertEqual(
+            seen.all,
+            [
+                "starting the local llama-server (tiny): loading the model", nil,
+                "first prompt: processing 3,100 tokens (later prompts reuse its prefix)", nil,
+            ])
+    }
+
+    func testGroupedCounts() {
+        XCTAssertEqual(Activity.grouped(3100), "3,100")
+        XCTAssertEqual(Activity.grouped(999), "999")
+        XCTAssertEqual(Activity.grouped(1_234_567), "1,234,567")
+        XCTAssertEqual(Activity.grouped(-4000), "-4,000")
+    }
+}
