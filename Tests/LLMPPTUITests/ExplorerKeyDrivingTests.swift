@@ -167,11 +167,14 @@ final class ExplorerKeyDrivingTests: XCTestCase {
         ])
     }
 
-    /// The screen shows the engine's own state, pushed after every step: at the end the
+    /// The screen says what the settings will take before the run starts, then shows the
+    /// engine's own state, pushed after every step: at the end the
     /// model holds exactly the engine's generations, calls and counters (the UI used to poll
     /// every 200 ms and patch a second copy from events).
     func testTheScreenMirrorsTheEngine() async throws {
-        let (_, app) = try await drive([.waitFor("PAUSED"), .key(.char(" ")), .waitFor("DONE")])
+        let (_, app) = try await drive([
+            .waitFor("PAUSED"), .waitFor("n runs one step · estimate: at least"), .key(.char(" ")), .waitFor("DONE"),
+        ])
         let engine = await app.currentEngine.state
         let m = app.model
         XCTAssertEqual(m.state.generation, engine.generation)

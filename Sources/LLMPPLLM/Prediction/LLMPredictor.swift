@@ -198,6 +198,19 @@ public actor LLMPredictor {
             transient: values.isEmpty && results.contains { $0.transient }, distribution: distribution)
     }
 
+    /// Whether every sample of this prediction is already in the transcript store (it would
+    /// cost no call): for estimates of what a run has left to pay.
+    public func isCached(_ test: Architecture, demonstrations: [(Architecture, Double)]) async -> Bool {
+        guard let messages = try? builder.messages(demonstrations: demonstrations, test: test) else { return false }
+        for s in 0..<(walking ? 1 : max(1, settings.samples)) {
+            let key = CallKey.cacheKey(
+                provider: provider.name, model: provider.model, request: request(messages: messages, sample: s),
+                sampleIndex: s)
+            guard (try? await store.cached(cacheKey: key)) ?? nil != nil else { return false }
+        }
+        return true
+    }
+
     /// Whether answers are distributions walked digit by digit (else sampled, or greedy).
     public nonisolated var walking: Bool { settings.decode == .distribution && provider.supportsDistribution }
 

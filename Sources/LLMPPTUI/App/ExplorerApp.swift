@@ -106,6 +106,7 @@ public final class ExplorerApp: @unchecked Sendable {
             model.message = "paused: Space starts the run, n runs one step"
         }
         attach(engine)
+        announceEstimate(e, after: startPaused ? model.message : nil)
         if !startPaused { Task { await e.start() } }
         var dirty = true
         var lastDraw = Date.distantPast
@@ -153,6 +154,15 @@ public final class ExplorerApp: @unchecked Sendable {
         for l in listeners { l.cancel() }
     }
 
+    /// Says how long the run's settings take, as soon as the engine has measured it.
+    func announceEstimate(_ e: Engine, after prefix: String?) {
+        let inbox = self.inbox
+        Task {
+            let line = await e.estimate().line
+            inbox.push(.notice(prefix.map { "\($0) · \(line)" } ?? line))
+        }
+    }
+
     /// Shows the new run once a restart has its engine (or says why it has none).
     func finishRestart(_ r: Restarted, utf8: Bool) {
         restarting = false
@@ -166,6 +176,7 @@ public final class ExplorerApp: @unchecked Sendable {
             model.asciiOnly = !utf8
             model.message = "restarted as a new run"
             attach(fresh)
+            announceEstimate(fresh, after: model.message)
             Task { await fresh.start() }
         case .failed(let err): model.message = "restart failed: \(err)"
         }

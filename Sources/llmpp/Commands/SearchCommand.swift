@@ -224,6 +224,7 @@ struct SearchCommand: AsyncParsableCommand {
         note(
             "run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)"
         )
+        note(await engine.estimate().line)
         let waits = watchWaits(engine)
         defer { waits.cancel() }
         let state = await engine.runToEnd { events in

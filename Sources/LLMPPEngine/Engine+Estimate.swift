@@ -1,0 +1,95 @@
+import Foundation
+import LLMPPCore
+import LLMPPStore
+
+extension Engine {
+    /// How long what is left of this run takes (see `RunEstimate`): shown before it starts.
+    public func estimate() async -> RunEstimate {
+        var parts: [RunEstimate.Part] = []
+        let perAnswer = await llmSecondsPerAnswer()
+        let provider = self.provider?.displayName ?? "the LLM"
+        let concurrency = batchSize
+        if config.evaluateLLM, testRows.count > state.llmppDone, state.phase == .llmpp {
+            parts.append(
+                .llm(
+                    "LLM-PP", answers: testRows.count - state.llmppDone, secondsEach: perAnswer,
+                    concurrency: concurrency, provider: provider))
+        }
+        if config.labels > state.labelsDone {
+            let cached = await cachedLabels()
+            var part = RunEstimate.Part.llm(
+                "labels", answers: config.labels - state.labelsDone - cached, secondsEach: perAnswer,
+                concurrency: concurrency, provider: provider)
+            if cached > 0 { part.detail += ", \(cached) more already answered (cached)" }
+            parts.append(part)
+        }
+        let steps = trainingStepsLeft
+        if steps > 0 { parts.append(.training(steps: steps, secondsEach: secondsPerTrainingStep())) }
+        parts.append(searchPart())
+        return RunEstimate(parts: parts)
+    }
+
+    /// The median time of this model's earlier answers in this data directory (the first,
+    /// cold prompt of a server is one answer among many and does not move a median).
+    func llmSecondsPerAnswer() async -> (median: Double, count: Int)? {
+        guard let p = provider else { return nil }
+        let recent = (try? await transcripts.calls(limit: 2000)) ?? []
+        let times = recent.filter { $0.provider == p.name && $0.model == p.model && $0.status == .ok }
+            .map { $0.latencyMs / 1000 }.filter { $0 > 0 }
+        guard !times.isEmpty else { return nil }
+        return (Metrics.median(times), times.count)
+    }
+
+    /// How many of the next labels (of those already chosen, at most 500 looked at) the
+    /// transcript store already answers: a rerun of the same settings pays nothing for them.
+    func cachedLabels() async -> Int {
+        guard let predictor else { return 0 }
+        var n = 0
+        for a in targets.dropFirst(state.labelsDone).prefix(min(500, config.labels - state.labelsDone))
+        where await predictor.isCached(a, demonstrations: demonstrations) {
+            n += 1
+        }
+        return n
+    }
+
+    /// The first training's steps not yet done, and the anytime retrainings before the switch.
+    var trainingStepsLeft: Int {
+        guard config.labels > 0, state.phase != .search, state.phase != .done else { return 0 }
+        let retrains = config.anytime.map { $0.retrainSteps * max(0, config.switchAt - 1) } ?? 0
+        return max(0, config.firstTrainingSteps - state.trainingStep) + retrains
+    }
+
+    /// A few steps of the run's student on its own features, timed.
+    func secondsPerTrainingStep() -> Double? {
+        guard let fs = space.defaultFeatureSet else { return nil }
+        var g = SeededGenerator(seed: 1)
+        let archs = (0..<max(16, config.training.batchSize)).map { _ in space.shape.random(using: &g) }
+        let x = archs.compactMap { try? space.features($0, set: fs) }
+        guard x.count >= 2 else { return nil }
+        var t = StudentTrainer(
+            featureSet: fs, features: x, labels: x.indices.map { Double($0 % 7) }, config: config.training)
+        t.train(steps: 1)
+        let t0 = Date()
+        t.train(steps: 4)
+        return Date().timeIntervalSince(t0) / 4
+    }
+
+    /// The generations left; the expensive ones evaluate a whole population first, then each
+    /// generation's children (parents were evaluated before): an upper bound, repeats are free.
+    func searchPart() -> RunEstimate.Part {
+        let e = config.evolution
+        let left = max(0, e.iterations - state.generation)
+        let firstExpensive = max(config.switchAt, state.generation)
+        let expensive = max(0, e.iterations - firstExpensive)
+        let evaluations =
+            expensive == 0
+            ? 0 : (firstExpensive == config.switchAt ? e.population : 0) + (expensive - 1) * (e.population - e.parents)
+        var g = SeededGenerator(seed: 2)
+        let sample = (0..<64).map { _ in space.shape.random(using: &g) }
+        let recorded = evaluator.recordedSeconds(sample).map { Metrics.mean($0) }
+        return .search(
+            generations: left, expensiveGenerations: expensive, evaluations: evaluations, recordedEach: recorded,
+            pace: config.pace,
+            costLabel: String(evaluator.costLabel.prefix { $0 != ":" }))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import LLMPPCore
+import LLMPPStore
+import XCTest
+
+@testable import LLMPPEngine
+
+/// The estimate shown before a run: each part from something measured, unknown where nothing
+/// is, and a rerun's cached answers not counted as work.
+final class RunEstimateTests: XCTestCase {
+    func testPartsSayTheirSums() {
+        let llm = RunEstimate.Part.llm(
+            "labels", answers: 40, secondsEach: (3.1, 212), concurrency: 1, provider: "local qwen")
+        XCTAssertEqual(llm.seconds ?? 0, 124, accuracy: 1e-9)
+        XCTAssertEqual(llm.detail, "40 × 3.1 s = 2m04s (median of 212 earlier answers of local qwen here)")
+        let unknown = RunEstimate.Part.llm("labels", answers: 40, secondsEach: nil, concurrency: 4, provider: "gpt")
+        XCTAssertNil(unknown.seconds)
+        let paced = RunEstimate.Part.search(
+            generations: 20, expensiveGenerations: 10, evaluations: 1000, recordedEach: 120, pace: 1000,
+            costLabel: "recorded GPU time")
+        XCTAssertEqual(paced.seconds ?? 0, 120, accuracy: 1e-9)
+        XCTAssertEqual(
+            paced.detail,
+            "20 generations, 10 expensive with ≤1,000 evaluations × 2.0 min of recorded GPU time ÷ pace 1000x = 2m00s")
+        let unpaced = RunEstimate.Part.search(
+            generations: 20, expensiveGenerations: 10, evaluations: 1000, recordedEach: 120, pace: nil,
+            costLabel: "recorded GPU time")
+        XCTAssertEqual(unpaced.seconds, 0, "recorded costs are counted, not slept")
+        XCTAssertTrue(unpaced.detail.contains("33.3 h of recorded GPU time, counted, not slept"), unpaced.detail)
+        let e = RunEstimate(parts: [unknown, .training(steps: 100, secondsEach: 0.01), paced])
+        XCTAssertTrue(e.line.hasPrefix("estimate: at least 2m01s (labels 40 answers: time unknown"), e.line)
+        XCTAssertEqual(RunEstimate(parts: [paced]).line.prefix(16), "estimate: ~2m00s")
+    }
+
+    func testAnEngineEstimatesFromItsDataDirectoryAndCache() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let dir = EngineTests.tempDir()
+        let env = EngineTests.environment(server, dataDir: dir)
+        let cfg = EngineTests.smallConfig()
+        let first = try await Engine.create(config: cfg, environment: env)
+        let before = await first.estimate()
+        let labels = try XCTUnwrap(before.parts.first { $0.name == "labels" })
+        XCTAssertNil(labels.seconds, "no earlier answers in a fresh data directory")
+        XCTAssertTrue(labels.detail.hasPrefix("48 answers: time unknown"), labels.detail)
+        let training = try XCTUnwrap(before.parts.first { $0.name == "training" })
+        XCTAssertGreaterThan(training.seconds ?? 0, 0, "timed now")
+        XCTAssertTrue(training.detail.hasPrefix("150 steps × "), training.detail)
+        let search = try XCTUnwrap(before.parts.last)
+        // 6 generations, expensive from 3: a population of 20, then 2 x 16 children.
+        XCTAssertTrue(search.detail.hasPrefix("6 generations, 3 expensive with ≤52 evaluations"), search.detail)
+        await first.start()
+        _ = await first.wait()
+
+        // The same settings again: the 48 labels are cached, the answers' times are known.
+        let again = try await Engine.create(config: cfg, environment: env)
+        let after = await again.estimate()
+        let cachedLabels = try XCTUnwrap(after.parts.first { $0.name == "labels" })
+        XCTAssertEqual(cachedLabels.seconds, 0)
+        XCTAssertTrue(cachedLabels.detail.contains("median of 48 earlier answers"), cachedLabels.detail)
+        XCTAssertTrue(cachedLabels.detail.hasSuffix(", 48 more already answered (cached)"), cachedLabels.detail)
+        await again.shutdown()
+    }
+}
