@@ -195,6 +195,30 @@ final class RendererTests: XCTestCase {
             Renderer.render(m, width: 160, height: 30).text.contains("\\ first prompt: processing 3,100 tokens: 12 s"))
     }
 
+    /// A narrow table keeps the id and scrolls sideways to the sort column, marking what is
+    /// off to either side (the columns used to be cut at the pane's edge: `expens.   t`).
+    func testTableColumnsScrollSidewaysToTheSortColumn() throws {
+        var m = try Self.model(generations: 2)
+        m.focus = .population
+        m.zoomed = false
+        let full = TablePane.visibleColumns(sort: .score, width: 200)
+        XCTAssertEqual(full.indices, Array(TablePane.columns.indices))
+        XCTAssertFalse(full.hiddenLeft || full.hiddenRight)
+        let narrow = TablePane.visibleColumns(sort: .score, width: 40)
+        XCTAssertEqual(narrow.indices.map { TablePane.columns[$0].1 }, ["id", "gen", "score", "by", "expens."])
+        XCTAssertTrue(narrow.hiddenRight && !narrow.hiddenLeft)
+        let params = TablePane.visibleColumns(sort: .params, width: 40)
+        XCTAssertEqual(params.indices.map { TablePane.columns[$0].1 }, ["id", "lat ms", "GFLOPs", "params"])
+        XCTAssertTrue(params.hiddenLeft && !params.hiddenRight)
+        m.sort = .params
+        let b = Renderer.render(m, width: 80, height: 24)
+        XCTAssertTrue(b.text.contains("params▼"), b.text)
+        XCTAssertTrue(b.text.contains("◀"), b.text)
+        let tiny = TablePane.visibleColumns(sort: .latency, width: 10)
+        XCTAssertEqual(tiny.indices, [0], "no room: the id alone, the rest said to be off to the right")
+        XCTAssertTrue(tiny.hiddenRight)
+    }
+
     func testErrorStateAndOverlays() throws {
         var m = try Self.model(generations: 3)
         m.state.error = "the evaluator `python3 x.py` exited with status 3"

@@ -207,20 +207,19 @@ final class ThemeAndKeyTests: XCTestCase {
         var text = Renderer.render(m, width: 80, height: 24).text
         XCTAssertTrue(text.contains("show or hide this help"), text)
         XCTAssertFalse(text.contains("repaint the screen"), "the last key is below the fold at first")
-        let visible = HelpOverlay.geometry(width: 80, height: 24).visibleRows
-        XCTAssertTrue(
-            text.contains("rows 1-\(visible) of \(KeyMap.bindings.count) · j/k, PgUp/PgDn, g/G scroll"), text)
+        let g = HelpOverlay.geometry(m, HelpView(), width: 80, height: 24)
+        XCTAssertTrue(text.contains("lines 1-\(g.visibleRows) of \(g.rows) · j/k, PgUp/PgDn, g/G scroll"), text)
         _ = Controller.handle(.char("G"), &m, layout: small)
-        XCTAssertEqual(helpScroll(m), HelpOverlay.maxScroll(width: 80, height: 24))
+        XCTAssertEqual(helpScroll(m), g.maxScroll)
         XCTAssertGreaterThan(helpScroll(m), 0)
         text = Renderer.render(m, width: 80, height: 24).text
         XCTAssertTrue(text.contains("repaint the screen"), text)
         // Every binding is reachable by scrolling.
         var seen = Set<String>()
         _ = Controller.handle(.char("g"), &m, layout: small)
-        for _ in 0...KeyMap.bindings.count {
+        for _ in 0...g.rows {
             let t = Renderer.render(m, width: 80, height: 24).text
-            for b in KeyMap.bindings where t.contains(b.help) { seen.insert(b.help) }
+            for b in KeyMap.bindings where t.contains(PromptPane.wrap(b.help, 60)[0]) { seen.insert(b.help) }
             _ = Controller.handle(.char("j"), &m, layout: small)
         }
         XCTAssertEqual(seen.count, KeyMap.bindings.count)
@@ -230,6 +229,28 @@ final class ThemeAndKeyTests: XCTestCase {
         _ = Controller.handle(.escape, &m, layout: small)
         XCTAssertFalse(m.mode.isHelp)
         XCTAssertEqual(helpScroll(m), 0)
+    }
+
+    /// At 80 columns a key's reason used to be cut at the box's edge ("(now: the run is
+    /// fini"): every line of help fits its column, the reasons on lines of their own.
+    func testHelpWrapsReasonsAt80Columns() throws {
+        var m = try model()
+        m.state.finished = true
+        m.config.constraint = .init()
+        let g = HelpOverlay.geometry(m, HelpView(), width: 80, height: 24)
+        let textWidth = (g.box.width - 2) / g.columns - HelpOverlay.labelWidth - 2
+        for line in g.columnLines.joined() { XCTAssertLessThanOrEqual(line.text.count, textWidth, line.text) }
+        let reasons = g.columnLines.joined().filter(\.reason).map { $0.text.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
+        XCTAssertTrue(reasons.contains("now: the run is finished: r restarts a new run with these settings"), reasons)
+        XCTAssertTrue(reasons.contains("now: this run has no constraint to change"), reasons)
+        XCTAssertTrue(
+            reasons.contains("now: expensive evaluations are not paced in this run (start it with --pace 1000)"),
+            reasons)
+        // Scrolled to the end, the last reason is on screen whole.
+        m.mode = .help(HelpView(scroll: g.maxScroll))
+        let text = Renderer.render(m, width: 80, height: 24).text
+        XCTAssertTrue(text.contains("repaint the screen"), text)
     }
 
     /// After DONE, steering keys said nothing about `r`, and Space gave no feedback.

@@ -308,9 +308,9 @@ extension Controller {
             m.mode = .help(view)
             return
         }
-        let rows = view.bindings.count
-        let last = HelpOverlay.maxScroll(rows: rows, width: layout.width, height: layout.height)
-        let page = max(1, HelpOverlay.geometry(rows: rows, width: layout.width, height: layout.height).visibleRows - 1)
+        let g = HelpOverlay.geometry(m, view, width: layout.width, height: layout.height)
+        let last = g.maxScroll
+        let page = max(1, g.visibleRows - 1)
         switch key {
         case .escape where !view.filter.isEmpty: view = HelpView()
         case .escape, .char("?"), .char("q"):

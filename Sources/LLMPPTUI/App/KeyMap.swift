@@ -96,8 +96,8 @@ public enum KeyMap {
         Binding(
             [.down, .char("j")], "↓ j", .down, "move down / scroll down", hint: "scroll", hintLabel: "j/k",
             panes: [.prompt]),
-        Binding([.left, .char("h")], "← h", .left, "previous point (plot) / sort column left"),
-        Binding([.right, .char("l")], "→ l", .right, "next point (plot) / sort column right"),
+        Binding([.left, .char("h")], "← h", .left, "previous point (plot) / sort column (table scrolls to it)"),
+        Binding([.right, .char("l")], "→ l", .right, "next point (plot) / sort column (◀ ▶: columns off-screen)"),
         Binding([.pageUp], "PgUp", .pageUp, "page up"),
         Binding([.pageDown], "PgDn", .pageDown, "page down"),
         Binding([.char("g"), .home], "g", .top, "go to the top"),

@@ -17,14 +17,43 @@ enum TablePane {
         ]
     }
 
+    /// The columns shown in `width`: the id always (frozen at the left), then as many of the
+    /// others as fit, scrolled sideways just enough to show the sort column (h and l move it),
+    /// so a narrow pane never hides the column the table is sorted by.
+    static func visibleColumns(sort: SortColumn, width: Int) -> (indices: [Int], hiddenLeft: Bool, hiddenRight: Bool) {
+        let rest = Array(columns.indices.dropFirst())
+        let room = width - columns[0].2 - 1
+        func fits(from start: Int) -> [Int] {
+            var out: [Int] = []
+            var left = room
+            for i in rest[start...] where left >= columns[i].2 && out.count == i - rest[start] {
+                out.append(i)
+                left -= columns[i].2 + 1
+            }
+            return out
+        }
+        let target = rest.firstIndex { columns[$0].0 == sort } ?? 0
+        var start = 0
+        while start < target && !fits(from: start).contains(rest[target]) { start += 1 }
+        let shown = fits(from: start)
+        return ([0] + shown, start > 0, (shown.last ?? 0) < rest[rest.count - 1])
+    }
+
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+        let view = visibleColumns(sort: m.sort, width: r.width)
         var x = r.x
-        for (col, name, w) in columns where x < r.x + r.width {
+        for i in view.indices {
+            let (col, name, w) = columns[i]
             let mark = m.sort == col ? (m.sortAscending ? "▲" : "▼") : ""
             b.text(
                 x, r.y, Renderer.pad(name + mark, w, right: col != .id),
                 Style(m.sort == col ? .accent : .title, bold: true), maxWidth: r.x + r.width - x)
             x += w + 1
+        }
+        // Columns off to either side are said, with the keys that bring them.
+        if view.hiddenLeft { b.text(r.x + columns[0].2, r.y, m.asciiOnly ? "<" : "◀", Style(.accent, bold: true)) }
+        if view.hiddenRight {
+            b.text(r.x + r.width - 1, r.y, m.asciiOnly ? ">" : "▶", Style(.accent, bold: true))
         }
         let rows = m.tableRows
         if rows.isEmpty {
@@ -38,18 +67,26 @@ enum TablePane {
         for i in 0..<max(0, r.height - 1) {
             let idx = m.tableScroll + i
             guard rows.indices.contains(idx) else { break }
-            let c = rows[idx]
-            let selected = idx == m.selectedRow
-            var cx = r.x
-            for ((col, _, w), text) in zip(columns, cells(c)) where cx < r.x + r.width {
-                var role: Role = .normal
-                if col == .source { role = c.source == .distill ? .distill : .expensive }
-                if col == .id && c.pinned { role = .accent }
-                let st = selected ? Style(.selection, bold: m.focus == .population) : Style(role)
-                b.text(
-                    cx, r.y + 1 + i, Renderer.pad(text, w, right: col != .id) + " ", st, maxWidth: r.x + r.width - cx)
-                cx += w + 1
-            }
+            drawRow(
+                &b, m, rows[idx], selected: idx == m.selectedRow, columns: view.indices, x: r.x, y: r.y + 1 + i,
+                right: r.x + r.width)
+        }
+    }
+
+    static func drawRow(
+        _ b: inout CellBuffer, _ m: ExplorerModel, _ c: Candidate, selected: Bool, columns shown: [Int], x: Int, y: Int,
+        right: Int
+    ) {
+        let texts = cells(c)
+        var cx = x
+        for i in shown {
+            let (col, _, w) = columns[i]
+            var role: Role = .normal
+            if col == .source { role = c.source == .distill ? .distill : .expensive }
+            if col == .id && c.pinned { role = .accent }
+            let st = selected ? Style(.selection, bold: m.focus == .population) : Style(role)
+            b.text(cx, y, Renderer.pad(texts[i], w, right: col != .id) + " ", st, maxWidth: right - cx)
+            cx += w + 1
         }
     }
 }
