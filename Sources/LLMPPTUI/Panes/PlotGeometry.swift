@@ -16,11 +16,18 @@ struct PlotGeometry {
     let usesLatency: Bool
     let limit: Double?
     let yMode: PlotYMode
+    /// Every generation's architectures that have a value on the y-axis, and how many there
+    /// are in all (the legend says how many lack one).
+    let points: [Candidate]
+    let candidates: Int
 
     /// nil when nothing can be placed (no point has a value on the y-axis, or no room).
     init?(_ m: ExplorerModel, _ r: Rect) {
-        let points = m.history.flatMap { $0 }.filter { m.plotY.value($0) != nil }
+        let all = m.history.flatMap { $0 }
+        let points = all.filter { m.plotY.value($0) != nil }
         guard r.width > 12, r.height > 4, !points.isEmpty else { return nil }
+        self.points = points
+        candidates = all.count
         yMode = m.plotY
         usesLatency = points.contains { $0.latencyMs != nil }
         limit = usesLatency ? m.config.constraint.latencyMs : m.config.constraint.gflops
@@ -41,14 +48,11 @@ struct PlotGeometry {
     func y(_ c: Candidate) -> Double? { yMode.value(c) }
     func clamp(_ y: Double) -> Double { min(max(y, ymin), ymax) }
 
-    /// Braille dots: 2 across and 4 down per cell.
-    var dotWidth: Int { plot.width * 2 }
-    var dotHeight: Int { plot.height * 4 }
-
     func dot(_ x: Double, _ y: Double) -> (Int, Int) {
         (
-            Int(((x - xmin) / (xmax - xmin) * Double(dotWidth - 1)).rounded()),
-            Int(((1 - (y - ymin) / (ymax - ymin)) * Double(dotHeight - 1)).rounded())
+            // Braille dots: 2 across and 4 down per cell.
+            Int(((x - xmin) / (xmax - xmin) * Double(plot.width * 2 - 1)).rounded()),
+            Int(((1 - (y - ymin) / (ymax - ymin)) * Double(plot.height * 4 - 1)).rounded())
         )
     }
 
