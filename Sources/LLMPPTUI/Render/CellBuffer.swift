@@ -1,34 +1,3 @@
-/// What a cell looks like: a theme role plus text attributes. Colours come from the theme
-/// at blit time, so a rendered buffer is the same whatever the terminal can show.
-public struct Style: Hashable, Sendable {
-    public var role: Role
-    public var bold = false
-    public var reverse = false
-    public var underline = false
-    public init(_ role: Role, bold: Bool = false, reverse: Bool = false, underline: Bool = false) {
-        self.role = role
-        self.bold = bold
-        self.reverse = reverse
-        self.underline = underline
-    }
-    public static let normal = Style(.normal)
-    public static let dim = Style(.dim)
-}
-
-/// Semantic colours; a theme file gives each one its colours.
-public enum Role: String, CaseIterable, Sendable, Hashable {
-    case normal, dim, accent, title, border, borderFocused, selection, good, bad, warning
-    case distill, expensive, pareto, constraint, switchMark, barDone, barTodo
-    case gen0, gen1, gen2, gen3, gen4, gen5
-    case promptRole, promptInstructions, promptDefinitions, promptDemos, promptQuestion, response
-}
-
-public struct Cell: Hashable, Sendable {
-    public var scalar: Unicode.Scalar
-    public var style: Style
-    public static let blank = Cell(scalar: " ", style: .normal)
-}
-
 /// The screen as characters and styles: the renderer writes it, the terminal layer blits
 /// only the cells that differ from the previous frame, tests read it as text.
 public struct CellBuffer: Equatable, Sendable {
@@ -91,51 +60,12 @@ public struct CellBuffer: Equatable, Sendable {
     }
 }
 
-/// A rectangle of the screen.
-public struct Rect: Equatable, Sendable {
-    public var x, y, width, height: Int
-    public init(_ x: Int, _ y: Int, _ w: Int, _ h: Int) {
-        self.x = x
-        self.y = y
-        width = max(0, w)
-        height = max(0, h)
-    }
-    public var inner: Rect { Rect(x + 1, y + 1, width - 2, height - 2) }
-    public func contains(_ px: Int, _ py: Int) -> Bool { px >= x && py >= y && px < x + width && py < y + height }
-}
-
-extension CellBuffer {
-    /// A box with a title; focused boxes use the focused border role and heavier lines.
-    public mutating func box(_ r: Rect, title: String, focused: Bool, ascii: Bool = false) {
-        guard r.width >= 2, r.height >= 2 else { return }
-        let st = Style(focused ? .borderFocused : .border, bold: focused)
-        let (h, v, tl, tr, bl, br):
-            (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) =
-                ascii
-                ? ("-", "|", "+", "+", "+", "+")
-                : (focused ? ("━", "┃", "┏", "┓", "┗", "┛") : ("─", "│", "┌", "┐", "└", "┘"))
-        for x in (r.x + 1)..<(r.x + r.width - 1) {
-            put(x, r.y, h, st)
-            put(x, r.y + r.height - 1, h, st)
-        }
-        for y in (r.y + 1)..<(r.y + r.height - 1) {
-            put(r.x, y, v, st)
-            put(r.x + r.width - 1, y, v, st)
-        }
-        put(r.x, r.y, tl, st)
-        put(r.x + r.width - 1, r.y, tr, st)
-        put(r.x, r.y + r.height - 1, bl, st)
-        put(r.x + r.width - 1, r.y + r.height - 1, br, st)
-        text(r.x + 2, r.y, " \(title) ", Style(focused ? .borderFocused : .title, bold: true), maxWidth: r.width - 4)
-    }
-}
-
 extension CellBuffer {
     static let asciiFallback: [Unicode.Scalar: Unicode.Scalar] = [
         "·": ".", "▼": "v", "▲": "^", "↕": "|", "◆": "@", "█": "#", "░": ".", "┃": "|", "━": "-", "│": "|", "─": "-",
         "┌": "+", "┐": "+", "└": "+", "┘": "+", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "▏": "|", "≤": "<", "→": ">",
         "←": "<",
-        "↑": "^", "↓": "v", "…": ".",
+        "↑": "^", "↓": "v", "…": ".", "◀": "<", "▶": ">", "×": "x", "÷": "/", "✗": "x", "—": "-",
     ]
 
     /// For terminals without UTF-8: every scalar becomes ASCII (braille dots become '*').
