@@ -53,23 +53,30 @@ final class ReproduceCLITests: XCTestCase {
             [
                 "reproduce", "--parts", "schedule", "--provider", "openai", "--model", "test-llm", "--schedule-budgets",
                 "30",
-                "--search-seeds", "2", "--iterations", "10", "--population", "20", "--train-steps", "40", "--out", out,
-                "--json",
+                "--search-seeds", "2", "--iterations", "10", "--population", "20", "--train-steps", "40",
+                "--schedule-switches", "8", "--out", out, "--json",
             ],
             dataDir: dataDir, environment: FaultTests.env(server))
         XCTAssertEqual(r.status, 0, r.stderr)
         let j = try CLI.json(r.stdout) as! [String: Any]
         let search = try XCTUnwrap(j["search"] as? [String: Any])
         let modes = try XCTUnwrap(search["schedule"] as? [[String: Any]])
-        XCTAssertEqual(modes.map { $0["mode"] as? String }, ["paper 30", "anytime 30", "paper 90", "baseline only"])
-        XCTAssertEqual(modes.map { $0["schedule"] as? String }, ["paper", "anytime", "paper", "paper"])
-        XCTAssertEqual(modes.map { $0["labels_mean"] as? Double }, [30, 30, 90, 0])
+        XCTAssertEqual(
+            modes.map { $0["mode"] as? String },
+            ["paper 30", "anytime 30", "paper 90", "paper 30, switch 8", "baseline only"])
+        XCTAssertEqual(modes.map { $0["schedule"] as? String }, ["paper", "anytime", "paper", "paper", "paper"])
+        XCTAssertEqual(modes.map { $0["labels_mean"] as? Double }, [30, 30, 90, 30, 0])
+        XCTAssertEqual(modes.map { $0["switch_at"] as? Int }, [5, 5, 5, 8, 0])
+        // A later switch: the same labels (paid once), fewer expensive evaluations.
+        XCTAssertLessThan(
+            modes[3]["expensive_evaluations_mean"] as? Double ?? .infinity,
+            modes[0]["expensive_evaluations_mean"] as? Double ?? 0)
         // The second paper seed's labels come from the cache; their hours still count.
         let paperRuns = try XCTUnwrap(modes[0]["runs"] as? [[String: Any]])
         XCTAssertEqual(paperRuns.count, 2)
         for run in paperRuns { XCTAssertGreaterThan(run["hours_llm"] as? Double ?? 0, 0, "\(run)") }
-        XCTAssertEqual((modes[3]["runs"] as? [[String: Any]])?.first?["hours_llm"] as? Double, 0)
-        XCTAssertGreaterThan(modes[3]["hours_expensive_mean"] as? Double ?? 0, 0)
+        XCTAssertEqual((modes[4]["runs"] as? [[String: Any]])?.first?["hours_llm"] as? Double, 0)
+        XCTAssertGreaterThan(modes[4]["hours_expensive_mean"] as? Double ?? 0, 0)
         let verdicts = try XCTUnwrap(search["schedule_verdicts"] as? [String])
         XCTAssertTrue(
             verdicts.contains { $0.hasPrefix("anytime 30 vs paper with the same 30 labels: test truth") }, "\(verdicts)"
@@ -77,7 +84,13 @@ final class ReproduceCLITests: XCTestCase {
         XCTAssertTrue(verdicts.contains { $0.hasPrefix("anytime 30 vs paper with 3x (90) labels") }, "\(verdicts)")
         XCTAssertTrue(
             verdicts.contains { $0.hasPrefix("paper 30: ") && $0.contains("of baseline only's hours") }, "\(verdicts)")
+        XCTAssertTrue(
+            verdicts.contains { $0.hasPrefix("paper 30, switch 8: ") && $0.contains("of baseline only's hours") },
+            "\(verdicts)")
+        XCTAssertTrue(
+            verdicts.last?.hasPrefix("hybrid hours at most 50% of baseline only's at equal truth: ") == true,
+            "\(verdicts)")
         let csv = try String(contentsOfFile: out + "/schedule.csv", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.count, 1 + 8)
+        XCTAssertEqual(csv.count, 1 + 10)
     }
 }

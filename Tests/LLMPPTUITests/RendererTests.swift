@@ -183,6 +183,10 @@ final class RendererTests: XCTestCase {
             status)
         XCTAssertTrue(status.contains("theme: dark"), "the message stays beside it: \(status)")
         XCTAssertTrue(b.text.contains("2/6 · 9.7/min · 12s · ETA 25s switch"), b.text)
+        // The bars give way to the texts: at 120 columns the predictor scoring is still named
+        // (the rate used to push it off the edge).
+        let narrow = Renderer.render(m, width: 120, height: 30).text.components(separatedBy: "\n")[1]
+        XCTAssertTrue(narrow.contains("2/6 · 9.7/min · 12s · ETA 25s switch 2  scoring: 12-epoch training"), narrow)
         XCTAssertEqual(m.redrawInterval, 0.1, "a spinner turns ten times a second")
         m.activity = nil
         XCTAssertEqual(m.redrawInterval, 1, "elapsed and ETA tick each second while running")

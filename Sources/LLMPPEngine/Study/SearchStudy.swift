@@ -25,16 +25,25 @@ public enum SearchStudy {
         }
 
         /// Issue 11's comparison: at each label budget B, `paper` and `anytime` with B labels and
-        /// `paper` with 3B, all switching mid-way; then baseline only (switch 0).
-        public static func schedules(iterations: Int, budgets: [Int]) -> [Mode] {
+        /// `paper` with 3B, all switching mid-way; `paper` B again at each of `laterSwitches`
+        /// (its labels and student are the same, only the search changes: where the hours go);
+        /// then baseline only (switch 0).
+        public static func schedules(iterations: Int, budgets: [Int], laterSwitches: [Int] = []) -> [Mode] {
             var out: [Mode] = []
             func add(_ m: Mode) {
-                if !out.contains(where: { $0.schedule == m.schedule && $0.labels == m.labels }) { out.append(m) }
+                if !out.contains(where: {
+                    $0.schedule == m.schedule && $0.labels == m.labels && $0.switchAt == m.switchAt
+                }) {
+                    out.append(m)
+                }
             }
             for b in budgets {
                 add(Mode(name: "paper \(b)", switchAt: iterations / 2, schedule: .paper, labels: b))
                 add(Mode(name: "anytime \(b)", switchAt: iterations / 2, schedule: .anytime, labels: b))
                 add(Mode(name: "paper \(3 * b)", switchAt: iterations / 2, schedule: .paper, labels: 3 * b))
+                for s in laterSwitches where s > 0 && s < iterations && s != iterations / 2 {
+                    add(Mode(name: "paper \(b), switch \(s)", switchAt: s, schedule: .paper, labels: b))
+                }
             }
             return out + [Mode(name: "baseline only", switchAt: 0)]
         }

@@ -103,46 +103,7 @@ public enum Renderer {
         x += b.text(x, 0, " · run \(m.runID) ", .normal, maxWidth: right - x)
         b.text(right, 0, " \(status.0) ", Style(status.1, bold: true, reverse: true))
 
-        // Phase bars: LLM-PP, labelling + training, HS-NAS with the switch point.
-        let y = 1
-        let w = max(8, (r.width - 60) / 3)
-        var cx = 1
-        if m.config.evaluateLLM {
-            cx += b.text(
-                cx, y, "LLM-PP ", Style(m.state.phase == .llmpp ? .accent : .dim, bold: m.state.phase == .llmpp))
-            bar(
-                &b, cx, y, width: w, fraction: m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1,
-                ascii: m.asciiOnly)
-            cx += w + 1
-            cx += b.text(cx, y, phaseText(m, .llmpp) + "  ", .dim)
-        }
-        let labelPhase = m.state.phase == .labelling || m.state.phase == .training
-        cx += b.text(cx, y, "Label+train ", Style(labelPhase ? .accent : .dim, bold: labelPhase))
-        let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
-        let trainFrac =
-            m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
-        bar(&b, cx, y, width: w, fraction: m.config.labels == 0 ? 1 : (labelFrac + trainFrac) / 2, ascii: m.asciiOnly)
-        cx += w + 1
-        cx += b.text(
-            cx, y,
-            m.config.labels == 0
-                ? "none  "
-                : (m.state.phase == .labelling ? phaseText(m, .labelling) : "step " + phaseText(m, .training)) + "  ",
-            .dim)
-        cx += b.text(cx, y, "HS-NAS ", Style(m.state.phase == .search ? .accent : .dim, bold: m.state.phase == .search))
-        let iters = m.config.evolution.iterations
-        bar(
-            &b, cx, y, width: w, fraction: Double(m.state.generation) / Double(max(iters, 1)),
-            mark: Double(m.config.switchAt) / Double(max(iters, 1)), ascii: m.asciiOnly)
-        cx += w + 1
-        cx += b.text(cx, y, "\(phaseText(m, .search)) switch \(m.config.switchAt)  ", .dim)
-        let scoring =
-            m.state.phase != .search
-            ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
-        cx += b.text(cx, y, "scoring: ", .dim)
-        b.text(
-            cx, y, scoring, Style(m.state.generation < m.config.switchAt ? .distill : .expensive, bold: true),
-            maxWidth: r.width - cx)
+        phaseBars(&b, m, r)
 
         let c = m.state.counters
         var line = String(
@@ -162,11 +123,67 @@ public enum Renderer {
         b.text(0, 2, line, .dim, maxWidth: r.width)
     }
 
-    /// The phase's count; the phase running now also gets its rate, elapsed time and ETA.
-    static func phaseText(_ m: ExplorerModel, _ p: Phase) -> String {
+    /// The phase's count; the phase running now also gets its rate, elapsed time and ETA
+    /// (`compact`: without the elapsed time, for a narrow screen).
+    static func phaseText(_ m: ExplorerModel, _ p: Phase, compact: Bool = false) -> String {
         let r = m.rate(p)
         guard m.state.phase == p, m.running, r.perSecond != nil else { return "\(r.done)/\(r.total)" }
-        return r.text
+        return compact ? r.compactText : r.text
+    }
+
+    /// The second row: LLM-PP (when the run has it), labelling + training and HS-NAS bars, each
+    /// with its count (the running one with rate, elapsed and ETA), the switch point on the
+    /// search's bar, and the predictor scoring now. The bars take what the texts leave.
+    static func phaseBars(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+        let iters = m.config.evolution.iterations
+        let scoring =
+            m.state.phase != .search
+            ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
+        func texts(compact: Bool) -> [String] {
+            var out: [String] = []
+            if m.config.evaluateLLM { out.append(phaseText(m, .llmpp, compact: compact) + "  ") }
+            out.append(
+                m.config.labels == 0
+                    ? "none  "
+                    : (m.state.phase == .labelling
+                        ? phaseText(m, .labelling, compact: compact)
+                        : "step " + phaseText(m, .training, compact: compact)) + "  ")
+            out.append("\(phaseText(m, .search, compact: compact)) switch \(m.config.switchAt)  ")
+            return out
+        }
+        let names = (m.config.evaluateLLM ? ["LLM-PP "] : []) + ["Label+train ", "HS-NAS "]
+        func room(_ t: [String]) -> Int {
+            (r.width - 1 - names.joined().count - t.joined().count - "scoring: ".count - min(scoring.count, 24))
+                / names.count - 1
+        }
+        var t = texts(compact: false)
+        if room(t) < 6 { t = texts(compact: true) }
+        let w = max(6, min(max(8, (r.width - 60) / 3), room(t)))
+        let phases: [[Phase]] = (m.config.evaluateLLM ? [[.llmpp]] : []) + [[.labelling, .training], [.search]]
+        let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
+        let trainFrac =
+            m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
+        var cx = 1
+        for (i, name) in names.enumerated() {
+            let active = phases[i].contains(m.state.phase)
+            cx += b.text(cx, 1, name, Style(active ? .accent : .dim, bold: active))
+            let fraction: Double
+            var mark: Double? = nil
+            switch phases[i][0] {
+            case .llmpp: fraction = m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1
+            case .labelling, .training: fraction = m.config.labels == 0 ? 1 : (labelFrac + trainFrac) / 2
+            case .search, .done:
+                fraction = Double(m.state.generation) / Double(max(iters, 1))
+                mark = Double(m.config.switchAt) / Double(max(iters, 1))
+            }
+            bar(&b, cx, 1, width: w, fraction: fraction, mark: mark, ascii: m.asciiOnly)
+            cx += w + 1
+            cx += b.text(cx, 1, t[i], .dim)
+        }
+        cx += b.text(cx, 1, "scoring: ", .dim)
+        b.text(
+            cx, 1, scoring, Style(m.state.generation < m.config.switchAt ? .distill : .expensive, bold: true),
+            maxWidth: r.width - cx)
     }
 
     /// The bottom line: the filter being typed, else the last message (or a slow call), then

@@ -29,6 +29,12 @@ struct ReproduceCommand: AsyncParsableCommand {
         name: .customLong("schedule-budgets"),
         help: "Label budgets of the schedule comparison (each also run by paper with 3x).")
     var scheduleBudgets: String = "100,300"
+    @Option(
+        name: .customLong("schedule-switches"),
+        help:
+            "Further switch points of the schedule comparison: paper at each budget again, switching there (the hours' trade against the pick's truth)."
+    )
+    var scheduleSwitches: String = ""
     @Option(help: "HAT tasks of the predictor table.") var tasks: String = "hat-wmt14ende,hat-wmt14enfr,hat-wmt19ende"
     @Option(help: "Architecture encoding of the predictor table's and the ablation's prompts (the paper: lines).")
     var encoding: ArchitectureEncoding = .lines
@@ -102,6 +108,12 @@ struct ReproduceCommand: AsyncParsableCommand {
         if budgetList.isEmpty || budgetList.contains(where: { $0 < 1 }) {
             throw ValidationError("--schedule-budgets takes label counts >= 1, e.g. 100,300")
         }
+        if list(scheduleSwitches).count != switchList.count
+            || switchList.contains(where: { $0 < 1 || $0 >= iterations })
+        {
+            throw ValidationError(
+                "--schedule-switches takes generations in 1..<\(iterations) (--iterations), e.g. 20,24")
+        }
     }
 
     var partList: [String] { parts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -109,6 +121,7 @@ struct ReproduceCommand: AsyncParsableCommand {
     var budgetList: [Int] {
         scheduleBudgets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
+    var switchList: [Int] { list(scheduleSwitches).compactMap { Int($0) } }
     var seedList: [String] { list(splitSeeds) }
     func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     /// The parts that ask an LLM (the hardware study does not, so it runs without one).
@@ -207,7 +220,9 @@ struct ReproduceCommand: AsyncParsableCommand {
                 }
                 if wants("schedule") {
                     report.schedule = try await SearchStudy.run(
-                        base: c, modes: SearchStudy.Mode.schedules(iterations: iterations, budgets: budgetList),
+                        base: c,
+                        modes: SearchStudy.Mode.schedules(
+                            iterations: iterations, budgets: budgetList, laterSwitches: switchList),
                         seeds: seeds, oracle: oracle, environment: env, runPrefix: prefix + "-schedule",
                         progress: progress)
                 }

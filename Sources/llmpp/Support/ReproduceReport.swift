@@ -98,14 +98,19 @@ struct ReproduceReport {
             }
         }
         if let base = baseline, let bh = base.totalHours.0, bh > 0, let bt = base.truthTest.0 {
+            var met: [String] = []
             for m in ms where m.mode.switchAt > 0 {
                 guard let h = m.totalHours.0, let t = m.truthTest.0 else { continue }
+                if h <= 0.5 * bh && t >= bt { met.append(m.mode.name) }
                 out.append(
                     String(
                         format: "%@: %.0f%% of baseline only's hours (%.2f vs %.2f h), test truth %.2f vs %.2f: %@",
                         m.mode.name, 100 * h / bh, h, bh,
                         t, bt, verdict(h <= 0.5 * bh && t >= bt)))
             }
+            out.append(
+                "hybrid hours at most 50% of baseline only's at equal truth: "
+                    + (met.isEmpty ? "NOT met by any mode" : "met by " + met.joined(separator: ", ")))
         }
         return out
     }
