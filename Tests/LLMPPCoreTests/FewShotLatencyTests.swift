@@ -79,6 +79,43 @@ final class FewShotLatencyTests: XCTestCase {
         XCTAssertEqual(LatencyAdaptation.fit(.fineTune, nb201.subset(Array(0..<10))).method, .sourceFeatureRidge)
     }
 
+    /// A device whose latency is a linear function of HAT's latency terms (layer counts,
+    /// MACs) is recovered from ten measurements by the terms ridge, with no source device;
+    /// the terms are those the space file names, computed from the feature columns.
+    func testTermsRidgeRecoversALinearDeviceWithoutSources() throws {
+        let hat = try Repo.space("hat-wmt14ende")
+        let spec = try XCTUnwrap(hat.latency)
+        XCTAssertEqual(
+            spec.terms.map(\.name),
+            ["encoder layers", "decoder layers", "encoder GMACs", "decoder GMACs", "output GMACs"])
+        guard case .predictor(_, let tables) = spec.source else { return XCTFail("HAT predicts latency") }
+        let data = tables["titanxp"]!
+        let terms = try data.features.map(spec.termValues)
+        // The first row of the table, by hand: 6 encoder and 6 decoder layers, and the
+        // output projection's 30 x 512 x 32768 MACs.
+        XCTAssertEqual(terms[0][0], 6)
+        XCTAssertEqual(terms[0][1], data.features[0][5])
+        XCTAssertEqual(terms[0][4], 30 * data.features[0][4] * 32768 / 1e9, accuracy: 1e-12)
+        let truth = terms.map { 3 + 4 * $0[1] + 2.5 * $0[2] + 0.7 * $0[3] + 1.1 * $0[4] }
+        let rows = LatencyRows(
+            features: data.features, sources: data.features.map { _ in [] }, sourceNames: [], latencyMs: truth,
+            terms: terms)
+        let picked = FewShotLatencyStudy.drawIndices(count: rows.count, k: 10, draw: 1)
+        let fit = LatencyAdaptation.fit(.termsRidge, rows.subset(picked))
+        XCTAssertEqual(fit.method, .termsRidge)
+        let test = rows.removing(picked)
+        let a = LatencyAccuracy(predicted: fit.predict(test), measured: test.latencyMs)
+        XCTAssertLessThan(a.meanAbsolutePercentageError, 0.01, "the smallest penalty leaves a ~0.1% bias")
+        XCTAssertEqual(a.withinTenPercent, 1)
+        // `auto` sees it too (its leave-one-out error is the lowest here).
+        XCTAssertEqual(LatencyAdaptation.fit(.crossValidated, rows.subset(picked)).method, .termsRidge)
+        // Without terms (NB201 names none) it is the feature ridge.
+        let nb201 = try LatencyRows.measured(
+            space: try Repo.space("nb201-cifar10"), target: "pixel3", sources: ["fpga"], cacheDirectory: nil)
+        XCTAssertFalse(nb201.hasTerms)
+        XCTAssertEqual(LatencyAdaptation.fit(.termsRidge, nb201.subset(Array(0..<10))).method, .sourceFeatureRidge)
+    }
+
     /// The study's numbers against a computation written out here: the same draw, the same
     /// fit, the metrics by their definitions (Kendall pair by pair).
     func testStudyMetricsMatchAnIndependentComputation() throws {

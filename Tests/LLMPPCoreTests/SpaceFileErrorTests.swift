@@ -147,6 +147,30 @@ final class SpaceFileErrorTests: XCTestCase {
             field: "efficiency.params", contains: "no column 'no_such_column'")
     }
 
+    /// A latency term names its field: an unknown feature column, a term that is not a number
+    /// on some measured row (named), a duplicate name.
+    func testLatencyTermErrorsNameTheField() throws {
+        func terms(_ t: [[String: String]]) -> (inout [String: Any]) -> Void {
+            { o in
+                var lat = o["latency"] as! [String: Any]
+                lat["terms"] = t
+                o["latency"] = lat
+            }
+        }
+        try assertError(
+            terms([["name": "layers", "expression": "encoder_layers_num"]]), field: "latency.terms[0].expression",
+            contains: "encoder_layers_num")
+        try assertError(
+            terms([
+                ["name": "layers", "expression": "encoder_layer_num"],
+                ["name": "bad", "expression": "sqrt(encoder_layer_num - 100)"],
+            ]), field: "latency.terms[1].expression", contains: "row 1")
+        try assertError(
+            terms([
+                ["name": "layers", "expression": "encoder_layer_num"], ["name": "layers", "expression": "1"],
+            ]), field: "latency.terms[1].name", contains: "a name of its own")
+    }
+
     func testDataErrors() throws {
         try assertError(
             { o in

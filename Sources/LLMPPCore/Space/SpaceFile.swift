@@ -76,6 +76,14 @@ struct SpaceFile: Decodable {
         var features: String?
         var feature_columns: [String]?
         var hardware: [String: LatencyHardwareFile]
+        /// Named quantities latency grows with (layer counts, MACs), as expressions over the
+        /// feature columns: what the few-shot `terms-ridge` fits a device's latency on.
+        var terms: [LatencyTermFile]?
+    }
+
+    struct LatencyTermFile: Decodable {
+        var name: String
+        var expression: String
     }
 
     /// A measured expression (`"cells.lat_raspi4"`) or a table to train a predictor on.

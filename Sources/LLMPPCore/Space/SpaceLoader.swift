@@ -391,6 +391,9 @@ public enum SpaceLoader {
                 }
                 m[hw] = try compile("latency.hardware.\(hw)", src)
             }
+            if l.terms != nil {
+                throw fail("latency.terms", "terms read a predictor's feature_columns: a measured latency has none")
+            }
             return LatencySpec(defaultHardware: l.default_hardware, source: .measured(m))
         case "predictor":
             guard let fs = l.features else {
@@ -449,10 +452,45 @@ public enum SpaceLoader {
                 }
                 tables[hw] = LatencyTrainingData(file: file, features: xs, latencyMs: ys)
             }
-            return LatencySpec(defaultHardware: l.default_hardware, source: .predictor(featureSet: fs, tables: tables))
+            return LatencySpec(
+                defaultHardware: l.default_hardware, source: .predictor(featureSet: fs, tables: tables),
+                terms: try latencyTerms(l.terms ?? [], columns: cols, tables: tables, fail: fail))
         default:
             throw fail("latency.kind", "'\(l.kind)' is neither \"measured\" nor \"predictor\"")
         }
+    }
+
+    /// The latency terms compiled over the feature columns, each checked on every measured
+    /// row: a term that is not a finite number there is an error when the space loads.
+    private static func latencyTerms(
+        _ files: [SpaceFile.LatencyTermFile], columns: [String], tables: [String: LatencyTrainingData],
+        fail: (String?, String) -> SpaceError
+    ) throws -> [LatencyTerm] {
+        var scope = ExpressionScope()
+        for (i, c) in columns.enumerated() where isIdentifier(c) { scope.scalars[c] = i }
+        var terms: [LatencyTerm] = []
+        for (i, t) in files.enumerated() {
+            let field = "latency.terms[\(i)]"
+            guard !t.name.isEmpty, !terms.contains(where: { $0.name == t.name }) else {
+                throw fail("\(field).name", "a term needs a name of its own, got '\(t.name)'")
+            }
+            do {
+                let e = try CompiledExpression.compile(t.expression, scope: scope)
+                for (hw, data) in tables.sorted(by: { $0.key < $1.key }) {
+                    for (r, x) in data.features.enumerated() {
+                        do { _ = try e.number(RowContext(values: x.map(ExpressionValue.number))) } catch let err
+                            as ExpressionError
+                        {
+                            throw ExpressionError("\(err) on \(hw)'s row \(r + 1) (\(data.file))")
+                        }
+                    }
+                }
+                terms.append(LatencyTerm(name: t.name, expression: e))
+            } catch let e as ExpressionError {
+                throw fail("\(field).expression", "\(e) in \"\(t.expression)\"")
+            }
+        }
+        return terms
     }
 
     /// Evaluates every expression on a few architectures, so that a type error in a

@@ -34,8 +34,13 @@ extension LatencyRows {
     ) throws -> LatencyRows {
         // Without a source device the efficiency formulas are the best clue there is: log
         // FLOPs and log parameters join the features (latency follows FLOPs on most devices).
-        let features = try archs.map { a in
-            let f = try featureSet.map { try space.features(a, set: $0) } ?? []
+        let own = try archs.map { a in try featureSet.map { try space.features(a, set: $0) } ?? [] }
+        // The terms read the latency feature columns, the predictor's own set.
+        let spec = space.latency
+        let terms =
+            spec.map { !$0.terms.isEmpty && featureSet == space.latencyFeatureSet } == true
+            ? try own.map { try spec!.termValues($0) } : []
+        let features = try zip(archs, own).map { a, f in
             guard sources.isEmpty else { return f }
             return f + [log(max(try space.flops(a), 1)), log(max(try space.params(a), 1))]
         }
@@ -50,7 +55,7 @@ extension LatencyRows {
                     p.embedding(
                         batch: p.featureSet == featureSet
                             ? features : try archs.map { try space.features($0, set: p.featureSet) })
-                })
+                }, terms: terms)
     }
 }
 

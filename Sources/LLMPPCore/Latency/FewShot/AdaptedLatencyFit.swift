@@ -9,6 +9,8 @@ public struct AdaptedLatencyFit: Sendable {
         /// log y by ridge over the chosen inputs, plus a log line on one source when given;
         /// the ridge's part kept within `bounds` (see `LatencyAdaptation.ridge`).
         case ridge(DemonstrationFits.Ridge, inputs: RidgeInputs, line: LogLine?, bounds: ClosedRange<Double>)
+        /// y itself (not its log) by ridge over the chosen inputs.
+        case linear(DemonstrationFits.Ridge, inputs: RidgeInputs)
     }
 
     /// The method that made the model (for `auto`, the one it chose).
@@ -24,7 +26,7 @@ public struct AdaptedLatencyFit: Sendable {
         switch model {
         case .line(let s, _, _, _): return s
         case .ridge(_, _, let line, _): return line?.source
-        case .mlp: return nil
+        case .mlp, .linear: return nil
         }
     }
 
@@ -50,6 +52,8 @@ public struct AdaptedLatencyFit: Sendable {
                     min(max(r.predict(inputs.row(rows, $0)), bounds.lowerBound), bounds.upperBound)
                         + (line?.value(rows.sources[$0]) ?? 0))
             }
+        case .linear(let r, let inputs):
+            raw = (0..<rows.count).map { r.predict(inputs.row(rows, $0)) }
         }
         // A latency is positive; a line fitted on few points can cross zero far from them.
         return raw.map { $0.isFinite ? max($0, 1e-6) : 1e-6 }
@@ -78,9 +82,11 @@ struct RidgeInputs: Sendable {
     var features = false
     /// The last hidden layer of this source's predictor (a fine-tune of its output layer).
     var embedding: Int? = nil
+    /// The space's latency terms.
+    var terms = false
 
     func row(_ rows: LatencyRows, _ i: Int) -> [Double] {
         (sources ? rows.sources[i].map { log(max($0, 1e-9)) } : []) + (features ? rows.features[i] : [])
-            + (embedding.flatMap { rows.embeddings[$0]?[i] } ?? [])
+            + (embedding.flatMap { rows.embeddings[$0]?[i] } ?? []) + (terms ? rows.terms[i] : [])
     }
 }

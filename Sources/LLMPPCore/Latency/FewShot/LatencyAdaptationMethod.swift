@@ -19,13 +19,20 @@ public enum LatencyAdaptationMethod: String, Sendable, Codable, CaseIterable {
     /// output layer refitted with the source's as its prior); falls back to the feature
     /// ridge when the source is measured, not predicted.
     case fineTune = "fine-tune"
+    /// (d) Latency as a linear function of the space's latency terms (layer counts, encoder
+    /// and decoder MACs), fitted by a ridge on the k rows, no source device read: a GPU's
+    /// latency follows the layers, a CPU's the MACs, and a handful of measurements pins the
+    /// few coefficients (a source's predictor, trained on other architectures, carries its
+    /// own 6% error into every transfer). Falls back to the feature ridge where the space
+    /// names no terms.
+    case termsRidge = "terms-ridge"
     /// (d) Whichever of the others has the lowest leave-one-out error on the k measurements.
     case crossValidated = "auto"
 
     /// The methods `auto` chooses among. The MLP is left out: its leave-one-out costs k
     /// trainings, and on the study's draws it never won (see README, few-shot latency).
     public static let candidates: [LatencyAdaptationMethod] = [
-        .rescale, .logRescale, .sourceRidge, .sourceFeatureRidge, .fineTune,
+        .rescale, .logRescale, .sourceRidge, .sourceFeatureRidge, .fineTune, .termsRidge,
     ]
 
     public var needsSources: Bool {
@@ -40,6 +47,7 @@ public enum LatencyAdaptationMethod: String, Sendable, Codable, CaseIterable {
         case .sourceRidge: return "ridge of log latency on every source device's log latency"
         case .sourceFeatureRidge: return "best source's log line, its residual fitted by a ridge on the features"
         case .fineTune: return "best source's log line, its residual fitted on that predictor's last hidden layer"
+        case .termsRidge: return "linear ridge on the space's latency terms (layer counts, MACs)"
         case .crossValidated: return "the method with the lowest leave-one-out error on the measurements"
         }
     }

@@ -20,7 +20,8 @@ extension LatencyRows {
             return LatencyRows(
                 features: data.features, sources: transpose(predicted, rows: data.features.count),
                 sourceNames: sources, latencyMs: data.latencyMs,
-                embeddings: embeddings(sourceModels) { $0.embedding(batch: data.features) })
+                embeddings: embeddings(sourceModels) { $0.embedding(batch: data.features) },
+                terms: spec.terms.isEmpty ? [] : try data.features.map(spec.termValues))
         case .measured:
             let targetModel = try LatencyModel.make(space: space, hardware: target, cacheDirectory: cacheDirectory)
             let pool = space.latencyPool
