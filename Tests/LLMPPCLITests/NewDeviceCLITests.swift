@@ -67,6 +67,16 @@ final class NewDeviceCLITests: XCTestCase {
             ["latency", "--space", "nb201-cifar10", "--hardware", "raspi4", "--measurements", "x.csv"], dataDir: dataDir
         )
         XCTAssertTrue(builtIn.stderr.contains("is a built-in device"), builtIn.stderr)
+        // A method the space cannot run is refused by name, not silently replaced.
+        let good = try write([Self.nb201Header] + Self.cells.enumerated().map { "\($1),\(2.0 + Double($0))" })
+        let noTerms = try CLI.run(
+            [
+                "latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", good, "--method",
+                "terms-ridge",
+            ], dataDir: dataDir)
+        XCTAssertNotEqual(noTerms.status, 0)
+        XCTAssertTrue(
+            noTerms.stderr.contains("terms-ridge needs latency terms, and nb201-cifar10 names none"), noTerms.stderr)
         let badName = try CLI.run(
             ["latency", "--space", "nb201-cifar10", "--hardware", "../x", "--measurements", "x.csv"], dataDir: dataDir)
         XCTAssertTrue(badName.stderr.contains("a device name"), badName.stderr)

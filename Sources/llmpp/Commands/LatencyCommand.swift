@@ -140,11 +140,18 @@ extension LatencyCommand {
         if method.needsSources && (sourceNames ?? s.latency?.hardware ?? []).isEmpty {
             throw CLIError("--method \(method.rawValue) needs a source device, and \(s.id) has none")
         }
+        if method == .termsRidge && (s.latency?.terms.isEmpty ?? true) {
+            throw CLIError(
+                "--method terms-ridge needs latency terms, and \(s.id) names none (latency.terms in its space file)")
+        }
         let (model, device, rows) = try LatencyModel.adapt(
             space: s, name: name, measurements: m, method: method, sources: sourceNames,
             cacheDirectory: common.cacheDirectory)
+        // Each method that can run here (a method that would fall back to another is not
+        // listed under its own name).
         let candidates = LatencyAdaptationMethod.allCases.filter {
             $0 != .crossValidated && (!$0.needsSources || !device.sources.isEmpty)
+                && ($0 != .termsRidge || rows.hasTerms)
         }
         let scored = candidates.map { ($0, LatencyAdaptation.crossValidate($0, rows)) }
         let path = try device.save(dataDirectory: dataDirectory)
