@@ -186,7 +186,8 @@ public enum Renderer {
             maxWidth: r.width - cx)
     }
 
-    /// The bottom line: the filter being typed, else the last message (or a slow call), then
+    /// The bottom line: the filter being typed, else what the run waits on (a spinner, the
+    /// provider's activity or a slow call) and the last message, then
     /// the focused pane's keys (k9s): ? and q first, the pane's own next, then the global
     /// steering keys, then Tab and z; a key that cannot act now is dimmed.
     static func statusLine(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
