@@ -300,5 +300,15 @@ extension RendererTests {
                 try assertSnapshot(Renderer.render(m, width: w, height: h), "mode-\(name)-\(w)x\(h)")
             }
         }
+        // The prompt inspector, focused in place and zoomed, at both sizes.
+        m.mode = .browse
+        m.focus = .prompt
+        for zoomed in [false, true] {
+            m.zoomed = zoomed
+            for (w, h) in [(80, 24), (200, 60)] {
+                try assertSnapshot(
+                    Renderer.render(m, width: w, height: h), "inspector\(zoomed ? "-zoomed" : "")-\(w)x\(h)")
+            }
+        }
     }
 }
