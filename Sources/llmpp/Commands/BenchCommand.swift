@@ -321,7 +321,9 @@ struct BenchCommand: AsyncParsableCommand {
         for (i, a) in tests.enumerated() {
             let body = try api.body(predictor.request(messages: try builder.messages(demonstrations: demos, test: a)))
             let f = tmp + "/req\(i).json"
-            FileManager.default.createFile(atPath: f, contents: body)
+            guard FileManager.default.createFile(atPath: f, contents: body) else {
+                throw CLIError("cannot write the benchmark's request file \(f)")
+            }
             files.append(f)
         }
         func curl(_ f: String) throws -> Double {
