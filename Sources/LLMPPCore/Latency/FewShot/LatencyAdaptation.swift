@@ -106,20 +106,27 @@ public enum LatencyAdaptation {
                 DemonstrationFits.Ridge(x: keep.map { rows.terms[$0] }, y: keep.map { y[$0] }, lambda: lambda),
                 inputs: RidgeInputs(terms: true))
         }
-        let lambda = termLambdas.min { a, b in
-            looError(rows) { model($0, a) } < looError(rows) { model($0, b) }
-        }!
+        let lambda = bestPenalty(termLambdas, rows, method: .termsRidge, model: model)
         return AdaptedLatencyFit(method: .termsRidge, model: model(Array(y.indices), lambda), lambda: lambda)
     }
 
-    /// The mean leave-one-out percentage error of a model fitted on all rows but one.
-    static func looError(_ rows: LatencyRows, _ model: ([Int]) -> AdaptedLatencyFit.Model) -> Double {
-        Metrics.mean(
-            rows.latencyMs.indices.map { i in
-                let m = model(rows.latencyMs.indices.filter { $0 != i })
-                let p = AdaptedLatencyFit(method: .termsRidge, model: m).predict(rows.subset([i]))[0]
-                return abs(p - rows.latencyMs[i]) / rows.latencyMs[i]
-            })
+    /// The penalty whose model, fitted on all rows but one, has the lowest mean percentage
+    /// error on the one left out (the first such on a tie); each penalty is scored once.
+    static func bestPenalty(
+        _ grid: [Double], _ rows: LatencyRows, method: LatencyAdaptationMethod,
+        model: ([Int], Double) -> AdaptedLatencyFit.Model
+    ) -> Double {
+        let all = rows.latencyMs.indices
+        let scored = grid.map { lambda in
+            let error = Metrics.mean(
+                all.map { i in
+                    let m = model(all.filter { $0 != i }, lambda)
+                    let p = AdaptedLatencyFit(method: method, model: m).predict(rows.subset([i]))[0]
+                    return abs(p - rows.latencyMs[i]) / rows.latencyMs[i]
+                })
+            return (lambda, error)
+        }
+        return scored.min { $0.1 < $1.1 }!.0
     }
 
     /// A ridge on log latency (on what the log line of source `line` misses, when given),
@@ -144,19 +151,9 @@ public enum LatencyAdaptation {
                 DemonstrationFits.Ridge(x: keep.map { x[$0] }, y: residual, lambda: lambda), inputs: inputs, line: l,
                 bounds: bounds)
         }
-        var best: (error: Double, lambda: Double)?
         // Hundreds of hidden units put the kernel's scale ~100x the features': so the penalties.
         let grid = inputs.embedding == nil ? lambdas : lambdas.map { $0 * 100 }
-        for lambda in (source != nil ? grid + [grid.last! * 100] : grid) {
-            let errors = y.indices.map { i -> Double in
-                let model = fit(y.indices.filter { $0 != i }, lambda)
-                let p = AdaptedLatencyFit(method: method, model: model).predict(rows.subset([i]))[0]
-                return abs(p - rows.latencyMs[i]) / rows.latencyMs[i]
-            }
-            let e = Metrics.mean(errors)
-            if best.map({ e < $0.error }) ?? true { best = (e, lambda) }
-        }
-        let lambda = best!.lambda
+        let lambda = bestPenalty(source != nil ? grid + [grid.last! * 100] : grid, rows, method: method, model: fit)
         return AdaptedLatencyFit(
             method: method, model: fit(Array(y.indices), lambda), sourceUsed: source.map { rows.sourceNames[$0] },
             lambda: lambda)
