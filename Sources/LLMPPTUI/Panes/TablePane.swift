@@ -23,10 +23,12 @@ enum TablePane {
     static func visibleColumns(sort: SortColumn, width: Int) -> (indices: [Int], hiddenLeft: Bool, hiddenRight: Bool) {
         let rest = Array(columns.indices.dropFirst())
         let room = width - columns[0].2 - 1
+        /// The columns from `start` on that fit side by side, up to the first that does not.
         func fits(from start: Int) -> [Int] {
             var out: [Int] = []
             var left = room
-            for i in rest[start...] where left >= columns[i].2 && out.count == i - rest[start] {
+            for i in rest[start...] {
+                guard left >= columns[i].2 else { break }
                 out.append(i)
                 left -= columns[i].2 + 1
             }
