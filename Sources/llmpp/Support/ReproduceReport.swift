@@ -101,12 +101,12 @@ struct ReproduceReport {
             var met: [String] = []
             for m in ms where m.mode.switchAt > 0 {
                 guard let h = m.totalHours.0, let t = m.truthTest.0 else { continue }
-                if h <= 0.5 * bh && t >= bt { met.append(m.mode.name) }
+                let ok = h <= 0.5 * bh && t >= bt
+                if ok { met.append(m.mode.name) }
                 out.append(
                     String(
                         format: "%@: %.0f%% of baseline only's hours (%.2f vs %.2f h), test truth %.2f vs %.2f: %@",
-                        m.mode.name, 100 * h / bh, h, bh,
-                        t, bt, verdict(h <= 0.5 * bh && t >= bt)))
+                        m.mode.name, 100 * h / bh, h, bh, t, bt, verdict(ok)))
             }
             out.append(
                 "hybrid hours at most 50% of baseline only's at equal truth: "
