@@ -94,4 +94,29 @@ final class StudyTests: XCTestCase {
         // Steps 0-5 are new prompts; step 6 is the full prompt the table already asked (cached).
         XCTAssertEqual(server.requestCount - before, 6 * 20)
     }
+
+    /// Beside a distribution-decoded table, each split runs again with greedy answers: LLM-PP
+    /// and LLM-Distill-PP on the same number of labels (the same architectures), the other
+    /// rows once.
+    func testPredictorTableAddsGreedyAnswersBesideADistribution() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let env = EngineTests.environment(server, dataDir: EngineTests.tempDir())
+        var base = smallBase()
+        base.prediction.decode = .distribution
+        base.prediction.samples = 2
+        let table = try await PredictorStudy.table(
+            space: "nb201-cifar10", seeds: ["5"], labels: 8, base: base, environment: env,
+            runPrefix: "t", progress: { _ in })
+        let names = try XCTUnwrap(table.metrics.first { $0.metric == "valid" }?.rows).map(\.name)
+        XCTAssertEqual(
+            names.filter { $0.hasPrefix("LLM-PP (") },
+            ["LLM-PP (test-llm at 127.0.0.1)", "LLM-PP (test-llm at 127.0.0.1, greedy)"])
+        XCTAssertEqual(
+            names.filter { $0.hasPrefix("LLM-Distill-PP") },
+            ["LLM-Distill-PP (8 labels)", "LLM-Distill-PP (8 greedy labels)"])
+        XCTAssertEqual(Set(names).count, names.count, "no row twice: \(names)")
+        // Two samples per answer for the distribution, one greedy answer each for the copy.
+        XCTAssertEqual(server.requestCount, 2 * (20 + 8) + (20 + 8))
+    }
 }

@@ -24,35 +24,60 @@ public enum PredictorStudy {
         var calls = 0
         var cached = 0
         for seed in seeds {
-            var c = cell(base, space: space, seed: seed, labels: labels)
-            c.labelSeed = c.labelSeed ?? 0
-            progress(
-                "\(space) split \(seed): LLM-PP on the test architectures"
-                    + (labels > 0 ? ", \(labels) labels, LLM-Distill-PP" : ""))
-            let (engine, state) = try await StudyRun.run(
-                config: c, environment: env, runID: "\(runPrefix)-\(space)-s\(seed)", progress: progress)
-            calls += state.counters.llmCalls
-            cached += state.counters.cachedAnswers
-            let provider = await engine.snapshot().providerName
-            for (metric, rows) in try await engine.predictorQuality() {
-                if merged[metric] == nil { order.append(metric) }
-                merged[metric, default: []].append(
-                    (
-                        seed,
-                        rows.map { q in
-                            switch q.name {
-                            case "LLM-PP": return PredictorQuality(name: "LLM-PP (\(provider))", perSeed: q.perSeed)
-                            case "LLM-Distill-PP":
-                                return PredictorQuality(name: "LLM-Distill-PP (\(labels) labels)", perSeed: q.perSeed)
-                            default: return q
-                            }
-                        }
-                    ))
+            for decode in decodes(base) {
+                var c = cell(base, space: space, seed: seed, labels: labels)
+                c.labelSeed = c.labelSeed ?? 0
+                let greedyCopy = decode != base.prediction.decode
+                if greedyCopy {
+                    // One answer at temperature 0: the answer as the model writes it.
+                    c.prediction.decode = .greedy
+                    c.prediction.samples = 1
+                    c.prediction.temperature = nil
+                }
+                progress(
+                    "\(space) split \(seed): LLM-PP on the test architectures"
+                        + (labels > 0 ? ", \(labels) labels, LLM-Distill-PP" : "")
+                        + (greedyCopy ? " (again with greedy answers)" : ""))
+                let (engine, state) = try await StudyRun.run(
+                    config: c, environment: env,
+                    runID: "\(runPrefix)-\(space)-s\(seed)" + (greedyCopy ? "-greedy" : ""), progress: progress)
+                calls += state.counters.llmCalls
+                cached += state.counters.cachedAnswers
+                let provider = await engine.snapshot().providerName
+                for (metric, rows) in try await engine.predictorQuality() {
+                    if merged[metric] == nil { order.append(metric) }
+                    merged[metric, default: []].append(
+                        (seed, renamed(rows, provider: provider, labels: labels, greedyCopy: greedyCopy)))
+                }
             }
         }
         return Table(
             space: space, metrics: order.map { ($0, mergeSeeds(merged[$0]!.map(\.1))) }, llmCalls: calls,
             cachedAnswers: cached)
+    }
+
+    /// The decodings each split runs: the base's, and where that is not greedy a greedy copy
+    /// too, so the table shows what the distribution adds to LLM-PP and to LLM-Distill-PP
+    /// trained on the same number of labels (the same architectures, drawn by the same seed).
+    static func decodes(_ base: RunConfig) -> [PredictionSettings.Decode] {
+        base.prediction.decode == .greedy ? [.greedy] : [base.prediction.decode, .greedy]
+    }
+
+    /// A split's rows under the table's names; a greedy copy contributes only its two LLM rows
+    /// (its baselines and references are the base run's).
+    static func renamed(_ rows: [PredictorQuality], provider: String, labels: Int, greedyCopy: Bool)
+        -> [PredictorQuality]
+    {
+        let tag = greedyCopy ? ", greedy" : ""
+        return rows.compactMap { q in
+            switch q.name {
+            case "LLM-PP": return PredictorQuality(name: "LLM-PP (\(provider)\(tag))", perSeed: q.perSeed)
+            case "LLM-Distill-PP":
+                return PredictorQuality(
+                    name: "LLM-Distill-PP (\(labels)\(greedyCopy ? " greedy" : "") labels)", perSeed: q.perSeed)
+            default: return greedyCopy ? nil : q
+            }
+        }
     }
 
     /// A run that predicts one split's test architectures with LLM-PP (and distils from
