@@ -93,4 +93,37 @@ final class ReproduceCLITests: XCTestCase {
         let csv = try String(contentsOfFile: out + "/schedule.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + 10)
     }
+
+    /// A HAT task has no truth of the architectures a search visits (30 trained ones only): the
+    /// schedule comparison judges picks by the surrogate the search's expensive evaluator is,
+    /// says so, and compares expensive evaluations where no cost is recorded.
+    func testReproduceScheduleOnHATJudgesBySurrogateAndSaysSo() throws {
+        let server = try FaultTests.llmServer(delay: 0)
+        defer { server.stop() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-repro-hat-\(UUID().uuidString)"
+        let out = dataDir + "/out"
+        let r = try CLI.run(
+            [
+                "reproduce", "--parts", "schedule", "--search-space", "hat-wmt14ende", "--provider", "openai",
+                "--model", "test-llm", "--schedule-budgets", "12", "--search-seeds", "1", "--iterations", "6",
+                "--population", "16", "--train-steps", "40", "--out", out, "--json",
+            ],
+            dataDir: dataDir, environment: FaultTests.env(server))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let search = try XCTUnwrap((try CLI.json(r.stdout) as? [String: Any])?["search"] as? [String: Any])
+        XCTAssertEqual(search["space"] as? String, "hat-wmt14ende")
+        XCTAssertEqual(search["judged_by"] as? String, "surrogate of Neuron-wise MoS")
+        let modes = try XCTUnwrap(search["schedule"] as? [[String: Any]])
+        XCTAssertEqual(modes.map { $0["mode"] as? String }, ["paper 12", "anytime 12", "paper 36", "baseline only"])
+        for m in modes { XCTAssertNotNil(m["truth_test_mean"] as? Double, "\(m)") }
+        let verdicts = try XCTUnwrap(search["schedule_verdicts"] as? [String])
+        XCTAssertTrue(verdicts.contains { $0.hasPrefix("anytime 12 vs paper with the same 12 labels: test surrogate") })
+        XCTAssertTrue(verdicts.contains { $0.hasPrefix("no recorded cost of an expensive evaluation here") })
+        XCTAssertTrue(
+            verdicts.last?.hasPrefix("hybrid expensive evaluations at most 50% of baseline only's at equal surrogate: ")
+                == true, "\(verdicts)")
+        let csv = try String(contentsOfFile: out + "/schedule.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 1 + 4)
+        XCTAssertTrue(csv[1].hasSuffix(",,surrogate of Neuron-wise MoS"), "no recorded hours: \(csv[1])")
+    }
 }

@@ -133,11 +133,12 @@ public struct SurrogateEvaluator: ExpensiveEvaluator {
         return (0..<d).map { a[$0][d] / a[$0][$0] }
     }
 
-    public func evaluate(_ archs: [Architecture]) async throws -> [Double] {
-        try archs.map { a in
-            let f = try [1] + space.features(a, set: featureSet)
-            return zip(f, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        }
+    public func evaluate(_ archs: [Architecture]) async throws -> [Double] { try archs.map(score) }
+
+    /// One architecture's score: the regression at its features.
+    public func score(_ a: Architecture) throws -> Double {
+        let f = try [1] + space.features(a, set: featureSet)
+        return zip(f, weights).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
 import LLMPPCore
 
-/// HS-NAS against its two extremes on a space whose truth is known for every architecture
-/// (NAS-Bench-201): hybrid (switch mid-way), baseline only (switch 0: every generation paid
-/// with the expensive evaluator) and distill only (switch = iterations: no expensive call).
+/// HS-NAS against its two extremes: hybrid (switch mid-way), baseline only (switch 0: every
+/// generation paid with the expensive evaluator) and distill only (switch = iterations: no
+/// expensive call), each pick judged by the space's truth where every architecture has one
+/// (NAS-Bench-201), else by a named surrogate (`StudyReference`).
 public enum SearchStudy {
     public struct Mode: Sendable, Equatable {
         public var name: String
@@ -58,9 +59,13 @@ public enum SearchStudy {
             warmupLabels: w, labelsPerGeneration: max(0, k), trainingSteps: steps)
     }
 
-    /// The reference the regret is measured against: the truly best architecture that meets
-    /// the constraint, found by scanning the whole space.
+    /// The reference the regret is measured against: the best architecture of the space's
+    /// pool that meets the constraint (NAS-Bench-201: the whole space), by `reference`.
     public struct Oracle: Sendable {
+        public var space: String
+        public var poolName: String
+        /// What picks are judged by: the truth, or a surrogate where the space has no truth of its pool.
+        public var reference: StudyReference
         public var hardware: String
         public var latencyMs: Double
         public var feasible: Int
@@ -89,19 +94,24 @@ public enum SearchStudy {
         public var llmHours: Double = 0
         public var expensiveHours: Double = 0
         public var totalHours: Double { llmHours + expensiveHours }
+        /// What the expensive hours are: the evaluator's recorded cost, or wall time.
+        public var costLabel: String = "wall time"
+        /// Whether the expensive hours are a recorded cost (a surrogate's wall time is not one).
+        public var costRecorded: Bool { costLabel.hasPrefix("recorded") }
         /// Per generation: expensive evaluations so far and the test truth of the generation's pick.
         public var trace: [(generation: Int, expensive: Int, truth: Double)]
         /// The final generation's predicted Pareto front: (latency, test truth).
         public var front: [(latency: Double, truth: Double)]
     }
 
-    public static func oracle(space: SearchSpace, hardware: String, latencyMs: Double?, dataDirectory: String?) throws
-        -> Oracle
-    {
-        guard let l = space.labelled, let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName)
-        else {
-            throw EvaluatorError("space '\(space.id)' has no labelled pool to scan for the true best architecture")
+    public static func oracle(
+        space: SearchSpace, hardware: String, latencyMs: Double?, dataDirectory: String?,
+        surrogateBaseline: String = RunConfig.EvaluatorSpec().baseline
+    ) throws -> Oracle {
+        guard let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName) else {
+            throw EvaluatorError("space '\(space.id)' has no pool to scan for the best architecture")
         }
+        let reference = try StudyReference.of(space: space, pool: pool, baseline: surrogateBaseline)
         let latency = try LatencyModel.make(space: space, hardware: hardware, dataDirectory: dataDirectory)
         let lat = try latency.latencyMs(pool)
         let limit = latencyMs ?? Metrics.median(lat)
@@ -110,8 +120,8 @@ public enum SearchStudy {
         var points: [(latency: Double, truth: Double)] = []
         for (i, a) in pool.enumerated() where lat[i] <= limit {
             feasible += 1
-            for m in l.metrics {
-                guard let e = l.truth[m], let v = try space.lookup(e, a) else { continue }
+            for m in reference.metrics {
+                guard let v = try reference.score(m, a) else { continue }
                 if best[m].map({ v > $0.value }) ?? true { best[m] = (space.id(a), v) }
                 if m == "test" { points.append((lat[i], v)) }
             }
@@ -120,7 +130,8 @@ public enum SearchStudy {
             throw EvaluatorError(String(format: "no architecture of %@ meets %.2f ms on %@", space.id, limit, hardware))
         }
         return Oracle(
-            hardware: hardware, latencyMs: limit, feasible: feasible, total: pool.count, best: best,
+            space: space.id, poolName: poolName, reference: reference, hardware: hardware, latencyMs: limit,
+            feasible: feasible, total: pool.count, best: best,
             front: paretoFront(points, score: \.truth, latency: \.latency).sorted { $0.latency < $1.latency })
     }
 
@@ -155,16 +166,11 @@ public enum SearchStudy {
     static func outcome(engine: Engine, state: RunState, mode: Mode, seed: UInt64, oracle: Oracle) async throws
         -> Outcome
     {
-        let space = engine.space
-        guard let l = space.labelled, let best = state.best else {
-            throw EvaluatorError("run \(engine.runID) found no architecture")
-        }
-        func truth(_ m: String, _ a: Architecture) throws -> Double? {
-            try l.truth[m].flatMap { try space.lookup($0, a) }
-        }
+        guard let best = state.best else { throw EvaluatorError("run \(engine.runID) found no architecture") }
+        func truth(_ m: String, _ a: Architecture) throws -> Double? { try oracle.reference.score(m, a) }
         var t: [String: Double] = [:]
         var regret: [String: Double] = [:]
-        for m in l.metrics {
+        for m in oracle.reference.metrics {
             guard let v = try truth(m, best.arch) else { continue }
             t[m] = v
             if let o = oracle.best[m] { regret[m] = o.value - v }
@@ -193,6 +199,7 @@ public enum SearchStudy {
         o.labels = try await engine.runs.labels(run: engine.runID).values.filter { $0 != nil }.count
         o.llmHours = try await engine.transcripts.latencySeconds(callIDs: callIDs) / 3600
         o.expensiveHours = (state.expensiveSeconds ?? 0) / 3600
+        o.costLabel = engine.evaluator.costLabel
         return o
     }
 }
