@@ -80,7 +80,7 @@ struct ReproduceReport {
     /// paper at the same budget and as paper with 3x the labels; hybrid hours at most half of
     /// baseline only's at equal truth. Where the expensive cost is not recorded (a surrogate's
     /// wall time is no cost), the last goal is judged on expensive evaluations and says so.
-    static func scheduleVerdicts(_ outcomes: [SearchStudy.Outcome], judgedBy: StudyReference.Kind = .truth)
+    static func scheduleVerdicts(_ outcomes: [SearchStudy.Outcome], judgedBy: StudyReference.Kind)
         -> [String]
     {
         let judge = judgedBy.rawValue
