@@ -119,4 +119,17 @@ final class StudyTests: XCTestCase {
         // Two samples per answer for the distribution, one greedy answer each for the copy.
         XCTAssertEqual(server.requestCount, 2 * (20 + 8) + (20 + 8))
     }
+
+    /// A study's labelling says its rate and ETA at each tenth and at least once a minute, the
+    /// answers the cache gave before the first report left out of the rate.
+    func testStudyProgressLinesCarryRateAndETA() {
+        var line = StudyProgressLine(what: "labelling")
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        XCTAssertEqual(line.update(40, 300, now: t0), "  labelling 40/300 · 0s")
+        XCTAssertNil(line.update(41, 300, now: t0.addingTimeInterval(3)), "same tenth, under a minute")
+        XCTAssertEqual(
+            line.update(60, 300, now: t0.addingTimeInterval(40)), "  labelling 60/300 · 30.0/min · 40s · ETA 8m00s")
+        XCTAssertEqual(
+            line.update(61, 300, now: t0.addingTimeInterval(101)), "  labelling 61/300 · 12.5/min · 1m41s · ETA 19m09s")
+    }
 }

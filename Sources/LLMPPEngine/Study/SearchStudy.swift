@@ -154,7 +154,9 @@ public enum SearchStudy {
                 c.labelSeed = base.labelSeed ?? 0
                 c.training.seed = base.training.seed
                 c.constraint = .init(latencyMs: oracle.latencyMs, hardware: oracle.hardware)
-                progress("search \(mode.name) (switch \(mode.switchAt)/\(c.evolution.iterations)), seed \(seed)")
+                progress(
+                    "search \(mode.name) (switch \(mode.switchAt)/\(c.evolution.iterations)), seed \(seed)"
+                        + " (run \(out.count + 1) of \(modes.count * seeds.count))")
                 let (engine, state) = try await StudyRun.run(
                     config: c, environment: env, runID: "\(runPrefix)-\(mode.switchAt)-s\(seed)", progress: progress)
                 out.append(try await outcome(engine: engine, state: state, mode: mode, seed: seed, oracle: oracle))

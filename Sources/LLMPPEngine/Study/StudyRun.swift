@@ -10,16 +10,12 @@ enum StudyRun {
         let id = runID + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let engine = try await Engine.create(config: config, environment: env, runID: id)
         let state = await engine.runToEnd { events in
-            var lastTenth = -1
+            var labels = StudyProgressLine(what: "labelling")
+            var predictions = StudyProgressLine(what: "LLM-PP")
             for await e in events {
                 switch e {
-                case .labelProgress(let d, let t, _):
-                    let tenth = t > 0 ? d * 10 / t : 0
-                    if tenth != lastTenth {
-                        lastTenth = tenth
-                        progress("  labelling \(d)/\(t)")
-                    }
-                case .llmppProgress(let d, let t) where d == t: progress("  LLM-PP \(d)/\(t)")
+                case .labelProgress(let d, let t, _): labels.update(d, t).map(progress)
+                case .llmppProgress(let d, let t): predictions.update(d, t).map(progress)
                 case .trainingLoss(let s, let t, _) where s == t: progress("  student trained (\(t) steps)")
                 case .error(let m): progress("  error: \(m)")
                 default: break
@@ -28,5 +24,28 @@ enum StudyRun {
         }
         if let err = state.error { throw EvaluatorError("run \(id): \(err)") }
         return (engine, state)
+    }
+}
+
+/// A study's progress line for countable LLM work, with rate, elapsed time and ETA: said at
+/// each tenth of the total and at least once a minute, so a long labelling is never silent.
+/// The clock starts at the first report, and what was done by then (answers from the cache)
+/// is left out of the rate.
+struct StudyProgressLine {
+    let what: String
+    var start: (date: Date, done: Int)? = nil
+    var lastTenth = -1
+    var lastSaid = Date.distantPast
+
+    mutating func update(_ done: Int, _ total: Int, now: Date = Date()) -> String? {
+        let begun = start ?? (now, done)
+        start = begun
+        let tenth = total > 0 ? done * 10 / total : 0
+        guard tenth != lastTenth || now.timeIntervalSince(lastSaid) >= 60 else { return nil }
+        lastTenth = tenth
+        lastSaid = now
+        let rate = ProgressRate(
+            done: done, total: total, doneBefore: begun.done, elapsed: now.timeIntervalSince(begun.date))
+        return "  \(what) \(rate.text)"
     }
 }
