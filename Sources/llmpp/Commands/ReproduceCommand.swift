@@ -18,7 +18,8 @@ struct ReproduceCommand: AsyncParsableCommand {
             LLM-Distill-PP), ablation (the prompt ladder on one task), search (nb201-cifar10 under a latency
             constraint: hybrid vs baseline only vs distill only, truth of the best architecture, regret against the
             true best, expensive evaluations), schedule (the same space: anytime vs paper at each of
-            --schedule-budgets labels and paper at 3x, against baseline only, with search hours). Progress on
+            --schedule-budgets labels and paper at 3x, against baseline only, with search hours). --search-space
+            hat-*: the picks are judged by the surrogate evaluator (no truth of its pool), and said so. Progress on
             stderr; --out DIR writes CSVs and SVG plots.
             """)
 
@@ -49,8 +50,10 @@ struct ReproduceCommand: AsyncParsableCommand {
         "hat-wmt14ende"
     @Option(
         name: .customLong("search-space"),
-        help: "Space of the search comparison (needs the truth of every architecture).") var searchSpace: String =
-            "nb201-cifar10"
+        help:
+            "Space of the search and schedule comparisons: picks are judged by its truth, or where it has none of its pool (HAT) by its surrogate, named so."
+    ) var searchSpace: String =
+        "nb201-cifar10"
     @Option(help: "Device of the latency constraint (default: the space's default, for nb201 the Raspberry Pi 4 CPU).")
     var hardware: String?
     @Option(
