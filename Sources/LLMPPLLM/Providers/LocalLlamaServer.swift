@@ -70,6 +70,32 @@ public final class LocalLlamaServer: @unchecked Sendable {
         self.process = process
     }
 
+    /// Runs `binary` under a shell that stops it when this process is gone, even killed with
+    /// SIGKILL. A llama-server told SIGTERM in the middle of a prompt finishes that prompt
+    /// first (seen: 50 CPU-seconds on 2 cores after its llmpp was killed), so the shell gives
+    /// it `graceSeconds` and then SIGKILL.
+    static func spawnWatched(
+        _ binary: String, _ arguments: [String], outputPath: String?, parent: Int32 = getpid(),
+        graceSeconds: Int = 3
+    ) throws -> ChildProcess {
+        let ticks = graceSeconds * 10
+        let watchdog = """
+            "$0" "$@" & srv=$!
+            halt() {
+              kill $srv 2>/dev/null; i=0
+              while kill -0 $srv 2>/dev/null && [ $i -lt \(ticks) ]; do sleep 0.1; i=$((i+1)); done
+              kill -9 $srv 2>/dev/null; wait $srv
+            }
+            trap 'halt; exit 0' TERM INT HUP
+            while kill -0 "$LLMPP_PARENT" 2>/dev/null && kill -0 $srv 2>/dev/null; do sleep 0.5; done
+            halt
+            """
+        var env = ProcessInfo.processInfo.environment
+        env["LLMPP_PARENT"] = String(parent)
+        return try ChildProcess.spawn(
+            "/bin/sh", ["-c", watchdog, binary] + arguments, environment: env, outputPath: outputPath)
+    }
+
     public static func start(
         binary: String, model: String, contextSize: Int = 8192, logDirectory: String,
         readyTimeout: Double = 180
@@ -77,21 +103,13 @@ public final class LocalLlamaServer: @unchecked Sendable {
         let port = try freePort()
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let logPath = (logDirectory as NSString).appendingPathComponent("llama-server-\(port).log")
-        let watchdog = """
-            "$0" "$@" & srv=$!
-            trap 'kill $srv 2>/dev/null; wait $srv; exit 0' TERM INT HUP
-            while kill -0 "$LLMPP_PARENT" 2>/dev/null && kill -0 $srv 2>/dev/null; do sleep 0.5; done
-            kill $srv 2>/dev/null; wait $srv
-            """
-        var env = ProcessInfo.processInfo.environment
-        env["LLMPP_PARENT"] = String(getpid())
-        let p = try ChildProcess.spawn(
-            "/bin/sh",
+        let p = try spawnWatched(
+            binary,
             [
-                "-c", watchdog, binary, "-m", model, "--host", "127.0.0.1", "--port", String(port),
-                "-c", String(contextSize), "-np", "1", "--no-webui",
+                "-m", model, "--host", "127.0.0.1", "--port", String(port), "-c", String(contextSize), "-np", "1",
+                "--no-webui",
             ],
-            environment: env, outputPath: logPath)
+            outputPath: logPath)
         let server = LocalLlamaServer(port: port, modelPath: model, logPath: logPath, process: p)
         let http = HTTPClient(timeout: 5)
         let url = URL(string: "http://127.0.0.1:\(port)/health")!
