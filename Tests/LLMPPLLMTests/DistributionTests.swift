@@ -59,6 +59,24 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(r.prompts, 7)
     }
 
+    /// A cut leaf is the decimal midpoint itself: 45.8 + 0.05 was 45.849999999999994 in
+    /// every output; distributions stored that way read back as the decimal.
+    func testLeafValuesAreTheDecimalMidpointsExactly() throws {
+        for tenths in 0...999 {
+            let text = String(format: "%.1f", Double(tenths) / 10)
+            let leaf = DigitTreeWalk.leafValue(text, settings: Self.settings, cut: true)
+            XCTAssertEqual(leaf, Double(text + "5")!, text)
+            XCTAssertEqual("\(leaf)", text + "5")
+        }
+        let whole = DigitWalkSettings(threshold: 0.001, decimals: 0, low: 0, high: 40)
+        XCTAssertEqual(DigitTreeWalk.leafValue("25.", settings: whole, cut: true), 25.5)
+        let stored = try XCTUnwrap(
+            ScoreDistribution(points: [.init(45.849999999999994, 1)], source: .digitTree, greedy: 45.849999999999994))
+        XCTAssertEqual(stored.median, 45.85)
+        XCTAssertEqual(stored.greedy, 45.85)
+        XCTAssertEqual(JSONValue.number(stored.median).rendered(pretty: false), "45.85")
+    }
+
     func testPruningDropsUnlikelyBranchesButNeverTheGreedyPath() async throws {
         var s = Self.settings
         s.threshold = 0.06

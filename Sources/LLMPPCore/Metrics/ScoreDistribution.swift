@@ -42,7 +42,7 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
     public init?(points raw: [Point], source: Source, greedy: Double? = nil) {
         var merged: [Double: Double] = [:]
         for p in raw where p.value.isFinite && p.probability.isFinite && p.probability > 0 {
-            merged[p.value, default: 0] += p.probability
+            merged[Self.decimal(p.value), default: 0] += p.probability
         }
         let total = merged.values.reduce(0, +)
         guard total > 0 else { return nil }
@@ -51,7 +51,15 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
         let scale = abs(total - 1) < 1e-9 ? 1 : total
         points = merged.keys.sorted().map { Point($0, merged[$0]! / scale) }
         self.source = source
-        self.greedy = greedy
+        self.greedy = greedy.map(Self.decimal)
+    }
+
+    /// The value to 12 significant digits: answers are short decimals, and arithmetic on them
+    /// (a walk's leaf 45.8 + 0.05, stored by earlier versions) leaves binary noise that would
+    /// show in every output as 45.849999999999994.
+    public static func decimal(_ v: Double) -> Double {
+        guard v.isFinite else { return v }
+        return Double(String(format: "%.12g", v)) ?? v
     }
 
     /// The empirical distribution of sampled answers.

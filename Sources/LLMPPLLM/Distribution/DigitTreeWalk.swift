@@ -243,8 +243,11 @@ public enum DigitTreeWalk {
         intText != "0" && validInteger(intText + "0", settings: settings)
     }
 
+    /// A cut leaf is the middle of the interval its digits fix: its text with a 5 appended
+    /// (45.8 -> 45.85), parsed rather than added so the value is the decimal's nearest double.
     static func leafValue(_ text: String, settings: DigitWalkSettings, cut: Bool) -> Double {
-        let v = Double(text.hasSuffix(".") ? String(text.dropLast()) : text) ?? 0
-        return cut ? v + 0.5 * pow(10, -Double(settings.decimals)) : v
+        let number = text.hasSuffix(".") ? String(text.dropLast()) : text
+        guard cut else { return Double(number) ?? 0 }
+        return Double(number.contains(".") ? number + "5" : number + ".5") ?? 0
     }
 }
