@@ -140,6 +140,13 @@ final class PromptTests: XCTestCase {
         }
         XCTAssertEqual(shown.count, 10)
         XCTAssertEqual(shown, shown.sorted())
+        let descending = try LLMFixtures.builder(
+            s, options: PromptOptions(efficiency: [.gflops, .params], demoOrder: .efficiencyDescending))
+        let d = try descending.messages(demonstrations: demos, test: tests[0])[1].content
+        let shownDescending = d.components(separatedBy: "\nParameters: ").dropFirst().dropLast().map {
+            Double($0.prefix { $0 != "M" })!
+        }
+        XCTAssertEqual(shownDescending, shown.reversed())
         let only = try LLMFixtures.builder(s, options: PromptOptions(efficiency: [.params]))
         let v = try only.messages(demonstrations: demos, test: tests[0])[1].content
         XCTAssertFalse(v.contains("\nGFLOPS: "))

@@ -75,9 +75,10 @@ public struct PromptBuilder: Sendable {
         switch options.demoOrder {
         case .data:
             return demonstrations
-        case .efficiency:
+        case .efficiency, .efficiencyDescending:
             let byParams = options.efficiency.contains(.params)
-            let keys = try demonstrations.map { byParams ? try space.params($0.0) : try space.flops($0.0) }
+            let sign = options.demoOrder == .efficiency ? 1.0 : -1.0
+            let keys = try demonstrations.map { sign * (byParams ? try space.params($0.0) : try space.flops($0.0)) }
             return demonstrations.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map {
                 demonstrations[$0]
             }

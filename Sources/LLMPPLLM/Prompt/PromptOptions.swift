@@ -128,6 +128,8 @@ public enum DemoOrder: String, Sendable, Codable, CaseIterable, Hashable {
     case data
     /// Ascending by parameters when the prompt shows them, else by FLOPs.
     case efficiency
+    /// Descending by the same key: the smallest architecture comes right before the test one.
+    case efficiencyDescending = "efficiency-descending"
     /// Farthest first, nearest to the test architecture last (in the space's features).
     /// The prefix then differs per test architecture: no shared prompt cache.
     case nearestLast = "nearest-last"

@@ -20,9 +20,9 @@ public struct PromptTemplate: Sendable {
         public var params_digits: Int?
         public var params_label: String?
         public var params_unit: String?
-        /// Default efficiency lines ("gflops", "params" or "gflops,params") and demonstration
-        /// order ("data", "efficiency", "nearest-last") and architecture encoding ("lines",
-        /// "json", "graph"); the command line overrides them.
+        /// Default efficiency lines ("gflops", "params" or "gflops,params"), demonstration order
+        /// ("data", "efficiency", "efficiency-descending", "nearest-last") and architecture
+        /// encoding ("lines", "json", "graph"); the command line overrides them.
         public var efficiency: String?
         public var demo_order: String?
         public var encoding: String?

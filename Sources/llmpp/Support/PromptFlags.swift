@@ -11,7 +11,9 @@ struct PromptFlags: ParsableArguments {
     var efficiency: String?
     @Option(
         name: .customLong("demo-order"),
-        help: "Demonstration order: data (the paper), efficiency, nearest-last (default: prompt.json's).")
+        help:
+            "Demonstration order: data (the paper), efficiency (ascending), efficiency-descending, nearest-last (default: prompt.json's)."
+    )
     var demoOrder: DemoOrder?
     @Option(help: "Architecture encoding: lines (the paper's name: value), json, graph (default: prompt.json's).")
     var encoding: ArchitectureEncoding?
