@@ -33,7 +33,7 @@ extension Engine {
                         name: "LLM-Distill-PP",
                         perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
             }
-            if l.split(config.splitSeed) != nil {
+            if l.resolveSplit(config.splitSeed, rowCount: table.architectures.count) != nil {
                 list += try BaselineReport.compute(space: space, metric: m, seeds: [config.splitSeed])
             }
             out.append((m, list))

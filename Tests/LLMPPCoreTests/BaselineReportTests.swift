@@ -133,8 +133,31 @@ final class BaselineReportTests: XCTestCase {
         }
         XCTAssertThrowsError(
             try BaselineReport.compute(space: try Fixtures.space("hat-wmt14ende"), metric: "valid", seeds: ["1"]))
-        XCTAssertThrowsError(try BaselineReport.compute(space: try Fixtures.space("nb201-cifar10"), metric: "valid")) {
-            XCTAssertTrue("\($0)".contains("no demonstration/test splits"), "\($0)")
+        XCTAssertThrowsError(
+            try BaselineReport.compute(space: try Fixtures.space("nb201-cifar10"), metric: "valid", seeds: ["x"])
+        ) {
+            XCTAssertTrue("\($0)".contains("split seed 'x' must be an integer"), "\($0)")
         }
+    }
+
+    /// A space that draws its splits (NAS-Bench-201) gets the references on the drawn splits
+    /// `predict` uses: they were missing there, so LLM-PP stood alone in its table.
+    func testReferencesOnDrawnSplits() throws {
+        let s = try Fixtures.space("nb201-cifar10")
+        let l = s.labelled!
+        let q = try BaselineReport.compute(space: s, metric: "valid")
+        XCTAssertEqual(q.map(\.name), BaselineReport.referenceNames)
+        XCTAssertEqual(q[0].perSeed.map(\.seed), ["1", "2", "3"])
+        let rows = s.tables[l.table].architectures.count
+        func truth(_ r: Int) throws -> Double {
+            try s.evaluate(l.truth["valid"]!, s.tables[l.table].architectures[r], row: (l.table, r))
+        }
+        let maes = try ["1", "2", "3"].map { seed -> Double in
+            let sp = try XCTUnwrap(l.resolveSplit(seed, rowCount: rows))
+            let mean = try sp.train.map(truth).reduce(0, +) / 10
+            return try sp.test.map { abs(try truth($0) - mean) }.reduce(0, +) / 20
+        }
+        XCTAssertEqual(try XCTUnwrap(q[0].maeMean), maes.reduce(0, +) / 3, accuracy: 1e-12)
+        for r in q.dropFirst() { XCTAssertNotNil(r.kendallMean, r.name) }
     }
 }

@@ -125,6 +125,9 @@ final class EngineTests: XCTestCase {
         let q = try await engine.predictorQuality()
         let student = try XCTUnwrap(q.first { $0.0 == "valid" }?.1.first { $0.name == "LLM-Distill-PP" })
         XCTAssertGreaterThan(try XCTUnwrap(student.kendallMean), 0.2)
+        // Beside it, the fits of the split's demonstrations, also on a space that draws its splits.
+        let names = q.first { $0.0 == "valid" }?.1.map(\.name) ?? []
+        XCTAssertTrue(BaselineReport.referenceNames.allSatisfy(names.contains), "\(names)")
         XCTAssertEqual(state.best?.id, rec.generations.last?.2.first?.id)
     }
 

@@ -61,19 +61,18 @@ public enum BaselineReport {
                     "no metric '\(metric)' (has: \(l.metrics.joined(separator: ", "))): pass --metric \(l.defaultMetric)"
             )
         }
-        let splits = try (seeds ?? l.splits.map(\.seed)).map { s in
-            guard let sp = l.split(s) else {
+        let archs = space.tables[l.table].architectures
+        // A space without listed splits draws them from the seed (10 + 20), as `predict` does.
+        let splits = try (seeds ?? l.allSplitSeeds).map { s in
+            guard let sp = l.resolveSplit(s, rowCount: archs.count) else {
                 throw SpaceError(
                     file: space.file, field: "labelled.splits",
-                    problem: "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
+                    problem: l.splits.isEmpty
+                        ? "split seed '\(s)' must be an integer, and the space needs at least 30 labelled architectures"
+                        : "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
             }
             return sp
         }
-        guard !splits.isEmpty else {
-            throw SpaceError(
-                file: space.file, field: "labelled.splits", problem: "this space has no demonstration/test splits")
-        }
-        let archs = space.tables[l.table].architectures
         func value(_ e: CompiledExpression, _ row: Int) throws -> Double {
             try space.evaluate(e, archs[row], row: (l.table, row))
         }

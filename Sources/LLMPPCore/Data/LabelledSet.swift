@@ -22,6 +22,10 @@ public struct LabelledSet: Sendable {
     /// The split commands use when none is given: the paper's 123 where the space has it or
     /// draws splits at random, else the space's first.
     public var defaultSplitSeed: String { splits.isEmpty || split("123") != nil ? "123" : splits[0].seed }
+
+    /// The splits "all seeds" means: the space's own, or three drawn ones (1, 2, 3) where it
+    /// draws its splits.
+    public var allSplitSeeds: [String] { splits.isEmpty ? ["1", "2", "3"] : splits.map(\.seed) }
 }
 
 public struct Split: Sendable, Equatable {

@@ -49,7 +49,7 @@ struct PredictCommand: AsyncParsableCommand {
         let metric = metric ?? labelled.defaultMetric
         let seeds =
             splitSeed == "all"
-            ? (labelled.splits.isEmpty ? ["1", "2", "3"] : labelled.splits.map(\.seed)) : [splitSeed]
+            ? labelled.allSplitSeeds : [splitSeed]
         let splits = try seeds.map { seed -> Split in
             guard let sp = labelled.resolveSplit(seed, rowCount: table.architectures.count) else {
                 throw CLIError(
@@ -133,9 +133,7 @@ struct PredictCommand: AsyncParsableCommand {
                     let t = try rs.map { try truth(m, $0.row) }
                     return (seed, p.isEmpty ? nil : Metrics.mae(p, t), p.count < 2 ? nil : Metrics.kendallTau(p, t))
                 })
-            let others =
-                (labelled.splits.isEmpty || limit != nil)
-                ? [] : try BaselineReport.compute(space: s, metric: m, seeds: seedsDone)
+            let others = limit != nil ? [] : try BaselineReport.compute(space: s, metric: m, seeds: seedsDone)
             quality[m] = [llmq] + others
         }
         let failed = rows.filter { $0.prediction.value == nil }
