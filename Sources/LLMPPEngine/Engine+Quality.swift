@@ -33,9 +33,8 @@ extension Engine {
                         name: "LLM-Distill-PP",
                         perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
             }
-            if l.resolveSplit(config.splitSeed, rowCount: table.architectures.count) != nil {
-                list += try BaselineReport.compute(space: space, metric: m, seeds: [config.splitSeed])
-            }
+            // Test rows exist only where the run's split resolved (RunPlan), listed or drawn.
+            list += try BaselineReport.compute(space: space, metric: m, seeds: [config.splitSeed])
             out.append((m, list))
         }
         return out
