@@ -42,6 +42,43 @@ final class ReproduceCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("unknown part"), bad.stderr)
     }
 
+    /// The predictor table asks the paper's prompt unless told otherwise, and says which prompt it asked.
+    func testReproducePredictorsTakesThePromptFlagsAndRecordsThePrompt() throws {
+        let prompts = ReceivedPrompts()
+        let server = try TestHTTPServer(handler: { req in
+            prompts.record(req.lastMessage)
+            return .init(status: 200, body: TestHTTPServer.openAI("{\"bleu\": 25}"))
+        })
+        defer { server.stop() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-repro-prompt-\(UUID().uuidString)"
+        let args = [
+            "reproduce", "--parts", "predictors", "--tasks", "hat-wmt14ende", "--split-seeds", "123", "--labels", "0",
+            "--provider", "openai", "--model", "test-llm", "--json",
+        ]
+        let env = ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""]
+        let paper = try CLI.run(args, dataDir: dataDir, environment: env)
+        XCTAssertEqual(paper.status, 0, paper.stderr)
+        XCTAssertTrue(
+            ((try CLI.json(paper.stdout) as! [String: Any])["prompt"] as? String ?? "").hasSuffix(
+                "efficiency gflops; order data; encoding lines"), paper.stdout)
+        XCTAssertEqual(prompts.all.count, 20)
+        XCTAssertFalse(prompts.all.contains { $0.contains("Parameters:") }, "the paper shows GFLOPs only")
+
+        let sized = try CLI.run(
+            args + ["--efficiency", "gflops,params", "--demo-order", "efficiency"], dataDir: dataDir, environment: env)
+        XCTAssertEqual(sized.status, 0, sized.stderr)
+        XCTAssertTrue(
+            ((try CLI.json(sized.stdout) as! [String: Any])["prompt"] as? String ?? "").hasSuffix(
+                "efficiency gflops,params; order efficiency; encoding lines"), sized.stdout)
+        let asked = prompts.all.dropFirst(20)
+        XCTAssertEqual(asked.count, 20, "a new prompt is a new question")
+        XCTAssertTrue(asked.allSatisfy { $0.contains("Parameters:") })
+
+        let bad = try CLI.run(args + ["--efficiency", "watts"], dataDir: dataDir, environment: env)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertEqual(prompts.all.count, 40, "nothing asked")
+    }
+
     /// Issue 11's comparison: anytime vs paper at the same and at 3x the labels, baseline only,
     /// with search hours that count cached labels at what they cost when they were paid.
     func testReproduceScheduleComparesAnytimeWithPaperAndCountsHours() throws {

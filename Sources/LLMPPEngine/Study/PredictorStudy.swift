@@ -127,6 +127,8 @@ public enum PredictorStudy {
                 var c = cell(base, space: space, seed: seed, labels: 0)
                 c.prompt = PromptOptions.ladder(step)
                 c.prompt.encoding = base.prompt.encoding
+                c.prompt.efficiency = base.prompt.efficiency
+                c.prompt.demoOrder = base.prompt.demoOrder
                 progress("ablation step \(step) (\(PromptOptions.ladderNames[step])), split \(seed)")
                 let (engine, _) = try await StudyRun.run(
                     config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)

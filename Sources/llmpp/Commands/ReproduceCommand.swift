@@ -39,6 +39,16 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Option(help: "HAT tasks of the predictor table.") var tasks: String = "hat-wmt14ende,hat-wmt14enfr,hat-wmt19ende"
     @Option(help: "Architecture encoding of the predictor table's and the ablation's prompts (the paper: lines).")
     var encoding: ArchitectureEncoding = .lines
+    @Option(
+        help:
+            "Efficiency lines of the predictor table's and the ablation's prompts: gflops (the paper), params, or gflops,params."
+    )
+    var efficiency: String = EfficiencyLine.text(PromptOptions.full.efficiency)
+    @Option(
+        name: .customLong("demo-order"),
+        help:
+            "Demonstration order of those prompts: data (the paper), efficiency, efficiency-descending, nearest-last.")
+    var demoOrder: DemoOrder = PromptOptions.full.demoOrder
     @Option(name: .customLong("split-seeds"), help: "Split seeds of the predictor table and the ablation.")
     var splitSeeds: String = "123,456,789"
     @Option(
@@ -95,6 +105,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         for p in partList where !known.contains(p) {
             throw ValidationError("unknown part '\(p)' (use \(known.joined(separator: ", ")))")
         }
+        do { _ = try EfficiencyLine.parse(efficiency) } catch { throw ValidationError("\(error)") }
         if searchSeeds < 1 { throw ValidationError("--search-seeds must be at least 1") }
         if labels < 0 || searchLabels < 1 { throw ValidationError("--labels must be >= 0 and --search-labels >= 1") }
         if iterations < 2 { throw ValidationError("--iterations must be at least 2") }
@@ -181,6 +192,9 @@ struct ReproduceCommand: AsyncParsableCommand {
         base.prediction = llm.settings(defaultDecode: .greedy)
         base.training.steps = trainSteps
         base.prompt.encoding = encoding
+        base.prompt.efficiency = try EfficiencyLine.parse(efficiency)
+        base.prompt.demoOrder = demoOrder
+        report.prompt = base.prompt.fullSummary
 
         report.provider = provider.displayName
         do {

@@ -5,6 +5,9 @@ import LLMPPEngine
 /// What `llmpp reproduce` found, as text, JSON, CSVs and SVG plots.
 struct ReproduceReport {
     var provider: String
+    /// The LLM-PP prompt of the predictor table and the ablation (parts, efficiency lines,
+    /// order, encoding); nil where no LLM part ran.
+    var prompt: String? = nil
     var predictors: [PredictorStudy.Table] = []
     var ablationSpace: String? = nil
     var ablation: [PredictorStudy.LadderStep] = []
@@ -168,7 +171,7 @@ struct ReproduceReport {
         var out: [String] = []
         for t in predictors {
             out.append(
-                "Predictor quality on \(t.space) (mean ± std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache)"
+                "Predictor quality on \(t.space) (mean ± std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache; prompt: \(prompt ?? "-"))"
             )
             let byMetric = Dictionary(t.metrics.map { ($0.metric, $0.rows) }, uniquingKeysWith: { a, _ in a })
             let names = t.metrics.first?.rows.map(\.name) ?? []
@@ -252,7 +255,7 @@ struct ReproduceReport {
     }
 
     var json: JSONValue {
-        var f: [(String, JSONValue)] = [("provider", .string(provider))]
+        var f: [(String, JSONValue)] = [("provider", .string(provider)), ("prompt", .string(prompt))]
         f.append(
             (
                 "predictors",
