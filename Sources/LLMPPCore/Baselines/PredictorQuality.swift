@@ -68,7 +68,7 @@ public enum BaselineReport {
                 throw SpaceError(
                     file: space.file, field: "labelled.splits",
                     problem: l.splits.isEmpty
-                        ? "split seed '\(s)' must be an integer, and the space needs at least 30 labelled architectures"
+                        ? "split seed '\(s)' must be an integer, and the space needs at least \(LabelledSet.drawnSplitRows) labelled architectures"
                         : "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
             }
             return sp

@@ -42,9 +42,16 @@ public struct Baseline: Sendable {
 }
 
 extension LabelledSet {
+    /// A drawn split's size: the paper's 10 demonstrations and 20 test architectures.
+    public static let drawnDemonstrations = 10
+    public static let drawnTests = 20
+    public static var drawnSplitRows: Int { drawnDemonstrations + drawnTests }
+
     /// A split by seed: the space's own where it has one (the paper's 123/456/789), otherwise
     /// `train` + `test` distinct rows drawn with the seed (NAS-Bench-201), never overlapping.
-    public func resolveSplit(_ seed: String, rowCount: Int, train: Int = 10, test: Int = 20) -> Split? {
+    public func resolveSplit(
+        _ seed: String, rowCount: Int, train: Int = drawnDemonstrations, test: Int = drawnTests
+    ) -> Split? {
         if let s = split(seed) { return s }
         guard splits.isEmpty, let n = UInt64(seed), rowCount >= train + test else { return nil }
         var rng = SeededGenerator(seed: n)

@@ -52,10 +52,11 @@ public struct SpaceScaffold: Sendable {
         let special = Set([score, flops, params].compactMap { $0 })
         let dims = csv.header.enumerated().filter { !special.contains($0.element) }
         guard !dims.isEmpty else { throw Problem(description: "the CSV has no column left to be a dimension") }
-        guard csv.rows.count >= 30 else {
+        guard csv.rows.count >= LabelledSet.drawnSplitRows else {
             throw Problem(
                 description:
-                    "the CSV has \(csv.rows.count) rows: a split needs at least 30 (10 demonstrations, 20 tests)")
+                    "the CSV has \(csv.rows.count) rows: a split needs at least \(LabelledSet.drawnSplitRows) (\(LabelledSet.drawnDemonstrations) demonstrations, \(LabelledSet.drawnTests) tests)"
+            )
         }
         let scores = try csv.rows.enumerated().map { r, row -> Double in
             guard let v = Double(row[csv.column(score)!].trimmingCharacters(in: .whitespaces)), v.isFinite else {
