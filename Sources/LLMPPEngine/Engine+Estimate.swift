@@ -9,10 +9,10 @@ extension Engine {
         let perAnswer = await llmSecondsPerAnswer()
         let provider = self.provider?.displayName ?? "the LLM"
         let concurrency = batchSize
-        if config.evaluateLLM, testRows.count > state.llmppDone, state.phase == .llmpp {
+        if config.evaluateLLM, llmppUnits > state.llmppDone, state.phase == .llmpp {
             parts.append(
                 .llm(
-                    "LLM-PP", answers: testRows.count - state.llmppDone, secondsEach: perAnswer,
+                    "LLM-PP", answers: llmppUnits - state.llmppDone, secondsEach: perAnswer,
                     concurrency: concurrency, provider: provider))
         }
         if config.labels > state.labelsDone {

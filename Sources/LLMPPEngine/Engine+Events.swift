@@ -40,7 +40,7 @@ extension Engine {
     public func snapshot() -> EngineSnapshot {
         EngineSnapshot(
             runID: runID, config: config, state: state, providerName: provider?.displayName ?? "none",
-            evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: testRows.count,
+            evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: llmppUnits,
             running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel,
             waiting: waitingOn, activity: providerActivity.current,
             latencyMeasurements: latency?.adapted?.saved.measurements.count)

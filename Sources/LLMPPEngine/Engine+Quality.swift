@@ -13,7 +13,7 @@ extension Engine {
             guard let truthExpr = l.truth[m] else { continue }
             let truth = try testRows.map { try space.evaluate(truthExpr, table.architectures[$0], row: (l.table, $0)) }
             var list: [PredictorQuality] = []
-            let llm = archs.enumerated().compactMap { i, a in state.llmppPredictions[space.id(a)].map { ($0, truth[i]) }
+            let llm = archs.enumerated().compactMap { i, a in llmppPrediction(space.id(a)).map { ($0, truth[i]) }
             }
             if !llm.isEmpty {
                 list.append(
@@ -70,7 +70,7 @@ extension Engine {
             let id = space.id(archs[i])
             return QualityPoint(
                 archID: id, truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
-                llmpp: state.llmppPredictions[id], student: studentScores?[i])
+                llmpp: llmppPrediction(id), student: studentScores?[i])
         }
     }
 }

@@ -28,6 +28,8 @@ public struct EngineSnapshot: Sendable {
     public var providerName: String
     public var evaluatorName: String
     public var labelTarget: Int
+    /// The answers the LLM-PP phase asks for: the test architectures, plus the demonstrations
+    /// left out one by one where the run calibrates.
     public var testCount: Int
     public var running: Bool
     /// What the expensive evaluator's costs are ("recorded GPU time ...", "wall time").

@@ -80,6 +80,9 @@ public struct RunState: Sendable, Codable, Equatable {
     public var llmppDone = 0
     /// LLM-PP predictions of the split's test architectures (phase 1), by arch id.
     public var llmppPredictions: [String: Double] = [:]
+    /// The leave-one-out answers of the split's demonstrations, by demonstration (nil: not yet
+    /// asked, or failed), when LLM-PP is calibrated; the predictions above stay as answered.
+    public var llmppCalibrationAnswers: [Double?]? = nil
     public var labelsDone = 0
     public var labelsFailed = 0
     public var trainingStep = 0

@@ -112,3 +112,13 @@ public struct ScoreDistribution: Sendable, Equatable, Codable {
         return try? JSONDecoder().decode(ScoreDistribution.self, from: d)
     }
 }
+
+extension ScoreDistribution {
+    /// The distribution of `transform(value)` for an increasing transform (a calibration):
+    /// the order of the points, and so every quantile, carries over.
+    public func mapped(_ transform: (Double) -> Double) -> ScoreDistribution? {
+        ScoreDistribution(
+            points: points.map { Point(transform($0.value), $0.probability) }, source: source,
+            greedy: greedy.map(transform))
+    }
+}

@@ -41,6 +41,9 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     /// Requests in flight at once (nil: the provider's default, 4 for remote APIs, 1 for the
     /// local server); a vLLM server or a paid API's rate limit takes many more.
     public var concurrency: Int? = nil
+    /// LLM-PP's leave-one-out calibration of test answers (labels for a student are left as
+    /// the LLM gave them: a constant shift does not change what the search ranks).
+    public var calibration: LeaveOneOutCalibration.Method = .none
 
     public init(
         samples: Int = 1, decode: Decode = .greedy, temperature: Double? = nil, maxCorrections: Int = 2, seed: Int = 0,
@@ -57,7 +60,7 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case samples, decode, temperature, maxCorrections, seed, topLogprobs, walkThreshold, walkDecimals, timeout,
-            concurrency
+            concurrency, calibration
     }
 
     /// Settings saved by earlier versions lack the walk's fields: they take the defaults.
@@ -74,16 +77,19 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
         walkDecimals = try c.decodeIfPresent(Int.self, forKey: .walkDecimals) ?? walkDecimals
         timeout = try c.decodeIfPresent(Double.self, forKey: .timeout)
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        calibration = try c.decodeIfPresent(LeaveOneOutCalibration.Method.self, forKey: .calibration) ?? calibration
     }
 
     var effectiveTemperature: Double { temperature ?? (samples > 1 ? 0.7 : 0) }
 
     /// A short description for outputs and headers, e.g. "distribution (digit walk)".
     public func decodeSummary(walking: Bool) -> String {
+        let calibrated = calibration == .none ? "" : ", leave-one-out \(calibration.rawValue) calibration"
         switch decode {
-        case .greedy: return samples > 1 ? "greedy, median of \(samples) samples" : "greedy"
+        case .greedy: return (samples > 1 ? "greedy, median of \(samples) samples" : "greedy") + calibrated
         case .distribution:
-            return walking ? "distribution (digit walk, median)" : "distribution (\(samples) samples, median)"
+            return (walking ? "distribution (digit walk, median)" : "distribution (\(samples) samples, median)")
+                + calibrated
         }
     }
 }
@@ -111,6 +117,8 @@ public struct Prediction: Sendable, Equatable {
     public var transient: Bool = false
     /// The answer's distribution (`--decode distribution`); `value` is its median.
     public var distribution: ScoreDistribution? = nil
+    /// The answer before a leave-one-out calibration corrected `value` (nil: not calibrated).
+    public var uncalibrated: Double? = nil
 }
 
 /// Something to tell a watcher (the engine, a progress line) about calls.

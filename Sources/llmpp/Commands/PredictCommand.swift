@@ -71,9 +71,9 @@ struct PredictCommand: AsyncParsableCommand {
         let provider = try await llm.makeProvider(common: common)
         let pricing = try Pricing.load(dataDirectory: common.resolvedDataDirectory)
         let run = newRunID("predict")
+        let builder = PromptBuilder(space: s, template: template, options: options)
         let predictor = LLMPredictor(
-            provider: provider, store: store, run: run,
-            builder: PromptBuilder(space: s, template: template, options: options),
+            provider: provider, store: store, run: run, builder: builder,
             settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
         let decodeText = llm.settings.decodeSummary(walking: predictor.walking)
         FileHandle.standardError.write(
@@ -92,6 +92,8 @@ struct PredictCommand: AsyncParsableCommand {
         }
         var rows: [Row] = []
         var stoppedForBudget = false
+        var calibrations: [(seed: String, calibration: LeaveOneOutCalibration, answers: [Double?])] = []
+        var calibrationCached = 0
         for sp in splits {
             let demos = try s.demonstrations(sp, truth: demoTruth)
             let tests = Array(sp.test.prefix(limit ?? sp.test.count))
@@ -112,9 +114,19 @@ struct PredictCommand: AsyncParsableCommand {
                 }
                 return out
             }
-            let byRow = Dictionary(results, uniquingKeysWith: { a, _ in a })
+            var byRow = Dictionary(results, uniquingKeysWith: { a, _ in a })
+            var exhausted = results.contains { $0.1.budgetExhausted }
+            if llm.settings.calibration != .none && !exhausted {
+                let loo = await leaveOneOut(predictor, demos, seed: sp.seed, timeout: provider.requestTimeout)
+                exhausted = loo.contains(where: \.budgetExhausted)
+                let c = LeaveOneOutCalibration(
+                    method: llm.settings.calibration, answers: loo.map(\.value), truths: demos.map(\.1))
+                calibrations.append((sp.seed, c, loo.map(\.value)))
+                calibrationCached += loo.reduce(0) { $0 + $1.cachedSamples }
+                for (r, p) in byRow { byRow[r] = p.calibrated(c, range: builder.range) }
+            }
             for r in tests { rows.append(Row(seed: sp.seed, row: r, prediction: byRow[r]!)) }
-            if results.contains(where: { $0.1.budgetExhausted }) {
+            if exhausted {
                 stoppedForBudget = true
                 break
             }
@@ -137,7 +149,7 @@ struct PredictCommand: AsyncParsableCommand {
             quality[m] = [llmq] + others
         }
         let failed = rows.filter { $0.prediction.value == nil }
-        let cached = rows.reduce(0) { $0 + $1.prediction.cachedSamples }
+        let cached = rows.reduce(calibrationCached) { $0 + $1.prediction.cachedSamples }
 
         if json {
             let q = quality[metric]![0]
@@ -157,6 +169,25 @@ struct PredictCommand: AsyncParsableCommand {
                             ("encoding", .string(options.encoding.rawValue)),
                         ])
                     ),
+                    (
+                        "calibration",
+                        .object([
+                            ("method", .string(llm.settings.calibration.rawValue)),
+                            (
+                                "splits",
+                                .array(
+                                    calibrations.map { c in
+                                        .object([
+                                            ("split_seed", .string(c.seed)),
+                                            ("method", .string(c.calibration.method.rawValue)),
+                                            ("intercept", .number(c.calibration.intercept)),
+                                            ("slope", .number(c.calibration.slope)),
+                                            ("answers", .array(c.answers.map { .number($0) })),
+                                        ])
+                                    })
+                            ),
+                        ])
+                    ),
                     ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
                     ("failed", .number(Double(failed.count))), ("cached_samples", .number(Double(cached))),
                     ("budget_exhausted", .bool(stoppedForBudget)),
@@ -169,6 +200,7 @@ struct PredictCommand: AsyncParsableCommand {
                                     ("id", .string(s.id(table.architectures[r.row]))),
                                     ("truth", .number(try truth(metric, r.row))),
                                     ("predicted", .number(r.prediction.value)),
+                                    ("uncalibrated", .number(r.prediction.uncalibrated)),
                                     ("samples", .array(r.prediction.samples.map { .number($0) })),
                                     (
                                         "greedy",
@@ -208,7 +240,9 @@ struct PredictCommand: AsyncParsableCommand {
                 fmt(labelled.truth["test"].map { _ in try? truth("test", r.row) } ?? nil),
                 fmt(p.value), p.distribution.map { "\(fmt($0.interval.low))-\(fmt($0.interval.high))" } ?? "",
                 p.callIDs.map(String.init).joined(separator: ","),
-                p.error ?? (p.cachedSamples > 0 ? "cached" : ""),
+                p.error
+                    ?? ([p.uncalibrated.map { "LLM said \(fmt($0))" }, p.cachedSamples > 0 ? "cached" : nil]
+                        .compactMap { $0 }.joined(separator: ", ")),
             ])
         }
         print(t.render())
@@ -223,10 +257,48 @@ struct PredictCommand: AsyncParsableCommand {
             }
             print(qt.render())
         }
+        for c in calibrations {
+            print(
+                "\nsplit \(c.seed): leave-one-out \(c.calibration.method.rawValue) calibration from \(c.calibration.answered) of \(c.answers.count) demonstrations: answer x \(fmt(c.calibration.slope, 3)) \(c.calibration.intercept < 0 ? "-" : "+") \(fmt(abs(c.calibration.intercept), 3))"
+            )
+        }
         print(
-            "\n\(rows.count) predictions, \(failed.count) failed, \(cached) answered from the cache; run \(run)"
+            "\n\(rows.count) predictions\(looSummary(calibrations.map(\.answers))), \(failed.count) failed, \(cached) answered from the cache; run \(run)"
                 + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
         try exitIfFailed(failed.count, of: rows.count)
+    }
+
+    /// The LLM's answer for each demonstration from the other nine, in the prompt's options
+    /// (asked together: the prompts share their prefix up to the left-out demonstration).
+    func leaveOneOut(_ predictor: LLMPredictor, _ demos: [(Architecture, Double)], seed: String, timeout: Double?)
+        async -> [Prediction]
+    {
+        let progress = Progress(
+            "split \(seed): calibrating on \(demos.count) demonstrations (leave one out)", waitingFor: "the LLM",
+            timeout: timeout, retried: true)
+        progress.update(0, of: demos.count)
+        let answers = await withTaskGroup(of: (Int, Prediction).self) { group in
+            for i in demos.indices {
+                var others = demos
+                let left = others.remove(at: i)
+                group.addTask { (i, await predictor.predict(left.0, demonstrations: others, purpose: "calibration")) }
+            }
+            var out: [(Int, Prediction)] = []
+            for await x in group {
+                out.append(x)
+                progress.update(out.count, of: demos.count)
+            }
+            return out
+        }
+        return answers.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// " and 30 leave-one-out answers (2 failed)"; empty without calibration.
+    func looSummary(_ answers: [[Double?]]) -> String {
+        let all = answers.joined()
+        guard !all.isEmpty else { return "" }
+        let failed = all.filter { $0 == nil }.count
+        return " and \(all.count) leave-one-out answers" + (failed > 0 ? " (\(failed) failed, left out)" : "")
     }
 
     /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LLMPPCore
 import LLMPPEngine
 import LLMPPLLM
 import LLMPPStore
@@ -21,6 +22,13 @@ struct ProviderOptions: ParsableArguments {
     var walkThreshold: Double = 0.005
     @Option(name: .customLong("walk-decimals"), help: "Digit walk: digits after the decimal point to resolve.")
     var walkDecimals: Int = 1
+    @Option(
+        help: """
+            LLM-PP's leave-one-out calibration: the LLM also answers each demonstration from the other nine; shift \
+            adds the median of its errors there to every test answer, affine fits truth on answer, none keeps the \
+            answers (default: none; labels for a student are never calibrated).
+            """)
+    var calibrate: LeaveOneOutCalibration.Method?
     @Option(
         name: .customLong("llm-timeout"), parsing: .unconditional,
         help: "Seconds one LLM request may take (default: 120 for remote APIs, 600 for the local server).")
@@ -70,6 +78,7 @@ struct ProviderOptions: ParsableArguments {
             samples: samples, decode: decode ?? defaultDecode, walkThreshold: walkThreshold, walkDecimals: walkDecimals)
         s.timeout = llmTimeout
         s.concurrency = concurrency
+        s.calibration = calibrate ?? .none
         return s
     }
 
@@ -94,6 +103,7 @@ struct ProviderOptions: ParsableArguments {
 }
 
 extension PredictionSettings.Decode: ExpressibleByArgument {}
+extension LeaveOneOutCalibration.Method: ExpressibleByArgument {}
 
 extension CommonOptions {
     var databasePath: String { (resolvedDataDirectory as NSString).appendingPathComponent("llmpp.sqlite") }

@@ -1,0 +1,55 @@
+import Foundation
+import LLMPPTestSupport
+import XCTest
+
+/// `predict --calibrate`: the LLM also answers each demonstration from the other nine, and the
+/// median of its errors there corrects every answer.
+final class CalibrationCLITests: XCTestCase {
+    func testShiftCalibrationAsksEachDemonstrationFromTheOthersAndShiftsByTheMedianError() throws {
+        let prompts = ReceivedPrompts()
+        // A predictor that always says 30: the demonstrations' BLEU (about 24-27) shows it 3-6 too high.
+        let server = try TestHTTPServer(handler: { req in
+            prompts.record(req.lastMessage)
+            return .init(status: 200, body: TestHTTPServer.openAI("{\"bleu\": 30}"))
+        })
+        defer { server.stop() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-calibrate-\(UUID().uuidString)"
+        let r = try CLI.run(
+            [
+                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--split-seed",
+                "123", "--limit", "2", "--calibrate", "shift", "--json",
+            ], dataDir: dataDir,
+            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let obj = try CLI.json(r.stdout) as! [String: Any]
+
+        // 2 test prompts with the 10 demonstrations, 10 leave-one-out prompts with 9 each.
+        let demoCounts = prompts.all.map { ReceivedPrompts.scores($0).count }
+        XCTAssertEqual(demoCounts.filter { $0 == 10 }.count, 2, "\(demoCounts)")
+        XCTAssertEqual(demoCounts.filter { $0 == 9 }.count, 10, "\(demoCounts)")
+        // The shift, computed here from the demonstrations the server saw.
+        let truths = ReceivedPrompts.scores(prompts.all.first { ReceivedPrompts.scores($0).count == 10 }!).sorted()
+        let errors = truths.map { $0 - 30 }
+        let median = (errors[4] + errors[5]) / 2
+        let calibration = obj["calibration"] as! [String: Any]
+        XCTAssertEqual(calibration["method"] as? String, "shift")
+        let split = (calibration["splits"] as! [[String: Any]])[0]
+        XCTAssertEqual(split["intercept"] as! Double, median, accuracy: 1e-9)
+        XCTAssertEqual(split["answers"] as? [Double], Array(repeating: 30, count: 10))
+        for p in obj["predictions"] as! [[String: Any]] {
+            XCTAssertEqual(p["uncalibrated"] as? Double, 30)
+            XCTAssertEqual(p["predicted"] as! Double, 30 + median, accuracy: 1e-9)
+        }
+
+        // A rerun asks nothing: the leave-one-out answers are cached like any other.
+        let again = try CLI.run(
+            [
+                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--split-seed",
+                "123", "--limit", "2", "--calibrate", "shift", "--json",
+            ], dataDir: dataDir,
+            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(prompts.all.count, 12)
+        XCTAssertEqual((try CLI.json(again.stdout) as! [String: Any])["cached_samples"] as? Int, 12)
+    }
+}

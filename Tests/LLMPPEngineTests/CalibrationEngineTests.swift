@@ -1,0 +1,71 @@
+import Foundation
+import LLMPPCore
+import LLMPPLLM
+import LLMPPTestSupport
+import XCTest
+
+@testable import LLMPPEngine
+
+/// LLM-PP's leave-one-out calibration in a run (`--evaluate-llm --calibrate shift`): after the
+/// test architectures the LLM answers each demonstration from the other nine, and the quality
+/// pane's LLM-PP row is corrected by the median error there.
+final class CalibrationEngineTests: XCTestCase {
+    /// An LLM that ranks perfectly but answers every architecture 2 points too high.
+    static func biasedServer() throws -> TestHTTPServer {
+        let s = try EngineTests.space()
+        return try TestHTTPServer(handler: { req in
+            let text = req.lastMessage
+            guard let r = text.range(of: "Test architecture:\n", options: .backwards) else {
+                return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
+            }
+            let lines = text[r.upperBound...].split(separator: "\n").prefix(6).joined(separator: "\n")
+            guard let a = try? s.parse(lines), let t = try? s.lookup(s.labelled!.truth["valid"]!, a) else {
+                return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
+            }
+            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", t + 2)))
+        })
+    }
+
+    func config(_ calibration: LeaveOneOutCalibration.Method) -> RunConfig {
+        var c = EngineTests.smallConfig()
+        c.evaluateLLM = true
+        c.labels = 8
+        c.training.steps = 20
+        c.evolution = EvolutionConfig.scaled(population: 8, iterations: 2)
+        c.switchAt = 1
+        c.prediction.calibration = calibration
+        return c
+    }
+
+    func llmpp(_ calibration: LeaveOneOutCalibration.Method) async throws -> (RunState, PredictorQuality, Int) {
+        let server = try Self.biasedServer()
+        defer { server.stop() }
+        let engine = try await Engine.create(
+            config: config(calibration), environment: EngineTests.environment(server, dataDir: EngineTests.tempDir()))
+        await engine.start()
+        let state = await engine.wait()
+        XCTAssertNil(state.error)
+        let q = try await engine.predictorQuality()
+        let row = try XCTUnwrap(q.first { $0.0 == "valid" }?.1.first { $0.name == "LLM-PP" })
+        return (state, row, server.requestCount)
+    }
+
+    func testShiftRemovesAConstantBiasAndCostsOneAnswerPerDemonstration() async throws {
+        let (raw, rawRow, rawRequests) = try await llmpp(.none)
+        XCTAssertEqual(rawRequests, 20 + 8, "test architectures and labels only")
+        XCTAssertNil(raw.llmppCalibrationAnswers)
+        XCTAssertEqual(try XCTUnwrap(rawRow.maeMean), 2, accuracy: 0.01)
+
+        let (shifted, row, requests) = try await llmpp(.shift)
+        XCTAssertEqual(requests, 20 + 10 + 8, "plus each demonstration from the other nine")
+        XCTAssertEqual(shifted.llmppDone, 30)
+        let answers = try XCTUnwrap(shifted.llmppCalibrationAnswers)
+        XCTAssertEqual(answers.count, 10)
+        XCTAssertFalse(answers.contains(nil))
+        // The median error is −2: the calibrated answers are the truth up to the answers' rounding.
+        XCTAssertEqual(try XCTUnwrap(row.maeMean), 0, accuracy: 0.01)
+        XCTAssertEqual(try XCTUnwrap(row.kendallMean), try XCTUnwrap(rawRow.kendallMean), accuracy: 1e-9)
+        // The stored predictions stay as answered: the calibration is applied where they are read.
+        XCTAssertEqual(shifted.llmppPredictions, raw.llmppPredictions)
+    }
+}
