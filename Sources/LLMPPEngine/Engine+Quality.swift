@@ -18,7 +18,7 @@ extension Engine {
             if !llm.isEmpty {
                 list.append(
                     PredictorQuality(
-                        name: "LLM-PP",
+                        name: llmppRowName,
                         perSeed: [
                             (
                                 config.splitSeed, Metrics.mae(llm.map(\.0), llm.map(\.1)),
@@ -38,6 +38,14 @@ extension Engine {
             out.append((m, list))
         }
         return out
+    }
+}
+
+extension Engine {
+    /// "LLM-PP", or "LLM-PP (shift-calibrated)" where the run's calibration applied.
+    var llmppRowName: String {
+        guard let c = llmppCalibration, c.method != .none else { return "LLM-PP" }
+        return "LLM-PP (\(c.method.rawValue)-calibrated)"
     }
 }
 

@@ -38,6 +38,7 @@ final class CalibrationEngineTests: XCTestCase {
     }
 
     func llmpp(_ calibration: LeaveOneOutCalibration.Method) async throws -> (RunState, PredictorQuality, Int) {
+        let name = calibration == .none ? "LLM-PP" : "LLM-PP (\(calibration.rawValue)-calibrated)"
         let server = try Self.biasedServer()
         defer { server.stop() }
         let engine = try await Engine.create(
@@ -46,7 +47,7 @@ final class CalibrationEngineTests: XCTestCase {
         let state = await engine.wait()
         XCTAssertNil(state.error)
         let q = try await engine.predictorQuality()
-        let row = try XCTUnwrap(q.first { $0.0 == "valid" }?.1.first { $0.name == "LLM-PP" })
+        let row = try XCTUnwrap(q.first { $0.0 == "valid" }?.1.first { $0.name == name }, "\(q)")
         return (state, row, server.requestCount)
     }
 

@@ -47,7 +47,12 @@ public enum PredictorStudy {
                 for (metric, rows) in try await engine.predictorQuality() {
                     if merged[metric] == nil { order.append(metric) }
                     merged[metric, default: []].append(
-                        (seed, renamed(rows, provider: provider, labels: labels, greedyCopy: greedyCopy)))
+                        (
+                            seed,
+                            renamed(
+                                rows, provider: provider, labels: labels, greedyCopy: greedyCopy,
+                                calibration: c.prediction.calibration)
+                        ))
                 }
             }
         }
@@ -65,13 +70,15 @@ public enum PredictorStudy {
 
     /// A split's rows under the table's names; a greedy copy contributes only its two LLM rows
     /// (its baselines and references are the base run's).
-    static func renamed(_ rows: [PredictorQuality], provider: String, labels: Int, greedyCopy: Bool)
-        -> [PredictorQuality]
-    {
-        let tag = greedyCopy ? ", greedy" : ""
+    static func renamed(
+        _ rows: [PredictorQuality], provider: String, labels: Int, greedyCopy: Bool,
+        calibration: LeaveOneOutCalibration.Method = .none
+    ) -> [PredictorQuality] {
+        let tag = (greedyCopy ? ", greedy" : "") + (calibration == .none ? "" : ", \(calibration.rawValue)-calibrated")
         return rows.compactMap { q in
             switch q.name {
-            case "LLM-PP": return PredictorQuality(name: "LLM-PP (\(provider)\(tag))", perSeed: q.perSeed)
+            case let name where name.hasPrefix("LLM-PP"):
+                return PredictorQuality(name: "LLM-PP (\(provider)\(tag))", perSeed: q.perSeed)
             case "LLM-Distill-PP":
                 return PredictorQuality(
                     name: "LLM-Distill-PP (\(labels)\(greedyCopy ? " greedy" : "") labels)", perSeed: q.perSeed)
@@ -132,7 +139,9 @@ public enum PredictorStudy {
                 progress("ablation step \(step) (\(PromptOptions.ladderNames[step])), split \(seed)")
                 let (engine, _) = try await StudyRun.run(
                     config: c, environment: env, runID: "\(runPrefix)-ablation\(step)-s\(seed)", progress: progress)
-                let q = try await engine.predictorQuality().first { $0.0 == metric }?.1.first { $0.name == "LLM-PP" }
+                let q = try await engine.predictorQuality().first { $0.0 == metric }?.1.first {
+                    $0.name.hasPrefix("LLM-PP")
+                }
                 per += q?.perSeed ?? [(seed, nil, nil)]
             }
             out.append(
