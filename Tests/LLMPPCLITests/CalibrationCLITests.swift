@@ -51,5 +51,18 @@ final class CalibrationCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(prompts.all.count, 12)
         XCTAssertEqual((try CLI.json(again.stdout) as! [String: Any])["cached_samples"] as? Int, 12)
+
+        // Without --calibrate a remote provider's answers stay as given (the shift is the local default).
+        let plain = try CLI.run(
+            [
+                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--split-seed",
+                "456", "--limit", "2", "--json",
+            ], dataDir: dataDir,
+            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(prompts.all.count, 14)
+        let plainObj = try CLI.json(plain.stdout) as! [String: Any]
+        XCTAssertEqual((plainObj["calibration"] as? [String: Any])?["method"] as? String, "none")
+        XCTAssertEqual((plainObj["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double }, [30, 30])
     }
 }

@@ -9,10 +9,11 @@ final class LocalLLMTests: XCTestCase {
             throw XCTSkip("LLMPP_SKIP_LLM_TESTS=1")
         }
         let dataDir = NSTemporaryDirectory() + "llmpp-local-\(UUID().uuidString)"
-        // The digit walk (the local default, said explicitly so that the replay below asks the same).
+        // The digit walk and the leave-one-out shift (the local defaults, said explicitly so that
+        // the replay below asks the same).
         let args = [
             "predict", "--space", "hat-wmt14ende", "--split-seed", "456", "--limit", "2", "--decode", "distribution",
-            "--json",
+            "--calibrate", "shift", "--json",
         ]
 
         let t0 = Date()
@@ -36,6 +37,16 @@ final class LocalLLMTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(interval[1], v)
         }
         XCTAssertEqual(obj["decode"] as? String, "distribution")
+        // Each demonstration answered from the other nine on the real server; the shift moved every answer.
+        let split = try XCTUnwrap(((obj["calibration"] as? [String: Any])?["splits"] as? [[String: Any]])?.first)
+        XCTAssertEqual(split["method"] as? String, "shift")
+        let answers = try XCTUnwrap(split["answers"] as? [Double], "every leave-one-out answer parsed: \(split)")
+        XCTAssertEqual(answers.count, 10)
+        let shift = try XCTUnwrap(split["intercept"] as? Double)
+        for p in preds {
+            let raw = try XCTUnwrap(p["uncalibrated"] as? Double)
+            XCTAssertEqual(p["predicted"] as! Double, raw + shift, accuracy: 1e-9)
+        }
         XCTAssertEqual(obj["cached_samples"] as? Int, 0)
         XCTAssertTrue(first.stderr.contains("starting the local llama-server"), first.stderr)
         let firstDuration = Date().timeIntervalSince(t0)
@@ -44,7 +55,7 @@ final class LocalLLMTests: XCTestCase {
         let second = try CLI.run(args, dataDir: dataDir)
         XCTAssertEqual(second.status, 0, second.stderr)
         let obj2 = try CLI.json(second.stdout) as! [String: Any]
-        XCTAssertEqual(obj2["cached_samples"] as? Int, 2)
+        XCTAssertEqual(obj2["cached_samples"] as? Int, 2 + 10)
         XCTAssertFalse(second.stderr.contains("starting the local llama-server"))
         XCTAssertEqual(
             (obj2["predictions"] as! [[String: Any]]).map { $0["predicted"] as? Double },

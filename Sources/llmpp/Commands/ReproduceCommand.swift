@@ -166,7 +166,8 @@ struct ReproduceCommand: AsyncParsableCommand {
         let provider = SharedProvider(try await llm.makeProvider(common: common))
         report.provider = provider.displayName
         let study = LLMLatencyStudy(
-            provider: provider, store: try common.openStore(), settings: llm.settings(defaultDecode: .distribution),
+            provider: provider, store: try common.openStore(),
+            settings: llm.settings(defaultDecode: .distribution, defaultCalibration: .none),
             encodings: list(hardwareLLMEncodings).compactMap(ArchitectureEncoding.init(rawValue:)),
             targets: list(hardwareLLMTargets), sources: list(hardwareSources), k: 10, draws: 1, tests: hardwareLLM,
             cacheDirectory: common.cacheDirectory)
@@ -188,8 +189,8 @@ struct ReproduceCommand: AsyncParsableCommand {
         progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
         var base = RunConfig(space: "")
         llm.apply(to: &base)
-        // The paper's pipeline: greedy answers unless --decode says otherwise.
-        base.prediction = llm.settings(defaultDecode: .greedy)
+        // The paper's pipeline: greedy, uncalibrated answers unless --decode or --calibrate say otherwise.
+        base.prediction = llm.settings(defaultDecode: .greedy, defaultCalibration: .none)
         base.training.steps = trainSteps
         base.prompt.encoding = encoding
         base.prompt.efficiency = try EfficiencyLine.parse(efficiency)
