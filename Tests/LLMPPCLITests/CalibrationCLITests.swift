@@ -8,18 +8,18 @@ final class CalibrationCLITests: XCTestCase {
     func testShiftCalibrationAsksEachDemonstrationFromTheOthersAndShiftsByTheMedianError() throws {
         let prompts = ReceivedPrompts()
         // A predictor that always says 30: the demonstrations' BLEU (about 24-27) shows it 3-6 too high.
-        let server = try TestHTTPServer(handler: { req in
-            prompts.record(req.lastMessage)
-            return .init(status: 200, body: TestHTTPServer.openAI("{\"bleu\": 30}"))
-        })
+        let server = try prompts.server(answering: "{\"bleu\": 30}")
         defer { server.stop() }
         let dataDir = NSTemporaryDirectory() + "llmpp-calibrate-\(UUID().uuidString)"
-        let r = try CLI.run(
-            [
-                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--split-seed",
-                "123", "--limit", "2", "--calibrate", "shift", "--json",
-            ], dataDir: dataDir,
-            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        func predict(_ extra: [String]) throws -> CLI.Result {
+            try CLI.run(
+                [
+                    "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--limit",
+                    "2", "--json",
+                ] + extra, dataDir: dataDir,
+                environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        }
+        let r = try predict(["--split-seed", "123", "--calibrate", "shift"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let obj = try CLI.json(r.stdout) as! [String: Any]
 
@@ -42,23 +42,13 @@ final class CalibrationCLITests: XCTestCase {
         }
 
         // A rerun asks nothing: the leave-one-out answers are cached like any other.
-        let again = try CLI.run(
-            [
-                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--split-seed",
-                "123", "--limit", "2", "--calibrate", "shift", "--json",
-            ], dataDir: dataDir,
-            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        let again = try predict(["--split-seed", "123", "--calibrate", "shift"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(prompts.all.count, 12)
         XCTAssertEqual((try CLI.json(again.stdout) as! [String: Any])["cached_samples"] as? Int, 12)
 
         // Without --calibrate a remote provider's answers stay as given (the shift is the local default).
-        let plain = try CLI.run(
-            [
-                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--split-seed",
-                "456", "--limit", "2", "--json",
-            ], dataDir: dataDir,
-            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        let plain = try predict(["--split-seed", "456"])
         XCTAssertEqual(plain.status, 0, plain.stderr)
         XCTAssertEqual(prompts.all.count, 14)
         let plainObj = try CLI.json(plain.stdout) as! [String: Any]

@@ -45,10 +45,7 @@ final class ReproduceCLITests: XCTestCase {
     /// The predictor table asks the paper's prompt unless told otherwise, and says which prompt it asked.
     func testReproducePredictorsTakesThePromptFlagsAndRecordsThePrompt() throws {
         let prompts = ReceivedPrompts()
-        let server = try TestHTTPServer(handler: { req in
-            prompts.record(req.lastMessage)
-            return .init(status: 200, body: TestHTTPServer.openAI("{\"bleu\": 25}"))
-        })
+        let server = try prompts.server(answering: "{\"bleu\": 25}")
         defer { server.stop() }
         let dataDir = NSTemporaryDirectory() + "llmpp-repro-prompt-\(UUID().uuidString)"
         let args = [

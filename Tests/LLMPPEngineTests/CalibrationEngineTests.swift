@@ -11,20 +11,7 @@ import XCTest
 /// pane's LLM-PP row is corrected by the median error there.
 final class CalibrationEngineTests: XCTestCase {
     /// An LLM that ranks perfectly but answers every architecture 2 points too high.
-    static func biasedServer() throws -> TestHTTPServer {
-        let s = try EngineTests.space()
-        return try TestHTTPServer(handler: { req in
-            let text = req.lastMessage
-            guard let r = text.range(of: "Test architecture:\n", options: .backwards) else {
-                return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
-            }
-            let lines = text[r.upperBound...].split(separator: "\n").prefix(6).joined(separator: "\n")
-            guard let a = try? s.parse(lines), let t = try? s.lookup(s.labelled!.truth["valid"]!, a) else {
-                return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
-            }
-            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", t + 2)))
-        })
-    }
+    static func biasedServer() throws -> TestHTTPServer { try EngineTests.llmServer { truth, _ in truth + 2 } }
 
     func config(_ calibration: LeaveOneOutCalibration.Method) -> RunConfig {
         var c = EngineTests.smallConfig()

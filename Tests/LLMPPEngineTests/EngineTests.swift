@@ -14,8 +14,14 @@ final class EngineTests: XCTestCase {
     static let catalog = Repo.catalog
     static func space() throws -> SearchSpace { try Repo.space("nb201-cifar10") }
 
-    /// A server that reads the test architecture from the prompt and answers like a decent LLM.
+    /// A server that reads the test architecture from the prompt and answers like a decent LLM:
+    /// its truth plus a deterministic perturbation of at most 1 point.
     static func llmServer() throws -> TestHTTPServer {
+        try llmServer { truth, id in truth + Double(Int(StableHash.fnv1a64(id) % 200) - 100) / 100 }
+    }
+
+    /// A server that reads the test architecture from the prompt and answers `answer(truth, id)`.
+    static func llmServer(answer: @escaping @Sendable (Double, String) -> Double) throws -> TestHTTPServer {
         let s = try space()
         return try TestHTTPServer(handler: { req in
             let text = req.lastMessage
@@ -26,8 +32,8 @@ final class EngineTests: XCTestCase {
             guard let a = try? s.parse(lines), let t = try? s.lookup(s.labelled!.truth["valid"]!, a) else {
                 return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
             }
-            let noise = Double(Int(StableHash.fnv1a64(s.id(a)) % 200) - 100) / 100  // +-1
-            return .init(status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", t + noise)))
+            return .init(
+                status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", answer(t, s.id(a)))))
         })
     }
 
