@@ -33,6 +33,8 @@ final class CalibrationCLITests: XCTestCase {
         let median = (errors[4] + errors[5]) / 2
         let calibration = obj["calibration"] as! [String: Any]
         XCTAssertEqual(calibration["method"] as? String, "shift")
+        let quality = ((obj["quality"] as? [String: Any])?["valid"] as? [[String: Any]])?.first
+        XCTAssertEqual(quality?["name"] as? String, "LLM-PP (test-llm at 127.0.0.1, shift-calibrated)")
         let split = (calibration["splits"] as! [[String: Any]])[0]
         XCTAssertEqual(split["intercept"] as! Double, median, accuracy: 1e-9)
         XCTAssertEqual(split["answers"] as? [Double], Array(repeating: 30, count: 10))

@@ -138,7 +138,9 @@ struct PredictCommand: AsyncParsableCommand {
         var quality: [String: [PredictorQuality]] = [:]
         for m in labelled.metrics {
             let llmq = PredictorQuality(
-                name: "LLM-PP (\(provider.displayName))",
+                name: "LLM-PP (\(provider.displayName)"
+                    + (calibrations.contains { $0.calibration.method != .none }
+                        ? ", \(llm.settings.calibration.rawValue)-calibrated" : "") + ")",
                 perSeed: try seedsDone.map { seed in
                     let rs = rows.filter { $0.seed == seed && $0.prediction.value != nil }
                     let p = rs.map { $0.prediction.value! }
