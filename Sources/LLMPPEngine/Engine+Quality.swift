@@ -18,7 +18,7 @@ extension Engine {
             if !llm.isEmpty {
                 list.append(
                     PredictorQuality(
-                        name: llmppRowName,
+                        name: "LLM-PP" + calibrationSuffix,
                         perSeed: [
                             (
                                 config.splitSeed, Metrics.mae(llm.map(\.0), llm.map(\.1)),
@@ -26,11 +26,10 @@ extension Engine {
                             )
                         ]))
             }
-            if let student {
-                let p = try student.predict(archs, in: space)
+            if let p = try studentTestScores(archs) {
                 list.append(
                     PredictorQuality(
-                        name: "LLM-Distill-PP",
+                        name: "LLM-Distill-PP" + calibrationSuffix,
                         perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
             }
             // Test rows exist only where the run's split resolved (RunPlan), listed or drawn.
@@ -42,10 +41,19 @@ extension Engine {
 }
 
 extension Engine {
-    /// "LLM-PP", or "LLM-PP (shift-calibrated)" where the run's calibration applied.
-    var llmppRowName: String {
-        guard let c = llmppCalibration, c.method != .none else { return "LLM-PP" }
-        return "LLM-PP (\(c.method.rawValue)-calibrated)"
+    /// " (shift-calibrated)" after the LLM rows' names where the run's calibration applied.
+    var calibrationSuffix: String {
+        guard let c = llmppCalibration, c.method != .none else { return "" }
+        return " (\(c.method.rawValue)-calibrated)"
+    }
+
+    /// The student's scores of the test architectures, corrected by LLM-PP's calibration where
+    /// the run has one: it learned the same LLM's answers, bias included.
+    func studentTestScores(_ archs: [Architecture]) throws -> [Double]? {
+        guard let student else { return nil }
+        let scores = try student.predict(archs, in: space)
+        guard let c = llmppCalibration else { return scores }
+        return scores.map { c.apply($0, within: scoreRange) }
     }
 }
 
@@ -73,7 +81,7 @@ extension Engine {
         else { return [] }
         let table = space.tables[l.table]
         let archs = testRows.map { table.architectures[$0] }
-        let studentScores = try student.map { try $0.predict(archs, in: space) }
+        let studentScores = try studentTestScores(archs)
         return try testRows.enumerated().map { i, row in
             let id = space.id(archs[i])
             return QualityPoint(

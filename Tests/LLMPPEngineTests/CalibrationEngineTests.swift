@@ -24,8 +24,10 @@ final class CalibrationEngineTests: XCTestCase {
         return c
     }
 
-    func llmpp(_ calibration: LeaveOneOutCalibration.Method) async throws -> (RunState, PredictorQuality, Int) {
-        let name = calibration == .none ? "LLM-PP" : "LLM-PP (\(calibration.rawValue)-calibrated)"
+    func llmpp(_ calibration: LeaveOneOutCalibration.Method) async throws -> (
+        RunState, PredictorQuality, Int, [QualityPoint]
+    ) {
+        let suffix = calibration == .none ? "" : " (\(calibration.rawValue)-calibrated)"
         let server = try Self.biasedServer()
         defer { server.stop() }
         let engine = try await Engine.create(
@@ -34,17 +36,19 @@ final class CalibrationEngineTests: XCTestCase {
         let state = await engine.wait()
         XCTAssertNil(state.error)
         let q = try await engine.predictorQuality()
-        let row = try XCTUnwrap(q.first { $0.0 == "valid" }?.1.first { $0.name == name }, "\(q)")
-        return (state, row, server.requestCount)
+        let rows = q.first { $0.0 == "valid" }?.1 ?? []
+        let row = try XCTUnwrap(rows.first { $0.name == "LLM-PP" + suffix }, "\(rows.map(\.name))")
+        XCTAssertTrue(rows.contains { $0.name == "LLM-Distill-PP" + suffix }, "\(rows.map(\.name))")
+        return (state, row, server.requestCount, try await engine.qualityPoints())
     }
 
     func testShiftRemovesAConstantBiasAndCostsOneAnswerPerDemonstration() async throws {
-        let (raw, rawRow, rawRequests) = try await llmpp(.none)
+        let (raw, rawRow, rawRequests, rawPoints) = try await llmpp(.none)
         XCTAssertEqual(rawRequests, 20 + 8, "test architectures and labels only")
         XCTAssertNil(raw.llmppCalibrationAnswers)
         XCTAssertEqual(try XCTUnwrap(rawRow.maeMean), 2, accuracy: 0.01)
 
-        let (shifted, row, requests) = try await llmpp(.shift)
+        let (shifted, row, requests, points) = try await llmpp(.shift)
         XCTAssertEqual(requests, 20 + 10 + 8, "plus each demonstration from the other nine")
         XCTAssertEqual(shifted.llmppDone, 30)
         let answers = try XCTUnwrap(shifted.llmppCalibrationAnswers)
@@ -55,5 +59,10 @@ final class CalibrationEngineTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(row.kendallMean), try XCTUnwrap(rawRow.kendallMean), accuracy: 1e-9)
         // The stored predictions stay as answered: the calibration is applied where they are read.
         XCTAssertEqual(shifted.llmppPredictions, raw.llmppPredictions)
+        // The student learned the same biased labels (left as answered): its scores take the same shift.
+        for (p, r) in zip(points, rawPoints) {
+            XCTAssertEqual(try XCTUnwrap(p.student), try XCTUnwrap(r.student) - 2, accuracy: 0.01)
+            XCTAssertEqual(try XCTUnwrap(p.llmpp), p.truth, accuracy: 0.01)
+        }
     }
 }

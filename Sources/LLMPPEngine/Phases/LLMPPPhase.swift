@@ -87,6 +87,9 @@ extension Engine {
     func llmppPrediction(_ id: String) -> Double? {
         guard let v = state.llmppPredictions[id] else { return nil }
         guard let c = llmppCalibration else { return v }
-        return c.apply(v, within: space.task.range[0]...space.task.range[1])
+        return c.apply(v, within: scoreRange)
     }
+
+    /// The range the prompts ask the score in.
+    var scoreRange: ClosedRange<Double> { space.task.range[0]...space.task.range[1] }
 }

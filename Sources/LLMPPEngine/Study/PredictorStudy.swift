@@ -74,14 +74,16 @@ public enum PredictorStudy {
         _ rows: [PredictorQuality], provider: String, labels: Int, greedyCopy: Bool,
         calibration: LeaveOneOutCalibration.Method = .none
     ) -> [PredictorQuality] {
-        let tag = (greedyCopy ? ", greedy" : "") + (calibration == .none ? "" : ", \(calibration.rawValue)-calibrated")
+        let calibrated = calibration == .none ? "" : ", \(calibration.rawValue)-calibrated"
+        let tag = (greedyCopy ? ", greedy" : "") + calibrated
         return rows.compactMap { q in
             switch q.name {
             case let name where name.hasPrefix("LLM-PP"):
                 return PredictorQuality(name: "LLM-PP (\(provider)\(tag))", perSeed: q.perSeed)
-            case "LLM-Distill-PP":
+            case let name where name.hasPrefix("LLM-Distill-PP"):
                 return PredictorQuality(
-                    name: "LLM-Distill-PP (\(labels)\(greedyCopy ? " greedy" : "") labels)", perSeed: q.perSeed)
+                    name: "LLM-Distill-PP (\(labels)\(greedyCopy ? " greedy" : "") labels\(calibrated))",
+                    perSeed: q.perSeed)
             default: return greedyCopy ? nil : q
             }
         }

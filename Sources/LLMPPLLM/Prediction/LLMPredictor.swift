@@ -41,8 +41,9 @@ public struct PredictionSettings: Sendable, Codable, Equatable {
     /// Requests in flight at once (nil: the provider's default, 4 for remote APIs, 1 for the
     /// local server); a vLLM server or a paid API's rate limit takes many more.
     public var concurrency: Int? = nil
-    /// LLM-PP's leave-one-out calibration of test answers (labels for a student are left as
-    /// the LLM gave them: a constant shift does not change what the search ranks).
+    /// LLM-PP's leave-one-out calibration of test answers and of the quality rows of a student
+    /// that learned them (its labels stay as the LLM gave them: a constant shift does not
+    /// change what the search ranks).
     public var calibration: LeaveOneOutCalibration.Method = .none
 
     public init(

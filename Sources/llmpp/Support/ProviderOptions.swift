@@ -26,7 +26,7 @@ struct ProviderOptions: ParsableArguments {
         help: """
             LLM-PP's leave-one-out calibration: the LLM also answers each demonstration from the other nine; shift \
             adds the median of its errors there to every test answer, affine fits truth on answer, none keeps the \
-            answers (default: shift for local, none otherwise; labels for a student are never calibrated).
+            answers (default: shift for local, none otherwise; a student's labels stay as answered).
             """)
     var calibrate: LeaveOneOutCalibration.Method?
     @Option(
