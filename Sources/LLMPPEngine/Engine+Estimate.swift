@@ -10,10 +10,21 @@ extension Engine {
         let provider = self.provider?.displayName ?? "the LLM"
         let concurrency = batchSize
         if config.evaluateLLM, llmppUnits > state.llmppDone, state.phase == .llmpp {
-            parts.append(
-                .llm(
-                    "LLM-PP", answers: llmppUnits - state.llmppDone, secondsEach: perAnswer,
-                    concurrency: concurrency, provider: provider))
+            let tests = max(0, testRows.count - state.llmppDone)
+            if tests > 0 {
+                parts.append(
+                    .llm("LLM-PP", answers: tests, secondsEach: perAnswer, concurrency: concurrency, provider: provider)
+                )
+            }
+            // A left-out demonstration breaks the shared prompt prefix: priced at what such answers took here.
+            let leftOut = llmppUnits - state.llmppDone - tests
+            if leftOut > 0 {
+                parts.append(
+                    .llm(
+                        "LLM-PP calibration", answers: leftOut,
+                        secondsEach: await llmSecondsPerAnswer(purpose: "calibration") ?? perAnswer,
+                        concurrency: concurrency, provider: provider))
+            }
         }
         if config.labels > state.labelsDone {
             let cached = await cachedLabels()
@@ -30,12 +41,16 @@ extension Engine {
     }
 
     /// The median time of this model's earlier answers in this data directory (the first,
-    /// cold prompt of a server is one answer among many and does not move a median).
-    func llmSecondsPerAnswer() async -> (median: Double, count: Int)? {
+    /// cold prompt of a server is one answer among many and does not move a median); of one
+    /// purpose ("calibration", "label") where given.
+    func llmSecondsPerAnswer(purpose: String? = nil) async -> (median: Double, count: Int)? {
         guard let p = provider else { return nil }
         let recent = (try? await transcripts.calls(limit: 2000)) ?? []
-        let times = recent.filter { $0.provider == p.name && $0.model == p.model && $0.status == .ok }
-            .map { $0.latencyMs / 1000 }.filter { $0 > 0 }
+        let times = recent.filter {
+            $0.provider == p.name && $0.model == p.model && $0.status == .ok
+                && (purpose == nil || $0.purpose == purpose)
+        }
+        .map { $0.latencyMs / 1000 }.filter { $0 > 0 }
         guard !times.isEmpty else { return nil }
         return (Metrics.median(times), times.count)
     }

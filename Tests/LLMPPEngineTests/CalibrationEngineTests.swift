@@ -65,4 +65,28 @@ final class CalibrationEngineTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(p.llmpp), p.truth, accuracy: 0.01)
         }
     }
+
+    /// The estimate prices the left-out demonstrations apart: their prompts share less of the
+    /// cached prefix, so they are timed by earlier answers of their own kind where there are some.
+    func testTheEstimatePricesLeaveOneOutAnswersByTheirOwnTimes() async throws {
+        let server = try Self.biasedServer()
+        defer { server.stop() }
+        let env = EngineTests.environment(server, dataDir: EngineTests.tempDir())
+        let first = try await Engine.create(config: config(.shift), environment: env)
+        let before = await first.estimate()
+        XCTAssertTrue(
+            try XCTUnwrap(before.parts.first { $0.name == "LLM-PP" }).detail.hasPrefix("20 answers"),
+            "\(before.parts.map(\.detail))")
+        XCTAssertTrue(
+            try XCTUnwrap(before.parts.first { $0.name == "LLM-PP calibration" }).detail.hasPrefix("10 answers"),
+            "\(before.parts.map(\.detail))")
+        await first.start()
+        _ = await first.wait()
+
+        let again = try await Engine.create(config: config(.shift), environment: env)
+        let after = await again.estimate()
+        let part = try XCTUnwrap(after.parts.first { $0.name == "LLM-PP calibration" })
+        XCTAssertTrue(part.detail.contains("median of 10 earlier answers"), part.detail)
+        await again.shutdown()
+    }
 }
