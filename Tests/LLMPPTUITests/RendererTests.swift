@@ -137,6 +137,20 @@ final class RendererTests: XCTestCase {
             Renderer.render(adapted, width: 200, height: 40).text.contains("(latency model from 10 measurements)"))
         XCTAssertTrue(
             b.text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots in the plot")
+        // A calibrated run's rows keep their calibration readable in the table's name column.
+        var calibrated = m
+        calibrated.quality = [
+            (
+                "valid",
+                [
+                    PredictorQuality(name: "LLM-PP (shift-calibrated)", perSeed: [("5", 0.9, 0.5)]),
+                    PredictorQuality(name: "LLM-Distill-PP (shift-calibrated)", perSeed: [("5", 1.1, 0.6)]),
+                ]
+            )
+        ]
+        let names = Renderer.render(calibrated, width: 120, height: 40).text
+        XCTAssertTrue(names.contains("LLM-Distill-PP (shift-cal.)"), names)
+        XCTAssertTrue(names.contains("LLM-PP (shift-cal.)"), names)
     }
 
     func testEmptyAndLabellingStates() throws {

@@ -51,6 +51,7 @@ enum QualityPane {
                 let role: Role =
                     q.name.hasPrefix("LLM-Distill") ? .distill : (q.name.hasPrefix("LLM-PP") ? .accent : .normal)
                 let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
+                    .replacingOccurrences(of: "-calibrated)", with: "-cal.)")
                 var x = r.x + b.text(r.x, y, Renderer.pad(name, 29), Style(role), maxWidth: r.width)
                 let maeBest = q.maeMean != nil && q.maeMean == bestMAE
                 let kBest = q.kendallMean != nil && q.kendallMean == bestKendall
