@@ -92,7 +92,7 @@ struct PredictCommand: AsyncParsableCommand {
         }
         var rows: [Row] = []
         var stoppedForBudget = false
-        var calibrations: [(seed: String, calibration: LeaveOneOutCalibration, answers: [Double?])] = []
+        var calibrations: [SplitCalibration] = []
         var calibrationCached = 0
         for sp in splits {
             let demos = try s.demonstrations(sp, truth: demoTruth)
@@ -121,7 +121,7 @@ struct PredictCommand: AsyncParsableCommand {
                 exhausted = loo.contains(where: \.budgetExhausted)
                 let c = LeaveOneOutCalibration(
                     method: llm.settings.calibration, answers: loo.map(\.value), truths: demos.map(\.1))
-                calibrations.append((sp.seed, c, loo.map(\.value)))
+                calibrations.append(SplitCalibration(seed: sp.seed, calibration: c, answers: loo.map(\.value)))
                 calibrationCached += loo.reduce(0) { $0 + $1.cachedSamples }
                 for (r, p) in byRow { byRow[r] = p.calibrated(c, range: builder.range) }
             }
@@ -175,19 +175,7 @@ struct PredictCommand: AsyncParsableCommand {
                         "calibration",
                         .object([
                             ("method", .string(llm.settings.calibration.rawValue)),
-                            (
-                                "splits",
-                                .array(
-                                    calibrations.map { c in
-                                        .object([
-                                            ("split_seed", .string(c.seed)),
-                                            ("method", .string(c.calibration.method.rawValue)),
-                                            ("intercept", .number(c.calibration.intercept)),
-                                            ("slope", .number(c.calibration.slope)),
-                                            ("answers", .array(c.answers.map { .number($0) })),
-                                        ])
-                                    })
-                            ),
+                            ("splits", .array(calibrations.map(\.json))),
                         ])
                     ),
                     ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
@@ -259,13 +247,9 @@ struct PredictCommand: AsyncParsableCommand {
             }
             print(qt.render())
         }
-        for c in calibrations {
-            print(
-                "\nsplit \(c.seed): leave-one-out \(c.calibration.method.rawValue) calibration from \(c.calibration.answered) of \(c.answers.count) demonstrations: answer x \(fmt(c.calibration.slope, 3)) \(c.calibration.intercept < 0 ? "-" : "+") \(fmt(abs(c.calibration.intercept), 3))"
-            )
-        }
+        if !calibrations.isEmpty { print("\n" + calibrations.map(\.summary).joined(separator: "\n")) }
         print(
-            "\n\(rows.count) predictions\(looSummary(calibrations.map(\.answers))), \(failed.count) failed, \(cached) answered from the cache; run \(run)"
+            "\n\(rows.count) predictions\(SplitCalibration.answersSummary(calibrations)), \(failed.count) failed, \(cached) answered from the cache; run \(run)"
                 + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
         try exitIfFailed(failed.count, of: rows.count)
     }
@@ -293,14 +277,6 @@ struct PredictCommand: AsyncParsableCommand {
             return out
         }
         return answers.sorted { $0.0 < $1.0 }.map(\.1)
-    }
-
-    /// " and 30 leave-one-out answers (2 failed)"; empty without calibration.
-    func looSummary(_ answers: [[Double?]]) -> String {
-        let all = answers.joined()
-        guard !all.isEmpty else { return "" }
-        let failed = all.filter { $0 == nil }.count
-        return " and \(all.count) leave-one-out answers" + (failed > 0 ? " (\(failed) failed, left out)" : "")
     }
 
     /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).
