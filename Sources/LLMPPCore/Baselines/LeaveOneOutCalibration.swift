@@ -33,18 +33,16 @@ public struct LeaveOneOutCalibration: Sendable, Equatable, Codable {
         switch self.method {
         case .none:
             (intercept, slope) = (0, 1)
-        case .shift:
-            (intercept, slope) = (Metrics.median(pairs.map { $0.1 - $0.0 }), 1)
-        case .affine:
-            let fit = DemonstrationFits.line(x: pairs.map(\.0), y: pairs.map(\.1))
-            (intercept, slope) = fit.slope > 0 ? fit : (Metrics.median(pairs.map { $0.1 - $0.0 }), 1)
+        case .shift, .affine:
+            // A line that would flatten or reverse the answers' order falls back to the shift.
+            let line = self.method == .affine ? DemonstrationFits.line(x: pairs.map(\.0), y: pairs.map(\.1)) : nil
+            (intercept, slope) =
+                line.flatMap { $0.slope > 0 ? $0 : nil } ?? (Metrics.median(pairs.map { $0.1 - $0.0 }), 1)
         }
     }
 
     /// A calibrated answer (identity for `none`).
-    public func apply(_ value: Double) -> Double {
-        method == .shift ? value + intercept : intercept + slope * value
-    }
+    public func apply(_ value: Double) -> Double { intercept + slope * value }
 
     /// A calibrated answer kept inside the score's range, as a short decimal (an answer of
     /// 25.35 shifted by −0.4 reads 24.95, not 24.950000000000003).
