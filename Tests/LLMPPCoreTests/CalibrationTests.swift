@@ -54,4 +54,11 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(m.greedy, 24.8)
         XCTAssertEqual(m.source, .digitTree)
     }
+
+    func testLeavingOutKeepsTheOthersInTheirOrder() {
+        let (left, others) = LeaveOneOutCalibration.leaveOut(1, of: [("a", 1), ("b", 2), ("c", 3)])
+        XCTAssertEqual(left, "b")
+        XCTAssertEqual(others.map(\.0), ["a", "c"])
+        XCTAssertEqual(others.map(\.1), [1, 3])
+    }
 }

@@ -41,6 +41,13 @@ public struct LeaveOneOutCalibration: Sendable, Equatable, Codable {
         }
     }
 
+    /// Demonstration `i` as the question and the others, in their order, as the examples: what
+    /// the predictor is asked for each demonstration.
+    public static func leaveOut<A>(_ i: Int, of demonstrations: [(A, Double)]) -> (left: A, others: [(A, Double)]) {
+        var others = demonstrations
+        return (others.remove(at: i).0, others)
+    }
+
     /// A calibrated answer (identity for `none`).
     public func apply(_ value: Double) -> Double { intercept + slope * value }
 

@@ -42,10 +42,8 @@ extension Engine {
         let batch = Array(first..<min(demonstrations.count, first + batchSize))
         let results = try await predictBatch(
             predictor,
-            batch.map { i in
-                var others = demonstrations
-                return (others.remove(at: i).0, others)
-            }, what: "demonstration left out", purpose: "calibration")
+            batch.map { LeaveOneOutCalibration.leaveOut($0, of: demonstrations) }, what: "demonstration left out",
+            purpose: "calibration")
         var answers = state.llmppCalibrationAnswers ?? Array(repeating: nil, count: demonstrations.count)
         for (i, p) in zip(batch, results) { answers[i] = p.value }
         state.llmppCalibrationAnswers = answers

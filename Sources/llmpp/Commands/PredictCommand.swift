@@ -265,9 +265,8 @@ struct PredictCommand: AsyncParsableCommand {
         progress.update(0, of: demos.count)
         let answers = await withTaskGroup(of: (Int, Prediction).self) { group in
             for i in demos.indices {
-                var others = demos
-                let left = others.remove(at: i)
-                group.addTask { (i, await predictor.predict(left.0, demonstrations: others, purpose: "calibration")) }
+                let (left, others) = LeaveOneOutCalibration.leaveOut(i, of: demos)
+                group.addTask { (i, await predictor.predict(left, demonstrations: others, purpose: "calibration")) }
             }
             var out: [(Int, Prediction)] = []
             for await x in group {
