@@ -8,17 +8,21 @@ extension Engine {
         guard let l = space.labelled, !testRows.isEmpty else { return [] }
         let table = space.tables[l.table]
         let archs = testRows.map { table.architectures[$0] }
+        // The predictions do not depend on the metric they are scored against.
+        let calibration = llmppCalibration
+        let suffix = Self.suffix(calibration)
+        let llmpp = llmppPredictions(of: archs, calibration)
+        let studentScores = try studentTestScores(archs, calibration)
         var out: [(String, [PredictorQuality])] = []
         for m in l.metrics {
             guard let truthExpr = l.truth[m] else { continue }
             let truth = try testRows.map { try space.evaluate(truthExpr, table.architectures[$0], row: (l.table, $0)) }
             var list: [PredictorQuality] = []
-            let llm = archs.enumerated().compactMap { i, a in llmppPrediction(space.id(a)).map { ($0, truth[i]) }
-            }
+            let llm = zip(llmpp, truth).compactMap { p, t in p.map { ($0, t) } }
             if !llm.isEmpty {
                 list.append(
                     PredictorQuality(
-                        name: "LLM-PP" + calibrationSuffix,
+                        name: "LLM-PP" + suffix,
                         perSeed: [
                             (
                                 config.splitSeed, Metrics.mae(llm.map(\.0), llm.map(\.1)),
@@ -26,10 +30,10 @@ extension Engine {
                             )
                         ]))
             }
-            if let p = try studentTestScores(archs) {
+            if let p = studentScores {
                 list.append(
                     PredictorQuality(
-                        name: "LLM-Distill-PP" + calibrationSuffix,
+                        name: "LLM-Distill-PP" + suffix,
                         perSeed: [(config.splitSeed, Metrics.mae(p, truth), Metrics.kendallTau(p, truth))]))
             }
             // Test rows exist only where the run's split resolved (RunPlan), listed or drawn.
@@ -41,18 +45,26 @@ extension Engine {
 }
 
 extension Engine {
-    /// " (shift-calibrated)" after the LLM rows' names where the run's calibration applied.
-    var calibrationSuffix: String {
-        guard let c = llmppCalibration, c.method != .none else { return "" }
+    /// " (shift-calibrated)" after the LLM rows' names where a calibration applied.
+    static func suffix(_ calibration: LeaveOneOutCalibration?) -> String {
+        guard let c = calibration, c.method != .none else { return "" }
         return " (\(c.method.rawValue)-calibrated)"
+    }
+
+    /// LLM-PP's predictions of these architectures (nil where it has none), corrected by the
+    /// run's calibration where it has one.
+    func llmppPredictions(of archs: [Architecture], _ calibration: LeaveOneOutCalibration?) -> [Double?] {
+        archs.map { a in
+            state.llmppPredictions[space.id(a)].map { v in calibration?.apply(v, within: scoreRange) ?? v }
+        }
     }
 
     /// The student's scores of the test architectures, corrected by LLM-PP's calibration where
     /// the run has one: it learned the same LLM's answers, bias included.
-    func studentTestScores(_ archs: [Architecture]) throws -> [Double]? {
+    func studentTestScores(_ archs: [Architecture], _ calibration: LeaveOneOutCalibration?) throws -> [Double]? {
         guard let student else { return nil }
         let scores = try student.predict(archs, in: space)
-        guard let c = llmppCalibration else { return scores }
+        guard let c = calibration else { return scores }
         return scores.map { c.apply($0, within: scoreRange) }
     }
 }
@@ -81,12 +93,13 @@ extension Engine {
         else { return [] }
         let table = space.tables[l.table]
         let archs = testRows.map { table.architectures[$0] }
-        let studentScores = try studentTestScores(archs)
+        let calibration = llmppCalibration
+        let llmpp = llmppPredictions(of: archs, calibration)
+        let studentScores = try studentTestScores(archs, calibration)
         return try testRows.enumerated().map { i, row in
-            let id = space.id(archs[i])
-            return QualityPoint(
-                archID: id, truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
-                llmpp: llmppPrediction(id), student: studentScores?[i])
+            QualityPoint(
+                archID: space.id(archs[i]), truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
+                llmpp: llmpp[i], student: studentScores?[i])
         }
     }
 }

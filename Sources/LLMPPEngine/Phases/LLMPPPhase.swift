@@ -81,13 +81,6 @@ extension Engine {
             method: config.prediction.calibration, answers: answers, truths: demonstrations.map(\.1))
     }
 
-    /// LLM-PP's prediction of a test architecture, calibrated where the run calibrates.
-    func llmppPrediction(_ id: String) -> Double? {
-        guard let v = state.llmppPredictions[id] else { return nil }
-        guard let c = llmppCalibration else { return v }
-        return c.apply(v, within: scoreRange)
-    }
-
     /// The range the prompts ask the score in.
     var scoreRange: ClosedRange<Double> { space.task.range[0]...space.task.range[1] }
 }

@@ -44,6 +44,8 @@ public enum PredictorStudy {
                 calls += state.counters.llmCalls
                 cached += state.counters.cachedAnswers
                 let provider = await engine.snapshot().providerName
+                // The calibration the run applied (none where too few left-out answers came back).
+                let calibration = await engine.llmppCalibration?.method ?? .none
                 for (metric, rows) in try await engine.predictorQuality() {
                     if merged[metric] == nil { order.append(metric) }
                     merged[metric, default: []].append(
@@ -51,7 +53,7 @@ public enum PredictorStudy {
                             seed,
                             renamed(
                                 rows, provider: provider, labels: labels, greedyCopy: greedyCopy,
-                                calibration: c.prediction.calibration)
+                                calibration: calibration)
                         ))
                 }
             }
