@@ -97,27 +97,18 @@ struct PredictCommand: AsyncParsableCommand {
         for sp in splits {
             let demos = try s.demonstrations(sp, truth: demoTruth)
             let tests = Array(sp.test.prefix(limit ?? sp.test.count))
-            let progress = Progress(
-                "split \(sp.seed): predicting \(tests.count) architectures", waitingFor: "the LLM",
-                timeout: provider.requestTimeout, retried: true)
-            progress.update(0, of: tests.count)
-            // Within a split the prompts share their prefix: they go out together so that a
-            // one-slot local server keeps its prefix cache.
-            let results = await withTaskGroup(of: (Int, Prediction).self) { group in
-                for r in tests {
-                    group.addTask { (r, await predictor.predict(table.architectures[r], demonstrations: demos)) }
-                }
-                var out: [(Int, Prediction)] = []
-                for await x in group {
-                    out.append(x)
-                    progress.update(out.count, of: tests.count)
-                }
-                return out
-            }
-            var byRow = Dictionary(results, uniquingKeysWith: { a, _ in a })
-            var exhausted = results.contains { $0.1.budgetExhausted }
+            let results = await askTogether(
+                predictor, tests.map { (table.architectures[$0], demos) }, purpose: "predict",
+                progress: "split \(sp.seed): predicting \(tests.count) architectures", timeout: provider.requestTimeout)
+            var byRow = Dictionary(zip(tests, results), uniquingKeysWith: { a, _ in a })
+            var exhausted = results.contains { $0.budgetExhausted }
             if llm.settings.calibration != .none && !exhausted {
-                let loo = await leaveOneOut(predictor, demos, seed: sp.seed, timeout: provider.requestTimeout)
+                // The LLM's answer for each demonstration from the other nine, in the prompt's options.
+                let loo = await askTogether(
+                    predictor, demos.indices.map { LeaveOneOutCalibration.leaveOut($0, of: demos) },
+                    purpose: "calibration",
+                    progress: "split \(sp.seed): calibrating on \(demos.count) demonstrations (leave one out)",
+                    timeout: provider.requestTimeout)
                 exhausted = loo.contains(where: \.budgetExhausted)
                 let c = LeaveOneOutCalibration(
                     method: llm.settings.calibration, answers: loo.map(\.value), truths: demos.map(\.1))
@@ -254,24 +245,24 @@ struct PredictCommand: AsyncParsableCommand {
         try exitIfFailed(failed.count, of: rows.count)
     }
 
-    /// The LLM's answer for each demonstration from the other nine, in the prompt's options
-    /// (asked together: the prompts share their prefix up to the left-out demonstration).
-    func leaveOneOut(_ predictor: LLMPredictor, _ demos: [(Architecture, Double)], seed: String, timeout: Double?)
-        async -> [Prediction]
-    {
-        let progress = Progress(
-            "split \(seed): calibrating on \(demos.count) demonstrations (leave one out)", waitingFor: "the LLM",
-            timeout: timeout, retried: true)
-        progress.update(0, of: demos.count)
+    /// Predictions of several architectures, each from its demonstrations, in order. They go out
+    /// together: within a split the prompts share their prefix (all of it for the test
+    /// architectures, up to the left-out demonstration otherwise), so that a one-slot local
+    /// server keeps its prefix cache.
+    func askTogether(
+        _ predictor: LLMPredictor, _ asks: [(Architecture, [(Architecture, Double)])], purpose: String,
+        progress title: String, timeout: Double?
+    ) async -> [Prediction] {
+        let progress = Progress(title, waitingFor: "the LLM", timeout: timeout, retried: true)
+        progress.update(0, of: asks.count)
         let answers = await withTaskGroup(of: (Int, Prediction).self) { group in
-            for i in demos.indices {
-                let (left, others) = LeaveOneOutCalibration.leaveOut(i, of: demos)
-                group.addTask { (i, await predictor.predict(left, demonstrations: others, purpose: "calibration")) }
+            for (i, ask) in asks.enumerated() {
+                group.addTask { (i, await predictor.predict(ask.0, demonstrations: ask.1, purpose: purpose)) }
             }
             var out: [(Int, Prediction)] = []
             for await x in group {
                 out.append(x)
-                progress.update(out.count, of: demos.count)
+                progress.update(out.count, of: asks.count)
             }
             return out
         }
