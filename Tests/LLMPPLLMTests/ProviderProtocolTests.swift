@@ -222,6 +222,29 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(server.requestCount, 4)
     }
 
+    func testPredictAllAnswersInTheOrderAskedWhateverOrderTheAnswersArrive() async throws {
+        let (s, demos, tests) = try LLMFixtures.split123()
+        let asked = Array(tests.prefix(6))
+        let prompts = try asked.map {
+            try LLMFixtures.builder(s).messages(demonstrations: demos, test: $0).last!.content
+        }
+        // The first question is answered last; each answer says which question it was.
+        let server = try TestHTTPServer { request in
+            let i = prompts.firstIndex(of: request.lastMessage) ?? -1
+            return .init(
+                status: 200, body: TestHTTPServer.openAI(#"{"bleu": \#(20 + i)}"#), delay: i == 0 ? 0.4 : 0)
+        }
+        defer { server.stop() }
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let predictor = try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store)
+        let counts = AnsweredCounts()
+        let answers = await predictor.predictAll(asked.map { ($0, demos) }, purpose: "predict", answered: counts.add)
+        XCTAssertEqual(answers.map(\.value), (0..<6).map { Double(20 + $0) })
+        XCTAssertEqual(server.requestCount, 6)
+        XCTAssertEqual(counts.seen, [1, 2, 3, 4, 5, 6])
+    }
+
     func testReplayAnswersFromAnExportedTranscript() async throws {
         let server = try TestHTTPServer(script: [
             .init(status: 200, body: TestHTTPServer.openAI("nothing useful")),
@@ -300,4 +323,12 @@ extension ProviderProtocolTests {
         XCTAssertEqual(try JSONDecoder().decode(PredictionSettings.self, from: try JSONEncoder().encode(s)).timeout, 30)
         XCTAssertNil(try JSONDecoder().decode(PredictionSettings.self, from: Data(#"{"samples": 1}"#.utf8)).timeout)
     }
+}
+
+/// The counts `predictAll` reported, in the order it reported them.
+private final class AnsweredCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _seen: [Int] = []
+    var seen: [Int] { lock.withLock { _seen } }
+    var add: @Sendable (Int) -> Void { { [self] n in lock.withLock { _seen.append(n) } } }
 }

@@ -52,21 +52,12 @@ extension Engine {
 
     /// One unit's predictions, asked together (they share their prompt's prefix); in order.
     private func predictBatch(
-        _ predictor: LLMPredictor, _ asks: [(Architecture, [(Architecture, Double)])], what: String, purpose: String
+        _ predictor: LLMPredictor, _ asks: [LLMPredictor.Ask], what: String, purpose: String
     ) async throws -> [Prediction] {
         let results = await waiting(
             for: "the LLM (\(asks.count) \(what)\(asks.count == 1 ? "" : "s"))", timeout: llmTimeout, retried: true
         ) {
-            await withTaskGroup(of: (Int, Prediction).self) { group in
-                for (i, ask) in asks.enumerated() {
-                    group.addTask {
-                        (i, await predictor.predict(ask.0, demonstrations: ask.1, purpose: purpose))
-                    }
-                }
-                var out: [(Int, Prediction)] = []
-                for await x in group { out.append(x) }
-                return out.sorted { $0.0 < $1.0 }.map(\.1)
-            }
+            await predictor.predictAll(asks, purpose: purpose)
         }
         try Self.stopIfUnavailable(results)
         return results

@@ -25,17 +25,10 @@ extension Engine {
         let results = await waiting(
             for: "the LLM (\(batch.count) label\(batch.count == 1 ? "" : "s"))", timeout: llmTimeout, retried: true
         ) {
-            await withTaskGroup(of: (Architecture, Prediction).self) { group in
-                for a in batch {
-                    group.addTask { (a, await predictor.predict(a, demonstrations: demos, purpose: "label")) }
-                }
-                var out: [(Architecture, Prediction)] = []
-                for await x in group { out.append(x) }
-                return out
-            }
+            await predictor.predictAll(batch.map { ($0, demos) }, purpose: "label")
         }
-        try Self.stopIfUnavailable(results.map(\.1))
-        for (a, p) in results {
+        try Self.stopIfUnavailable(results)
+        for (a, p) in zip(batch, results) {
             let id = space.id(a)
             try await runs.saveLabel(run: runID, archID: id, value: p.value, callIDs: p.callIDs)
             labelValues[id] = p.value

@@ -245,28 +245,15 @@ struct PredictCommand: AsyncParsableCommand {
         try exitIfFailed(failed.count, of: rows.count)
     }
 
-    /// Predictions of several architectures, each from its demonstrations, in order. They go out
-    /// together: within a split the prompts share their prefix (all of it for the test
-    /// architectures, up to the left-out demonstration otherwise), so that a one-slot local
-    /// server keeps its prefix cache.
+    /// Predictions of several architectures, each from its demonstrations, in order, with a
+    /// progress line (`LLMPredictor.predictAll` says why they go out together).
     func askTogether(
-        _ predictor: LLMPredictor, _ asks: [(Architecture, [(Architecture, Double)])], purpose: String,
+        _ predictor: LLMPredictor, _ asks: [LLMPredictor.Ask], purpose: String,
         progress title: String, timeout: Double?
     ) async -> [Prediction] {
         let progress = Progress(title, waitingFor: "the LLM", timeout: timeout, retried: true)
         progress.update(0, of: asks.count)
-        let answers = await withTaskGroup(of: (Int, Prediction).self) { group in
-            for (i, ask) in asks.enumerated() {
-                group.addTask { (i, await predictor.predict(ask.0, demonstrations: ask.1, purpose: purpose)) }
-            }
-            var out: [(Int, Prediction)] = []
-            for await x in group {
-                out.append(x)
-                progress.update(out.count, of: asks.count)
-            }
-            return out
-        }
-        return answers.sorted { $0.0 < $1.0 }.map(\.1)
+        return await predictor.predictAll(asks, purpose: purpose) { progress.update($0, of: asks.count) }
     }
 
     /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).

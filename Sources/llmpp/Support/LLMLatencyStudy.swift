@@ -67,14 +67,14 @@ struct LLMLatencyStudy {
                         builder: builder, settings: settings)
                     var predicted: [Double] = []
                     var measured: [Double] = []
-                    for i in testIdx {
-                        let p = await predictor.predict(pool[i], demonstrations: demos, purpose: "latency")
+                    let answers = await predictor.predictAll(testIdx.map { (pool[$0], demos) }, purpose: "latency")
+                    for (i, p) in zip(testIdx, answers) {
                         if let v = p.value {
                             predicted.append(v)
                             measured.append(rows.latencyMs[i])
                         }
-                        done += 1
                     }
+                    done += testIdx.count
                     let elapsed = Date().timeIntervalSince(started)
                     progress(
                         String(
