@@ -163,7 +163,7 @@ final class DistributionTests: XCTestCase {
         let dir = LLMFixtures.tempDir()
         let store = try TranscriptStore(path: dir + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(server, store: store).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(server, store: store).predict(tests[0], demonstrations: demos)
         let d = try XCTUnwrap(p.distribution)
         XCTAssertEqual(d.points.map(\.value), [25.55, 26.55])
         XCTAssertEqual(p.value, d.median)
@@ -181,7 +181,7 @@ final class DistributionTests: XCTestCase {
         XCTAssertEqual(record.tokensIn, 12)  // 3 tokens evaluated per prompt (the cached prefix excluded), 4 prompts
         // Cached: no request, same distribution.
         let before = server.requestCount
-        let again = await try makePredictor(server, store: store).predict(tests[0], demonstrations: demos)
+        let again = try await makePredictor(server, store: store).predict(tests[0], demonstrations: demos)
         XCTAssertEqual(server.requestCount, before)
         XCTAssertEqual(again.distribution, d)
         XCTAssertEqual(again.cachedSamples, 1)
@@ -235,7 +235,7 @@ final class DistributionTests: XCTestCase {
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(server, store: store).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(server, store: store).predict(tests[0], demonstrations: demos)
         XCTAssertNil(p.value)
         XCTAssertNil(p.distribution)
         XCTAssertTrue((p.error ?? "").contains("completion_probabilities"), p.error ?? "")

@@ -95,7 +95,7 @@ final class ProviderProtocolTests: XCTestCase {
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
         let provider = OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil, timeout: 1)
-        let p = await try makePredictor(provider, store: store).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(provider, store: store).predict(tests[0], demonstrations: demos)
         XCTAssertNil(p.value)
         XCTAssertEqual(p.callIDs.count, 2)
         let a = try await store.call(id: p.callIDs[0])!
@@ -114,7 +114,7 @@ final class ProviderProtocolTests: XCTestCase {
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store)
+        let p = try await makePredictor(OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store)
             .predict(tests[0], demonstrations: demos)
         XCTAssertEqual(p.value, 24.8)
         let msgs = server.requests.map { ($0.json["messages"] as? [[String: Any]])?.count ?? 0 }
@@ -125,7 +125,7 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(statuses, [.unparsed, .unparsed, .ok])
         // Bounded: with no corrections allowed, prose is a recorded failure.
         server.enqueue(.init(status: 200, body: TestHTTPServer.openAI("no idea")))
-        let q = await try makePredictor(
+        let q = try await makePredictor(
             OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
             settings: PredictionSettings(maxCorrections: 0)
         ).predict(tests[1], demonstrations: demos)
@@ -144,7 +144,7 @@ final class ProviderProtocolTests: XCTestCase {
             environment: ["ANTHROPIC_API_KEY": "ak-test", "ANTHROPIC_BASE_URL": server.baseURL.absoluteString])
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(provider, store: store).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(provider, store: store).predict(tests[0], demonstrations: demos)
         XCTAssertEqual(p.value, 27.25)
         let req = server.requests[1]
         XCTAssertEqual(req.path, "/v1/messages")
@@ -200,7 +200,7 @@ final class ProviderProtocolTests: XCTestCase {
         defer { server.stop() }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = await try makePredictor(
+        let p = try await makePredictor(
             OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store,
             settings: PredictionSettings(samples: 3)
         ).predict(tests[0], demonstrations: demos)

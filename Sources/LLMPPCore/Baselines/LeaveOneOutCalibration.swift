@@ -41,9 +41,11 @@ public struct LeaveOneOutCalibration: Sendable, Equatable, Codable {
         }
     }
 
-    /// Demonstration `i` as the question and the others, in their order, as the examples: what
-    /// the predictor is asked for each demonstration.
-    public static func leaveOut<A>(_ i: Int, of demonstrations: [(A, Double)]) -> (left: A, others: [(A, Double)]) {
+    /// Demonstration `i` as the question (the test slot) and the others, in their order, as the
+    /// demonstrations: what the predictor is asked for each demonstration.
+    public static func leaveOut<A>(_ i: Int, of demonstrations: [(A, Double)]) -> (
+        test: A, demonstrations: [(A, Double)]
+    ) {
         var others = demonstrations
         return (others.remove(at: i).0, others)
     }

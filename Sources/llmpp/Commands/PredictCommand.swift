@@ -37,6 +37,29 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        let job = try resolveJob()
+        let store = try common.openStore()
+        let provider = try await llm.makeProvider(common: common)
+        let pricing = try Pricing.load(dataDirectory: common.resolvedDataDirectory)
+        let run = newRunID("predict")
+        let builder = PromptBuilder(space: job.space, template: job.template, options: job.options)
+        let predictor = LLMPredictor(
+            provider: provider, store: store, run: run, builder: builder,
+            settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
+        announce(run: run, provider: provider, options: job.options, predictor: predictor)
+        let outcome = try await predictSplits(job, predictor, range: builder.range, timeout: provider.requestTimeout)
+        await provider.shutdown()
+
+        let report = PredictionReport(
+            job: job, outcome: outcome, run: run, provider: provider, settings: llm.settings,
+            walking: predictor.walking,
+            quality: try quality(job, outcome, llmName: llmRowName(provider.displayName, outcome)))
+        print(json ? try report.json().rendered(pretty: true) : try report.text())
+        try exitIfFailed(outcome.failed.count, of: outcome.rows.count)
+    }
+
+    /// The space, prompt, splits and metrics the flags name, checked before anything is asked.
+    func resolveJob() throws -> PredictionJob {
         let s = try common.loadSpace(space)
         guard let labelled = s.labelled else {
             throw CLIError("space '\(space)' has no labelled architectures to predict")
@@ -45,36 +68,29 @@ struct PredictCommand: AsyncParsableCommand {
         let options = try promptFlags.resolve(
             parts: try ablationStep.map(PromptOptions.ladder) ?? PromptOptions.parse(instructions),
             template: template)
-        let table = s.tables[labelled.table]
-        let metric = metric ?? labelled.defaultMetric
-        let seeds =
-            splitSeed == "all"
-            ? labelled.allSplitSeeds : [splitSeed]
-        let splits = try seeds.map { seed -> Split in
-            guard let sp = labelled.resolveSplit(seed, rowCount: table.architectures.count) else {
+        let rowCount = s.tables[labelled.table].architectures.count
+        let splits = try (splitSeed == "all" ? labelled.allSplitSeeds : [splitSeed]).map { seed -> Split in
+            guard let sp = labelled.resolveSplit(seed, rowCount: rowCount) else {
                 throw CLIError(
                     "no split seed '\(seed)' in \(s.id) (has: \(labelled.splits.map(\.seed).joined(separator: ", ")))")
             }
             return sp
         }
+        let metric = metric ?? labelled.defaultMetric
         let demoMetric = template.settings.demonstration_metric
         guard let demoTruth = labelled.truth[demoMetric], labelled.truth[metric] != nil else {
             throw CLIError(
                 "\(s.id) has no truth metric '\(labelled.truth[demoMetric] == nil ? demoMetric : metric)' (has: \(labelled.metrics.joined(separator: ", ")))"
             )
         }
-        func truth(_ m: String, _ row: Int) throws -> Double {
-            try s.evaluate(labelled.truth[m]!, table.architectures[row], row: (labelled.table, row))
-        }
+        return PredictionJob(
+            space: s, labelled: labelled, template: template, options: options, splits: splits, metric: metric,
+            demoTruth: demoTruth)
+    }
 
-        let store = try common.openStore()
-        let provider = try await llm.makeProvider(common: common)
-        let pricing = try Pricing.load(dataDirectory: common.resolvedDataDirectory)
-        let run = newRunID("predict")
-        let builder = PromptBuilder(space: s, template: template, options: options)
-        let predictor = LLMPredictor(
-            provider: provider, store: store, run: run, builder: builder,
-            settings: llm.settings, budget: Budget(llm.limits), pricing: pricing)
+    /// The run, the provider, the prompt and the decoding on stderr; a note where a distribution
+    /// was asked of a provider that cannot walk one.
+    func announce(run: String, provider: any LLMProvider, options: PromptOptions, predictor: LLMPredictor) {
         let decodeText = llm.settings.decodeSummary(walking: predictor.walking)
         FileHandle.standardError.write(
             Data("run \(run): \(provider.displayName), prompt: \(options.fullSummary), decode: \(decodeText)\n".utf8))
@@ -84,165 +100,78 @@ struct PredictCommand: AsyncParsableCommand {
                     "note: \(provider.name) reports no next-token probabilities: the distribution is that of --samples k answers (k = 1 gives none)\n"
                         .utf8))
         }
+    }
 
-        struct Row {
-            var seed: String
-            var row: Int
-            var prediction: Prediction
-        }
-        var rows: [Row] = []
-        var stoppedForBudget = false
-        var calibrations: [SplitCalibration] = []
-        var calibrationCached = 0
-        for sp in splits {
-            let demos = try s.demonstrations(sp, truth: demoTruth)
+    /// Each split's test architectures, then (calibrating) its leave-one-out answers; stops
+    /// after the split where the budget ran out.
+    func predictSplits(
+        _ job: PredictionJob, _ predictor: LLMPredictor, range: ClosedRange<Double>, timeout: Double?
+    ) async throws -> PredictionOutcome {
+        var outcome = PredictionOutcome()
+        for sp in job.splits {
+            let demos = try job.space.demonstrations(sp, truth: job.demoTruth)
             let tests = Array(sp.test.prefix(limit ?? sp.test.count))
-            let results = await askTogether(
-                predictor, tests.map { (table.architectures[$0], demos) }, purpose: "predict",
-                progress: "split \(sp.seed): predicting \(tests.count) architectures", timeout: provider.requestTimeout)
-            var byRow = Dictionary(zip(tests, results), uniquingKeysWith: { a, _ in a })
+            var results = await askTogether(
+                predictor, tests.map { (job.table.architectures[$0], demos) }, purpose: "predict",
+                progress: "split \(sp.seed): predicting \(tests.count) architectures", timeout: timeout)
             var exhausted = results.contains { $0.budgetExhausted }
             if llm.settings.calibration != .none && !exhausted {
-                // The LLM's answer for each demonstration from the other nine, in the prompt's options.
-                let loo = await askTogether(
-                    predictor, demos.indices.map { LeaveOneOutCalibration.leaveOut($0, of: demos) },
-                    purpose: "calibration",
-                    progress: "split \(sp.seed): calibrating on \(demos.count) demonstrations (leave one out)",
-                    timeout: provider.requestTimeout)
-                exhausted = loo.contains(where: \.budgetExhausted)
-                let c = LeaveOneOutCalibration(
-                    method: llm.settings.calibration, answers: loo.map(\.value), truths: demos.map(\.1))
-                calibrations.append(SplitCalibration(seed: sp.seed, calibration: c, answers: loo.map(\.value)))
-                calibrationCached += loo.reduce(0) { $0 + $1.cachedSamples }
-                for (r, p) in byRow { byRow[r] = p.calibrated(c, range: builder.range) }
+                let split = await calibrate(sp.seed, demos, predictor, timeout: timeout)
+                exhausted = split.exhausted
+                outcome.calibrations.append(split.calibration)
+                outcome.calibrationCached += split.cached
+                results = results.map { $0.calibrated(split.calibration.calibration, range: range) }
             }
-            for r in tests { rows.append(Row(seed: sp.seed, row: r, prediction: byRow[r]!)) }
+            outcome.rows += zip(tests, results).map { PredictionOutcome.Row(seed: sp.seed, row: $0, prediction: $1) }
             if exhausted {
-                stoppedForBudget = true
+                outcome.stoppedForBudget = true
                 break
             }
         }
-        await provider.shutdown()
+        return outcome
+    }
 
-        // Quality per metric: LLM-PP over the seeds next to the baselines on the same seeds.
-        let seedsDone = Array(Set(rows.map(\.seed))).sorted()
+    /// The LLM's answer for each demonstration from the other nine, in the prompt's options,
+    /// and the split's correction computed from them.
+    func calibrate(_ seed: String, _ demos: [(Architecture, Double)], _ predictor: LLMPredictor, timeout: Double?)
+        async -> (calibration: SplitCalibration, cached: Int, exhausted: Bool)
+    {
+        let loo = await askTogether(
+            predictor, demos.indices.map { LeaveOneOutCalibration.leaveOut($0, of: demos) }, purpose: "calibration",
+            progress: "split \(seed): calibrating on \(demos.count) demonstrations (leave one out)", timeout: timeout)
+        let c = LeaveOneOutCalibration(
+            method: llm.settings.calibration, answers: loo.map(\.value), truths: demos.map(\.1))
+        return (
+            SplitCalibration(seed: seed, calibration: c, answers: loo.map(\.value)),
+            loo.reduce(0) { $0 + $1.cachedSamples }, loo.contains(where: \.budgetExhausted)
+        )
+    }
+
+    /// "LLM-PP (local qwen…, shift-calibrated)": the calibration named only where one was applied.
+    func llmRowName(_ display: String, _ outcome: PredictionOutcome) -> String {
+        "LLM-PP (\(display)" + (outcome.calibrated ? ", \(llm.settings.calibration.rawValue)-calibrated" : "") + ")"
+    }
+
+    /// Quality per metric: LLM-PP over the seeds answered next to the baselines on the same
+    /// seeds (none with --limit: they would be scored on other architectures).
+    func quality(_ job: PredictionJob, _ outcome: PredictionOutcome, llmName: String) throws -> [String:
+        [PredictorQuality]]
+    {
         var quality: [String: [PredictorQuality]] = [:]
-        for m in labelled.metrics {
+        for m in job.labelled.metrics {
             let llmq = PredictorQuality(
-                name: "LLM-PP (\(provider.displayName)"
-                    + (calibrations.contains { $0.calibration.method != .none }
-                        ? ", \(llm.settings.calibration.rawValue)-calibrated" : "") + ")",
-                perSeed: try seedsDone.map { seed in
-                    let rs = rows.filter { $0.seed == seed && $0.prediction.value != nil }
+                name: llmName,
+                perSeed: try outcome.seedsDone.map { seed in
+                    let rs = outcome.rows.filter { $0.seed == seed && $0.prediction.value != nil }
                     let p = rs.map { $0.prediction.value! }
-                    let t = try rs.map { try truth(m, $0.row) }
+                    let t = try rs.map { try job.truth(m, $0.row) }
                     return (seed, p.isEmpty ? nil : Metrics.mae(p, t), p.count < 2 ? nil : Metrics.kendallTau(p, t))
                 })
-            let others = limit != nil ? [] : try BaselineReport.compute(space: s, metric: m, seeds: seedsDone)
+            let others =
+                limit != nil ? [] : try BaselineReport.compute(space: job.space, metric: m, seeds: outcome.seedsDone)
             quality[m] = [llmq] + others
         }
-        let failed = rows.filter { $0.prediction.value == nil }
-        let cached = rows.reduce(calibrationCached) { $0 + $1.prediction.cachedSamples }
-
-        if json {
-            let q = quality[metric]![0]
-            print(
-                JSONValue.object([
-                    ("space", .string(s.id)), ("provider", .string(provider.name)), ("model", .string(provider.model)),
-                    ("display", .string(provider.displayName)), ("run", .string(run)),
-                    ("split_seeds", .array(seedsDone.map { .string($0) })), ("metric", .string(metric)),
-                    ("prompt", .string(options.summary)), ("samples", .number(Double(llm.samples))),
-                    ("decode", .string(llm.settings.decode.rawValue)), ("decode_detail", .string(decodeText)),
-                    (
-                        "prompt_options",
-                        .object([
-                            ("parts", .string(options.summary)),
-                            ("efficiency", .string(EfficiencyLine.text(options.efficiency))),
-                            ("demo_order", .string(options.demoOrder.rawValue)),
-                            ("encoding", .string(options.encoding.rawValue)),
-                        ])
-                    ),
-                    (
-                        "calibration",
-                        .object([
-                            ("method", .string(llm.settings.calibration.rawValue)),
-                            ("splits", .array(calibrations.map(\.json))),
-                        ])
-                    ),
-                    ("mae", .number(q.maeMean)), ("kendall", .number(q.kendallMean)),
-                    ("failed", .number(Double(failed.count))), ("cached_samples", .number(Double(cached))),
-                    ("budget_exhausted", .bool(stoppedForBudget)),
-                    (
-                        "predictions",
-                        .array(
-                            try rows.map { r in
-                                .object([
-                                    ("split_seed", .string(r.seed)), ("arch_id", .string(labelled.ids[r.row])),
-                                    ("id", .string(s.id(table.architectures[r.row]))),
-                                    ("truth", .number(try truth(metric, r.row))),
-                                    ("predicted", .number(r.prediction.value)),
-                                    ("uncalibrated", .number(r.prediction.uncalibrated)),
-                                    ("samples", .array(r.prediction.samples.map { .number($0) })),
-                                    (
-                                        "greedy",
-                                        .number(
-                                            r.prediction.distribution?.greedy
-                                                ?? (predictor.walking ? nil : r.prediction.samples.first))
-                                    ),
-                                    (
-                                        "distribution",
-                                        r.prediction.distribution.map { d in
-                                            .array(
-                                                d.points.map { .array([.number($0.value), .number($0.probability)]) })
-                                        } ?? .null
-                                    ),
-                                    (
-                                        "interval",
-                                        r.prediction.distribution.map { d in
-                                            .array([.number(d.interval.low), .number(d.interval.high)])
-                                        } ?? .null
-                                    ),
-                                    ("call_ids", .array(r.prediction.callIDs.map { .number(Double($0)) })),
-                                    ("error", .string(r.prediction.error)),
-                                ])
-                            })
-                    ),
-                    ("quality", .object(quality.keys.sorted().map { m in (m, .array(quality[m]!.map(\.json))) })),
-                ]).rendered(pretty: true))
-            try exitIfFailed(failed.count, of: rows.count)
-            return
-        }
-        var t = TextTable(header: ["seed", "arch", "id", "valid", "test", "predicted", "10-90%", "calls", "note"])
-        for r in rows {
-            let p = r.prediction
-            t.rows.append([
-                r.seed, labelled.ids[r.row], s.id(table.architectures[r.row]),
-                fmt(labelled.truth["valid"].map { _ in try? truth("valid", r.row) } ?? nil),
-                fmt(labelled.truth["test"].map { _ in try? truth("test", r.row) } ?? nil),
-                fmt(p.value), p.distribution.map { "\(fmt($0.interval.low))-\(fmt($0.interval.high))" } ?? "",
-                p.callIDs.map(String.init).joined(separator: ","),
-                p.error
-                    ?? ([p.uncalibrated.map { "LLM said \(fmt($0))" }, p.cachedSamples > 0 ? "cached" : nil]
-                        .compactMap { $0 }.joined(separator: ", ")),
-            ])
-        }
-        print(t.render())
-        for m in labelled.metrics {
-            print("\n\(m) \(s.task.metric) (mean ± std over seeds \(seedsDone.joined(separator: ", ")))")
-            var qt = TextTable(header: ["predictor", "MAE", "Kendall"])
-            for p in quality[m]! {
-                qt.rows.append([
-                    p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
-                    p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))",
-                ])
-            }
-            print(qt.render())
-        }
-        if !calibrations.isEmpty { print("\n" + calibrations.map(\.summary).joined(separator: "\n")) }
-        print(
-            "\n\(rows.count) predictions\(SplitCalibration.answersSummary(calibrations)), \(failed.count) failed, \(cached) answered from the cache; run \(run)"
-                + (stoppedForBudget ? "; stopped: budget exhausted" : ""))
-        try exitIfFailed(failed.count, of: rows.count)
+        return quality
     }
 
     /// Predictions of several architectures, each from its demonstrations, in order, with a
