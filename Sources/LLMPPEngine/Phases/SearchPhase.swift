@@ -20,106 +20,100 @@ extension Engine {
 
     func stepSearch() async throws {
         if try await anytimeWork(forGeneration: state.generation) { return }
-        let e = config.evolution
-        let evo = Evolution(shape: space.shape, config: e, areFeasible: feasibilityTest())
-        if state.generation == 0 && state.population.isEmpty {
-            var rng = state.rng
-            let extra = state.pinned + state.injected
-            state.population = extra + (try evo.randomPopulation(max(0, e.population - extra.count), using: &rng))
-            state.injected = []
-            state.rng = rng
-        }
+        let evolution = Evolution(shape: space.shape, config: config.evolution, areFeasible: feasibilityTest())
+        try seedFirstGeneration(evolution)
         let g = state.generation
         let source: ScoreSource = g < config.switchAt ? .distill : .expensive
-        if source == .expensive && state.switchReachedAt == nil && config.switchAt > 0 {
-            state.switchReachedAt = g
-            emit(.switchReached(generation: g))
-            if config.pauseAtSwitch == true {
-                // A demo stops here, before the first expensive generation is paid for.
-                state.paused = true
-                emit(
-                    .notice(
-                        "paused at the switch point (generation \(g)): Space continues with the expensive evaluator"))
-                emit(.paused(true))
-                return
-            }
-        }
-        // Unique architectures of the population, pinned ones always in.
-        var seen = Set<String>()
-        var pop: [Architecture] = []
-        for a in state.pinned + state.population
-        where seen.insert(space.id(a)).inserted && !state.banned.contains(space.id(a)) { pop.append(a) }
-        var distill: [Double]? = nil
-        if let student {
-            distill = try student.predict(pop, in: space)
-            state.counters.distillEvaluations += pop.count
-        }
-        var scores: [Double]
-        var newExpensive = 0
+        if reachSwitch(g, source: source) { return }
+        let step = GenerationStep(space: space, latency: latency)
+        let pop = step.population(pinned: state.pinned, population: state.population, banned: Set(state.banned))
+        let distill = try student.map { try StudentScorer(student: $0, space: space).scores(of: pop) }
+        if distill != nil { state.counters.distillEvaluations += pop.count }
+        let (scores, newExpensive) = try await score(pop, source: source, distill: distill)
+        let cands = try step.candidates(
+            pop, scores: scores, distill: distill, expensive: expensiveScores, generation: g, source: source,
+            pinned: Set(state.pinned.map(space.id)))
+        let last = g + 1 >= config.evolution.iterations
+        // The next population is built before any state changes, so that a failure here (an
+        // impossible constraint) leaves the run exactly as it was, to retry after steering. It
+        // reads the constraint, bans and injections as they are now: steering may have come in
+        // while the expensive evaluator ran.
+        var rng = state.rng
+        let next =
+            last
+            ? []
+            : try step.nextPopulation(
+                after: cands, evolution: evolution, feasible: feasibilityTest(), injected: state.injected, rng: &rng)
+        try await finishGeneration(
+            g, source: source, candidates: cands, newExpensive: newExpensive, next: next, rng: rng, last: last)
+    }
+
+    /// Generation 0's population: the pinned and injected architectures, then random feasible ones.
+    private func seedFirstGeneration(_ evolution: Evolution) throws {
+        guard state.generation == 0 && state.population.isEmpty else { return }
+        var rng = state.rng
+        let extra = state.pinned + state.injected
+        state.population =
+            extra + (try evolution.randomPopulation(max(0, config.evolution.population - extra.count), using: &rng))
+        state.injected = []
+        state.rng = rng
+    }
+
+    /// Marks the first expensive generation of a hybrid run; true where the run pauses there
+    /// (`--pause-at-switch`: a demo stops before the first expensive generation is paid for).
+    private func reachSwitch(_ g: Int, source: ScoreSource) -> Bool {
+        guard source == .expensive && state.switchReachedAt == nil && config.switchAt > 0 else { return false }
+        state.switchReachedAt = g
+        emit(.switchReached(generation: g))
+        guard config.pauseAtSwitch == true else { return false }
+        state.paused = true
+        emit(.notice("paused at the switch point (generation \(g)): Space continues with the expensive evaluator"))
+        emit(.paused(true))
+        return true
+    }
+
+    /// The scores the search ranks by (the student's before the switch, the expensive ones from
+    /// it on) and how many architectures were paid for.
+    private func score(_ pop: [Architecture], source: ScoreSource, distill: [Double]?) async throws -> (
+        [Double], Int
+    ) {
         switch source {
         case .distill:
-            guard let d = distill else { throw EvaluatorError("no LLM-Distill-PP student to score with") }
-            scores = d
+            guard let distill else { throw EvaluatorError("no LLM-Distill-PP student to score with") }
+            return (distill, 0)
         case .expensive:
-            let missing = pop.filter { expensiveScores[space.id($0)] == nil }
-            newExpensive = missing.count
-            if !missing.isEmpty {
-                let started = Date()
-                let costed = try await waiting(
-                    for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout
-                ) {
-                    try await evaluator.evaluateCosted(missing)
-                }
-                let got = costed.scores
-                try await chargeExpensive(recorded: costed.seconds, wallSeconds: Date().timeIntervalSince(started))
-                guard got.count == missing.count else {
-                    throw EvaluatorError("the evaluator returned \(got.count) scores for \(missing.count)")
-                }
-                let pairs = zip(missing, got).map { (space.id($0), $1) }
-                try await runs.saveExpensive(run: runID, scores: pairs)
-                for (id, s) in pairs { expensiveScores[id] = s }
+            let scorer = ExpensiveScorer(known: expensiveScores, space: space) { try await self.payExpensive($0) }
+            let got = try await scorer.scores(of: pop)
+            if !got.paid.isEmpty {
+                try await runs.saveExpensive(run: runID, scores: got.paid.map { ($0.id, $0.score) })
+                for p in got.paid { expensiveScores[p.id] = p.score }
                 // Counted from what was paid and stored: a kill between the evaluation and the
                 // state's save must not hide evaluations already done.
                 state.counters.expensiveEvaluations = expensiveScores.count
             }
-            scores = pop.map { expensiveScores[space.id($0)]! }
+            return (got.scores, got.paid.count)
         }
-        let truthExpr = space.labelled.flatMap { $0.truth["valid"] ?? $0.truth.values.first }
-        let pinnedIDs = Set(state.pinned.map(space.id))
-        var cands: [Candidate] = []
-        for (i, a) in pop.enumerated() {
-            let id = space.id(a)
-            cands.append(
-                Candidate(
-                    arch: a, id: id, generation: g, score: scores[i], source: source, distill: distill?[i],
-                    expensive: expensiveScores[id], truth: try truthExpr.flatMap { try space.lookup($0, a) },
-                    latencyMs: try? latency?.latencyMs(a), gflops: try space.flops(a) / 1e9,
-                    params: try space.params(a),
-                    pinned: pinnedIDs.contains(id)))
+    }
+
+    /// One expensive batch: evaluated while the run shows that it waits, then charged.
+    private func payExpensive(_ missing: [Architecture]) async throws -> [Double] {
+        let started = Date()
+        let costed = try await waiting(
+            for: "\(evaluator.name) (\(missing.count) architectures)", timeout: evaluatorTimeout
+        ) {
+            try await evaluator.evaluateCosted(missing)
         }
-        cands.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+        try await chargeExpensive(recorded: costed.seconds, wallSeconds: Date().timeIntervalSince(started))
+        return costed.scores
+    }
+
+    /// The generation's record, events and state; the run's end after the last one.
+    private func finishGeneration(
+        _ g: Int, source: ScoreSource, candidates cands: [Candidate], newExpensive: Int, next: [Architecture],
+        rng: SeededGenerator, last: Bool
+    ) async throws {
         let pareto = paretoFront(cands, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
         let popJSON = try Self.encode(cands)
-        let last = g + 1 >= e.iterations
-        // The next population is built before any state changes, so that a failure here (an
-        // impossible constraint) leaves the run exactly as it was, to retry after steering.
-        var rng = state.rng
-        var next: [Architecture] = []
-        if !last {
-            // Parents that a tightened constraint or a ban rules out are dropped (pinned ones stay);
-            // with none left, the search restarts from random feasible architectures.
-            let feasible = feasibilityTest()
-            let keep = feasible(cands.map(\.arch))
-            let parents = Array(
-                cands.indices.filter { cands[$0].pinned || keep[$0] }.prefix(e.parents).map { cands[$0].arch })
-            next =
-                parents.isEmpty
-                ? try evo.randomPopulation(e.population, using: &rng)
-                : try evo.nextPopulation(parents: parents, using: &rng)
-            if !state.injected.isEmpty {
-                next = Array(next.prefix(max(0, next.count - state.injected.count))) + state.injected
-            }
-        }
         state.lastGeneration = cands
         state.best = cands.first
         logGeneration(g, source: source, newExpensive: newExpensive)
@@ -142,8 +136,6 @@ extension Engine {
         await persist(generation: (g, popJSON))
     }
 
-    /// Adds what an expensive batch cost (recorded where the data has it, else wall time) and,
-    /// with a pace, sleeps the recorded cost scaled down, so the switch can be seen in time.
     /// Counts a batch's cost (recorded or reported seconds, else wall time) and, when paced,
     /// sleeps out the rest of its recorded cost divided by the pace.
     func chargeExpensive(recorded: [Double]?, wallSeconds: Double) async throws {
