@@ -256,107 +256,28 @@ public actor LLMPredictor {
     }
 
     private func attempts(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
-        var request = request(messages: messages, sample: s)
-        let key = CallKey.cacheKey(provider: provider.name, model: provider.model, request: request, sampleIndex: s)
+        var loop = AttemptLoop(request: request(messages: messages, sample: s))
+        let key = CallKey.cacheKey(
+            provider: provider.name, model: provider.model, request: loop.request, sampleIndex: s)
+        if let stored = await cachedSample(key, sample: s, archID: archID) { return stored }
         var result = SampleResult()
-        do {
-            if let hit = try await store.cached(cacheKey: key) {
-                onEvent?(.cacheHit(archID: archID, sample: s, callID: hit.id))
-                result.value = hit.parsedValue
-                result.distribution = ScoreDistribution.fromJSONText(hit.distribution)
-                result.callIDs = try await store.attempts(cacheKey: key).map(\.id)
-                result.cached = true
-                return result
-            }
-        } catch {
-            result.error = "transcript store: \(error)"
-            result.transient = true
-            return result
-        }
-        var attempt = 0
-        var failures = 0
-        var corrections = 0
         while true {
-            attempt += 1
+            loop.attempt += 1
             do { try await budget.reserveCall() } catch let e as LLMError {
                 result.error = e.description
                 result.budgetExhausted = true
                 return result
             } catch { return result }
-            onEvent?(.started(archID: archID, sample: s, attempt: attempt))
+            onEvent?(.started(archID: archID, sample: s, attempt: loop.attempt))
             var record = CallRecord(
                 run: run, provider: provider.name, model: provider.model,
-                parameters: CallKey.parametersJSON(request), messages: CallKey.messagesJSON(request.messages),
-                cacheKey: key, sampleIndex: s, attempt: attempt, status: .error, latencyMs: 0,
+                parameters: CallKey.parametersJSON(loop.request), messages: CallKey.messagesJSON(loop.request.messages),
+                cacheKey: key, sampleIndex: s, attempt: loop.attempt, status: .error, latencyMs: 0,
                 archID: archID, purpose: purpose)
-            await limiter.acquire()
-            let t0 = Date()
-            let outcome: Result<CompletionResponse, LLMError>
-            do { outcome = .success(try await provider.complete(request)) } catch let e as LLMError {
-                outcome = .failure(e)
-            } catch {
-                outcome = .failure(.transport("\(error)"))
-            }
-            await limiter.release()
-            record.latencyMs = Date().timeIntervalSince(t0) * 1000
-            var retryDelay: Double? = nil
-            var done = false
-            switch outcome {
-            case .failure(let e):
-                record.status = .error
-                record.error = e.description
-                if case .http(_, let body, _) = e { record.rawResponse = body }
-                failures += 1
-                retryDelay = retry.delay(after: failures, error: e, jitter: jitter.unit())
-                if retryDelay == nil {
-                    result.error = e.description
-                    result.transient = e.isRetryable
-                    done = true
-                }
-                if e == .cancelled {
-                    result.error = e.description
-                    result.transient = true
-                    done = true
-                }
-            case .success(let resp):
-                record.responseText = resp.text
-                record.rawResponse = resp.raw
-                record.tokensIn = resp.tokensIn
-                record.tokensOut = resp.tokensOut
-                record.costUSD = pricing.cost(
-                    provider: provider.name, model: provider.model, tokensIn: resp.tokensIn, tokensOut: resp.tokensOut)
-                await budget.record(tokens: (resp.tokensIn ?? 0) + (resp.tokensOut ?? 0), cost: record.costUSD)
-                switch parser.parse(resp.text) {
-                case .value(let v, _):
-                    var value = v
-                    if let d = resp.distribution {
-                        value = min(max(d.median, builder.range.lowerBound), builder.range.upperBound)
-                        record.distribution = d.jsonText
-                        result.distribution = d
-                    }
-                    record.status = .ok
-                    record.parsedValue = value
-                    result.value = value
-                    done = true
-                case .outOfRange(let v):
-                    record.status = .unparsed
-                    record.error = "\(v) is outside \(builder.range.lowerBound)...\(builder.range.upperBound)"
-                case .missing(let why):
-                    record.status = .unparsed
-                    record.error = why
-                }
-                if record.status == .unparsed {
-                    if corrections < settings.maxCorrections {
-                        corrections += 1
-                        request.messages += [
-                            ChatMessage(.assistant, resp.text), builder.correction(for: record.error ?? "no number"),
-                        ]
-                    } else {
-                        result.error =
-                            "no usable answer after \(corrections) correction\(corrections == 1 ? "" : "s"): \(record.error ?? "")"
-                        done = true
-                    }
-                }
+            let next: AttemptLoop.Next
+            switch await complete(loop.request, into: &record) {
+            case .failure(let e): next = judgeFailure(e, &record, &result, &loop)
+            case .success(let response): next = await judgeAnswer(response, &record, &result, &loop)
             }
             record = redactor.redact(record)
             do {
@@ -370,14 +291,134 @@ public actor LLMPredictor {
                 return result
             }
             onEvent?(.finished(record))
-            if done { return result }
-            if let d = retryDelay {
-                do { try await sleep(d) } catch {
+            switch next {
+            case .done: return result
+            case .again: continue
+            case .retry(after: let delay):
+                do { try await sleep(delay) } catch {
                     result.error = "cancelled"
                     result.transient = true
                     return result
                 }
             }
         }
+    }
+
+    /// Where one sample stands between attempts.
+    struct AttemptLoop {
+        /// What the next attempt sends (corrections append to its messages).
+        var request: CompletionRequest
+        var attempt = 0
+        var failures = 0
+        var corrections = 0
+
+        enum Next {
+            case done
+            /// A corrective follow-up, at once.
+            case again
+            /// The same request after a back-off.
+            case retry(after: Double)
+        }
+    }
+
+    /// A sample answered before (this run or another, this process or an earlier one): its value,
+    /// distribution and calls, from the store; nil when it must be asked. A store that cannot be
+    /// read stops the sample as transient rather than paying for it again.
+    private func cachedSample(_ key: String, sample s: Int, archID: String) async -> SampleResult? {
+        do {
+            guard let hit = try await store.cached(cacheKey: key) else { return nil }
+            onEvent?(.cacheHit(archID: archID, sample: s, callID: hit.id))
+            return SampleResult(
+                value: hit.parsedValue, callIDs: try await store.attempts(cacheKey: key).map(\.id), cached: true,
+                distribution: ScoreDistribution.fromJSONText(hit.distribution))
+        } catch {
+            return SampleResult(error: "transcript store: \(error)", transient: true)
+        }
+    }
+
+    /// One request through the concurrency limiter, its latency recorded.
+    private func complete(_ request: CompletionRequest, into record: inout CallRecord) async -> Result<
+        CompletionResponse, LLMError
+    > {
+        await limiter.acquire()
+        let t0 = Date()
+        let outcome: Result<CompletionResponse, LLMError>
+        do { outcome = .success(try await provider.complete(request)) } catch let e as LLMError {
+            outcome = .failure(e)
+        } catch {
+            outcome = .failure(.transport("\(error)"))
+        }
+        await limiter.release()
+        record.latencyMs = Date().timeIntervalSince(t0) * 1000
+        return outcome
+    }
+
+    /// A failed request: retried after the policy's back-off while it allows, else the sample's
+    /// error (transient where a retry could have helped, so a run pauses instead of failing).
+    private func judgeFailure(
+        _ e: LLMError, _ record: inout CallRecord, _ result: inout SampleResult, _ loop: inout AttemptLoop
+    ) -> AttemptLoop.Next {
+        record.status = .error
+        record.error = e.description
+        if case .http(_, let body, _) = e { record.rawResponse = body }
+        loop.failures += 1
+        // The delay is drawn before anything else, so the jitter's sequence does not depend on
+        // what kind of failure came.
+        let delay = retry.delay(after: loop.failures, error: e, jitter: jitter.unit())
+        if e == .cancelled {
+            result.error = e.description
+            result.transient = true
+            return .done
+        }
+        guard let delay else {
+            result.error = e.description
+            result.transient = e.isRetryable
+            return .done
+        }
+        return .retry(after: delay)
+    }
+
+    /// An answer: its tokens and cost counted; a usable number (a walk's median where there is a
+    /// distribution) ends the sample; otherwise a corrective follow-up while corrections remain.
+    private func judgeAnswer(
+        _ response: CompletionResponse, _ record: inout CallRecord, _ result: inout SampleResult,
+        _ loop: inout AttemptLoop
+    ) async -> AttemptLoop.Next {
+        record.responseText = response.text
+        record.rawResponse = response.raw
+        record.tokensIn = response.tokensIn
+        record.tokensOut = response.tokensOut
+        record.costUSD = pricing.cost(
+            provider: provider.name, model: provider.model, tokensIn: response.tokensIn, tokensOut: response.tokensOut)
+        await budget.record(tokens: (response.tokensIn ?? 0) + (response.tokensOut ?? 0), cost: record.costUSD)
+        switch parser.parse(response.text) {
+        case .value(let v, _):
+            var value = v
+            if let d = response.distribution {
+                value = min(max(d.median, builder.range.lowerBound), builder.range.upperBound)
+                record.distribution = d.jsonText
+                result.distribution = d
+            }
+            record.status = .ok
+            record.parsedValue = value
+            result.value = value
+            return .done
+        case .outOfRange(let v):
+            record.status = .unparsed
+            record.error = "\(v) is outside \(builder.range.lowerBound)...\(builder.range.upperBound)"
+        case .missing(let why):
+            record.status = .unparsed
+            record.error = why
+        }
+        guard loop.corrections < settings.maxCorrections else {
+            result.error =
+                "no usable answer after \(loop.corrections) correction\(loop.corrections == 1 ? "" : "s"): \(record.error ?? "")"
+            return .done
+        }
+        loop.corrections += 1
+        loop.request.messages += [
+            ChatMessage(.assistant, response.text), builder.correction(for: record.error ?? "no number"),
+        ]
+        return .again
     }
 }
