@@ -81,12 +81,60 @@ public enum SpaceLoader {
         }
     }
 
-    static func build(_ raw: SpaceFile, file: String) throws -> SearchSpace {
-        func fail(_ field: String?, _ problem: String) -> SpaceError {
-            SpaceError(file: file, field: field, problem: problem)
-        }
-        let dir = (file as NSString).deletingLastPathComponent
+    /// What a build step calls to name a field's problem: `fail(field, problem)`.
+    typealias Fail = (String?, String) -> SpaceError
+    /// An expression of the space compiled against its names, or a `SpaceError` for `field`.
+    typealias Compile = (_ field: String, _ source: String) throws -> CompiledExpression
 
+    static func build(_ raw: SpaceFile, file: String) throws -> SearchSpace {
+        let fail: Fail = { SpaceError(file: file, field: $0, problem: $1) }
+        let dir = (file as NSString).deletingLastPathComponent
+        try checkHeader(raw, fail)
+        let (shape, names, groupIndex) = try buildShape(raw, fail)
+        var scope = try buildScope(raw, shape: shape, names: names, groupIndex: groupIndex, fail)
+        // Tables: headers first so that expressions can name their columns.
+        let tableFiles = try loadTables(raw, dir: dir, scope: &scope, fail)
+        let compile: Compile = { field, source in
+            do { return try CompiledExpression.compile(source, scope: scope) } catch let e as ExpressionError {
+                throw fail(field, "\(e) in \"\(source)\"")
+            }
+        }
+        let tables = try tableFiles.map { name, t, csv in
+            try buildTable(name: name, spec: t, csv: csv, shape: shape, fail: { fail("tables.\(name).\($0)", $1) })
+        }
+        let efficiency = SearchSpace.Efficiency(
+            flops: try compile("efficiency.flops", raw.efficiency.flops),
+            params: try compile("efficiency.params", raw.efficiency.params),
+            embeddingParams: try raw.efficiency.embedding_params.map { try compile("efficiency.embedding_params", $0) },
+            lastLayerFlops: try raw.efficiency.last_layer_flops.map { try compile("efficiency.last_layer_flops", $0) })
+        var featureSets: [String: [CompiledExpression]] = [:]
+        for (name, list) in raw.features ?? [:] {
+            guard !list.isEmpty else { throw fail("features.\(name)", "empty feature list") }
+            featureSets[name] = try list.enumerated().map { try compile("features.\(name)[\($0)]", $1) }
+        }
+        let tableIndex = Dictionary(tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let labelled = try raw.labelled.map {
+            try buildLabelled($0, tables: tables, csvs: tableFiles.map(\.2), tableIndex: tableIndex, compile, fail)
+        }
+        let pools = try buildPools(raw.pools ?? [:], tables: tables, tableIndex: tableIndex, fail)
+        let latency = try raw.latency.map {
+            try buildLatency($0, dir: dir, featureSets: featureSets, compile: compile, fail: fail)
+        }
+        let space = SearchSpace(
+            id: raw.id, title: raw.title, task: raw.task, directory: dir, file: file, shape: shape,
+            constants: scope.constants, efficiency: efficiency, featureSets: featureSets, tables: tables,
+            labelled: labelled, cheapEvaluation: try raw.cheap_evaluation.map { try compile("cheap_evaluation", $0) },
+            evaluationCost: try raw.evaluation_cost.map {
+                .init(seconds: try compile("evaluation_cost.seconds", $0.seconds), label: $0.label)
+            },
+            pools: pools, latency: latency,
+            graph: try raw.graph.map { try $0.resolve(shape, fail: fail) })
+        try smokeTest(space, fail: fail)
+        return space
+    }
+
+    /// The format version, the id and the task's score range.
+    static func checkHeader(_ raw: SpaceFile, _ fail: Fail) throws {
         guard raw.format == 1 else {
             throw fail("format", "version \(raw.format) is not supported (this llmpp reads format 1)")
         }
@@ -100,96 +148,13 @@ public enum SpaceLoader {
         guard raw.task.range.count == 2, raw.task.range[0] < raw.task.range[1] else {
             throw fail("task.range", "must be [low, high] with low < high")
         }
+    }
 
-        // Layer groups and dimensions.
-        guard !raw.dimensions.isEmpty else { throw fail("dimensions", "a space needs at least one dimension") }
-        let groupFiles = raw.layer_groups ?? []
-        var groupIndex: [String: Int] = [:]
-        for (i, g) in groupFiles.enumerated() {
-            guard isIdentifier(g.name) else {
-                throw fail("layer_groups[\(i)].name", "'\(g.name)' must be an identifier (letters, digits, _)")
-            }
-            guard groupIndex[g.name] == nil else { throw fail("layer_groups[\(i)].name", "'\(g.name)' appears twice") }
-            guard g.max >= 1 else { throw fail("layer_groups[\(i)].max", "must be at least 1") }
-            groupIndex[g.name] = i
-        }
-        var dims: [Dimension] = []
-        var seen: [String: String] = [:]
-        var offset = 0
-        for (i, d) in raw.dimensions.enumerated() {
-            let f = "dimensions[\(i)]"
-            let alias = d.alias ?? d.name
-            guard !d.name.isEmpty else { throw fail("\(f).name", "empty") }
-            guard isIdentifier(alias) else {
-                throw fail(
-                    d.alias == nil ? "\(f).name" : "\(f).alias",
-                    "'\(alias)' is not an identifier expressions can use; give an alias of letters, digits and _")
-            }
-            for key in Set([d.name, alias]) {
-                if let other = seen[key] { throw fail(f, "'\(key)' is already used by \(other)") }
-                seen[key] = f
-            }
-            guard !d.choices.isEmpty else { throw fail("\(f).choices", "needs at least one choice") }
-            guard Set(d.choices).count == d.choices.count else { throw fail("\(f).choices", "a choice appears twice") }
-            var group: Int? = nil
-            if let gname = d.layers {
-                guard let g = groupIndex[gname] else {
-                    throw fail(
-                        "\(f).layers",
-                        "unknown layer group '\(gname)' (declared: \(groupIndex.keys.sorted().joined(separator: ", ")))"
-                    )
-                }
-                group = g
-            }
-            let count = group.map { groupFiles[$0].max } ?? 1
-            dims.append(
-                Dimension(
-                    name: d.name, alias: alias, choices: d.choices, group: group,
-                    description: d.description ?? "", geneOffset: offset, geneCount: count))
-            offset += count
-        }
-        var groups: [LayerGroup] = []
-        for (i, g) in groupFiles.enumerated() {
-            let f = "layer_groups[\(i)].count"
-            guard let c = dims.firstIndex(where: { $0.alias == g.count || $0.name == g.count }) else {
-                throw fail(f, "no dimension named '\(g.count)'")
-            }
-            guard dims[c].group == nil else {
-                throw fail(f, "'\(g.count)' is per-layer; a layer count must be a scalar dimension")
-            }
-            for choice in dims[c].choices {
-                guard case .int(let n) = choice, (0...g.max).contains(n) else {
-                    throw fail(
-                        f, "'\(g.count)' has the choice \(choice); layer counts must be integers in 0...\(g.max)")
-                }
-            }
-            groups.append(LayerGroup(name: g.name, countDimension: c, max: g.max))
-        }
-        let shape = SpaceShape(dimensions: dims, groups: groups)
-
-        // Names expressions see.
-        var scope = ExpressionScope()
-        scope.groups = groupIndex
-        for (i, d) in dims.enumerated() {
-            if let g = d.group { scope.perLayer[d.alias] = (i, g) } else { scope.scalars[d.alias] = i }
-            scope.choices[i] = d.choices.map(\.expressionValue)
-        }
-        for (k, v) in raw.constants ?? [:] {
-            guard isIdentifier(k) else { throw fail("constants.\(k)", "not an identifier") }
-            guard seen[k] == nil else { throw fail("constants.\(k)", "clashes with a dimension's alias") }
-            scope.constants[k] = v
-        }
-        for (k, v) in raw.definitions ?? [:] {
-            guard isIdentifier(k) else { throw fail("definitions.\(k)", "not an identifier") }
-            guard seen[k] == nil, scope.constants[k] == nil else {
-                throw fail("definitions.\(k)", "clashes with a dimension or constant")
-            }
-            do { scope.definitions[k] = try ExpressionParser.parse(v) } catch let e as ExpressionError {
-                throw fail("definitions.\(k)", "\(e) in \"\(v)\"")
-            }
-        }
-
-        // Tables: headers first so that expressions can name their columns.
+    /// Each table's CSV, read and its header put in `scope` (so that expressions can name the
+    /// columns), in name order.
+    static func loadTables(_ raw: SpaceFile, dir: String, scope: inout ExpressionScope, _ fail: Fail) throws -> [(
+        String, SpaceFile.TableFile, CSVTable
+    )] {
         var tableFiles: [(String, SpaceFile.TableFile, CSVTable)] = []
         for (name, t) in (raw.tables ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard isIdentifier(name) else { throw fail("tables.\(name)", "a table name must be an identifier") }
@@ -205,105 +170,7 @@ public enum SpaceLoader {
             )
             tableFiles.append((name, t, csv))
         }
-        func compile(_ field: String, _ source: String) throws -> CompiledExpression {
-            do { return try CompiledExpression.compile(source, scope: scope) } catch let e as ExpressionError {
-                throw fail(field, "\(e) in \"\(source)\"")
-            }
-        }
-        var tables: [SpaceTable] = []
-        for (name, t, csv) in tableFiles {
-            tables.append(
-                try buildTable(name: name, spec: t, csv: csv, shape: shape, fail: { fail("tables.\(name).\($0)", $1) }))
-        }
-
-        let efficiency = SearchSpace.Efficiency(
-            flops: try compile("efficiency.flops", raw.efficiency.flops),
-            params: try compile("efficiency.params", raw.efficiency.params),
-            embeddingParams: try raw.efficiency.embedding_params.map { try compile("efficiency.embedding_params", $0) },
-            lastLayerFlops: try raw.efficiency.last_layer_flops.map { try compile("efficiency.last_layer_flops", $0) })
-        var featureSets: [String: [CompiledExpression]] = [:]
-        for (name, list) in raw.features ?? [:] {
-            guard !list.isEmpty else { throw fail("features.\(name)", "empty feature list") }
-            featureSets[name] = try list.enumerated().map { try compile("features.\(name)[\($0)]", $1) }
-        }
-        let tableIndex = Dictionary(tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-
-        // Labelled architectures.
-        var labelled: LabelledSet? = nil
-        if let l = raw.labelled {
-            guard let ti = tableIndex[l.table] else { throw fail("labelled.table", "unknown table '\(l.table)'") }
-            guard !tables[ti].architectures.isEmpty else {
-                throw fail(
-                    "labelled.table",
-                    "table '\(l.table)' does not list architectures (its key must name every dimension)")
-            }
-            let csv = tableFiles[ti].2
-            var ids = (0..<csv.rows.count).map(String.init)
-            if let idc = l.id_column {
-                guard let c = csv.column(idc) else {
-                    throw fail("labelled.id_column", "table '\(l.table)' has no column '\(idc)'")
-                }
-                ids = csv.rows.map { $0[c] }
-            }
-            guard !l.truth.isEmpty else { throw fail("labelled.truth", "needs at least one metric") }
-            let truth = try l.truth.mapValues { try compile("labelled.truth", $0) }
-            var splits: [Split] = []
-            for (seed, column) in (l.splits ?? [:]).sorted(by: { $0.key < $1.key }) {
-                guard let c = csv.column(column) else {
-                    throw fail("labelled.splits.\(seed)", "table '\(l.table)' has no column '\(column)'")
-                }
-                var train: [Int] = []
-                var test: [Int] = []
-                for (r, row) in csv.rows.enumerated() {
-                    switch row[c].trimmingCharacters(in: .whitespaces) {
-                    case "train": train.append(r)
-                    case "test": test.append(r)
-                    case "": continue  // a blank cell: not in this split
-                    default:
-                        throw fail(
-                            "labelled.splits.\(seed)",
-                            "row \(r + 2) of '\(l.table)': '\(row[c])' is neither train, test nor blank (not in this split)"
-                        )
-                    }
-                }
-                splits.append(Split(seed: seed, train: train, test: test))
-            }
-            let baselines = try (l.baselines ?? []).enumerated().map { i, b in
-                var p: [String: CompiledExpression] = [:]
-                if let v = b.valid { p["valid"] = try compile("labelled.baselines[\(i)].valid", v) }
-                if let t = b.test { p["test"] = try compile("labelled.baselines[\(i)].test", t) }
-                return Baseline(name: b.name, predictions: p)
-            }
-            let recorded = try (l.recorded ?? [:]).mapValues { try compile("labelled.recorded", $0) }
-            labelled = LabelledSet(
-                table: ti, ids: ids, truth: truth, splits: splits, baselines: baselines, recorded: recorded)
-        }
-
-        var pools: [String: Int] = [:]
-        for (name, table) in raw.pools ?? [:] {
-            guard let ti = tableIndex[table] else { throw fail("pools.\(name)", "unknown table '\(table)'") }
-            guard !tables[ti].architectures.isEmpty else {
-                throw fail(
-                    "pools.\(name)", "table '\(table)' does not list architectures (its key must name every dimension)")
-            }
-            pools[name] = ti
-        }
-
-        let latency = try raw.latency.map {
-            try buildLatency($0, dir: dir, featureSets: featureSets, compile: compile, fail: fail)
-        }
-
-        let space = SearchSpace(
-            id: raw.id, title: raw.title, task: raw.task, directory: dir, file: file, shape: shape,
-            constants: scope.constants, efficiency: efficiency, featureSets: featureSets, tables: tables,
-            labelled: labelled, cheapEvaluation: try raw.cheap_evaluation.map { try compile("cheap_evaluation", $0) },
-            evaluationCost: try raw.evaluation_cost.map {
-                .init(seconds: try compile("evaluation_cost.seconds", $0.seconds), label: $0.label)
-            },
-            pools: pools, latency: latency,
-            graph: try raw.graph.map { try $0.resolve(shape, fail: fail) })
-        try smokeTest(space, fail: fail)
-        return space
+        return tableFiles
     }
 
     /// A cell as a number, or nil: "nan", "inf" and "1e999" stay text, so that a formula
@@ -312,7 +179,7 @@ public enum SpaceLoader {
         Double(cell).flatMap { $0.isFinite ? $0 : nil }
     }
 
-    private static func buildTable(
+    static func buildTable(
         name: String, spec: SpaceFile.TableFile, csv: CSVTable, shape: SpaceShape,
         fail: (String, String) -> SpaceError
     ) throws -> SpaceTable {
@@ -371,10 +238,9 @@ public enum SpaceLoader {
             rowByKey: rowByKey, architectures: archs)
     }
 
-    private static func buildLatency(
-        _ l: SpaceFile.LatencyFile, dir: String, featureSets: [String: [CompiledExpression]],
-        compile: (String, String) throws -> CompiledExpression,
-        fail: (String?, String) -> SpaceError
+    static func buildLatency(
+        _ l: SpaceFile.LatencyFile, dir: String, featureSets: [String: [CompiledExpression]], compile: Compile,
+        fail: Fail
     ) throws -> LatencySpec {
         guard l.hardware[l.default_hardware] != nil else {
             throw fail(

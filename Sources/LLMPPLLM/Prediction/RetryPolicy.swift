@@ -47,12 +47,6 @@ public actor ConcurrencyLimiter {
     public func release() {
         if waiters.isEmpty { inUse -= 1 } else { waiters.removeFirst().resume() }
     }
-
-    public func withPermit<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
-        await acquire()
-        defer { Task { await self.release() } }
-        return try await body()
-    }
 }
 
 /// Caps on calls, tokens and dollars; a run that reaches one stops cleanly.
