@@ -330,140 +330,127 @@ struct ReproduceReport {
     func write(to dir: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var files: [(String, String)] = []
-        if !predictors.isEmpty {
-            files.append(
-                (
-                    "predictors.csv",
-                    Self.csv(
-                        ["space", "metric", "predictor", "split_seed", "mae", "kendall"],
-                        predictors.flatMap { t in
-                            t.metrics.flatMap { m in
-                                m.rows.flatMap { q in
-                                    q.perSeed.map {
-                                        [t.space, m.metric, q.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)]
-                                    }
-                                }
-                            }
-                        })
-                ))
-        }
-        if !ablation.isEmpty {
-            files.append(
-                (
-                    "ablation.csv",
-                    Self.csv(
-                        ["space", "step", "prompt", "split_seed", "mae", "kendall"],
-                        ablation.flatMap { s in
-                            s.quality.perSeed.map {
-                                [
-                                    ablationSpace ?? "", "\(s.step)", s.name, $0.seed, Self.num($0.mae),
-                                    Self.num($0.kendall),
-                                ]
-                            }
-                        })
-                ))
-        }
-        if !schedule.isEmpty {
-            files.append(
-                (
-                    "schedule.csv",
-                    Self.csv(
-                        [
-                            "mode", "schedule", "switch_at", "labels", "seed", "run", "best_id", "truth_test",
-                            "regret_test",
-                            "expensive_evaluations", "hours_llm", "hours_expensive_recorded", "judged_by",
-                        ],
-                        schedule.map { r in
-                            [
-                                r.mode.name, r.mode.schedule.rawValue, "\(r.mode.switchAt)", "\(r.labels)", "\(r.seed)",
-                                r.runID, r.bestID,
-                                Self.num(r.truth["test"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)",
-                                Self.num(r.llmHours),
-                                r.costRecorded ? Self.num(r.expensiveHours) : "",
-                                oracle?.reference.name ?? "",
-                            ]
-                        })
-                ))
-        }
-        if let o = oracle, !search.isEmpty {
-            files.append(
-                (
-                    "search.csv",
-                    Self.csv(
-                        [
-                            "mode", "switch_at", "seed", "run", "best_id", "latency_ms", "truth_valid", "truth_test",
-                            "regret_valid", "regret_test", "expensive_evaluations", "llm_calls",
-                        ],
-                        search.map { r in
-                            [
-                                r.mode.name, "\(r.mode.switchAt)", "\(r.seed)", r.runID, r.bestID,
-                                Self.num(r.bestLatencyMs), Self.num(r.truth["valid"]), Self.num(r.truth["test"]),
-                                Self.num(r.regret["valid"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)",
-                                "\(r.llmCalls)",
-                            ]
-                        })
-                ))
-            files.append(
-                (
-                    "search-trace.csv",
-                    Self.csv(
-                        ["mode", "seed", "generation", "expensive_evaluations", "truth_test_of_pick"],
-                        search.flatMap { r in
-                            r.trace.map {
-                                [r.mode.name, "\(r.seed)", "\($0.generation)", "\($0.expensive)", Self.num($0.truth)]
-                            }
-                        })
-                ))
-            files.append(
-                (
-                    "pareto.csv",
-                    Self.csv(
-                        ["front", "seed", "latency_ms", "truth_test"],
-                        o.front.map { ["true front", "", Self.num($0.latency), Self.num($0.truth)] }
-                            + search.flatMap { r in
-                                r.front.map { [r.mode.name, "\(r.seed)", Self.num($0.latency), Self.num($0.truth)] }
-                            })
-                ))
-            // Plots: each mode's first seed's final front against the true one; the pick's
-            // truth against expensive evaluations, averaged over seeds per generation.
-            var fronts = [SVGChart.Series(name: "true front", points: o.front.map { ($0.latency, $0.truth) })]
-            for m in modes {
-                if let r = m.runs.first {
-                    fronts.append(
-                        .init(name: "\(m.mode.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) }))
-                }
-            }
-            files.append(
-                (
-                    "pareto-fronts.svg",
-                    SVGChart(
-                        title: String(format: "Final Pareto fronts, latency <= %.1f ms on %@", o.latencyMs, o.hardware),
-                        xLabel: "latency (ms, measured)", yLabel: Self.yLabel(o), series: fronts
-                    ).render()
-                ))
-            var traces: [SVGChart.Series] = []
-            for summary in modes {
-                let (m, runs) = (summary.mode, summary.runs)
-                let gens = Set(runs.flatMap { $0.trace.map(\.generation) }).sorted()
-                let pts = gens.map { g -> (x: Double, y: Double) in
-                    let at = runs.compactMap { r in r.trace.first { $0.generation == g } }
-                    return (Metrics.mean(at.map { Double($0.expensive) }), Metrics.mean(at.map(\.truth)))
-                }
-                traces.append(.init(name: m.name, points: pts))
-            }
-            files.append(
-                (
-                    "truth-vs-expensive.svg",
-                    SVGChart(
-                        title: "Truth of each generation's pick vs expensive evaluations (mean over seeds)",
-                        xLabel: "expensive evaluations so far", yLabel: Self.yLabel(o), series: traces
-                    ).render()
-                ))
-        }
+        if !predictors.isEmpty { files.append(("predictors.csv", predictorsCSV)) }
+        if !ablation.isEmpty { files.append(("ablation.csv", ablationCSV)) }
+        if !schedule.isEmpty { files.append(("schedule.csv", scheduleCSV)) }
+        if let o = oracle, !search.isEmpty { files += searchFiles(o) }
         if !hardware.isEmpty { files.append(("hardware.csv", hardwareCSV)) }
         for (name, text) in files {
             try text.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         return files.map(\.0)
+    }
+
+    /// Every predictor's MAE and Kendall by space, metric and split.
+    var predictorsCSV: String {
+        Self.csv(
+            ["space", "metric", "predictor", "split_seed", "mae", "kendall"],
+            predictors.flatMap { t in
+                t.metrics.flatMap { m in
+                    m.rows.flatMap { q in
+                        q.perSeed.map { [t.space, m.metric, q.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)] }
+                    }
+                }
+            })
+    }
+
+    /// The prompt ablation's steps by split.
+    var ablationCSV: String {
+        Self.csv(
+            ["space", "step", "prompt", "split_seed", "mae", "kendall"],
+            ablation.flatMap { s in
+                s.quality.perSeed.map {
+                    [ablationSpace ?? "", "\(s.step)", s.name, $0.seed, Self.num($0.mae), Self.num($0.kendall)]
+                }
+            })
+    }
+
+    /// The schedules study's runs: pick, regret, evaluations and hours.
+    var scheduleCSV: String {
+        Self.csv(
+            [
+                "mode", "schedule", "switch_at", "labels", "seed", "run", "best_id", "truth_test", "regret_test",
+                "expensive_evaluations", "hours_llm", "hours_expensive_recorded", "judged_by",
+            ],
+            schedule.map { r in
+                [
+                    r.mode.name, r.mode.schedule.rawValue, "\(r.mode.switchAt)", "\(r.labels)", "\(r.seed)", r.runID,
+                    r.bestID, Self.num(r.truth["test"]), Self.num(r.regret["test"]), "\(r.expensiveEvaluations)",
+                    Self.num(r.llmHours), r.costRecorded ? Self.num(r.expensiveHours) : "",
+                    oracle?.reference.name ?? "",
+                ]
+            })
+    }
+
+    /// The search study's runs, their traces and fronts as CSVs, and its two plots.
+    func searchFiles(_ o: SearchStudy.Oracle) -> [(String, String)] {
+        [
+            ("search.csv", searchCSV), ("search-trace.csv", searchTraceCSV), ("pareto.csv", paretoCSV(o)),
+            ("pareto-fronts.svg", paretoFrontsSVG(o)), ("truth-vs-expensive.svg", truthVsExpensiveSVG(o)),
+        ]
+    }
+
+    var searchCSV: String {
+        Self.csv(
+            [
+                "mode", "switch_at", "seed", "run", "best_id", "latency_ms", "truth_valid", "truth_test",
+                "regret_valid", "regret_test", "expensive_evaluations", "llm_calls",
+            ],
+            search.map { r in
+                [
+                    r.mode.name, "\(r.mode.switchAt)", "\(r.seed)", r.runID, r.bestID, Self.num(r.bestLatencyMs),
+                    Self.num(r.truth["valid"]), Self.num(r.truth["test"]), Self.num(r.regret["valid"]),
+                    Self.num(r.regret["test"]), "\(r.expensiveEvaluations)", "\(r.llmCalls)",
+                ]
+            })
+    }
+
+    var searchTraceCSV: String {
+        Self.csv(
+            ["mode", "seed", "generation", "expensive_evaluations", "truth_test_of_pick"],
+            search.flatMap { r in
+                r.trace.map { [r.mode.name, "\(r.seed)", "\($0.generation)", "\($0.expensive)", Self.num($0.truth)] }
+            })
+    }
+
+    func paretoCSV(_ o: SearchStudy.Oracle) -> String {
+        Self.csv(
+            ["front", "seed", "latency_ms", "truth_test"],
+            o.front.map { ["true front", "", Self.num($0.latency), Self.num($0.truth)] }
+                + search.flatMap { r in
+                    r.front.map { [r.mode.name, "\(r.seed)", Self.num($0.latency), Self.num($0.truth)] }
+                })
+    }
+
+    /// Each mode's first seed's final front against the true one.
+    func paretoFrontsSVG(_ o: SearchStudy.Oracle) -> String {
+        var fronts = [SVGChart.Series(name: "true front", points: o.front.map { ($0.latency, $0.truth) })]
+        for m in modes {
+            if let r = m.runs.first {
+                fronts.append(
+                    .init(name: "\(m.mode.name) (seed \(r.seed))", points: r.front.map { ($0.latency, $0.truth) }))
+            }
+        }
+        return SVGChart(
+            title: String(format: "Final Pareto fronts, latency <= %.1f ms on %@", o.latencyMs, o.hardware),
+            xLabel: "latency (ms, measured)", yLabel: Self.yLabel(o), series: fronts
+        ).render()
+    }
+
+    /// The pick's truth against expensive evaluations, averaged over seeds per generation.
+    func truthVsExpensiveSVG(_ o: SearchStudy.Oracle) -> String {
+        let traces = modes.map { summary -> SVGChart.Series in
+            let runs = summary.runs
+            let gens = Set(runs.flatMap { $0.trace.map(\.generation) }).sorted()
+            let pts = gens.map { g -> (x: Double, y: Double) in
+                let at = runs.compactMap { r in r.trace.first { $0.generation == g } }
+                return (Metrics.mean(at.map { Double($0.expensive) }), Metrics.mean(at.map(\.truth)))
+            }
+            return .init(name: summary.mode.name, points: pts)
+        }
+        return SVGChart(
+            title: "Truth of each generation's pick vs expensive evaluations (mean over seeds)",
+            xLabel: "expensive evaluations so far", yLabel: Self.yLabel(o), series: traces
+        ).render()
     }
 }
