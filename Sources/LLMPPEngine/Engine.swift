@@ -114,24 +114,7 @@ public actor Engine {
         runs = try RunStore(path: env.databasePath)
         transcripts = try TranscriptStore(path: env.databasePath)
         evaluator = try env.makeEvaluator(config, space, env.dataDirectory)
-        if config.constraint.latencyMs != nil {
-            // A constraint needs its device: say exactly what is missing (a saved device's
-            // file, a hardware name) rather than a generic refusal.
-            if space.latency == nil && config.constraint.hardware == nil {
-                throw EvaluatorError(RunConfig.noLatencyData(space))
-            }
-            do {
-                latency = try LatencyModel.make(
-                    space: space, hardware: config.constraint.hardware, dataDirectory: env.dataDirectory)
-            } catch {
-                throw EvaluatorError("\(error)")
-            }
-        } else if space.latency != nil {
-            latency = try? LatencyModel.make(
-                space: space, hardware: config.constraint.hardware, dataDirectory: env.dataDirectory)
-        } else {
-            latency = nil
-        }
+        latency = try Self.latencyModel(space: space, config: config, dataDirectory: env.dataDirectory)
         // Demonstrations and test architectures of the chosen split. The prompt files are
         // read only when the run asks an LLM (a space without prompts can still be searched).
         let needsLLM = config.labels > 0 || config.evaluateLLM
@@ -141,26 +124,50 @@ public actor Engine {
         demonstrations = plan.demonstrations
         testRows = plan.testRows
         labelTargets = plan.labelTargets
-        let demos = plan.demonstrations
         if let template {
-            guard !demos.isEmpty else {
+            guard !plan.demonstrations.isEmpty else {
                 throw EvaluatorError("space '\(space.id)' has no demonstrations for split '\(config.splitSeed)'")
             }
             let p = try await env.makeProvider(config, env.dataDirectory)
             provider = p
-            let pricing = (try? Pricing.load(dataDirectory: env.dataDirectory)) ?? .none
             predictor = LLMPredictor(
                 provider: p, store: transcripts, run: runID,
                 builder: PromptBuilder(space: space, template: template, options: config.prompt),
                 settings: config.prediction,
-                budget: Budget(Self.remainingBudget(config: config, spent: state.counters)), pricing: pricing)
+                budget: Budget(Self.remainingBudget(config: config, spent: state.counters)),
+                pricing: (try? Pricing.load(dataDirectory: env.dataDirectory)) ?? .none)
         } else {
             provider = nil
             predictor = nil
         }
+        await relayLLMActivity()
+    }
+
+    /// The latency model a constraint is judged by. A constraint needs its device: say exactly
+    /// what is missing (a saved device's file, a hardware name) rather than a generic refusal;
+    /// without a constraint, a space's latency data still gives the candidates their latency.
+    static func latencyModel(space: SearchSpace, config: RunConfig, dataDirectory: String) throws -> LatencyModel? {
+        guard config.constraint.latencyMs != nil else {
+            guard space.latency != nil else { return nil }
+            return try? LatencyModel.make(
+                space: space, hardware: config.constraint.hardware, dataDirectory: dataDirectory)
+        }
+        if space.latency == nil && config.constraint.hardware == nil {
+            throw EvaluatorError(RunConfig.noLatencyData(space))
+        }
+        do {
+            return try LatencyModel.make(
+                space: space, hardware: config.constraint.hardware, dataDirectory: dataDirectory)
+        } catch {
+            throw EvaluatorError("\(error)")
+        }
+    }
+
+    /// The provider's activity and the predictor's call events reach the run's listeners. The
+    /// newest activity is kept in the box at once; the engine publishes it when it gets to it
+    /// (tasks may run out of order, the box cannot).
+    private func relayLLMActivity() async {
         if let provider {
-            // The newest activity is kept here at once; the engine publishes it when it gets
-            // to it (tasks may run out of order, the box cannot).
             let box = providerActivity
             let weak = WeakEngine(self)
             provider.onActivity { a in
