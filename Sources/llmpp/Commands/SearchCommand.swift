@@ -289,76 +289,10 @@ struct SearchCommand: AsyncParsableCommand {
         ])
     }
 
+    /// The run's result: JSON with --json, else a few lines of text.
     static func resultJSON(engine: Engine, state: RunState, json: Bool) async throws -> String {
-        let snap = await engine.snapshot()
-        let space = engine.space
-        func cand(_ c: Candidate?) -> JSONValue {
-            guard let c, case .object(var f) = candidateJSON(c) else { return .null }
-            f[1] = ("arch", space.json(c.arch))
-            return .object(f)
-        }
-        let pareto = paretoFront(state.lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
-        let hours = SearchHours(state: state, costLabel: snap.costLabel)
-        if json {
-            return JSONValue.object([
-                ("run", .string(snap.runID)), ("space", .string(space.id)),
-                ("switch_at", .number(Double(snap.config.switchAt))),
-                ("iterations", .number(Double(snap.config.evolution.iterations))),
-                ("expensive_evaluations", .number(Double(state.counters.expensiveEvaluations))),
-                ("llm_calls", .number(Double(state.counters.llmCalls))),
-                ("cached_answers", .number(Double(state.counters.cachedAnswers))),
-                ("labels", .number(Double(state.labelsDone - state.labelsFailed))),
-                ("evaluator", .string(snap.evaluatorName)),
-                ("schedule", .string(snap.config.schedule.rawValue)),
-                ("first_generation_seconds", .number(state.firstGenerationSeconds)),
-                (
-                    "generations",
-                    .array(
-                        (state.generationLog ?? []).map { g in
-                            .object([
-                                ("index", .number(Double(g.index))),
-                                ("scored_by", .string(g.scoredBy == .distill ? "student" : "expensive")),
-                                ("student_labels", .number(g.studentLabels.map(Double.init))),
-                                ("wall_seconds", .number(g.wallSeconds)),
-                                ("new_expensive_evaluations", .number(Double(g.newExpensiveEvaluations))),
-                            ])
-                        })
-                ),
-                (
-                    "search_hours",
-                    .object([
-                        ("llm", .number(hours.llm)), ("expensive", .number(hours.expensive)),
-                        ("saved", .number(hours.saved)),
-                        ("expensive_cost", .string(hours.costLabel)),
-                    ])
-                ),
-                ("best", cand(state.best)), ("pareto", .array(pareto.map(cand))),
-            ]).rendered(pretty: true)
-        }
-        var lines = [
-            "run \(snap.runID): \(space.id), switch at \(snap.config.switchAt) of \(snap.config.evolution.iterations), \(state.counters.expensiveEvaluations) expensive evaluations (\(snap.evaluatorName)), \(state.counters.llmCalls) LLM calls (\(state.counters.cachedAnswers) cached)"
-        ]
-        if let b = state.best {
-            lines.append(
-                String(
-                    format: "best %@: predicted %.3f (%@), truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id,
-                    b.score, b.source.rawValue,
-                    b.truth.map { String(format: "%.3f", $0) } ?? "unknown",
-                    b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
-            lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
-        }
-        lines.append(
-            String(format: "search hours: LLM %.3f + expensive %.2f (%@)", hours.llm, hours.expensive, hours.costLabel)
-                + (hours.saved.map { String(format: "; saved by the switch (estimated) %.2f", $0) } ?? ""))
-        if let f = state.firstGenerationSeconds {
-            lines.append(
-                String(format: "first generation after %.0f s (%@ schedule)", f, snap.config.schedule.rawValue))
-        }
-        lines.append(
-            "Pareto front (predicted score vs latency): "
-                + pareto.map { String(format: "%.2f@%.1f", $0.score, $0.latencyMs ?? $0.gflops) }.joined(separator: " ")
-        )
-        return lines.joined(separator: "\n")
+        let result = SearchResult(snapshot: await engine.snapshot(), space: engine.space, state: state)
+        return json ? result.json.rendered(pretty: true) : result.text
     }
 }
 
