@@ -187,68 +187,90 @@ struct ReproduceCommand: AsyncParsableCommand {
             catalog: catalog, dataDirectory: common.resolvedDataDirectory, makeProvider: { _, _ in provider })
         let prefix = newRunID("reproduce")
         progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
-        var base = RunConfig(space: "")
-        llm.apply(to: &base)
-        // The paper's pipeline: greedy, uncalibrated answers unless --decode or --calibrate say otherwise.
-        base.prediction = llm.settings(defaultDecode: .greedy, defaultCalibration: .none)
-        base.training.steps = trainSteps
-        base.prompt.encoding = encoding
-        base.prompt.efficiency = try EfficiencyLine.parse(efficiency)
-        base.prompt.demoOrder = demoOrder
+        let base = try baseConfig()
         report.prompt = base.prompt.fullSummary
-
         report.provider = provider.displayName
         do {
-            if wants("predictors") {
-                for task in tasks.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
-                    report.predictors.append(
-                        try await PredictorStudy.table(
-                            space: task, seeds: seedList, labels: labels, base: base,
-                            environment: env, runPrefix: prefix, progress: progress))
-                }
-            }
-            if wants("ablation") {
-                report.ablationSpace = ablationSpace
-                report.ablation = try await PredictorStudy.ablation(
-                    space: ablationSpace, seeds: seedList, metric: "valid", base: base,
-                    environment: env, runPrefix: prefix, progress: progress)
-            }
+            try await runPredictorParts(&report, base: base, env: env, prefix: prefix, progress: progress)
             if wants("search") || wants("schedule") {
-                let space = try catalog.load(searchSpace)
-                guard let hw = hardware ?? space.latency?.defaultHardware else {
-                    throw CLIError("\(searchSpace) has no latency data for a constraint")
-                }
-                let oracle = try SearchStudy.oracle(
-                    space: space, hardware: hw, latencyMs: latencyMs, dataDirectory: common.resolvedDataDirectory)
-                progress(
-                    String(
-                        format: "search: %@ under %.2f ms on %@: %d of %d architectures feasible", space.id,
-                        oracle.latencyMs, hw, oracle.feasible, oracle.total))
-                var c = base
-                c.space = searchSpace
-                c.splitSeed = searchSplitSeed
-                c.labels = searchLabels
-                c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
-                report.oracle = oracle
-                let seeds = (1...searchSeeds).map(UInt64.init)
-                if wants("search") {
-                    report.search = try await SearchStudy.run(
-                        base: c, modes: SearchStudy.Mode.standard(iterations: iterations), seeds: seeds,
-                        oracle: oracle, environment: env, runPrefix: prefix, progress: progress)
-                }
-                if wants("schedule") {
-                    report.schedule = try await SearchStudy.run(
-                        base: c,
-                        modes: SearchStudy.Mode.schedules(
-                            iterations: iterations, budgets: budgetList, laterSwitches: switchList),
-                        seeds: seeds, oracle: oracle, environment: env, runPrefix: prefix + "-schedule",
-                        progress: progress)
-                }
+                try await runSearchParts(
+                    &report, base: base, space: try catalog.load(searchSpace), env: env, prefix: prefix,
+                    progress: progress)
             }
         } catch {
             await provider.close()
             throw error
         }
         await provider.close()
+    }
+
+    /// The runs' settings from the flags. The paper's pipeline: greedy, uncalibrated answers
+    /// unless --decode or --calibrate say otherwise.
+    func baseConfig() throws -> RunConfig {
+        var base = RunConfig(space: "")
+        llm.apply(to: &base)
+        base.prediction = llm.settings(defaultDecode: .greedy, defaultCalibration: .none)
+        base.training.steps = trainSteps
+        base.prompt.encoding = encoding
+        base.prompt.efficiency = try EfficiencyLine.parse(efficiency)
+        base.prompt.demoOrder = demoOrder
+        return base
+    }
+
+    /// LLM-PP and LLM-Distill-PP on each task, and the prompt ablation.
+    func runPredictorParts(
+        _ report: inout ReproduceReport, base: RunConfig, env: EngineEnvironment, prefix: String,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws {
+        if wants("predictors") {
+            for task in tasks.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                report.predictors.append(
+                    try await PredictorStudy.table(
+                        space: task, seeds: seedList, labels: labels, base: base, environment: env,
+                        runPrefix: prefix, progress: progress))
+            }
+        }
+        if wants("ablation") {
+            report.ablationSpace = ablationSpace
+            report.ablation = try await PredictorStudy.ablation(
+                space: ablationSpace, seeds: seedList, metric: "valid", base: base, environment: env,
+                runPrefix: prefix, progress: progress)
+        }
+    }
+
+    /// HS-NAS against its baselines and the schedules, under one constraint judged by the
+    /// space's oracle.
+    func runSearchParts(
+        _ report: inout ReproduceReport, base: RunConfig, space: SearchSpace, env: EngineEnvironment, prefix: String,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws {
+        guard let hw = hardware ?? space.latency?.defaultHardware else {
+            throw CLIError("\(searchSpace) has no latency data for a constraint")
+        }
+        let oracle = try SearchStudy.oracle(
+            space: space, hardware: hw, latencyMs: latencyMs, dataDirectory: common.resolvedDataDirectory)
+        progress(
+            String(
+                format: "search: %@ under %.2f ms on %@: %d of %d architectures feasible", space.id,
+                oracle.latencyMs, hw, oracle.feasible, oracle.total))
+        var c = base
+        c.space = searchSpace
+        c.splitSeed = searchSplitSeed
+        c.labels = searchLabels
+        c.evolution = EvolutionConfig.scaled(population: population, iterations: iterations)
+        report.oracle = oracle
+        let seeds = (1...searchSeeds).map(UInt64.init)
+        if wants("search") {
+            report.search = try await SearchStudy.run(
+                base: c, modes: SearchStudy.Mode.standard(iterations: iterations), seeds: seeds,
+                oracle: oracle, environment: env, runPrefix: prefix, progress: progress)
+        }
+        if wants("schedule") {
+            report.schedule = try await SearchStudy.run(
+                base: c,
+                modes: SearchStudy.Mode.schedules(
+                    iterations: iterations, budgets: budgetList, laterSwitches: switchList),
+                seeds: seeds, oracle: oracle, environment: env, runPrefix: prefix + "-schedule", progress: progress)
+        }
     }
 }
