@@ -76,29 +76,9 @@ struct LatencyCommand: ParsableCommand {
             let model = try LatencyModel.make(
                 space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
                 config: config, progress: { progress.update($0, of: $1) })
-            if let r = model.predictor?.report {
-                rows.append(
-                    .object([
-                        ("hardware", .string(hw)), ("kind", "predictor"), ("train_rows", .number(Double(r.trainRows))),
-                        ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
-                        ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
-                        ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss)),
-                    ]))
-                table.rows.append([
-                    hw, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
-                    fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)",
-                ])
-            } else {
-                let pool = s.latencyPool
-                let lat = try pool.map { try model.latencyMs($0) }.sorted()
-                rows.append(
-                    .object([
-                        ("hardware", .string(hw)), ("kind", "measured"), ("architectures", .number(Double(lat.count))),
-                        ("min_ms", .number(lat.min())), ("median_ms", .number(lat[safe: lat.count / 2])),
-                        ("max_ms", .number(lat.max())),
-                    ]))
-                table.rows.append([hw, "\(lat.count)", fmt(lat.first), fmt(lat[safe: lat.count / 2]), fmt(lat.last)])
-            }
+            let (row, cells) = try Self.describe(model, hardware: hw, space: s)
+            rows.append(row)
+            table.rows.append(cells)
         }
         if json {
             print(JSONValue.object([("space", .string(s.id)), ("latency", .array(rows))]).rendered(pretty: true))
@@ -121,29 +101,41 @@ struct LatencyCommand: ParsableCommand {
 }
 
 extension LatencyCommand {
-    /// Adapts a model for a new device from its measurements and saves it.
-    func adapt(_ s: SearchSpace, name: String, file: String) throws {
-        if s.latency?.hardware.contains(name) ?? false {
-            throw CLIError("'\(name)' is a built-in device of \(s.id); give the new device another name")
-        }
-        let dataDirectory = common.resolvedDataDirectory
-        if !replace, (try? SavedDevice.load(dataDirectory: dataDirectory, space: s.id, name: name)) ?? nil != nil {
-            throw CLIError(
-                "a device '\(name)' is already saved for \(s.id) (\(SavedDevice.path(dataDirectory: dataDirectory, space: s.id, name: name))); --replace replaces it"
+    /// One device's line: a predictor's held-out accuracy, or the spread of a measured table.
+    static func describe(_ model: LatencyModel, hardware hw: String, space s: SearchSpace) throws -> (
+        JSONValue, [String]
+    ) {
+        if let r = model.predictor?.report {
+            return (
+                .object([
+                    ("hardware", .string(hw)), ("kind", "predictor"), ("train_rows", .number(Double(r.trainRows))),
+                    ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
+                    ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
+                    ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss)),
+                ]),
+                [
+                    hw, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
+                    fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)",
+                ]
             )
         }
+        let lat = try s.latencyPool.map { try model.latencyMs($0) }.sorted()
+        return (
+            .object([
+                ("hardware", .string(hw)), ("kind", "measured"), ("architectures", .number(Double(lat.count))),
+                ("min_ms", .number(lat.min())), ("median_ms", .number(lat[safe: lat.count / 2])),
+                ("max_ms", .number(lat.max())),
+            ]),
+            [hw, "\(lat.count)", fmt(lat.first), fmt(lat[safe: lat.count / 2]), fmt(lat.last)]
+        )
+    }
+}
+
+extension LatencyCommand {
+    /// Adapts a model for a new device from its measurements and saves it.
+    func adapt(_ s: SearchSpace, name: String, file: String) throws {
+        let sourceNames = try checkNewDevice(s, name: name)
         let m = try LatencyMeasurements.read(path: file, space: s)
-        let sourceNames = sources.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        if let unknown = sourceNames?.first(where: { !(s.latency?.hardware.contains($0) ?? false) }) {
-            throw CLIError("--sources: '\(unknown)' is not a built-in device of \(s.id)")
-        }
-        if method.needsSources && (sourceNames ?? s.latency?.hardware ?? []).isEmpty {
-            throw CLIError("--method \(method.rawValue) needs a source device, and \(s.id) has none")
-        }
-        if method == .termsRidge && (s.latency?.terms.isEmpty ?? true) {
-            throw CLIError(
-                "--method terms-ridge needs latency terms, and \(s.id) names none (latency.terms in its space file)")
-        }
         let (model, device, rows) = try LatencyModel.adapt(
             space: s, name: name, measurements: m, method: method, sources: sourceNames,
             cacheDirectory: common.cacheDirectory)
@@ -154,7 +146,7 @@ extension LatencyCommand {
                 && ($0 != .termsRidge || rows.hasTerms)
         }
         let scored = candidates.map { ($0, LatencyAdaptation.crossValidate($0, rows)) }
-        let path = try device.save(dataDirectory: dataDirectory)
+        let path = try device.save(dataDirectory: common.resolvedDataDirectory)
         if json {
             print(
                 JSONValue.object([
@@ -195,6 +187,32 @@ extension LatencyCommand {
             with few rows the error on new architectures is usually larger).
             Use it: llmpp search --space \(s.id) --hardware \(name) --latency-ms MS
             """)
+    }
+
+    /// The new device's name (not built in, not saved unless --replace) and its source devices
+    /// (built in, present where the method needs them); the sources named, nil for all.
+    func checkNewDevice(_ s: SearchSpace, name: String) throws -> [String]? {
+        if s.latency?.hardware.contains(name) ?? false {
+            throw CLIError("'\(name)' is a built-in device of \(s.id); give the new device another name")
+        }
+        let dataDirectory = common.resolvedDataDirectory
+        if !replace, (try? SavedDevice.load(dataDirectory: dataDirectory, space: s.id, name: name)) ?? nil != nil {
+            throw CLIError(
+                "a device '\(name)' is already saved for \(s.id) (\(SavedDevice.path(dataDirectory: dataDirectory, space: s.id, name: name))); --replace replaces it"
+            )
+        }
+        let sourceNames = sources.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let unknown = sourceNames?.first(where: { !(s.latency?.hardware.contains($0) ?? false) }) {
+            throw CLIError("--sources: '\(unknown)' is not a built-in device of \(s.id)")
+        }
+        if method.needsSources && (sourceNames ?? s.latency?.hardware ?? []).isEmpty {
+            throw CLIError("--method \(method.rawValue) needs a source device, and \(s.id) has none")
+        }
+        if method == .termsRidge && (s.latency?.terms.isEmpty ?? true) {
+            throw CLIError(
+                "--method terms-ridge needs latency terms, and \(s.id) names none (latency.terms in its space file)")
+        }
+        return sourceNames
     }
 
     func printSaved(_ s: SearchSpace, _ names: [String], json: Bool) {
