@@ -31,6 +31,26 @@ public struct SpaceScaffold: Sendable {
 
     /// Relative path -> contents.
     public func files() throws -> [(String, String)] {
+        try checkColumns()
+        let special = Set([score, flops, params].compactMap { $0 })
+        let dims = csv.header.enumerated().filter { !special.contains($0.element) }
+        guard !dims.isEmpty else { throw Problem(description: "the CSV has no column left to be a dimension") }
+        guard csv.rows.count >= LabelledSet.drawnSplitRows else {
+            throw Problem(
+                description:
+                    "the CSV has \(csv.rows.count) rows: a split needs at least \(LabelledSet.drawnSplitRows) (\(LabelledSet.drawnDemonstrations) demonstrations, \(LabelledSet.drawnTests) tests)"
+            )
+        }
+        let space = spaceJSON(dimensions: dims.map { (column: $0.offset, name: $0.element) }, scores: try scores())
+        return [
+            ("space.json", space.rendered(pretty: true) + "\n"), ("data/archs.csv", dataWithSplit()),
+            ("README.md", readme()),
+        ]
+            + prompts()
+    }
+
+    /// The id, and each named column: present, and a name formulas can use.
+    func checkColumns() throws {
         guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !id.isEmpty else {
             throw Problem(description: "--id '\(id)' must be letters, digits, '-' or '_'")
         }
@@ -49,22 +69,22 @@ public struct SpaceScaffold: Sendable {
                 )
             }
         }
-        let special = Set([score, flops, params].compactMap { $0 })
-        let dims = csv.header.enumerated().filter { !special.contains($0.element) }
-        guard !dims.isEmpty else { throw Problem(description: "the CSV has no column left to be a dimension") }
-        guard csv.rows.count >= LabelledSet.drawnSplitRows else {
-            throw Problem(
-                description:
-                    "the CSV has \(csv.rows.count) rows: a split needs at least \(LabelledSet.drawnSplitRows) (\(LabelledSet.drawnDemonstrations) demonstrations, \(LabelledSet.drawnTests) tests)"
-            )
-        }
-        let scores = try csv.rows.enumerated().map { r, row -> Double in
-            guard let v = Double(row[csv.column(score)!].trimmingCharacters(in: .whitespaces)), v.isFinite else {
-                throw Problem(
-                    description: "row \(r + 2), column '\(score)': '\(row[csv.column(score)!])' is not a number")
+    }
+
+    /// Every row's score, each a finite number.
+    func scores() throws -> [Double] {
+        let c = csv.column(score)!
+        return try csv.rows.enumerated().map { r, row -> Double in
+            guard let v = Double(row[c].trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw Problem(description: "row \(r + 2), column '\(score)': '\(row[c])' is not a number")
             }
             return v
         }
+    }
+
+    /// One dimension per remaining column, its choices the values it takes (numbers where all
+    /// are), and a one-hot feature per choice for the latency and ridge fits.
+    func dimensionsJSON(_ dims: [(column: Int, name: String)]) -> (dimensions: [JSONValue], features: [JSONValue]) {
         var dimensions: [JSONValue] = []
         var features: [JSONValue] = []
         for (k, (column, name)) in dims.enumerated() {
@@ -78,15 +98,19 @@ public struct SpaceScaffold: Sendable {
                     ("name", .string(name)), ("alias", .string("d\(k)")), ("choices", .array(choices)),
                     ("description", .string("\(name): edit to say what it means")),
                 ]))
-            for c in choices {
-                let literal = c.rendered()
-                features.append(.string("d\(k) == \(literal)"))
-            }
+            features += choices.map { .string("d\(k) == \($0.rendered())") }
         }
+        return (dimensions, features)
+    }
+
+    /// The space file: the task's range the scores' with a margin, the dimensions, efficiency
+    /// from the named columns, one table that is labelled set and pool, and a drawn split.
+    func spaceJSON(dimensions dims: [(column: Int, name: String)], scores: [Double]) -> JSONValue {
+        let (dimensions, features) = dimensionsJSON(dims)
         let lo = scores.min()!
         let hi = scores.max()!
         let margin = max(1, (hi - lo) * 0.5)
-        let space = JSONValue.object([
+        return .object([
             ("format", .number(1)), ("id", .string(id)), ("title", .string("\(id) (from a CSV: edit the title)")),
             (
                 "task",
@@ -119,11 +143,6 @@ public struct SpaceScaffold: Sendable {
             ),
             ("pools", .object([("all", .string("archs"))])),
         ])
-        return [
-            ("space.json", space.rendered(pretty: true) + "\n"), ("data/archs.csv", dataWithSplit()),
-            ("README.md", readme()),
-        ]
-            + prompts()
     }
 
     static func scaled(_ e: String, _ k: Double) -> String { k == 1 ? e : "\(e) * \(JSONValue.number(k).rendered())" }
