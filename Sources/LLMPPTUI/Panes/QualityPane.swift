@@ -29,66 +29,74 @@ enum QualityPane {
     static let tableWidth = 46
 
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
-        var y = r.y
         let scatterWidth = r.width - tableWidth - 1
-        if scatterWidth >= QualityScatter.minWidth {
+        let withScatter = scatterWidth >= QualityScatter.minWidth
+        if withScatter {
             QualityScatter.draw(
                 &b, m.qualityPoints, Rect(r.x + tableWidth + 1, r.y, scatterWidth, r.height - 1), ascii: m.asciiOnly)
         }
-        let r = scatterWidth >= QualityScatter.minWidth ? Rect(r.x, r.y, tableWidth, r.height) : r
-        let metric = m.quality.first { $0.0 == "valid" } ?? m.quality.first
-        if let (name, list) = metric, !list.isEmpty {
+        let left = withScatter ? Rect(r.x, r.y, tableWidth, r.height) : r
+        drawTable(&b, m, left)
+        drawLoss(&b, m, x: left.x, y: left.y + left.height - 1, width: left.width)
+    }
+
+    /// The MAE/Kendall table of the valid metric (else the first), the best of each column
+    /// marked, with what the two figures mean underneath.
+    static func drawTable(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+        guard let (name, list) = m.quality.first(where: { $0.0 == "valid" }) ?? m.quality.first, !list.isEmpty
+        else {
             b.text(
-                r.x, y,
-                Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", 29)
-                    + Renderer.pad("MAE", 8, right: true) + Renderer.pad("Kendall", 9, right: true),
-                Style(.title, bold: true), maxWidth: r.width)
-            y += 1
-            // The best figure of each column is marked, so the table reads without a legend.
-            let bestMAE = list.compactMap(\.maeMean).min()
-            let bestKendall = list.compactMap(\.kendallMean).max()
-            for q in list where y < r.y + r.height - 4 {
-                let role: Role =
-                    q.name.hasPrefix("LLM-Distill") ? .distill : (q.name.hasPrefix("LLM-PP") ? .accent : .normal)
-                let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
-                    .replacingOccurrences(of: "-calibrated)", with: "-cal.)")
-                var x = r.x + b.text(r.x, y, Renderer.pad(name, 29), Style(role), maxWidth: r.width)
-                let maeBest = q.maeMean != nil && q.maeMean == bestMAE
-                let kBest = q.kendallMean != nil && q.kendallMean == bestKendall
-                x += b.text(
-                    x, y, Renderer.pad(Renderer.num(q.maeMean) + (maeBest ? "*" : " "), 8, right: true),
-                    maeBest ? Style(.good, bold: true) : Style(role), maxWidth: r.x + r.width - x)
-                b.text(
-                    x, y, Renderer.pad(Renderer.num(q.kendallMean) + (kBest ? "*" : " "), 9, right: true),
-                    kBest ? Style(.good, bold: true) : Style(role), maxWidth: r.x + r.width - x)
-                y += 1
-            }
-            // What the numbers mean (MAE 6.92 / Kendall 0.01 used to stand without a word).
-            b.text(r.x, r.y + r.height - 3, "MAE: mean |predicted - truth|, lower is better", .dim, maxWidth: r.width)
-            b.text(r.x, r.y + r.height - 2, "Kendall: 1 = same order, 0 = random; * best", .dim, maxWidth: r.width)
-        } else {
-            b.text(
-                r.x, y, "quality appears once the student is trained (test split \(m.config.splitSeed))", .dim,
+                r.x, r.y, "quality appears once the student is trained (test split \(m.config.splitSeed))", .dim,
                 maxWidth: r.width)
+            return
+        }
+        b.text(
+            r.x, r.y,
+            Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", 29)
+                + Renderer.pad("MAE", 8, right: true) + Renderer.pad("Kendall", 9, right: true),
+            Style(.title, bold: true), maxWidth: r.width)
+        // The best figure of each column is marked, so the table reads without a legend.
+        let bestMAE = list.compactMap(\.maeMean).min()
+        let bestKendall = list.compactMap(\.kendallMean).max()
+        var y = r.y + 1
+        for q in list where y < r.y + r.height - 4 {
+            let role: Role =
+                q.name.hasPrefix("LLM-Distill") ? .distill : (q.name.hasPrefix("LLM-PP") ? .accent : .normal)
+            let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
+                .replacingOccurrences(of: "-calibrated)", with: "-cal.)")
+            var x = r.x + b.text(r.x, y, Renderer.pad(name, 29), Style(role), maxWidth: r.width)
+            let maeBest = q.maeMean != nil && q.maeMean == bestMAE
+            let kBest = q.kendallMean != nil && q.kendallMean == bestKendall
+            x += b.text(
+                x, y, Renderer.pad(Renderer.num(q.maeMean) + (maeBest ? "*" : " "), 8, right: true),
+                maeBest ? Style(.good, bold: true) : Style(role), maxWidth: r.x + r.width - x)
+            b.text(
+                x, y, Renderer.pad(Renderer.num(q.kendallMean) + (kBest ? "*" : " "), 9, right: true),
+                kBest ? Style(.good, bold: true) : Style(role), maxWidth: r.x + r.width - x)
             y += 1
         }
-        let lossY = r.y + r.height - 1
-        if m.state.lossCurve.isEmpty {
+        // What the numbers mean (MAE 6.92 / Kendall 0.01 used to stand without a word).
+        b.text(r.x, r.y + r.height - 3, "MAE: mean |predicted - truth|, lower is better", .dim, maxWidth: r.width)
+        b.text(r.x, r.y + r.height - 2, "Kendall: 1 = same order, 0 = random; * best", .dim, maxWidth: r.width)
+    }
+
+    /// The distillation loss as a sparkline, or why there is none.
+    static func drawLoss(_ b: inout CellBuffer, _ m: ExplorerModel, x: Int, y: Int, width: Int) {
+        guard let last = m.state.lossCurve.last else {
             let trained =
                 (m.state.phase == .search || m.state.phase == .done) && m.config.labels > 0
                 && m.state.trainingStep >= m.config.firstTrainingSteps
             b.text(
-                r.x, lossY,
+                x, y,
                 trained
                     ? "distillation: the same student was trained before (from the cache)"
                     : "distillation loss: not trained yet",
-                .dim, maxWidth: r.width)
-        } else {
-            let label = String(format: "loss %.4f ", m.state.lossCurve.last!)
-            let n = b.text(r.x, lossY, label, .dim)
-            b.text(
-                r.x + n, lossY, sparkline(m.state.lossCurve, width: r.width - n, ascii: m.asciiOnly), Style(.distill),
-                maxWidth: r.width - n)
+                .dim, maxWidth: width)
+            return
         }
+        let n = b.text(x, y, String(format: "loss %.4f ", last), .dim)
+        b.text(
+            x + n, y, sparkline(m.state.lossCurve, width: width - n, ascii: m.asciiOnly), Style(.distill),
+            maxWidth: width - n)
     }
 }
