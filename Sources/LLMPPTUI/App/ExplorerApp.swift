@@ -94,9 +94,16 @@ public final class ExplorerApp: @unchecked Sendable {
     public func run(terminal: any Screen, startPaused: Bool = false) {
         model.asciiOnly = !terminal.utf8
         if !terminal.utf8 { model.message = "the locale is not UTF-8: ASCII plot (set LANG=C.UTF-8 for braille)" }
+        start(paused: startPaused)
+        frames(terminal)
+        stop(terminal)
+    }
+
+    /// Attaches to the engine and starts it, or pauses it before the first snapshot, so that no
+    /// frame shows it running.
+    func start(paused startPaused: Bool) {
         let e = engine
         if startPaused {
-            // Paused before the first snapshot, so that no frame shows it running.
             let paused = DispatchSemaphore(value: 0)
             Task {
                 await e.pause()
@@ -108,10 +115,14 @@ public final class ExplorerApp: @unchecked Sendable {
         attach(engine)
         announceEstimate(e, after: startPaused ? model.message : nil)
         if !startPaused { Task { await e.start() } }
+    }
+
+    /// The loop: mirror what the engine sent, draw when something changed (at most ~30 frames
+    /// a second; a key always redraws at once), handle keys, until a quit.
+    func frames(_ terminal: any Screen) {
         var dirty = true
         var lastDraw = Date.distantPast
-        var quit = false
-        while !quit {
+        while true {
             model.now = Date()
             let c = inbox.drain()
             if !c.events.isEmpty || c.snapshot != nil || c.restarted != nil { dirty = true }
@@ -123,7 +134,6 @@ public final class ExplorerApp: @unchecked Sendable {
             let layout = Layout(model, width: w, height: h)
             Controller.clampSelection(&model, layout)
             model.archText = model.selected.map { space.canonicalText($0.arch).components(separatedBy: "\n") } ?? []
-            // At most ~30 frames a second; a key always redraws at once.
             if dirty && Date().timeIntervalSince(lastDraw) >= 0.033 {
                 terminal.draw(Renderer.render(model, width: w, height: h))
                 lastDraw = Date()
@@ -133,14 +143,16 @@ public final class ExplorerApp: @unchecked Sendable {
             if key == .resize || key == .repaint { terminal.invalidate() }
             let commands = Controller.handle(
                 key, &model, layout: Layout(model, width: terminal.size.width, height: terminal.size.height))
-            for cmd in commands {
-                if cmd == .quit { quit = true } else { execute(cmd, terminal: terminal) }
-            }
+            for cmd in commands where cmd != .quit { execute(cmd, terminal: terminal) }
+            if commands.contains(.quit) { return }
             terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
             lastDraw = Date()
         }
-        // Leave the run resumable: pause it (saved after its current unit) and stop the LLM
-        // server; the screen says so meanwhile (it used to freeze for seconds without a word).
+    }
+
+    /// Leaves the run resumable: pauses it (saved after its current unit) and stops the LLM
+    /// server; the screen says so meanwhile (it used to freeze for seconds without a word).
+    func stop(_ terminal: any Screen) {
         model.message = "stopping: saving the run after the unit in flight and stopping the LLM server..."
         terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
         let done = DispatchSemaphore(value: 0)
@@ -193,55 +205,64 @@ public final class ExplorerApp: @unchecked Sendable {
         case .setConstraint(let k): Task { await e.setConstraint(k) }
         case .pin(let a): Task { await e.pin(a) }
         case .ban(let id): Task { await e.ban(id) }
-        case .inject(let text):
-            // Every problem at once, the text kept in the form to fix (it used to name one
-            // missing dimension per try and throw the input away).
-            let lines = text.replacingOccurrences(of: ";", with: "\n")
-            let problems = space.shape.problems(lines)
-            guard problems.isEmpty, let a = try? space.parse(lines) else {
-                model.mode = .inject(InjectForm(text: text, problems: problems))
-                return
-            }
-            let inbox = self.inbox
-            let id = space.id(a)
-            // The engine judges it (the constraint too); the answer comes back as a notice.
-            Task {
-                do {
-                    try await e.inject(a)
-                    inbox.push(.notice("injected \(id): it joins the next population built"))
-                } catch { inbox.push(.notice("cannot inject: \(error)")) }
-            }
-        case .writePrompt(let id):
-            guard let call = model.calls.first(where: { $0.id == id }) else { return }
-            let path = (dataDirectory as NSString).appendingPathComponent("prompt-\(id).txt")
-            let text = PromptPane.lines(for: call, width: 10_000).map(\.0).joined(separator: "\n") + "\n"
-            do {
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-                model.message = "prompt written to \(path)"
-            } catch { model.message = "cannot write \(path): \(error)" }
+        case .inject(let text): inject(text)
+        case .writePrompt(let id): writePrompt(id)
         case .cycleTheme:
             themeIndex = (themeIndex + 1) % themes.count
             terminal.setTheme(themes[themeIndex].1)
             model.themeName = themes[themeIndex].0
             model.message = "theme: \(themes[themeIndex].0)"
-        case .restart:
-            // Off the UI thread: stopping the run and its LLM server takes seconds, during which
-            // the screen used to freeze; the new engine arrives through the inbox.
-            guard !restarting else {
-                model.message = "already restarting: the new run starts when this one has stopped"
-                return
-            }
-            restarting = true
-            model.message = "restarting: stopping this run and its LLM server..."
-            let config = model.config
-            let make = makeEngine
-            let inbox = self.inbox
-            Task {
-                await e.pause()
-                await e.shutdown()
-                do { inbox.set(.engine(try await make(config))) } catch { inbox.set(.failed("\(error)")) }
-            }
+        case .restart: restart()
         case .quit: break
+        }
+    }
+
+    /// Every problem of the typed architecture at once, the text kept in the form to fix (it
+    /// used to name one missing dimension per try and throw the input away); a well-formed one
+    /// goes to the engine, which judges it (the constraint too) and answers as a notice.
+    func inject(_ text: String) {
+        let lines = text.replacingOccurrences(of: ";", with: "\n")
+        let problems = space.shape.problems(lines)
+        guard problems.isEmpty, let a = try? space.parse(lines) else {
+            model.mode = .inject(InjectForm(text: text, problems: problems))
+            return
+        }
+        let (e, inbox, id) = (engine, self.inbox, space.id(a))
+        Task {
+            do {
+                try await e.inject(a)
+                inbox.push(.notice("injected \(id): it joins the next population built"))
+            } catch { inbox.push(.notice("cannot inject: \(error)")) }
+        }
+    }
+
+    /// The prompt and answer of call `id`, as the inspector shows them, to a file in the data
+    /// directory.
+    func writePrompt(_ id: Int64) {
+        guard let call = model.calls.first(where: { $0.id == id }) else { return }
+        let path = (dataDirectory as NSString).appendingPathComponent("prompt-\(id).txt")
+        let text = PromptPane.lines(for: call, width: 10_000).map(\.0).joined(separator: "\n") + "\n"
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            model.message = "prompt written to \(path)"
+        } catch { model.message = "cannot write \(path): \(error)" }
+    }
+
+    /// A new run with the same settings. Off the UI thread: stopping the run and its LLM server
+    /// takes seconds, during which the screen used to freeze; the new engine arrives through the
+    /// inbox.
+    func restart() {
+        guard !restarting else {
+            model.message = "already restarting: the new run starts when this one has stopped"
+            return
+        }
+        restarting = true
+        model.message = "restarting: stopping this run and its LLM server..."
+        let (e, config, make, inbox) = (engine, model.config, makeEngine, self.inbox)
+        Task {
+            await e.pause()
+            await e.shutdown()
+            do { inbox.set(.engine(try await make(config))) } catch { inbox.set(.failed("\(error)")) }
         }
     }
 }
