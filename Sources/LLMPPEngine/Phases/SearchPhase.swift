@@ -33,11 +33,12 @@ extension Engine {
         let cands = try step.candidates(
             pop, scores: scores, distill: distill, expensive: expensiveScores, generation: g, source: source,
             pinned: Set(state.pinned.map(space.id)))
-        let last = g + 1 >= config.evolution.iterations
+        let last = g + 1 >= evolution.config.iterations
         // The next population is built before any state changes, so that a failure here (an
-        // impossible constraint) leaves the run exactly as it was, to retry after steering. It
-        // reads the constraint, bans and injections as they are now: steering may have come in
-        // while the expensive evaluator ran.
+        // impossible constraint) leaves the run exactly as it was, to retry after steering. The
+        // parents are filtered, and injections taken, as they are now (steering may have come in
+        // while the expensive evaluator ran); the children are drawn under the feasibility test
+        // of the generation's start, as before.
         var rng = state.rng
         let next =
             last

@@ -1,8 +1,8 @@
 import Foundation
 import LLMPPCore
 
-/// One HS-NAS generation once its scores are in: what the generation scores, its ranked
-/// candidates and the next population. Pure — everything it reads is passed in — so a test
+/// One HS-NAS generation's pure parts: what it scores, its ranked candidates once the scores
+/// are in, and the next population. Pure — everything it reads is passed in — so a test
 /// needs no engine, and a resumed run given the same inputs takes the same step.
 struct GenerationStep {
     let space: SearchSpace

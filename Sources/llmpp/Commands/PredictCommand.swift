@@ -54,7 +54,7 @@ struct PredictCommand: AsyncParsableCommand {
             job: job, outcome: outcome, run: run, provider: provider, settings: llm.settings,
             walking: predictor.walking,
             quality: try quality(job, outcome, llmName: llmRowName(provider.displayName, outcome)))
-        print(json ? try report.json().rendered(pretty: true) : try report.text())
+        print(json ? try report.json().rendered(pretty: true) : report.text())
         try exitIfFailed(outcome.failed.count, of: outcome.rows.count)
     }
 

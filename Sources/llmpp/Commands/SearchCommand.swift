@@ -215,7 +215,7 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await common.engine(resume: resume, run: run, llm: llm)
         let state = try await Self.drive(engine, label: "search")
-        print(try await Self.resultJSON(engine: engine, state: state, json: json))
+        print(await Self.result(engine: engine, state: state, json: json))
     }
 
     /// Runs the engine to the end, printing progress lines on stderr.
@@ -290,7 +290,7 @@ struct SearchCommand: AsyncParsableCommand {
     }
 
     /// The run's result: JSON with --json, else a few lines of text.
-    static func resultJSON(engine: Engine, state: RunState, json: Bool) async throws -> String {
+    static func result(engine: Engine, state: RunState, json: Bool) async -> String {
         let result = SearchResult(snapshot: await engine.snapshot(), space: engine.space, state: state)
         return json ? result.json.rendered(pretty: true) : result.text
     }

@@ -72,7 +72,7 @@ struct PredictionReport {
     }
 
     /// The predictions' table, one quality table per metric, the calibrations and a summary line.
-    func text() throws -> String {
+    func text() -> String {
         var parts = [predictionsTable().render()]
         for m in job.labelled.metrics {
             parts.append(
