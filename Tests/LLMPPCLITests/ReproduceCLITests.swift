@@ -60,6 +60,12 @@ final class ReproduceCLITests: XCTestCase {
                 "efficiency gflops; order data; encoding lines"), paper.stdout)
         XCTAssertEqual(prompts.all.count, 20)
         XCTAssertFalse(prompts.all.contains { $0.contains("Parameters:") }, "the paper shows GFLOPs only")
+        // reproduce answers greedily unless told otherwise, unlike the local model's default
+        // elsewhere: the run and --help say so (a study once read as walked labels was greedy).
+        XCTAssertTrue(paper.stderr.contains("decode greedy, calibration none"), paper.stderr)
+        let help = try CLI.run(["reproduce", "--help"], dataDir: dataDir, environment: env)
+        let helpText = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(helpText.contains("reproduce: greedy"), help.stdout)
 
         let sized = try CLI.run(
             args + ["--efficiency", "gflops,params", "--demo-order", "efficiency"], dataDir: dataDir, environment: env)

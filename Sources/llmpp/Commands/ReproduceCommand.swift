@@ -186,8 +186,11 @@ struct ReproduceCommand: AsyncParsableCommand {
         let env = EngineEnvironment(
             catalog: catalog, dataDirectory: common.resolvedDataDirectory, makeProvider: { _, _ in provider })
         let prefix = newRunID("reproduce")
-        progress("reproduce \(prefix): \(provider.displayName), data in \(common.resolvedDataDirectory)")
         let base = try baseConfig()
+        // The decoding is named: reproduce's default (greedy) is not the local model's elsewhere.
+        progress(
+            "reproduce \(prefix): \(provider.displayName), decode \(base.prediction.decode.rawValue), calibration \(base.prediction.calibration.rawValue), data in \(common.resolvedDataDirectory)"
+        )
         report.prompt = base.prompt.fullSummary
         report.provider = provider.displayName
         do {

@@ -15,7 +15,7 @@ struct ProviderOptions: ParsableArguments {
     var samples: Int = 1
     @Option(
         help:
-            "greedy, or distribution: the median of the answer's distribution (local: walked digit by digit from the model's next-token probabilities; other providers: of --samples answers). Default: distribution for local, greedy otherwise."
+            "greedy, or distribution: the median of the answer's distribution (local: walked digit by digit from the model's next-token probabilities; other providers: of --samples answers). Default: distribution for local, greedy otherwise; reproduce: greedy (the paper's pipeline)."
     )
     var decode: PredictionSettings.Decode?
     @Option(name: .customLong("walk-threshold"), help: "Digit walk: prune branches whose probability falls below this.")
@@ -26,7 +26,7 @@ struct ProviderOptions: ParsableArguments {
         help: """
             LLM-PP's leave-one-out calibration: the LLM also answers each demonstration from the other nine; shift \
             adds the median of its errors there to every test answer, affine fits truth on answer, none keeps the \
-            answers (default: shift for local, none otherwise; a student's labels stay as answered).
+            answers (default: shift for local, none otherwise and in reproduce; a student's labels stay as answered).
             """)
     var calibrate: LeaveOneOutCalibration.Method?
     @Option(
