@@ -1,24 +1,32 @@
 import Foundation
 import LLMPPCore
 
+/// The run's test architectures with what LLM-PP and the student predict of them, corrected by
+/// the run's calibration where it has one: what the quality table and the scatter both score.
+struct TestSplitPredictions {
+    var calibration: LeaveOneOutCalibration?
+    /// By test row; nil where LLM-PP has no answer.
+    var llmpp: [Double?]
+    /// By test row; nil without a student.
+    var student: [Double]?
+}
+
 extension Engine {
     /// MAE and Kendall on the run's test split: LLM-PP (where phase 1 ran), LLM-Distill-PP
     /// (the student), the baselines and the references, per truth metric.
     public func predictorQuality() throws -> [(String, [PredictorQuality])] {
-        guard let l = space.labelled, !testRows.isEmpty else { return [] }
-        let table = space.tables[l.table]
-        let archs = testRows.map { table.architectures[$0] }
-        // The predictions do not depend on the metric they are scored against.
-        let calibration = llmppCalibration
-        let suffix = Self.suffix(calibration)
-        let llmpp = llmppPredictions(of: archs, calibration)
-        let studentScores = try studentTestScores(archs, calibration)
+        try predictorQuality(testSplitPredictions())
+    }
+
+    func predictorQuality(_ predictions: TestSplitPredictions?) throws -> [(String, [PredictorQuality])] {
+        guard let l = space.labelled, let predictions else { return [] }
+        let suffix = Self.suffix(predictions.calibration)
         var out: [(String, [PredictorQuality])] = []
         for m in l.metrics {
             guard let truthExpr = l.truth[m] else { continue }
-            let truth = try testRows.map { try space.evaluate(truthExpr, table.architectures[$0], row: (l.table, $0)) }
+            let truth = try testTruth(truthExpr)
             var list: [PredictorQuality] = []
-            let llm = zip(llmpp, truth).compactMap { p, t in p.map { ($0, t) } }
+            let llm = zip(predictions.llmpp, truth).compactMap { p, t in p.map { ($0, t) } }
             if !llm.isEmpty {
                 list.append(
                     PredictorQuality(
@@ -30,7 +38,7 @@ extension Engine {
                             )
                         ]))
             }
-            if let p = studentScores {
+            if let p = predictions.student {
                 list.append(
                     PredictorQuality(
                         name: "LLM-Distill-PP" + suffix,
@@ -49,6 +57,26 @@ extension Engine {
     static func suffix(_ calibration: LeaveOneOutCalibration?) -> String {
         guard let c = calibration, c.method != .none else { return "" }
         return " (\(c.method.rawValue)-calibrated)"
+    }
+
+    /// The test architectures' predictions, computed once for the table and the scatter (the
+    /// student's forward pass and the calibration do not depend on the metric); nil without a
+    /// test split.
+    func testSplitPredictions() throws -> TestSplitPredictions? {
+        guard let l = space.labelled, !testRows.isEmpty else { return nil }
+        let archs = testRows.map { space.tables[l.table].architectures[$0] }
+        let calibration = llmppCalibration
+        return TestSplitPredictions(
+            calibration: calibration, llmpp: llmppPredictions(of: archs, calibration),
+            student: try studentTestScores(archs, calibration))
+    }
+
+    /// Each test row's truth under `truth`.
+    func testTruth(_ truth: CompiledExpression) throws -> [Double] {
+        guard let l = space.labelled else { return [] }
+        return try testRows.map {
+            try space.evaluate(truth, space.tables[l.table].architectures[$0], row: (l.table, $0))
+        }
     }
 
     /// LLM-PP's predictions of these architectures (nil where it has none), corrected by the
@@ -86,20 +114,18 @@ public struct QualityPoint: Sendable, Equatable {
 extension Engine {
     /// Predicted vs truth on the test split for the demonstrations' metric (valid where the
     /// space has it), for the quality pane's scatter and the inspector's truth mark.
-    public func qualityPoints() throws -> [QualityPoint] {
-        guard let l = space.labelled, !testRows.isEmpty,
+    public func qualityPoints() throws -> [QualityPoint] { try qualityPoints(testSplitPredictions()) }
+
+    func qualityPoints(_ predictions: TestSplitPredictions?) throws -> [QualityPoint] {
+        guard let l = space.labelled, let predictions,
             let metric = l.truth["valid"] != nil ? "valid" : l.metrics.first,
             let truthExpr = l.truth[metric]
         else { return [] }
-        let table = space.tables[l.table]
-        let archs = testRows.map { table.architectures[$0] }
-        let calibration = llmppCalibration
-        let llmpp = llmppPredictions(of: archs, calibration)
-        let studentScores = try studentTestScores(archs, calibration)
-        return try testRows.enumerated().map { i, row in
+        let truth = try testTruth(truthExpr)
+        return testRows.indices.map { i in
             QualityPoint(
-                archID: space.id(archs[i]), truth: try space.evaluate(truthExpr, archs[i], row: (l.table, row)),
-                llmpp: llmpp[i], student: studentScores?[i])
+                archID: space.id(space.tables[l.table].architectures[testRows[i]]), truth: truth[i],
+                llmpp: predictions.llmpp[i], student: predictions.student?[i])
         }
     }
 }

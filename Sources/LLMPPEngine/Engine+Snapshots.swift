@@ -84,7 +84,9 @@ extension Engine {
         let key = qualityKey
         guard watched.qualityKey != key else { return }
         watched.qualityKey = key
-        watched.quality = (try? predictorQuality()) ?? []
-        watched.qualityPoints = (try? qualityPoints()) ?? []
+        // One forward pass of the student for both (the table and the scatter score the same predictions).
+        let predictions = try? testSplitPredictions()
+        watched.quality = (try? predictorQuality(predictions)) ?? []
+        watched.qualityPoints = (try? qualityPoints(predictions)) ?? []
     }
 }
