@@ -240,7 +240,7 @@ public enum SpaceLoader {
 
     /// Evaluates every expression on a few architectures, so that a type error in a
     /// formula (a string where a number belongs) is reported when the space loads.
-    private static func smokeTest(_ space: SearchSpace, fail: (String?, String) -> SpaceError) throws {
+    private static func smokeTest(_ space: SearchSpace, fail: Fail) throws {
         var rng = SeededGenerator(seed: 1)
         var samples = (0..<4).map { _ in space.shape.random(using: &rng) }
         for t in space.tables { if let a = t.architectures.first { samples.append(a) } }
