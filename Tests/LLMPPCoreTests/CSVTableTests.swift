@@ -32,5 +32,8 @@ final class CSVTableTests: XCTestCase {
         XCTAssertEqual(err("a,b\n1,x\"y\n"), "x.csv: line 2: a quote inside an unquoted field")
         XCTAssertEqual(err(""), "x.csv: empty CSV: no header row")
         XCTAssertTrue(err("a,b\n\"1\"x,2\n").contains("text after a closing quote"))
+        // A row's own line, counted past a quoted field that spans lines and a blank line (the
+        // row's index named line 3 here).
+        XCTAssertEqual(err("a,b\n1,\"x\ny\"\n\n3\n"), "x.csv: line 5: 1 fields where the header has 2")
     }
 }

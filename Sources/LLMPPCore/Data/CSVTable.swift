@@ -37,80 +37,19 @@ public struct CSVTable: Sendable {
         try parse(bytes: Array(text.utf8), file: file)
     }
 
-    // Works on bytes: every delimiter is ASCII, so UTF-8 text inside fields passes through.
+    /// The table in `bytes`: a header row and rows of as many fields.
     public static func parse(bytes: [UInt8], file: String) throws -> CSVTable {
-        let quote = UInt8(ascii: "\"")
-        let comma = UInt8(ascii: ",")
-        let lf = UInt8(ascii: "\n")
-        let cr = UInt8(ascii: "\r")
-        var records: [[String]] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var i = 0
-        let n = bytes.count
-        func finishField() throws {
-            guard let s = String(validating: field, as: UTF8.self) else {
-                throw SpaceError(file: file, field: "line \(line)", problem: "not UTF-8 text")
-            }
-            record.append(s)
-            field.removeAll(keepingCapacity: true)
-        }
-        while i < n {
-            let c = bytes[i]
-            if c == quote && field.isEmpty {
-                // Quoted field: runs to the closing quote; "" is a literal quote.
-                i += 1
-                var closed = false
-                while i < n {
-                    if bytes[i] == quote {
-                        if i + 1 < n && bytes[i + 1] == quote {
-                            field.append(quote)
-                            i += 2
-                            continue
-                        }
-                        closed = true
-                        i += 1
-                        break
-                    }
-                    if bytes[i] == lf { line += 1 }
-                    field.append(bytes[i])
-                    i += 1
-                }
-                if !closed { throw SpaceError(file: file, field: "line \(line)", problem: "unterminated quoted field") }
-                if i < n && bytes[i] != comma && bytes[i] != lf && bytes[i] != cr {
-                    throw SpaceError(file: file, field: "line \(line)", problem: "text after a closing quote")
-                }
-                continue
-            }
-            switch c {
-            case comma: try finishField()
-            case cr: break
-            case lf:
-                try finishField()
-                records.append(record)
-                record = []
-                line += 1
-            case quote:
-                throw SpaceError(file: file, field: "line \(line)", problem: "a quote inside an unquoted field")
-            default: field.append(c)
-            }
-            i += 1
-        }
-        if !field.isEmpty || !record.isEmpty {
-            try finishField()
-            records.append(record)
-        }
-        records.removeAll { $0 == [""] }
-        guard let header = records.first else {
+        var reader = CSVRecordReader(bytes: bytes, file: file)
+        let records = try reader.read()
+        guard let header = records.first?.fields else {
             throw SpaceError(file: file, field: nil, problem: "empty CSV: no header row")
         }
-        let body = Array(records.dropFirst())
-        for (i, r) in body.enumerated() where r.count != header.count {
+        let body = records.dropFirst()
+        if let bad = body.first(where: { $0.fields.count != header.count }) {
             throw SpaceError(
-                file: file, field: "line \(i + 2)",
-                problem: "\(r.count) fields where the header has \(header.count)")
+                file: file, field: "line \(bad.line)",
+                problem: "\(bad.fields.count) fields where the header has \(header.count)")
         }
-        return CSVTable(header: header, rows: body)
+        return CSVTable(header: header, rows: body.map(\.fields))
     }
 }
