@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// HTTP/1.1 over a plain socket, for `http://` endpoints (the local llama-server, vLLM or
 /// Ollama on the network). URLSession on Linux spins a core while it waits (measured: 5.3
 /// CPU-seconds for one 6-second request), which on 2 cores takes half the machine from the
@@ -29,33 +25,15 @@ enum PlainHTTP {
     {
         guard let host = url.host else { throw LLMError.transport("no host in \(url)") }
         let port = url.port ?? 80
-        let deadline = Date().addingTimeInterval(timeout)
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var res: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &res) == 0, let first = res else {
-            throw LLMError.transport("cannot resolve \(host)")
-        }
-        defer { freeaddrinfo(res) }
-        var fd: Int32 = -1
-        var ai: UnsafeMutablePointer<addrinfo>? = first
-        while let a = ai {
-            fd = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
-            if fd >= 0 {
-                if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { break }
-                close(fd)
-                fd = -1
-            }
-            ai = a.pointee.ai_next
-        }
-        guard fd >= 0 else {
-            throw LLMError.transport("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let socket = try PlainSocket(host: host, port: port, timeout: timeout)
+        try socket.sendAll(request(method: method, url: url, host: host, port: port, headers: headers, body: body))
+        return try readResponse(socket)
+    }
 
+    /// The request's bytes: the head (the connection closes after one response) and the body.
+    static func request(method: String, url: URL, host: String, port: Int, headers: [String: String], body: Data?)
+        -> Data
+    {
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
         var head =
@@ -65,29 +43,17 @@ enum PlainHTTP {
         head += "\r\n"
         var out = Data(head.utf8)
         if let body { out.append(body) }
-        try out.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.send(fd, raw.baseAddress! + off, raw.count - off, Int32(MSG_NOSIGNAL))
-                if n <= 0 { throw LLMError.transport("connection reset while sending") }
-                off += n
-            }
-        }
-        var data = [UInt8]()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return out
+    }
+
+    /// Reads until a whole response has arrived (framed by its length or chunks) or the server
+    /// closes; a response over the size limit is refused as soon as it is.
+    static func readResponse(_ socket: PlainSocket) throws -> HTTPClient.Response {
         let maxBody = maxResponseBytes
+        var data = [UInt8]()
         while true {
             if let r = try HTTPResponseFraming.parse(data, closed: false, maxBodyBytes: maxBody) { return response(r) }
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { throw LLMError.timeout(timeout) }
-            let r = poll(&pfd, 1, Int32(min(left, 1) * 1000))
-            if r < 0 && errno != EINTR { throw LLMError.transport("poll: \(String(cString: strerror(errno)))") }
-            if r <= 0 { continue }
-            let n = recv(fd, &buf, buf.count, 0)
-            if n < 0 { throw LLMError.transport("connection reset: \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            data.append(contentsOf: buf[0..<n])
+            guard try socket.receive(into: &data) else { break }
             if data.count > maxBody + HTTPResponseFraming.maxHeaderBytes + 1024 {
                 throw LLMError.malformed("response over the limit of \(maxBody) bytes")
             }
