@@ -252,6 +252,21 @@ final class EngineTests: XCTestCase {
             }.validated())
     }
 
+    /// An evaluator that floods stdout is stopped at the output limit with an error that says
+    /// so (it ran to its timeout before, holding all it wrote in memory).
+    func testAnEvaluatorFloodingStdoutIsStoppedAtTheLimit() async throws {
+        let s = try Self.space()
+        var rng = SeededGenerator(seed: 2)
+        let archs = (0..<3).map { _ in s.shape.random(using: &rng) }
+        let t0 = Date()
+        do {
+            _ = try await ExternalEvaluator(command: "yes '{\"id\": \"x\", \"score\": 1}'", space: s, timeout: 60)
+                .evaluate(archs)
+            XCTFail("a flood should fail")
+        } catch { XCTAssertTrue("\(error)".contains("wrote more than 64 MB on stdout"), "\(error)") }
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 30)
+    }
+
     func testExternalEvaluatorProtocolAndFaults() async throws {
         let s = try Self.space()
         let script = (Self.root as NSString).appendingPathComponent("scripts/evaluators/toy_evaluator.py")

@@ -16,7 +16,8 @@ import LLMPPLLM
 /// `"seconds": <number>`, what that evaluation cost (e.g. the GPU time of a training run on a
 /// cluster), which search hours then count instead of the batch's wall time (all answers of a
 /// batch must have it, or none). Anything else (a
-/// crash, a non-zero exit, a missing or unparsable answer, no answer within the timeout) is
+/// crash, a non-zero exit, a missing or unparsable answer, no answer within the timeout, more
+/// than `EvaluatorProcess.defaultOutputLimit` bytes on stdout) is
 /// an error naming what went wrong; the engine pauses the run and loses nothing.
 public struct ExternalEvaluator: ExpensiveEvaluator {
     public let command: String
@@ -62,14 +63,19 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         let logStart = logPath.flatMap { Self.fileSize($0) } ?? 0
         let input = archs.map { Self.requestLine($0, space: space) }.joined(separator: "\n") + "\n"
         let environment = Self.childEnvironment(ProcessInfo.processInfo.environment, passing: passEnvironment)
-        let (output, code, timedOut) = try await Task.detached { [command, timeout, logPath] in
-            try Self.run(
-                command: command, input: Data(input.utf8), timeout: timeout, logPath: logPath, environment: environment)
-        }.value
-        if timedOut {
+        let process = EvaluatorProcess(command: command, environment: environment, logPath: logPath, timeout: timeout)
+        let run = try await Task.detached { try process.run(input: Data(input.utf8)) }.value
+        switch run.ending {
+        case .timedOut:
             throw EvaluatorError(
                 "the evaluator `\(command)` gave no complete answer within \(Int(timeout)) s and was stopped")
+        case .outputOverLimit(let limit):
+            throw EvaluatorError(
+                "the evaluator `\(command)` wrote more than \(limit >> 20) MB on stdout for \(archs.count) architectures and was stopped"
+            )
+        case .closedOutput: break
         }
+        let (output, code) = (run.output, run.exitCode)
         guard code == 0 else {
             let said = logPath.flatMap { Self.lastLine(ofLog: $0, from: logStart) }.map { ": \($0)" } ?? ""
             throw EvaluatorError(
@@ -145,72 +151,5 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
 
     public static func parseScores(_ output: Data, command: String) throws -> [String: Double] {
         try parseAnswers(output, command: command).mapValues(\.score)
-    }
-
-    /// Seconds a timed-out command has between SIGTERM and SIGKILL.
-    static let stopGrace = 10.0
-
-    /// Runs the command with `input` on stdin; returns stdout, the exit code and whether it timed out.
-    static func run(
-        command: String, input: Data, timeout: Double, logPath: String?,
-        environment: [String: String]
-    ) throws -> (Data, Int32, Bool) {
-        var inPipe: [Int32] = [0, 0]
-        var outPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw EvaluatorError("pipe(): \(errno)") }
-        // The child's ends must not stay open in this process, nor leak into other children.
-        for fd in [inPipe[1], outPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(
-                "/bin/sh", ["-c", command], environment: environment,
-                outputPath: logPath, stdinFD: inPipe[0], stdoutFD: outPipe[1], ownGroup: true)
-        } catch {
-            for fd in inPipe + outPipe { close(fd) }
-            throw error
-        }
-        close(inPipe[0])
-        close(outPipe[1])
-        let writeFD = inPipe[1]
-        let writer = Thread {
-            signal(SIGPIPE, SIG_IGN)
-            input.withUnsafeBytes { raw in
-                var off = 0
-                while off < raw.count {
-                    let n = write(writeFD, raw.baseAddress! + off, raw.count - off)
-                    if n <= 0 { break }
-                    off += n
-                }
-            }
-            close(writeFD)
-        }
-        writer.start()
-        var output = Data()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        var pfd = pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0)
-        while true {
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 {
-                timedOut = true
-                break
-            }
-            let r = poll(&pfd, 1, Int32(min(left, 1) * 1000))
-            if r < 0 && errno != EINTR { break }
-            if r <= 0 { continue }
-            let n = read(outPipe[0], &buf, buf.count)
-            if n <= 0 { break }
-            output.append(contentsOf: buf[0..<n])
-        }
-        close(outPipe[0])
-        // SIGTERM to the command's whole process group, with time to clean up (cancel cluster
-        // tasks, stop a local Ray instance: a few seconds), then SIGKILL to what is left.
-        if timedOut { child.stop(grace: Self.stopGrace) }
-        let start = Date()
-        while child.isRunning && Date().timeIntervalSince(start) < 5 { usleep(10_000) }
-        if child.isRunning { child.stop(grace: 0.5) }
-        while !writer.isFinished { usleep(1000) }
-        return (output, child.exitCode ?? -1, timedOut)
     }
 }
