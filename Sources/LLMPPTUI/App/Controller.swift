@@ -78,18 +78,33 @@ public enum Controller {
 
     static func perform(_ a: Action, _ m: inout ExplorerModel, _ layout: Layout) -> [Command] {
         switch a {
-        case .quit:
-            // A paused run asks too: one stray q must not end a session mid-search (it
-            // stays resumable, and the question says how).
-            if !m.state.finished && m.state.phase != .done {
-                m.mode = .confirmQuit
-                return []
-            }
-            return [.quit]
-        case .help: m.mode = .help(HelpView())
-        case .zoom:
-            m.zoomed.toggle()
-            m.message = m.zoomed ? "\(m.focus.title) zoomed: z or Esc goes back" : ""
+        case .quit: return quit(&m)
+        case .nextPane, .previousPane, .focus, .up, .down, .pageUp, .pageDown, .top, .bottom, .left, .right, .open:
+            navigate(a, &m, layout)
+            return []
+        case .help, .zoom, .repaint, .filter, .inject, .toggleColor, .cyclePlotY, .cycleSort, .reverseSort,
+            .cycleCallFilter:
+            changeView(a, &m)
+            return []
+        case .togglePause, .step, .switchEarlier, .switchLater, .tighten, .loosen, .pin, .ban, .restart, .paceFaster,
+            .paceSlower, .copyPrompt, .cycleTheme:
+            return steer(a, &m)
+        }
+    }
+
+    /// A paused run asks too: one stray q must not end a session mid-search (it stays
+    /// resumable, and the question says how).
+    static func quit(_ m: inout ExplorerModel) -> [Command] {
+        if !m.state.finished && m.state.phase != .done {
+            m.mode = .confirmQuit
+            return []
+        }
+        return [.quit]
+    }
+
+    /// Focus and selection: panes, rows, pages, the population's sort column, opening a row.
+    static func navigate(_ a: Action, _ m: inout ExplorerModel, _ layout: Layout) {
+        switch a {
         case .nextPane: m.focus = Pane(rawValue: m.focus.rawValue % Pane.allCases.count + 1)!
         case .previousPane:
             m.focus = Pane(rawValue: (m.focus.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
@@ -109,51 +124,26 @@ public enum Controller {
                 move(a == .right ? 1 : -1, &m, layout)
             }
         case .open: openSelection(&m)
+        default: break
+        }
+    }
+
+    /// What the screen shows and how: overlays, zoom, the filter, colours, the plot's y, sorting.
+    static func changeView(_ a: Action, _ m: inout ExplorerModel) {
+        switch a {
+        case .help: m.mode = .help(HelpView())
+        case .zoom:
+            m.zoomed.toggle()
+            m.message = m.zoomed ? "\(m.focus.title) zoomed: z or Esc goes back" : ""
         case .repaint: break  // the app repaints the whole screen for this key
         case .filter:
             m.mode = .filter
             m.focus = .population
-        case .togglePause:
-            m.message = m.state.paused ? "resuming" : "pausing after the unit in flight"
-            return [m.state.paused ? .resume : .pause]
-        case .step:
-            m.message = "one step"
-            return [.step]
-        case .switchEarlier, .switchLater:
-            // Relative, judged by the engine (SteeringRules), which answers with a notice.
-            return [.moveSwitch(a == .switchLater ? 1 : -1)]
-        case .tighten, .loosen:
-            var c = m.config.constraint
-            let f = a == .tighten ? 0.95 : 1 / 0.95
-            if let l = c.latencyMs {
-                c.latencyMs = (l * f * 100).rounded() / 100
-            } else if let g = c.gflops {
-                c.gflops = (g * f * 1000).rounded() / 1000
-            }
-            m.message =
-                "constraint -> \(c.summary)" + (m.state.finished ? "; the run is finished: r restarts with it" : "")
-            return [.setConstraint(c)]
-        case .pin:
-            guard let s = m.selected else { return [] }
-            m.message = "pinned \(s.id)"
-            return [.pin(s.arch)]
-        case .ban:
-            guard let s = m.selected else { return [] }
-            m.message = "banned \(s.id)"
-            return [.ban(s.id)]
         case .inject: m.mode = .inject(InjectForm())
-        case .restart:
-            m.message = "restarting with the current settings"
-            return [.restart]
         case .toggleColor: m.colorBy = m.colorBy == .generation ? .predictor : .generation
         case .cyclePlotY:
             m.plotY = m.plotY.next
             m.message = "plot y: \(m.plotY.label)"
-        case .paceFaster, .paceSlower:
-            guard let pace = m.config.pace else { return [] }
-            let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
-            m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
-            return [.setPace(next)]
         case .cycleSort:
             let cols = SortColumn.allCases
             m.sort = cols[(cols.firstIndex(of: m.sort)! + 1) % cols.count]
@@ -164,11 +154,57 @@ public enum Controller {
             m.selectedCall = 0
             m.callScroll = 0
             m.promptScroll = 0
-        case .copyPrompt:
-            return [.writePrompt(m.visibleCalls[m.selectedCall].id)]
-        case .cycleTheme: return [.cycleTheme]
+        default: break
         }
-        return []
+    }
+
+    /// Commands for the engine or the app (steering, restart, pace, theme, writing a prompt),
+    /// each with the message that says what was asked.
+    static func steer(_ a: Action, _ m: inout ExplorerModel) -> [Command] {
+        switch a {
+        case .togglePause:
+            m.message = m.state.paused ? "resuming" : "pausing after the unit in flight"
+            return [m.state.paused ? .resume : .pause]
+        case .step:
+            m.message = "one step"
+            return [.step]
+        case .switchEarlier, .switchLater:
+            // Relative, judged by the engine (SteeringRules), which answers with a notice.
+            return [.moveSwitch(a == .switchLater ? 1 : -1)]
+        case .tighten, .loosen: return [.setConstraint(scaledConstraint(tighter: a == .tighten, &m))]
+        case .pin:
+            guard let s = m.selected else { return [] }
+            m.message = "pinned \(s.id)"
+            return [.pin(s.arch)]
+        case .ban:
+            guard let s = m.selected else { return [] }
+            m.message = "banned \(s.id)"
+            return [.ban(s.id)]
+        case .restart:
+            m.message = "restarting with the current settings"
+            return [.restart]
+        case .paceFaster, .paceSlower:
+            guard let pace = m.config.pace else { return [] }
+            let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
+            m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
+            return [.setPace(next)]
+        case .copyPrompt: return [.writePrompt(m.visibleCalls[m.selectedCall].id)]
+        case .cycleTheme: return [.cycleTheme]
+        default: return []
+        }
+    }
+
+    /// The constraint 5% tighter or looser (rounded to what the header shows).
+    static func scaledConstraint(tighter: Bool, _ m: inout ExplorerModel) -> RunConfig.Constraint {
+        var c = m.config.constraint
+        let f = tighter ? 0.95 : 1 / 0.95
+        if let l = c.latencyMs {
+            c.latencyMs = (l * f * 100).rounded() / 100
+        } else if let g = c.gflops {
+            c.gflops = (g * f * 1000).rounded() / 1000
+        }
+        m.message = "constraint -> \(c.summary)" + (m.state.finished ? "; the run is finished: r restarts with it" : "")
+        return c
     }
 
     static func move(_ d: Int, _ m: inout ExplorerModel, _ layout: Layout) {
