@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPTestSupport
 import XCTest
 
 @testable import LLMPPCore
@@ -172,5 +173,18 @@ final class StudentAndChartTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 1)
         let parser = XMLParser(data: Data(svg.utf8))
         XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    }
+
+    /// The whole document, byte for byte: frame, ticks, labels, lines, points and legend.
+    func testSVGChartSnapshot() throws {
+        let svg = SVGChart(
+            title: "Pareto fronts", xLabel: "latency (ms)", yLabel: "test BLEU",
+            series: [
+                .init(name: "paper", points: [(120, 26.1), (140, 26.9), (163.5, 27.31)]),
+                .init(name: "baseline only", points: [(118, 26.0), (150, 27.1)], line: false),
+                .init(name: "flat", points: [(130, 26.5)]),
+            ]
+        ).render()
+        try TextSnapshot.assert(svg, "chart-svg", directory: EncodingTests.snapshots)
     }
 }

@@ -52,68 +52,93 @@ public struct SVGChart {
             of: ">", with: "&gt;")
     }
 
+    /// Where data lands on the page: the data's bounds (padded) mapped into the plot area
+    /// between the margins (the right one holds the legend).
+    struct Frame {
+        var x0: Double, x1: Double, y0: Double, y1: Double
+        let left = 70.0, right = 170.0, top = 40.0, bottom = 55.0
+        var plotWidth: Double, plotHeight: Double
+
+        init(_ points: [(x: Double, y: Double)], width: Double, height: Double) {
+            (x0, x1) = Self.span(points.map(\.x))
+            (y0, y1) = Self.span(points.map(\.y))
+            let padY = (y1 - y0) * 0.05
+            y0 -= padY
+            y1 += padY
+            plotWidth = width - left - right
+            plotHeight = height - top - bottom
+        }
+
+        /// min...max, or 0...1 without data, widened by 1 either side where it is a point.
+        static func span(_ v: [Double]) -> (Double, Double) {
+            let (lo, hi) = (v.min() ?? 0, v.max() ?? 1)
+            return hi - lo < 1e-12 ? (lo - 1, hi + 1) : (lo, hi)
+        }
+
+        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotWidth }
+        func py(_ y: Double) -> Double { top + plotHeight - (y - y0) / (y1 - y0) * plotHeight }
+    }
+
+    static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    /// A tick's label: whole numbers plainly, others to at most three decimals.
+    static func label(_ v: Double) -> String {
+        abs(v) >= 1000 || v == v.rounded()
+            ? String(format: "%.0f", v) : String(format: "%g", (v * 1000).rounded() / 1000)
+    }
+
     public func render() -> String {
-        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        var (x0, x1) = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
-        var (y0, y1) = (all.map(\.y).min() ?? 0, all.map(\.y).max() ?? 1)
-        if x1 - x0 < 1e-12 {
-            x0 -= 1
-            x1 += 1
-        }
-        if y1 - y0 < 1e-12 {
-            y0 -= 1
-            y1 += 1
-        }
-        let padY = (y1 - y0) * 0.05
-        y0 -= padY
-        y1 += padY
-        let left = 70.0
-        let right = 170.0
-        let top = 40.0
-        let bottom = 55.0
-        let pw = width - left - right
-        let ph = height - top - bottom
-        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
-        func py(_ y: Double) -> Double { top + ph - (y - y0) / (y1 - y0) * ph }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        func label(_ v: Double) -> String {
-            abs(v) >= 1000 || v == v.rounded()
-                ? String(format: "%.0f", v) : String(format: "%g", (v * 1000).rounded() / 1000)
-        }
+        let frame = Frame(
+            series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }, width: width, height: height)
         var s =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s +=
+        s += axes(frame)
+        for (i, se) in series.enumerated() { s += marks(se, index: i, frame) }
+        return s + "</svg>\n"
+    }
+
+    /// The title, the plot's border, the grid with its tick labels and the axis labels.
+    func axes(_ fr: Frame) -> String {
+        let f = Self.f
+        var s =
             "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(Self.escape(title))</text>\n"
         s +=
-            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"#444\"/>\n"
-        for t in Self.ticks(x0, x1) {
-            s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + ph))\" stroke=\"#ddd\"/>"
-            s += "<text x=\"\(f(px(t)))\" y=\"\(f(top + ph + 16))\" text-anchor=\"middle\">\(label(t))</text>\n"
-        }
-        for t in Self.ticks(y0, y1) {
+            "<rect x=\"\(f(fr.left))\" y=\"\(f(fr.top))\" width=\"\(f(fr.plotWidth))\" height=\"\(f(fr.plotHeight))\" fill=\"none\" stroke=\"#444\"/>\n"
+        let bottomY = fr.top + fr.plotHeight
+        for t in Self.ticks(fr.x0, fr.x1) {
             s +=
-                "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + pw))\" y2=\"\(f(py(t)))\" stroke=\"#ddd\"/>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(label(t))</text>\n"
+                "<line x1=\"\(f(fr.px(t)))\" y1=\"\(f(fr.top))\" x2=\"\(f(fr.px(t)))\" y2=\"\(f(bottomY))\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(f(fr.px(t)))\" y=\"\(f(bottomY + 16))\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
+        }
+        for t in Self.ticks(fr.y0, fr.y1) {
+            s +=
+                "<line x1=\"\(f(fr.left))\" y1=\"\(f(fr.py(t)))\" x2=\"\(f(fr.left + fr.plotWidth))\" y2=\"\(f(fr.py(t)))\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(f(fr.left - 6))\" y=\"\(f(fr.py(t) + 4))\" text-anchor=\"end\">\(Self.label(t))</text>\n"
         }
         s +=
-            "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+            "<text x=\"\(f(fr.left + fr.plotWidth / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         s +=
-            "<text transform=\"translate(18 \(f(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
-        for (i, se) in series.enumerated() {
-            let c = Self.colors[i % Self.colors.count]
-            let pts = se.points.filter { $0.x.isFinite && $0.y.isFinite }
-            if se.line && pts.count > 1 {
-                s +=
-                    "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"1.8\" points=\""
-                    + pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ") + "\"/>\n"
-            }
-            for p in pts { s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.6\" fill=\"\(c)\"/>" }
+            "<text transform=\"translate(18 \(f(fr.top + fr.plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+        return s
+    }
+
+    /// One series: its line (where it has one and two points), its points and its legend entry.
+    func marks(_ se: Series, index i: Int, _ fr: Frame) -> String {
+        let f = Self.f
+        let c = Self.colors[i % Self.colors.count]
+        let pts = se.points.filter { $0.x.isFinite && $0.y.isFinite }
+        var s = ""
+        if se.line && pts.count > 1 {
             s +=
-                "\n<rect x=\"\(f(left + pw + 14))\" y=\"\(f(top + 8 + Double(i) * 20))\" width=\"12\" height=\"12\" fill=\"\(c)\"/>"
-            s +=
-                "<text x=\"\(f(left + pw + 32))\" y=\"\(f(top + 18 + Double(i) * 20))\">\(Self.escape(se.name))</text>\n"
+                "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"1.8\" points=\""
+                + pts.map { "\(f(fr.px($0.x))),\(f(fr.py($0.y)))" }.joined(separator: " ") + "\"/>\n"
         }
-        return s + "</svg>\n"
+        for p in pts { s += "<circle cx=\"\(f(fr.px(p.x)))\" cy=\"\(f(fr.py(p.y)))\" r=\"2.6\" fill=\"\(c)\"/>" }
+        let legendX = fr.left + fr.plotWidth
+        s +=
+            "\n<rect x=\"\(f(legendX + 14))\" y=\"\(f(fr.top + 8 + Double(i) * 20))\" width=\"12\" height=\"12\" fill=\"\(c)\"/>"
+        s += "<text x=\"\(f(legendX + 32))\" y=\"\(f(fr.top + 18 + Double(i) * 20))\">\(Self.escape(se.name))</text>\n"
+        return s
     }
 }
