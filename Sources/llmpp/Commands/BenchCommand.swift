@@ -58,7 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         var results: [Result] = []
-        if wants("training") { results.append(try trainingBench()) }
+        if wants("training") { results.append(try await trainingBench()) }
         if wants("search") { results.append(try searchBench()) }
         if wants("llm") && llmPrompts > 0 { results += await llmBenches() }
         if wants("startup") { results += await startupBench() }
@@ -97,7 +97,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// The student with the paper's configuration, ours vs the same network in NumPy, in
     /// interleaved pairs (the order alternating) so that a machine that slows down or speeds up
     /// mid-run moves both sides; the median of the pairs' ratios is the figure.
-    func trainingBench() throws -> Result {
+    func trainingBench() async throws -> Result {
         let steps = quick ? 500 : 5000
         var rng = SeededGenerator(seed: 0)
         let xs = (0..<3000).map { _ in (0..<10).map { _ in rng.unit() } }
@@ -111,35 +111,29 @@ struct BenchCommand: AsyncParsableCommand {
             return (Date().timeIntervalSince(t0), tr.losses.last)
         }
         note("bench: student training, ours vs NumPy, \(pairs) interleaved pairs of \(steps) steps...")
-        var pairsDone: [(ours: Double, numpy: Double)] = []
         var refNote = "reference unavailable"
         var lastLoss: Double? = nil
-        for k in 0..<pairs {
-            var o = 0.0
-            var n: Double? = nil
-            if k % 2 == 0 {
-                (o, lastLoss) = native()
-                n = numpyTraining(script: script, steps: steps, note: &refNote)
-            } else {
-                n = numpyTraining(script: script, steps: steps, note: &refNote)
-                (o, lastLoss) = native()
-            }
-            guard let n else { break }
-            pairsDone.append((o, n))
-        }
+        let pairsDone = await InterleavedPairs.run(
+            pairs,
+            a: { _ in
+                let (o, loss) = native()
+                lastLoss = loss
+                return o
+            },
+            b: { _ in numpyTraining(script: script, steps: steps, note: &refNote) })
         note("bench: native final loss \(fmt(lastLoss, 4)); \(refNote)")
-        guard !pairsDone.isEmpty else {
+        guard !pairsDone.a.isEmpty else {
             let (o, _) = native()
             return Result(
                 name: "student training \(steps) steps (NumPy unavailable)", ours: o, reference: nil, unit: "s",
                 target: "ratio <= 0.5", met: nil)
         }
-        let ratios = pairsDone.map { $0.ours / $0.numpy }
+        let ratios = pairsDone.ratios
         let median = Metrics.median(ratios)
         return Result(
             name:
                 "student training \(steps) steps vs NumPy (median of \(ratios.count) pairs; ratios \(fmt(ratios.min(), 2))-\(fmt(ratios.max(), 2)))",
-            ours: Metrics.median(pairsDone.map(\.ours)), reference: Metrics.median(pairsDone.map(\.numpy)), unit: "s",
+            ours: Metrics.median(pairsDone.a), reference: Metrics.median(pairsDone.b), unit: "s",
             target: "ratio <= 0.5", met: median <= 0.5, pairRatio: median)
     }
 
@@ -281,24 +275,9 @@ struct BenchCommand: AsyncParsableCommand {
             return Date().timeIntervalSince(t0)
         }
         _ = try await timed(greedy, space.pool("unlabeled")![0])  // the shared prefix, cached once for both
-        var ratios: [Double] = []
-        var ws: [Double] = []
-        var gs: [Double] = []
-        for i in 0..<pairs {
-            let (a, b) = (tests[2 * i], tests[2 * i + 1])
-            var w = 0.0
-            var g = 0.0
-            if i % 2 == 0 {
-                w = try await timed(walk, a)
-                g = try await timed(greedy, b)
-            } else {
-                g = try await timed(greedy, a)
-                w = try await timed(walk, b)
-            }
-            ratios.append(w / g)
-            ws.append(w)
-            gs.append(g)
-        }
+        let timings = try await InterleavedPairs.run(
+            pairs, a: { try await timed(walk, tests[$0]) }, b: { try await timed(greedy, tests[$0]) })
+        let (ratios, ws, gs) = (timings.ratios, timings.a, timings.b)
         note("bench: walk/greedy ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
         return (ratios, Metrics.median(ws), Metrics.median(gs))
     }
@@ -317,28 +296,12 @@ struct BenchCommand: AsyncParsableCommand {
         let url = api.baseURL.appendingPathComponent("chat/completions").absoluteString
         note("bench: LLM client vs curl, \(n) interleaved pairs...")
         // Request bodies exactly as llmpp sends them; body 0 is the untimed warm-up.
-        var files: [String] = []
-        for (i, a) in tests.enumerated() {
-            let body = try api.body(predictor.request(messages: try builder.messages(demonstrations: demos, test: a)))
-            let f = tmp + "/req\(i).json"
-            guard FileManager.default.createFile(atPath: f, contents: body) else {
-                throw CLIError("cannot write the benchmark's request file \(f)")
-            }
-            files.append(f)
+        let files = try tests.enumerated().map { i, a in
+            try writeRequest(
+                api.body(predictor.request(messages: try builder.messages(demonstrations: demos, test: a))),
+                to: tmp + "/req\(i).json")
         }
-        func curl(_ f: String) throws -> Double {
-            let t0 = Date()
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [
-                "curl", "-sf", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
-                "@" + f, url,
-            ]
-            try p.run()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw CLIError("curl failed with status \(p.terminationStatus)") }
-            return Date().timeIntervalSince(t0)
-        }
+        let curl = { (f: String) in try Self.curlSeconds(posting: f, to: url) }
         func ours(_ a: Architecture) async throws -> Double {
             let t0 = Date()
             guard await predictor.predict(a, demonstrations: demos).value != nil else {
@@ -348,27 +311,34 @@ struct BenchCommand: AsyncParsableCommand {
         }
         // The warm-up leaves the demonstrations' prefix in the slot for both sides.
         _ = try curl(files[0])
-        var ratios: [Double] = []
-        var o: [Double] = []
-        var c: [Double] = []
-        for k in 0..<n {
-            let (fa, fb) = (files[2 * k + 1], files[2 * k + 2])
-            let (aa, ab) = (tests[2 * k + 1], tests[2 * k + 2])
-            var tc = 0.0
-            var to = 0.0
-            if k % 2 == 0 {
-                tc = try curl(fa)
-                to = try await ours(ab)
-            } else {
-                to = try await ours(aa)
-                tc = try curl(fb)
-            }
-            ratios.append(tc / to)
-            o.append(to)
-            c.append(tc)
-        }
+        // Slot 0 was the warm-up: pair k's prompts are 2k + 1 and 2k + 2.
+        let timings = try await InterleavedPairs.run(
+            n, a: { try curl(files[$0 + 1]) }, b: { try await ours(tests[$0 + 1]) })
+        let (ratios, c, o) = (timings.ratios, timings.a, timings.b)
         note("bench: ours/curl rate ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
         return (ratios, 1 / Metrics.median(o), 1 / Metrics.median(c))
+    }
+
+    func writeRequest(_ body: Data, to path: String) throws -> String {
+        guard FileManager.default.createFile(atPath: path, contents: body) else {
+            throw CLIError("cannot write the benchmark's request file \(path)")
+        }
+        return path
+    }
+
+    /// Seconds curl takes to POST the JSON file at `path` and read the whole answer.
+    static func curlSeconds(posting path: String, to url: String) throws -> Double {
+        let t0 = Date()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [
+            "curl", "-sf", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+            "@" + path, url,
+        ]
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CLIError("curl failed with status \(p.terminationStatus)") }
+        return Date().timeIntervalSince(t0)
     }
 
     /// The explorer's default run (`llmpp` alone: nb201-cifar10, the anytime schedule, the local
