@@ -152,55 +152,68 @@ public enum DigitTreeWalk {
         guard !candidates.isEmpty else {
             throw LLMError.malformed("the server returned no token probabilities (does it support n_probs?)")
         }
-        var steps: [(step: Step, probability: Double)] = []
-        var mass: [String: Double] = [:]
-        for c in candidates where c.probability.isFinite && c.probability > 0 {
-            guard let s = step(after: node.text, token: c.token, settings: settings) else { continue }
-            switch s {
-            case .extend(let t): mass[t, default: 0] += c.probability
-            case .terminate: mass["", default: 0] += c.probability
-            }
-        }
-        for (key, p) in mass { steps.append((key.isEmpty ? .terminate : .extend(key), p)) }
+        let steps = self.steps(after: node.text, candidates, settings: settings)
         let total = steps.reduce(0) { $0 + $1.probability }
-        guard total > 0 else {
-            if isRoot {
-                let top = candidates.prefix(5).map { "'\($0.token)' \(String(format: "%.2f", $0.probability))" }.joined(
-                    separator: ", ")
-                throw LLMError.malformed(
-                    "the model does not start a number after '\(settings.answerPrefix)' (top tokens: \(top))")
-            }
-            // No digit continues this branch: it ends where it is, if it is a number at all.
-            return node.text.last?.isNumber == true
-                ? [(node, leafValue(node.text, settings: settings, cut: false))] : []
-        }
-        // Deterministic order (ties broken by text) so that the greedy branch is reproducible.
-        steps.sort { $0.probability != $1.probability ? $0.probability > $1.probability : key($0.step) < key($1.step) }
+        guard total > 0 else { return try deadEnd(node, candidates, settings: settings, isRoot: isRoot) }
         var out: [(node: Node, leaf: Double?)] = []
         for (i, s) in steps.enumerated() {
             let p = node.probability * s.probability / total
             let greedy = node.onGreedyPath && i == 0
             guard p >= settings.threshold || greedy else { continue }
-            switch s.step {
-            case .terminate:
-                out.append(
-                    (
-                        Node(text: node.text, probability: p, onGreedyPath: greedy),
-                        leafValue(node.text, settings: settings, cut: false)
-                    ))
-            case .extend(let t):
-                var child = Node(text: t, probability: p, onGreedyPath: greedy)
-                // With no room for another integer digit the point is certain: skip a request.
-                if child.decimalsSoFar == nil, settings.decimals > 0, !canTakeDigit(t, settings: settings) {
-                    child.text += "."
-                }
-                let done =
-                    (child.decimalsSoFar ?? -1) >= settings.decimals
-                    || (child.decimalsSoFar == nil && settings.decimals == 0 && !canTakeDigit(t, settings: settings))
-                out.append((child, done ? leafValue(child.text, settings: settings, cut: true) : nil))
-            }
+            out.append(child(of: node, s.step, probability: p, greedy: greedy, settings: settings))
         }
         return out
+    }
+
+    /// The candidates' usable steps, tokens that make the same step merged (" 2" and "2"),
+    /// most probable first; ties broken by text, so that the greedy branch is reproducible.
+    static func steps(after text: String, _ candidates: [TokenCandidate], settings: DigitWalkSettings) -> [(
+        step: Step, probability: Double
+    )] {
+        var mass: [String: Double] = [:]
+        for c in candidates where c.probability.isFinite && c.probability > 0 {
+            guard let s = step(after: text, token: c.token, settings: settings) else { continue }
+            mass[key(s), default: 0] += c.probability
+        }
+        return mass.map { (step: $0.key.isEmpty ? Step.terminate : .extend($0.key), probability: $0.value) }
+            .sorted { $0.probability != $1.probability ? $0.probability > $1.probability : key($0.step) < key($1.step) }
+    }
+
+    /// A node no candidate continues: at the root the model did not start a number (an error
+    /// naming what it wanted to say); deeper, the branch ends where it is, if it is a number.
+    static func deadEnd(_ node: Node, _ candidates: [TokenCandidate], settings: DigitWalkSettings, isRoot: Bool)
+        throws -> [(node: Node, leaf: Double?)]
+    {
+        if isRoot {
+            let top = candidates.prefix(5).map { "'\($0.token)' \(String(format: "%.2f", $0.probability))" }.joined(
+                separator: ", ")
+            throw LLMError.malformed(
+                "the model does not start a number after '\(settings.answerPrefix)' (top tokens: \(top))")
+        }
+        return node.text.last?.isNumber == true ? [(node, leafValue(node.text, settings: settings, cut: false))] : []
+    }
+
+    /// The node one step on, and its value where the number is complete there.
+    static func child(of node: Node, _ step: Step, probability p: Double, greedy: Bool, settings: DigitWalkSettings)
+        -> (node: Node, leaf: Double?)
+    {
+        switch step {
+        case .terminate:
+            return (
+                Node(text: node.text, probability: p, onGreedyPath: greedy),
+                leafValue(node.text, settings: settings, cut: false)
+            )
+        case .extend(let t):
+            var child = Node(text: t, probability: p, onGreedyPath: greedy)
+            // With no room for another integer digit the point is certain: skip a request.
+            if child.decimalsSoFar == nil, settings.decimals > 0, !canTakeDigit(t, settings: settings) {
+                child.text += "."
+            }
+            let done =
+                (child.decimalsSoFar ?? -1) >= settings.decimals
+                || (child.decimalsSoFar == nil && settings.decimals == 0 && !canTakeDigit(t, settings: settings))
+            return (child, done ? leafValue(child.text, settings: settings, cut: true) : nil)
+        }
     }
 
     static func key(_ s: Step) -> String {
