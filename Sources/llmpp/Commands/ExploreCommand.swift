@@ -22,26 +22,10 @@ struct ExploreCommand: AsyncParsableCommand {
     @Flag(help: "Start paused: Space starts the run, n steps it one unit at a time (for demos).") var paused = false
 
     func run() async throws {
-        let catalog = try common.catalog()
-        let themeDir = Theme.locateDirectory(spacesDirectory: catalog.directory)
-        var themes: [(String, Theme)] = []
-        for name in Theme.available(in: themeDir) {
-            themes.append((name, try Theme.load(path: (themeDir as NSString).appendingPathComponent("\(name).json"))))
-        }
-        var index = themes.firstIndex { $0.0 == theme } ?? -1
-        if index < 0 {
-            guard FileManager.default.fileExists(atPath: theme) else {
-                throw CLIError("no theme '\(theme)' (in \(themeDir): \(themes.map(\.0).joined(separator: ", ")))")
-            }
-            themes.insert(((theme as NSString).lastPathComponent, try Theme.load(path: theme)), at: 0)
-            index = 0
-        }
+        let (themes, index) = try loadThemes(spacesDirectory: try common.catalog().directory)
         // The terminal is checked before anything is created: a launch without a TTY used to
         // leave a `created` run behind.
-        do { try Terminal.preflight() } catch let e as TerminalError {
-            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
-            throw ExitCode(e.exitCode)
-        }
+        do { try Terminal.preflight() } catch let e as TerminalError { throw Self.exit(e) }
         let env = try common.engineEnvironment()
         // The explorer shows the switch happen: the anytime schedule, expensive evaluations paced 1000x.
         let engine = try await common.engine(
@@ -51,21 +35,50 @@ struct ExploreCommand: AsyncParsableCommand {
         let terminal: Terminal
         do { terminal = try Terminal(theme: themes[index].1) } catch let e as TerminalError {
             await engine.shutdown()
-            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
-            throw ExitCode(e.exitCode)
+            throw Self.exit(e)
         }
         let app = ExplorerApp(
             engine: engine, space: engine.space, config: snap.config, state: snap.state, themes: themes,
             themeIndex: index,
             dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
             makeEngine: { config in try await Engine.create(config: config, environment: env) })
-        // The UI loop blocks: it gets a thread of its own, not one of the concurrency pool's.
+        // A run the user had paused comes back paused (it used to come back running).
+        await showUI(app, terminal, startPaused: paused || snap.state.pausedByUser == true)
+        // The run on screen at the end (a restart with `r` made a new one), and exactly how to
+        // come back to it.
+        let last = await app.currentEngine.snapshot()
+        FileHandle.standardError.write(Data((Self.exitMessage(last, dataDirectory: common.dataDirectory) + "\n").utf8))
+    }
+
+    /// The themes in Themes/ and the one `--theme` names (a path is loaded and put first).
+    func loadThemes(spacesDirectory: String) throws -> (themes: [(String, Theme)], index: Int) {
+        let themeDir = Theme.locateDirectory(spacesDirectory: spacesDirectory)
+        var themes = try Theme.available(in: themeDir).map { name in
+            (name, try Theme.load(path: (themeDir as NSString).appendingPathComponent("\(name).json")))
+        }
+        if let index = themes.firstIndex(where: { $0.0 == theme }) { return (themes, index) }
+        guard FileManager.default.fileExists(atPath: theme) else {
+            throw CLIError("no theme '\(theme)' (in \(themeDir): \(themes.map(\.0).joined(separator: ", ")))")
+        }
+        themes.insert(((theme as NSString).lastPathComponent, try Theme.load(path: theme)), at: 0)
+        return (themes, 0)
+    }
+
+    /// The terminal's error on stderr and its exit code.
+    static func exit(_ e: TerminalError) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+        return ExitCode(e.exitCode)
+    }
+
+    /// Runs the UI until it quits, with stderr in the data directory's log meanwhile (nothing but
+    /// the renderer may write to the screen). The UI loop blocks: it gets a thread of its own,
+    /// not one of the concurrency pool's.
+    func showUI(_ app: ExplorerApp, _ terminal: Terminal, startPaused: Bool) async {
         let dataDir = common.resolvedDataDirectory
         let stderrLog = StderrRedirect(to: (dataDir as NSString).appendingPathComponent("logs/explore-stderr.log"))
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let t = Thread {
-                // A run the user had paused comes back paused (it used to come back running).
-                app.run(terminal: terminal, startPaused: paused || snap.state.pausedByUser == true)
+                app.run(terminal: terminal, startPaused: startPaused)
                 terminal.close()
                 cont.resume()
             }
@@ -73,10 +86,6 @@ struct ExploreCommand: AsyncParsableCommand {
             t.start()
         }
         stderrLog?.restore()
-        // The run on screen at the end (a restart with `r` made a new one), and exactly how to
-        // come back to it.
-        let last = await app.currentEngine.snapshot()
-        FileHandle.standardError.write(Data((Self.exitMessage(last, dataDirectory: common.dataDirectory) + "\n").utf8))
     }
 
     static func exitMessage(_ s: EngineSnapshot, dataDirectory: String?) -> String {
