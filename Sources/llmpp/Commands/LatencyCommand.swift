@@ -63,39 +63,43 @@ struct LatencyCommand: ParsableCommand {
             return printSaved(s, [h], json: json)
         }
         let hws = hardware.map { [$0] } ?? spec.hardware
-        var rows: [JSONValue] = []
-        let measured = spec.isMeasured
+        let described = try hws.map { hw in
+            let progress = Progress("training the \(hw) latency predictor")
+            let model = try LatencyModel.make(
+                space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
+                config: config, progress: { progress.update($0, of: $1) })
+            return try Self.describe(model, hardware: hw, space: s)
+        }
+        if json {
+            print(
+                JSONValue.object([("space", .string(s.id)), ("latency", .array(described.map(\.0)))]).rendered(
+                    pretty: true))
+        } else {
+            printDevices(s, described.map(\.1), measured: spec.isMeasured)
+        }
+    }
+
+    /// The built-in devices' table, what its figures are, and the saved devices after it.
+    func printDevices(_ s: SearchSpace, _ rows: [[String]], measured: Bool) {
         var table =
             measured
             ? TextTable(header: ["hardware", "architectures measured", "min ms", "median ms", "max ms"])
             : TextTable(header: [
                 "hardware", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps",
             ])
-        for hw in hws {
-            let progress = Progress("training the \(hw) latency predictor")
-            let model = try LatencyModel.make(
-                space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
-                config: config, progress: { progress.update($0, of: $1) })
-            let (row, cells) = try Self.describe(model, hardware: hw, space: s)
-            rows.append(row)
-            table.rows.append(cells)
-        }
-        if json {
-            print(JSONValue.object([("space", .string(s.id)), ("latency", .array(rows))]).rendered(pretty: true))
+        table.rows = rows
+        print(table.render())
+        if measured {
+            print("\nLatency is measured for every architecture of \(s.id); no predictor is needed.")
         } else {
-            print(table.render())
-            if measured {
-                print("\nLatency is measured for every architecture of \(s.id); no predictor is needed.")
-            } else {
-                print(
-                    "\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory)."
-                )
-            }
-            let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
-            if hardware == nil && !saved.isEmpty {
-                print("")
-                printSaved(s, saved, json: false)
-            }
+            print(
+                "\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory)."
+            )
+        }
+        let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
+        if hardware == nil && !saved.isEmpty {
+            print("")
+            printSaved(s, saved, json: false)
         }
     }
 }
@@ -147,46 +151,10 @@ extension LatencyCommand {
         }
         let scored = candidates.map { ($0, LatencyAdaptation.crossValidate($0, rows)) }
         let path = try device.save(dataDirectory: common.resolvedDataDirectory)
-        if json {
-            print(
-                JSONValue.object([
-                    ("space", .string(s.id)), ("hardware", .string(name)), ("file", .string(path)),
-                    ("measurements", .number(Double(m.latencyMs.count))), ("method", .string(method.rawValue)),
-                    ("chosen", .string(device.chosen.rawValue)), ("basis", .string(model.basis)),
-                    (
-                        "leave_one_out",
-                        .object(
-                            scored.map { (m, a) -> (String, JSONValue) in
-                                (
-                                    m.rawValue,
-                                    .object([
-                                        ("mape", .number(a.meanAbsolutePercentageError.finite)),
-                                        ("kendall", .number(a.kendall.finite)),
-                                        ("acc10", .number(a.withinTenPercent.finite)),
-                                    ])
-                                )
-                            })
-                    ),
-                ]).rendered(pretty: true))
-            return
-        }
-        var t = TextTable(header: ["method", "leave-one-out MAPE", "Kendall", "Acc(10%)", ""])
-        for (m, a) in scored {
-            t.rows.append([
-                m.rawValue, fmt(a.meanAbsolutePercentageError * 100, 1) + "%", fmt(a.kendall.finite, 3),
-                fmt(a.withinTenPercent * 100, 0) + "%", m == device.chosen ? "<- saved" : "",
-            ])
-        }
-        print("\(name) on \(s.id) from \(m.latencyMs.count) measurements in \(file)")
-        print(t.render())
-        print(
-            """
-
-            Saved \(path): \(model.basis).
-            Each row: the method fitted on all but one measurement, judged on that one (a guide, not a promise:
-            with few rows the error on new architectures is usually larger).
-            Use it: llmpp search --space \(s.id) --hardware \(name) --latency-ms MS
-            """)
+        let report = AdaptationReport(
+            space: s.id, name: name, file: file, path: path, measurements: m.latencyMs.count, method: method,
+            chosen: device.chosen, basis: model.basis, scored: scored)
+        print(json ? report.json.rendered(pretty: true) : report.text)
     }
 
     /// The new device's name (not built in, not saved unless --replace) and its source devices
@@ -256,4 +224,59 @@ extension LatencyAdaptationMethod: ExpressibleByArgument {}
 
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
+
+/// What `latency --measurements` did: the leave-one-out accuracy of each method that could
+/// run, the one saved, and where.
+struct AdaptationReport {
+    var space: String
+    var name: String
+    var file: String
+    var path: String
+    var measurements: Int
+    var method: LatencyAdaptationMethod
+    var chosen: LatencyAdaptationMethod
+    var basis: String
+    var scored: [(LatencyAdaptationMethod, LatencyAccuracy)]
+
+    var json: JSONValue {
+        .object([
+            ("space", .string(space)), ("hardware", .string(name)), ("file", .string(path)),
+            ("measurements", .number(Double(measurements))), ("method", .string(method.rawValue)),
+            ("chosen", .string(chosen.rawValue)), ("basis", .string(basis)),
+            (
+                "leave_one_out",
+                .object(
+                    scored.map { (m, a) -> (String, JSONValue) in
+                        (
+                            m.rawValue,
+                            .object([
+                                ("mape", .number(a.meanAbsolutePercentageError.finite)),
+                                ("kendall", .number(a.kendall.finite)),
+                                ("acc10", .number(a.withinTenPercent.finite)),
+                            ])
+                        )
+                    })
+            ),
+        ])
+    }
+
+    var text: String {
+        var t = TextTable(header: ["method", "leave-one-out MAPE", "Kendall", "Acc(10%)", ""])
+        for (m, a) in scored {
+            t.rows.append([
+                m.rawValue, fmt(a.meanAbsolutePercentageError * 100, 1) + "%", fmt(a.kendall.finite, 3),
+                fmt(a.withinTenPercent * 100, 0) + "%", m == chosen ? "<- saved" : "",
+            ])
+        }
+        return """
+            \(name) on \(space) from \(measurements) measurements in \(file)
+            \(t.render())
+
+            Saved \(path): \(basis).
+            Each row: the method fitted on all but one measurement, judged on that one (a guide, not a promise:
+            with few rows the error on new architectures is usually larger).
+            Use it: llmpp search --space \(space) --hardware \(name) --latency-ms MS
+            """
+    }
 }
