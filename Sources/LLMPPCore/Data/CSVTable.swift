@@ -5,17 +5,25 @@ import Foundation
 public struct CSVTable: Sendable {
     public let header: [String]
     public let rows: [[String]]
+    /// The file's line each row starts on (a quoted field can span lines; blank lines are
+    /// skipped), for errors that name a row.
+    public let rowLines: [Int]
     private let columnIndex: [String: Int]
 
-    public init(header: [String], rows: [[String]]) {
+    /// `rowLines` default to a file without blank lines or multi-line fields: row r on line r + 2.
+    public init(header: [String], rows: [[String]], rowLines: [Int]? = nil) {
         self.header = header
         self.rows = rows
+        self.rowLines = rowLines ?? rows.indices.map { $0 + 2 }
         var idx: [String: Int] = [:]
         for (i, h) in header.enumerated() where idx[h] == nil { idx[h] = i }
         self.columnIndex = idx
     }
 
     public func column(_ name: String) -> Int? { columnIndex[name] }
+
+    /// The line row `r` starts on.
+    public func line(ofRow r: Int) -> Int { rowLines[r] }
 
     /// The table as CSV text, quoting the cells that need it (what `parse` reads back).
     public var text: String {
@@ -50,6 +58,6 @@ public struct CSVTable: Sendable {
                 file: file, field: "line \(bad.line)",
                 problem: "\(bad.fields.count) fields where the header has \(header.count)")
         }
-        return CSVTable(header: header, rows: body.map(\.fields))
+        return CSVTable(header: header, rows: body.map(\.fields), rowLines: body.map(\.line))
     }
 }

@@ -46,7 +46,8 @@ public enum ArchitectureCSV {
             do {
                 return try space.shape.architecture(from: columnOf.mapValues { row[$0] })
             } catch let e as ArchitectureParseError {
-                throw SpaceError(file: file, field: "line \(r + 2)", problem: e.description.escapingControlCharacters)
+                throw SpaceError(
+                    file: file, field: "line \(table.line(ofRow: r))", problem: e.description.escapingControlCharacters)
             }
         }
     }

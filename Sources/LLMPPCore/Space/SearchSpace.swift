@@ -161,7 +161,7 @@ struct ArchitectureContext: ExpressionContext {
         let t = space.tables[table]
         guard let row = row(of: table) else { return nil }
         let path = SpaceLoader.resolve(t.file, in: space.directory)
-        return "\(path) line \(row + 2) (data row \(row + 1)), column '\(t.header[column])'"
+        return "\(path) line \(t.rowLines[row]) (data row \(row + 1)), column '\(t.header[column])'"
     }
 
     private func row(of table: Int) -> Int? {

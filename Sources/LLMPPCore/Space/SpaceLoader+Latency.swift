@@ -76,7 +76,7 @@ extension SpaceLoader {
         for (r, row) in csv.rows.enumerated() {
             let values = row.map(cellNumber)
             guard let x = colIdx.map({ values[$0] }) as? [Double] else {
-                throw fail("\(field).file", "\(file): line \(r + 2): a feature is not a number")
+                throw fail("\(field).file", "\(file): line \(csv.line(ofRow: r)): a feature is not a number")
             }
             do {
                 let y = try targetExpr.number(
@@ -85,7 +85,7 @@ extension SpaceLoader {
                 xs.append(x)
                 ys.append(y)
             } catch let e as ExpressionError {
-                throw fail("\(field).target", "\(file): line \(r + 2): \(e)")
+                throw fail("\(field).target", "\(file): line \(csv.line(ofRow: r)): \(e)")
             }
         }
         guard xs.count >= 10 else {

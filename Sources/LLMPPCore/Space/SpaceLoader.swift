@@ -204,7 +204,7 @@ public enum SpaceLoader {
                     archs.append(a)
                     rowByKey[shape.id(a)] = rowByKey[shape.id(a)] ?? r
                 } catch let e as ArchitectureParseError {
-                    throw fail("file", "line \(r + 2): \(e)")
+                    throw fail("file", "line \(csv.line(ofRow: r)): \(e)")
                 }
             }
             keying = .architectures
@@ -223,10 +223,11 @@ public enum SpaceLoader {
             for (r, row) in csv.rows.enumerated() {
                 if complete {
                     guard let parts = template.parse(row[c]) else {
-                        throw fail("file", "line \(r + 2): key '\(row[c])' does not fit the template '\(key)'")
+                        throw fail(
+                            "file", "line \(csv.line(ofRow: r)): key '\(row[c])' does not fit the template '\(key)'")
                     }
                     do { archs.append(try shape.architecture(from: parts)) } catch let e as ArchitectureParseError {
-                        throw fail("file", "line \(r + 2): \(e)")
+                        throw fail("file", "line \(csv.line(ofRow: r)): \(e)")
                     }
                 }
                 rowByKey[row[c]] = rowByKey[row[c]] ?? r
@@ -235,7 +236,7 @@ public enum SpaceLoader {
         }
         return SpaceTable(
             name: name, file: spec.file, header: csv.header, keying: keying, cells: cells,
-            rowByKey: rowByKey, architectures: archs)
+            rowByKey: rowByKey, architectures: archs, rowLines: csv.rowLines)
     }
 
     /// Evaluates every expression on a few architectures, so that a type error in a

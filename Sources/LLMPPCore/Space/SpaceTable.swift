@@ -18,6 +18,8 @@ public struct SpaceTable: Sendable {
     /// The architecture of each row; empty when the key names only some dimensions
     /// (such a table serves look-ups but cannot list architectures).
     public let architectures: [Architecture]
+    /// The file's line each row starts on.
+    public let rowLines: [Int]
 
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 

@@ -28,7 +28,7 @@ public struct LatencyMeasurements: Sendable, Equatable {
         var firstLine: [String: Int] = [:]
         var latencies: [Double] = []
         for (r, row) in table.rows.enumerated() {
-            let line = r + 2
+            let line = table.line(ofRow: r)
             let text = row[lc].trimmingCharacters(in: .whitespaces)
             if text.isEmpty {
                 throw SpaceError(
