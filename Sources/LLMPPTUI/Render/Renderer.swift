@@ -135,47 +135,23 @@ public enum Renderer {
     /// with its count (the running one with rate, elapsed and ETA), the switch point on the
     /// search's bar, and the predictor scoring now. The bars take what the texts leave.
     static func phaseBars(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
-        let iters = m.config.evolution.iterations
         let scoring =
             m.state.phase != .search
             ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
-        func texts(compact: Bool) -> [String] {
-            var out: [String] = []
-            if m.config.evaluateLLM { out.append(phaseText(m, .llmpp, compact: compact) + "  ") }
-            out.append(
-                m.config.labels == 0
-                    ? "none  "
-                    : (m.state.phase == .labelling
-                        ? phaseText(m, .labelling, compact: compact)
-                        : "step " + phaseText(m, .training, compact: compact)) + "  ")
-            out.append("\(phaseText(m, .search, compact: compact)) switch \(m.config.switchAt)  ")
-            return out
-        }
         let names = (m.config.evaluateLLM ? ["LLM-PP "] : []) + ["Label+train ", "HS-NAS "]
         func room(_ t: [String]) -> Int {
             (r.width - 1 - names.joined().count - t.joined().count - "scoring: ".count - min(scoring.count, 24))
                 / names.count - 1
         }
-        var t = texts(compact: false)
-        if room(t) < 6 { t = texts(compact: true) }
+        var t = phaseTexts(m, compact: false)
+        if room(t) < 6 { t = phaseTexts(m, compact: true) }
         let w = max(6, min(max(8, (r.width - 60) / 3), room(t)))
         let phases: [[Phase]] = (m.config.evaluateLLM ? [[.llmpp]] : []) + [[.labelling, .training], [.search]]
-        let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
-        let trainFrac =
-            m.config.firstTrainingSteps > 0 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
         var cx = 1
         for (i, name) in names.enumerated() {
             let active = phases[i].contains(m.state.phase)
             cx += b.text(cx, 1, name, Style(active ? .accent : .dim, bold: active))
-            let fraction: Double
-            var mark: Double? = nil
-            switch phases[i][0] {
-            case .llmpp: fraction = m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1
-            case .labelling, .training: fraction = m.config.labels == 0 ? 1 : (labelFrac + trainFrac) / 2
-            case .search, .done:
-                fraction = Double(m.state.generation) / Double(max(iters, 1))
-                mark = Double(m.config.switchAt) / Double(max(iters, 1))
-            }
+            let (fraction, mark) = progress(of: phases[i][0], m)
             bar(&b, cx, 1, width: w, fraction: fraction, mark: mark, ascii: m.asciiOnly)
             cx += w + 1
             cx += b.text(cx, 1, t[i], .dim)
@@ -184,6 +160,37 @@ public enum Renderer {
         b.text(
             cx, 1, scoring, Style(m.state.generation < m.config.switchAt ? .distill : .expensive, bold: true),
             maxWidth: r.width - cx)
+    }
+
+    /// Each bar's count: LLM-PP's, labelling's (or training's step once labels are in), and
+    /// the search's with its switch point.
+    static func phaseTexts(_ m: ExplorerModel, compact: Bool) -> [String] {
+        var out: [String] = []
+        if m.config.evaluateLLM { out.append(phaseText(m, .llmpp, compact: compact) + "  ") }
+        out.append(
+            m.config.labels == 0
+                ? "none  "
+                : (m.state.phase == .labelling
+                    ? phaseText(m, .labelling, compact: compact)
+                    : "step " + phaseText(m, .training, compact: compact)) + "  ")
+        out.append("\(phaseText(m, .search, compact: compact)) switch \(m.config.switchAt)  ")
+        return out
+    }
+
+    /// How full a phase's bar is, and where the switch point sits on the search's.
+    static func progress(of phase: Phase, _ m: ExplorerModel) -> (fraction: Double, mark: Double?) {
+        let iters = Double(max(m.config.evolution.iterations, 1))
+        switch phase {
+        case .llmpp: return (m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1, nil)
+        case .labelling, .training:
+            guard m.config.labels > 0 else { return (1, nil) }
+            let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
+            let trainFrac =
+                m.config.firstTrainingSteps > 0
+                ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
+            return ((labelFrac + trainFrac) / 2, nil)
+        case .search, .done: return (Double(m.state.generation) / iters, Double(m.config.switchAt) / iters)
+        }
     }
 
     /// The bottom line: the filter being typed, else what the run waits on (a spinner, the
