@@ -23,6 +23,29 @@ public final class ChildProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        redirect(&actions, stdinFD: stdinFD, stdoutFD: stdoutFD, outputPath: outputPath)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        resetSignals(&attr, ownGroup: ownGroup)
+
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+        guard rc == 0 else { throw LLMError.unavailable("cannot start \(path): \(String(cString: strerror(rc)))") }
+        return ChildProcess(pid: pid, ownGroup: ownGroup)
+    }
+
+    /// The child's stdin, stdout and stderr, and nothing else: a long-lived child (a server,
+    /// tmux) must not hold this process's pipes open.
+    private static func redirect(
+        _ actions: inout posix_spawn_file_actions_t, stdinFD: Int32?, stdoutFD: Int32?, outputPath: String?
+    ) {
         if let fd = stdinFD {
             posix_spawn_file_actions_adddup2(&actions, fd, 0)
         } else {
@@ -36,14 +59,12 @@ public final class ChildProcess: @unchecked Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
-
-        // Nothing but stdin/stdout/stderr is inherited: a long-lived child (a server, tmux)
-        // must not hold this process's pipes open.
         _ = llmpp_addclosefrom(&actions, 3)
+    }
 
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
+    /// No blocked signals and default dispositions for those a child must be able to receive;
+    /// a process group of its own where asked.
+    private static func resetSignals(_ attr: inout posix_spawnattr_t, ownGroup: Bool) {
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attr, &empty)
@@ -57,17 +78,6 @@ public final class ChildProcess: @unchecked Sendable {
             flags |= POSIX_SPAWN_SETPGROUP
         }
         posix_spawnattr_setflags(&attr, Int16(flags))
-
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
-        guard rc == 0 else { throw LLMError.unavailable("cannot start \(path): \(String(cString: strerror(rc)))") }
-        return ChildProcess(pid: pid, ownGroup: ownGroup)
     }
 
     /// Whether `pid` leads its own process group (signals then go to the group).
