@@ -76,62 +76,61 @@ public struct ExpressionParser {
         let chars = Array(source.unicodeScalars)
         var out: [(Token, Int)] = []
         var i = 0
-        func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || (c.properties.isAlphabetic && c.isASCII) }
-        func isNameChar(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || ("0"..."9").contains(c) }
         while i < chars.count {
-            let c = chars[i]
-            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+            if [" ", "\t", "\n", "\r"].contains(chars[i]) {
                 i += 1
                 continue
             }
-            let start = i
-            if ("0"..."9").contains(c) || (c == "." && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1])) {
-                var j = i
-                while j < chars.count, ("0"..."9").contains(chars[j]) || chars[j] == "." { j += 1 }
-                if j < chars.count, chars[j] == "e" || chars[j] == "E" {
-                    var k = j + 1
-                    if k < chars.count, chars[k] == "+" || chars[k] == "-" { k += 1 }
-                    if k < chars.count, ("0"..."9").contains(chars[k]) {
-                        j = k
-                        while j < chars.count, ("0"..."9").contains(chars[j]) { j += 1 }
-                    }
-                }
-                let text = String(String.UnicodeScalarView(chars[i..<j]))
-                guard let v = Double(text) else { throw ExpressionError("malformed number '\(text)'", at: start) }
-                out.append((.number(v), start))
-                i = j
-                continue
-            }
-            if isNameStart(c) {
-                var j = i
-                while j < chars.count, isNameChar(chars[j]) { j += 1 }
-                out.append((.name(String(String.UnicodeScalarView(chars[i..<j]))), start))
-                i = j
-                continue
-            }
-            if c == "\"" {
-                var j = i + 1
-                while j < chars.count, chars[j] != "\"" { j += 1 }
-                guard j < chars.count else { throw ExpressionError("unterminated string", at: start) }
-                out.append((.string(String(String.UnicodeScalarView(chars[(i + 1)..<j]))), start))
-                i = j + 1
-                continue
-            }
-            let two = i + 1 < chars.count ? String(c) + String(chars[i + 1]) : ""
-            if ["==", "!=", "<=", ">="].contains(two) {
-                out.append((.op(two), start))
-                i += 2
-                continue
-            }
-            if "+-*/^(),.<>".unicodeScalars.contains(c) {
-                out.append((.op(String(c)), start))
-                i += 1
-                continue
-            }
-            throw ExpressionError("unexpected character '\(c)'", at: start)
+            let (token, end) = try self.token(in: chars, at: i)
+            out.append((token, i))
+            i = end
         }
         out.append((.end, chars.count))
         return out
+    }
+
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+    private static func isNameStart(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || (c.properties.isAlphabetic && c.isASCII)
+    }
+    private static func isNameChar(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || isDigit(c) }
+
+    /// The token starting at `i` and where it ends.
+    private static func token(in chars: [Unicode.Scalar], at i: Int) throws -> (Token, Int) {
+        let c = chars[i]
+        let text = { (j: Int, k: Int) in String(String.UnicodeScalarView(chars[j..<k])) }
+        if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
+            let j = numberEnd(chars, from: i)
+            guard let v = Double(text(i, j)) else { throw ExpressionError("malformed number '\(text(i, j))'", at: i) }
+            return (.number(v), j)
+        }
+        if isNameStart(c) {
+            let j = chars[i...].firstIndex { !isNameChar($0) } ?? chars.count
+            return (.name(text(i, j)), j)
+        }
+        if c == "\"" {
+            guard let j = chars[(i + 1)...].firstIndex(of: "\"") else {
+                throw ExpressionError("unterminated string", at: i)
+            }
+            return (.string(text(i + 1, j)), j + 1)
+        }
+        let two = i + 1 < chars.count ? String(c) + String(chars[i + 1]) : ""
+        if ["==", "!=", "<=", ">="].contains(two) { return (.op(two), i + 2) }
+        if "+-*/^(),.<>".unicodeScalars.contains(c) { return (.op(String(c)), i + 1) }
+        throw ExpressionError("unexpected character '\(c)'", at: i)
+    }
+
+    /// Where a number starting at `i` ends: digits and points, then an exponent if one follows
+    /// (an 'e' without digits after it is left for the next token).
+    private static func numberEnd(_ chars: [Unicode.Scalar], from i: Int) -> Int {
+        var j = i
+        while j < chars.count, isDigit(chars[j]) || chars[j] == "." { j += 1 }
+        guard j < chars.count, chars[j] == "e" || chars[j] == "E" else { return j }
+        var k = j + 1
+        if k < chars.count, chars[k] == "+" || chars[k] == "-" { k += 1 }
+        guard k < chars.count, isDigit(chars[k]) else { return j }
+        while k < chars.count, isDigit(chars[k]) { k += 1 }
+        return k
     }
 
     private var current: Token { tokens[index].0 }
