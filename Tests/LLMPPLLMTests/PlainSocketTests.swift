@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPTestSupport
 import XCTest
 
 @testable import LLMPPLLM
@@ -20,19 +21,7 @@ final class PlainSocketTests: XCTestCase {
         var port = 0
 
         init(backlog: Int32?) {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let fd = self.fd
-            _ = withUnsafeMutablePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
-            }
-            _ = withUnsafeMutablePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-            }
-            port = Int(UInt16(bigEndian: addr.sin_port))
+            (fd, port) = LoopbackSocket.bind()
             if let backlog { listen(fd, backlog) }
         }
 
