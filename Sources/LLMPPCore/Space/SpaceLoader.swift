@@ -184,59 +184,83 @@ public enum SpaceLoader {
         fail: (String, String) -> SpaceError
     ) throws -> SpaceTable {
         let cells = csv.rows.map { row in row.map { cellNumber($0).map(ExpressionValue.number) ?? .string($0) } }
-        var rowByKey: [String: Int] = [:]
-        var archs: [Architecture] = []
-        let keying: SpaceTable.Keying
+        let rows: KeyedRows
         if spec.rows == "architectures" {
             guard spec.key_column == nil, spec.key == nil else {
                 throw fail("rows", "give either rows: \"architectures\" or key_column and key, not both")
             }
-            var columns: [Int: Int] = [:]
-            for (i, d) in shape.dimensions.enumerated() {
-                guard let c = csv.column(d.alias) ?? csv.column(d.name) else {
-                    throw fail("file", "rows are architectures, but there is no column '\(d.alias)' or '\(d.name)'")
-                }
-                columns[i] = c
-            }
-            for (r, row) in csv.rows.enumerated() {
-                do {
-                    let a = try shape.architecture(from: columns.mapValues { row[$0] })
-                    archs.append(a)
-                    rowByKey[shape.id(a)] = rowByKey[shape.id(a)] ?? r
-                } catch let e as ArchitectureParseError {
-                    throw fail("file", "line \(csv.line(ofRow: r)): \(e)")
-                }
-            }
-            keying = .architectures
-        } else if let rows = spec.rows {
-            throw fail("rows", "'\(rows)' is not a row kind (only \"architectures\")")
+            rows = try architectureRows(csv, shape: shape, fail: fail)
+        } else if let kind = spec.rows {
+            throw fail("rows", "'\(kind)' is not a row kind (only \"architectures\")")
         } else {
             guard let kc = spec.key_column, let key = spec.key else {
                 throw fail("key", "a table needs rows: \"architectures\", or key_column and key")
             }
-            guard let c = csv.column(kc) else { throw fail("key_column", "no column '\(kc)'") }
-            let template: KeyTemplate
-            do {
-                template = try KeyTemplate(key, aliases: shape.dimensionByKey)
-            } catch let e as ExpressionError { throw fail("key", e.description) }
-            let complete = template.dimensions.count == shape.dimensions.count
-            for (r, row) in csv.rows.enumerated() {
-                if complete {
-                    guard let parts = template.parse(row[c]) else {
-                        throw fail(
-                            "file", "line \(csv.line(ofRow: r)): key '\(row[c])' does not fit the template '\(key)'")
-                    }
-                    do { archs.append(try shape.architecture(from: parts)) } catch let e as ArchitectureParseError {
-                        throw fail("file", "line \(csv.line(ofRow: r)): \(e)")
-                    }
-                }
-                rowByKey[row[c]] = rowByKey[row[c]] ?? r
-            }
-            keying = .template(column: c, template: template)
+            rows = try templateRows(csv, keyColumn: kc, key: key, shape: shape, fail: fail)
         }
         return SpaceTable(
-            name: name, file: spec.file, header: csv.header, keying: keying, cells: cells,
-            rowByKey: rowByKey, architectures: archs, rowLines: csv.rowLines)
+            name: name, file: spec.file, header: csv.header, keying: rows.keying, cells: cells,
+            rowByKey: rows.rowByKey, architectures: rows.architectures, rowLines: csv.rowLines)
+    }
+
+    /// How a table's rows are found: its keying, the first row of each key, and the
+    /// architecture of each row where the key names all of it.
+    struct KeyedRows {
+        var keying: SpaceTable.Keying
+        var rowByKey: [String: Int] = [:]
+        var architectures: [Architecture] = []
+    }
+
+    /// Rows that are architectures, one column per dimension (by alias or name).
+    static func architectureRows(_ csv: CSVTable, shape: SpaceShape, fail: (String, String) -> SpaceError) throws
+        -> KeyedRows
+    {
+        var columns: [Int: Int] = [:]
+        for (i, d) in shape.dimensions.enumerated() {
+            guard let c = csv.column(d.alias) ?? csv.column(d.name) else {
+                throw fail("file", "rows are architectures, but there is no column '\(d.alias)' or '\(d.name)'")
+            }
+            columns[i] = c
+        }
+        var out = KeyedRows(keying: .architectures)
+        for (r, row) in csv.rows.enumerated() {
+            do {
+                let a = try shape.architecture(from: columns.mapValues { row[$0] })
+                out.architectures.append(a)
+                out.rowByKey[shape.id(a)] = out.rowByKey[shape.id(a)] ?? r
+            } catch let e as ArchitectureParseError {
+                throw fail("file", "line \(csv.line(ofRow: r)): \(e)")
+            }
+        }
+        return out
+    }
+
+    /// Rows keyed by a column whose text follows the key template; where the template names
+    /// every dimension, each row's architecture is parsed from its key.
+    static func templateRows(
+        _ csv: CSVTable, keyColumn kc: String, key: String, shape: SpaceShape, fail: (String, String) -> SpaceError
+    ) throws -> KeyedRows {
+        guard let c = csv.column(kc) else { throw fail("key_column", "no column '\(kc)'") }
+        let template: KeyTemplate
+        do {
+            template = try KeyTemplate(key, aliases: shape.dimensionByKey)
+        } catch let e as ExpressionError { throw fail("key", e.description) }
+        let complete = template.dimensions.count == shape.dimensions.count
+        var out = KeyedRows(keying: .template(column: c, template: template))
+        for (r, row) in csv.rows.enumerated() {
+            if complete {
+                guard let parts = template.parse(row[c]) else {
+                    throw fail("file", "line \(csv.line(ofRow: r)): key '\(row[c])' does not fit the template '\(key)'")
+                }
+                do { out.architectures.append(try shape.architecture(from: parts)) } catch let e
+                    as ArchitectureParseError
+                {
+                    throw fail("file", "line \(csv.line(ofRow: r)): \(e)")
+                }
+            }
+            out.rowByKey[row[c]] = out.rowByKey[row[c]] ?? r
+        }
+        return out
     }
 
     /// Evaluates every expression on a few architectures, so that a type error in a
