@@ -90,13 +90,12 @@ struct EvaluatorProcess {
         var output = Data()
         var buf = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(timeout)
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { return (output, .timedOut) }
-            let r = poll(&pfd, 1, Int32(min(left, 1) * 1000))
-            if r < 0 && errno != EINTR { return (output, .closedOutput) }
-            if r <= 0 { continue }
+            switch DescriptorWait.wait(fd, for: Int16(POLLIN), until: deadline) {
+            case .deadlinePassed: return (output, .timedOut)
+            case .failed: return (output, .closedOutput)
+            case .ready: break
+            }
             let n = read(fd, &buf, buf.count)
             if n <= 0 { return (output, .closedOutput) }
             output.append(contentsOf: buf[0..<n])

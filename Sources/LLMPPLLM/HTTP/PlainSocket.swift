@@ -74,13 +74,10 @@ final class PlainSocket {
 
     /// Waits until `fd` is ready for `events`; a timeout error at the deadline.
     private static func wait(_ fd: Int32, for events: Int16, until deadline: Date, timeout: Double) throws {
-        var pfd = pollfd(fd: fd, events: events, revents: 0)
-        while true {
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { throw LLMError.timeout(timeout) }
-            let r = poll(&pfd, 1, Int32(min(left, 1) * 1000) + 1)
-            if r > 0 { return }
-            if r < 0 && errno != EINTR { throw LLMError.transport("poll: \(String(cString: strerror(errno)))") }
+        switch DescriptorWait.wait(fd, for: events, until: deadline) {
+        case .ready: return
+        case .deadlinePassed: throw LLMError.timeout(timeout)
+        case .failed(let code): throw LLMError.transport("poll: \(String(cString: strerror(code)))")
         }
     }
 
