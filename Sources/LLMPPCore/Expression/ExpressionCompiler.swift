@@ -125,16 +125,14 @@ final class ExpressionCompiler {
         case "min", "max":
             try arity(2)
             return .pairwise(f == "min" ? .min : .max, try sub(args[0]), try sub(args[1]))
-        case "count": return .count(group: try group(of: args, for: "count(GROUP) takes a layer group"))
+        case "count": return .count(group: try group(of: args, for: "count(GROUP) takes a layer group").index)
         case "if":
             try arity(3)
             return .condition(try sub(args[0]), try sub(args[1]), try sub(args[2]))
         case "index":
-            let gi = try group(of: args, for: "index(GROUP) takes a layer group")
+            let (g, gi) = try group(of: args, for: "index(GROUP) takes a layer group")
             guard cx.openGroups.contains(gi) else {
-                throw ExpressionError(
-                    "index(\(Self.name(of: args[0]))) is the layer of an aggregate: use it inside sum(\(Self.name(of: args[0])), ...) etc."
-                )
+                throw ExpressionError("index(\(g)) is the layer of an aggregate: use it inside sum(\(g), ...) etc.")
             }
             return .layerIndex(group: gi)
         case "choice": return try choice(args, sub: sub)
@@ -149,17 +147,12 @@ final class ExpressionCompiler {
         }
     }
 
-    /// The layer group a one-argument function names.
-    private func group(of args: [ExpressionSyntax], for usage: String) throws -> Int {
+    /// The layer group a one-argument function names: its name and index.
+    private func group(of args: [ExpressionSyntax], for usage: String) throws -> (name: String, index: Int) {
         guard args.count == 1, case .name(let g) = args[0], let gi = scope.groups[g] else {
             throw ExpressionError(usage + Self.known(scope.groups.keys))
         }
-        return gi
-    }
-
-    private static func name(of e: ExpressionSyntax) -> String {
-        if case .name(let n) = e { return n }
-        return "?"
+        return (g, gi)
     }
 
     /// `choice(dim, v1, ..., vn)`: the value given for the dimension's current choice, one
