@@ -65,7 +65,7 @@ struct CSVRecordReader {
                     continue
                 }
                 i += 1
-                guard i == bytes.count || [Self.comma, Self.lf, Self.cr].contains(bytes[i]) else {
+                guard i == bytes.count || bytes[i] == Self.comma || bytes[i] == Self.lf || bytes[i] == Self.cr else {
                     throw error("text after a closing quote")
                 }
                 return

@@ -123,7 +123,8 @@ public struct SVGChart {
         return s
     }
 
-    /// One series: its line (where it has one and two points), its points and its legend entry.
+    /// One series: its line (where it is drawn as one and has two points or more), its points and
+    /// its legend entry.
     func marks(_ se: Series, index i: Int, _ fr: Frame) -> String {
         let f = Self.f
         let c = Self.colors[i % Self.colors.count]
