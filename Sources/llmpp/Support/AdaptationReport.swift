@@ -1,0 +1,56 @@
+import LLMPPCore
+
+/// What `latency --measurements` did: the leave-one-out accuracy of each method that could
+/// run, the one saved, and where.
+struct AdaptationReport {
+    var space: String
+    var name: String
+    var file: String
+    var path: String
+    var measurements: Int
+    var method: LatencyAdaptationMethod
+    var chosen: LatencyAdaptationMethod
+    var basis: String
+    var scored: [(LatencyAdaptationMethod, LatencyAccuracy)]
+
+    var json: JSONValue {
+        .object([
+            ("space", .string(space)), ("hardware", .string(name)), ("file", .string(path)),
+            ("measurements", .number(Double(measurements))), ("method", .string(method.rawValue)),
+            ("chosen", .string(chosen.rawValue)), ("basis", .string(basis)),
+            (
+                "leave_one_out",
+                .object(
+                    scored.map { (m, a) -> (String, JSONValue) in
+                        (
+                            m.rawValue,
+                            .object([
+                                ("mape", .number(a.meanAbsolutePercentageError.finite)),
+                                ("kendall", .number(a.kendall.finite)),
+                                ("acc10", .number(a.withinTenPercent.finite)),
+                            ])
+                        )
+                    })
+            ),
+        ])
+    }
+
+    var text: String {
+        var t = TextTable(header: ["method", "leave-one-out MAPE", "Kendall", "Acc(10%)", ""])
+        for (m, a) in scored {
+            t.rows.append([
+                m.rawValue, fmt(a.meanAbsolutePercentageError * 100, 1) + "%", fmt(a.kendall.finite, 3),
+                fmt(a.withinTenPercent * 100, 0) + "%", m == chosen ? "<- saved" : "",
+            ])
+        }
+        return """
+            \(name) on \(space) from \(measurements) measurements in \(file)
+            \(t.render())
+
+            Saved \(path): \(basis).
+            Each row: the method fitted on all but one measurement, judged on that one (a guide, not a promise:
+            with few rows the error on new architectures is usually larger).
+            Use it: llmpp search --space \(space) --hardware \(name) --latency-ms MS
+            """
+    }
+}
