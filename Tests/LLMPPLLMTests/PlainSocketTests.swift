@@ -80,4 +80,34 @@ final class PlainSocketTests: XCTestCase {
             XCTAssertTrue(e.description.contains("Connection refused"), e.description)
         }
     }
+
+    /// Before, getaddrinfo ran on the request's thread with no bound: a DNS server that did
+    /// not answer held a plain-HTTP request for the resolver's own timeouts, past
+    /// `--llm-timeout`.
+    func testAResolutionThatDoesNotAnswerEndsAtTheTimeout() throws {
+        let start = Date()
+        let never: HostResolver.Lookup = { host, port in
+            Thread.sleep(forTimeInterval: 5)
+            return HostResolver.system(host, port)
+        }
+        XCTAssertThrowsError(
+            try HostResolver.resolve("localhost", port: 80, until: start + 0.3, timeout: 0.3, lookup: never)
+        ) { XCTAssertEqual(($0 as? LLMError)?.description, LLMError.timeout(0.3).description) }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+    }
+
+    func testAHostThatDoesNotResolveIsATransportErrorNamingIt() async throws {
+        let url = URL(string: "http://no-such-host.invalid:8080/completion")!
+        do {
+            _ = try await HTTPClient(timeout: 5).post(url, headers: [:], body: Data("{}".utf8), timeout: 5)
+            XCTFail("expected an error")
+        } catch let e as LLMError {
+            XCTAssertEqual(e.description, LLMError.transport("cannot resolve no-such-host.invalid").description)
+        }
+    }
+
+    func testResolvedAddressesReachTheRequest() throws {
+        let addresses = try HostResolver.resolve("127.0.0.1", port: 80, until: Date() + 5, timeout: 5)
+        XCTAssertEqual(Int32(addresses.first.pointee.ai_family), AF_INET)
+    }
 }

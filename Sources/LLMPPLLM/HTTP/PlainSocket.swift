@@ -4,10 +4,11 @@ import Foundation
     import Glibc
 #endif
 
-/// A TCP connection whose every wait — connecting, sending, receiving — ends at one deadline.
-/// The socket is non-blocking and each wait is a poll(), so a host that drops packets, a
-/// server that never reads the request or one that never answers cost the request's timeout,
-/// not the kernel's (about two minutes for an unanswered connect).
+/// A TCP connection whose every wait — resolving, connecting, sending, receiving — ends at one
+/// deadline. The socket is non-blocking and each wait is a poll() (resolution waits for its
+/// own thread: `HostResolver`), so a DNS server that does not answer, a host that drops
+/// packets, a server that never reads the request or one that never answers cost the
+/// request's timeout, not the kernel's (about two minutes for an unanswered connect).
 final class PlainSocket {
     private let fd: Int32
     private let deadline: Date
@@ -17,16 +18,9 @@ final class PlainSocket {
     init(host: String, port: Int, timeout: Double) throws {
         self.timeout = timeout
         deadline = Date().addingTimeInterval(timeout)
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var res: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &res) == 0, let first = res else {
-            throw LLMError.transport("cannot resolve \(host)")
-        }
-        defer { freeaddrinfo(res) }
+        let addresses = try HostResolver.resolve(host, port: port, until: deadline, timeout: timeout)
         var lastError = ECONNREFUSED
-        var ai: UnsafeMutablePointer<addrinfo>? = first
+        var ai: UnsafeMutablePointer<addrinfo>? = addresses.first
         while let a = ai {
             switch try Self.connect(a.pointee, deadline: deadline, timeout: timeout) {
             case .connected(let fd):
