@@ -32,7 +32,7 @@ struct WatchedView: Sendable {
         case .callFinished(let r):
             calls.insert(r, at: 0)
             if calls.count > Self.maxCalls { calls.removeLast(calls.count - Self.maxCalls) }
-        case .generationDone(_, _, let population, let front):
+        case .generationDone(_, _, let population, let front, _):
             history.append(population)
             if history.count > Self.maxGenerations { history.removeFirst(history.count - Self.maxGenerations) }
             pareto = front

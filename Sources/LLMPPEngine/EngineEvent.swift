@@ -10,7 +10,10 @@ public enum EngineEvent: Sendable {
     case llmppProgress(done: Int, total: Int)
     case labelProgress(done: Int, total: Int, failed: Int)
     case trainingLoss(step: Int, total: Int, loss: Double)
-    case generationDone(generation: Int, source: ScoreSource, population: [Candidate], pareto: [Candidate])
+    /// `expensiveEvaluations`: the run's count once this generation was scored (a listener that
+    /// read it from a later snapshot could see the next generation's).
+    case generationDone(
+        generation: Int, source: ScoreSource, population: [Candidate], pareto: [Candidate], expensiveEvaluations: Int)
     case switchReached(generation: Int)
     case paused(Bool)
     case settingsChanged(RunConfig)

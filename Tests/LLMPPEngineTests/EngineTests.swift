@@ -79,6 +79,8 @@ final class EngineTests: XCTestCase {
     final class Recorder: @unchecked Sendable {
         let lock = NSLock()
         var generations: [(Int, ScoreSource, [Candidate])] = []
+        /// The run's expensive evaluations each generation event carried.
+        var expensiveCounts: [Int] = []
         var switches: [Int] = []
         var phases: [Phase] = []
         func listen(_ events: AsyncStream<EngineEvent>) -> Task<Void, Never> {
@@ -86,7 +88,9 @@ final class EngineTests: XCTestCase {
                 for await e in events {
                     lock.withLock {
                         switch e {
-                        case .generationDone(let g, let s, let pop, _): generations.append((g, s, pop))
+                        case .generationDone(let g, let s, let pop, _, let expensive):
+                            generations.append((g, s, pop))
+                            expensiveCounts.append(expensive)
                         case .switchReached(let g): switches.append(g)
                         case .phaseChanged(let p): phases.append(p)
                         default: break
@@ -119,6 +123,12 @@ final class EngineTests: XCTestCase {
         // Expensive evaluations: exactly the distinct architectures of generations 3-5.
         let expensiveIDs = Set(rec.generations.filter { $0.0 >= 3 }.flatMap { $0.2.map(\.id) })
         XCTAssertEqual(state.counters.expensiveEvaluations, expensiveIDs.count)
+        // Each event carries the count through its own generation: `search` printed a later
+        // snapshot's, so generation 0's line could show generation 1's evaluations.
+        let throughEach = rec.generations.map { g in
+            Set(rec.generations.filter { $0.0 >= 3 && $0.0 <= g.0 }.flatMap { $0.2.map(\.id) }).count
+        }
+        XCTAssertEqual(rec.expensiveCounts, throughEach)
         // The constraint holds for every candidate; scores come from the source named.
         for (_, src, pop) in rec.generations {
             for c in pop {

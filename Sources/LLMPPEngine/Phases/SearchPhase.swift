@@ -123,7 +123,10 @@ extension Engine {
         state.studentScoredIDs = studentOnly
         state.generation = g + 1
         state.rng = rng
-        emit(.generationDone(generation: g, source: source, population: cands, pareto: pareto))
+        emit(
+            .generationDone(
+                generation: g, source: source, population: cands, pareto: pareto,
+                expensiveEvaluations: state.counters.expensiveEvaluations))
         if last {
             state.finished = true
             state.population = []

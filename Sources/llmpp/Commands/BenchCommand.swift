@@ -92,7 +92,7 @@ struct BenchCommand: AsyncParsableCommand {
         print(t.render())
     }
 
-    func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+    func note(_ s: String) { StandardError.line(s) }
 
     /// The student with the paper's configuration, ours vs the same network in NumPy, in
     /// interleaved pairs (the order alternating) so that a machine that slows down or speeds up
@@ -379,7 +379,7 @@ struct BenchCommand: AsyncParsableCommand {
         let switchAt = config.switchAt
         let state = await engine.runToEnd { events in
             for await e in events {
-                if case .generationDone(let g, _, _, _) = e {
+                if case .generationDone(let g, _, _, _, _) = e {
                     note(String(format: "bench: generation %d after %.0f s", g, Date().timeIntervalSince(t0)))
                     if g >= switchAt { await engine.pause() }
                 }

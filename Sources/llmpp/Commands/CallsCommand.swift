@@ -32,7 +32,7 @@ struct CallsCommand: AsyncParsableCommand {
             // so that stdout stays the JSON array or the table.
             if calls.count > limit {
                 calls.removeLast()
-                SearchCommand.note(
+                StandardError.line(
                     "showing the newest \(limit) calls\(before.map { " before id \($0)" } ?? ""); older ones: --before \(calls.last!.id) (or a larger --limit)"
                 )
             }

@@ -47,7 +47,7 @@ struct ExploreCommand: AsyncParsableCommand {
         // The run on screen at the end (a restart with `r` made a new one), and exactly how to
         // come back to it.
         let last = await app.currentEngine.snapshot()
-        FileHandle.standardError.write(Data((Self.exitMessage(last, dataDirectory: common.dataDirectory) + "\n").utf8))
+        StandardError.line(Self.exitMessage(last, dataDirectory: common.dataDirectory))
     }
 
     /// The themes in Themes/ and the one `--theme` names (a path is loaded and put first).
@@ -66,7 +66,7 @@ struct ExploreCommand: AsyncParsableCommand {
 
     /// The terminal's error on stderr and its exit code.
     static func exit(_ e: TerminalError) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+        StandardError.line("error: \(e.description)")
         return ExitCode(e.exitCode)
     }
 

@@ -92,13 +92,11 @@ struct PredictCommand: AsyncParsableCommand {
     /// was asked of a provider that cannot walk one.
     func announce(run: String, provider: any LLMProvider, options: PromptOptions, predictor: LLMPredictor) {
         let decodeText = llm.settings.decodeSummary(walking: predictor.walking)
-        FileHandle.standardError.write(
-            Data("run \(run): \(provider.displayName), prompt: \(options.fullSummary), decode: \(decodeText)\n".utf8))
+        StandardError.line("run \(run): \(provider.displayName), prompt: \(options.fullSummary), decode: \(decodeText)")
         if llm.settings.decode == .distribution && !predictor.walking && llm.samples < 2 {
-            FileHandle.standardError.write(
-                Data(
-                    "note: \(provider.name) reports no next-token probabilities: the distribution is that of --samples k answers (k = 1 gives none)\n"
-                        .utf8))
+            StandardError.line(
+                "note: \(provider.name) reports no next-token probabilities: the distribution is that of --samples k answers (k = 1 gives none)"
+            )
         }
     }
 
@@ -188,8 +186,7 @@ struct PredictCommand: AsyncParsableCommand {
     /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).
     func exitIfFailed(_ failed: Int, of total: Int) throws {
         guard failed > 0 else { return }
-        FileHandle.standardError.write(
-            Data("error: \(failed) of \(total) predictions failed (see the note column or 'llmpp calls')\n".utf8))
+        StandardError.line("error: \(failed) of \(total) predictions failed (see the note column or 'llmpp calls')")
         throw ExitCode(1)
     }
 }

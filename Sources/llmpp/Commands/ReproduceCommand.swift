@@ -142,7 +142,7 @@ struct ReproduceCommand: AsyncParsableCommand {
     var needsLLM: Bool { ["predictors", "ablation", "search", "schedule"].contains(where: wants) }
 
     func run() async throws {
-        let progress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let progress: @Sendable (String) -> Void = { StandardError.line($0) }
         var report = ReproduceReport(provider: "none")
         if wants("hardware") {
             let study = HardwareStudy(

@@ -86,7 +86,7 @@ final class Progress: Sendable {
         write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line())\n")
     }
 
-    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func write(_ s: String) { StandardError.write(s) }
 }
 
 /// Prints what the engine waits on (headless runs): the provider's activity when it begins
@@ -100,14 +100,14 @@ func watchWaits(_ engine: Engine) -> Task<Void, Never> {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
             let snap = await engine.snapshot()
             if let a = snap.activity, a != lastActivity {
-                FileHandle.standardError.write(Data("\(a.what)...\n".utf8))
+                StandardError.line("\(a.what)...")
             }
             lastActivity = snap.activity
             guard let w = snap.waiting else { continue }
             let last = shown?.since == w.since ? shown!.mark : 0
             guard let mark = Waiting.dueMark(seconds: w.seconds(), lastMark: last) else { continue }
             shown = (w.since, mark)
-            FileHandle.standardError.write(Data("\(w.line())\n".utf8))
+            StandardError.line(w.line())
         }
     }
 }

@@ -50,9 +50,20 @@ struct SearchResult {
 
     /// A candidate with its architecture written out.
     func candidate(_ c: Candidate?) -> JSONValue {
-        guard let c, case .object(var f) = SearchCommand.candidateJSON(c) else { return .null }
+        guard let c, case .object(var f) = Self.candidateJSON(c) else { return .null }
         f[1] = ("arch", space.json(c.arch))
         return .object(f)
+    }
+
+    /// A candidate's figures; `arch` is filled in by `candidate(_:)`.
+    private static func candidateJSON(_ c: Candidate?) -> JSONValue {
+        guard let c else { return .null }
+        return .object([
+            ("id", .string(c.id)), ("arch", .null), ("predicted", .number(c.score)),
+            ("source", .string(c.source.rawValue)),
+            ("distill", .number(c.distill)), ("expensive", .number(c.expensive)), ("truth", .number(c.truth)),
+            ("latency_ms", .number(c.latencyMs)), ("gflops", .number(c.gflops)), ("params", .number(c.params)),
+        ])
     }
 
     var text: String {

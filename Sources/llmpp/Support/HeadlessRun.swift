@@ -1,0 +1,75 @@
+import Foundation
+import LLMPPCore
+import LLMPPEngine
+
+/// A run driven without the explorer (`search`, `distill`): the engine runs to the end and
+/// its events become progress lines on stderr.
+enum HeadlessRun {
+    /// Runs the engine to the end; a failed run says how to continue it (`label` is the command).
+    static func drive(_ engine: Engine, label: String) async throws -> RunState {
+        let snap = await engine.snapshot()
+        StandardError.line(
+            "run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)"
+        )
+        StandardError.line(await engine.estimate().line)
+        let waits = watchWaits(engine)
+        defer { waits.cancel() }
+        let state = await engine.runToEnd { events in
+            var lines = ProgressLines(start: Date(), labelsDone: snap.state.labelsDone, llmppDone: snap.state.llmppDone)
+            for await e in events {
+                if let line = lines.line(for: e) { StandardError.line(line) }
+            }
+        }
+        if let err = state.error {
+            throw CLIError("\(err)\nthe run is saved: continue with 'llmpp \(label) --resume \(snap.runID)'")
+        }
+        return state
+    }
+
+    /// The line an event prints, if any: labelling every 5%, training every 10% of its steps,
+    /// every generation, the switch and errors.
+    struct ProgressLines {
+        let labelling: RateClock
+        let testing: RateClock
+        private var lastLabelStep = -1
+
+        init(start: Date, labelsDone: Int, llmppDone: Int) {
+            labelling = RateClock(start: (start, labelsDone))
+            testing = RateClock(start: (start, llmppDone))
+        }
+
+        mutating func line(for event: EngineEvent) -> String? {
+            switch event {
+            case .phaseChanged(let p): return "phase: \(p.rawValue)"
+            case .llmppProgress(let d, let t): return "LLM-PP: \(testing.rate(d, t).text) test architectures"
+            case .labelProgress(let d, let t, let f):
+                let step = t > 0 ? d * 20 / t : 0
+                guard step != lastLabelStep || d == t else { return nil }
+                lastLabelStep = step
+                return "labelling: \(labelling.rate(d, t).text)\(f > 0 ? " (\(f) failed)" : "")"
+            case .trainingLoss(let s, let t, let l):
+                guard s % max(t / 10, 1) == 0 || s == t else { return nil }
+                return String(format: "training: step %d/%d, loss %.4f", s, t, l)
+            case .generationDone(let g, let src, let pop, _, let expensive):
+                let best = pop.first
+                return String(
+                    format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d", g,
+                    best?.score ?? .nan, best?.id ?? "-",
+                    src == .distill ? "LLM-Distill-PP" : "the expensive evaluator", expensive)
+            case .switchReached(let g):
+                return "switch point reached at generation \(g): the expensive evaluator scores from now on"
+            case .error(let m): return "error: \(m)"
+            default: return nil
+            }
+        }
+    }
+
+    /// The rate of one kind of progress since this process started (a resumed run's earlier
+    /// work is not in the rate).
+    struct RateClock {
+        var start: (Date, Int)
+        func rate(_ done: Int, _ total: Int) -> ProgressRate {
+            ProgressRate(done: done, total: total, doneBefore: start.1, elapsed: Date().timeIntervalSince(start.0))
+        }
+    }
+}
