@@ -103,7 +103,8 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
         }
     }
 
-    /// Mean squared error of a batch and the gradients of every parameter.
+    /// Mean squared error of a batch and the gradients of every parameter: the forward pass,
+    /// the output layer's deltas, then back through the layers.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func lossAndGradients(
@@ -111,6 +112,18 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
         gradW: inout [[T]], gradB: inout [[T]]
     ) -> Double {
         forward(input, count: b, into: &ws)
+        let loss = outputDeltas(target, count: b, ws: &ws)
+        for l in stride(from: layerCount - 1, through: 0, by: -1) {
+            layerGradients(l, count: b, ws: ws, gradW: &gradW[l], gradB: &gradB[l])
+            if l > 0 { propagateDeltas(to: l, count: b, ws: &ws) }
+        }
+        return loss
+    }
+
+    /// The batch's mean squared error; the output layer's deltas (its gradient) into `ws`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func outputDeltas(_ target: [T], count b: Int, ws: inout Workspace) -> Double {
         let nout = widths[layerCount]
         var loss = 0.0
         let out = ws.activations[layerCount]
@@ -120,44 +133,55 @@ public struct MLP<T: BLASScalar>: Sendable, Codable {
             loss += Double(d) * Double(d)
             ws.deltas[layerCount][i] = d * scale
         }
-        loss /= Double(b * nout)
-        for l in stride(from: layerCount - 1, through: 0, by: -1) {
-            let nin = widths[l]
-            let nout = widths[l + 1]
-            // dW = delta^T * x ; db = column sums of delta
-            ws.deltas[l + 1].withUnsafeBufferPointer { d in
-                ws.activations[l].withUnsafeBufferPointer { x in
-                    gradW[l].withUnsafeMutableBufferPointer { g in
-                        T.gemm(
-                            transA: true, transB: false, m: nout, n: nin, k: b, alpha: 1, a: d.baseAddress!, lda: nout,
-                            b: x.baseAddress!, ldb: nin, beta: 0, c: g.baseAddress!, ldc: nin)
-                    }
-                }
-                gradB[l].withUnsafeMutableBufferPointer { g in
-                    for j in 0..<nout { g[j] = 0 }
-                    for r in 0..<b { for j in 0..<nout { g[j] += d[r * nout + j] } }
-                }
-            }
-            guard l > 0 else { break }
-            // delta_prev = (delta * W) masked by the ReLU of the previous layer
-            var prev: [T] = []
-            swap(&prev, &ws.deltas[l])
-            defer { swap(&prev, &ws.deltas[l]) }
-            ws.deltas[l + 1].withUnsafeBufferPointer { d in
-                weights[l].withUnsafeBufferPointer { w in
-                    prev.withUnsafeMutableBufferPointer { p in
-                        T.gemm(
-                            transA: false, transB: false, m: b, n: nin, k: nout, alpha: 1, a: d.baseAddress!, lda: nout,
-                            b: w.baseAddress!, ldb: nin, beta: 0, c: p.baseAddress!, ldc: nin)
-                    }
+        return loss / Double(b * nout)
+    }
+
+    /// Layer `l`'s weight and bias gradients from the deltas of its output: dW = delta^T * x,
+    /// db = the column sums of delta.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func layerGradients(_ l: Int, count b: Int, ws: Workspace, gradW: inout [T], gradB: inout [T]) {
+        let nin = widths[l]
+        let nout = widths[l + 1]
+        ws.deltas[l + 1].withUnsafeBufferPointer { d in
+            ws.activations[l].withUnsafeBufferPointer { x in
+                gradW.withUnsafeMutableBufferPointer { g in
+                    T.gemm(
+                        transA: true, transB: false, m: nout, n: nin, k: b, alpha: 1, a: d.baseAddress!, lda: nout,
+                        b: x.baseAddress!, ldb: nin, beta: 0, c: g.baseAddress!, ldc: nin)
                 }
             }
-            ws.activations[l].withUnsafeBufferPointer { a in
+            gradB.withUnsafeMutableBufferPointer { g in
+                for j in 0..<nout { g[j] = 0 }
+                for r in 0..<b { for j in 0..<nout { g[j] += d[r * nout + j] } }
+            }
+        }
+    }
+
+    /// The deltas of layer `l`'s output from those of layer `l + 1`'s: delta * W, masked by
+    /// layer `l`'s ReLU.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func propagateDeltas(to l: Int, count b: Int, ws: inout Workspace) {
+        let nin = widths[l]
+        let nout = widths[l + 1]
+        // Swapped out so that reading layer l+1's deltas while writing layer l's is not an overlapping access.
+        var prev: [T] = []
+        swap(&prev, &ws.deltas[l])
+        defer { swap(&prev, &ws.deltas[l]) }
+        ws.deltas[l + 1].withUnsafeBufferPointer { d in
+            weights[l].withUnsafeBufferPointer { w in
                 prev.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<(b * nin) { p[i] = a[i] > 0 ? p[i] : 0 }
+                    T.gemm(
+                        transA: false, transB: false, m: b, n: nin, k: nout, alpha: 1, a: d.baseAddress!, lda: nout,
+                        b: w.baseAddress!, ldb: nin, beta: 0, c: p.baseAddress!, ldc: nin)
                 }
             }
         }
-        return loss
+        ws.activations[l].withUnsafeBufferPointer { a in
+            prev.withUnsafeMutableBufferPointer { p in
+                for i in 0..<(b * nin) { p[i] = a[i] > 0 ? p[i] : 0 }
+            }
+        }
     }
 }
