@@ -28,6 +28,17 @@ extension Engine {
         config.constraint = c
         await settingsChanged()
     }
+
+    /// Tightens or loosens the constraint by 5% of its current value: like `moveSwitch(by:)`,
+    /// relative, so that rapid presses compose (the explorer used to send an absolute value
+    /// computed from its lagging copy of the configuration, and presses were lost). The new
+    /// constraint is also told as a notice.
+    public func scaleConstraint(tighter: Bool) async {
+        let outcome = SteeringRules.scaledConstraint(config.constraint, tighter: tighter, state: state)
+        emit(.notice(outcome.message))
+        guard let c = outcome.constraint else { return }
+        await setConstraint(c)
+    }
     public func setPace(_ p: Double?) async {
         config.pace = p.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
         await settingsChanged()

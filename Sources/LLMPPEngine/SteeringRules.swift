@@ -29,4 +29,23 @@ public enum SteeringRules {
         }
         return Outcome(value: v, message: message)
     }
+
+    /// The constraint 5% tighter or looser than `c` (rounded to what the header shows), and
+    /// what the user is told; nil for a run without a constraint.
+    public static func scaledConstraint(_ c: RunConfig.Constraint, tighter: Bool, state: RunState) -> (
+        constraint: RunConfig.Constraint?, message: String
+    ) {
+        var scaled = c
+        let f = tighter ? 0.95 : 1 / 0.95
+        if let l = c.latencyMs {
+            scaled.latencyMs = (l * f * 100).rounded() / 100
+        } else if let g = c.gflops {
+            scaled.gflops = (g * f * 1000).rounded() / 1000
+        } else {
+            return (nil, "this run has no constraint to change")
+        }
+        let message =
+            "constraint -> \(scaled.summary)" + (state.finished ? "; the run is finished: r restarts with it" : "")
+        return (scaled, message)
+    }
 }

@@ -363,6 +363,27 @@ extension EngineTests {
         XCTAssertEqual(notices.last, "switch point -> generation 6 (clamped to 0...6)")
     }
 
+    /// `[`/`]` are judged by the engine too, relative to its own constraint: presses sent at
+    /// once compose, GFLOPs round to what the header shows, and a run without one is told so.
+    func testConstraintSteeringIsRelativeAndRounded() async throws {
+        let st = RunState(seed: 0)
+        XCTAssertEqual(
+            SteeringRules.scaledConstraint(.init(gflops: 0.055), tighter: false, state: st).constraint?.gflops, 0.058)
+        let none = SteeringRules.scaledConstraint(.init(), tighter: true, state: st)
+        XCTAssertNil(none.constraint)
+        XCTAssertEqual(none.message, "this run has no constraint to change")
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let engine = try await Engine.create(
+            config: smallConfig().with { $0.constraint = .init(latencyMs: 20, hardware: "raspi4") },
+            environment: environment(server, dataDir: Self.tempDir()))
+        await withTaskGroup(of: Void.self) { g in
+            for _ in 0..<3 { g.addTask { await engine.scaleConstraint(tighter: true) } }
+        }
+        let now = await engine.config.constraint
+        XCTAssertEqual(now, .init(latencyMs: 17.15, hardware: "raspi4"))
+    }
+
     /// Killed before its first unit, a run without --evaluate-llm resumes into labelling, not
     /// into the LLM-PP evaluation (20 paid calls nobody asked for).
     func testAFreshRunSavesItsFirstPhase() async throws {

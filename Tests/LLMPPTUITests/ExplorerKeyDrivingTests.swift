@@ -134,6 +134,17 @@ final class ExplorerKeyDrivingTests: XCTestCase {
         XCTAssertEqual(switchAt, 0)
     }
 
+    /// Rapid `[` presses compose like the switch's: three are 20 -> 19 -> 18.05 -> 17.15 ms
+    /// (each press used to send 5% under the UI's lagging copy, so all three set 19 ms), and
+    /// a `]` after them loosens from there.
+    func testRapidConstraintPressesComposeInTheRealLoop() async throws {
+        let (_, app) = try await drive(
+            [.waitFor("PAUSED")] + FakeScreen.type("[[[") + [.waitFor("latency <= 17.15 ms")]
+                + FakeScreen.type("]") + [.waitFor("latency <= 18.05 ms")])
+        let constraint = await app.currentEngine.config.constraint
+        XCTAssertEqual(constraint.latencyMs, 18.05)
+    }
+
     /// The inject form lists the dimensions, and a refused architecture keeps its text with
     /// every problem named (it used to throw the input away and name one missing dimension).
     func testInjectFormKeepsTheTextAndNamesEveryProblem() async throws {

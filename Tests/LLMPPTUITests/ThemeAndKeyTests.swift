@@ -91,12 +91,8 @@ final class ThemeAndKeyTests: XCTestCase {
             (0..<4).flatMap { _ in Controller.handle(.char(">"), &m, layout: layout) },
             Array(repeating: .moveSwitch(1), count: 4))
         XCTAssertEqual(Controller.handle(.char("<"), &m, layout: layout), [.moveSwitch(-1)])
-        XCTAssertEqual(
-            Controller.handle(.char("["), &m, layout: layout),
-            [.setConstraint(.init(latencyMs: 19, hardware: "raspi4"))])
-        XCTAssertEqual(
-            Controller.handle(.char("]"), &m, layout: layout),
-            [.setConstraint(.init(latencyMs: 21.05, hardware: "raspi4"))])
+        XCTAssertEqual(Controller.handle(.char("["), &m, layout: layout), [.scaleConstraint(tighter: true)])
+        XCTAssertEqual(Controller.handle(.char("]"), &m, layout: layout), [.scaleConstraint(tighter: false)])
         m.focus = .population
         let sel = try XCTUnwrap(m.selected)
         XCTAssertEqual(Controller.handle(.char("p"), &m, layout: layout), [.pin(sel.arch)])
@@ -259,8 +255,8 @@ final class ThemeAndKeyTests: XCTestCase {
         m.state.finished = true
         XCTAssertEqual(Controller.handle(.char(" "), &m, layout: layout), [])
         XCTAssertEqual(m.message, "the run is finished: r restarts a new run with these settings")
-        _ = Controller.handle(.char("["), &m, layout: layout)
-        XCTAssertTrue(m.message.hasSuffix("; the run is finished: r restarts with it"), m.message)
+        let tightened = SteeringRules.scaledConstraint(m.config.constraint, tighter: true, state: m.state)
+        XCTAssertTrue(tightened.message.hasSuffix("; the run is finished: r restarts with it"), tightened.message)
         m.state.finished = false
         m.state.paused = false
         _ = Controller.handle(.char(" "), &m, layout: layout)

@@ -8,7 +8,8 @@ public enum Command: Equatable, Sendable {
     case pause, resume, step, quit, restart, cycleTheme
     case moveSwitch(Int)
     case setPace(Double?)
-    case setConstraint(RunConfig.Constraint)
+    /// 5% tighter (true) or looser, relative to the engine's constraint.
+    case scaleConstraint(tighter: Bool)
     case pin(Architecture)
     case ban(String)
     case inject(String)
@@ -171,7 +172,9 @@ public enum Controller {
         case .switchEarlier, .switchLater:
             // Relative, judged by the engine (SteeringRules), which answers with a notice.
             return [.moveSwitch(a == .switchLater ? 1 : -1)]
-        case .tighten, .loosen: return [.setConstraint(scaledConstraint(tighter: a == .tighten, &m))]
+        case .tighten, .loosen:
+            // Relative like the switch: the engine scales its own value and answers with a notice.
+            return [.scaleConstraint(tighter: a == .tighten)]
         case .pin:
             guard let s = m.selected else { return [] }
             m.message = "pinned \(s.id)"
@@ -192,19 +195,6 @@ public enum Controller {
         case .cycleTheme: return [.cycleTheme]
         default: return []
         }
-    }
-
-    /// The constraint 5% tighter or looser (rounded to what the header shows).
-    static func scaledConstraint(tighter: Bool, _ m: inout ExplorerModel) -> RunConfig.Constraint {
-        var c = m.config.constraint
-        let f = tighter ? 0.95 : 1 / 0.95
-        if let l = c.latencyMs {
-            c.latencyMs = (l * f * 100).rounded() / 100
-        } else if let g = c.gflops {
-            c.gflops = (g * f * 1000).rounded() / 1000
-        }
-        m.message = "constraint -> \(c.summary)" + (m.state.finished ? "; the run is finished: r restarts with it" : "")
-        return c
     }
 
     static func move(_ d: Int, _ m: inout ExplorerModel, _ layout: Layout) {

@@ -202,7 +202,7 @@ public final class ExplorerApp: @unchecked Sendable {
         case .step: Task { await e.step() }
         case .moveSwitch(let d): Task { await e.moveSwitch(by: d) }
         case .setPace(let p): Task { await e.setPace(p) }
-        case .setConstraint(let k): Task { await e.setConstraint(k) }
+        case .scaleConstraint(let tighter): Task { await e.scaleConstraint(tighter: tighter) }
         case .pin(let a): Task { await e.pin(a) }
         case .ban(let id): Task { await e.ban(id) }
         case .inject(let text): inject(text)
