@@ -12,6 +12,11 @@ extension Engine {
         let outcome = SteeringRules.switchPoint(k, config: config, state: state)
         emit(.notice(outcome.message))
         guard let v = outcome.value, v != config.switchAt else { return outcome }
+        // Between units only: a generation being scored by the expensive evaluator has crossed it.
+        if !stepping, SteeringRules.unreachesSwitch(movingTo: v, state: state) {
+            state.switchReachedAt = nil
+            await persist()
+        }
         config.switchAt = v
         await settingsChanged()
         return outcome

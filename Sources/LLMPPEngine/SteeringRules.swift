@@ -22,12 +22,20 @@ public enum SteeringRules {
         if v != requested { message += " (clamped to 0...\(n))" }
         if state.finished {
             message += "; the run is finished: r restarts with it"
-        } else if let at = state.switchReachedAt, v > at {
+        } else if let at = state.switchReachedAt, v > at, at < state.generation {
             message += "; generations \(at)-\(state.generation - 1) were already scored by the expensive evaluator"
         } else if v < state.generation {
             message += "; takes effect from generation \(state.generation)"
         }
         return Outcome(value: v, message: message)
+    }
+
+    /// Whether the run, moving its switch point to `v`, gives back a switch it reached but did
+    /// not cross: `--pause-at-switch` stops before the first expensive generation, and a later
+    /// switch set there must be reached (announced, paused at) again where it now is.
+    public static func unreachesSwitch(movingTo v: Int, state: RunState) -> Bool {
+        guard let at = state.switchReachedAt else { return false }
+        return at == state.generation && v > at
     }
 
     /// The constraint 5% tighter or looser than `c` (rounded to what the header shows), and

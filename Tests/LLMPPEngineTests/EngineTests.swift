@@ -691,6 +691,29 @@ final class AnytimeScheduleTests: XCTestCase {
         let done = await engine.wait()
         XCTAssertTrue(done.finished)
     }
+
+    /// Paused at the switch, moving it later gives the switch back: it was said to have had
+    /// "generations 3-2" scored by the expensive evaluator, and, still marked as reached, the
+    /// new switch was neither announced nor paused at.
+    func testMovingTheSwitchLaterWhilePausedAtItReachesItAgain() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        var cfg = Self.config()
+        cfg.pauseAtSwitch = true
+        let engine = try await Engine.create(config: cfg, environment: environment(server, EngineTests.tempDir()))
+        await engine.start()
+        _ = await engine.wait()
+        let moved = await engine.moveSwitch(by: 2)
+        XCTAssertEqual(moved.message, "switch point -> generation 5")
+        let unreached = await engine.state.switchReachedAt
+        XCTAssertNil(unreached)
+        await engine.resume()
+        let atNew = await engine.wait()
+        XCTAssertTrue(atNew.paused)
+        XCTAssertEqual(atNew.generation, 5)
+        XCTAssertEqual(atNew.switchReachedAt, 5)
+        XCTAssertEqual(atNew.generationLog?.map(\.scoredBy), Array(repeating: ScoreSource.distill, count: 5))
+    }
 }
 
 /// Spend limits and ownership hold across processes and resumes.
