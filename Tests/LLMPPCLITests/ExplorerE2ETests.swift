@@ -175,9 +175,10 @@ final class ExplorerE2ETests: XCTestCase {
         _ = try tmux.waitFor("the quit question") { $0.contains("The run is paused. Quit?") }
         try tmux.run(["send-keys", "y"])
         screen = try tmux.waitFor("exit") { $0.contains("EXITED 0") }
-        XCTAssertTrue(screen.contains("saved, paused: continue with"), screen)
-        // The exact command back, with the data directory (lines joined where tmux wrapped them).
-        XCTAssertTrue(screen.replacingOccurrences(of: "\n", with: "").contains("--data-dir '\(dataDir)'"), screen)
+        XCTAssertTrue(screen.contains("saved: continue with: llmpp explore --resume"), screen)
+        // The exact command back, with the data directory (lines joined where tmux wrapped them),
+        // unquoted where the shell needs no quotes (it used to nest quotes: '... --data-dir '/x'').
+        XCTAssertTrue(screen.replacingOccurrences(of: "\n", with: "").contains("--data-dir \(dataDir)"), screen)
 
         // The run resumes headless from where the explorer left it and finishes.
         let runs = try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as! [[String: Any]]

@@ -104,6 +104,6 @@ final class ExplorerTerminalE2ETests: XCTestCase {
         try tmux.run(["send-keys", "q"])
         try tmux.run(["send-keys", "y"])
         let end = try tmux.waitFor("exit", timeout: 60) { $0.contains("EXITED 0") }
-        XCTAssertTrue(end.contains("saved, paused: continue with"), end)
+        XCTAssertTrue(end.contains("saved: continue with"), end)
     }
 }

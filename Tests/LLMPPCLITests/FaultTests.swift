@@ -78,7 +78,11 @@ final class FaultTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertNotEqual(p.terminationStatus, 0)
         XCTAssertTrue(stderr.contains("unavailable"), stderr)
-        XCTAssertTrue(stderr.contains("--resume"), stderr)
+        // The error once (it was printed as "error: ..." and again as "Error: ..."), then the way
+        // back with the data directory it was given (without it the hint named the default one).
+        XCTAssertFalse(stderr.contains("\nerror: "), stderr)
+        XCTAssertTrue(stderr.contains("continue with: llmpp search --resume "), stderr)
+        XCTAssertTrue(stderr.contains("--data-dir \(dataDir)"), stderr)
         let paid = try okCalls(dataDir)
         XCTAssertGreaterThan(paid, 0)
         XCTAssertLessThan(paid, Self.labels)

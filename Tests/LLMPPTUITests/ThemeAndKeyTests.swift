@@ -261,6 +261,12 @@ final class ThemeAndKeyTests: XCTestCase {
         m.state.paused = false
         _ = Controller.handle(.char(" "), &m, layout: layout)
         XCTAssertEqual(m.message, "pausing after the unit in flight")
+        // Once the engine says it paused, the status line says so and what Space does now (the
+        // request's words stayed beside PAUSED), and the status bar offers resume.
+        m.state.paused = true
+        m.hear(.paused(true))
+        XCTAssertEqual(m.message, "paused: Space resumes, n runs one step")
+        XCTAssertTrue(Renderer.statusHints(m).contains { $0.key == "Space" && $0.text == "resume" })
     }
 
     /// The light theme set no background: light-on-default text was unreadable on a dark

@@ -165,6 +165,7 @@ public enum Controller {
         switch a {
         case .togglePause:
             m.message = m.state.paused ? "resuming" : "pausing after the unit in flight"
+            m.requestedPause = !m.state.paused
             return [m.state.paused ? .resume : .pause]
         case .step:
             m.message = "one step"

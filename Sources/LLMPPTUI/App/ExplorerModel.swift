@@ -78,6 +78,10 @@ public struct ExplorerModel: Sendable {
     public var callStatusFilter: CallRecord.Status? = nil
     public var colorBy: ColorBy = .generation
     public var message = ""
+    /// The pause state Space asked for and the engine has not confirmed yet: its "pausing
+    /// after the unit in flight" gives way to what happened once the engine says so (it stayed
+    /// on the status line beside PAUSED).
+    public var requestedPause: Bool? = nil
     public var asciiOnly = false
     public var themeName = "dark"
     /// The selected architecture's `name: value` lines (set by the controller, which has the space).
@@ -196,6 +200,9 @@ public struct ExplorerModel: Sendable {
     public mutating func hear(_ e: EngineEvent) {
         switch e {
         case .error(let m), .notice(let m): message = m
+        case .paused(let p) where p == requestedPause:
+            requestedPause = nil
+            message = p ? "paused: Space resumes, n runs one step" : "running"
         default: break
         }
     }

@@ -35,11 +35,14 @@ public struct Binding: Sendable {
     /// Why the key cannot act now, nil when it can: said on the status line when pressed,
     /// shown beside it in help, and its hint is dimmed.
     public let disabledReason: @Sendable (ExplorerModel) -> String?
+    /// The status bar's word as the run now stands, where it changes (Space: pause or resume).
+    let hintNow: @Sendable (ExplorerModel) -> String?
 
     public init(
         _ keys: [Key], _ label: String, _ action: Action, _ help: String, hint: String? = nil,
         hintLabel: String? = nil, panes: [Pane] = [],
-        disabled: @escaping @Sendable (ExplorerModel) -> String? = { _ in nil }
+        disabled: @escaping @Sendable (ExplorerModel) -> String? = { _ in nil },
+        hintNow: @escaping @Sendable (ExplorerModel) -> String? = { _ in nil }
     ) {
         self.keys = keys
         self.label = label
@@ -49,7 +52,11 @@ public struct Binding: Sendable {
         self.hintLabel = hintLabel
         self.panes = panes
         self.disabledReason = disabled
+        self.hintNow = hintNow
     }
+
+    /// The status bar's word for it now.
+    func hint(for m: ExplorerModel) -> String { hintNow(m) ?? hint ?? "" }
 
     /// Whether the focused pane's status bar lists it.
     public func shows(in pane: Pane) -> Bool { hint != nil && (panes.isEmpty || panes.contains(pane)) }
@@ -113,7 +120,7 @@ public enum KeyMap {
     static let steering: [Binding] = [
         Binding(
             [.char(" ")], "Space", .togglePause, "pause / resume the engine", hint: "pause",
-            disabled: Refusal.finishedRun),
+            disabled: Refusal.finishedRun, hintNow: { $0.state.paused ? "resume" : nil }),
         Binding(
             [.char("n")], "n", .step, "run one step (while paused)", hint: "step",
             disabled: { m in

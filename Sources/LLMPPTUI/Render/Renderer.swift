@@ -44,16 +44,22 @@ public enum Renderer {
         return b
     }
 
+    /// The question, the way back and the answer keys on lines of their own, so that the keys
+    /// stay on screen at 80 columns (one long line cut them off there).
     static func quitQuestion(_ b: inout CellBuffer, _ m: ExplorerModel) {
-        let text =
-            m.running
-            ? " A run is active. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
-            : " The run is paused. Quit? It stays resumable (llmpp search --resume \(m.runID)). y/n "
-        let w = min(b.width - 4, text.count + 2)
+        let lines = [
+            m.running ? "A run is active. Quit?" : "The run is paused. Quit?",
+            "It stays resumable: llmpp explore --resume \(m.runID)",
+            "y quits · any other key stays",
+        ].map { " \($0) " }
+        let w = min(b.width - 4, (lines.map(\.count).max() ?? 0) + 2)
         let x = (b.width - w) / 2
-        let y = b.height / 2
-        b.box(Rect(x, y - 1, w, 3), title: "quit", focused: true, ascii: m.asciiOnly)
-        b.text(x + 1, y, text, Style(.warning, bold: true), maxWidth: w - 2)
+        let y = b.height / 2 - 1
+        b.fill(x, y - 1, w, lines.count + 2)
+        b.box(Rect(x, y - 1, w, lines.count + 2), title: "quit", focused: true, ascii: m.asciiOnly)
+        for (i, line) in lines.enumerated() {
+            b.text(x + 1, y + i, line, Style(i == 2 ? .dim : .warning, bold: i == 0), maxWidth: w - 2)
+        }
     }
 
     static func paneSuffix(_ m: ExplorerModel, _ p: Pane) -> String {
@@ -236,7 +242,7 @@ public enum Renderer {
         // Steering before moving around: Space and the switch are what a demo needs.
         let moving: Set<Action> = [.nextPane, .zoom]
         let ordered = rest.filter { !moving.contains($0.action) } + rest.filter { moving.contains($0.action) }
-        return (first + own + ordered).map { ($0.hintLabel ?? $0.label, $0.hint ?? "", $0.disabledReason(m) == nil) }
+        return (first + own + ordered).map { ($0.hintLabel ?? $0.label, $0.hint(for: m), $0.disabledReason(m) == nil) }
     }
 
     static func compact(_ v: Double) -> String {

@@ -89,12 +89,11 @@ struct ExploreCommand: AsyncParsableCommand {
     }
 
     static func exitMessage(_ s: EngineSnapshot, dataDirectory: String?) -> String {
-        let dir = dataDirectory.map { " --data-dir '\($0)'" } ?? ""
+        let search = ResumeHint.command("search", runID: s.runID, dataDirectory: dataDirectory)
+        let explore = ResumeHint.command("explore", runID: s.runID, dataDirectory: dataDirectory)
         if s.state.finished {
-            return
-                "run \(s.runID) finished: its result with 'llmpp search --resume \(s.runID)\(dir)'; see it again with 'llmpp explore --resume \(s.runID)\(dir)'"
+            return "run \(s.runID) finished: its result with: \(search)\nsee it again with: \(explore)"
         }
-        return
-            "run \(s.runID) saved, paused: continue with 'llmpp explore --resume \(s.runID)\(dir)' or 'llmpp search --resume \(s.runID)\(dir)'"
+        return "run \(s.runID) saved: continue with: \(explore)\nor headless: \(search)"
     }
 }

@@ -5,8 +5,9 @@ import LLMPPEngine
 /// A run driven without the explorer (`search`, `distill`): the engine runs to the end and
 /// its events become progress lines on stderr.
 enum HeadlessRun {
-    /// Runs the engine to the end; a failed run says how to continue it (`label` is the command).
-    static func drive(_ engine: Engine, label: String) async throws -> RunState {
+    /// Runs the engine to the end; a failed run says how to continue it (`label` is the command,
+    /// `dataDirectory` the one the user named, if any).
+    static func drive(_ engine: Engine, label: String, dataDirectory: String?) async throws -> RunState {
         let snap = await engine.snapshot()
         StandardError.line(
             "run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)"
@@ -21,13 +22,15 @@ enum HeadlessRun {
             }
         }
         if let err = state.error {
-            throw CLIError("\(err)\nthe run is saved: continue with 'llmpp \(label) --resume \(snap.runID)'")
+            let resume = ResumeHint.command(label, runID: snap.runID, dataDirectory: dataDirectory)
+            throw CLIError("\(err)\nthe run is saved: continue with: \(resume)")
         }
         return state
     }
 
     /// The line an event prints, if any: labelling every 5%, training every 10% of its steps,
-    /// every generation, the switch and errors.
+    /// every generation and the switch. Not errors: every error event also ends the run with
+    /// it, and `drive` throws it (it was printed twice, as "error:" and "Error:").
     struct ProgressLines {
         let labelling: RateClock
         let testing: RateClock
@@ -58,7 +61,6 @@ enum HeadlessRun {
                     src == .distill ? "LLM-Distill-PP" : "the expensive evaluator", expensive)
             case .switchReached(let g):
                 return "switch point reached at generation \(g): the expensive evaluator scores from now on"
-            case .error(let m): return "error: \(m)"
             default: return nil
             }
         }
