@@ -11,28 +11,33 @@ enum DetailOverlay {
         let y = (b.height - h) / 2
         b.fill(x, y, w, h)
         b.box(Rect(x, y, w, h), title: "architecture \(c.id) · Esc closes", focused: true, ascii: m.asciiOnly)
-        var lines: [(String, Role)] = [
-            (
-                String(
-                    format: "gen %d · fitness %.3f by %@ · distill %@ · expensive %@ · truth %@", c.generation, c.score,
-                    c.source == .distill ? "LLM-Distill-PP" : "the expensive evaluator", Renderer.num(c.distill),
-                    Renderer.num(c.expensive), Renderer.num(c.truth)), .title
-            ),
-            (
-                String(
-                    format: "latency %@ ms · %.3f GFLOPs · %.2fM params%@", Renderer.num(c.latencyMs, 1), c.gflops,
-                    c.params / 1e6, c.pinned ? " · pinned" : ""), .dim
-            ),
-        ]
-        lines += m.archText.map { ($0, Role.normal) }
+        // Parts joined where they fit (one long line lost its truth at 90 columns).
+        let width = w - 4
+        let scores = DistributionChart.wrapParts(
+            [
+                "gen \(c.generation)",
+                String(format: "fitness %.3f by ", c.score)
+                    + (c.source == .distill ? "LLM-Distill-PP" : "the expensive evaluator"),
+                "LLM-Distill-PP \(Renderer.num(c.distill))", "expensive \(Renderer.num(c.expensive))",
+                "truth \(Renderer.num(c.truth))",
+            ], width: width)
+        let efficiency = DistributionChart.wrapParts(
+            [
+                "latency \(Renderer.num(c.latencyMs, 1)) ms", String(format: "%.3f GFLOPs", c.gflops),
+                String(format: "%.2fM params", c.params / 1e6),
+            ] + (c.pinned ? ["pinned"] : []), width: width)
         let related = m.calls.filter { $0.archID == c.id }
-        lines.append(
-            (
-                "LLM calls about it: \(related.isEmpty ? "none" : related.map { "#\($0.id) \($0.status.rawValue) \(Renderer.num($0.parsedValue))" }.joined(separator: ", "))",
-                .accent
-            ))
+        let calls =
+            "LLM calls about it: "
+            + (related.isEmpty
+                ? "none"
+                : related.map { "#\($0.id) \($0.status.rawValue) \(Renderer.num($0.parsedValue))" }.joined(
+                    separator: ", "))
+        let lines: [(String, Role)] =
+            scores.map { ($0, .title) } + efficiency.map { ($0, .dim) } + m.archText.map { ($0, .normal) }
+            + PromptPane.wrap(calls, width).map { ($0, .accent) }
         for (i, (t, role)) in lines.prefix(h - 2).enumerated() {
-            b.text(x + 2, y + 1 + i, t, Style(role), maxWidth: w - 4)
+            b.text(x + 2, y + 1 + i, t, Style(role), maxWidth: width)
         }
     }
 }
