@@ -249,6 +249,26 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertTrue(text.contains("repaint the screen"), text)
     }
 
+    /// Ctrl-U clears what is typed (it typed an invisible character), control characters are
+    /// never typed, and on a screen too small to show the form keys do not reach it: q quits.
+    func testTextInputsClearWithCtrlUAndKeysTypedBlindDoNothing() throws {
+        var m = try model()
+        _ = Controller.handle(.char("i"), &m, layout: layout)
+        for k in [Key.char("e"), .char("\u{1}"), .char("1")] { _ = Controller.handle(k, &m, layout: layout) }
+        XCTAssertEqual(m.mode, .inject(InjectForm(text: "e1")))
+        _ = Controller.handle(.clearLine, &m, layout: layout)
+        XCTAssertEqual(m.mode, .inject(InjectForm(text: "")))
+        _ = Controller.handle(.char("/"), &m, layout: layout)
+        let small = Layout(m, width: 40, height: 10)
+        XCTAssertEqual(Controller.handle(.char("x"), &m, layout: small), [])
+        XCTAssertEqual(m.mode, .inject(InjectForm(text: "/")))
+        XCTAssertEqual(Controller.handle(.char("q"), &m, layout: small), [.quit])
+        m.mode = .browse
+        _ = Controller.handle(.char("/"), &m, layout: layout)
+        for k in [Key.char("a"), .char("b"), .clearLine, .char("c")] { _ = Controller.handle(k, &m, layout: layout) }
+        XCTAssertEqual(m.filter, "c")
+    }
+
     /// After DONE, steering keys said nothing about `r`, and Space gave no feedback.
     func testAFinishedRunSaysHowToApplyChanges() throws {
         var m = try model()

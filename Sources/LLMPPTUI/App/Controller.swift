@@ -19,6 +19,9 @@ public enum Command: Equatable, Sendable {
 /// Turns input into model changes and commands (lazygit's controller): no drawing, no I/O.
 public enum Controller {
     public static func handle(_ key: Key, _ m: inout ExplorerModel, layout: Layout) -> [Command] {
+        // Too small to show anything: q quits at once (a question would not be seen), and no
+        // other key acts, so that keys typed blind neither fill a hidden form nor steer the run.
+        if layout.tooSmall { return key == .char("q") ? [.quit] : [] }
         // The mode decides who hears the key: a form, the quit question or an overlay first.
         switch m.mode {
         case .inject(let form): return injectInput(key, form, &m)
@@ -259,9 +262,7 @@ public enum Controller {
         case .escape:
             m.mode = .browse
             m.filter = ""
-        case .backspace: if !m.filter.isEmpty { m.filter.removeLast() }
-        case .char(let c): m.filter.append(c)
-        default: break
+        default: _ = TextEditing.edit(&m.filter, key)
         }
         m.selectedRow = 0
         m.tableScroll = 0
@@ -279,9 +280,7 @@ public enum Controller {
         case .escape:
             m.mode = .browse
             return []
-        case .backspace: if !form.text.isEmpty { form.text.removeLast() }
-        case .char(let c): form.text.append(c)
-        default: return []
+        default: guard TextEditing.edit(&form.text, key) else { return [] }
         }
         m.mode = .inject(form)
         return []
@@ -327,9 +326,7 @@ extension Controller {
             case .escape:
                 view.editingFilter = false
                 view.filter = ""
-            case .backspace: if !view.filter.isEmpty { view.filter.removeLast() }
-            case .char(let c): view.filter.append(c)
-            default: break
+            default: _ = TextEditing.edit(&view.filter, key)
             }
             view.scroll = 0
             m.mode = .help(view)

@@ -4,6 +4,8 @@ public enum Key: Hashable, Sendable {
     case up, down, left, right, pageUp, pageDown, home, end, enter, escape, tab, backTab, backspace, resize
     /// Ctrl-L: repaint everything (after anything else wrote on the screen).
     case repaint
+    /// Ctrl-U: clear the line being typed.
+    case clearLine
     case click(x: Int, y: Int)
     case wheelUp(x: Int, y: Int)
     case wheelDown(x: Int, y: Int)

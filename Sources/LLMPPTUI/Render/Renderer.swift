@@ -11,7 +11,7 @@ public enum Renderer {
         if layout.tooSmall {
             let msg = [
                 "Terminal too small: \(width)x\(height).",
-                "Enlarge it to at least \(Layout.minWidth)x\(Layout.minHeight).", "q quits.",
+                "Enlarge it to at least \(Layout.minWidth)x\(Layout.minHeight).", "q quits (the run stays resumable).",
             ]
             for (i, line) in msg.enumerated() {
                 b.text(

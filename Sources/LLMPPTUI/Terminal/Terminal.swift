@@ -195,6 +195,7 @@ public final class Terminal: @unchecked Sendable {
         switch ch {
         case 9: return .tab
         case 12: return .repaint
+        case 21: return .clearLine
         case 10, 13: return .enter
         case 27: return escapeSequence()
         case 127, 8: return .backspace
