@@ -23,7 +23,7 @@ extension Engine {
         publish()
     }
 
-    func relay(_ e: CallEvent) {
+    func relay(_ e: CallEvent) async {
         switch e {
         case .started(let archID, _, _): emit(.callStarted(archID: archID))
         case .finished(let r):
@@ -33,8 +33,21 @@ extension Engine {
             state.llmSeconds = (state.llmSeconds ?? 0) + r.latencyMs / 1000
             if r.status == .error { state.counters.failedCalls += 1 }
             emit(.callFinished(r))
-        case .cacheHit: state.counters.cachedAnswers += 1
+        case .cacheHit(_, _, let callID):
+            state.counters.cachedAnswers += 1
+            await showCachedCall(callID)
         }
+    }
+
+    /// The call that paid for a cached answer, from the run that made it, among the calls the
+    /// explorer lists: a run whose answers all came from the cache (the default run, started a
+    /// second time) showed "no calls yet" and nothing to inspect.
+    private func showCachedCall(_ id: Int64) async {
+        guard !watched.calls.contains(where: { $0.id == id }),
+            let record = try? await transcripts.call(id: id)
+        else { return }
+        watched.record(.callFinished(record))
+        publish()
     }
 
     public func snapshot() -> EngineSnapshot {

@@ -384,6 +384,33 @@ extension EngineTests {
         XCTAssertEqual(now, .init(latencyMs: 17.15, hardware: "raspi4"))
     }
 
+    /// A run whose answers all come from the cache lists the calls that paid for them (it
+    /// listed none, so the explorer had no prompt to inspect on a second start).
+    func testARunAnsweredFromTheCacheListsTheCallsItReused() async throws {
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let env = environment(server, dataDir: Self.tempDir())
+        let cfg = smallConfig().with {
+            $0.evolution.iterations = 1
+            $0.switchAt = 1
+        }
+        let first = try await Engine.create(config: cfg, environment: env, runID: "first")
+        _ = await first.runToEnd { _ in }
+        let paid = server.requestCount
+        let second = try await Engine.create(config: cfg, environment: env, runID: "second")
+        let state = await second.runToEnd { _ in }
+        XCTAssertEqual(server.requestCount, paid, "every answer from the cache")
+        XCTAssertEqual(state.counters.cachedAnswers, state.labelsDone)
+        // Relayed by tasks of their own: the last may land just after the run's end.
+        var calls = await second.watched.calls
+        for _ in 0..<100 where calls.count < state.labelsDone {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            calls = await second.watched.calls
+        }
+        XCTAssertEqual(calls.count, state.labelsDone)
+        XCTAssertEqual(Set(calls.map(\.run)), ["first"])
+    }
+
     /// Killed before its first unit, a run without --evaluate-llm resumes into labelling, not
     /// into the LLM-PP evaluation (20 paid calls nobody asked for).
     func testAFreshRunSavesItsFirstPhase() async throws {

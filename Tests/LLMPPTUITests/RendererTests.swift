@@ -116,6 +116,21 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(b.text.contains("◀ median"), b.text)
     }
 
+    /// A call another run paid for, listed because this run reused its answer, says so in the
+    /// list and in the inspector.
+    func testACachedAnswersCallIsMarked() throws {
+        var m = try Self.model(generations: 4)
+        m.runID = "search-test"
+        m.calls[1].run = "search-earlier"
+        m.focus = .prompt
+        m.selectedCall = 1
+        let text = Renderer.render(m, width: 120, height: 40).text
+        XCTAssertTrue(text.contains("#99    cached"), text)
+        XCTAssertTrue(text.contains("asked by run search-earlier; this run reused"), text)
+        XCTAssertTrue(text.contains("answer from the cache"), text)
+        XCTAssertTrue(text.contains("#100   ok"), text)
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

@@ -241,7 +241,7 @@ public final class ExplorerApp: @unchecked Sendable {
     func writePrompt(_ id: Int64) {
         guard let call = model.calls.first(where: { $0.id == id }) else { return }
         let path = (dataDirectory as NSString).appendingPathComponent("prompt-\(id).txt")
-        let text = PromptPane.lines(for: call, width: 10_000).map(\.0).joined(separator: "\n") + "\n"
+        let text = PromptPane.lines(for: call, width: 10_000, run: model.runID).map(\.0).joined(separator: "\n") + "\n"
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             model.message = "prompt written to \(path)"

@@ -1,6 +1,7 @@
 import Foundation
 import LLMPPCore
 import LLMPPEngine
+import LLMPPStore
 
 /// The LLM calls pane: every request with its status, latency and answer.
 enum CallsPane {
@@ -15,7 +16,11 @@ enum CallsPane {
         if calls.isEmpty {
             b.text(
                 r.x, r.y + 1,
-                m.config.labels == 0 && !m.config.evaluateLLM ? "this run asks no LLM (0 labels)" : "no calls yet",
+                m.config.labels == 0 && !m.config.evaluateLLM
+                    ? "this run asks no LLM (0 labels)"
+                    : m.state.counters.cachedAnswers > 0
+                        ? "no calls yet (\(m.state.counters.cachedAnswers) answers from the cache)"
+                        : "no calls yet",
                 .dim, maxWidth: r.width)
             return
         }
@@ -26,7 +31,7 @@ enum CallsPane {
             let role: Role = c.status == .ok ? .good : (c.status == .error ? .bad : .warning)
             let sel = idx == m.selectedCall
             let line =
-                Renderer.pad("#\(c.id)", 7) + Renderer.pad(c.status.rawValue, 9) + Renderer.pad(c.archID ?? "-", 13)
+                Renderer.pad("#\(c.id)", 7) + Renderer.pad(status(c, m), 9) + Renderer.pad(c.archID ?? "-", 13)
                 + Renderer.pad(Renderer.num(c.parsedValue), 7, right: true)
                 + Renderer.pad("\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)", 12, right: true)
                 + Renderer.pad(String(format: "%.0f", c.latencyMs), 7, right: true)
@@ -34,5 +39,10 @@ enum CallsPane {
                 r.x, r.y + 1 + i, Renderer.pad(line, r.width),
                 sel ? Style(.selection, bold: m.focus == .calls) : Style(role), maxWidth: r.width)
         }
+    }
+
+    /// "cached" for a call another run paid for, whose answer this run reused.
+    static func status(_ c: CallRecord, _ m: ExplorerModel) -> String {
+        c.run == m.runID ? c.status.rawValue : "cached"
     }
 }

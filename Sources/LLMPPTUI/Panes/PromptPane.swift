@@ -6,7 +6,8 @@ import LLMPPStore
 /// response and the outcome (value, attempt, tokens, latency, cost, error), and the answer's
 /// distribution where it has one.
 enum PromptPane {
-    static func lines(for c: CallRecord, width: Int, truth: Double? = nil) -> [(String, Role)] {
+    /// `run`: the run on screen; a call another run made is said to be a cached answer.
+    static func lines(for c: CallRecord, width: Int, truth: Double? = nil, run: String? = nil) -> [(String, Role)] {
         var out: [(String, Role)] = []
         out.append(
             (
@@ -21,6 +22,10 @@ enum PromptPane {
                     c.tokensIn ?? 0, c.tokensOut ?? 0, c.latencyMs,
                     c.costUSD.map { String(format: "$%.5f", $0) } ?? "cost unknown"), .dim
             ))
+        if let run, c.run != run {
+            let note = "asked by run \(c.run); this run reused its answer from the cache"
+            out += wrap(note, width).map { ($0, .dim) }
+        }
         if let e = c.error { out.append(("error: \(e)", .bad)) }
         // The answer first: the prompt that led to it is long.
         if let d = ScoreDistribution.fromJSONText(c.distribution) {
@@ -81,7 +86,7 @@ enum PromptPane {
         guard calls.indices.contains(m.selectedCall) else { return 0 }
         let call = calls[m.selectedCall]
         let truth = m.qualityPoints.first { $0.archID == call.archID }?.truth
-        return max(0, lines(for: call, width: width, truth: truth).count - height)
+        return max(0, lines(for: call, width: width, truth: truth, run: m.runID).count - height)
     }
 
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
@@ -92,7 +97,7 @@ enum PromptPane {
         }
         let call = calls[m.selectedCall]
         let truth = m.qualityPoints.first { $0.archID == call.archID }?.truth
-        let all = lines(for: call, width: r.width, truth: truth)
+        let all = lines(for: call, width: r.width, truth: truth, run: m.runID)
         let start = min(m.promptScroll, max(0, all.count - r.height))
         for (i, (text, role)) in all.dropFirst(start).prefix(r.height).enumerated() {
             b.text(
