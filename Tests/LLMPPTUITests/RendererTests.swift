@@ -131,6 +131,20 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(text.contains("#100   ok"), text)
     }
 
+    /// `f` in the calls pane says what it shows (the status line kept an older message).
+    func testCallFilterSaysWhatItShows() throws {
+        var m = try Self.model(generations: 4)
+        m.focus = .calls
+        let layout = Layout(m, width: 120, height: 40)
+        _ = Controller.handle(.char("f"), &m, layout: layout)
+        XCTAssertEqual(m.message, "calls: ok only (5); f shows the next status")
+        _ = Controller.handle(.char("f"), &m, layout: layout)
+        XCTAssertEqual(m.message, "calls: unparsed only (1); f shows the next status")
+        _ = Controller.handle(.char("f"), &m, layout: layout)
+        _ = Controller.handle(.char("f"), &m, layout: layout)
+        XCTAssertEqual(m.message, "calls: all (6)")
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

@@ -158,6 +158,11 @@ public enum Controller {
             m.selectedCall = 0
             m.callScroll = 0
             m.promptScroll = 0
+            // Said, not only shown in the pane's title: the status line kept an older message.
+            let shown = m.visibleCalls.count
+            m.message =
+                m.callStatusFilter.map { "calls: \($0.rawValue) only (\(shown)); f shows the next status" }
+                ?? "calls: all (\(shown))"
         default: break
         }
     }
