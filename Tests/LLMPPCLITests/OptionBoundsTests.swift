@@ -10,6 +10,8 @@ final class OptionBoundsTests: XCTestCase {
         let r = try CLI.run(["search", "--space", "nb201-cifar10"] + extra, dataDir: dir)
         XCTAssertNotEqual(r.status, 0, "\(extra) was accepted", file: file, line: line)
         XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)", file: file, line: line)
+        // The message alone: "Usage: llmpp <subcommand>" after it pointed at the wrong command.
+        XCTAssertFalse(r.stderr.contains("<subcommand>"), "\(extra): \(r.stderr)", file: file, line: line)
         XCTAssertFalse(
             FileManager.default.fileExists(atPath: dir + "/llmpp.sqlite"), "\(extra) created a database", file: file,
             line: line)
@@ -37,6 +39,17 @@ final class OptionBoundsTests: XCTestCase {
         try refused(
             ["--evaluator-env", "HOME"],
             "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
+    }
+
+    /// The switch point defaults to half the iterations, and to 0 without labels: a fixed 15
+    /// refused `--iterations 10` and `--labels 0` unless --switch-at was given too.
+    func testTheSwitchDefaultFollowsTheRun() throws {
+        let r = try CLI.run([
+            "search", "--space", "nb201-cifar10", "--labels", "0", "--iterations", "2", "--population", "4", "--json",
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual((try CLI.json(r.stdout) as? [String: Any])?["switch_at"] as? Int, 0)
+        try refused(["--labels", "4", "--iterations", "4", "--switch-at", "9"], "--switch-at must be in 0...4")
     }
 
     /// `--labels` beyond the pool used to be capped silently (15,605 paid calls on NB201).

@@ -27,12 +27,12 @@ extension CommonOptions {
             return engine
         }
         guard let space = run.space ?? defaultSpace else {
-            throw ValidationError("--space is required (or --resume RUN)")
+            throw CLIError("--space is required (or --resume RUN)")
         }
         var config = try run.config(space: space, llm: llm, defaults: defaults)
         let loaded = try loadSpace(space)
         if run.splitSeed == nil, let l = loaded.labelled { config.splitSeed = l.defaultSplitSeed }
-        if let p = config.problem(in: loaded) { throw ValidationError(p) }
+        if let p = config.problem(in: loaded) { throw CLIError(p) }
         // The prompt files are read only when the run asks an LLM (a space without prompts can be searched).
         if config.labels > 0 || config.evaluateLLM {
             config.prompt = try run.prompt.resolve(parts: config.prompt, template: PromptTemplate.load(space: loaded))

@@ -13,9 +13,9 @@ struct RunOptions: ParsableArguments {
     @Option(
         name: .customLong("switch-at"), parsing: .unconditional,
         help:
-            "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only)."
+            "Generations scored by LLM-Distill-PP before the expensive evaluator takes over (0 = HAT only, = iterations: distill only; default: half the iterations, 15 of 30 as in the paper)."
     )
-    var switchAt: Int = 15
+    var switchAt: Int?
     @Option(parsing: .unconditional, help: "Evolution iterations (\(RunConfig.Bounds.iterations)).") var iterations:
         Int = 30
     @Option(
@@ -116,6 +116,9 @@ struct RunOptions: ParsableArguments {
                 warmupLabels: warmupLabels ?? defaults.warmupLabels, labelsPerGeneration: labelsPerGeneration,
                 trainingSteps: trainSteps) : nil
         c.anytime = anytime
+        // Unless given: half the iterations (a fixed 15 made `--iterations 10` fail on its
+        // default), and 0 where there are no labels to train a student on.
+        let switchAt = self.switchAt ?? (labels == 0 ? 0 : iterations / 2)
         // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
         c.labels =
             labels ?? (switchAt == 0 ? 0 : nil) ?? anytime.map {
@@ -135,7 +138,8 @@ struct RunOptions: ParsableArguments {
             kind: evaluator, command: evaluatorCmd, baseline: evaluatorBaseline,
             timeout: evaluatorTimeout, passEnvironment: evaluatorEnv)
         c.seed = seed
-        if let p = c.problem { throw ValidationError(p) }
+        // CLIError, not ValidationError: thrown from run(), the latter printed the root's usage.
+        if let p = c.problem { throw CLIError(p) }
         return c
     }
 

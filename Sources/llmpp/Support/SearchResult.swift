@@ -74,8 +74,8 @@ struct SearchResult {
         if let b = state.best {
             lines.append(
                 String(
-                    format: "best %@: predicted %.3f (%@), truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id,
-                    b.score, b.source.rawValue,
+                    format: "best %@: %.3f by %@, truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id,
+                    b.score, b.source == .distill ? "LLM-Distill-PP" : "the expensive evaluator",
                     b.truth.map { String(format: "%.3f", $0) } ?? "unknown",
                     b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
             lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
