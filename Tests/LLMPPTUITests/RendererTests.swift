@@ -145,6 +145,18 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(m.message, "calls: all (6)")
     }
 
+    /// An anytime run labels on while it searches: the bar's count says labels, not the
+    /// finished training's "step 200/200" beside a bar that is not full.
+    func testLabelsStillComingAreCountedDuringTheSearch() throws {
+        var m = try Self.model(generations: 4)
+        m.labelTarget = 120
+        XCTAssertTrue(
+            Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("100/120") },
+            "\(Renderer.phaseTexts(m, compact: false))")
+        m.labelTarget = 100
+        XCTAssertTrue(Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("step 200/200") })
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

@@ -168,15 +168,16 @@ public enum Renderer {
             maxWidth: r.width - cx)
     }
 
-    /// Each bar's count: LLM-PP's, labelling's (or training's step once labels are in), and
-    /// the search's with its switch point.
+    /// Each bar's count: LLM-PP's, labelling's until every label is in (an anytime run labels
+    /// on during its search: "step 500/500" beside a bar 90% full read as a contradiction),
+    /// then training's step, and the search's with its switch point.
     static func phaseTexts(_ m: ExplorerModel, compact: Bool) -> [String] {
         var out: [String] = []
         if m.config.evaluateLLM { out.append(phaseText(m, .llmpp, compact: compact) + "  ") }
         out.append(
             m.config.labels == 0
                 ? "none  "
-                : (m.state.phase == .labelling
+                : (m.state.phase == .labelling || m.state.labelsDone < m.labelTarget
                     ? phaseText(m, .labelling, compact: compact)
                     : "step " + phaseText(m, .training, compact: compact)) + "  ")
         out.append("\(phaseText(m, .search, compact: compact)) switch \(m.config.switchAt)  ")
