@@ -157,6 +157,18 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("step 200/200") })
     }
 
+    /// At 80 columns the phase line keeps the search's count and switch whole: the rates' words
+    /// and the "scoring: " label give way first (it cut "switch 17" to "switch 1").
+    func testThePhaseLineKeepsTheSwitchAt80Columns() throws {
+        var m = try Self.model(generations: 4)
+        m.config.evolution = EvolutionConfig.scaled(population: 20, iterations: 30)
+        m.config.switchAt = 17
+        m.state.generation = 12
+        let line = Renderer.render(m, width: 80, height: 24).lines[1]
+        XCTAssertTrue(line.contains("12/30 switch 17"), line)
+        XCTAssertTrue(line.contains("LLM-Distill-PP"), line)
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

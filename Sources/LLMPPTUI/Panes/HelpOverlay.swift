@@ -92,7 +92,8 @@ enum HelpOverlay {
         let colWidth = (r.width - 2) / g.columns
         let scroll = max(0, min(view.scroll, g.maxScroll))
         b.fill(r.x, r.y, r.width, r.height)
-        let title = "keys (generated from the key map) · mouse: click selects, wheel scrolls · ? closes"
+        // Esc and ? first: at 80 columns the end of a longer title was cut, and with it how to close.
+        let title = "keys · ? or Esc closes · mouse: click selects, wheel scrolls"
         b.box(r, title: title, focused: true, ascii: m.asciiOnly)
         let filterLine =
             view.editingFilter || !view.filter.isEmpty

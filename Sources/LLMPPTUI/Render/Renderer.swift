@@ -145,12 +145,16 @@ public enum Renderer {
             m.state.phase != .search
             ? "-" : (m.state.generation < m.config.switchAt ? "LLM-Distill-PP" : m.evaluatorName)
         let names = (m.config.evaluateLLM ? ["LLM-PP "] : []) + ["Label+train ", "HS-NAS "]
+        // What gives way when the line is short (80 columns cut "switch 17" to "switch 1"):
+        // first the rates' words, then the "scoring: " label (the colour still tells).
+        var label = "scoring: "
         func room(_ t: [String]) -> Int {
-            (r.width - 1 - names.joined().count - t.joined().count - "scoring: ".count - min(scoring.count, 24))
+            (r.width - 1 - names.joined().count - t.joined().count - label.count - min(scoring.count, 24))
                 / names.count - 1
         }
         var t = phaseTexts(m, compact: false)
         if room(t) < 6 { t = phaseTexts(m, compact: true) }
+        if room(t) < 6 { label = "" }
         let w = max(6, min(max(8, (r.width - 60) / 3), room(t)))
         let phases: [[Phase]] = (m.config.evaluateLLM ? [[.llmpp]] : []) + [[.labelling, .training], [.search]]
         var cx = 1
@@ -162,7 +166,7 @@ public enum Renderer {
             cx += w + 1
             cx += b.text(cx, 1, t[i], .dim)
         }
-        cx += b.text(cx, 1, "scoring: ", .dim)
+        cx += b.text(cx, 1, label, .dim)
         b.text(
             cx, 1, scoring, Style(m.state.generation < m.config.switchAt ? .distill : .expensive, bold: true),
             maxWidth: r.width - cx)
@@ -179,7 +183,8 @@ public enum Renderer {
                 ? "none  "
                 : (m.state.phase == .labelling || m.state.labelsDone < m.labelTarget
                     ? phaseText(m, .labelling, compact: compact)
-                    : "step " + phaseText(m, .training, compact: compact)) + "  ")
+                    : compact && m.state.trainingStep >= m.config.firstTrainingSteps
+                        ? "trained" : "step " + phaseText(m, .training, compact: compact)) + "  ")
         out.append("\(phaseText(m, .search, compact: compact)) switch \(m.config.switchAt)  ")
         return out
     }
