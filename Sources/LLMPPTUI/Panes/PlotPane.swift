@@ -35,7 +35,7 @@ enum PlotPane {
             m.history.allSatisfy(\.isEmpty)
             ? "no population yet: \(m.state.phase == .search ? "scoring generation 0" : "the search starts after \(m.state.phase.rawValue)")"
             : "no \(m.plotY.label) for these architectures yet: v changes the y-axis"
-        b.text(r.x + 1, r.y + r.height / 2, text, .dim, maxWidth: r.width - 2)
+        b.paragraph(r.x + 1, r.y + r.height / 2 - 1, text, .dim, width: r.width - 2, maxLines: 3)
     }
 
     /// Every placeable point, coloured by generation or predictor; returns the clipped ones'

@@ -92,7 +92,9 @@ enum PromptPane {
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
         let calls = m.visibleCalls
         guard calls.indices.contains(m.selectedCall) else {
-            b.text(r.x, r.y, "select a call in pane 3 to see what was asked and answered", .dim, maxWidth: r.width)
+            b.paragraph(
+                r.x, r.y, "select a call in pane 3 to see what was asked and answered", .dim, width: r.width,
+                maxLines: r.height)
             return
         }
         let call = calls[m.selectedCall]

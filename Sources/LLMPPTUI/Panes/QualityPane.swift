@@ -45,9 +45,9 @@ enum QualityPane {
     static func drawTable(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
         guard let (name, list) = m.quality.first(where: { $0.0 == "valid" }) ?? m.quality.first, !list.isEmpty
         else {
-            b.text(
+            b.paragraph(
                 r.x, r.y, "quality appears once the student is trained (test split \(m.config.splitSeed))", .dim,
-                maxWidth: r.width)
+                width: r.width, maxLines: r.height)
             return
         }
         b.text(

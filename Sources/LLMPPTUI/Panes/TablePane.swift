@@ -59,11 +59,11 @@ enum TablePane {
         }
         let rows = m.tableRows
         if rows.isEmpty {
-            b.text(
+            b.paragraph(
                 r.x, r.y + 2,
                 m.population.isEmpty
                     ? "the population appears with the first generation" : "no row matches /\(m.filter)", .dim,
-                maxWidth: r.width)
+                width: r.width, maxLines: max(1, r.height - 2))
             return
         }
         for i in 0..<max(0, r.height - 1) {
