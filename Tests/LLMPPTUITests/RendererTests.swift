@@ -169,6 +169,14 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(line.contains("LLM-Distill-PP"), line)
     }
 
+    /// A banned row is marked like a pinned one, until the next population leaves it out.
+    func testABannedRowIsMarked() throws {
+        var m = try Self.model(generations: 4)
+        let id = try XCTUnwrap(m.tableRows.first?.id)
+        m.state.banned = [id]
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("x" + id), id)
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

@@ -8,9 +8,12 @@ enum TablePane {
         (.truth, "truth", 7), (.latency, "lat ms", 8), (.gflops, "GFLOPs", 7), (.params, "params", 7),
     ]
 
-    static func cells(_ c: Candidate) -> [String] {
+    /// A row's texts; the id marked `*` when pinned and `x` when banned (it stays listed until
+    /// the next population is built without it, and had no mark).
+    static func cells(_ c: Candidate, banned: Bool = false) -> [String] {
         [
-            (c.pinned ? "*" : "") + c.id, "\(c.generation)", Renderer.num(c.score), c.source == .distill ? "D" : "E",
+            (c.pinned ? "*" : banned ? "x" : "") + c.id, "\(c.generation)", Renderer.num(c.score),
+            c.source == .distill ? "D" : "E",
             Renderer.num(c.expensive),
             Renderer.num(c.truth), Renderer.num(c.latencyMs, 1), Renderer.num(c.gflops, 3),
             String(format: "%.1fM", c.params / 1e6),
@@ -79,13 +82,15 @@ enum TablePane {
         _ b: inout CellBuffer, _ m: ExplorerModel, _ c: Candidate, selected: Bool, columns shown: [Int], x: Int, y: Int,
         right: Int
     ) {
-        let texts = cells(c)
+        let banned = m.state.banned.contains(c.id)
+        let texts = cells(c, banned: banned)
         var cx = x
         for i in shown {
             let (col, _, w) = columns[i]
             var role: Role = .normal
             if col == .source { role = c.source == .distill ? .distill : .expensive }
             if col == .id && c.pinned { role = .accent }
+            if col == .id && banned { role = .bad }
             let st = selected ? Style(.selection, bold: m.focus == .population) : Style(role)
             b.text(cx, y, Renderer.pad(texts[i], w, right: col != .id) + " ", st, maxWidth: right - cx)
             cx += w + 1
