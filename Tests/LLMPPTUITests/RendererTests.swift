@@ -177,6 +177,14 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("x" + id), id)
     }
 
+    /// Without a constraint the x-axis still names the device its latencies are predicted on.
+    func testTheLatencyAxisNamesItsDevice() throws {
+        var m = try Self.model(generations: 4)
+        m.config.constraint = .init()
+        m.defaultLatencyDevice = "gpu-default"
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("x ms gpu-default"))
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

@@ -69,6 +69,7 @@ public final class ExplorerApp: @unchecked Sendable {
         m.isReplay = isReplay
         m.themeName = theme
         m.dimensions = dimensionList(space)
+        m.defaultLatencyDevice = space.latency?.defaultHardware
         return m
     }
 

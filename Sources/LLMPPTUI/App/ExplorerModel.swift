@@ -78,6 +78,8 @@ public struct ExplorerModel: Sendable {
     public var callStatusFilter: CallRecord.Status? = nil
     public var colorBy: ColorBy = .generation
     public var message = ""
+    /// The device latencies are predicted on when the run names none (the plot's x-axis).
+    public var defaultLatencyDevice: String? = nil
     /// The pause state Space asked for and the engine has not confirmed yet: its "pausing
     /// after the unit in flight" gives way to what happened once the engine says so (it stayed
     /// on the status line beside PAUSED).

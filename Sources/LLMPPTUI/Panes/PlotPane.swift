@@ -92,7 +92,9 @@ enum PlotPane {
     /// front's and the limit's marks, and the generation strip.
     static func legend(_ b: inout CellBuffer, _ m: ExplorerModel, _ geo: PlotGeometry, _ r: Rect, clipped: Int) {
         let y = geo.plot.y + geo.plot.height + 1
-        let unit = geo.usesLatency ? "ms \(m.config.constraint.hardware ?? "")" : "GFLOPs"
+        // The device named even without a constraint ("x ms" said nothing about which).
+        let device = m.config.constraint.hardware ?? m.defaultLatencyDevice
+        let unit = geo.usesLatency ? "ms" + (device.map { " \($0)" } ?? "") : "GFLOPs"
         let mixed = m.plotY == .used && Set(geo.points.map(\.source)).count > 1
         var text = "x \(unit) · y " + (mixed ? "used: student then expensive, 2 scales (v)" : "\(m.plotY.label) (v)")
         if geo.points.count < geo.candidates { text += " · \(geo.candidates - geo.points.count) without" }
