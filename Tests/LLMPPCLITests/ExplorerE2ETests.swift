@@ -160,7 +160,7 @@ final class ExplorerE2ETests: XCTestCase {
         XCTAssertTrue(screen.contains("┏━ 4 Prompt inspector"), "the inspector is focused:\n\(screen)")
 
         try tmux.run(["send-keys", "?"])
-        _ = try tmux.waitFor("help") { $0.contains("keys (generated from the key map)") }
+        _ = try tmux.waitFor("help") { $0.contains("keys · ? or Esc closes") }
         try tmux.run(["send-keys", "Escape"])
 
         try tmux.run(["resize-window", "-x", "60", "-y", "20"])
