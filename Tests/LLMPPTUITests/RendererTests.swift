@@ -185,6 +185,18 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("x ms gpu-default"))
     }
 
+    /// h/l over the plot say which architecture the ◆ is on, and c says what colours mean.
+    func testPlotMovesAndColoursAreSaid() throws {
+        var m = try Self.model(generations: 4)
+        m.focus = .plot
+        let layout = Layout(m, width: 120, height: 40)
+        _ = Controller.handle(.char("l"), &m, layout: layout)
+        let id = try XCTUnwrap(m.selected?.id)
+        XCTAssertTrue(m.message.hasPrefix("◆ \(id): "), m.message)
+        _ = Controller.handle(.char("c"), &m, layout: layout)
+        XCTAssertEqual(m.message, "points coloured by predictor")
+    }
+
     func testMidSearchAfterTheSwitch120x40() throws {
         let m = try Self.model(generations: 4)
         let b = Renderer.render(m, width: 120, height: 40)

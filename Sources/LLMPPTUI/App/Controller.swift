@@ -126,10 +126,20 @@ public enum Controller {
                 m.sort = cols[(i + (a == .right ? 1 : cols.count - 1)) % cols.count]
             } else {
                 move(a == .right ? 1 : -1, &m, layout)
+                if m.focus == .plot { m.message = pointSummary(m) }
             }
         case .open: openSelection(&m)
         default: break
         }
+    }
+
+    /// The ◆'s architecture in words, for the status line as h/l move it over the plot (it
+    /// moved without saying which architecture it was on).
+    static func pointSummary(_ m: ExplorerModel) -> String {
+        guard let c = m.selected else { return "no architecture selected" }
+        let by = c.source == .distill ? "LLM-Distill-PP" : "expensive"
+        let x = c.latencyMs.map { String(format: "%.1f ms", $0) } ?? String(format: "%.3f GFLOPs", c.gflops)
+        return "◆ \(c.id): \(Renderer.num(c.score)) by \(by) at \(x) (Enter opens it)"
     }
 
     /// What the screen shows and how: overlays, zoom, the filter, colours, the plot's y, sorting.
@@ -144,7 +154,9 @@ public enum Controller {
             m.mode = .filter
             m.focus = .population
         case .inject: m.mode = .inject(InjectForm())
-        case .toggleColor: m.colorBy = m.colorBy == .generation ? .predictor : .generation
+        case .toggleColor:
+            m.colorBy = m.colorBy == .generation ? .predictor : .generation
+            m.message = m.colorBy == .generation ? "points coloured by generation" : "points coloured by predictor"
         case .cyclePlotY:
             m.plotY = m.plotY.next
             m.message = "plot y: \(m.plotY.label)"
