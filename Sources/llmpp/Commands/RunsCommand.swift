@@ -30,7 +30,7 @@ struct RunsCommand: AsyncParsableCommand {
             t.rows.append([
                 r.id, r.space, r.status, st?.phase.rawValue ?? "?",
                 "\(st?.generation ?? 0)/\(cfg?.evolution.iterations ?? 0)",
-                "\(st?.counters.expensiveEvaluations ?? 0)", fmt(st?.best?.score, 3),
+                "\(st?.counters.expensiveEvaluations ?? 0)", Self.best(st?.best),
                 f.string(from: Date(timeIntervalSince1970: r.updated)),
             ])
             out.append(
@@ -39,11 +39,19 @@ struct RunsCommand: AsyncParsableCommand {
                     ("phase", .string(st?.phase.rawValue)), ("generation", .number(Double(st?.generation ?? 0))),
                     ("expensive_evaluations", .number(Double(st?.counters.expensiveEvaluations ?? 0))),
                     ("best", .number(st?.best?.score)),
+                    ("best_scored_by", .string(st?.best.map { $0.source == .distill ? "student" : "expensive" })),
                 ]))
         }
         print(
             json
                 ? JSONValue.array(out).rendered(pretty: true)
                 : (rows.isEmpty ? "no runs in \(common.databasePath)" : t.render()))
+    }
+
+    /// The best's score with the predictor that gave it: a student's and an expensive
+    /// evaluator's scores are on different scales, and the column mixed them unsaid.
+    static func best(_ c: Candidate?) -> String {
+        guard let c else { return "-" }
+        return fmt(c.score, 3) + (c.source == .distill ? " (student)" : " (expensive)")
     }
 }
