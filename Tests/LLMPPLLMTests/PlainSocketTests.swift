@@ -91,7 +91,7 @@ final class PlainSocketTests: XCTestCase {
             return HostResolver.system(host, port)
         }
         XCTAssertThrowsError(
-            try HostResolver.resolve("localhost", port: 80, until: start + 0.3, timeout: 0.3, lookup: never)
+            try HostResolver.resolve("example.test", port: 80, until: start + 0.3, timeout: 0.3, lookup: never)
         ) { XCTAssertEqual(($0 as? LLMError)?.description, LLMError.timeout(0.3).description) }
         XCTAssertLessThan(Date().timeIntervalSince(start), 2)
     }
@@ -109,5 +109,7 @@ final class PlainSocketTests: XCTestCase {
     func testResolvedAddressesReachTheRequest() throws {
         let addresses = try HostResolver.resolve("127.0.0.1", port: 80, until: Date() + 5, timeout: 5)
         XCTAssertEqual(Int32(addresses.first.pointee.ai_family), AF_INET)
+        XCTAssertTrue(HostResolver.isNumeric("::1"))
+        XCTAssertFalse(HostResolver.isNumeric("localhost"))
     }
 }

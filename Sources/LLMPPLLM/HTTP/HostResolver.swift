@@ -27,6 +27,8 @@ enum HostResolver {
     static func resolve(
         _ host: String, port: Int, until deadline: Date, timeout: Double, lookup: @escaping Lookup = system
     ) throws -> ResolvedAddresses {
+        // A numeric address (the local server's 127.0.0.1) asks no DNS server: no thread.
+        if isNumeric(host) { return try lookup(host, port).get() }
         let answer = Answer()
         // A thread, not a dispatch queue: a lookup stuck in the kernel must not hold one of
         // the pool's threads that other work waits for.
@@ -35,6 +37,12 @@ enum HostResolver {
             throw LLMError.timeout(timeout)
         }
         return try answer.taken().get()
+    }
+
+    static func isNumeric(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// getaddrinfo for TCP over IPv4 or IPv6.
