@@ -31,7 +31,7 @@ enum DetailOverlay {
             "LLM calls about it: "
             + (related.isEmpty
                 ? "none"
-                : related.map { "#\($0.id) \($0.status.rawValue) \(Renderer.num($0.parsedValue))" }.joined(
+                : related.map { "#\($0.id) \(CallsPane.status($0, m)) \(Renderer.num($0.parsedValue))" }.joined(
                     separator: ", "))
         let lines: [(String, Role)] =
             scores.map { ($0, .title) } + efficiency.map { ($0, .dim) } + m.archText.map { ($0, .normal) }
