@@ -263,6 +263,11 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(Controller.handle(.char("x"), &m, layout: small), [])
         XCTAssertEqual(m.mode, .inject(InjectForm(text: "/")))
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: small), [.quit])
+        // Esc still closes: one that landed as the window shrank left help open, and the q
+        // pressed after the window grew again closed help instead of asking to quit.
+        m.mode = .help(HelpView())
+        _ = Controller.handle(.escape, &m, layout: small)
+        XCTAssertEqual(m.mode, .browse)
         m.mode = .browse
         _ = Controller.handle(.char("/"), &m, layout: layout)
         for k in [Key.char("a"), .char("b"), .clearLine, .char("c")] { _ = Controller.handle(k, &m, layout: layout) }

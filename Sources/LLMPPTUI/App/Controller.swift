@@ -19,9 +19,11 @@ public enum Command: Equatable, Sendable {
 /// Turns input into model changes and commands (lazygit's controller): no drawing, no I/O.
 public enum Controller {
     public static func handle(_ key: Key, _ m: inout ExplorerModel, layout: Layout) -> [Command] {
-        // Too small to show anything: q quits at once (a question would not be seen), and no
-        // other key acts, so that keys typed blind neither fill a hidden form nor steer the run.
-        if layout.tooSmall { return key == .char("q") ? [.quit] : [] }
+        // Too small to show anything: q quits at once (a question would not be seen), Esc still
+        // closes what is open (an Esc that lands as the window shrinks must not leave help up
+        // for the next q to close), and no other key acts, so that keys typed blind neither
+        // fill a hidden form nor steer the run.
+        if layout.tooSmall && key != .escape { return key == .char("q") ? [.quit] : [] }
         // The mode decides who hears the key: a form, the quit question or an overlay first.
         switch m.mode {
         case .inject(let form): return injectInput(key, form, &m)
