@@ -702,14 +702,19 @@ final class AnytimeScheduleTests: XCTestCase {
         XCTAssertNotNil(h.saved)
     }
 
-    func testPauseAtTheSwitch() async throws {
-        let server = try EngineTests.llmServer()
-        defer { server.stop() }
+    /// A `--pause-at-switch` run started and left where it stops (the switch, generation 3).
+    func runToThePauseAtTheSwitch(_ server: TestHTTPServer) async throws -> (Engine, RunState) {
         var cfg = Self.config()
         cfg.pauseAtSwitch = true
         let engine = try await Engine.create(config: cfg, environment: environment(server, EngineTests.tempDir()))
         await engine.start()
-        let st = await engine.wait()
+        return (engine, await engine.wait())
+    }
+
+    func testPauseAtTheSwitch() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let (engine, st) = try await runToThePauseAtTheSwitch(server)
         XCTAssertTrue(st.paused)
         XCTAssertFalse(st.finished)
         XCTAssertEqual(st.generation, 3)
@@ -725,11 +730,7 @@ final class AnytimeScheduleTests: XCTestCase {
     func testMovingTheSwitchLaterWhilePausedAtItReachesItAgain() async throws {
         let server = try EngineTests.llmServer()
         defer { server.stop() }
-        var cfg = Self.config()
-        cfg.pauseAtSwitch = true
-        let engine = try await Engine.create(config: cfg, environment: environment(server, EngineTests.tempDir()))
-        await engine.start()
-        _ = await engine.wait()
+        let (engine, _) = try await runToThePauseAtTheSwitch(server)
         let moved = await engine.moveSwitch(by: 2)
         XCTAssertEqual(moved.message, "switch point -> generation 5")
         let unreached = await engine.state.switchReachedAt
