@@ -117,7 +117,12 @@ public enum Renderer {
             c.llmCalls, c.cachedAnswers, c.failedCalls, compact(Double(c.tokens)), c.costUSD, c.expensiveEvaluations,
             m.config.constraint.summary
                 + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""))
-        if let best = m.state.best { line += String(format: " · best %.3f", best.score) }
+        // With its predictor: the student's and the expensive evaluator's scales differ, and
+        // "best" fell at the switch with nothing said.
+        if let best = m.state.best {
+            line +=
+                String(format: " · best %.3f", best.score) + (best.source == .distill ? " (student)" : " (expensive)")
+        }
         let hours = SearchHours(state: m.state, costLabel: m.costLabel)
         if hours.total > 0 {
             line += String(
