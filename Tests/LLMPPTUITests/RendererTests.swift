@@ -378,8 +378,8 @@ extension RendererTests {
             (
                 "inject",
                 .inject(
-                    InjectForm(
-                        text: "node1-from-node0: bogus",
+                    InjectForm.opening(
+                        m, text: "node1-from-node0: bogus",
                         problems: [
                             "'node1-from-node0': 'bogus' is not one of none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3",
                             "missing 'node2-from-node0', 'node2-from-node1'",

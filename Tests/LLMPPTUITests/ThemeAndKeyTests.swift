@@ -249,19 +249,38 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertTrue(text.contains("repaint the screen"), text)
     }
 
+    func form(_ m: ExplorerModel) -> InjectForm? {
+        if case .inject(let f) = m.mode { return f }
+        return nil
+    }
+
+    /// The inject form keeps the architecture selected when it opened, and Tab copies it into
+    /// the line to edit (every dimension had to be typed by hand).
+    func testTabCopiesTheSelectedArchitectureIntoTheInjectForm() throws {
+        var m = try model()
+        m.focus = .population
+        m.archText = ["a: 1", "b: 2"]
+        let id = try XCTUnwrap(m.selected?.id)
+        _ = Controller.handle(.char("i"), &m, layout: layout)
+        XCTAssertEqual(form(m)?.templateID, id)
+        m.archText = ["a: 9"]
+        _ = Controller.handle(.tab, &m, layout: layout)
+        XCTAssertEqual(form(m)?.text, "a: 1; b: 2")
+    }
+
     /// Ctrl-U clears what is typed (it typed an invisible character), control characters are
     /// never typed, and on a screen too small to show the form keys do not reach it: q quits.
     func testTextInputsClearWithCtrlUAndKeysTypedBlindDoNothing() throws {
         var m = try model()
         _ = Controller.handle(.char("i"), &m, layout: layout)
         for k in [Key.char("e"), .char("\u{1}"), .char("1")] { _ = Controller.handle(k, &m, layout: layout) }
-        XCTAssertEqual(m.mode, .inject(InjectForm(text: "e1")))
+        XCTAssertEqual(form(m)?.text, "e1")
         _ = Controller.handle(.clearLine, &m, layout: layout)
-        XCTAssertEqual(m.mode, .inject(InjectForm(text: "")))
+        XCTAssertEqual(form(m)?.text, "")
         _ = Controller.handle(.char("/"), &m, layout: layout)
         let small = Layout(m, width: 40, height: 10)
         XCTAssertEqual(Controller.handle(.char("x"), &m, layout: small), [])
-        XCTAssertEqual(m.mode, .inject(InjectForm(text: "/")))
+        XCTAssertEqual(form(m)?.text, "/")
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: small), [.quit])
         // Esc still closes: one that landed as the window shrank left help open, and the q
         // pressed after the window grew again closed help instead of asking to quit.

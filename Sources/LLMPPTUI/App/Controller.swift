@@ -155,7 +155,7 @@ public enum Controller {
         case .filter:
             m.mode = .filter
             m.focus = .population
-        case .inject: m.mode = .inject(InjectForm())
+        case .inject: m.mode = .inject(InjectForm.opening(m))
         case .toggleColor:
             m.colorBy = m.colorBy == .generation ? .predictor : .generation
             m.message = m.colorBy == .generation ? "points coloured by generation" : "points coloured by predictor"
@@ -299,6 +299,7 @@ public enum Controller {
         case .escape:
             m.mode = .browse
             return []
+        case .tab where !form.templateText.isEmpty: form.text = form.templateText
         default: guard TextEditing.edit(&form.text, key) else { return [] }
         }
         m.mode = .inject(form)

@@ -225,7 +225,7 @@ public final class ExplorerApp: @unchecked Sendable {
         let lines = text.replacingOccurrences(of: ";", with: "\n")
         let problems = space.shape.problems(lines)
         guard problems.isEmpty, let a = try? space.parse(lines) else {
-            model.mode = .inject(InjectForm(text: text, problems: problems))
+            model.mode = .inject(InjectForm.opening(model, text: text, problems: problems))
             return
         }
         let (e, inbox, id) = (engine, self.inbox, space.id(a))

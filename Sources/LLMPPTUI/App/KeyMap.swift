@@ -143,7 +143,9 @@ public enum KeyMap {
             [.char("b")], "b", .ban, "ban the selected architecture", hint: "ban", panes: [.plot, .population],
             disabled: Refusal.noSelection),
         Binding(
-            [.char("i")], "i", .inject, "inject an architecture (a form listing the dimensions)", hint: "inject",
+            [.char("i")], "i", .inject,
+            "inject an architecture (a form listing the dimensions; Tab copies the selected one to edit)",
+            hint: "inject",
             panes: [.plot, .population]),
         Binding([.char("r")], "r", .restart, "restart the search with the current settings (a new run)"),
         Binding(

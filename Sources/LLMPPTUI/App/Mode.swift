@@ -26,10 +26,24 @@ public enum Mode: Equatable, Sendable {
 public struct InjectForm: Equatable, Sendable {
     public var text = ""
     public var problems: [String] = []
+    /// The architecture selected when the form opened and its `name: value; ...` text, which
+    /// Tab copies into the line to edit (every dimension had to be typed by hand, and the
+    /// example shown changed under the user as the search moved the selection).
+    public var templateID: String? = nil
+    public var templateText = ""
 
-    public init(text: String = "", problems: [String] = []) {
+    public init(text: String = "", problems: [String] = [], templateID: String? = nil, templateText: String = "") {
         self.text = text
         self.problems = problems
+        self.templateID = templateID
+        self.templateText = templateText
+    }
+
+    /// A fresh form whose template is the model's selected architecture.
+    static func opening(_ m: ExplorerModel, text: String = "", problems: [String] = []) -> InjectForm {
+        InjectForm(
+            text: text, problems: problems, templateID: m.selected?.id, templateText: m.archText.joined(separator: "; ")
+        )
     }
 }
 

@@ -16,12 +16,9 @@ enum InjectOverlay {
                 lines.append(((i == 0 ? "" : "  ") + part, .normal))
             }
         }
-        if let current = m.selected {
-            let example = m.archText.joined(separator: "; ")
-            if !example.isEmpty {
-                lines.append(("The selected architecture (\(current.id)), to edit:", .dim))
-                lines += PromptPane.wrap(example, inner).map { ($0, .dim) }
-            }
+        if let id = form.templateID, !form.templateText.isEmpty {
+            lines.append(("The selected architecture (\(id)); Tab copies it here to edit:", .dim))
+            lines += PromptPane.wrap(form.templateText, inner).map { ($0, .dim) }
         }
         for p in form.problems { lines += PromptPane.wrap("✗ " + p, inner).map { ($0, .bad) } }
         let input = PromptPane.wrap("inject> " + form.text + "▏", inner)
