@@ -268,6 +268,15 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(form(m)?.text, "a: 1; b: 2")
     }
 
+    /// The help filter matches from the start of a word: "pace" found Space too.
+    func testTheHelpFilterMatchesWordStarts() {
+        let labels = HelpView(filter: "pace").bindings.map(\.label)
+        XCTAssertTrue(labels.contains("+"), "\(labels)")
+        XCTAssertFalse(labels.contains("Space"), "\(labels)")
+        XCTAssertTrue(HelpView(filter: "switch po").bindings.map(\.label).contains("<"))
+        XCTAssertTrue(HelpView(filter: "[").bindings.map(\.label).contains("["))
+    }
+
     /// Ctrl-U clears what is typed (it typed an invisible character), control characters are
     /// never typed, and on a screen too small to show the form keys do not reach it: q quits.
     func testTextInputsClearWithCtrlUAndKeysTypedBlindDoNothing() throws {

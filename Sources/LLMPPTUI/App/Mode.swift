@@ -65,6 +65,20 @@ public struct HelpView: Equatable, Sendable {
         let f = filter.lowercased()
         return f.isEmpty
             ? KeyMap.bindings
-            : KeyMap.bindings.filter { $0.label.lowercased().contains(f) || $0.help.lowercased().contains(f) }
+            : KeyMap.bindings.filter { Self.startsAWord(f, in: $0.label) || Self.startsAWord(f, in: $0.help) }
+    }
+
+    /// Whether `f` stands in `text` from the start of a word: "pace" finds "pace expensive
+    /// evaluations" but no longer "Space", "switch po" still finds "switch point".
+    static func startsAWord(_ f: String, in text: String) -> Bool {
+        let lower = text.lowercased()
+        var from = lower.startIndex
+        while let r = lower.range(of: f, range: from..<lower.endIndex) {
+            if r.lowerBound == lower.startIndex { return true }
+            let before = lower[lower.index(before: r.lowerBound)]
+            if !(before.isLetter || before.isNumber) || !(f.first?.isLetter ?? false) { return true }
+            from = lower.index(after: r.lowerBound)
+        }
+        return false
     }
 }
