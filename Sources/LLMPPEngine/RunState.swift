@@ -6,7 +6,15 @@ public enum Phase: String, Sendable, Codable, CaseIterable {
 }
 
 /// Which predictor scored a candidate.
-public enum ScoreSource: String, Sendable, Codable { case distill, expensive }
+public enum ScoreSource: String, Sendable, Codable {
+    case distill, expensive
+
+    /// The word JSON and short labels use: "student" or "expensive".
+    public var shortName: String { self == .distill ? "student" : "expensive" }
+
+    /// The predictor in a sentence: "LLM-Distill-PP" or "the expensive evaluator".
+    public var predictorName: String { self == .distill ? "LLM-Distill-PP" : "the expensive evaluator" }
+}
 
 /// One architecture of a generation, with everything the UI and reports show.
 public struct Candidate: Sendable, Codable, Equatable {

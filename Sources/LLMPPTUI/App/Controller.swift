@@ -139,9 +139,8 @@ public enum Controller {
     /// moved without saying which architecture it was on).
     static func pointSummary(_ m: ExplorerModel) -> String {
         guard let c = m.selected else { return "no architecture selected" }
-        let by = c.source == .distill ? "LLM-Distill-PP" : "expensive"
         let x = c.latencyMs.map { String(format: "%.1f ms", $0) } ?? String(format: "%.3f GFLOPs", c.gflops)
-        return "◆ \(c.id): \(Renderer.num(c.score)) by \(by) at \(x) (Enter opens it)"
+        return "◆ \(c.id): \(Renderer.num(c.score)) by \(c.source.predictorName) at \(x) (Enter opens it)"
     }
 
     /// What the screen shows and how: overlays, zoom, the filter, colours, the plot's y, sorting.

@@ -16,8 +16,7 @@ enum DetailOverlay {
         let scores = DistributionChart.wrapParts(
             [
                 "gen \(c.generation)",
-                String(format: "fitness %.3f by ", c.score)
-                    + (c.source == .distill ? "LLM-Distill-PP" : "the expensive evaluator"),
+                String(format: "fitness %.3f by ", c.score) + c.source.predictorName,
                 "LLM-Distill-PP \(Renderer.num(c.distill))", "expensive \(Renderer.num(c.expensive))",
                 "truth \(Renderer.num(c.truth))",
             ], width: width)

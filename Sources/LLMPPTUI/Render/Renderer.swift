@@ -120,8 +120,7 @@ public enum Renderer {
         // With its predictor: the student's and the expensive evaluator's scales differ, and
         // "best" fell at the switch with nothing said.
         if let best = m.state.best {
-            line +=
-                String(format: " · best %.3f", best.score) + (best.source == .distill ? " (student)" : " (expensive)")
+            line += String(format: " · best %.3f", best.score) + " (\(best.source.shortName))"
         }
         let hours = SearchHours(state: m.state, costLabel: m.costLabel)
         if hours.total > 0 {

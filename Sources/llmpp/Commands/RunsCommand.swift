@@ -39,7 +39,7 @@ struct RunsCommand: AsyncParsableCommand {
                     ("phase", .string(st?.phase.rawValue)), ("generation", .number(Double(st?.generation ?? 0))),
                     ("expensive_evaluations", .number(Double(st?.counters.expensiveEvaluations ?? 0))),
                     ("best", .number(st?.best?.score)),
-                    ("best_scored_by", .string(st?.best.map { $0.source == .distill ? "student" : "expensive" })),
+                    ("best_scored_by", .string(st?.best?.source.shortName)),
                 ]))
         }
         print(
@@ -52,6 +52,6 @@ struct RunsCommand: AsyncParsableCommand {
     /// evaluator's scores are on different scales, and the column mixed them unsaid.
     static func best(_ c: Candidate?) -> String {
         guard let c else { return "-" }
-        return fmt(c.score, 3) + (c.source == .distill ? " (student)" : " (expensive)")
+        return fmt(c.score, 3) + " (\(c.source.shortName))"
     }
 }

@@ -58,7 +58,7 @@ enum HeadlessRun {
                 return String(
                     format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d", g,
                     best?.score ?? .nan, best?.id ?? "-",
-                    src == .distill ? "LLM-Distill-PP" : "the expensive evaluator", expensive)
+                    src.predictorName, expensive)
             case .switchReached(let g):
                 return "switch point reached at generation \(g): the expensive evaluator scores from now on"
             default: return nil

@@ -41,7 +41,7 @@ struct SearchResult {
     static func generationJSON(_ g: GenerationRecord) -> JSONValue {
         .object([
             ("index", .number(Double(g.index))),
-            ("scored_by", .string(g.scoredBy == .distill ? "student" : "expensive")),
+            ("scored_by", .string(g.scoredBy.shortName)),
             ("student_labels", .number(g.studentLabels.map(Double.init))),
             ("wall_seconds", .number(g.wallSeconds)),
             ("new_expensive_evaluations", .number(Double(g.newExpensiveEvaluations))),
@@ -75,7 +75,7 @@ struct SearchResult {
             lines.append(
                 String(
                     format: "best %@: %.3f by %@, truth %@, latency %@, %.3f GFLOPs, %.2fM params", b.id,
-                    b.score, b.source == .distill ? "LLM-Distill-PP" : "the expensive evaluator",
+                    b.score, b.source.predictorName,
                     b.truth.map { String(format: "%.3f", $0) } ?? "unknown",
                     b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
             lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
