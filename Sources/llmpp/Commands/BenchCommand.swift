@@ -92,8 +92,6 @@ struct BenchCommand: AsyncParsableCommand {
         print(t.render())
     }
 
-    func note(_ s: String) { StandardError.line(s) }
-
     /// The student with the paper's configuration, ours vs the same network in NumPy, in
     /// interleaved pairs (the order alternating) so that a machine that slows down or speeds up
     /// mid-run moves both sides; the median of the pairs' ratios is the figure.
@@ -110,7 +108,7 @@ struct BenchCommand: AsyncParsableCommand {
             tr.train(steps: steps)
             return (Date().timeIntervalSince(t0), tr.losses.last)
         }
-        note("bench: student training, ours vs NumPy, \(pairs) interleaved pairs of \(steps) steps...")
+        StandardError.line("bench: student training, ours vs NumPy, \(pairs) interleaved pairs of \(steps) steps...")
         var refNote = "reference unavailable"
         var lastLoss: Double? = nil
         let pairsDone = await InterleavedPairs.run(
@@ -121,7 +119,7 @@ struct BenchCommand: AsyncParsableCommand {
                 return o
             },
             b: { _ in numpyTraining(script: script, steps: steps, note: &refNote) })
-        note("bench: native final loss \(fmt(lastLoss, 4)); \(refNote)")
+        StandardError.line("bench: native final loss \(fmt(lastLoss, 4)); \(refNote)")
         guard !pairsDone.a.isEmpty else {
             let (o, _) = native()
             return Result(
@@ -225,7 +223,7 @@ struct BenchCommand: AsyncParsableCommand {
                     ours: w.walkSeconds, reference: w.greedySeconds, unit: "s", target: "ratio <= 1.5",
                     met: median <= 1.5, pairRatio: median))
         } catch {
-            note("bench: LLM benchmarks skipped: \(error)")
+            StandardError.line("bench: LLM benchmarks skipped: \(error)")
             if out.isEmpty {
                 out.append(
                     Result(
@@ -267,7 +265,7 @@ struct BenchCommand: AsyncParsableCommand {
         let walk = LLMPredictor(
             provider: provider, store: store, run: "bench-walk", builder: builder,
             settings: PredictionSettings(decode: .distribution))
-        note("bench: digit walk vs greedy, \(pairs) interleaved pairs...")
+        StandardError.line("bench: digit walk vs greedy, \(pairs) interleaved pairs...")
         func timed(_ p: LLMPredictor, _ a: Architecture) async throws -> Double {
             let t0 = Date()
             let r = await p.predict(a, demonstrations: demos)
@@ -278,7 +276,7 @@ struct BenchCommand: AsyncParsableCommand {
         let timings = try await InterleavedPairs.run(
             pairs, a: { try await timed(walk, tests[$0]) }, b: { try await timed(greedy, tests[$0]) })
         let (ratios, ws, gs) = (timings.ratios, timings.a, timings.b)
-        note("bench: walk/greedy ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
+        StandardError.line("bench: walk/greedy ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
         return (ratios, Metrics.median(ws), Metrics.median(gs))
     }
 
@@ -294,7 +292,7 @@ struct BenchCommand: AsyncParsableCommand {
         let predictor = LLMPredictor(provider: provider, store: store, run: "bench", builder: builder)
         let api = try await provider.serverAPI()
         let url = api.baseURL.appendingPathComponent("chat/completions").absoluteString
-        note("bench: LLM client vs curl, \(n) interleaved pairs...")
+        StandardError.line("bench: LLM client vs curl, \(n) interleaved pairs...")
         // Request bodies exactly as llmpp sends them; body 0 is the untimed warm-up.
         let files = try tests.enumerated().map { i, a in
             try writeRequest(
@@ -315,7 +313,7 @@ struct BenchCommand: AsyncParsableCommand {
         let timings = try await InterleavedPairs.run(
             n, a: { try curl(files[$0 + 1]) }, b: { try await ours(tests[$0 + 1]) })
         let (ratios, c, o) = (timings.ratios, timings.a, timings.b)
-        note("bench: ours/curl rate ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
+        StandardError.line("bench: ours/curl rate ratios \(ratios.map { fmt($0, 2) }.joined(separator: " "))")
         return (ratios, 1 / Metrics.median(o), 1 / Metrics.median(c))
     }
 
@@ -350,11 +348,12 @@ struct BenchCommand: AsyncParsableCommand {
         do {
             let config = try explorerDefaultConfig()
             let env = EngineEnvironment.applyingRunSettings(catalog: try common.catalog(), dataDirectory: tmp)
-            note("bench: the explorer's default run, headless, until the switch (generation \(config.switchAt))...")
+            StandardError.line(
+                "bench: the explorer's default run, headless, until the switch (generation \(config.switchAt))...")
             let state = try await runUntilSwitch(config, env)
             return startupResults(state, config)
         } catch {
-            note("bench: startup skipped: \(error)")
+            StandardError.line("bench: startup skipped: \(error)")
             return [
                 Result(
                     name: "explorer default run (skipped: \("\(error)".prefix(60)))", ours: .nan, reference: nil,
@@ -380,7 +379,8 @@ struct BenchCommand: AsyncParsableCommand {
         let state = await engine.runToEnd { events in
             for await e in events {
                 if case .generationDone(let g, _, _, _, _) = e {
-                    note(String(format: "bench: generation %d after %.0f s", g, Date().timeIntervalSince(t0)))
+                    StandardError.line(
+                        String(format: "bench: generation %d after %.0f s", g, Date().timeIntervalSince(t0)))
                     if g >= switchAt { await engine.pause() }
                 }
             }

@@ -215,11 +215,6 @@ extension LatencyCommand {
     }
 }
 
-extension Double {
-    /// nil for NaN and infinities (JSON has no place for them).
-    var finite: Double? { isFinite ? self : nil }
-}
-
 extension LatencyAdaptationMethod: ExpressibleByArgument {}
 
 extension Array {

@@ -20,17 +20,7 @@ struct AdaptationReport {
             ("chosen", .string(chosen.rawValue)), ("basis", .string(basis)),
             (
                 "leave_one_out",
-                .object(
-                    scored.map { (m, a) -> (String, JSONValue) in
-                        (
-                            m.rawValue,
-                            .object([
-                                ("mape", .number(a.meanAbsolutePercentageError.finite)),
-                                ("kendall", .number(a.kendall.finite)),
-                                ("acc10", .number(a.withinTenPercent.finite)),
-                            ])
-                        )
-                    })
+                .object(scored.map { (m, a) in (m.rawValue, a.json) })
             ),
         ])
     }
@@ -39,7 +29,7 @@ struct AdaptationReport {
         var t = TextTable(header: ["method", "leave-one-out MAPE", "Kendall", "Acc(10%)", ""])
         for (m, a) in scored {
             t.rows.append([
-                m.rawValue, fmt(a.meanAbsolutePercentageError * 100, 1) + "%", fmt(a.kendall.finite, 3),
+                m.rawValue, fmt(a.meanAbsolutePercentageError * 100, 1) + "%", fmt(a.kendall, 3),
                 fmt(a.withinTenPercent * 100, 0) + "%", m == chosen ? "<- saved" : "",
             ])
         }

@@ -61,17 +61,7 @@ extension ReproduceReport {
                     ),
                     (
                         "ceilings",
-                        .object(
-                            r.ceilings.keys.sorted().map { k in
-                                let a = r.ceilings[k]!
-                                return (
-                                    k,
-                                    .object([
-                                        ("mape", .number(a.meanAbsolutePercentageError)),
-                                        ("kendall", .number(a.kendall)), ("acc10", .number(a.withinTenPercent)),
-                                    ])
-                                )
-                            })
+                        .object(r.ceilings.keys.sorted().map { k in (k, r.ceilings[k]!.json) })
                     ),
                     ("verdicts", .array(HardwareStudy.verdicts(r).map { .string($0) })),
                 ])
