@@ -231,12 +231,21 @@ public actor Engine {
         if let a = config.anytime { state.anytimeTargets = Array(labelTargets.prefix(a.warmupLabels)) }
     }
 
+    /// A resumed run's newest calls: its own and those its labels were answered from (a run
+    /// answered from the cache owns none, and listed nothing after a resume).
+    func resumedCalls() async -> [CallRecord] {
+        let own = (try? await transcripts.calls(run: runID, limit: WatchedView.maxCalls)) ?? []
+        let ownIDs = Set(own.map(\.id))
+        let reused = Set((try? await runs.labelCallIDs(run: runID)) ?? []).subtracting(ownIDs)
+        let newest = Array(reused.sorted(by: >).prefix(WatchedView.maxCalls))
+        let borrowed = (try? await transcripts.calls(ids: newest)) ?? []
+        return Array((own + borrowed).sorted { $0.id > $1.id }.prefix(WatchedView.maxCalls))
+    }
+
     func restoreArtifacts() async throws {
         labelValues = try await runs.labels(run: runID)
         // A resumed run shows where it was: its last generation and its newest calls.
-        watched = WatchedView(
-            lastGeneration: state.lastGeneration,
-            calls: (try? await transcripts.calls(run: runID, limit: WatchedView.maxCalls)) ?? [])
+        watched = WatchedView(lastGeneration: state.lastGeneration, calls: await resumedCalls())
         expensiveScores = try await runs.expensive(run: runID)
         state.counters.expensiveEvaluations = expensiveScores.count
         let studentBlob =

@@ -86,6 +86,20 @@ public actor TranscriptStore {
         try db.query("SELECT \(Self.columns) FROM calls WHERE id = ?", [.int(id)]).first.map(Self.record)
     }
 
+    /// The calls with these ids, newest first (ids not found are left out).
+    public func calls(ids: [Int64]) throws -> [CallRecord] {
+        var out: [CallRecord] = []
+        // SQLite binds at most 32,766 parameters a statement; a resumed run may name more.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            out += try db.query(
+                "SELECT \(Self.columns) FROM calls WHERE id IN (\(marks))", chunk.map { .int($0) }
+            ).map(Self.record)
+        }
+        return out.sorted { $0.id > $1.id }
+    }
+
     /// Calls, newest first; optionally of one run, after an id (for live views) and/or
     /// before one (the next page of a listing).
     public func calls(run: String? = nil, afterID: Int64 = 0, beforeID: Int64? = nil, limit: Int = 1_000_000) throws

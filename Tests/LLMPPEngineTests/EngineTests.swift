@@ -409,6 +409,11 @@ extension EngineTests {
         }
         XCTAssertEqual(calls.count, state.labelsDone)
         XCTAssertEqual(Set(calls.map(\.run)), ["first"])
+        // Resumed, it lists them again (it listed none: it owns no call of its own).
+        let resumed = try await Engine.resume(runID: "second", environment: env)
+        let listed = await resumed.watched.calls
+        XCTAssertEqual(Set(listed.map(\.id)), Set(calls.map(\.id)))
+        XCTAssertEqual(listed.map(\.id), listed.map(\.id).sorted(by: >), "newest first")
     }
 
     /// Killed before its first unit, a run without --evaluate-llm resumes into labelling, not

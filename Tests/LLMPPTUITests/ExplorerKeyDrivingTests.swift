@@ -134,6 +134,26 @@ final class ExplorerKeyDrivingTests: XCTestCase {
         XCTAssertEqual(switchAt, 0)
     }
 
+    /// Commands reach the engine in the order the keys were pressed: nine `<` then three `>`
+    /// always end at switch 3 (from any start up to 9: the `<`s clamp at 0 first). Each
+    /// command used to be its own task, and tasks started together reach the actor in no
+    /// guaranteed order (not seen here in 3,600 presses, but not promised): a `>` that
+    /// overtook the last `<`s would be clamped away.
+    func testCommandsReachTheEngineInKeyOrder() async throws {
+        let server = try TestHTTPServer(fallback: .init(status: 200, body: TestHTTPServer.openAI("{\"accuracy\": 90}")))
+        defer { server.stop() }
+        let app = try await app(server: server)
+        let screen = FakeScreen([])
+        for round in 0..<100 {
+            for _ in 0..<9 { app.execute(.moveSwitch(-1), terminal: screen) }
+            for _ in 0..<3 { app.execute(.moveSwitch(1), terminal: screen) }
+            await app.commands.sendAndWait {}
+            let switchAt = await app.currentEngine.config.switchAt
+            XCTAssertEqual(switchAt, 3, "round \(round)")
+            if switchAt != 3 { break }
+        }
+    }
+
     /// Rapid `[` presses compose like the switch's: three are 20 -> 19 -> 18.05 -> 17.15 ms
     /// (each press used to send 5% under the UI's lagging copy, so all three set 19 ms), and
     /// a `]` after them loosens from there.
@@ -174,7 +194,7 @@ final class ExplorerKeyDrivingTests: XCTestCase {
     func testRestartKeepsTheScreenAlive() async throws {
         _ = try await drive([
             .waitFor("PAUSED"), .key(.char("r")), .waitFor("restarting: stopping this run and its LLM server"),
-            .waitFor("restarted as a new run"),
+            .waitFor("restarted as a new run; run "), .waitFor("stays paused, resumable with --resume"),
         ])
     }
 

@@ -40,6 +40,8 @@ public final class ExplorerApp: @unchecked Sendable {
     let inbox = Inbox()
     var model: ExplorerModel
     var listeners: [Task<Void, Never>] = []
+    /// Steering for the run on screen, in key order (a restart's run gets its own).
+    var commands = SerialCommands()
     /// A restart is stopping the old run; its engine has not arrived yet.
     var restarting = false
 
@@ -158,7 +160,7 @@ public final class ExplorerApp: @unchecked Sendable {
         terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
         let done = DispatchSemaphore(value: 0)
         let eng = engine
-        Task {
+        commands.send {
             await eng.pause()
             await eng.shutdown()
             done.signal()
@@ -182,12 +184,15 @@ public final class ExplorerApp: @unchecked Sendable {
         switch r {
         case .engine(let fresh):
             engine = fresh
-            let cfg = model.config
+            commands.close()
+            commands = SerialCommands()
+            let (cfg, old) = (model.config, model.runID)
             model = Self.model(
                 config: cfg, state: RunState(seed: cfg.seed), space: space, isReplay: cfg.provider == "replay",
                 theme: themes[themeIndex].0)
             model.asciiOnly = !utf8
-            model.message = "restarted as a new run"
+            // The old run is paused, not lost: `runs` lists it as such, and this says why.
+            model.message = "restarted as a new run; run \(old) stays paused, resumable with --resume \(old)"
             attach(fresh)
             announceEstimate(fresh, after: model.message)
             Task { await fresh.start() }
@@ -198,14 +203,16 @@ public final class ExplorerApp: @unchecked Sendable {
     func execute(_ c: Command, terminal: any Screen) {
         let e = engine
         switch c {
-        case .pause: Task { await e.pause(byUser: true) }
-        case .resume: Task { await e.resume() }
-        case .step: Task { await e.step() }
-        case .moveSwitch(let d): Task { await e.moveSwitch(by: d) }
-        case .setPace(let p): Task { await e.setPace(p) }
-        case .scaleConstraint(let tighter): Task { await e.scaleConstraint(tighter: tighter) }
-        case .pin(let a): Task { await e.pin(a) }
-        case .ban(let id): Task { await e.ban(id) }
+        case .pause: commands.send { await e.pause(byUser: true) }
+        case .resume: commands.send { await e.resume() }
+        // A step runs for a whole unit (an LLM batch can take seconds) and must not hold up the
+        // keys after it; the engine counts presses that arrive while one runs.
+        case .step: commands.send { Task { await e.step() } }
+        case .moveSwitch(let d): commands.send { _ = await e.moveSwitch(by: d) }
+        case .setPace(let p): commands.send { await e.setPace(p) }
+        case .scaleConstraint(let tighter): commands.send { await e.scaleConstraint(tighter: tighter) }
+        case .pin(let a): commands.send { await e.pin(a) }
+        case .ban(let id): commands.send { await e.ban(id) }
         case .inject(let text): inject(text)
         case .writePrompt(let id): writePrompt(id)
         case .cycleTheme:
@@ -229,7 +236,7 @@ public final class ExplorerApp: @unchecked Sendable {
             return
         }
         let (e, inbox, id) = (engine, self.inbox, space.id(a))
-        Task {
+        commands.send {
             do {
                 try await e.inject(a)
                 inbox.push(.notice("injected \(id): it joins the next population built"))
@@ -260,7 +267,7 @@ public final class ExplorerApp: @unchecked Sendable {
         restarting = true
         model.message = "restarting: stopping this run and its LLM server..."
         let (e, config, make, inbox) = (engine, model.config, makeEngine, self.inbox)
-        Task {
+        commands.send {
             await e.pause()
             await e.shutdown()
             do { inbox.set(.engine(try await make(config))) } catch { inbox.set(.failed("\(error)")) }
