@@ -62,6 +62,12 @@ public enum Renderer {
         }
     }
 
+    /// `s` in at most `width` characters, "…" marking a cut.
+    static func elided(_ s: String, _ width: Int) -> String {
+        guard s.count > width else { return s }
+        return width <= 0 ? "" : String(s.prefix(width - 1)) + "…"
+    }
+
     static func paneSuffix(_ m: ExplorerModel, _ p: Pane) -> String {
         switch p {
         case .population:
@@ -102,11 +108,19 @@ public enum Renderer {
             : m.state.finished ? ("DONE", .good) : m.state.paused ? ("PAUSED", .warning) : ("RUNNING", .good)
         let right = r.width - status.0.count - 3
         var x = b.text(0, 0, " LLM-PP Explorer ", Style(.accent, bold: true))
-        x += b.text(x, 0, "· \(m.spaceTitle) · ", .normal, maxWidth: right - x)
         let provider =
             m.isReplay && !m.providerName.hasPrefix("replay") ? "replay of \(m.providerName)" : m.providerName
-        x += b.text(x, 0, provider, Style(m.isReplay ? .warning : .normal, bold: m.isReplay), maxWidth: right - x)
-        x += b.text(x, 0, " · run \(m.runID) ", .normal, maxWidth: right - x)
+        // The run id is what a user copies to resume, so it stays whole (it used to be cut
+        // mid-id, silently): the space's title gives way first, then the provider, each with "…".
+        let run = " · run \(m.runID) "
+        let room = max(0, right - x - run.count - 5)
+        let providerWidth = min(provider.count, max(room / 2, room - m.spaceTitle.count))
+        let title = elided(m.spaceTitle, room - providerWidth)
+        x += b.text(x, 0, "· \(title) · ", .normal, maxWidth: right - x)
+        x += b.text(
+            x, 0, elided(provider, providerWidth), Style(m.isReplay ? .warning : .normal, bold: m.isReplay),
+            maxWidth: right - x)
+        x += b.text(x, 0, run, .normal, maxWidth: right - x)
         b.text(right, 0, " \(status.0) ", Style(status.1, bold: true, reverse: true))
 
         phaseBars(&b, m, r)
