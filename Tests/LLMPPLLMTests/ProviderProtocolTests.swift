@@ -222,6 +222,52 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(server.requestCount, 4)
     }
 
+    /// A token cap holds inside a batch: at 15 tokens a call, a 30-token cap pays for two calls
+    /// (a batch of 20 used to claim every call before the first answer came back: 20 calls).
+    func testATokenCapHoldsWithinABatch() async throws {
+        let server = try TestHTTPServer(
+            fallback: .init(
+                status: 200, body: TestHTTPServer.openAI(#"{"bleu": 25}"#, tokensIn: 10, tokensOut: 5), delay: 0.05))
+        defer { server.stop() }
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let (_, demos, tests) = try LLMFixtures.split123()
+        let predictor = try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil, maxConcurrency: 4), store: store,
+            budget: Budget(.init(maxTokens: 30)))
+        let answers = await predictor.predictAll(tests.prefix(20).map { ($0, demos) }, purpose: "predict")
+        XCTAssertEqual(server.requestCount, 2)
+        XCTAssertEqual(answers.filter { $0.value != nil }.count, 2)
+        XCTAssertEqual(answers.filter(\.budgetExhausted).count, 18)
+    }
+
+    /// Token counts no model reports (2^62, 1e308, negative) are unknown: they used to overflow
+    /// the running total (a crash) or pay a token cap back.
+    func testImpossibleTokenCountsAreUnknown() async throws {
+        let bodies = [
+            #"{"prompt_tokens": 4611686018427387904, "completion_tokens": 4611686018427387904}"#,
+            #"{"prompt_tokens": 1e308, "completion_tokens": -1e308}"#,
+            #"{"prompt_tokens": -1000000, "completion_tokens": -5}"#,
+        ].map { usage in
+            #"{"choices": [{"index": 0, "message": {"role": "assistant", "content": "{\"bleu\": 25}"}}], "usage": \#(usage)}"#
+        }
+        let server = try TestHTTPServer(script: bodies.map { .init(status: 200, body: $0) })
+        defer { server.stop() }
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let (_, demos, tests) = try LLMFixtures.split123()
+        let budget = Budget(.init(maxTokens: 1_000))
+        let predictor = try makePredictor(
+            OpenAIProvider(model: "m", baseURL: server.baseURL, apiKey: nil), store: store, budget: budget)
+        for t in tests.prefix(3) {
+            let p = await predictor.predict(t, demonstrations: demos)
+            XCTAssertEqual(p.value, 25)
+            let c = try await store.call(id: p.callIDs[0])!
+            XCTAssertNil(c.tokensIn)
+            XCTAssertNil(c.tokensOut)
+        }
+        let spent = await budget.tokens
+        XCTAssertEqual(spent, 0)
+    }
+
     func testPredictAllAnswersInTheOrderAskedWhateverOrderTheAnswersArrive() async throws {
         let (s, demos, tests) = try LLMFixtures.split123()
         let asked = Array(tests.prefix(6))

@@ -279,6 +279,8 @@ public actor LLMPredictor {
             case .failure(let e): next = judgeFailure(e, &record, &result, &loop)
             case .success(let response): next = await judgeAnswer(response, &record, &result, &loop)
             }
+            // Settled whatever the outcome: a failed call frees its claim too.
+            await budget.record(tokens: (record.tokensIn ?? 0) + (record.tokensOut ?? 0), cost: record.costUSD)
             record = redactor.redact(record)
             do {
                 record.id = try await store.insert(record)
@@ -390,7 +392,6 @@ public actor LLMPredictor {
         record.tokensOut = response.tokensOut
         record.costUSD = pricing.cost(
             provider: provider.name, model: provider.model, tokensIn: response.tokensIn, tokensOut: response.tokensOut)
-        await budget.record(tokens: (response.tokensIn ?? 0) + (response.tokensOut ?? 0), cost: record.costUSD)
         switch parser.parse(response.text) {
         case .value(let v, _):
             var value = v

@@ -68,18 +68,51 @@ public actor Budget {
 
     public init(_ limits: Limits = .init()) { self.limits = limits }
 
-    /// Claims one call, or throws when a limit is reached.
-    public func reserveCall() throws {
+    /// Calls claimed and not yet settled.
+    private var inFlight = 0
+    private var settled = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Claims one call, or throws when a limit is reached. Under a token or dollar cap a call
+    /// also waits while the calls in flight, at the mean cost of those settled (one at a time
+    /// before any has), could reach the cap: a batch used to claim all its calls before the
+    /// first answer came back, and 20 calls spent ten times a 30-token cap.
+    public func reserveCall() async throws {
+        while true {
+            try checkLimits()
+            guard inFlight > 0, !roomForOneMore() else { break }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        calls += 1
+        inFlight += 1
+    }
+
+    private func checkLimits() throws {
         if let m = limits.maxCalls, calls >= m { throw LLMError.budgetExhausted("\(calls) of \(m) calls used") }
         if let m = limits.maxTokens, tokens >= m { throw LLMError.budgetExhausted("\(tokens) of \(m) tokens used") }
         if let m = limits.maxCostUSD, costUSD >= m {
             throw LLMError.budgetExhausted(String(format: "$%.4f of $%.4f spent", costUSD, m))
         }
-        calls += 1
     }
 
+    /// Whether one more call may start beside those in flight without risking a cap.
+    private func roomForOneMore() -> Bool {
+        guard limits.maxTokens != nil || limits.maxCostUSD != nil else { return true }
+        guard settled > 0 else { return false }
+        let ahead = Double(inFlight + 1) / Double(settled)
+        if let m = limits.maxTokens, Double(tokens) + Double(tokens) * ahead >= Double(m) { return false }
+        if let m = limits.maxCostUSD, costUSD + costUSD * ahead >= m { return false }
+        return true
+    }
+
+    /// Settles a claimed call (answered or failed) with what it cost.
     public func record(tokens t: Int, cost: Double?) {
-        tokens += t
-        costUSD += cost ?? 0
+        tokens += max(0, t)
+        costUSD += max(0, cost.flatMap { $0.isFinite ? $0 : nil } ?? 0)
+        inFlight = max(0, inFlight - 1)
+        settled += 1
+        let woken = waiters
+        waiters = []
+        for w in woken { w.resume() }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPCore
 
 /// The Anthropic Messages API (`/v1/messages`): system prompt as a top-level field,
 /// `x-api-key` and `anthropic-version` headers. No structured output or log-probabilities:
@@ -80,7 +81,7 @@ public struct AnthropicProvider: LLMProvider {
         let text = content.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined()
         let usage = obj["usage"] as? [String: Any]
         return CompletionResponse(
-            text: text, raw: raw, tokensIn: (usage?["input_tokens"] as? NSNumber)?.intValue,
-            tokensOut: (usage?["output_tokens"] as? NSNumber)?.intValue)
+            text: text, raw: raw, tokensIn: JSONNumber.tokenCount(usage?["input_tokens"]),
+            tokensOut: JSONNumber.tokenCount(usage?["output_tokens"]))
     }
 }

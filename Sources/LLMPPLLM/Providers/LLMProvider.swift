@@ -81,8 +81,10 @@ public struct CompletionResponse: Sendable, Equatable {
     ) {
         self.text = text
         self.raw = raw
-        self.tokensIn = tokensIn
-        self.tokensOut = tokensOut
+        // Whatever a provider or a replayed transcript says, a count outside 0...max is unknown.
+        let sane = { (n: Int?) in n.flatMap { (0...JSONNumber.maxTokenCount).contains($0) ? $0 : nil } }
+        self.tokensIn = sane(tokensIn)
+        self.tokensOut = sane(tokensOut)
         self.logprobs = logprobs
         self.distribution = distribution
     }

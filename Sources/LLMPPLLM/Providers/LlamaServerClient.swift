@@ -97,9 +97,9 @@ public struct LlamaServerClient: NextTokenSource {
             batch.candidates.append(candidates)
             // Tokens the server actually evaluated (the cached prefix excluded) when it says so.
             let timings = r["timings"] as? [String: Any]
-            batch.tokensIn += Int(
-                JSONNumber.double(timings?["prompt_n"]) ?? JSONNumber.double(r["tokens_evaluated"]) ?? 0)
-            batch.tokensOut += Int(JSONNumber.double(r["tokens_predicted"]) ?? 0)
+            batch.tokensIn +=
+                JSONNumber.tokenCount(timings?["prompt_n"]) ?? JSONNumber.tokenCount(r["tokens_evaluated"]) ?? 0
+            batch.tokensOut += JSONNumber.tokenCount(r["tokens_predicted"]) ?? 0
         }
         return batch
     }

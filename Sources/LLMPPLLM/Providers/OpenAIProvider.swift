@@ -1,4 +1,5 @@
 import Foundation
+import LLMPPCore
 
 /// Any OpenAI-compatible `/v1/chat/completions` endpoint: OpenAI, vLLM, Ollama, llama.cpp,
 /// LM Studio. Structured output through `response_format: json_schema`; token
@@ -137,7 +138,7 @@ public struct OpenAIProvider: LLMProvider {
             }
         }
         return CompletionResponse(
-            text: text, raw: raw, tokensIn: (usage?["prompt_tokens"] as? NSNumber)?.intValue,
-            tokensOut: (usage?["completion_tokens"] as? NSNumber)?.intValue, logprobs: logprobs)
+            text: text, raw: raw, tokensIn: JSONNumber.tokenCount(usage?["prompt_tokens"]),
+            tokensOut: JSONNumber.tokenCount(usage?["completion_tokens"]), logprobs: logprobs)
     }
 }
