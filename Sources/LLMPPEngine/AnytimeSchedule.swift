@@ -38,13 +38,25 @@ public struct AnytimeSchedule: Sendable, Codable, Equatable {
 
     /// L(g): the labels the student scoring generation g rests on, within a budget of `budget`.
     public func labels(forGeneration g: Int, budget: Int) -> Int {
-        min(budget, warmupLabels + max(0, g) * labelsPerGeneration)
+        // Saturating: a schedule read from a hand-edited run must not trap here.
+        let (grown, overflowed) = max(0, g).multipliedReportingOverflow(by: max(0, labelsPerGeneration))
+        let (total, overflowedToo) = max(0, warmupLabels).addingReportingOverflow(grown)
+        return overflowed || overflowedToo ? budget : min(budget, total)
     }
 
     public var problem: String? {
-        if warmupLabels < 1 { return "the anytime schedule needs at least 1 warm-up label" }
-        if labelsPerGeneration < 0 { return "labels per generation must be >= 0" }
-        if warmupSteps < 1 || retrainSteps < 0 { return "the anytime training steps must be positive" }
+        let labels = RunConfig.Bounds.labels
+        if !(1...labels.upperBound).contains(warmupLabels) {
+            return "warm-up labels must be in 1...\(labels.upperBound), got \(warmupLabels)"
+        }
+        if !labels.contains(labelsPerGeneration) {
+            return "labels per generation must be in 0...\(labels.upperBound), got \(labelsPerGeneration)"
+        }
+        if !RunConfig.Bounds.trainSteps.contains(warmupSteps)
+            || !(0...RunConfig.Bounds.trainSteps.upperBound).contains(retrainSteps)
+        {
+            return "the anytime training steps must be in 1...\(RunConfig.Bounds.trainSteps.upperBound)"
+        }
         return nil
     }
 }

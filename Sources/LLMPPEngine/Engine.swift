@@ -69,6 +69,9 @@ public actor Engine {
         }
         var config = try decodeRow(RunConfig.self, row.config, what: "configuration", runID: runID, env: env)
         var state = try decodeRow(RunState.self, row.state, what: "state", runID: runID, env: env)
+        if let p = state.problem {
+            throw EvaluatorError("run '\(runID)' in \(env.databasePath): its saved state is damaged: \(p)")
+        }
         if !amend.isEmpty {
             amend.apply(to: &config)
             // Only what was amended is judged: a saved run resumes as it was created.

@@ -127,6 +127,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
 
     public var problem: String? {
+        // The schedule's own settings first: the label budget is derived from them.
+        if let p = anytime?.problem { return p }
         if let p = boundsProblem { return p }
         if let p = evolution.problem { return p }
         if switchAt < 0 || switchAt > evolution.iterations {
@@ -138,7 +140,6 @@ public struct RunConfig: Sendable, Codable, Equatable {
         }
         if !["builtin", "external"].contains(evaluator.kind) { return "evaluator must be builtin or external" }
         if trainingChunk < 1 { return "training chunk must be >= 1" }
-        if let p = anytime?.problem { return p }
         if let p = pace, !(p > 0 && p.isFinite) { return "the pace must be a positive number (e.g. 1000 for 1000x)" }
         return nil
     }

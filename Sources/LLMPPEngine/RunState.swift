@@ -124,4 +124,22 @@ public struct RunState: Sendable, Codable, Equatable {
     public var studentScoredIDs: Set<String>? = nil
 
     public init(seed: UInt64) { rng = SeededGenerator(seed: seed &+ 0xE70) }
+
+    /// What a saved state cannot hold (a hand-edited or damaged row: a negative count trapped
+    /// the resume in `dropFirst`), or nil.
+    public var problem: String? {
+        let counts: [(String, Int)] = [
+            ("llmppDone", llmppDone), ("labelsDone", labelsDone), ("labelsFailed", labelsFailed),
+            ("trainingStep", trainingStep), ("generation", generation), ("studentLabels", studentLabels ?? 0),
+            ("switchReachedAt", switchReachedAt ?? 0), ("counters.llmCalls", counters.llmCalls),
+            ("counters.tokens", counters.tokens), ("counters.expensiveEvaluations", counters.expensiveEvaluations),
+        ]
+        if let (name, value) = counts.first(where: { $0.1 < 0 }) { return "\(name) is negative (\(value))" }
+        let seconds = [counters.costUSD, llmSeconds ?? 0, expensiveSeconds ?? 0]
+        if seconds.contains(where: { !$0.isFinite || $0 < 0 }) {
+            return "a cost or time is not a finite, non-negative number"
+        }
+        return nil
+    }
+
 }

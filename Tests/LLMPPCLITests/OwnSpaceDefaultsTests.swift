@@ -170,4 +170,23 @@ final class OwnSpaceDefaultsTests: XCTestCase {
             typo.stderr.contains("--score: the CSV has no column 'accuracy' (has: layer 0, layer 1"), typo.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: spaces + "/other"), "a refused space left a folder")
     }
+
+    /// 1,100 binary columns make 2^1100 architectures, more than a Double holds: `check` trapped
+    /// converting the size to Int.
+    func testCheckSaysTheSizeOfASpaceTooLargeForADouble() throws {
+        let root = NSTemporaryDirectory() + "llmpp-huge-space-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/spaces", withIntermediateDirectories: true)
+        let columns = (0..<1100).map { "c\($0)" }
+        let rows =
+            [(["acc"] + columns).joined(separator: ",")]
+            + (0..<30).map { r in (["\(60 + r)"] + columns.indices.map { "\(($0 + r) % 2)" }).joined(separator: ",") }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: root + "/wide.csv", atomically: true, encoding: .utf8)
+        let spaces = root + "/spaces"
+        let made = try CLI.run(
+            ["new-space", "--from-csv", root + "/wide.csv", "--id", "wide", "--score", "acc"], spaces: spaces)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let check = try CLI.run(["check", "--space", "wide"], spaces: spaces)
+        XCTAssertNotEqual(check.status, 132, check.stderr)
+        XCTAssertTrue(check.stdout.contains("more than 1e308 architectures"), check.stdout + check.stderr)
+    }
 }

@@ -465,8 +465,19 @@ extension EngineTests {
             try ExternalEvaluator.parseAnswers(
                 Data("{\"id\": \"a\", \"score\": 1, \"seconds\": -4}".utf8), command: "x")
         ) {
-            XCTAssertTrue("\($0)".contains("reported \"seconds\" that are not a number >= 0 on line 1"), "\($0)")
+            XCTAssertTrue("\($0)".contains("reported \"seconds\" that are not a number in 0...1e9 on line 1"), "\($0)")
         }
+        // 1e308 a line summed to infinity (the run could not be saved); CRLF lines were one line
+        // of garbage; a repeated id silently kept the last answer.
+        XCTAssertThrowsError(
+            try ExternalEvaluator.parseAnswers(
+                Data("{\"id\": \"a\", \"score\": 1, \"seconds\": 1e308}".utf8), command: "x"))
+        let crlf = Data("{\"id\": \"a\", \"score\": 1}\r\n{\"id\": \"b\", \"score\": 2}\r\n".utf8)
+        XCTAssertEqual(try ExternalEvaluator.parseAnswers(crlf, command: "x").count, 2)
+        XCTAssertThrowsError(
+            try ExternalEvaluator.parseAnswers(
+                Data("{\"id\": \"a\", \"score\": 1}\n{\"id\": \"a\", \"score\": 2}\n".utf8), command: "x")
+        ) { XCTAssertTrue("\($0)".contains("answered 'a' twice (line 2)"), "\($0)") }
     }
 
     /// Scores of exactly 0 and 1 (an accuracy in [0, 1]) are numbers, not booleans: Linux's

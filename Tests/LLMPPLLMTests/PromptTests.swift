@@ -123,6 +123,42 @@ final class PromptTests: XCTestCase {
         XCTAssertThrowsError(try PromptTemplate.load(directory: dir)) { e in
             XCTAssertTrue("\(e)".contains("role.txt: missing or unreadable prompt file"), "\(e)")
         }
+        // Binary, and too large to be a prompt (80k placeholders took seconds to render; 2M, minutes).
+        try Data([0xFF, 0xFE, 0x00, 0x9B]).write(to: URL(fileURLWithPath: "\(dir)/role.txt"))
+        XCTAssertThrowsError(try PromptTemplate.load(directory: dir)) { e in
+            XCTAssertTrue("\(e)".contains("role.txt: not UTF-8 text"), "\(e)")
+        }
+        try String(repeating: "{{task.metric}} ", count: 20_000).write(
+            toFile: "\(dir)/role.txt", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PromptTemplate.load(directory: dir)) { e in
+            XCTAssertTrue("\(e)".contains("role.txt: larger than 256 KB"), "\(e)")
+        }
+    }
+
+    /// Digits that String(format:) traps on (2^31) and other impossible settings are errors
+    /// naming the field, not a crash when the first prompt is built.
+    func testPromptSettingsOutOfRangeAreErrors() throws {
+        let dir = LLMFixtures.tempDir()
+        let src = (LLMFixtures.catalog.directory as NSString).appendingPathComponent("hat-wmt14ende/prompts")
+        for f in try FileManager.default.contentsOfDirectory(atPath: src) {
+            try FileManager.default.copyItem(atPath: "\(src)/\(f)", toPath: "\(dir)/\(f)")
+        }
+        let original =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/prompt.json")))
+            as! [String: Any]
+        for (key, value, message) in [
+            ("efficiency_digits", 2_147_483_648 as Any, "efficiency_digits must be in 0...12, got 2147483648"),
+            ("params_digits", -1 as Any, "params_digits must be in 0...12, got -1"),
+            ("max_tokens", 0 as Any, "max_tokens must be in 1...100000, got 0"),
+            ("efficiency_scale", 0 as Any, "efficiency_scale must be a positive number"),
+        ] {
+            var settings = original
+            settings[key] = value
+            try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: "\(dir)/prompt.json"))
+            XCTAssertThrowsError(try PromptTemplate.load(directory: dir)) { e in
+                XCTAssertTrue("\(e)".contains(message), "\(e)")
+            }
+        }
     }
 
     func testEfficiencyLinesAndDemonstrationOrders() throws {

@@ -126,7 +126,8 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
     /// blank lines ignored; anything else is an error naming the line.
     public static func parseAnswers(_ output: Data, command: String) throws -> [String: Answer] {
         var answers: [String: Answer] = [:]
-        for (i, line) in String(decoding: output, as: UTF8.self).split(separator: "\n").enumerated()
+        // `\r\n` is one Character in Swift: splitting on "\n" alone left CRLF output one "line".
+        for (i, line) in String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                 let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite
@@ -137,12 +138,17 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             }
             var seconds: Double? = nil
             if let raw = obj["seconds"] {
-                guard let s = JSONNumber.double(raw), s.isFinite, s >= 0 else {
+                // At most ~32 years an evaluation: 1e308 each summed to infinity, and the run could not be saved.
+                guard let s = JSONNumber.double(raw), s.isFinite, (0...1e9).contains(s) else {
                     throw EvaluatorError(
-                        "the evaluator `\(command)` reported \"seconds\" that are not a number >= 0 on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
+                        "the evaluator `\(command)` reported \"seconds\" that are not a number in 0...1e9 on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
                     )
                 }
                 seconds = s
+            }
+            guard answers[id] == nil else {
+                throw EvaluatorError(
+                    "the evaluator `\(command)` answered '\(id.escapingControlCharacters)' twice (line \(i + 1))")
             }
             answers[id] = Answer(score: score, seconds: seconds)
         }

@@ -26,6 +26,25 @@ public struct PromptTemplate: Sendable {
         public var efficiency: String?
         public var demo_order: String?
         public var encoding: String?
+
+        /// Digits a number is printed with (String(format:) traps far outside), answer tokens,
+        /// and finite, positive scales.
+        func checkRanges() throws {
+            let digits = 0...12
+            for (name, value) in [
+                ("efficiency_digits", efficiency_digits), ("score_digits", score_digits),
+                ("params_digits", params_digits ?? 1),
+            ] where !digits.contains(value) {
+                throw PromptError("\(name) must be in \(digits), got \(value)")
+            }
+            if let m = max_tokens, !(1...100_000).contains(m) {
+                throw PromptError("max_tokens must be in 1...100000, got \(m)")
+            }
+            for (name, value) in [("efficiency_scale", efficiency_scale), ("params_scale", params_scale ?? 1e-6)]
+            where !(value.isFinite && value > 0) {
+                throw PromptError("\(name) must be a positive number, got \(value)")
+            }
+        }
     }
 
     public let directory: String
@@ -56,6 +75,9 @@ public struct PromptTemplate: Sendable {
         return m
     }()
 
+    /// The largest prompt file read.
+    static let maxFileBytes = 256 * 1024
+
     public static func load(space: SearchSpace) throws -> PromptTemplate {
         try load(directory: (space.directory as NSString).appendingPathComponent("prompts"))
     }
@@ -63,8 +85,14 @@ public struct PromptTemplate: Sendable {
     public static func load(directory: String) throws -> PromptTemplate {
         func read(_ name: String) throws -> String {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let d = FileManager.default.contents(atPath: path), let s = String(data: d, encoding: .utf8) else {
-                throw SpaceError(file: path, field: nil, problem: "missing or unreadable prompt file")
+            guard let d = FileHandle(forReadingAtPath: path).flatMap({ try? $0.read(upToCount: maxFileBytes + 1) })
+            else { throw SpaceError(file: path, field: nil, problem: "missing or unreadable prompt file") }
+            // Far above any prompt a context holds; a 32 MB file of placeholders rendered for minutes.
+            guard d.count <= maxFileBytes else {
+                throw SpaceError(file: path, field: nil, problem: "larger than \(maxFileBytes / 1024) KB")
+            }
+            guard let s = String(data: d, encoding: .utf8) else {
+                throw SpaceError(file: path, field: nil, problem: "not UTF-8 text")
             }
             let text = s.hasSuffix("\n") ? String(s.dropLast()) : s
             for p in placeholders(in: text) where !(allowed[name]?.contains(p) ?? false) {
@@ -84,6 +112,7 @@ public struct PromptTemplate: Sendable {
             throw SpaceLoader.decodingError(e, file: settingsPath)
         }
         do {
+            try settings.checkRanges()
             _ = try settings.efficiency.map(EfficiencyLine.parse)
             if let o = settings.demo_order, DemoOrder(rawValue: o) == nil {
                 throw PromptError(

@@ -22,7 +22,7 @@ struct CheckCommand: ParsableCommand {
         let s = try load()
         var problems = 0
         print(
-            "space \(s.id): \(s.title) (\(s.dimensions.count) dimensions, \(Int(s.shape.size)) architectures) from \(s.file)"
+            "space \(s.id): \(s.title) (\(s.dimensions.count) dimensions, \(formatCount(s.shape.size)) architectures) from \(s.file)"
         )
         problems += try checkRecorded(s)
         problems += checkPrompt(s)

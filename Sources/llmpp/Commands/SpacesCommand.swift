@@ -55,6 +55,8 @@ struct SpacesCommand: ParsableCommand {
 }
 
 func formatCount(_ n: Double) -> String {
-    if n < 1e6 { return String(Int(n)) }
+    // A space of 2,000 binary columns has 2^2000 architectures: not a Double (it trapped `check`).
+    guard n.isFinite else { return "more than 1e308" }
+    if n < 1e6 { return String(Int(max(0, n))) }
     return String(format: "%.2e", n)
 }

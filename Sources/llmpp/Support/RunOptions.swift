@@ -122,7 +122,7 @@ struct RunOptions: ParsableArguments {
         // Anytime spends its budget by the switch: warm-up + one batch per student-scored generation.
         c.labels =
             labels ?? (switchAt == 0 ? 0 : nil) ?? anytime.map {
-                $0.warmupLabels + $0.labelsPerGeneration * max(0, switchAt - 1)
+                $0.labels(forGeneration: switchAt - 1, budget: Int.max)
             } ?? 3000
         c.pace = try pace.map(Self.parsePace) ?? defaults.pace
         c.pauseAtSwitch = pauseAtSwitch ? true : nil
