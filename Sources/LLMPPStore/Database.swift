@@ -113,7 +113,13 @@ public final class Database {
             case .null: rc = sqlite3_bind_null(stmt, idx)
             case .int(let v): rc = sqlite3_bind_int64(stmt, idx, v)
             case .double(let v): rc = sqlite3_bind_double(stmt, idx, v)
-            case .text(let v): rc = sqlite3_bind_text(stmt, idx, v, -1, llmpp_sqlite_transient())
+            // With its byte length: -1 meant "up to the first NUL", and a server's answer holding
+            // one was stored cut there.
+            case .text(let v):
+                let bytes = v.utf8CString  // the bytes, interior NULs kept, and a final NUL
+                rc = bytes.withUnsafeBufferPointer {
+                    sqlite3_bind_text(stmt, idx, $0.baseAddress, Int32(bytes.count - 1), llmpp_sqlite_transient())
+                }
             case .blob(let v):
                 rc = v.withUnsafeBytes {
                     sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32($0.count), llmpp_sqlite_transient())
@@ -132,7 +138,10 @@ public final class Database {
                     switch sqlite3_column_type(stmt, c) {
                     case SQLITE_INTEGER: return .int(sqlite3_column_int64(stmt, c))
                     case SQLITE_FLOAT: return .double(sqlite3_column_double(stmt, c))
-                    case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(stmt, c)))
+                    case SQLITE_TEXT:
+                        let n = Int(sqlite3_column_bytes(stmt, c))
+                        guard n > 0, let p = sqlite3_column_text(stmt, c) else { return .text("") }
+                        return .text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
                     case SQLITE_BLOB:
                         let n = Int(sqlite3_column_bytes(stmt, c))
                         return .blob(n == 0 ? Data() : Data(bytes: sqlite3_column_blob(stmt, c), count: n))

@@ -34,6 +34,26 @@ final class CallsListingTests: XCTestCase {
 }
 
 extension CallsListingTests {
+    /// An answer holding terminal escapes is shown escaped by `calls show` (it retitled the
+    /// terminal, cleared it and coloured the text; a NUL cut the rest off).
+    func testCallsShowEscapesWhatTheServerSent() async throws {
+        let dir = NSTemporaryDirectory() + "llmpp-calls-esc-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try TranscriptStore(path: dir + "/llmpp.sqlite")
+        let hostile = "\u{1b}]0;PWNED\u{07}\u{1b}[2J{\"score\": 81}\r\u{08}\u{9b}31m\u{202e}RTL\u{0}nul"
+        try await store.insert(
+            CallRecord(
+                run: "r", provider: "openai", model: "\u{1b}[31mevil", parameters: "{}", messages: "[]", cacheKey: "k",
+                sampleIndex: 0, attempt: 1, status: .ok, responseText: hostile, latencyMs: 1))
+        let show = try CLI.run(["calls", "show", "1"], dataDir: dir)
+        XCTAssertEqual(show.status, 0, show.stderr)
+        for unsafe in ["\u{1b}", "\u{07}", "\u{08}", "\u{9b}", "\u{202e}", "\r", "\u{0}"] {
+            XCTAssertFalse(show.stdout.contains(unsafe), "\(unsafe.unicodeScalars.first!.value) reached the terminal")
+        }
+        XCTAssertTrue(show.stdout.contains("\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J{\"score\": 81}"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("\\u{202e}RTL\\u{0}nul"), show.stdout)
+    }
+
     /// Read-only commands with a relative --data-dir that does not exist used to create it
     /// and an empty database there.
     func testReadOnlyCommandsDoNotCreateADatabase() throws {

@@ -7,15 +7,23 @@ extension StringProtocol {
     public var escapingControlCharacters: String {
         var out = ""
         for u in unicodeScalars {
-            if u == "\n" || u == "\t"
-                || !(u.properties.generalCategory == .control
-                    || u.properties.generalCategory == .format && u.value < 0x2000)
-            {
+            if u == "\n" || u == "\t" || !u.isTerminalUnsafe {
                 out.unicodeScalars.append(u)
             } else {
                 out += "\\u{\(String(u.value, radix: 16))}"
             }
         }
         return out
+    }
+}
+
+extension Unicode.Scalar {
+    /// A character that acts on the terminal instead of showing: C0 and C1 controls (ESC,
+    /// BEL, CR, the one-byte CSI 0x9B), format characters below U+2000 and the bidirectional
+    /// overrides and isolates (U+202A-202E, U+2066-2069), which reorder the text after them.
+    public var isTerminalUnsafe: Bool {
+        properties.generalCategory == .control
+            || properties.generalCategory == .format
+                && (value < 0x2000 || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value))
     }
 }

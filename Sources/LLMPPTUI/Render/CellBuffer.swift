@@ -1,3 +1,5 @@
+import LLMPPCore
+
 /// The screen as characters and styles: the renderer writes it, the terminal layer blits
 /// only the cells that differ from the previous frame, tests read it as text.
 public struct CellBuffer: Equatable, Sendable {
@@ -29,8 +31,9 @@ public struct CellBuffer: Equatable, Sendable {
         for u in s.unicodeScalars {
             if cx >= limit { break }
             if u.properties.generalCategory == .nonspacingMark || u.value == 0xFE0F { continue }
-            // Control characters (C0, DEL, C1 such as 0x9B, a one-byte CSI) never reach the terminal.
-            put(cx, y, u.value < 0x20 || (0x7F...0x9F).contains(u.value) ? " " : u, style)
+            // Control characters (C0, DEL, C1 such as 0x9B, a one-byte CSI) and bidi overrides
+            // never reach the terminal.
+            put(cx, y, u.isTerminalUnsafe ? " " : u, style)
             cx += 1
         }
         return cx - x

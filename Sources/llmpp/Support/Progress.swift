@@ -58,10 +58,12 @@ final class Progress: Sendable {
             let width = 30
             let filled = Int(frac * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            write("\r\(label) \(bar) \(Int(frac * 100))% \(rate.text)\u{1B}[K" + (done >= total ? "\n" : ""))
+            write(
+                "\r\(label.escapingControlCharacters) \(bar) \(Int(frac * 100))% \(rate.text)\u{1B}[K"
+                    + (done >= total ? "\n" : ""))
             if done >= total { stop() }
         } else if decileChanged || done >= total {
-            write("\(label): \(rate.text)\n")
+            write("\(label.escapingControlCharacters): \(rate.text)\n")
             if done >= total { stop() }
         }
     }
@@ -83,7 +85,7 @@ final class Progress: Sendable {
             return (mark, w)
         }
         guard let (_, w) = due else { return }
-        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line())\n")
+        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line())".escapingControlCharacters + "\n")
     }
 
     private func write(_ s: String) { StandardError.write(s) }
