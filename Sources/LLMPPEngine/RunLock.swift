@@ -10,7 +10,7 @@ import Synchronization
 /// (kill -9 included), so a second `--resume` of a running run is refused instead of paying
 /// every call twice. Engines of one process share the lock (a resumed engine may be created
 /// before the dropped one is gone).
-final class RunLock: Sendable {
+public final class RunLock: Sendable {
     let key: String
     private static let held = Mutex<[String: (fd: Int32, count: Int)]>([:])
 
@@ -42,6 +42,20 @@ final class RunLock: Sendable {
             _ = pid.withCString { write(fd, $0, strlen($0)) }
             held[path] = (fd, 1)
         }
+    }
+
+    /// Whether a live process holds run `runID` now: a run saved as running whose process died
+    /// (kill -9, a closed terminal) holds no lock, and `runs` says it stopped.
+    public static func isHeld(runID: String, dataDirectory: String) -> Bool {
+        let path = ((dataDirectory as NSString).appendingPathComponent("locks") as NSString)
+            .appendingPathComponent("\(runID).lock")
+        if held.withLock({ $0[path] != nil }) { return true }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
     }
 
     deinit {

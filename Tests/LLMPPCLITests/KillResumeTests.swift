@@ -44,9 +44,47 @@ final class KillResumeTests: XCTestCase {
             p.waitUntilExit()
             let runs = try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as! [[String: Any]]
             guard let id = runs.first?["run"] as? String else { continue }  // killed before the run was created
+            // Saved as running, but no process holds it: listed as stopped, not running forever.
+            XCTAssertEqual(runs.first?["status"] as? String, "stopped")
             let resumed = try CLI.run(["search", "--resume", id, "--json"], dataDir: dataDir)
             XCTAssertEqual(resumed.status, 0, resumed.stderr)
             Self.assertSameSearch(try CLI.json(resumed.stdout) as! [String: Any], expected)
         }
+    }
+
+    /// Ctrl-C (SIGINT) pauses the run after its unit in flight, says how to continue and exits
+    /// 130; the run is listed as paused and resumes to the uninterrupted result (the default
+    /// action ended the process mid-unit, silently, and left the run listed as running).
+    func testInterruptSavesTheRunAndSaysHowToContinue() throws {
+        let full = try CLI.run(Self.args)
+        let expected = try CLI.json(full.stdout) as! [String: Any]
+        let dataDir = NSTemporaryDirectory() + "llmpp-int-\(UUID().uuidString)"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        // Paced, so that each generation takes a visible while (0.1-0.3 s).
+        p.arguments = Self.args + ["--pace", "20000", "--spaces", CLI.spaces, "--data-dir", dataDir]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        // Interrupted once the search is under way.
+        let deadline = Date().addingTimeInterval(30)
+        var seen = Data()
+        while Date() < deadline, !String(decoding: seen, as: UTF8.self).contains("generation 2:") {
+            seen += err.fileHandleForReading.availableData
+        }
+        kill(p.processIdentifier, SIGINT)
+        seen += err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let stderr = String(decoding: seen, as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("interrupted: saving the run after the unit in flight"), stderr)
+        XCTAssertTrue(stderr.contains("the run is saved: continue with: llmpp search --resume "), stderr)
+        let runs = try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as! [[String: Any]]
+        XCTAssertEqual(runs.first?["status"] as? String, "paused")
+        let id = try XCTUnwrap(runs.first?["run"] as? String)
+        let resumed = try CLI.run(["search", "--resume", id, "--pace", "off", "--json"], dataDir: dataDir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        Self.assertSameSearch(try CLI.json(resumed.stdout) as! [String: Any], expected)
     }
 }

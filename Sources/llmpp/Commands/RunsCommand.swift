@@ -24,7 +24,11 @@ struct RunsCommand: AsyncParsableCommand {
         var out: [JSONValue] = []
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd HH:mm"
-        for r in rows {
+        for var r in rows {
+            // Saved as running, but no process holds it: it was killed mid-run (resumable).
+            if r.status == "running" && !RunLock.isHeld(runID: r.id, dataDirectory: common.resolvedDataDirectory) {
+                r.status = "stopped"
+            }
             let st = try? JSONDecoder().decode(RunState.self, from: Data(r.state.utf8))
             let cfg = try? JSONDecoder().decode(RunConfig.self, from: Data(r.config.utf8))
             t.rows.append([

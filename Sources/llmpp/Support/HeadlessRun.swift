@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import LLMPPCore
 import LLMPPEngine
@@ -14,16 +15,22 @@ enum HeadlessRun {
         )
         StandardError.line(await engine.estimate().line)
         let waits = watchWaits(engine)
-        defer { waits.cancel() }
+        let interruption = Interruption { Task { await engine.pause() } }
+        defer {
+            waits.cancel()
+            interruption.cancel()
+        }
         let state = await engine.runToEnd { events in
             var lines = ProgressLines(start: Date(), labelsDone: snap.state.labelsDone, llmppDone: snap.state.llmppDone)
             for await e in events {
                 if let line = lines.line(for: e) { StandardError.line(line) }
             }
         }
-        if let err = state.error {
-            let resume = ResumeHint.command(label, runID: snap.runID, dataDirectory: dataDirectory)
-            throw CLIError("\(err)\nthe run is saved: continue with: \(resume)")
+        let resume = ResumeHint.command(label, runID: snap.runID, dataDirectory: dataDirectory)
+        if let err = state.error { throw CLIError("\(err)\nthe run is saved: continue with: \(resume)") }
+        if interruption.interrupted && !state.finished {
+            StandardError.line("the run is saved: continue with: \(resume)")
+            throw ExitCode(130)
         }
         return state
     }
