@@ -65,6 +65,10 @@ extension Engine {
     /// Saved before returning, so that a quit right after steering keeps the change.
     func settingsChanged() async {
         emit(.settingsChanged(config))
+        // A finished run's record is what ran: a setting changed after the end is for the next
+        // `r` only (a `>` pressed after the end rewrote the saved switch point, and `--resume`
+        // then reported a switch the run never had).
+        guard !state.finished else { return }
         do { try await runs.updateConfig(id: runID, config: Self.encode(config)) } catch {
             emit(.error("cannot save the settings: \(error)"))
         }

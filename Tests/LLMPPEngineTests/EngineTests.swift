@@ -363,6 +363,26 @@ extension EngineTests {
         XCTAssertEqual(notices.last, "switch point -> generation 6 (clamped to 0...6)")
     }
 
+    /// A switch moved after the run finished is for the next restart: the saved run keeps the
+    /// switch it ran with (a `>` after the end rewrote it, and `--resume` reported it).
+    func testSteeringAFinishedRunLeavesItsRecord() async throws {
+        let server = try Self.llmServer()
+        defer { server.stop() }
+        let env = environment(server, dataDir: Self.tempDir())
+        let cfg = smallConfig().with {
+            $0.evolution.iterations = 2
+            $0.switchAt = 1
+        }
+        let engine = try await Engine.create(config: cfg, environment: env, runID: "ended")
+        _ = await engine.runToEnd { _ in }
+        await engine.moveSwitch(by: 1)
+        let live = await engine.config.switchAt
+        XCTAssertEqual(live, 2, "the restart gets it")
+        let saved = try await RunStore(path: env.databasePath).run("ended")
+        let savedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(try XCTUnwrap(saved).config.utf8))
+        XCTAssertEqual(savedConfig.switchAt, 1)
+    }
+
     /// `[`/`]` are judged by the engine too, relative to its own constraint: presses sent at
     /// once compose, GFLOPs round to what the header shows, and a run without one is told so.
     func testConstraintSteeringIsRelativeAndRounded() async throws {
