@@ -194,7 +194,7 @@ final class ExplorerKeyDrivingTests: XCTestCase {
     func testRestartKeepsTheScreenAlive() async throws {
         _ = try await drive([
             .waitFor("PAUSED"), .key(.char("r")), .waitFor("restarting: stopping this run and its LLM server"),
-            .waitFor("restarted as a new run; run "), .waitFor("stays paused, resumable with --resume"),
+            .waitFor("restarted as a new run; run "), .waitFor("stays paused: llmpp explore --resume "),
         ])
     }
 

@@ -370,6 +370,8 @@ extension RendererTests {
     func testEveryModeAt80x24And200x60() throws {
         var m = try Self.model(generations: 3)
         m.state.paused = true
+        // The quit question's resume hint names the data directory the user gave (it left it out).
+        m.dataDirectoryNamed = "/tmp/my runs"
         m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
         m.dimensions = ExplorerApp.dimensionList(try Self.space())
         let modes: [(String, Mode, Bool)] = [

@@ -37,6 +37,10 @@ public final class ExplorerApp: @unchecked Sendable {
     var themeIndex: Int
     let makeEngine: @Sendable (RunConfig) async throws -> Engine
     let dataDirectory: String
+    /// The data directory as the user named it (nil: the default), for resume hints.
+    public var dataDirectoryNamed: String? {
+        didSet { model.dataDirectoryNamed = dataDirectoryNamed }
+    }
     let inbox = Inbox()
     var model: ExplorerModel
     var listeners: [Task<Void, Never>] = []
@@ -191,8 +195,11 @@ public final class ExplorerApp: @unchecked Sendable {
                 config: cfg, state: RunState(seed: cfg.seed), space: space, isReplay: cfg.provider == "replay",
                 theme: themes[themeIndex].0)
             model.asciiOnly = !utf8
+            model.dataDirectoryNamed = dataDirectoryNamed
             // The old run is paused, not lost: `runs` lists it as such, and this says why.
-            model.message = "restarted as a new run; run \(old) stays paused, resumable with --resume \(old)"
+            model.message =
+                "restarted as a new run; run \(old) stays paused: "
+                + ResumeHint.command("explore", runID: old, dataDirectory: dataDirectoryNamed)
             attach(fresh)
             announceEstimate(fresh, after: model.message)
             Task { await fresh.start() }

@@ -47,18 +47,20 @@ public enum Renderer {
     /// The question, the way back and the answer keys on lines of their own, so that the keys
     /// stay on screen at 80 columns (one long line cut them off there).
     static func quitQuestion(_ b: inout CellBuffer, _ m: ExplorerModel) {
-        let lines = [
-            m.running ? "A run is active. Quit?" : "The run is paused. Quit?",
-            "It stays resumable: llmpp explore --resume \(m.runID)",
-            "y quits · any other key stays",
-        ].map { " \($0) " }
+        // The resume command wraps rather than being cut (a named data directory made it long).
+        let hint = PromptPane.wrap(
+            "It stays resumable: "
+                + ResumeHint.command("explore", runID: m.runID, dataDirectory: m.dataDirectoryNamed), b.width - 8)
+        let question = m.running ? "A run is active. Quit?" : "The run is paused. Quit?"
+        let lines = ([question] + hint + ["y quits · any other key stays"]).map { " \($0) " }
         let w = min(b.width - 4, (lines.map(\.count).max() ?? 0) + 2)
         let x = (b.width - w) / 2
         let y = b.height / 2 - 1
         b.fill(x, y - 1, w, lines.count + 2)
         b.box(Rect(x, y - 1, w, lines.count + 2), title: "quit", focused: true, ascii: m.asciiOnly)
         for (i, line) in lines.enumerated() {
-            b.text(x + 1, y + i, line, Style(i == 2 ? .dim : .warning, bold: i == 0), maxWidth: w - 2)
+            let last = i == lines.count - 1
+            b.text(x + 1, y + i, line, Style(last ? .dim : .warning, bold: i == 0), maxWidth: w - 2)
         }
     }
 

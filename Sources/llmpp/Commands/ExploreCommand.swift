@@ -42,6 +42,7 @@ struct ExploreCommand: AsyncParsableCommand {
             themeIndex: index,
             dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
             makeEngine: { config in try await Engine.create(config: config, environment: env) })
+        app.dataDirectoryNamed = common.dataDirectory
         // A run the user had paused comes back paused (it used to come back running).
         await showUI(app, terminal, startPaused: paused || snap.state.pausedByUser == true)
         // The run on screen at the end (a restart with `r` made a new one), and exactly how to
