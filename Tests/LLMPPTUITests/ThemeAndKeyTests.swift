@@ -1,9 +1,9 @@
 import Foundation
 import LLMPPCore
-import LLMPPEngine
 import LLMPPTestSupport
 import XCTest
 
+@testable import LLMPPEngine
 @testable import LLMPPTUI
 
 final class ThemeAndKeyTests: XCTestCase {
@@ -186,6 +186,31 @@ final class ThemeAndKeyTests: XCTestCase {
         _ = Controller.handle(.enter, &m, layout: layout)
         XCTAssertNotEqual(m.mode, .detail)
         XCTAssertTrue(m.message.contains("is not in the current population"), m.message)
+    }
+
+    /// A call being read stays selected as newer calls arrive above it (the inspector drifted
+    /// to other calls during labelling); at the top, the selection follows the newest.
+    func testTheSelectedCallStaysAsNewCallsArrive() throws {
+        var m = try model()
+        m.focus = .calls
+        m.selectedCall = 1
+        let reading = m.visibleCalls[1].id
+        var snap = EngineSnapshot(
+            runID: m.runID, config: m.config, state: m.state, providerName: "p", evaluatorName: "e",
+            labelTarget: 0, testCount: 0, running: true)
+        var newer = m.calls[0]
+        newer.id = (m.calls.map(\.id).max() ?? 0) + 1
+        var newest = newer
+        newest.id += 1
+        snap.calls = [newest, newer] + m.calls
+        m.mirror(snap)
+        XCTAssertEqual(m.visibleCalls[m.selectedCall].id, reading)
+        m.selectedCall = 0
+        var latest = newest
+        latest.id += 1
+        snap.calls = [latest] + snap.calls
+        m.mirror(snap)
+        XCTAssertEqual(m.selectedCall, 0, "the top follows the newest")
     }
 
     /// Ctrl-L is in the key map (and so in help); the app repaints the whole screen for it.

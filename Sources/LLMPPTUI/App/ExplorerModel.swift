@@ -194,7 +194,14 @@ public struct ExplorerModel: Sendable {
         latencyMeasurements = snap.latencyMeasurements
         history = snap.history
         pareto = snap.pareto
+        // The selected call stays the same call as newer ones arrive above it (the inspector
+        // drifted from #19 to #23 while it was read); at the top, the list follows the newest.
+        let kept = selectedCall > 0 && visibleCalls.indices.contains(selectedCall) ? visibleCalls[selectedCall].id : nil
         calls = snap.calls
+        if let kept, let row = visibleCalls.firstIndex(where: { $0.id == kept }) {
+            callScroll = max(0, callScroll + row - selectedCall)
+            selectedCall = row
+        }
         quality = snap.quality
         qualityPoints = snap.qualityPoints
         if phaseClocks[state.phase] == nil { phaseClocks[state.phase] = (now, progress(state.phase).done) }
