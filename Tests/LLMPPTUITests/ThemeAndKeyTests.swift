@@ -213,6 +213,18 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(m.selectedCall, 0, "the top follows the newest")
     }
 
+    /// A row pinned with `p` is marked and found by `/pinned` at once (both waited for the next
+    /// population, whose candidates carry the flag).
+    func testAPinnedRowIsMarkedAndFilteredAtOnce() throws {
+        var m = try model()
+        let row = m.tableRows[3]
+        XCTAssertFalse(row.pinned)
+        m.state.pinned = [row.arch]
+        m.filter = "pinned"
+        XCTAssertEqual(m.tableRows.map(\.id), [row.id])
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("*" + row.id))
+    }
+
     /// Ctrl-L is in the key map (and so in help); the app repaints the whole screen for it.
     func testCtrlLRepaintsAndIsListed() {
         XCTAssertEqual(KeyMap.action(for: .repaint), .repaint)

@@ -100,13 +100,17 @@ public struct ExplorerModel: Sendable {
 
     public var population: [Candidate] { history.last ?? [] }
 
+    /// Pinned now: by the engine's list, which `p` changes at once (the candidate's own flag
+    /// waits for the next population, so a pinned row showed no mark until then).
+    public func isPinned(_ c: Candidate) -> Bool { c.pinned || state.pinned.contains(c.arch) }
+
     /// The population as the table shows it: filtered, then sorted.
     public var tableRows: [Candidate] {
         var rows = population
         if !filter.isEmpty {
             let f = filter.lowercased()
             rows = rows.filter { c in
-                c.id.contains(f) || c.source.rawValue.contains(f) || (c.pinned && "pinned".contains(f))
+                c.id.contains(f) || c.source.rawValue.contains(f) || (isPinned(c) && "pinned".contains(f))
                     || c.arch.genes.description.contains(f)
             }
         }

@@ -24,7 +24,7 @@ enum DetailOverlay {
             [
                 "latency \(Renderer.num(c.latencyMs, 1)) ms", String(format: "%.3f GFLOPs", c.gflops),
                 String(format: "%.2fM params", c.params / 1e6),
-            ] + (c.pinned ? ["pinned"] : []), width: width)
+            ] + (m.isPinned(c) ? ["pinned"] : []), width: width)
         let related = m.calls.filter { $0.archID == c.id }
         let calls =
             "LLM calls about it: "

@@ -10,9 +10,9 @@ enum TablePane {
 
     /// A row's texts; the id marked `*` when pinned and `x` when banned (it stays listed until
     /// the next population is built without it, and had no mark).
-    static func cells(_ c: Candidate, banned: Bool = false) -> [String] {
+    static func cells(_ c: Candidate, pinned: Bool = false, banned: Bool = false) -> [String] {
         [
-            (c.pinned ? "*" : banned ? "x" : "") + c.id, "\(c.generation)", Renderer.num(c.score),
+            (pinned ? "*" : banned ? "x" : "") + c.id, "\(c.generation)", Renderer.num(c.score),
             c.source == .distill ? "D" : "E",
             Renderer.num(c.expensive),
             Renderer.num(c.truth), Renderer.num(c.latencyMs, 1), Renderer.num(c.gflops, 3),
@@ -83,13 +83,14 @@ enum TablePane {
         right: Int
     ) {
         let banned = m.state.banned.contains(c.id)
-        let texts = cells(c, banned: banned)
+        let pinned = m.isPinned(c)
+        let texts = cells(c, pinned: pinned, banned: banned)
         var cx = x
         for i in shown {
             let (col, _, w) = columns[i]
             var role: Role = .normal
             if col == .source { role = c.source == .distill ? .distill : .expensive }
-            if col == .id && c.pinned { role = .accent }
+            if col == .id && pinned { role = .accent }
             if col == .id && banned { role = .bad }
             let st = selected ? Style(.selection, bold: m.focus == .population) : Style(role)
             b.text(cx, y, Renderer.pad(texts[i], w, right: col != .id) + " ", st, maxWidth: right - cx)
