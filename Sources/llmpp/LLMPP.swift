@@ -21,6 +21,16 @@ struct LLMPP: AsyncParsableCommand {
         // A file-size limit or quota must fail a write with an error the run reports and
         // survives (it pauses and resumes), not kill the process mid-transaction.
         signal(SIGXFSZ, SIG_IGN)
-        await main(nil)
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }
+        } catch {
+            let code = exitCode(for: error)
+            // Help and --version print as the parser prints them; errors quote what the user,
+            // a file or a server gave, so their control characters are escaped on the way out.
+            guard code != .success else { exit(withError: error) }
+            StandardError.line(fullMessage(for: error))
+            Foundation.exit(code.rawValue)
+        }
     }
 }

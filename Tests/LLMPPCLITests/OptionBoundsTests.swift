@@ -36,6 +36,12 @@ final class OptionBoundsTests: XCTestCase {
         try refused(["--gflops", "inf"], "--gflops must be a finite number above 0, got inf")
         try refused(["--llm-timeout", "0"], "--llm-timeout must be a number of seconds above 0, got 0.0")
         try refused(["--labels", "1000000000"], "--labels must be in 0...1000000, got 1000000000")
+        try refused(["--max-cost", "nan"], "--max-cost must be a number of dollars >= 0, got nan")
+        try refused(["--max-cost=-1"], "--max-cost must be a number of dollars >= 0, got -1.0")
+        try refused(["--max-tokens=-5"], "--max-tokens must be >= 0, got -5")
+        try refused(
+            ["--schedule", "anytime", "--labels-per-generation", "9223372036854775807"],
+            "labels per generation must be in 0...1000000, got 9223372036854775807")
         try refused(
             ["--evaluator-env", "HOME"],
             "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")

@@ -169,6 +169,11 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertTrue(
             typo.stderr.contains("--score: the CSV has no column 'accuracy' (has: layer 0, layer 1"), typo.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: spaces + "/other"), "a refused space left a folder")
+        // A prompt file that does not load fails the check (it passed with exit 0).
+        try "Estimate {{nosuch}}.".write(toFile: spaces + "/bench/prompts/role.txt", atomically: true, encoding: .utf8)
+        let broken = try CLI.run(["check", "--space", "bench"], spaces: spaces)
+        XCTAssertEqual(broken.status, 1, broken.stdout)
+        XCTAssertTrue(broken.stdout.contains("prompt: does not load: "), broken.stdout)
     }
 
     /// 1,100 binary columns make 2^1100 architectures, more than a Double holds: `check` trapped

@@ -28,6 +28,9 @@ final class ResumeOptionsTests: XCTestCase {
         XCTAssertTrue(
             refused.stderr.contains("--iterations, --population cannot change when resuming run \(run)"), refused.stderr
         )
+        // A run that is not there is said first (the flags were judged against it).
+        let missing = try CLI.run(["search", "--resume", "nope", "--provider", "openai"], dataDir: dir)
+        XCTAssertTrue(missing.stderr.contains("no run 'nope' in "), missing.stderr)
         var config = try await savedConfig(dir, run)
         XCTAssertNil(config["maxCalls"], "a refused resume changed the run")
         XCTAssertEqual((config["evolution"] as? [String: Any])?["iterations"] as? Int, 2)

@@ -71,8 +71,15 @@ struct CheckCommand: ParsableCommand {
         }
         let template: PromptTemplate
         do { template = try PromptTemplate.load(space: s) } catch {
-            print("prompt: none (\(error)): runs that ask no LLM still work (--switch-at 0, or --labels 0)")
-            return 0
+            // No prompts folder is a space without LLM-PP; a folder whose files do not load is
+            // a mistake to fix (it passed with exit 0).
+            let folder = (s.directory as NSString).appendingPathComponent("prompts")
+            guard FileManager.default.fileExists(atPath: folder) else {
+                print("prompt: none (\(error)): runs that ask no LLM still work (--switch-at 0, or --labels 0)")
+                return 0
+            }
+            print("prompt: does not load: \(error)")
+            return 1
         }
         do {
             let table = s.tables[l.table]

@@ -65,6 +65,13 @@ struct ProviderOptions: ParsableArguments {
         if let c = concurrency, !(1...256).contains(c) {
             throw ValidationError("--concurrency must be in 1...256, got \(c)")
         }
+        // A budget is a count or an amount >= 0 (nan and inf failed later as a JSON encoding
+        // error; -1 was accepted and reported as "$0.0000 of $0.0000").
+        if let m = maxCalls, m < 0 { throw ValidationError("--max-calls must be >= 0, got \(m)") }
+        if let m = maxTokens, m < 0 { throw ValidationError("--max-tokens must be >= 0, got \(m)") }
+        if let m = maxCost, !(m.isFinite && m >= 0) {
+            throw ValidationError("--max-cost must be a number of dollars >= 0, got \(m)")
+        }
     }
 
     /// The decoding a provider gets when --decode is not given: the digit walk where the
