@@ -64,6 +64,9 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertNil(r.delay(after: 1, error: .http(status: 400, body: "", retryAfter: nil), jitter: 0))
         XCTAssertNil(r.delay(after: 1, error: .malformed("x"), jitter: 0))
         XCTAssertNil(r.delay(after: 1, error: .http(status: 429, body: "", retryAfter: 10_000), jitter: 0))
+        // Retry-After 0 or negative backs off (it retried six times in 45 ms).
+        XCTAssertEqual(r.delay(after: 2, error: .http(status: 429, body: "", retryAfter: 0), jitter: 1), 2)
+        XCTAssertEqual(r.delay(after: 1, error: .http(status: 429, body: "", retryAfter: -5), jitter: 0), 0.5)
         XCTAssertEqual(
             RetryPolicy(maxAttempts: 10, baseDelay: 1, maxDelay: 8).delay(
                 after: 9, error: .transport("reset"), jitter: 1), 8)

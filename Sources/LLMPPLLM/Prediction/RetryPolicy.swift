@@ -20,8 +20,9 @@ public struct RetryPolicy: Sendable, Equatable {
     /// `jitter` in [0, 1) spreads clients apart (half the delay is fixed, half random).
     public func delay(after attempt: Int, error: LLMError, jitter: Double) -> Double? {
         guard attempt < maxAttempts, error.isRetryable else { return nil }
-        if case .http(429, _, let retryAfter?) = error {
-            return retryAfter <= maxRetryAfter ? max(retryAfter, 0) : nil
+        // A Retry-After of 0 or less is no wait at all: six attempts in 45 ms. It backs off instead.
+        if case .http(429, _, let retryAfter?) = error, retryAfter > 0 {
+            return retryAfter <= maxRetryAfter ? retryAfter : nil
         }
         let exp = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
         return exp * (0.5 + 0.5 * jitter)
