@@ -5,6 +5,17 @@ import XCTest
 final class SpaceOperationsTests: XCTestCase {
     func hat() throws -> SearchSpace { try Fixtures.space("hat-wmt14ende") }
 
+    /// The choice lookup (a hash, since a linear search made 200,000 distinct values load for
+    /// minutes) finds what `ChoiceValue.matches` finds first: text, or the same number.
+    func testChoiceLookupFindsTheFirstMatchingChoice() {
+        let choices: [ChoiceValue] = [.string("a"), .int(512), .real(512.0), .string("1e3"), .real(1000), .int(3)]
+        let d = Dimension(
+            name: "d", alias: "d", choices: choices, group: nil, description: "", geneOffset: 0, geneCount: 1)
+        for text in ["a", "512", "512.0", "1e3", "1000", "1000.0", "3", "3.0", "b", "nan", "", " 3"] {
+            XCTAssertEqual(d.choiceIndex(of: text), choices.firstIndex { $0.matches(text) }, text)
+        }
+    }
+
     func testRandomSamplesAreValidAndDeterministic() throws {
         let s = try hat()
         var r1 = SeededGenerator(seed: 42)

@@ -174,7 +174,7 @@ public struct SpaceShape: Sendable {
     }
 
     private func choiceIndex(_ d: Dimension, _ text: String) throws -> Int {
-        guard let i = d.choices.firstIndex(where: { $0.matches(text) }) else {
+        guard let i = d.choiceIndex(of: text) else {
             throw ArchitectureParseError(
                 "'\(d.name)': '\(text)' is not one of \(d.choices.map(\.description).joined(separator: ", "))")
         }
