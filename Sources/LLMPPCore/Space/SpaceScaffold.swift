@@ -35,6 +35,7 @@ public struct SpaceScaffold: Sendable {
         let special = Set([score, flops, params].compactMap { $0 })
         let dims = csv.header.enumerated().filter { !special.contains($0.element) }
         guard !dims.isEmpty else { throw Problem(description: "the CSV has no column left to be a dimension") }
+        try checkDimensionColumns(dims.map(\.offset))
         guard csv.rows.count >= LabelledSet.drawnSplitRows else {
             throw Problem(
                 description:
@@ -66,6 +67,29 @@ public struct SpaceScaffold: Sendable {
                 throw Problem(
                     description:
                         "\(flag): column '\(c)' must be a name of letters, digits and _ to be used in formulas; rename it in the CSV"
+                )
+            }
+        }
+    }
+
+    /// What `check` would refuse in the space written (it was written, then refused): a column
+    /// without a name, a name used twice, a value holding `"` (formulas cannot quote it).
+    func checkDimensionColumns(_ columns: [Int]) throws {
+        var seen = Set<String>()
+        for (i, name) in csv.header.enumerated() {
+            let shown = name.prefix(60).escapingControlCharacters
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw Problem(description: "column \(i + 1) has no name in the CSV's header")
+            }
+            guard seen.insert(name).inserted else {
+                throw Problem(description: "column '\(shown)' appears twice in the CSV's header; rename one")
+            }
+        }
+        for c in columns {
+            if let r = csv.rows.firstIndex(where: { $0[c].contains("\"") }) {
+                throw Problem(
+                    description:
+                        "row \(r + 2), column '\(csv.header[c].prefix(60).escapingControlCharacters)': the value holds '\"', which the space's formulas cannot quote; edit the CSV"
                 )
             }
         }
