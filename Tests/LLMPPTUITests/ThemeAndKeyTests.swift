@@ -9,6 +9,17 @@ import XCTest
 final class ThemeAndKeyTests: XCTestCase {
     let themes = (Repo.root as NSString).appendingPathComponent("Themes")
 
+    /// A spaces folder of one's own has no Themes beside it: the built-in themes serve (the
+    /// explorer refused to start: "no theme 'dark'").
+    func testThemesFallBackToTheBuiltInFolder() {
+        let own = NSTemporaryDirectory() + "llmpp-own-\(UUID().uuidString)/spaces"
+        let builtIn = ((themes as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+            "SampleSpaces")
+        guard ProcessInfo.processInfo.environment["LLMPP_THEMES"] == nil else { return }
+        XCTAssertEqual(Theme.locateDirectory(spacesDirectory: own, builtInSpacesDirectory: builtIn), themes)
+        XCTAssertEqual(Theme.locateDirectory(spacesDirectory: builtIn), themes)
+    }
+
     func testShippedThemesLoadWithEveryRole() throws {
         XCTAssertEqual(Theme.available(in: themes), ["dark", "high-contrast", "light"])
         for name in Theme.available(in: themes) {

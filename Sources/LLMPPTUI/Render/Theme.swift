@@ -79,9 +79,17 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// `Themes/` beside SampleSpaces (same search as the spaces: env, cwd, the checkout).
-    public static func locateDirectory(spacesDirectory: String) -> String {
+    /// `$LLMPP_THEMES`, else the Themes folder beside the spaces folder, else beside the
+    /// built-in one (`--spaces DIR` of one's own left the explorer with no theme at all).
+    public static func locateDirectory(spacesDirectory: String, builtInSpacesDirectory: String? = nil) -> String {
         if let env = ProcessInfo.processInfo.environment["LLMPP_THEMES"], !env.isEmpty { return env }
-        return ((spacesDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Themes")
+        let candidates = [spacesDirectory, builtInSpacesDirectory].compactMap { $0 }.map {
+            (($0 as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Themes")
+        }
+        return candidates.first { dir in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) && isDirectory.boolValue
+        } ?? candidates[0]
     }
 }
 

@@ -53,13 +53,16 @@ struct ExploreCommand: AsyncParsableCommand {
 
     /// The themes in Themes/ and the one `--theme` names (a path is loaded and put first).
     func loadThemes(spacesDirectory: String) throws -> (themes: [(String, Theme)], index: Int) {
-        let themeDir = Theme.locateDirectory(spacesDirectory: spacesDirectory)
+        let themeDir = Theme.locateDirectory(
+            spacesDirectory: spacesDirectory, builtInSpacesDirectory: SpaceCatalog.locate()?.directory)
         var themes = try Theme.available(in: themeDir).map { name in
             (name, try Theme.load(path: (themeDir as NSString).appendingPathComponent("\(name).json")))
         }
         if let index = themes.firstIndex(where: { $0.0 == theme }) { return (themes, index) }
         guard FileManager.default.fileExists(atPath: theme) else {
-            throw CLIError("no theme '\(theme)' (in \(themeDir): \(themes.map(\.0).joined(separator: ", ")))")
+            let known =
+                themes.isEmpty ? "none there; LLMPP_THEMES names a folder" : themes.map(\.0).joined(separator: ", ")
+            throw CLIError("no theme '\(theme)' (in \(themeDir): \(known))")
         }
         themes.insert(((theme as NSString).lastPathComponent, try Theme.load(path: theme)), at: 0)
         return (themes, 0)
