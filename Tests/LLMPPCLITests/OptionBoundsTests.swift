@@ -47,6 +47,22 @@ final class OptionBoundsTests: XCTestCase {
             "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
     }
 
+    /// A data directory that is a file, or lies under one, or is empty is named at once (it
+    /// failed later with a raw NSCocoaErrorDomain error).
+    func testADataDirectoryThatCannotBeOneIsNamed() throws {
+        let file = NSTemporaryDirectory() + "llmpp-file-\(UUID().uuidString)"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        for (dir, message) in [
+            (file, "--data-dir \(file): \(file) is a file, not a folder"),
+            (file + "/sub", "--data-dir \(file)/sub: \(file) is a file, not a folder"),
+            ("", "--data-dir is empty"),
+        ] {
+            let r = try CLI.run(["search", "--space", "nb201-cifar10", "--labels", "0"], dataDir: dir)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
+    }
+
     /// The switch point defaults to half the iterations, and to 0 without labels: a fixed 15
     /// refused `--iterations 10` and `--labels 0` unless --switch-at was given too.
     func testTheSwitchDefaultFollowsTheRun() throws {

@@ -14,6 +14,28 @@ struct CommonOptions: ParsableArguments {
         help: "Data directory for the database and caches (default: $XDG_DATA_HOME/llmpp).")
     var dataDirectory: String?
 
+    /// A data directory that cannot be one is named before anything is written (a file, or a
+    /// path under a file, failed later with a raw NSCocoaErrorDomain error).
+    func validate() throws {
+        guard let d = dataDirectory else { return }
+        guard !d.isEmpty else { throw ValidationError("--data-dir is empty: give a folder (it is created if missing)") }
+        var path = (d as NSString).standardizingPath
+        while !path.isEmpty {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw ValidationError(
+                        "--data-dir \(d.escapingControlCharacters): \(path.escapingControlCharacters) is a file, not a folder"
+                    )
+                }
+                return
+            }
+            let parent = (path as NSString).deletingLastPathComponent
+            if parent == path { return }
+            path = parent
+        }
+    }
+
     func catalog() throws -> SpaceCatalog {
         guard let c = SpaceCatalog.locate(explicit: spacesDirectory) else {
             throw CLIError("cannot find the SampleSpaces folder: pass --spaces DIR or set LLMPP_SPACES")
