@@ -177,6 +177,8 @@ public final class ExplorerApp: @unchecked Sendable {
     func announceEstimate(_ e: Engine, after prefix: String?) {
         let inbox = self.inbox
         Task {
+            // A finished run has nothing left to estimate ("~0s (search 0 generations...)").
+            guard await !e.state.finished else { return }
             let line = await e.estimate().line
             inbox.push(.notice(prefix.map { "\($0) · \(line)" } ?? line))
         }

@@ -8,7 +8,7 @@ public enum Pane: Int, CaseIterable, Sendable {
     case population, calls, prompt, quality
     public var title: String {
         switch self {
-        case .plot: return "Pareto: predicted score vs latency"
+        case .plot: return "Pareto plot"
         case .population: return "Population"
         case .calls: return "LLM calls"
         case .prompt: return "Prompt inspector"

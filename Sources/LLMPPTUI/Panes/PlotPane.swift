@@ -97,7 +97,9 @@ enum PlotPane {
         let unit = geo.usesLatency ? "ms" + (device.map { " \($0)" } ?? "") : "GFLOPs"
         let mixed = m.plotY == .used && Set(geo.points.map(\.source)).count > 1
         var text = "x \(unit) · y " + (mixed ? "used: student then expensive, 2 scales (v)" : "\(m.plotY.label) (v)")
-        if geo.points.count < geo.candidates { text += " · \(geo.candidates - geo.points.count) without" }
+        if geo.points.count < geo.candidates {
+            text += " · \(geo.candidates - geo.points.count) without a \(m.plotY == .truth ? "truth" : "score")"
+        }
         if clipped > 0 { text += " · \(clipped) clipped" }
         var x = r.x + b.text(r.x, y, text, Style(mixed ? .warning : .dim), maxWidth: r.width) + 2
         if x + 16 < r.x + r.width {

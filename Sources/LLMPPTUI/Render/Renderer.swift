@@ -83,7 +83,8 @@ public enum Renderer {
             if !m.filter.isEmpty { text += " · \(rows) match /\(m.filter)" }
             return text
         case .calls: return " · \(m.visibleCalls.count)" + (m.callStatusFilter.map { " \($0.rawValue)" } ?? "")
-        case .plot: return m.colorBy == .generation ? " · by generation" : " · by predictor"
+        // What y holds follows `v` (the title said "predicted score" whatever it showed).
+        case .plot: return " · y \(m.plotY.label)" + (m.colorBy == .generation ? " · by generation" : " · by predictor")
         default: return ""
         }
     }
@@ -127,26 +128,49 @@ public enum Renderer {
 
         phaseBars(&b, m, r)
 
+        let line = countersLine(m, width: r.width)
+        b.text(0, 2, line, .dim, maxWidth: r.width)
+    }
+
+    /// The third header line: counts, the best with its predictor, search hours, the
+    /// constraint, tokens and dollars, the pace. What does not fit gives way least important
+    /// first (tokens, dollars, pace), so that best and hours stay (they ran off the edge at
+    /// 120 columns).
+    static func countersLine(_ m: ExplorerModel, width: Int) -> String {
         let c = m.state.counters
-        var line = String(
-            format: " LLM calls %d (%d cached, %d failed) · tokens %@ · $%.4f · expensive evals %d · %@",
-            c.llmCalls, c.cachedAnswers, c.failedCalls, compact(Double(c.tokens)), c.costUSD, c.expensiveEvaluations,
-            m.config.constraint.summary
-                + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""))
+        // (text, weight): the lowest weight goes first when the line is too long.
+        var parts: [(String, Int)] = [
+            ("LLM calls \(c.llmCalls) (\(c.cachedAnswers) cached, \(c.failedCalls) failed)", 9),
+            ("tokens \(compact(Double(c.tokens)))", 1),
+        ]
+        if c.costUSD > 0 { parts.append((String(format: "$%.4f", c.costUSD), 3)) }
+        parts.append(("expensive evals \(c.expensiveEvaluations)", 7))
         // With its predictor: the student's and the expensive evaluator's scales differ, and
         // "best" fell at the switch with nothing said.
         if let best = m.state.best {
-            line += String(format: " · best %.3f", best.score) + " (\(best.source.shortName))"
+            parts.append((String(format: "best %.3f", best.score) + " (\(best.source.shortName))", 8))
         }
         let hours = SearchHours(state: m.state, costLabel: m.costLabel)
         if hours.total > 0 {
-            line += String(
-                format: " · hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive,
+            var h = String(
+                format: "hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive,
                 m.costLabel.hasPrefix("recorded") ? " (recorded)" : "")
-            if let s = hours.saved { line += String(format: ", saved ~%.2f", s) }
+            if let s = hours.saved { h += String(format: ", saved ~%.2f", s) }
+            parts.append((h, 6))
         }
-        if let p = m.config.pace { line += String(format: " · pace %.0fx", p) }
-        b.text(0, 2, line, .dim, maxWidth: r.width)
+        parts.append(
+            (
+                m.config.constraint.summary
+                    + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""), 5
+            ))
+        if let p = m.config.pace { parts.append((String(format: "pace %.0fx", p), 2)) }
+        func joined() -> String { " " + parts.map(\.0).joined(separator: " · ") }
+        while joined().count > width, parts.count > 1,
+            let weakest = parts.indices.min(by: { parts[$0].1 < parts[$1].1 })
+        {
+            parts.remove(at: weakest)
+        }
+        return joined()
     }
 
     /// The phase's count; the phase running now also gets its rate, elapsed time and ETA
