@@ -157,6 +157,19 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("step 200/200") })
     }
 
+    /// The Label+train bar shows what its count says: the labels while they come in (it showed
+    /// the mean of labels and training, 60% full beside "16/72"), then the training.
+    func testTheLabelBarFollowsItsCount() throws {
+        var m = try Self.model(generations: 4)
+        m.labelTarget = 72
+        m.state.labelsDone = 16
+        XCTAssertEqual(Renderer.progress(of: .labelling, m).fraction, 16.0 / 72, accuracy: 1e-9)
+        m.state.labelsDone = 72
+        m.state.trainingStep = m.config.firstTrainingSteps / 2
+        m.state.phase = .training
+        XCTAssertEqual(Renderer.progress(of: .labelling, m).fraction, 0.5, accuracy: 0.01)
+    }
+
     /// At 80 columns the phase line keeps the search's count and switch whole: the rates' words
     /// and the "scoring: " label give way first (it cut "switch 17" to "switch 1").
     func testThePhaseLineKeepsTheSwitchAt80Columns() throws {

@@ -196,8 +196,15 @@ public enum Renderer {
             (r.width - 1 - names.joined().count - t.joined().count - label.count - min(scoring.count, 24))
                 / names.count - 1
         }
-        var t = phaseTexts(m, compact: false)
-        if room(t) < 6 { t = phaseTexts(m, compact: true) }
+        // Padded to a multiple of 8: a rate or an ETA a character longer re-sized every bar and
+        // the line jittered from frame to frame.
+        func steady(_ t: [String]) -> [String] {
+            t.map { $0.padding(toLength: ($0.count + 7) / 8 * 8, withPad: " ", startingAt: 0) }
+        }
+        let full = phaseTexts(m, compact: false)
+        let short = phaseTexts(m, compact: true)
+        // Steady where there is room; else the texts as they are, then compact ones.
+        var t = [steady(full), full, steady(short)].first { room($0) >= 6 } ?? short
         if room(t) < 6 { label = "" }
         let w = max(6, min(max(8, (r.width - 60) / 3), room(t)))
         let phases: [[Phase]] = (m.config.evaluateLLM ? [[.llmpp]] : []) + [[.labelling, .training], [.search]]
@@ -244,7 +251,11 @@ public enum Renderer {
             let trainFrac =
                 m.config.firstTrainingSteps > 0
                 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
-            return ((labelFrac + trainFrac) / 2, nil)
+            // The bar shows what its count says: labels while they come in, then the training
+            // (it showed their mean: an anytime run trains early, and "16/72" sat beside a bar
+            // 60% full).
+            let labelling = m.state.phase == .labelling || m.state.labelsDone < m.labelTarget
+            return (labelling ? labelFrac : trainFrac, nil)
         case .search, .done: return (Double(m.state.generation) / iters, Double(m.config.switchAt) / iters)
         }
     }
