@@ -157,6 +157,24 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("step 200/200") })
     }
 
+    /// Rows whose figures read the same are all marked best (#params 0.5903 and GFLOPs 0.5904
+    /// both read 0.59; only one had the star).
+    func testTiesAsShownAreAllMarkedBest() throws {
+        var m = try Self.model(generations: 4)
+        m.quality = [
+            (
+                "valid",
+                [
+                    PredictorQuality(name: "#params (reference)", perSeed: [("5", nil, 0.5903)]),
+                    PredictorQuality(name: "GFLOPs (reference)", perSeed: [("5", nil, 0.5904)]),
+                    PredictorQuality(name: "LLM-Distill-PP", perSeed: [("5", 1.2, 0.25)]),
+                ]
+            )
+        ]
+        let text = Renderer.render(m, width: 120, height: 40).text
+        XCTAssertEqual(text.components(separatedBy: "0.59*").count - 1, 2, text)
+    }
+
     /// The Label+train bar shows what its count says: the labels while they come in (it showed
     /// the mean of labels and training, 60% full beside "16/72"), then the training.
     func testTheLabelBarFollowsItsCount() throws {

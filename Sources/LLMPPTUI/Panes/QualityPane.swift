@@ -65,8 +65,9 @@ enum QualityPane {
             let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
                 .replacingOccurrences(of: "-calibrated)", with: "-cal.)")
             var x = r.x + b.text(r.x, y, Renderer.pad(name, 29), Style(role), maxWidth: r.width)
-            let maeBest = q.maeMean != nil && q.maeMean == bestMAE
-            let kBest = q.kendallMean != nil && q.kendallMean == bestKendall
+            // Best as shown: rows that read the same (0.59 and 0.59) are both marked.
+            let maeBest = q.maeMean != nil && Renderer.num(q.maeMean) == Renderer.num(bestMAE)
+            let kBest = q.kendallMean != nil && Renderer.num(q.kendallMean) == Renderer.num(bestKendall)
             x += b.text(
                 x, y, Renderer.pad(Renderer.num(q.maeMean) + (maeBest ? "*" : " "), 8, right: true),
                 maeBest ? Style(.good, bold: true) : Style(role), maxWidth: r.x + r.width - x)
