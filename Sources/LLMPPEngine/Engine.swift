@@ -367,6 +367,14 @@ public actor Engine {
             case .search: try await stepSearch()
             case .done: state.finished = true
             }
+        } catch is CancellationError {
+            // Stopped by us (a quit, a cancel): the unit is not counted and the run is paused,
+            // not failed; its answers already paid for come back from the cache.
+            queuedSteps = 0
+            if !state.paused {
+                state.paused = true
+                emit(.paused(true))
+            }
         } catch {
             queuedSteps = 0
             state.error = "\(error)"

@@ -363,6 +363,29 @@ extension EngineTests {
         XCTAssertEqual(notices.last, "switch point -> generation 6 (clamped to 0...6)")
     }
 
+    /// A batch cut by a quit (the provider stopped under it) pauses the run: not failed (it was
+    /// saved as "failed" with "the LLM ... is unavailable (cancelled)"), nothing recorded.
+    func testABatchCutByAQuitPausesTheRunWithoutAnError() async throws {
+        struct Stopped: LLMProvider {
+            let name = "openai", model = "m", displayName = "stopped", maxConcurrency = 4
+            let supportsLogprobs = false
+            func complete(_ request: CompletionRequest) async throws -> CompletionResponse { throw LLMError.cancelled }
+        }
+        let env = EngineEnvironment(
+            catalog: Self.catalog, dataDirectory: Self.tempDir(), makeProvider: { _, _ in Stopped() })
+        var cfg = smallConfig()
+        cfg.evaluateLLM = false
+        let engine = try await Engine.create(config: cfg, environment: env, runID: "cut")
+        await engine.step()
+        let state = await engine.state
+        XCTAssertNil(state.error)
+        XCTAssertTrue(state.paused)
+        XCTAssertEqual(state.labelsDone, 0)
+        XCTAssertEqual(state.counters.llmCalls, 0)
+        let row = try await RunStore(path: env.databasePath).run("cut")
+        XCTAssertEqual(row?.status, "paused")
+    }
+
     /// A switch moved after the run finished is for the next restart: the saved run keeps the
     /// switch it ran with (a `>` after the end rewrote it, and `--resume` reported it).
     func testSteeringAFinishedRunLeavesItsRecord() async throws {

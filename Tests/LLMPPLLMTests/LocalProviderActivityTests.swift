@@ -66,6 +66,33 @@ final class LocalProviderActivityTests: XCTestCase {
             ])
     }
 
+    /// A request cut by a quit (the provider shut down under it) is cancelled, not a server
+    /// failure, and no server starts again after the shutdown (a retry started a fresh one, and
+    /// the cut call was recorded as failed).
+    func testAShutdownCancelsTheRequestInFlightAndStartsNothing() async throws {
+        let dir = NSTemporaryDirectory() + "llmpp-shutdown-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let binary = dir + "/llama-server"
+        try Self.fakeServer.write(toFile: binary, atomically: true, encoding: .utf8)
+        chmod(binary, 0o755)
+        let provider = LocalProvider(binary: binary, modelPath: dir + "/tiny.gguf", logDirectory: dir, timeout: 30)
+        let request = CompletionRequest(messages: [ChatMessage(.user, "Test architecture: ...")])
+        _ = try await provider.complete(request)
+        let inFlight = Task { try await provider.complete(request) }
+        try await Task.sleep(for: .milliseconds(100))
+        await provider.shutdown()
+        do {
+            _ = try await inFlight.value
+            XCTFail("the request survived the shutdown")
+        } catch { XCTAssertEqual(error as? LLMError, .cancelled) }
+        do {
+            _ = try await provider.complete(request)
+            XCTFail("a server started again")
+        } catch { XCTAssertEqual(error as? LLMError, .cancelled) }
+        let port = await provider.port
+        XCTAssertNil(port)
+    }
+
     func testGroupedCounts() {
         XCTAssertEqual(Activity.grouped(3100), "3,100")
         XCTAssertEqual(Activity.grouped(999), "999")

@@ -222,6 +222,23 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(server.requestCount, 4)
     }
 
+    /// A provider stopped under a request (a quit) cancels it: nothing is recorded, and the
+    /// sample is transient (asked again on resume), not failed.
+    func testACancelledCallIsNotRecorded() async throws {
+        struct Stopped: LLMProvider {
+            let name = "openai", model = "m", displayName = "stopped", maxConcurrency = 1
+            let supportsLogprobs = false
+            func complete(_ request: CompletionRequest) async throws -> CompletionResponse { throw LLMError.cancelled }
+        }
+        let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
+        let (_, demos, tests) = try LLMFixtures.split123()
+        let p = try await makePredictor(Stopped(), store: store).predict(tests[0], demonstrations: demos)
+        XCTAssertNil(p.value)
+        XCTAssertEqual(p.error, "cancelled")
+        let recorded = try await store.calls()
+        XCTAssertTrue(recorded.isEmpty)
+    }
+
     /// A token cap holds inside a batch: at 15 tokens a call, a 30-token cap pays for two calls
     /// (a batch of 20 used to claim every call before the first answer came back: 20 calls).
     func testATokenCapHoldsWithinABatch() async throws {

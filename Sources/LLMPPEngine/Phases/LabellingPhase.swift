@@ -44,6 +44,10 @@ extension Engine {
         if let stop = results.first(where: \.budgetExhausted) {
             throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")")
         }
+        // Cut by a quit (the provider stopped under the batch): a pause, not a failure.
+        if results.contains(where: { $0.transient && $0.error == LLMError.cancelled.description }) {
+            throw CancellationError()
+        }
         if let down = results.first(where: \.transient) {
             throw EvaluatorError(
                 "the LLM or the transcript store is unavailable (\(down.error ?? "no answer")): the run is paused at this unit; resume when it is back"

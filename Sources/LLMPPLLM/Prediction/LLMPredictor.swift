@@ -276,6 +276,13 @@ public actor LLMPredictor {
                 archID: archID, purpose: purpose)
             let next: AttemptLoop.Next
             switch await complete(loop.request, into: &record) {
+            case .failure(.cancelled):
+                // Stopped by us (a quit): no call was answered or failed, so none is recorded
+                // (a quit during a call left a failed call the counters never counted).
+                await budget.record(tokens: 0, cost: nil)
+                result.error = LLMError.cancelled.description
+                result.transient = true
+                return result
             case .failure(let e): next = judgeFailure(e, &record, &result, &loop)
             case .success(let response): next = await judgeAnswer(response, &record, &result, &loop)
             }
@@ -367,11 +374,6 @@ public actor LLMPredictor {
         // The delay is drawn before anything else, so the jitter's sequence does not depend on
         // what kind of failure came.
         let delay = retry.delay(after: loop.failures, error: e, jitter: jitter.unit())
-        if e == .cancelled {
-            result.error = e.description
-            result.transient = true
-            return .done
-        }
         guard let delay else {
             result.error = e.description
             result.transient = e.isRetryable

@@ -43,7 +43,10 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
         var api: OpenAIProvider?
         /// Whether the next request is the server's first: the one that processes the whole prompt.
         var firstRequest = true
+        /// Shut down: no server starts again (a retry after a quit started a fresh one).
+        var stopped = false
         func get(_ p: LocalProvider) async throws -> OpenAIProvider {
+            if stopped { throw LLMError.cancelled }
             if let api { return api }
             let what = "starting the local llama-server (\(p.model))"
             if !p.activity.report(Activity(what + ": loading the model")) {
@@ -60,6 +63,7 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
             return a
         }
         func stop() {
+            stopped = true
             server?.stop()
             server = nil
             api = nil
@@ -72,6 +76,15 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
     }
 
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
+        do { return try await completeOnServer(request) } catch {
+            // A request cut by our own shutdown (a quit) is cancelled, not the server's failure:
+            // it is neither recorded nor retried.
+            if await starter.stopped { throw LLMError.cancelled }
+            throw error
+        }
+    }
+
+    private func completeOnServer(_ request: CompletionRequest) async throws -> CompletionResponse {
         let api = try await starter.get(self)
         guard await starter.takeFirstRequest() else { return try await api.complete(request) }
         // The first prompt is evaluated whole (later ones reuse its cached prefix): on 2 cores
