@@ -79,6 +79,8 @@ final class KillResumeTests: XCTestCase {
         let stderr = String(decoding: seen, as: UTF8.self)
         XCTAssertEqual(p.terminationStatus, 130, stderr)
         XCTAssertTrue(stderr.contains("interrupted: saving the run after the unit in flight"), stderr)
+        // Each generation's line has the search's count, rate and ETA (it had none).
+        XCTAssertTrue(stderr.contains("expensive evaluations so far") && stderr.contains(" · 3/40 · "), stderr)
         XCTAssertTrue(stderr.contains("the run is saved: continue with: llmpp search --resume "), stderr)
         let runs = try CLI.json(try CLI.run(["runs", "--json"], dataDir: dataDir).stdout) as! [[String: Any]]
         XCTAssertEqual(runs.first?["status"] as? String, "paused")

@@ -21,7 +21,9 @@ enum HeadlessRun {
             interruption.cancel()
         }
         let state = await engine.runToEnd { events in
-            var lines = ProgressLines(start: Date(), labelsDone: snap.state.labelsDone, llmppDone: snap.state.llmppDone)
+            var lines = ProgressLines(
+                start: Date(), labelsDone: snap.state.labelsDone, llmppDone: snap.state.llmppDone,
+                generation: snap.state.generation, iterations: snap.config.evolution.iterations)
             for await e in events {
                 if let line = lines.line(for: e) { StandardError.line(line) }
             }
@@ -41,11 +43,15 @@ enum HeadlessRun {
     struct ProgressLines {
         let labelling: RateClock
         let testing: RateClock
+        let searching: RateClock
+        let iterations: Int
         private var lastLabelStep = -1
 
-        init(start: Date, labelsDone: Int, llmppDone: Int) {
+        init(start: Date, labelsDone: Int, llmppDone: Int, generation: Int = 0, iterations: Int = 0) {
             labelling = RateClock(start: (start, labelsDone))
             testing = RateClock(start: (start, llmppDone))
+            searching = RateClock(start: (start, generation))
+            self.iterations = iterations
         }
 
         mutating func line(for event: EngineEvent) -> String? {
@@ -62,10 +68,11 @@ enum HeadlessRun {
                 return String(format: "training: step %d/%d, loss %.4f", s, t, l)
             case .generationDone(let g, let src, let pop, _, let expensive):
                 let best = pop.first
+                // With the search's rate, elapsed time and ETA, like labelling's (it had none).
                 return String(
-                    format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d", g,
+                    format: "generation %d: best %.3f (%@) by %@, expensive evaluations so far %d · %@", g,
                     best?.score ?? .nan, best?.id ?? "-",
-                    src.predictorName, expensive)
+                    src.predictorName, expensive, searching.rate(g + 1, iterations).text)
             case .switchReached(let g):
                 return "switch point reached at generation \(g): the expensive evaluator scores from now on"
             default: return nil
