@@ -226,6 +226,9 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(m.message.hasPrefix("◆ \(id): "), m.message)
         _ = Controller.handle(.char("c"), &m, layout: layout)
         XCTAssertEqual(m.message, "points coloured by predictor")
+        // The legend keys the two colours (left to guess before).
+        let text = Renderer.render(m, width: 160, height: 40).text
+        XCTAssertTrue(text.contains("● student ● expensive"), text)
     }
 
     func testMidSearchAfterTheSwitch120x40() throws {

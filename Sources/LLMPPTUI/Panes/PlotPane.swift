@@ -102,6 +102,14 @@ enum PlotPane {
         }
         if clipped > 0 { text += " · \(clipped) clipped" }
         var x = r.x + b.text(r.x, y, text, Style(mixed ? .warning : .dim), maxWidth: r.width) + 2
+        // Coloured by predictor, the key says which colour is which (it was left to guess).
+        if m.colorBy == .predictor && x + 24 < r.x + r.width {
+            let dot = m.asciiOnly ? "*" : "●"
+            x += b.text(x, y, dot, Style(.distill, bold: true))
+            x += b.text(x, y, " student ", .dim)
+            x += b.text(x, y, dot, Style(.expensive, bold: true))
+            x += b.text(x, y, " expensive ", .dim)
+        }
         if x + 16 < r.x + r.width {
             x += b.text(x, y, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
             x += b.text(x, y, " front ", .dim)
