@@ -47,6 +47,13 @@ final class OptionBoundsTests: XCTestCase {
             "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
     }
 
+    /// predict's own options: the ablation step was clamped to 0...6 in silence.
+    func testPredictOptionsAreBounded() throws {
+        let r = try CLI.run(["predict", "--space", "nb201-cifar10", "--ablation-step", "99"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--ablation-step must be in 0...6, got 99"), r.stderr)
+    }
+
     /// A data directory that is a file, or lies under one, or is empty is named at once (it
     /// failed later with a raw NSCocoaErrorDomain error).
     func testADataDirectoryThatCannotBeOneIsNamed() throws {

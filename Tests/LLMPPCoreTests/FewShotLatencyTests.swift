@@ -185,18 +185,22 @@ final class FewShotLatencyTests: XCTestCase {
         )
         XCTAssertEqual(
             message([head, arch[0] + ",1", arch[1] + ",-2"]),
-            "m.csv: line 3, column 'latency_ms': '-2' is not a positive number of milliseconds")
+            "m.csv: line 3, column 'latency_ms': '-2' is not a number of milliseconds in 0.001...86400000")
         XCTAssertEqual(
             message([head, arch[0] + ",fast"]),
-            "m.csv: line 2, column 'latency_ms': 'fast' is not a positive number of milliseconds")
+            "m.csv: line 2, column 'latency_ms': 'fast' is not a number of milliseconds in 0.001...86400000")
         // A spreadsheet's blank line counts: the row is named by its own line (it was line 3 here).
         XCTAssertEqual(
             message([head, arch[0] + ",1", "", arch[1] + ",-2"]),
-            "m.csv: line 4, column 'latency_ms': '-2' is not a positive number of milliseconds")
+            "m.csv: line 4, column 'latency_ms': '-2' is not a number of milliseconds in 0.001...86400000")
         XCTAssertEqual(
             message([head, "", arch[0] + ",1", "none,none,none,none,none,conv9,2"]),
             "m.csv: line 4: 'node3-from-node2': 'conv9' is not one of none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3"
         )
+        // 1e308 ms was accepted and broke every figure after it.
+        XCTAssertEqual(
+            message([head, arch[0] + ",1e308"]),
+            "m.csv: line 2, column 'latency_ms': '1e308' is not a number of milliseconds in 0.001...86400000")
         XCTAssertEqual(message([head, arch[0] + ",1", arch[1] + ",2"]), "m.csv: 2 measurements; at least 3 are needed")
         XCTAssertTrue(
             message([head, arch[0] + ",1", arch[1] + ",2", arch[0] + ",3"]).hasPrefix(

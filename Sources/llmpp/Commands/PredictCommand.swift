@@ -36,6 +36,14 @@ struct PredictCommand: AsyncParsableCommand {
     ) var metric: String?
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        // 99 was clamped to 6 in silence.
+        if let s = ablationStep, !(0...6).contains(s) {
+            throw ValidationError("--ablation-step must be in 0...6, got \(s)")
+        }
+        if let n = limit, n < 1 { throw ValidationError("--limit must be >= 1, got \(n)") }
+    }
+
     func run() async throws {
         let job = try resolveJob()
         let store = try common.openStore()

@@ -35,10 +35,13 @@ public struct LatencyMeasurements: Sendable, Equatable {
                     file: file, field: "line \(line), column '\(latencyColumn)'",
                     problem: "empty: measure this architecture and write its latency in ms (or delete the row)")
             }
-            guard let v = Double(text), v.isFinite, v > 0 else {
+            // Between a microsecond and a day: 1e308 ms was accepted and broke every figure after it.
+            guard let v = Double(text), v.isFinite, (1e-3...8.64e7).contains(v) else {
                 throw SpaceError(
                     file: file, field: "line \(line), column '\(latencyColumn)'",
-                    problem: "'\(text.prefix(40).escapingControlCharacters)' is not a positive number of milliseconds")
+                    problem:
+                        "'\(text.prefix(40).escapingControlCharacters)' is not a number of milliseconds in 0.001...86400000"
+                )
             }
             let id = space.id(archs[r])
             if let earlier = firstLine[id] {
