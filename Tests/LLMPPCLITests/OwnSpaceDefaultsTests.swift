@@ -169,6 +169,16 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertTrue(
             typo.stderr.contains("--score: the CSV has no column 'accuracy' (has: layer 0, layer 1"), typo.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: spaces + "/other"), "a refused space left a folder")
+        // A split without test architectures is named (baselines printed a table of dashes and
+        // "20 test architectures per split", exit 0).
+        let data = spaces + "/bench/data/archs.csv"
+        let csvText = try String(contentsOfFile: data, encoding: .utf8)
+        try csvText.replacingOccurrences(of: ",test\n", with: ",\n").write(
+            toFile: data, atomically: true, encoding: .utf8)
+        let noTests = try CLI.run(["baselines", "--space", "bench"], spaces: spaces)
+        XCTAssertNotEqual(noTests.status, 0)
+        XCTAssertTrue(noTests.stderr.contains("split '42' has no test architectures"), noTests.stderr)
+        try csvText.write(toFile: data, atomically: true, encoding: .utf8)
         // A prompt file that does not load fails the check (it passed with exit 0).
         try "Estimate {{nosuch}}.".write(toFile: spaces + "/bench/prompts/role.txt", atomically: true, encoding: .utf8)
         let broken = try CLI.run(["check", "--space", "bench"], spaces: spaces)

@@ -68,6 +68,11 @@ struct ScoredSplits {
                         ? "split seed '\(s)' must be an integer, and the space needs at least \(LabelledSet.drawnSplitRows) labelled architectures"
                         : "no split seed '\(s)' (has: \(l.splits.map(\.seed).joined(separator: ", ")))")
             }
+            // Nothing to score: every figure would be a dash (it printed a table of them, exit 0).
+            guard !sp.test.isEmpty else {
+                throw SpaceError(
+                    file: space.file, field: "labelled.splits", problem: "split '\(s)' has no test architectures")
+            }
             return sp
         }
         (self.space, labelled, self.truth, self.splits) = (space, l, truth, splits)

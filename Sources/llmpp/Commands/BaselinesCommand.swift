@@ -30,8 +30,12 @@ struct BaselinesCommand: ParsableCommand {
             return
         }
         let seeds = q.first?.perSeed.map(\.seed) ?? []
+        // Counted, not typed in (it said 20 whatever the splits held).
+        let rows = s.labelled.map { s.tables[$0.table].architectures.count } ?? 0
+        let counts = Set(seeds.compactMap { s.labelled?.resolveSplit($0, rowCount: rows)?.test.count })
+        let tests = counts.count == 1 ? "\(counts.first!)" : counts.sorted().map(String.init).joined(separator: "-")
         print(
-            "\(s.title): \(metric) \(s.task.metric), 20 test architectures per split, seeds \(seeds.joined(separator: ", ")) (mean ± std)\n"
+            "\(s.title): \(metric) \(s.task.metric), \(tests) test architectures per split, seeds \(seeds.joined(separator: ", ")) (mean ± std)\n"
         )
         var t = TextTable(header: ["predictor", "MAE", "Kendall"])
         for p in q {
