@@ -296,6 +296,20 @@ public enum Renderer {
 
     /// The status bar's keys for the focused pane, in the order they are shown.
     static func statusHints(_ m: ExplorerModel) -> [(key: String, text: String, enabled: Bool)] {
+        // An overlay's own keys while it is open (the inject form showed "q quit", which typed q).
+        switch m.mode {
+        case .inject:
+            return [
+                ("Enter", "inject", true), ("Tab", "the selected architecture", true), ("Ctrl-U", "clear", true),
+                ("Esc", "cancel", true),
+            ]
+        case .help(let view) where !view.editingFilter:
+            return [("j/k", "scroll", true), ("/", "filter", true), ("g/G", "top/end", true), ("Esc", "close", true)]
+        case .help: return [("Enter", "keep the filter", true), ("Esc", "clear it", true)]
+        case .detail: return [("Esc", "close", true)]
+        case .confirmQuit: return [("y", "quit", true), ("any other key", "stay", true)]
+        case .browse, .filter: break
+        }
         let shown = KeyMap.bindings.filter { $0.shows(in: m.focus) }
         let first = shown.filter { $0.action == .help || $0.action == .quit }
         let own = shown.filter { !$0.panes.isEmpty }
