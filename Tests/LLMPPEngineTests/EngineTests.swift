@@ -366,13 +366,8 @@ extension EngineTests {
     /// A batch cut by a quit (the provider stopped under it) pauses the run: not failed (it was
     /// saved as "failed" with "the LLM ... is unavailable (cancelled)"), nothing recorded.
     func testABatchCutByAQuitPausesTheRunWithoutAnError() async throws {
-        struct Stopped: LLMProvider {
-            let name = "openai", model = "m", displayName = "stopped", maxConcurrency = 4
-            let supportsLogprobs = false
-            func complete(_ request: CompletionRequest) async throws -> CompletionResponse { throw LLMError.cancelled }
-        }
         let env = EngineEnvironment(
-            catalog: Self.catalog, dataDirectory: Self.tempDir(), makeProvider: { _, _ in Stopped() })
+            catalog: Self.catalog, dataDirectory: Self.tempDir(), makeProvider: { _, _ in StoppedProvider() })
         var cfg = smallConfig()
         cfg.evaluateLLM = false
         let engine = try await Engine.create(config: cfg, environment: env, runID: "cut")

@@ -225,14 +225,9 @@ final class ProviderProtocolTests: XCTestCase {
     /// A provider stopped under a request (a quit) cancels it: nothing is recorded, and the
     /// sample is transient (asked again on resume), not failed.
     func testACancelledCallIsNotRecorded() async throws {
-        struct Stopped: LLMProvider {
-            let name = "openai", model = "m", displayName = "stopped", maxConcurrency = 1
-            let supportsLogprobs = false
-            func complete(_ request: CompletionRequest) async throws -> CompletionResponse { throw LLMError.cancelled }
-        }
         let store = try TranscriptStore(path: LLMFixtures.tempDir() + "/db.sqlite")
         let (_, demos, tests) = try LLMFixtures.split123()
-        let p = try await makePredictor(Stopped(), store: store).predict(tests[0], demonstrations: demos)
+        let p = try await makePredictor(StoppedProvider(), store: store).predict(tests[0], demonstrations: demos)
         XCTAssertNil(p.value)
         XCTAssertEqual(p.error, "cancelled")
         let recorded = try await store.calls()
