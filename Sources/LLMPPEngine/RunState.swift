@@ -141,5 +141,4 @@ public struct RunState: Sendable, Codable, Equatable {
         }
         return nil
     }
-
 }
