@@ -84,6 +84,11 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(statuses, [.error, .error, .error, .ok])
         let first = try await store.call(id: p.callIDs[0])!
         XCTAssertTrue(first.error?.contains("HTTP 429") ?? false)
+        // A wait longer than the most waited gives up at once, and says why (it said "HTTP 429").
+        server.enqueue(.init(status: 429, headers: ["Retry-After": "999999"], body: "slow down"))
+        let long = await predictor.predict(tests[1], demonstrations: demos)
+        XCTAssertEqual(
+            long.error, "HTTP 429: slow down (the server asked to wait 999999 s; at most 600 s is waited)")
     }
 
     func testTimeoutsAndMalformedAnswersAreRecordedNotFatal() async throws {

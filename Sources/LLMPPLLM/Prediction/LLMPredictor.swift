@@ -376,6 +376,15 @@ public actor LLMPredictor {
         let delay = retry.delay(after: loop.failures, error: e, jitter: jitter.unit())
         guard let delay else {
             result.error = e.description
+            // Said, not left to guess: the call gave up because of the wait asked for.
+            if case .http(429, _, let wait?) = e, wait > retry.maxRetryAfter {
+                result.error =
+                    e.description
+                    + String(
+                        format: " (the server asked to wait %.0f s; at most %.0f s is waited)", wait,
+                        retry.maxRetryAfter)
+                record.error = result.error
+            }
             result.transient = e.isRetryable
             return .done
         }
