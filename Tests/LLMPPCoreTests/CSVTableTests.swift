@@ -11,6 +11,17 @@ final class CSVTableTests: XCTestCase {
         XCTAssertNil(t.column("d"))
     }
 
+    /// A lone CR ends a line (old Mac files read as one long header naming every cell), and the
+    /// line numbers count it.
+    func testLoneCarriageReturnsEndLines() throws {
+        let t = try CSVTable.parse("a,b\r1,2\r3,4\r", file: "t.csv")
+        XCTAssertEqual(t.header, ["a", "b"])
+        XCTAssertEqual(t.rows, [["1", "2"], ["3", "4"]])
+        XCTAssertThrowsError(try CSVTable.parse("a,b\r1,2\r3,\"x\"y\r", file: "t.csv")) { e in
+            XCTAssertTrue("\(e)".contains("line 3"), "\(e)")
+        }
+    }
+
     /// `text` is what `parse` reads back, quoted cells included (reports and new spaces write it).
     func testTextRoundTrips() throws {
         let t = CSVTable(header: ["a", "b,c"], rows: [["x", "say \"hi\""], ["line\nbreak", ""]])

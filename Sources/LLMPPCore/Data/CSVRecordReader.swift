@@ -39,12 +39,13 @@ struct CSVRecordReader {
         return records.filter { $0.fields != [""] }
     }
 
-    /// One byte outside quotes: a delimiter ends a field or a record; CR is dropped (CRLF files).
+    /// One byte outside quotes: a delimiter ends a field or a record; CR before LF is dropped
+    /// (CRLF files) and a lone CR ends a record (old Mac files, which read as one long header).
     private mutating func readByte(_ c: UInt8) throws {
         switch c {
         case Self.comma: try finishField()
-        case Self.cr: break
-        case Self.lf:
+        case Self.cr where i + 1 < bytes.count && bytes[i + 1] == Self.lf: break
+        case Self.cr, Self.lf:
             try finishRecord()
             line += 1
             record.line = line

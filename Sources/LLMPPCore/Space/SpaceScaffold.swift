@@ -59,7 +59,9 @@ public struct SpaceScaffold: Sendable {
             guard let c else { continue }
             guard csv.column(c) != nil else {
                 throw Problem(
-                    description: "\(flag): the CSV has no column '\(c)' (has: \(csv.header.joined(separator: ", ")))")
+                    description:
+                        "\(flag): the CSV has no column '\(c.escapingControlCharacters)' (has: \(Self.columnList(csv.header)))"
+                )
             }
             guard c.first.map({ $0.isLetter || $0 == "_" }) == true,
                 c.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
@@ -93,6 +95,12 @@ public struct SpaceScaffold: Sendable {
                 )
             }
         }
+    }
+
+    /// The header's names as an error lists them: the first 20, each cut to 40 characters.
+    static func columnList(_ header: [String]) -> String {
+        let shown = header.prefix(20).map { String($0.prefix(40)).escapingControlCharacters }
+        return shown.joined(separator: ", ") + (header.count > 20 ? ", ... (\(header.count) columns)" : "")
     }
 
     /// Every row's score, each a finite number.
