@@ -510,6 +510,8 @@ extension EngineTests {
         XCTAssertThrowsError(
             try ExternalEvaluator.parseAnswers(
                 Data("{\"id\": \"a\", \"score\": 1, \"seconds\": 1e308}".utf8), command: "x"))
+        XCTAssertThrowsError(
+            try ExternalEvaluator.parseAnswers(Data("{\"id\": \"a\", \"score\": -1e308}".utf8), command: "x"))
         let crlf = Data("{\"id\": \"a\", \"score\": 1}\r\n{\"id\": \"b\", \"score\": 2}\r\n".utf8)
         XCTAssertEqual(try ExternalEvaluator.parseAnswers(crlf, command: "x").count, 2)
         XCTAssertThrowsError(

@@ -130,7 +130,9 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         for (i, line) in String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite
+                let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite,
+                // No score of any task is this large; 1e308 printed as 300 digits and broke the plot.
+                abs(score) <= 1e12
             else {
                 throw EvaluatorError(
                     "the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
