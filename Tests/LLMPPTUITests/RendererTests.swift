@@ -175,6 +175,18 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(text.components(separatedBy: "0.59*").count - 1, 2, text)
     }
 
+    /// An outlier far outside the quartiles is clipped however few the points (an expensive
+    /// 9.71 among a dozen scores of 80-89 squashed them into two rows).
+    func testAFarOutlierIsClippedAmongFewPoints() {
+        let ys = (0..<12).map { 80 + Double($0) * 0.8 } + [9.71]
+        let (lo, hi) = PlotGeometry.yRange(ys)
+        XCTAssertGreaterThan(lo, 60)
+        XCTAssertLessThanOrEqual(lo, 80)
+        XCTAssertGreaterThanOrEqual(hi, 88.8)
+        // Spread scores keep their whole range.
+        XCTAssertEqual(PlotGeometry.yRange([10, 20, 30, 40, 50, 60, 70, 80]).0, 10)
+    }
+
     /// The Label+train bar shows what its count says: the labels while they come in (it showed
     /// the mean of labels and training, 60% full beside "16/72"), then the training.
     func testTheLabelBarFollowsItsCount() throws {

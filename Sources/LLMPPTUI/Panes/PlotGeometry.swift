@@ -81,6 +81,13 @@ struct PlotGeometry {
         let cut = s.count >= 25 ? s.count / 50 : 0
         var lo = s[cut]
         var hi = s[s.count - 1 - cut]
+        // Far outside the quartiles is clipped too, however few the points: an expensive score
+        // of 9.71 among a dozen of 80-89 squashed them into two rows.
+        if s.count >= 8 {
+            let (q1, q3) = (s[s.count / 4], s[s.count * 3 / 4])
+            let fence = 3 * (q3 - q1)
+            if fence > 0 { (lo, hi) = (max(lo, q1 - fence), min(hi, q3 + fence)) }
+        }
         if hi - lo < 1e-9 {
             lo -= 1
             hi += 1

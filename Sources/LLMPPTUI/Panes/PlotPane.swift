@@ -96,14 +96,20 @@ enum PlotPane {
         let device = m.config.constraint.hardware ?? m.defaultLatencyDevice
         let unit = geo.usesLatency ? "ms" + (device.map { " \($0)" } ?? "") : "GFLOPs"
         let mixed = m.plotY == .used && Set(geo.points.map(\.source)).count > 1
-        var text = "x \(unit) · y " + (mixed ? "used: student then expensive, 2 scales (v)" : "\(m.plotY.label) (v)")
+        // Coloured by predictor, the key below names the two scales, so the words are shorter.
+        let keyed = m.colorBy == .predictor
+        var text =
+            "x \(unit) · y "
+            + (mixed
+                ? (keyed ? "used, 2 scales (v)" : "used: student then expensive, 2 scales (v)")
+                : "\(m.plotY.label) (v)")
         if geo.points.count < geo.candidates {
             text += " · \(geo.candidates - geo.points.count) without a \(m.plotY == .truth ? "truth" : "score")"
         }
         if clipped > 0 { text += " · \(clipped) clipped" }
         var x = r.x + b.text(r.x, y, text, Style(mixed ? .warning : .dim), maxWidth: r.width) + 2
         // Coloured by predictor, the key says which colour is which (it was left to guess).
-        if m.colorBy == .predictor && x + 24 < r.x + r.width {
+        if keyed && x + 24 < r.x + r.width {
             let dot = m.asciiOnly ? "*" : "●"
             x += b.text(x, y, dot, Style(.distill, bold: true))
             x += b.text(x, y, " student ", .dim)
