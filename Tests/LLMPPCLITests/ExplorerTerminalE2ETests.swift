@@ -63,6 +63,19 @@ final class ExplorerTerminalE2ETests: XCTestCase {
         _ = try tmux.waitFor("exit") { $0.contains("EXITED 0") }
     }
 
+    /// Ctrl-C quits like q: the run is saved and the resume command said (it ended the
+    /// process at once, with no word, and the run was left listed as stopped).
+    func testCtrlCSavesTheRunAndSaysHowToResume() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let server = try startPaused(tmux, width: 100, height: 30)
+        defer { server.stop() }
+        try tmux.run(["send-keys", "C-c"])
+        let screen = try tmux.waitFor("exit after Ctrl-C") { $0.contains("EXITED") }
+        XCTAssertTrue(screen.contains("EXITED 0"), screen)
+        XCTAssertTrue(screen.contains("llmpp explore --resume "), screen)
+    }
+
     /// While the local llama-server starts and reads its first prompt, the screen keeps its
     /// header on the first row (its "starting ..." line used to be written over the screen,
     /// shifting everything up) and the status line turns a spinner saying what happens.

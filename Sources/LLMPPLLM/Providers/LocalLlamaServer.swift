@@ -92,8 +92,11 @@ public final class LocalLlamaServer: @unchecked Sendable {
             """
         var env = ProcessInfo.processInfo.environment
         env["LLMPP_PARENT"] = String(parent)
+        // A process group of its own: the terminal's Ctrl-C goes to the foreground group, and it
+        // killed the server under a headless run that was saving itself (the calls in flight
+        // failed and the run was listed as failed). The watchdog still follows this process.
         return try ChildProcess.spawn(
-            "/bin/sh", ["-c", watchdog, binary] + arguments, environment: env, outputPath: outputPath)
+            "/bin/sh", ["-c", watchdog, binary] + arguments, environment: env, outputPath: outputPath, ownGroup: true)
     }
 
     public static func start(

@@ -48,6 +48,11 @@ public final class ExplorerApp: @unchecked Sendable {
     var commands = SerialCommands()
     /// A restart is stopping the old run; its engine has not arrived yet.
     var restarting = false
+    /// Set from a signal handler: the loop quits at its next turn, as `q` then `y` would.
+    private let quitRequested = Atomic<Bool>(false)
+
+    /// Quits at the loop's next turn (a Ctrl-C), saving the run as a quit does.
+    public func requestQuit() { quitRequested.store(true, ordering: .relaxed) }
 
     public init(
         engine: Engine, space: SearchSpace, config: RunConfig, state: RunState, themes: [(String, Theme)],
@@ -129,7 +134,7 @@ public final class ExplorerApp: @unchecked Sendable {
     func frames(_ terminal: any Screen) {
         var dirty = true
         var lastDraw = Date.distantPast
-        while true {
+        while !quitRequested.load(ordering: .relaxed) {
             model.now = Date()
             let c = inbox.drain()
             if !c.events.isEmpty || c.snapshot != nil || c.restarted != nil { dirty = true }

@@ -80,6 +80,10 @@ struct ExploreCommand: AsyncParsableCommand {
     func showUI(_ app: ExplorerApp, _ terminal: Terminal, startPaused: Bool) async {
         let dataDir = common.resolvedDataDirectory
         let stderrLog = StderrRedirect(to: (dataDir as NSString).appendingPathComponent("logs/explore-stderr.log"))
+        // Ctrl-C (SIGINT, SIGTERM, SIGHUP) quits like q: the run saved and the resume command
+        // said (it ended the process at once, with no word, and left the run listed as stopped).
+        let interruption = Interruption { app.requestQuit() }
+        defer { interruption.cancel() }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let t = Thread {
                 app.run(terminal: terminal, startPaused: startPaused)
