@@ -428,6 +428,15 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(m.promptScroll, last - 1)
         _ = Controller.handle(.up, &m, layout: small)
         XCTAssertEqual(m.promptScroll, last - 2)
+        // Zoomed (no population on screen), PgDn pages by the inspector's own rows (it moved one line).
+        m.zoomed = true
+        m.promptScroll = 0
+        let zoomed = Layout(m, width: 80, height: 24)
+        let zoomedInner = try XCTUnwrap(zoomed.panes[.prompt]).inner
+        let zoomedLast = PromptPane.maxScroll(m, width: zoomedInner.width, height: zoomedInner.height)
+        _ = Controller.handle(.pageDown, &m, layout: zoomed)
+        XCTAssertEqual(m.promptScroll, min(zoomed.promptRows, zoomedLast))
+        XCTAssertGreaterThan(m.promptScroll, 1)
         XCTAssertEqual(
             PromptPane.wrap("predicts the performance is good", 16), ["predicts the", "performance is", "good"])
         XCTAssertEqual(PromptPane.wrap("abcdefghij", 4), ["abcd", "efgh", "ij"])

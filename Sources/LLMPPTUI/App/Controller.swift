@@ -117,8 +117,8 @@ public enum Controller {
         case .focus(let p): m.focus = p
         case .up: move(-1, &m, layout)
         case .down: move(1, &m, layout)
-        case .pageUp: move(-max(1, layout.tableRows), &m, layout)
-        case .pageDown: move(max(1, layout.tableRows), &m, layout)
+        case .pageUp: move(-layout.pageRows(m.focus), &m, layout)
+        case .pageDown: move(layout.pageRows(m.focus), &m, layout)
         case .top: move(-1_000_000, &m, layout)
         case .bottom: move(1_000_000, &m, layout)
         case .left, .right:

@@ -41,6 +41,17 @@ public struct Layout: Equatable, Sendable {
     public var tableRows: Int { max(0, (panes[.population]?.height ?? 0) - 3) }
     public var callRows: Int { max(0, (panes[.calls]?.height ?? 0) - 3) }
     public var promptRows: Int { max(0, (panes[.prompt]?.height ?? 0) - 2) }
+
+    /// What PgUp/PgDn move in pane `p`: its own rows (the population's were used for every
+    /// pane, and a zoomed inspector, with no population on screen, paged one line at a time).
+    public func pageRows(_ p: Pane) -> Int {
+        switch p {
+        case .population: return max(1, tableRows)
+        case .calls: return max(1, callRows)
+        case .prompt: return max(1, promptRows)
+        case .plot, .quality: return max(1, (panes[p]?.height ?? 0) - 2)
+        }
+    }
 }
 
 extension Layout {
