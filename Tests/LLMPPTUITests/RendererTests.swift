@@ -198,6 +198,16 @@ final class RendererTests: XCTestCase {
         m.state.trainingStep = m.config.firstTrainingSteps / 2
         m.state.phase = .training
         XCTAssertEqual(Renderer.progress(of: .labelling, m).fraction, 0.5, accuracy: 0.01)
+        // An anytime run labels until its switch only: moved to 5, 16 + 4 x 4 = 32 labels are
+        // all it asks for, and 32 done is done (it stayed "32/72").
+        m.config.anytime = AnytimeSchedule(warmupLabels: 16, labelsPerGeneration: 4, warmupSteps: 100, retrainSteps: 40)
+        m.config.labels = 72
+        m.config.switchAt = 5
+        m.state.phase = .search
+        m.state.labelsDone = 32
+        m.state.trainingStep = 100
+        XCTAssertEqual(m.labelGoal, 32)
+        XCTAssertFalse(Renderer.phaseTexts(m, compact: false).contains { $0.contains("/72") })
     }
 
     /// At 80 columns the phase line keeps the search's count and switch whole: the rates' words

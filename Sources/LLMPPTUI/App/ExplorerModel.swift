@@ -100,6 +100,13 @@ public struct ExplorerModel: Sendable {
 
     public var population: [Candidate] { history.last ?? [] }
 
+    /// The labels this run will have asked for: an anytime run labels only until its switch, so
+    /// a switch moved earlier needs fewer (the bar stayed at 32/72 and never read "trained").
+    public var labelGoal: Int {
+        guard let a = config.anytime else { return labelTarget }
+        return min(labelTarget, a.labels(forGeneration: config.switchAt - 1, budget: config.labels))
+    }
+
     /// Pinned now: by the engine's list, which `p` changes at once (the candidate's own flag
     /// waits for the next population, so a pinned row showed no mark until then).
     public func isPinned(_ c: Candidate) -> Bool { c.pinned || state.pinned.contains(c.arch) }
@@ -152,7 +159,7 @@ public struct ExplorerModel: Sendable {
     public func progress(_ p: Phase) -> (done: Int, total: Int) {
         switch p {
         case .llmpp: return (state.llmppDone, testCount)
-        case .labelling: return (state.labelsDone, labelTarget)
+        case .labelling: return (state.labelsDone, labelGoal)
         case .training: return (state.trainingStep, config.firstTrainingSteps)
         case .search, .done: return (state.generation, config.evolution.iterations)
         }

@@ -232,7 +232,7 @@ public enum Renderer {
         out.append(
             m.config.labels == 0
                 ? "none  "
-                : (m.state.phase == .labelling || m.state.labelsDone < m.labelTarget
+                : (m.state.phase == .labelling || m.state.labelsDone < m.labelGoal
                     ? phaseText(m, .labelling, compact: compact)
                     : compact && m.state.trainingStep >= m.config.firstTrainingSteps
                         ? "trained" : "step " + phaseText(m, .training, compact: compact)) + "  ")
@@ -247,14 +247,14 @@ public enum Renderer {
         case .llmpp: return (m.testCount > 0 ? Double(m.state.llmppDone) / Double(m.testCount) : 1, nil)
         case .labelling, .training:
             guard m.config.labels > 0 else { return (1, nil) }
-            let labelFrac = m.labelTarget > 0 ? Double(m.state.labelsDone) / Double(m.labelTarget) : 1
+            let labelFrac = m.labelGoal > 0 ? Double(m.state.labelsDone) / Double(m.labelGoal) : 1
             let trainFrac =
                 m.config.firstTrainingSteps > 0
                 ? Double(m.state.trainingStep) / Double(m.config.firstTrainingSteps) : 1
             // The bar shows what its count says: labels while they come in, then the training
             // (it showed their mean: an anytime run trains early, and "16/72" sat beside a bar
             // 60% full).
-            let labelling = m.state.phase == .labelling || m.state.labelsDone < m.labelTarget
+            let labelling = m.state.phase == .labelling || m.state.labelsDone < m.labelGoal
             return (labelling ? labelFrac : trainFrac, nil)
         case .search, .done: return (Double(m.state.generation) / iters, Double(m.config.switchAt) / iters)
         }
