@@ -129,6 +129,8 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(text.contains("asked by run search-earlier; this run reused"), text)
         XCTAssertTrue(text.contains("answer from the cache"), text)
         XCTAssertTrue(text.contains("#100   ok"), text)
+        // The pane's count says how many are other runs' (it disagreed with the header's).
+        XCTAssertTrue(text.contains("3 LLM calls · 6 (1 reused from the cache)"), text)
     }
 
     /// `f` in the calls pane says what it shows (the status line kept an older message).

@@ -82,7 +82,12 @@ public enum Renderer {
             if distinct < size { text += " of \(size)" }
             if !m.filter.isEmpty { text += " · \(rows) match /\(m.filter)" }
             return text
-        case .calls: return " · \(m.visibleCalls.count)" + (m.callStatusFilter.map { " \($0.rawValue)" } ?? "")
+        case .calls:
+            // Calls of other runs whose answers this one reused are listed too; said, so that the
+            // count squares with the header's (which counts this run's own calls).
+            let reused = m.visibleCalls.filter { $0.run != m.runID }.count
+            return " · \(m.visibleCalls.count)" + (m.callStatusFilter.map { " \($0.rawValue)" } ?? "")
+                + (reused > 0 ? " (\(reused) reused from the cache)" : "")
         // What y holds follows `v` (the title said "predicted score" whatever it showed).
         case .plot: return " · y \(m.plotY.label)" + (m.colorBy == .generation ? " · by generation" : " · by predictor")
         default: return ""
