@@ -44,13 +44,18 @@ final class LocalProviderActivityTests: XCTestCase {
         var all: [String?] { lock.withLock { activities } }
     }
 
-    func testStartAndFirstPromptAreReportedThenNothing() async throws {
+    /// A local provider whose "llama-server" is `fakeServer`, in a folder of its own.
+    func fakeProvider() throws -> LocalProvider {
         let dir = NSTemporaryDirectory() + "llmpp-activity-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let binary = dir + "/llama-server"
         try Self.fakeServer.write(toFile: binary, atomically: true, encoding: .utf8)
         chmod(binary, 0o755)
-        let provider = LocalProvider(binary: binary, modelPath: dir + "/tiny.gguf", logDirectory: dir, timeout: 30)
+        return LocalProvider(binary: binary, modelPath: dir + "/tiny.gguf", logDirectory: dir, timeout: 30)
+    }
+
+    func testStartAndFirstPromptAreReportedThenNothing() async throws {
+        let provider = try fakeProvider()
         let seen = Seen()
         provider.onActivity { seen.add($0) }
         let request = CompletionRequest(messages: [ChatMessage(.user, "Test architecture: ...")])
@@ -70,12 +75,7 @@ final class LocalProviderActivityTests: XCTestCase {
     /// failure, and no server starts again after the shutdown (a retry started a fresh one, and
     /// the cut call was recorded as failed).
     func testAShutdownCancelsTheRequestInFlightAndStartsNothing() async throws {
-        let dir = NSTemporaryDirectory() + "llmpp-shutdown-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let binary = dir + "/llama-server"
-        try Self.fakeServer.write(toFile: binary, atomically: true, encoding: .utf8)
-        chmod(binary, 0o755)
-        let provider = LocalProvider(binary: binary, modelPath: dir + "/tiny.gguf", logDirectory: dir, timeout: 30)
+        let provider = try fakeProvider()
         let request = CompletionRequest(messages: [ChatMessage(.user, "Test architecture: ...")])
         _ = try await provider.complete(request)
         let inFlight = Task { try await provider.complete(request) }
