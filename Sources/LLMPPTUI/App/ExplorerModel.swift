@@ -222,6 +222,8 @@ public struct ExplorerModel: Sendable {
     public mutating func hear(_ e: EngineEvent) {
         switch e {
         case .error(let m), .notice(let m): message = m
+        // "running" (or any older word) stood under DONE: the end is said instead.
+        case .finished: message = "the run is finished: r starts a new one with these settings, q quits"
         case .paused(let p) where p == requestedPause:
             requestedPause = nil
             message = p ? "paused: Space resumes, n runs one step" : "running"
