@@ -45,7 +45,7 @@ extension Engine {
             throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")")
         }
         // Cut by a quit (the provider stopped under the batch): a pause, not a failure.
-        if results.contains(where: { $0.transient && $0.error == LLMError.cancelled.description }) {
+        if results.contains(where: \.cancelled) {
             throw CancellationError()
         }
         if let down = results.first(where: \.transient) {

@@ -116,6 +116,9 @@ public struct Prediction: Sendable, Equatable {
     /// The failure says nothing about the architecture: the LLM stayed unreachable through
     /// the retries, or the transcript store could not be used. Ask again later.
     public var transient: Bool = false
+    /// Stopped by this process (a quit shut the provider down under it): nothing was asked or
+    /// recorded, and the caller pauses rather than fails.
+    public var cancelled: Bool = false
     /// The answer's distribution (`--decode distribution`); `value` is its median.
     public var distribution: ScoreDistribution? = nil
     /// The answer before a leave-one-out calibration corrected `value` (nil: not calibrated).
@@ -204,7 +207,8 @@ public actor LLMPredictor {
             callIDs: results.flatMap(\.callIDs), cachedSamples: results.filter(\.cached).count,
             error: values.isEmpty ? results.compactMap(\.error).first ?? "no answer" : nil,
             budgetExhausted: results.contains { $0.budgetExhausted },
-            transient: values.isEmpty && results.contains { $0.transient }, distribution: distribution)
+            transient: values.isEmpty && results.contains { $0.transient },
+            cancelled: values.isEmpty && results.contains { $0.cancelled }, distribution: distribution)
     }
 
     /// Whether every sample of this prediction is already in the transcript store (it would
@@ -237,6 +241,7 @@ public actor LLMPredictor {
         var error: String?
         var budgetExhausted = false
         var transient = false
+        var cancelled = false
         var distribution: ScoreDistribution?
     }
 
@@ -282,6 +287,7 @@ public actor LLMPredictor {
                 await budget.record(tokens: 0, cost: nil)
                 result.error = LLMError.cancelled.description
                 result.transient = true
+                result.cancelled = true
                 return result
             case .failure(let e): next = judgeFailure(e, &record, &result, &loop)
             case .success(let response): next = await judgeAnswer(response, &record, &result, &loop)

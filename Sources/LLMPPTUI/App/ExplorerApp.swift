@@ -37,9 +37,11 @@ public final class ExplorerApp: @unchecked Sendable {
     var themeIndex: Int
     let makeEngine: @Sendable (RunConfig) async throws -> Engine
     let dataDirectory: String
-    /// The data directory as the user named it (nil: the default), for resume hints.
+    /// The data directory as the user named it (nil: the default), for resume hints; the model
+    /// holds it.
     public var dataDirectoryNamed: String? {
-        didSet { model.dataDirectoryNamed = dataDirectoryNamed }
+        get { model.dataDirectoryNamed }
+        set { model.dataDirectoryNamed = newValue }
     }
     let inbox = Inbox()
     var model: ExplorerModel
@@ -197,16 +199,16 @@ public final class ExplorerApp: @unchecked Sendable {
             engine = fresh
             commands.close()
             commands = SerialCommands()
-            let (cfg, old) = (model.config, model.runID)
+            let (cfg, old, named) = (model.config, model.runID, model.dataDirectoryNamed)
             model = Self.model(
                 config: cfg, state: RunState(seed: cfg.seed), space: space, isReplay: cfg.provider == "replay",
                 theme: themes[themeIndex].0)
             model.asciiOnly = !utf8
-            model.dataDirectoryNamed = dataDirectoryNamed
+            model.dataDirectoryNamed = named
             // The old run is paused, not lost: `runs` lists it as such, and this says why.
             model.message =
                 "restarted as a new run; run \(old) stays paused: "
-                + ResumeHint.command("explore", runID: old, dataDirectory: dataDirectoryNamed)
+                + ResumeHint.command("explore", runID: old, dataDirectory: named)
             attach(fresh)
             announceEstimate(fresh, after: model.message)
             Task { await fresh.start() }

@@ -7,12 +7,12 @@ import Foundation
 final class SerialCommands: Sendable {
     typealias Operation = @Sendable () async -> Void
     private let continuation: AsyncStream<Operation>.Continuation
-    private let worker: Task<Void, Never>
 
+    /// Starts the one task that runs the commands; it ends when the stream is closed and drained.
     init() {
         let (stream, continuation) = AsyncStream.makeStream(of: Operation.self)
         self.continuation = continuation
-        worker = Task {
+        Task {
             for await operation in stream { await operation() }
         }
     }

@@ -121,7 +121,7 @@ public enum Renderer {
         // The run id is what a user copies to resume, so it stays whole (it used to be cut
         // mid-id, silently): the space's title gives way first, then the provider, each with "…".
         let run = " · run \(m.runID) "
-        let room = max(0, right - x - run.count - 5)
+        let room = max(0, right - x - run.count - "· ".count - " · ".count)
         let providerWidth = min(provider.count, max(room / 2, room - m.spaceTitle.count))
         let title = elided(m.spaceTitle, room - providerWidth)
         x += b.text(x, 0, "· \(title) · ", .normal, maxWidth: right - x)

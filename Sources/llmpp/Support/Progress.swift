@@ -23,7 +23,8 @@ final class Progress: Sendable {
 
     /// `waitingFor`: what a stall waits on ("the LLM"), with its per-request timeout.
     init(_ label: String, waitingFor: String? = nil, timeout: Double? = nil, retried: Bool = false) {
-        self.label = label
+        // Escaped once here: every line and redraw quotes it.
+        self.label = label.escapingControlCharacters
         guard let what = waitingFor else { return }
         let task = Task { [weak self] in
             while !Task.isCancelled {
@@ -59,11 +60,11 @@ final class Progress: Sendable {
             let filled = Int(frac * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             write(
-                "\r\(label.escapingControlCharacters) \(bar) \(Int(frac * 100))% \(rate.text)\u{1B}[K"
+                "\r\(label) \(bar) \(Int(frac * 100))% \(rate.text)\u{1B}[K"
                     + (done >= total ? "\n" : ""))
             if done >= total { stop() }
         } else if decileChanged || done >= total {
-            write("\(label.escapingControlCharacters): \(rate.text)\n")
+            write("\(label): \(rate.text)\n")
             if done >= total { stop() }
         }
     }
@@ -85,7 +86,7 @@ final class Progress: Sendable {
             return (mark, w)
         }
         guard let (_, w) = due else { return }
-        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line())".escapingControlCharacters + "\n")
+        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line().escapingControlCharacters)\n")
     }
 
     private func write(_ s: String) { StandardError.write(s) }
