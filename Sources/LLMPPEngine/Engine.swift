@@ -38,6 +38,9 @@ public actor Engine {
     var waitingOn: Waiting?
     /// What the provider says it is doing (starting its server, a long first prompt).
     let providerActivity = LatestActivity()
+    /// Answers this process took from the cache, by phase: they took no time, so the rates
+    /// watchers show leave them out.
+    var answersFromCache: [Phase: Int] = [:]
 
     // MARK: creation and resume
 

@@ -7,8 +7,9 @@ public enum EngineEvent: Sendable {
     case phaseChanged(Phase)
     case callStarted(archID: String?)
     case callFinished(CallRecord)
-    case llmppProgress(done: Int, total: Int)
-    case labelProgress(done: Int, total: Int, failed: Int)
+    /// `fromCache`: answers this process took from the cache so far (see `Engine.answersFromCache`).
+    case llmppProgress(done: Int, total: Int, fromCache: Int)
+    case labelProgress(done: Int, total: Int, failed: Int, fromCache: Int)
     case trainingLoss(step: Int, total: Int, loss: Double)
     /// `expensiveEvaluations`: the run's count once this generation was scored (a listener that
     /// read it from a later snapshot could see the next generation's).
@@ -43,6 +44,8 @@ public struct EngineSnapshot: Sendable {
     public var activity: Activity? = nil
     /// For a device saved from a few measurements: how many its latency model rests on.
     public var latencyMeasurements: Int? = nil
+    /// Answers this process took from the cache, by phase (see `Engine.answersFromCache`).
+    public var answersFromCache: [Phase: Int] = [:]
     /// The last generations (oldest first), the Pareto front, the newest calls (newest
     /// first) and the predictors' quality: what a watcher shows besides the state. Only
     /// `Engine.snapshots()` fills them; `snapshot()` leaves them empty.

@@ -3,6 +3,7 @@ import LLMPPCore
 import LLMPPLLM
 import LLMPPStore
 import LLMPPTestSupport
+import Synchronization
 import XCTest
 
 @testable import LLMPPEngine
@@ -436,9 +437,18 @@ extension EngineTests {
         _ = await first.runToEnd { _ in }
         let paid = server.requestCount
         let second = try await Engine.create(config: cfg, environment: env, runID: "second")
-        let state = await second.runToEnd { _ in }
+        let reported = Mutex(-1)
+        let state = await second.runToEnd { events in
+            for await e in events {
+                if case .labelProgress(_, _, _, let c) = e { reported.withLock { $0 = c } }
+            }
+        }
         XCTAssertEqual(server.requestCount, paid, "every answer from the cache")
         XCTAssertEqual(state.counters.cachedAnswers, state.labelsDone)
+        // The rates watchers show leave these out: they took no time.
+        XCTAssertEqual(reported.withLock { $0 }, state.labelsDone)
+        let fromCache = await second.snapshot().answersFromCache
+        XCTAssertEqual(fromCache, [.labelling: state.labelsDone])
         // Relayed by tasks of their own: the last may land just after the run's end.
         var calls = await second.watched.calls
         for _ in 0..<100 where calls.count < state.labelsDone {

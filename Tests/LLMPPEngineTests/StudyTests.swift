@@ -132,4 +132,15 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(
             line.update(61, 300, now: t0.addingTimeInterval(101)), "  labelling 61/300 · 12.5/min · 1m41s · ETA 19m09s")
     }
+
+    /// Answers from the cache arriving mid-way take no time: the rate is of the others only.
+    func testStudyProgressLinesLeaveCachedAnswersOutOfTheRate() {
+        var line = StudyProgressLine(what: "labelling")
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        XCTAssertEqual(line.update(10, 100, fromCache: 10, now: t0), "  labelling 10/100 · 0s")
+        // 40 more in 60 s, 30 of them cached: 10 a minute, 50 left.
+        XCTAssertEqual(
+            line.update(50, 100, fromCache: 40, now: t0.addingTimeInterval(60)),
+            "  labelling 50/100 · 10.0/min · 1m00s · ETA 5m00s")
+    }
 }

@@ -306,6 +306,14 @@ final class ProviderProtocolTests: XCTestCase {
         XCTAssertEqual(answers.map(\.value), (0..<6).map { Double(20 + $0) })
         XCTAssertEqual(server.requestCount, 6)
         XCTAssertEqual(counts.seen, [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(counts.fromCache, [0, 0, 0, 0, 0, 0])
+        // Asked again, every answer comes from the cache and says so (a progress line's rate
+        // leaves them out: a cached answer's speed made the ETA of fresh ones far too short).
+        let again = AnsweredCounts()
+        let cached = await predictor.predictAll(asked.map { ($0, demos) }, purpose: "predict", answered: again.add)
+        XCTAssertEqual(cached.map(\.value), answers.map(\.value))
+        XCTAssertEqual(server.requestCount, 6)
+        XCTAssertEqual(again.fromCache, [1, 2, 3, 4, 5, 6])
     }
 
     func testReplayAnswersFromAnExportedTranscript() async throws {
@@ -392,6 +400,15 @@ extension ProviderProtocolTests {
 private final class AnsweredCounts: @unchecked Sendable {
     private let lock = NSLock()
     private var _seen: [Int] = []
+    private var _fromCache: [Int] = []
     var seen: [Int] { lock.withLock { _seen } }
-    var add: @Sendable (Int) -> Void { { [self] n in lock.withLock { _seen.append(n) } } }
+    var fromCache: [Int] { lock.withLock { _fromCache } }
+    var add: @Sendable (Int, Int) -> Void {
+        { [self] n, c in
+            lock.withLock {
+                _seen.append(n)
+                _fromCache.append(c)
+            }
+        }
+    }
 }

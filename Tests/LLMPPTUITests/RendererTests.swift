@@ -317,6 +317,11 @@ final class RendererTests: XCTestCase {
         m.waiting = Waiting(what: "the LLM (4 labels)", since: t0.addingTimeInterval(598), timeout: 600)
         XCTAssertFalse(
             Renderer.render(m, width: 120, height: 30).text.contains("waiting for"), "a call under 5 s is not news")
+        // 20 of the 30 new labels came from the cache in no time: 10 in 10 minutes, 60 left.
+        m.cachedAnswers[.labelling] = 20
+        XCTAssertTrue(
+            Renderer.render(m, width: 120, height: 30).text.contains("40/100 · 1.0/min · 10m00s · ETA 1h00m"),
+            Renderer.render(m, width: 120, height: 30).text)
     }
 
     /// What the run waits on turns a spinner with its time beside the last message; every

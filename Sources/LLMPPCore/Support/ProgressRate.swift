@@ -5,7 +5,8 @@ import Foundation
 public struct ProgressRate: Sendable, Equatable {
     public var done: Int
     public var total: Int
-    /// Work done before `elapsed` started counting (a resumed run's earlier labels): not in the rate.
+    /// Work that `elapsed` did not time: done before it started counting (a resumed run's
+    /// earlier labels) or done in no time (answers from the cache). Not in the rate.
     public var doneBefore: Int
     public var elapsed: Double
 

@@ -21,7 +21,7 @@ extension Engine {
         } else {
             try await calibrationBatch(predictor)
         }
-        emit(.llmppProgress(done: state.llmppDone, total: llmppUnits))
+        emit(.llmppProgress(done: state.llmppDone, total: llmppUnits, fromCache: answersFromCache[.llmpp] ?? 0))
         if state.llmppDone >= llmppUnits { setPhase(config.labels > 0 ? .labelling : .search) }
     }
 
@@ -60,6 +60,7 @@ extension Engine {
             await predictor.predictAll(asks, purpose: purpose)
         }
         try Self.stopIfUnavailable(results)
+        answersFromCache[.llmpp, default: 0] += results.filter(\.answeredFromCache).count
         return results
     }
 

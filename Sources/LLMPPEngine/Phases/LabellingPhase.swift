@@ -35,7 +35,11 @@ extension Engine {
             if p.value == nil { state.labelsFailed += 1 }
         }
         state.labelsDone += batch.count
-        emit(.labelProgress(done: state.labelsDone, total: labelTarget, failed: state.labelsFailed))
+        answersFromCache[.labelling, default: 0] += results.filter(\.answeredFromCache).count
+        emit(
+            .labelProgress(
+                done: state.labelsDone, total: labelTarget, failed: state.labelsFailed,
+                fromCache: answersFromCache[.labelling] ?? 0))
     }
 
     /// A batch with a budget stop or an unreachable LLM is not counted: the run pauses before

@@ -123,6 +123,9 @@ public struct Prediction: Sendable, Equatable {
     public var distribution: ScoreDistribution? = nil
     /// The answer before a leave-one-out calibration corrected `value` (nil: not calibrated).
     public var uncalibrated: Double? = nil
+
+    /// Every sample came back from the cache: it took no time, so a rate leaves it out.
+    public var answeredFromCache: Bool { error == nil && cachedSamples > 0 && cachedSamples >= samples.count }
 }
 
 /// Something to tell a watcher (the engine, a progress line) about calls.

@@ -57,9 +57,12 @@ public struct ExplorerModel: Sendable {
     public var latencyMeasurements: Int? = nil
     /// The clock the frame is drawn at (set by the app each frame; fixed in snapshot tests).
     public var now = Date()
-    /// When this process first saw each phase, and how much of it was done then: rates and
-    /// ETAs count from there (a resumed run's earlier work is not in the rate).
+    /// When this process first saw each phase, and how much of it was done then, answers from
+    /// the cache left out: rates and ETAs count from there (a resumed run's earlier work is
+    /// not in the rate).
     public var phaseClocks: [Phase: (since: Date, done: Int)] = [:]
+    /// Answers the engine took from the cache, by phase: done in no time, so not in the rate.
+    public var cachedAnswers: [Phase: Int] = [:]
     /// Predicted vs truth on the test split (the quality pane's scatter, the inspector's truth).
     public var qualityPoints: [QualityPoint] = []
 
@@ -165,12 +168,14 @@ public struct ExplorerModel: Sendable {
         }
     }
 
+    func answersFromCache(_ p: Phase) -> Int { cachedAnswers[p] ?? 0 }
+
     /// A phase's progress with rate, elapsed time and ETA once this process has seen it move.
     public func rate(_ p: Phase) -> ProgressRate {
         let (done, total) = progress(p)
         let clock = phaseClocks[p]
         return ProgressRate(
-            done: done, total: total, doneBefore: clock?.done ?? done,
+            done: done, total: total, doneBefore: clock.map { $0.done + answersFromCache(p) } ?? done,
             elapsed: clock.map { now.timeIntervalSince($0.since) } ?? 0)
     }
 
@@ -203,6 +208,7 @@ public struct ExplorerModel: Sendable {
         waiting = snap.waiting
         activity = snap.activity
         latencyMeasurements = snap.latencyMeasurements
+        cachedAnswers = snap.answersFromCache
         history = snap.history
         pareto = snap.pareto
         // The selected call stays the same call as newer ones arrive above it (the inspector
@@ -215,7 +221,9 @@ public struct ExplorerModel: Sendable {
         }
         quality = snap.quality
         qualityPoints = snap.qualityPoints
-        if phaseClocks[state.phase] == nil { phaseClocks[state.phase] = (now, progress(state.phase).done) }
+        if phaseClocks[state.phase] == nil {
+            phaseClocks[state.phase] = (now, progress(state.phase).done - answersFromCache(state.phase))
+        }
     }
 
     /// An event's words for the status line; what it changed arrives with the next snapshot.

@@ -188,7 +188,9 @@ struct PredictCommand: AsyncParsableCommand {
     ) async -> [Prediction] {
         let progress = Progress(title, waitingFor: "the LLM", timeout: timeout, retried: true)
         progress.update(0, of: asks.count)
-        return await predictor.predictAll(asks, purpose: purpose) { progress.update($0, of: asks.count) }
+        return await predictor.predictAll(asks, purpose: purpose) {
+            progress.update($0, of: asks.count, fromCache: $1)
+        }
     }
 
     /// Any failed prediction makes the command fail (scripts must not take a partial table for a whole one).

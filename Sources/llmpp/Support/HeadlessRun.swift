@@ -57,12 +57,13 @@ enum HeadlessRun {
         mutating func line(for event: EngineEvent) -> String? {
             switch event {
             case .phaseChanged(let p): return "phase: \(p.rawValue)"
-            case .llmppProgress(let d, let t): return "LLM-PP: \(testing.rate(d, t).text) test architectures"
-            case .labelProgress(let d, let t, let f):
+            case .llmppProgress(let d, let t, let c):
+                return "LLM-PP: \(testing.rate(d, t, fromCache: c).text) test architectures"
+            case .labelProgress(let d, let t, let f, let c):
                 let step = t > 0 ? d * 20 / t : 0
                 guard step != lastLabelStep || d == t else { return nil }
                 lastLabelStep = step
-                return "labelling: \(labelling.rate(d, t).text)\(f > 0 ? " (\(f) failed)" : "")"
+                return "labelling: \(labelling.rate(d, t, fromCache: c).text)\(f > 0 ? " (\(f) failed)" : "")"
             case .trainingLoss(let s, let t, let l):
                 guard s % max(t / 10, 1) == 0 || s == t else { return nil }
                 return String(format: "training: step %d/%d, loss %.4f", s, t, l)
@@ -80,12 +81,14 @@ enum HeadlessRun {
         }
     }
 
-    /// The rate of one kind of progress since this process started (a resumed run's earlier
-    /// work is not in the rate).
+    /// The rate of one kind of progress since this process started: a resumed run's earlier
+    /// work and the answers this process took from the cache (`fromCache`, counted from the
+    /// engine's start like the clock) are not in it.
     struct RateClock {
         var start: (Date, Int)
-        func rate(_ done: Int, _ total: Int) -> ProgressRate {
-            ProgressRate(done: done, total: total, doneBefore: start.1, elapsed: Date().timeIntervalSince(start.0))
+        func rate(_ done: Int, _ total: Int, fromCache: Int = 0) -> ProgressRate {
+            ProgressRate(
+                done: done, total: total, doneBefore: start.1 + fromCache, elapsed: Date().timeIntervalSince(start.0))
         }
     }
 }

@@ -37,7 +37,9 @@ final class Progress: Sendable {
 
     deinit { heartbeat.withLock { $0?.cancel() } }
 
-    func update(_ done: Int, of total: Int) {
+    /// `fromCache`: how many of `done` took no time (answers from the cache): left out of the
+    /// rate, so that the ETA of what is left to ask is not a cached answer's.
+    func update(_ done: Int, of total: Int, fromCache: Int = 0) {
         guard total > 0 else { return }
         let (print, decileChanged) = counts.withLock { c -> (Bool, Bool) in
             let moved = done != c.done || total != c.total
@@ -53,7 +55,8 @@ final class Progress: Sendable {
             return (moved || c.lastDecile < 0, decile != c.lastDecile)
         }
         guard print else { return }
-        let rate = ProgressRate(done: done, total: total, elapsed: Date().timeIntervalSince(started))
+        let rate = ProgressRate(
+            done: done, total: total, doneBefore: fromCache, elapsed: Date().timeIntervalSince(started))
         if isTTY {
             let frac = min(max(Double(done) / Double(total), 0), 1)
             let width = 30
