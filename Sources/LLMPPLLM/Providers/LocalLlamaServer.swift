@@ -105,6 +105,8 @@ public final class LocalLlamaServer: @unchecked Sendable {
     ) async throws -> LocalLlamaServer {
         let port = try freePort()
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        // This start's log makes the ninth: the newest eight are enough to read a failure.
+        LogPruning.prune(directory: logDirectory, prefix: "llama-server-", keep: 7)
         let logPath = (logDirectory as NSString).appendingPathComponent("llama-server-\(port).log")
         let p = try spawnWatched(
             binary,
