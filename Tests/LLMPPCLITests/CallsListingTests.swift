@@ -27,6 +27,11 @@ final class CallsListingTests: XCTestCase {
         let all = try CLI.run(["calls", "--limit", "5", "--json"], dataDir: dir)
         XCTAssertEqual(try ids(all.stdout), [5, 4, 3, 2, 1])
         XCTAssertFalse(all.stderr.contains("showing"), all.stderr)
+        // The table's word columns stand under their headers (they were right-aligned, so
+        // "run" and "provider/model" sat far from their values).
+        let table = try CLI.run(["calls", "--limit", "1"], dataDir: dir).stdout.components(separatedBy: "\n")
+        XCTAssertTrue(table[0].hasPrefix("id  run  provider/model  "), table[0])
+        XCTAssertTrue(table[2].hasPrefix("5   r    openai/m        "), table[2])
         let bad = try CLI.run(["calls", "--limit", "0"], dataDir: dir)
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--limit must be in 1...100000, got 0"), bad.stderr)
