@@ -82,6 +82,60 @@ final class NewDeviceCLITests: XCTestCase {
         XCTAssertTrue(badName.stderr.contains("a device name"), badName.stderr)
     }
 
+    /// A saved device file edited by hand is checked like the CSV it came from: a negative
+    /// latency or a single measurement stopped the binary in the fit (signal 4).
+    func testAHandEditedDeviceFileIsAnErrorNotACrash() throws {
+        let dataDir = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
+        let file = try write([Self.nb201Header] + Self.cells.enumerated().map { "\($1),\(2.0 + Double($0) * 1.5)" })
+        let add = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file], dataDir: dataDir)
+        XCTAssertEqual(add.status, 0, add.stderr)
+        let path = dataDir + "/devices/nb201-cifar10/jetson.json"
+        let original =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        let measurements = original["measurements"] as! [[String: Any]]
+        func edited(_ change: (inout [String: Any]) -> Void) -> [String: Any] {
+            var d = original
+            change(&d)
+            return d
+        }
+        var negative = measurements
+        negative[1]["latencyMs"] = -5
+        var duplicated = measurements
+        duplicated[2]["architecture"] = measurements[0]["architecture"]
+        let cases: [([String: Any], String)] = [
+            (
+                edited { $0["measurements"] = negative },
+                "measurements[1].latencyMs: -5.0 is not a number of milliseconds"
+            ),
+            (edited { $0["measurements"] = Array(measurements.prefix(1)) }, "1 measurement; at least 3 are needed"),
+            (edited { $0["measurements"] = [] }, "0 measurements; at least 3 are needed"),
+            (edited { $0["measurements"] = duplicated }, "measurement 3: the same architecture as measurement 1"),
+            (edited { $0["format"] = 99 }, "format: format 99; this llmpp reads format 1"),
+            (edited { $0["measurements"] = "many" }, "measurements: expected"),
+        ]
+        for (device, expected) in cases {
+            try JSONSerialization.data(withJSONObject: device).write(to: URL(fileURLWithPath: path))
+            let r = try CLI.run(
+                ["arch", "--space", "nb201-cifar10", "--random", "1", "--hardware", "jetson"], dataDir: dataDir)
+            XCTAssertEqual(r.status, 1, "\(expected): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(expected), "\(expected): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("precondition"), r.stderr)
+        }
+    }
+
+    /// More than a few measurements are refused at once (150 ran for minutes in silence).
+    func testTooManyMeasurementsAreRefused() throws {
+        let ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+        let cells = (0..<129).map { n in (0..<6).map { ops[(n / Int(pow(5, Double($0)))) % 5] }.joined(separator: ",") }
+        let file = try write([Self.nb201Header] + cells.enumerated().map { "\($1),\(2.0 + Double($0) * 0.1)" })
+        let r = try CLI.run(
+            ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file],
+            dataDir: NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("129 measurements; at most 128"), r.stderr)
+    }
+
     /// A space with no latency data at all gets a device from measurements (a feature ridge,
     /// no source device), and a search under it keeps every reported architecture feasible.
     func testASavedDeviceConstrainsASearchOnASpaceWithoutLatencyData() throws {

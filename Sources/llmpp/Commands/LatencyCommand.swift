@@ -140,6 +140,8 @@ extension LatencyCommand {
     func adapt(_ s: SearchSpace, name: String, file: String) throws {
         let sourceNames = try checkNewDevice(s, name: name)
         let m = try LatencyMeasurements.read(path: file, space: s)
+        // Dozens of measurements take minutes (leave-one-out inside leave-one-out): say so.
+        StandardError.line("fitting \(name) from \(m.latencyMs.count) measurements (\(method.rawValue))...")
         let (model, device, rows) = try LatencyModel.adapt(
             space: s, name: name, measurements: m, method: method, sources: sourceNames,
             cacheDirectory: common.cacheDirectory)
@@ -149,7 +151,12 @@ extension LatencyCommand {
             $0 != .crossValidated && (!$0.needsSources || !device.sources.isEmpty)
                 && ($0 != .termsRidge || rows.hasTerms)
         }
-        let scored = candidates.map { ($0, LatencyAdaptation.crossValidate($0, rows)) }
+        let progress = Progress("comparing the methods by leave-one-out")
+        progress.update(0, of: candidates.count)
+        let scored = candidates.enumerated().map { i, c in
+            defer { progress.update(i + 1, of: candidates.count) }
+            return (c, LatencyAdaptation.crossValidate(c, rows))
+        }
         let path = try device.save(dataDirectory: common.resolvedDataDirectory)
         let report = AdaptationReport(
             space: s.id, name: name, file: file, path: path, measurements: m.latencyMs.count, method: method,

@@ -6,6 +6,12 @@ public struct LatencyMeasurements: Sendable, Equatable {
     public static let latencyColumn = "latency_ms"
     /// Fewer measurements cannot be cross-validated.
     public static let minimumRows = 3
+    /// A few measurements, not a benchmark: every method is judged by leave-one-out, whose
+    /// ridge penalties are chosen by leave-one-out again, so the cost grows with the cube of
+    /// the count (60 took 29 s; 150 ran for minutes in silence). HAT's MLP fits up to 128 at once.
+    public static let maximumRows = 128
+    /// The measured range: between a microsecond and a day (1e308 ms broke every figure after it).
+    public static let latencyRange = 1e-3...8.64e7
 
     public var architectures: [Architecture]
     public var latencyMs: [Double]
@@ -35,8 +41,7 @@ public struct LatencyMeasurements: Sendable, Equatable {
                     file: file, field: "line \(line), column '\(latencyColumn)'",
                     problem: "empty: measure this architecture and write its latency in ms (or delete the row)")
             }
-            // Between a microsecond and a day: 1e308 ms was accepted and broke every figure after it.
-            guard let v = Double(text), v.isFinite, (1e-3...8.64e7).contains(v) else {
+            guard let v = Double(text), v.isFinite, latencyRange.contains(v) else {
                 throw SpaceError(
                     file: file, field: "line \(line), column '\(latencyColumn)'",
                     problem:
@@ -51,11 +56,19 @@ public struct LatencyMeasurements: Sendable, Equatable {
             firstLine[id] = line
             latencies.append(v)
         }
-        guard archs.count >= minimumRows else {
-            throw SpaceError(
-                file: file, field: nil,
-                problem: "\(archs.count) measurement\(archs.count == 1 ? "" : "s"); at least \(minimumRows) are needed")
-        }
+        if let problem = countProblem(archs.count) { throw SpaceError(file: file, field: nil, problem: problem) }
         return LatencyMeasurements(architectures: archs, latencyMs: latencies)
+    }
+
+    /// Why `count` measurements cannot make a device, if they cannot.
+    public static func countProblem(_ count: Int) -> String? {
+        if count < minimumRows {
+            return "\(count) measurement\(count == 1 ? "" : "s"); at least \(minimumRows) are needed"
+        }
+        if count > maximumRows {
+            return
+                "\(count) measurements; at most \(maximumRows) (a device is adapted from a few: each method's leave-one-out cost grows with the cube of the count)"
+        }
+        return nil
     }
 }

@@ -83,14 +83,37 @@ public struct SavedDevice: Sendable, Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: p) else { return nil }
         do {
             let d = try JSONDecoder().decode(SavedDevice.self, from: data)
-            guard d.format == currentFormat, d.space == space, d.name == name else {
+            guard d.format == currentFormat else {
+                throw SpaceError(
+                    file: p, field: "format", problem: "format \(d.format); this llmpp reads format \(currentFormat)")
+            }
+            guard d.space == space, d.name == name else {
                 throw SpaceError(file: p, field: nil, problem: "not a saved \(space) device named \(name)")
             }
+            try d.check(file: p)
             return d
         } catch let e as SpaceError {
             throw e
+        } catch let e as DecodingError {
+            throw SpaceLoader.decodingError(e, file: p)
         } catch {
             throw SpaceError(file: p, field: nil, problem: "not a saved device file (\(error))")
+        }
+    }
+
+    /// The rules a measurements CSV is read by, for a file that may have been edited by hand
+    /// (a negative latency or a single measurement stopped the binary in the fit).
+    func check(file: String) throws {
+        if let problem = LatencyMeasurements.countProblem(measurements.count) {
+            throw SpaceError(file: file, field: "measurements", problem: problem)
+        }
+        for (i, m) in measurements.enumerated() where !LatencyMeasurements.latencyRange.contains(m.latencyMs) {
+            throw SpaceError(
+                file: file, field: "measurements[\(i)].latencyMs",
+                problem: "\(m.latencyMs) is not a number of milliseconds in 0.001...86400000")
+        }
+        if sources.count > 64 {
+            throw SpaceError(file: file, field: "sources", problem: "\(sources.count) source devices; at most 64")
         }
     }
 
