@@ -89,4 +89,50 @@ final class KillResumeTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         Self.assertSameSearch(try CLI.json(resumed.stdout) as! [String: Any], expected)
     }
+
+    /// A second Ctrl-C quits at once, also while the run waits on an evaluator, and takes the
+    /// evaluator with it: it was raised on a thread that blocks it, so the run waited out the
+    /// evaluator's timeout (an hour by default), and the evaluator, in a process group of its
+    /// own, would have outlived the process.
+    func testASecondInterruptQuitsAtOnceAndStopsTheEvaluator() throws {
+        let marker = "987.\(Int.random(in: 100...999))"
+        let dataDir = NSTemporaryDirectory() + "llmpp-int2-\(UUID().uuidString)"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = [
+            "search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "2",
+            "--evaluator", "external", "--evaluator-cmd", "sleep \(marker)", "--evaluator-timeout", "20", "--spaces",
+            CLI.spaces, "--data-dir",
+            dataDir,
+        ]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        func evaluatorRunning() -> Bool {
+            let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return procs.contains { pid in
+                guard Int(pid) != nil, let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                    return false
+                }
+                return cmd == Data("sleep\0\(marker)\0".utf8)
+            }
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !evaluatorRunning() { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertTrue(evaluatorRunning(), "the evaluator started")
+        kill(p.processIdentifier, SIGINT)
+        var seen = Data()
+        while Date() < deadline, !String(decoding: seen, as: UTF8.self).contains("interrupted") {
+            seen += err.fileHandleForReading.availableData
+        }
+        let second = Date()
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(second), 5, "quit at once")
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(p.terminationStatus, SIGINT)
+        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertFalse(evaluatorRunning(), "the evaluator went with it")
+    }
 }

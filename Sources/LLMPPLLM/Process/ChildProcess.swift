@@ -38,7 +38,21 @@ public final class ChildProcess: @unchecked Sendable {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw LLMError.unavailable("cannot start \(path): \(String(cString: strerror(rc)))") }
+        if ownGroup { groupsLock.withLock { _ = runningGroups.insert(pid) } }
         return ChildProcess(pid: pid, ownGroup: ownGroup)
+    }
+
+    /// Leaders of the process groups this process started and has not reaped: an unreaped
+    /// leader's pid cannot be reused, so signalling these groups reaches only our children.
+    nonisolated(unsafe) private static var runningGroups: Set<pid_t> = []
+    private static let groupsLock = NSLock()
+
+    /// Kills every process group this process started that still runs (an evaluator, the
+    /// local server): for a process about to end at once, whose children would otherwise
+    /// outlive it (an evaluator that sleeps for an hour, in a group of its own, is not
+    /// reached by the terminal's Ctrl-C).
+    public static func killRunningGroups() {
+        for leader in groupsLock.withLock({ runningGroups }) { kill(-leader, SIGKILL) }
     }
 
     /// The child's stdin, stdout and stderr, and nothing else: a long-lived child (a server,
@@ -97,6 +111,7 @@ public final class ChildProcess: @unchecked Sendable {
         let r = waitpid(pid, &st, WNOHANG)
         if r == pid || r < 0 {
             status = st
+            if ownGroup { Self.groupsLock.withLock { _ = Self.runningGroups.remove(pid) } }
             return false
         }
         return true

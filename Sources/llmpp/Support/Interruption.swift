@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LLMPPLLM
 
 /// Ctrl-C, SIGTERM and SIGHUP during a headless run: the first pauses the run after its unit
 /// in flight (saved, resumable, the LLM server stopped) and says so; a second ends the
@@ -35,8 +36,13 @@ final class Interruption: @unchecked Sendable {
             )
             first()
         } else {
+            // The children in groups of their own (an evaluator, the local server) first: the
+            // terminal's Ctrl-C does not reach them. Then the signal's default action for the
+            // whole process: raise() sent it to this dispatch thread, which blocks it, and a
+            // run waiting on its evaluator went on until the evaluator's timeout.
+            ChildProcess.killRunningGroups()
             signal(sig, SIG_DFL)
-            raise(sig)
+            kill(getpid(), sig)
         }
     }
 
