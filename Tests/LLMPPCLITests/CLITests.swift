@@ -148,5 +148,14 @@ final class CLITests: XCTestCase {
         let badArch = try run(["arch", "--space", "hat-wmt14ende", "--file", "-"], stdin: "enc_embed: 100\n")
         XCTAssertNotEqual(badArch.status, 0)
         XCTAssertTrue(badArch.stderr.contains("'100' is not one of 512, 640"), badArch.stderr)
+        // A huge value is not echoed whole (a 10 MB field went to the terminal): the error's
+        // start and end are kept, with the count of what was left out.
+        let huge = try run(
+            ["arch", "--space", "hat-wmt14ende", "--file", "-"],
+            stdin: "enc_embed: \(String(repeating: "9", count: 1_000_000))\n")
+        XCTAssertEqual(huge.status, 1)
+        XCTAssertLessThan(huge.stderr.utf8.count, 5000)
+        XCTAssertTrue(huge.stderr.contains("characters left out) …"), String(huge.stderr.prefix(300)))
+        XCTAssertTrue(huge.stderr.contains("is not one of 512, 640"), String(huge.stderr.suffix(300)))
     }
 }
