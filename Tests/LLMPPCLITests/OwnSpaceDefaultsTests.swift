@@ -147,6 +147,10 @@ final class OwnSpaceDefaultsTests: XCTestCase {
                 "--flops-scale", "1e6", "--params", "params",
             ], spaces: spaces)
         XCTAssertEqual(made.status, 0, made.stderr)
+        // The commands it prints name the spaces folder given (they pointed at the sample
+        // spaces, where this space is not).
+        XCTAssertTrue(
+            made.stdout.contains("next: llmpp check --space bench --spaces \(spaces) --data-dir "), made.stdout)
         let check = try CLI.run(["check", "--space", "bench"], spaces: spaces)
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
         XCTAssertTrue(check.stdout.contains("prompt: renders (split 42: 10 demonstrations"), check.stdout)
@@ -160,6 +164,15 @@ final class OwnSpaceDefaultsTests: XCTestCase {
                 "--evaluator", "external", "--evaluator-cmd", Self.evaluator, "--json",
             ], spaces: spaces)
         XCTAssertEqual(search.status, 0, search.stderr)
+        let failing = try CLI.run(
+            [
+                "search", "--space", "bench", "--switch-at", "0", "--iterations", "2", "--population", "10",
+                "--evaluator", "external", "--evaluator-cmd", "exit 3",
+            ], spaces: spaces)
+        XCTAssertEqual(failing.status, 1)
+        let hint = try XCTUnwrap(failing.stderr.components(separatedBy: "continue with: ").last)
+        XCTAssertTrue(hint.hasPrefix("llmpp search --resume search-"), hint)
+        XCTAssertTrue(hint.contains(" --spaces \(spaces) --data-dir "), hint)
         // A second run refuses to overwrite; bad columns are named.
         let again = try CLI.run(
             ["new-space", "--from-csv", root + "/bench.csv", "--id", "bench", "--score", "acc"], spaces: spaces)

@@ -434,7 +434,7 @@ extension RendererTests {
         var m = try Self.model(generations: 3)
         m.state.paused = true
         // The quit question's resume hint names the data directory the user gave (it left it out).
-        m.dataDirectoryNamed = "/tmp/my runs"
+        m.namedFolders = ResumeHint.Folders(data: "/tmp/my runs")
         m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
         m.dimensions = ExplorerApp.dimensionList(try Self.space())
         let modes: [(String, Mode, Bool)] = [

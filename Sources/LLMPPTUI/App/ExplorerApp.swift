@@ -37,11 +37,10 @@ public final class ExplorerApp: @unchecked Sendable {
     var themeIndex: Int
     let makeEngine: @Sendable (RunConfig) async throws -> Engine
     let dataDirectory: String
-    /// The data directory as the user named it (nil: the default), for resume hints; the model
-    /// holds it.
-    public var dataDirectoryNamed: String? {
-        get { model.dataDirectoryNamed }
-        set { model.dataDirectoryNamed = newValue }
+    /// The spaces and data folders as the user named them, for resume hints; the model holds them.
+    public var namedFolders: ResumeHint.Folders {
+        get { model.namedFolders }
+        set { model.namedFolders = newValue }
     }
     let inbox = Inbox()
     var model: ExplorerModel
@@ -199,16 +198,16 @@ public final class ExplorerApp: @unchecked Sendable {
             engine = fresh
             commands.close()
             commands = SerialCommands()
-            let (cfg, old, named) = (model.config, model.runID, model.dataDirectoryNamed)
+            let (cfg, old, named) = (model.config, model.runID, model.namedFolders)
             model = Self.model(
                 config: cfg, state: RunState(seed: cfg.seed), space: space, isReplay: cfg.provider == "replay",
                 theme: themes[themeIndex].0)
             model.asciiOnly = !utf8
-            model.dataDirectoryNamed = named
+            model.namedFolders = named
             // The old run is paused, not lost: `runs` lists it as such, and this says why.
             model.message =
                 "restarted as a new run; run \(old) stays paused: "
-                + ResumeHint.command("explore", runID: old, dataDirectory: named)
+                + ResumeHint.command("explore", runID: old, folders: named)
             attach(fresh)
             announceEstimate(fresh, after: model.message)
             Task { await fresh.start() }

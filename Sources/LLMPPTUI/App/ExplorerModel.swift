@@ -34,8 +34,8 @@ public struct ExplorerModel: Sendable {
     public var providerName = ""
     public var evaluatorName = ""
     public var isReplay = false
-    /// The data directory as the user named it (nil: the default), for the resume hint.
-    public var dataDirectoryNamed: String?
+    /// The spaces and data folders as the user named them (nil: the defaults), for the resume hint.
+    public var namedFolders = ResumeHint.Folders()
     public var config: RunConfig
     public var state: RunState
     public var labelTarget = 0

@@ -50,7 +50,7 @@ public enum Renderer {
         // The resume command wraps rather than being cut (a named data directory made it long).
         let hint = PromptPane.wrap(
             "It stays resumable: "
-                + ResumeHint.command("explore", runID: m.runID, dataDirectory: m.dataDirectoryNamed), b.width - 8)
+                + ResumeHint.command("explore", runID: m.runID, folders: m.namedFolders), b.width - 8)
         let question = m.running ? "A run is active. Quit?" : "The run is paused. Quit?"
         let lines = ([question] + hint + ["y quits · any other key stays"]).map { " \($0) " }
         let w = min(b.width - 4, (lines.map(\.count).max() ?? 0) + 2)

@@ -24,7 +24,7 @@ struct DistillCommand: AsyncParsableCommand {
             c.switchAt = 1
             c.evaluateLLM = true
         }
-        let state = try await HeadlessRun.drive(engine, label: "distill", dataDirectory: common.dataDirectory)
+        let state = try await HeadlessRun.drive(engine, label: "distill", folders: common.namedFolders)
         let q = try await engine.predictorQuality()
         if json {
             print(

@@ -42,13 +42,13 @@ struct ExploreCommand: AsyncParsableCommand {
             themeIndex: index,
             dataDirectory: common.resolvedDataDirectory, isReplay: snap.config.provider == "replay",
             makeEngine: { config in try await Engine.create(config: config, environment: env) })
-        app.dataDirectoryNamed = common.dataDirectory
+        app.namedFolders = common.namedFolders
         // A run the user had paused comes back paused (it used to come back running).
         await showUI(app, terminal, startPaused: paused || snap.state.pausedByUser == true)
         // The run on screen at the end (a restart with `r` made a new one), and exactly how to
         // come back to it.
         let last = await app.currentEngine.snapshot()
-        StandardError.line(Self.exitMessage(last, dataDirectory: common.dataDirectory))
+        StandardError.line(Self.exitMessage(last, folders: common.namedFolders))
     }
 
     /// The themes in Themes/ and the one `--theme` names (a path is loaded and put first).
@@ -96,9 +96,9 @@ struct ExploreCommand: AsyncParsableCommand {
         stderrLog?.restore()
     }
 
-    static func exitMessage(_ s: EngineSnapshot, dataDirectory: String?) -> String {
-        let search = ResumeHint.command("search", runID: s.runID, dataDirectory: dataDirectory)
-        let explore = ResumeHint.command("explore", runID: s.runID, dataDirectory: dataDirectory)
+    static func exitMessage(_ s: EngineSnapshot, folders: ResumeHint.Folders) -> String {
+        let search = ResumeHint.command("search", runID: s.runID, folders: folders)
+        let explore = ResumeHint.command("explore", runID: s.runID, folders: folders)
         if s.state.finished {
             return "run \(s.runID) finished: its result with: \(search)\nsee it again with: \(explore)"
         }

@@ -160,7 +160,7 @@ extension LatencyCommand {
         let path = try device.save(dataDirectory: common.resolvedDataDirectory)
         let report = AdaptationReport(
             space: s.id, name: name, file: file, path: path, measurements: m.latencyMs.count, method: method,
-            chosen: device.chosen, basis: model.basis, scored: scored)
+            chosen: device.chosen, basis: model.basis, scored: scored, folders: common.namedFolders)
         print(json ? report.json.rendered(pretty: true) : report.text)
     }
 

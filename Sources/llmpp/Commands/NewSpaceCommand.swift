@@ -55,6 +55,6 @@ struct NewSpaceCommand: ParsableCommand {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
         }
-        print("wrote \(root) (\(files.count) files); next: llmpp check --space \(id)")
+        print("wrote \(root) (\(files.count) files); next: llmpp check --space \(id)\(common.namedFolders.flags)")
     }
 }

@@ -22,7 +22,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await common.engine(resume: resume, run: run, llm: llm)
-        let state = try await HeadlessRun.drive(engine, label: "search", dataDirectory: common.dataDirectory)
+        let state = try await HeadlessRun.drive(engine, label: "search", folders: common.namedFolders)
         print(await Self.result(engine: engine, state: state, json: json))
     }
 

@@ -12,6 +12,8 @@ struct AdaptationReport {
     var chosen: LatencyAdaptationMethod
     var basis: String
     var scored: [(LatencyAdaptationMethod, LatencyAccuracy)]
+    /// The folders named on the command line, for the command it suggests.
+    var folders = ResumeHint.Folders()
 
     var json: JSONValue {
         .object([
@@ -40,7 +42,7 @@ struct AdaptationReport {
             Saved \(path): \(basis).
             Each row: the method fitted on all but one measurement, judged on that one (a guide, not a promise:
             with few rows the error on new architectures is usually larger).
-            Use it: llmpp search --space \(space) --hardware \(name) --latency-ms MS
+            Use it: llmpp search --space \(space) --hardware \(name) --latency-ms MS\(folders.flags)
             """
     }
 }

@@ -36,6 +36,9 @@ struct CommonOptions: ParsableArguments {
         }
     }
 
+    /// The folders as named on the command line, for the commands this one prints.
+    var namedFolders: ResumeHint.Folders { ResumeHint.Folders(spaces: spacesDirectory, data: dataDirectory) }
+
     func catalog() throws -> SpaceCatalog {
         guard let c = SpaceCatalog.locate(explicit: spacesDirectory) else {
             throw CLIError("cannot find the SampleSpaces folder: pass --spaces DIR or set LLMPP_SPACES")

@@ -8,7 +8,7 @@ import LLMPPEngine
 enum HeadlessRun {
     /// Runs the engine to the end; a failed run says how to continue it (`label` is the command,
     /// `dataDirectory` the one the user named, if any).
-    static func drive(_ engine: Engine, label: String, dataDirectory: String?) async throws -> RunState {
+    static func drive(_ engine: Engine, label: String, folders: ResumeHint.Folders) async throws -> RunState {
         let snap = await engine.snapshot()
         StandardError.line(
             "run \(snap.runID): \(snap.config.space), provider \(snap.providerName), evaluator \(snap.evaluatorName), switch at \(snap.config.switchAt)/\(snap.config.evolution.iterations), constraint \(snap.config.constraint.summary)"
@@ -28,7 +28,7 @@ enum HeadlessRun {
                 if let line = lines.line(for: e) { StandardError.line(line) }
             }
         }
-        let resume = ResumeHint.command(label, runID: snap.runID, dataDirectory: dataDirectory)
+        let resume = ResumeHint.command(label, runID: snap.runID, folders: folders)
         if let err = state.error { throw CLIError("\(err)\nthe run is saved: continue with: \(resume)") }
         if interruption.interrupted && !state.finished {
             StandardError.line("the run is saved: continue with: \(resume)")
