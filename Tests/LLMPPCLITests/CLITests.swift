@@ -142,6 +142,18 @@ final class CLITests: XCTestCase {
         for id in ["hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende", "nb201-cifar10"] {
             XCTAssertTrue(r.stdout.contains(id))
         }
+        // A broken space folder is named; the others are still listed (it failed the listing).
+        let mixed = NSTemporaryDirectory() + "llmpp-spaces-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: mixed + "/broken", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.spaces + "/nb201-cifar10", toPath: mixed + "/nb201-cifar10")
+        try "{\"format\": ".write(toFile: mixed + "/broken/space.json", atomically: true, encoding: .utf8)
+        let listed = try CLI.run(["spaces"], spaces: mixed)
+        XCTAssertEqual(listed.status, 1)
+        XCTAssertTrue(listed.stdout.contains("nb201-cifar10     6"), listed.stdout)
+        XCTAssertTrue(
+            listed.stdout.contains("cannot be read: llmpp check --space broken --spaces \(mixed)"), listed.stdout)
+        XCTAssertTrue(
+            listed.stderr.contains("error: space 'broken' cannot be read: \(mixed)/broken/space.json"), listed.stderr)
         let bad = try run(["baselines", "--space", "nope"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("no space 'nope'"), bad.stderr)

@@ -15,11 +15,23 @@ struct SpacesCommand: ParsableCommand {
         var table = TextTable(header: [
             "space", "dims", "architectures", "labelled", "splits", "pools", "latency hardware", "title",
         ])
+        var broken: [(id: String, error: String)] = []
         for id in catalog.ids {
-            let s = try catalog.load(id)
+            // One broken folder is named, not allowed to hide the others (it failed the listing).
+            let s: SearchSpace
+            do { s = try catalog.load(id) } catch {
+                broken.append((id, "\(error)"))
+                rows.append(.object([("id", .string(id)), ("error", .string("\(error)"))]))
+                table.rows.append([
+                    id, "-", "-", "-", "-", "-", "-",
+                    "cannot be read: llmpp check --space \(id)\(common.namedFolders.flags)",
+                ])
+                continue
+            }
             let labelled = s.labelled.map { s.tables[$0.table].architectures.count } ?? 0
             let splits = s.labelled?.splits.map(\.seed) ?? []
             let pools = s.pools.keys.sorted().map { ($0, s.tables[s.pools[$0]!].architectures.count) }
+            let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
             let hw = s.latency?.hardware ?? []
             rows.append(
                 .object([
@@ -38,6 +50,7 @@ struct SpacesCommand: ParsableCommand {
                             ),
                             ("default_hardware", .string(s.latency?.defaultHardware)),
                             ("hardware", .array(hw.map { .string($0) })),
+                            ("saved_devices", .array(saved.map { .string($0) })),
                         ])
                     ),
                     ("metric", .string(s.task.metric)),
@@ -47,10 +60,20 @@ struct SpacesCommand: ParsableCommand {
                 s.id, "\(s.dimensions.count)", formatCount(s.shape.size), "\(labelled)",
                 splits.isEmpty ? "-" : splits.joined(separator: ","),
                 pools.map { "\($0.0) \($0.1)" }.joined(separator: ", "),
-                hw.count > 4 ? "\(hw.count) devices" : hw.joined(separator: ","), s.title,
+                Self.hardwareCell(builtIn: hw, saved: saved), s.title,
             ])
         }
         print(json ? JSONValue.array(rows).rendered(pretty: true) : table.render())
+        for b in broken { StandardError.line("error: space '\(b.id)' cannot be read: \(b.error)") }
+        if !broken.isEmpty { throw ExitCode(1) }
+    }
+
+    /// "raspi4,titanxp + 2 saved" ("27 devices" where many are built in).
+    static func hardwareCell(builtIn hw: [String], saved: [String]) -> String {
+        let listed = hw.count > 4 ? "\(hw.count) devices" : hw.joined(separator: ",")
+        guard !saved.isEmpty else { return listed }
+        let mine = saved.count > 2 ? "\(saved.count) saved" : saved.joined(separator: ",") + " (saved)"
+        return listed.isEmpty ? mine : listed + " + " + mine
     }
 }
 
