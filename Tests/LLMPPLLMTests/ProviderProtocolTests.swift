@@ -344,6 +344,17 @@ final class ProviderProtocolTests: XCTestCase {
         ]
         XCTAssertEqual(again.map(\.value), orig.map(\.value))
         XCTAssertEqual(again[0].callIDs.count, 2, "the correction is replayed too")
+        // An edited transcript answers with its own values, not the first one's from the cache.
+        let edited = LLMFixtures.tempDir() + "/edited.jsonl"
+        try lines.joined(separator: "\n").replacingOccurrences(of: "25.75", with: "30.5").write(
+            toFile: edited, atomically: true, encoding: .utf8)
+        let other = try makePredictor(try ReplayProvider(file: edited), store: store2)
+        let fromEdited = await other.predict(tests[0], demonstrations: demos)
+        XCTAssertEqual(fromEdited.value, 30.5)
+        XCTAssertEqual(fromEdited.cachedSamples, 0)
+        let sameAgain = await rp.predict(tests[0], demonstrations: demos)
+        XCTAssertEqual(sameAgain.value, 25.75)
+        XCTAssertEqual(sameAgain.cachedSamples, 1, "the same transcript's answers still come from the cache")
         let missing = await rp.predict(tests[2], demonstrations: demos)
         XCTAssertNil(missing.value)
         XCTAssertTrue(missing.error?.contains("has no answer to this prompt") ?? false, missing.error ?? "")

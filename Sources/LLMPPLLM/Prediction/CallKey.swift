@@ -33,11 +33,14 @@ public enum CallKey {
     }
 
     /// The question's identity: provider, model, parameters, prompt and sample index.
-    public static func cacheKey(provider: String, model: String, request: CompletionRequest, sampleIndex: Int) -> String
-    {
+    /// `scope`: what else decides the answer (`LLMProvider.cacheScope`); empty for most
+    /// providers, whose keys stay as they were.
+    public static func cacheKey(
+        provider: String, model: String, request: CompletionRequest, sampleIndex: Int, scope: String = ""
+    ) -> String {
         StableHash.long(
-            [provider, model, parametersJSON(request), messagesJSON(request.messages), String(sampleIndex)].joined(
-                separator: "\u{1F}"))
+            ([provider, model, parametersJSON(request), messagesJSON(request.messages), String(sampleIndex)]
+                + (scope.isEmpty ? [] : [scope])).joined(separator: "\u{1F}"))
     }
 
     /// What replay matches on: the request without provider and model.

@@ -221,7 +221,7 @@ public actor LLMPredictor {
         for s in 0..<(walking ? 1 : max(1, settings.samples)) {
             let key = CallKey.cacheKey(
                 provider: provider.name, model: provider.model, request: request(messages: messages, sample: s),
-                sampleIndex: s)
+                sampleIndex: s, scope: provider.cacheScope)
             guard (try? await store.cached(cacheKey: key)) ?? nil != nil else { return false }
         }
         return true
@@ -266,7 +266,8 @@ public actor LLMPredictor {
     private func attempts(_ s: Int, messages: [ChatMessage], archID: String, purpose: String) async -> SampleResult {
         var loop = AttemptLoop(request: request(messages: messages, sample: s))
         let key = CallKey.cacheKey(
-            provider: provider.name, model: provider.model, request: loop.request, sampleIndex: s)
+            provider: provider.name, model: provider.model, request: loop.request, sampleIndex: s,
+            scope: provider.cacheScope)
         if let stored = await cachedSample(key, sample: s, archID: archID) { return stored }
         var result = SampleResult()
         while true {

@@ -147,6 +147,10 @@ public protocol LLMProvider: Sendable {
     /// Reports what the provider does while requests wait (see `Activity`); providers
     /// with nothing to say beyond the request itself ignore it.
     func onActivity(_ handler: @escaping ActivityHandler)
+    /// What besides the request decides the answer, for the cache key: a replay's transcript
+    /// (a second transcript's answers to the same prompts came back as the first one's).
+    /// Empty where the provider and model say it all.
+    var cacheScope: String { get }
 }
 
 extension LLMProvider {
@@ -154,5 +158,6 @@ extension LLMProvider {
     public var secrets: [String] { [] }
     public var supportsDistribution: Bool { false }
     public var requestTimeout: Double? { nil }
+    public var cacheScope: String { "" }
     public func onActivity(_ handler: @escaping ActivityHandler) {}
 }

@@ -15,6 +15,8 @@ public struct ReplayProvider: LLMProvider {
     public var displayName: String { "replay of \(model)" }
     /// The transcript holds distributional answers (digit walks) to replay.
     public let supportsDistribution: Bool
+    /// The transcript's answers, hashed: two transcripts may answer one prompt differently.
+    public let cacheScope: String
 
     public init(file: String) throws {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -35,6 +37,11 @@ public struct ReplayProvider: LLMProvider {
         }
         guard !answers.isEmpty else { throw LLMError.unavailable("\(file): no answered calls to replay") }
         self.answers = answers
+        cacheScope =
+            "transcript "
+            + StableHash.long(
+                answers.keys.sorted().map { "\($0)=\(answers[$0]!.rawResponse ?? answers[$0]!.responseText ?? "")" }
+                    .joined(separator: "\n"))
         supportsDistribution = answers.values.contains { $0.distribution != nil }
         self.file = file
         // A transcript of a replay names the model it replays.

@@ -11,6 +11,7 @@ public struct SharedProvider: LLMProvider {
     public var maxConcurrency: Int { inner.maxConcurrency }
     public var supportsLogprobs: Bool { inner.supportsLogprobs }
     public var supportsDistribution: Bool { inner.supportsDistribution }
+    public var cacheScope: String { inner.cacheScope }
     public var secrets: [String] { inner.secrets }
     public func complete(_ request: CompletionRequest) async throws -> CompletionResponse {
         try await inner.complete(request)
