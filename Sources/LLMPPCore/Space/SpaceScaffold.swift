@@ -53,7 +53,18 @@ public struct SpaceScaffold: Sendable {
     /// The id, and each named column: present, and a name formulas can use.
     func checkColumns() throws {
         guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !id.isEmpty else {
-            throw Problem(description: "--id '\(id)' must be letters, digits, '-' or '_'")
+            throw Problem(
+                description: "--id '\(id.prefix(80).escapingControlCharacters)' must be letters, digits, '-' or '_'")
+        }
+        // A folder name: 300 characters failed with a raw file-system error.
+        guard id.utf8.count <= 64 else { throw Problem(description: "--id has \(id.utf8.count) bytes; at most 64") }
+        let named = [("--score", score), ("--flops", flops), ("--params", params)].compactMap { f, c in
+            c.map { (f, $0) }
+        }
+        for (i, a) in named.enumerated() {
+            if let b = named.dropFirst(i + 1).first(where: { $0.1 == a.1 }) {
+                throw Problem(description: "\(a.0) and \(b.0) name the same column '\(a.1.escapingControlCharacters)'")
+            }
         }
         for (flag, c) in [("--score", score), ("--flops", flops), ("--params", params)] {
             guard let c else { continue }
@@ -69,6 +80,22 @@ public struct SpaceScaffold: Sendable {
                 throw Problem(
                     description:
                         "\(flag): column '\(c)' must be a name of letters, digits and _ to be used in formulas; rename it in the CSV"
+                )
+            }
+        }
+        for c in [flops, params].compactMap({ $0 }) { try checkEfficiencyColumn(c) }
+    }
+
+    /// FLOPs and parameters are read as numbers by the space's formulas: a cell that is not a
+    /// finite number >= 0 (1e400, nan) made a space that 'check' then refused.
+    func checkEfficiencyColumn(_ name: String) throws {
+        let c = csv.column(name)!
+        for (r, row) in csv.rows.enumerated() {
+            let text = row[c].trimmingCharacters(in: .whitespaces)
+            guard let v = Double(text), v.isFinite, v >= 0 else {
+                throw Problem(
+                    description:
+                        "row \(r + 2), column '\(name)': '\(text.prefix(40).escapingControlCharacters)' is not a finite number >= 0"
                 )
             }
         }
@@ -108,7 +135,10 @@ public struct SpaceScaffold: Sendable {
         let c = csv.column(score)!
         return try csv.rows.enumerated().map { r, row -> Double in
             guard let v = Double(row[c].trimmingCharacters(in: .whitespaces)), v.isFinite else {
-                throw Problem(description: "row \(r + 2), column '\(score)': '\(row[c])' is not a number")
+                throw Problem(
+                    description:
+                        "row \(r + 2), column '\(score)': '\(row[c].prefix(40).escapingControlCharacters)' is not a number"
+                )
             }
             return v
         }

@@ -35,7 +35,11 @@ struct NewSpaceCommand: ParsableCommand {
         }
         scaffold.flopsScale = flopsScale
         scaffold.paramsScale = paramsScale
-        let files = try scaffold.files()
+        let files: [(String, String)]
+        // Row errors name the CSV like the reader's own errors do.
+        do { files = try scaffold.files() } catch let p as SpaceScaffold.Problem where p.description.hasPrefix("row ") {
+            throw CLIError("\(fromCSV): \(p.description)")
+        }
         let root = (try common.catalog().directory as NSString).appendingPathComponent(id)
         if FileManager.default.fileExists(atPath: root) && !force {
             throw CLIError("\(root) exists: pass --force to replace it")
