@@ -217,4 +217,26 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertNotEqual(check.status, 132, check.stderr)
         XCTAssertTrue(check.stdout.contains("more than 1e308 architectures"), check.stdout + check.stderr)
     }
+
+    /// A space made from a CSV that lists some of its architectures: asking for one it does
+    /// not list names the architecture and says why (it said "the architecture is not in
+    /// table 'archs'", naming none).
+    func testAnArchitectureOutsideAPartialTableIsNamed() throws {
+        let root = NSTemporaryDirectory() + "llmpp-partial-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var rows = ["a,b,c,acc,mflops"]
+        for i in 0..<40 { rows.append("\(i % 4),\((i / 4) % 4),\(i / 16),\(70 + Double(i) * 0.1),\(100 + i)") }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: root + "/p.csv", atomically: true, encoding: .utf8)
+        let spaces = root + "/spaces"
+        let made = try CLI.run(
+            ["new-space", "--from-csv", root + "/p.csv", "--id", "part", "--score", "acc", "--flops", "mflops"],
+            spaces: spaces)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let arch = try CLI.run(["arch", "--space", "part", "--random", "30", "--seed", "1"], spaces: spaces)
+        XCTAssertEqual(arch.status, 1, arch.stdout)
+        XCTAssertTrue(
+            arch.stderr.contains("efficiency.flops reads table 'archs', which has no row for the architecture "),
+            arch.stderr)
+        XCTAssertTrue(arch.stderr.contains("it lists 40 of the space's 48 architectures"), arch.stderr)
+    }
 }

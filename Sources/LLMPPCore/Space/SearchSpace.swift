@@ -110,6 +110,13 @@ public final class SearchSpace: Sendable {
     func naming<T>(_ field: String, _ arch: Architecture, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as ExpressionError {
             throw ExpressionError("\(file): \(field): \(e) (for the architecture \(id(arch)))")
+        } catch let e as NotInTable {
+            // A space made from a CSV that lists only some of its architectures: its formulas
+            // read values the table has for those alone (the error named no architecture).
+            let t = tables.first { $0.name == e.table }
+            throw ExpressionError(
+                "\(file): \(field) reads table '\(e.table)', which has no row for the architecture \(id(arch)) (\(canonicalText(arch).replacingOccurrences(of: "\n", with: ", "))): it lists \(t?.architectures.count ?? 0) of the space's \(shape.size < 1e15 ? String(Int(shape.size)) : String(format: "%.2e", shape.size)) architectures, and only those can be scored"
+            )
         }
     }
 
@@ -128,7 +135,8 @@ public final class SearchSpace: Sendable {
     }
 }
 
-/// Thrown when an expression reads a table the architecture has no row in.
+/// Thrown when an expression reads a table the architecture has no row in (`naming` turns it
+/// into an error that says which architecture and why).
 public struct NotInTable: Error, CustomStringConvertible {
     public let table: String
     public var description: String { "the architecture is not in table '\(table)'" }
