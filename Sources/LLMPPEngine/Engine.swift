@@ -34,6 +34,8 @@ public actor Engine {
     var loop: Task<Void, Never>?
     var stepping = false
     var queuedSteps = 0
+    /// Who waits for the step in flight to end (the run loop, resumed during a step of `n`).
+    var stepWaiters: [CheckedContinuation<Void, Never>] = []
     /// The slow thing in flight, if any (see `Waiting`).
     var waitingOn: Waiting?
     /// What the provider says it is doing (starting its server, a long first prompt).
@@ -281,9 +283,17 @@ public actor Engine {
 
     func runLoop() async {
         while !state.paused && !state.finished && !Task.isCancelled {
-            await step()
+            // A step of `n` may still run when the run is resumed: the loop waits for it. It
+            // called step() again, which returned at once, and so held the actor in a spin
+            // that the step's own continuation, steering and a quit could never get into.
+            if stepping { await stepEnded() } else { await step() }
         }
         loop = nil
+    }
+
+    /// Returns once the step in flight has ended.
+    func stepEnded() async {
+        await withCheckedContinuation { stepWaiters.append($0) }
     }
 
     /// Pauses after the unit in flight; the pause itself is saved before this returns.
@@ -353,7 +363,11 @@ public actor Engine {
             return
         }
         stepping = true
-        defer { stepping = false }
+        defer {
+            stepping = false
+            for w in stepWaiters { w.resume() }
+            stepWaiters.removeAll()
+        }
         while !state.finished {
             await stepOnce()
             guard queuedSteps > 0 else { break }

@@ -21,8 +21,11 @@ final class EngineTests: XCTestCase {
         try llmServer { truth, id in truth + Double(Int(StableHash.fnv1a64(id) % 200) - 100) / 100 }
     }
 
-    /// A server that reads the test architecture from the prompt and answers `answer(truth, id)`.
-    static func llmServer(answer: @escaping @Sendable (Double, String) -> Double) throws -> TestHTTPServer {
+    /// A server that reads the test architecture from the prompt and answers `answer(truth, id)`,
+    /// each answer `delay` seconds late.
+    static func llmServer(delay: Double = 0, answer: @escaping @Sendable (Double, String) -> Double) throws
+        -> TestHTTPServer
+    {
         let s = try space()
         return try TestHTTPServer(handler: { req in
             let text = req.lastMessage
@@ -34,7 +37,8 @@ final class EngineTests: XCTestCase {
                 return .init(status: 200, body: TestHTTPServer.openAI("no idea"))
             }
             return .init(
-                status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", answer(t, s.id(a)))))
+                status: 200, body: TestHTTPServer.openAI(String(format: "{\"accuracy\": %.2f}", answer(t, s.id(a)))),
+                delay: delay)
         })
     }
 
@@ -603,6 +607,41 @@ extension EngineTests {
         await again.pause()  // as a quit does
         st = try await Engine.resume(runID: "paused-by-user", environment: env).state
         XCTAssertNil(st.pausedByUser, "resuming cleared it, and the quit's pause is not the user's")
+    }
+
+    /// Resumed (Space) while a step of `n` still runs, the run waits for that step and goes on:
+    /// the run loop called step() again and again, each call returning at once, and held the
+    /// actor in a spin the step itself, steering and a quit could never get into.
+    func testResumingDuringAStepWaitsForItInsteadOfSpinning() async throws {
+        let server = try Self.llmServer(delay: 0.3) { truth, _ in truth }
+        defer { server.stop() }
+        let env = environment(server, dataDir: Self.tempDir())
+        let engine = try await Engine.create(config: smallConfig(), environment: env, runID: "step-then-resume")
+        await engine.pause(byUser: true)
+        let manual = Task { await engine.step() }
+        while await !engine.stepping { try await Task.sleep(nanoseconds: 5_000_000) }
+        await engine.resume()
+        // The actor answers while the step is in flight (it never did), and nothing piles up.
+        let answered = Task {
+            let queued = await engine.queuedSteps
+            return queued
+        }
+        let deadline = Task {
+            try await Task.sleep(nanoseconds: 10_000_000_000)
+            answered.cancel()
+        }
+        let queued = await answered.value
+        deadline.cancel()
+        XCTAssertEqual(queued, 0)
+        await manual.value
+        let afterStep = await engine.state.labelsDone
+        XCTAssertGreaterThan(afterStep, 0, "the step's unit was counted")
+        // The loop goes on after it, and a pause stops it.
+        while await engine.state.labelsDone == afterStep { try await Task.sleep(nanoseconds: 10_000_000) }
+        await engine.pause()
+        let st = await engine.wait()
+        XCTAssertTrue(st.paused)
+        XCTAssertNil(st.error)
     }
 
     /// A corrupted row used to surface as a bare decoding trace, naming neither run nor file.
