@@ -26,10 +26,12 @@ extension Engine {
                         concurrency: concurrency, provider: provider))
             }
         }
-        if config.labels > state.labelsDone {
+        // The labels until the switch (an anytime run's switch moved earlier needs fewer; the
+        // estimate priced the whole budget, also for a run already finished).
+        if labelGoal > state.labelsDone, !state.finished {
             let cached = await cachedLabels()
             var part = RunEstimate.Part.llm(
-                "labels", answers: config.labels - state.labelsDone - cached, secondsEach: perAnswer,
+                "labels", answers: labelGoal - state.labelsDone - cached, secondsEach: perAnswer,
                 concurrency: concurrency, provider: provider)
             if cached > 0 { part.detail += ", \(cached) more already answered (cached)" }
             parts.append(part)
@@ -60,7 +62,7 @@ extension Engine {
     func cachedLabels() async -> Int {
         guard let predictor else { return 0 }
         var n = 0
-        for a in targets.dropFirst(state.labelsDone).prefix(min(500, config.labels - state.labelsDone))
+        for a in targets.dropFirst(state.labelsDone).prefix(min(500, labelGoal - state.labelsDone))
         where await predictor.isCached(a, demonstrations: demonstrations) {
             n += 1
         }

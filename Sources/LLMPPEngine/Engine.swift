@@ -432,6 +432,8 @@ public actor Engine {
 
     /// The label budget shown as the labelling phase's total.
     var labelTarget: Int { labelTargets.count }
+    /// The labels this run will ask for (see `RunConfig.labelGoal`).
+    var labelGoal: Int { config.labelGoal(poolTargets: labelTarget) }
 
 }
 

@@ -170,3 +170,13 @@ public struct RunConfig: Sendable, Codable, Equatable {
         return problems.lazy.compactMap { $0 }.first
     }
 }
+
+extension RunConfig {
+    /// The labels a run asks for: its pool targets (the budget, or fewer where the pool has
+    /// fewer), and for an anytime run only those until its switch, so a switch moved earlier
+    /// needs fewer (the bar stayed at 32/72 and never read "trained").
+    public func labelGoal(poolTargets: Int) -> Int {
+        guard let a = anytime else { return poolTargets }
+        return min(poolTargets, a.labels(forGeneration: switchAt - 1, budget: labels))
+    }
+}

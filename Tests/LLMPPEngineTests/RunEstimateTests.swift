@@ -61,4 +61,31 @@ final class RunEstimateTests: XCTestCase {
         XCTAssertTrue(cachedLabels.detail.hasSuffix(", 48 more already answered (cached)"), cachedLabels.detail)
         await again.shutdown()
     }
+
+    /// An anytime run prices the labels until its switch, moved or not, and a finished run
+    /// none (a switch moved from 15 to 3 was still priced at the whole budget's 66 labels, and
+    /// a finished run's resume printed 52 labels to go).
+    func testAnAnytimeEstimateFollowsTheSwitchAndAFinishedRunHasNoLabelsLeft() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let env = EngineTests.environment(server, dataDir: EngineTests.tempDir())
+        var cfg = AnytimeScheduleTests.config()
+        cfg.labels = 40
+        cfg.switchAt = 5
+        let engine = try await Engine.create(config: cfg, environment: env, runID: "anytime-estimate")
+        func labels(_ e: RunEstimate) -> String? { e.parts.first { $0.name == "labels" }?.detail }
+        // 8 warm-up labels and 4 for each generation before the switch's: 8 + 4 * 4 = 24, not 40.
+        let before = await engine.estimate()
+        XCTAssertTrue(labels(before)?.hasPrefix("24 answers") ?? false, labels(before) ?? "none")
+        _ = await engine.setSwitchPoint(2)
+        let moved = await engine.estimate()
+        XCTAssertTrue(labels(moved)?.hasPrefix("12 answers") ?? false, labels(moved) ?? "none")
+        await engine.start()
+        let end = await engine.wait()
+        XCTAssertTrue(end.finished)
+        let resumed = try await Engine.resume(runID: "anytime-estimate", environment: env)
+        let after = await resumed.estimate()
+        XCTAssertNil(labels(after), after.line)
+        await resumed.shutdown()
+    }
 }

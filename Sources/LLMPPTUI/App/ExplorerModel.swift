@@ -105,10 +105,7 @@ public struct ExplorerModel: Sendable {
 
     /// The labels this run will have asked for: an anytime run labels only until its switch, so
     /// a switch moved earlier needs fewer (the bar stayed at 32/72 and never read "trained").
-    public var labelGoal: Int {
-        guard let a = config.anytime else { return labelTarget }
-        return min(labelTarget, a.labels(forGeneration: config.switchAt - 1, budget: config.labels))
-    }
+    public var labelGoal: Int { config.labelGoal(poolTargets: labelTarget) }
 
     /// Pinned now: by the engine's list, which `p` changes at once (the candidate's own flag
     /// waits for the next population, so a pinned row showed no mark until then).
