@@ -38,8 +38,20 @@ public final class ChildProcess: @unchecked Sendable {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw LLMError.unavailable("cannot start \(path): \(String(cString: strerror(rc)))") }
+        takeTheUsersNice(pid)
         if ownGroup { groupsLock.withLock { _ = runningGroups.insert(pid) } }
         return ChildProcess(pid: pid, ownGroup: ownGroup)
+    }
+
+    /// Gives the child the niceness `llmpp` was started with. Linux keeps a niceness per thread;
+    /// the dispatch threads that spawn children run at their own (0 or -4 for a root process),
+    /// so `nice -n 10 llmpp` left the local server at 0, hogging a shared machine. The main
+    /// thread's id is the process id: its niceness is the one the user gave.
+    private static func takeTheUsersNice(_ child: pid_t) {
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()))
+        guard errno == 0 else { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(child), nice)
     }
 
     /// Leaders of the process groups this process started and has not reaped: an unreaped
