@@ -224,6 +224,34 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(m.selectedCall, 0, "the top follows the newest")
     }
 
+    /// With the oldest call selected in a pane taller than the list, new calls do not push the
+    /// list down out of sight (only the oldest two showed, over empty rows); an empty filtered
+    /// list says it is the filter.
+    func testTheCallsPaneStaysFilledAndAnEmptyFilterSaysSo() throws {
+        var m = try model()
+        m.focus = .calls
+        let all = m.calls  // newest first
+        m.calls = Array(all.suffix(2))
+        m.selectedCall = 1
+        var snap = EngineSnapshot(
+            runID: m.runID, config: m.config, state: m.state, providerName: "p", evaluatorName: "e",
+            labelTarget: 0, testCount: 0, running: true)
+        for n in 3...all.count {
+            snap.calls = Array(all.suffix(n))
+            m.mirror(snap)
+        }
+        XCTAssertEqual(m.visibleCalls[m.selectedCall].id, all.last!.id, "still the call being read")
+        let layout = Layout(width: 120, height: 40)
+        let rows = layout.callRows
+        XCTAssertLessThan(rows, all.count, "a pane shorter than the list")
+        let text = Renderer.render(m, width: 120, height: 40).text
+        for c in all.suffix(rows) { XCTAssertTrue(text.contains("#\(c.id) "), "#\(c.id) shown:\n\(text)") }
+        m.callStatusFilter = .error
+        XCTAssertTrue(
+            Renderer.render(m, width: 120, height: 40).text.contains(
+                "no error calls among \(all.count) (f changes the filter)"))
+    }
+
     /// A row pinned with `p` is marked and found by `/pinned` at once (both waited for the next
     /// population, whose candidates carry the flag).
     func testAPinnedRowIsMarkedAndFilteredAtOnce() throws {

@@ -245,6 +245,7 @@ public enum Controller {
         m.selectedCall = max(0, min(max(0, m.visibleCalls.count - 1), m.selectedCall))
         if m.selectedCall < m.callScroll { m.callScroll = m.selectedCall }
         if m.selectedCall >= m.callScroll + calls { m.callScroll = m.selectedCall - calls + 1 }
+        m.callScroll = m.callsTop(rows: calls)
         // The inspector's offset stays within its text: after G it sat far past the end, so
         // k, Up and PgUp seemed to do nothing.
         if let r = layout.panes[.prompt]?.inner {
@@ -260,7 +261,7 @@ public enum Controller {
             let row = y - r.y - 2 + m.tableScroll
             if row >= 0 && row < m.tableRows.count { m.selectedRow = row }
         case .calls:
-            let row = y - r.y - 2 + m.callScroll
+            let row = y - r.y - 2 + m.callsTop(rows: layout.callRows)
             if row >= 0 && row < m.visibleCalls.count {
                 m.selectedCall = row
                 m.promptScroll = 0

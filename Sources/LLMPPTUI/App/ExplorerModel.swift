@@ -148,6 +148,11 @@ public struct ExplorerModel: Sendable {
         return rows.indices.contains(selectedRow) ? rows[selectedRow] : nil
     }
 
+    /// The first call a pane of `rows` rows shows: the scroll, but never so far down that rows
+    /// stay empty below while calls hide above (with the oldest call selected, each new call
+    /// pushed the list down until only it and one other showed).
+    public func callsTop(rows: Int) -> Int { max(0, min(callScroll, visibleCalls.count - rows)) }
+
     public var visibleCalls: [CallRecord] {
         guard let f = callStatusFilter else { return calls }
         return calls.filter { $0.status == f }

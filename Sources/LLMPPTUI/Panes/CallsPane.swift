@@ -16,16 +16,13 @@ enum CallsPane {
         if calls.isEmpty {
             b.text(
                 r.x, r.y + 1,
-                m.config.labels == 0 && !m.config.evaluateLLM
-                    ? "this run asks no LLM (0 labels)"
-                    : m.state.counters.cachedAnswers > 0
-                        ? "no calls yet (\(m.state.counters.cachedAnswers) answers from the cache)"
-                        : "no calls yet",
+                emptyText(m),
                 .dim, maxWidth: r.width)
             return
         }
+        let top = m.callsTop(rows: r.height - 1)
         for i in 0..<max(0, r.height - 1) {
-            let idx = m.callScroll + i
+            let idx = top + i
             guard calls.indices.contains(idx) else { break }
             let c = calls[idx]
             let role: Role = c.status == .ok ? .good : (c.status == .error ? .bad : .warning)
@@ -39,6 +36,17 @@ enum CallsPane {
                 r.x, r.y + 1 + i, Renderer.pad(line, r.width),
                 sel ? Style(.selection, bold: m.focus == .calls) : Style(role), maxWidth: r.width)
         }
+    }
+
+    /// Why the list is empty: a filter that matches none (it said "no calls yet" beside six
+    /// calls), a run that asks no LLM, or one that has asked nothing yet.
+    static func emptyText(_ m: ExplorerModel) -> String {
+        if let f = m.callStatusFilter, !m.calls.isEmpty {
+            return "no \(f.rawValue) calls among \(m.calls.count) (f changes the filter)"
+        }
+        if m.config.labels == 0 && !m.config.evaluateLLM { return "this run asks no LLM (0 labels)" }
+        let cached = m.state.counters.cachedAnswers
+        return cached > 0 ? "no calls yet (\(cached) answer\(cached == 1 ? "" : "s") from the cache)" : "no calls yet"
     }
 
     /// "cached" for a call another run paid for, whose answer this run reused.
