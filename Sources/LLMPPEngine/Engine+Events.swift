@@ -56,6 +56,7 @@ extension Engine {
             evaluatorName: evaluator.name, labelTarget: labelTarget, testCount: llmppUnits,
             running: loop != nil && !state.paused && !state.finished, costLabel: evaluator.costLabel,
             waiting: waitingOn, activity: providerActivity.current,
-            latencyMeasurements: latency?.adapted?.saved.measurements.count, answersFromCache: answersFromCache)
+            latencyMeasurements: latency?.adapted?.saved.measurements.count, answersFromCache: answersFromCache,
+            unitInFlight: stepping)
     }
 }

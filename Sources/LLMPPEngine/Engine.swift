@@ -367,6 +367,8 @@ public actor Engine {
             stepping = false
             for w in stepWaiters { w.resume() }
             stepWaiters.removeAll()
+            // Watchers learn that no unit is in flight (a paused run's header then reads PAUSED).
+            publish()
         }
         while !state.finished {
             await stepOnce()

@@ -46,6 +46,8 @@ public struct EngineSnapshot: Sendable {
     public var latencyMeasurements: Int? = nil
     /// Answers this process took from the cache, by phase (see `Engine.answersFromCache`).
     public var answersFromCache: [Phase: Int] = [:]
+    /// A unit runs now: paused, the run stops once it ends ("PAUSING" until then).
+    public var unitInFlight: Bool = false
     /// The last generations (oldest first), the Pareto front, the newest calls (newest
     /// first) and the predictors' quality: what a watcher shows besides the state. Only
     /// `Engine.snapshots()` fills them; `snapshot()` leaves them empty.

@@ -396,6 +396,22 @@ final class ThemeAndKeyTests: XCTestCase {
         m.hear(.paused(true))
         XCTAssertEqual(m.message, "paused: Space resumes, n runs one step")
         XCTAssertTrue(Renderer.statusHints(m).contains { $0.key == "Space" && $0.text == "resume" })
+        // Paused while a unit is still in flight (a label taking a minute): the header says
+        // PAUSING and the status line why, until the engine says the unit ended.
+        m.state.paused = false
+        m.unitInFlight = true
+        _ = Controller.handle(.char(" "), &m, layout: layout)
+        m.state.paused = true
+        m.hear(.paused(true))
+        XCTAssertEqual(m.message, "pausing: the unit in flight finishes first (Space resumes)")
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("PAUSING"))
+        var snap = EngineSnapshot(
+            runID: m.runID, config: m.config, state: m.state, providerName: "p", evaluatorName: "e",
+            labelTarget: 0, testCount: 0, running: false)
+        snap.unitInFlight = false
+        m.mirror(snap)
+        XCTAssertEqual(m.message, "paused: Space resumes, n runs one step")
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("PAUSED"))
     }
 
     /// The light theme set no background: light-on-default text was unreadable on a dark

@@ -63,6 +63,8 @@ public struct ExplorerModel: Sendable {
     public var phaseClocks: [Phase: (since: Date, done: Int)] = [:]
     /// Answers the engine took from the cache, by phase: done in no time, so not in the rate.
     public var cachedAnswers: [Phase: Int] = [:]
+    /// A unit runs now (a paused run stops when it ends: the header says PAUSING until then).
+    public var unitInFlight = false
     /// Predicted vs truth on the test split (the quality pane's scatter, the inspector's truth).
     public var qualityPoints: [QualityPoint] = []
 
@@ -211,6 +213,10 @@ public struct ExplorerModel: Sendable {
         activity = snap.activity
         latencyMeasurements = snap.latencyMeasurements
         cachedAnswers = snap.answersFromCache
+        if unitInFlight && !snap.unitInFlight && state.paused && message.hasPrefix("pausing") {
+            message = Self.pausedMessage
+        }
+        unitInFlight = snap.unitInFlight
         history = snap.history
         pareto = snap.pareto
         // The selected call stays the same call as newer ones arrive above it (the inspector
@@ -228,6 +234,8 @@ public struct ExplorerModel: Sendable {
         }
     }
 
+    static let pausedMessage = "paused: Space resumes, n runs one step"
+
     /// An event's words for the status line; what it changed arrives with the next snapshot.
     public mutating func hear(_ e: EngineEvent) {
         switch e {
@@ -236,7 +244,11 @@ public struct ExplorerModel: Sendable {
         case .finished: message = "the run is finished: r starts a new one with these settings, q quits"
         case .paused(let p) where p == requestedPause:
             requestedPause = nil
-            message = p ? "paused: Space resumes, n runs one step" : "running"
+            message =
+                !p
+                ? "running"
+                : unitInFlight
+                    ? "pausing: the unit in flight finishes first (Space resumes)" : Self.pausedMessage
         default: break
         }
     }

@@ -113,7 +113,9 @@ public enum Renderer {
         let status: (String, Role) =
             m.state.error != nil
             ? ("ERROR", .bad)
-            : m.state.finished ? ("DONE", .good) : m.state.paused ? ("PAUSED", .warning) : ("RUNNING", .good)
+            : m.state.finished
+                ? ("DONE", .good)
+                : m.state.paused ? (m.unitInFlight ? "PAUSING" : "PAUSED", .warning) : ("RUNNING", .good)
         let right = r.width - status.0.count - 3
         var x = b.text(0, 0, " LLM-PP Explorer ", Style(.accent, bold: true))
         let provider =
