@@ -301,6 +301,28 @@ final class RendererTests: XCTestCase {
         try assertSnapshot(Renderer.render(m, width: 100, height: 30), "labelling-100x30")
     }
 
+    /// Header line 3 at 140 columns after the switch keeps hours and pace, in short forms (the
+    /// greedy drop left 85 columns used, without hours, constraint and pace).
+    func testTheCountersLineUsesShortFormsBeforeDroppingParts() throws {
+        var m = try Self.model(generations: 20, phase: .search)
+        m.config.pace = 2000
+        m.costLabel = "recorded GPU time (12 epochs)"
+        m.state.llmSeconds = 180
+        m.state.expensiveSeconds = 7740
+        m.state.counters.expensiveEvaluations = 152
+        m.state.studentScoredIDs = Set((0..<300).map { "a\($0)" })
+        let line = Renderer.countersLine(m, width: 140)
+        XCTAssertLessThanOrEqual(line.count, 140)
+        for part in ["best ", "h: LLM 0.05 + exp 2.15, saved", "pace 2000x", "exp evals 152"] {
+            XCTAssertTrue(line.contains(part), "\(part) in \(line)")
+        }
+        // Ten columns more bring the constraint back, which outranks the pace.
+        let wider = Renderer.countersLine(m, width: 150)
+        XCTAssertTrue(wider.contains("latency <= 20 ms on raspi4") && !wider.contains("pace"), wider)
+        let wide = Renderer.countersLine(m, width: 300)
+        XCTAssertTrue(wide.contains("hours: LLM 0.05 + expensive 2.15 (recorded)"), wide)
+    }
+
     /// Labelling shows its rate and ETA, and a slow LLM call is said with its time and limit
     /// (the header used to sit at "0/5" for minutes without a word).
     func testLabellingRateAndASlowCallAreShown() throws {

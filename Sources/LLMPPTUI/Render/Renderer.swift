@@ -140,44 +140,63 @@ public enum Renderer {
     }
 
     /// The third header line: counts, the best with its predictor, search hours, the
-    /// constraint, tokens and dollars, the pace. What does not fit gives way least important
-    /// first (tokens, dollars, pace), so that best and hours stay (they ran off the edge at
-    /// 120 columns).
+    /// constraint, tokens and dollars, the pace. When it is too long, parts take their short
+    /// forms first; then what still does not fit gives way least important first (tokens,
+    /// pace, dollars), and whatever fits again comes back (the greedy drop left 85 of 140
+    /// columns used, without hours, constraint and pace).
     static func countersLine(_ m: ExplorerModel, width: Int) -> String {
         let c = m.state.counters
-        // (text, weight): the lowest weight goes first when the line is too long.
-        var parts: [(String, Int)] = [
-            ("LLM calls \(c.llmCalls) (\(c.cachedAnswers) cached, \(c.failedCalls) failed)", 9),
-            ("tokens \(compact(Double(c.tokens)))", 1),
+        // (text, short form, weight): the lowest weight goes first when the line is too long.
+        var parts: [(text: String, short: String?, weight: Int)] = [
+            ("LLM calls \(c.llmCalls) (\(c.cachedAnswers) cached, \(c.failedCalls) failed)", nil, 9),
+            ("tokens \(compact(Double(c.tokens)))", nil, 1),
         ]
-        if c.costUSD > 0 { parts.append((String(format: "$%.4f", c.costUSD), 3)) }
-        parts.append(("expensive evals \(c.expensiveEvaluations)", 7))
+        if c.costUSD > 0 { parts.append((String(format: "$%.4f", c.costUSD), nil, 3)) }
+        parts.append(("expensive evals \(c.expensiveEvaluations)", "exp evals \(c.expensiveEvaluations)", 7))
         // With its predictor: the student's and the expensive evaluator's scales differ, and
         // "best" fell at the switch with nothing said.
         if let best = m.state.best {
-            parts.append((String(format: "best %.3f", best.score) + " (\(best.source.shortName))", 8))
+            parts.append((String(format: "best %.3f", best.score) + " (\(best.source.shortName))", nil, 8))
         }
         let hours = SearchHours(state: m.state, costLabel: m.costLabel)
         if hours.total > 0 {
-            var h = String(
-                format: "hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive,
-                m.costLabel.hasPrefix("recorded") ? " (recorded)" : "")
-            if let s = hours.saved { h += String(format: ", saved ~%.2f", s) }
-            parts.append((h, 6))
+            let recorded = m.costLabel.hasPrefix("recorded")
+            let saved = hours.saved.map { String(format: ", saved ~%.2f", $0) } ?? ""
+            parts.append(
+                (
+                    String(
+                        format: "hours: LLM %.2f + expensive %.2f%@", hours.llm, hours.expensive,
+                        recorded ? " (recorded)" : "") + saved,
+                    String(format: "h: LLM %.2f + exp %.2f", hours.llm, hours.expensive) + saved, 6
+                ))
         }
         parts.append(
             (
                 m.config.constraint.summary
-                    + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""), 5
+                    + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""),
+                m.latencyMeasurements.map { _ in m.config.constraint.summary }, 5
             ))
-        if let p = m.config.pace { parts.append((String(format: "pace %.0fx", p), 2)) }
-        func joined() -> String { " " + parts.map(\.0).joined(separator: " · ") }
-        while joined().count > width, parts.count > 1,
-            let weakest = parts.indices.min(by: { parts[$0].1 < parts[$1].1 })
-        {
-            parts.remove(at: weakest)
+        if let p = m.config.pace { parts.append((String(format: "pace %.0fx", p), nil, 2)) }
+        func joined(_ kept: [Int], short: Bool) -> String {
+            " " + kept.map { short ? parts[$0].short ?? parts[$0].text : parts[$0].text }.joined(separator: " · ")
         }
-        return joined()
+        // The parts that fit in each form: the short forms only where they keep more weight.
+        let byWeight = parts.indices.sorted { parts[$0].weight < parts[$1].weight }
+        func fitting(short: Bool) -> [Int] {
+            var kept = Array(parts.indices)
+            for i in byWeight where joined(kept, short: short).count > width && kept.count > 1 {
+                kept.removeAll { $0 == i }
+            }
+            for i in byWeight.reversed() where !kept.contains(i) {
+                let tried = (kept + [i]).sorted()
+                if joined(tried, short: short).count <= width { kept = tried }
+            }
+            return kept
+        }
+        func weight(_ kept: [Int]) -> Int { kept.map { parts[$0].weight }.reduce(0, +) }
+        let full = fitting(short: false)
+        let short = fitting(short: true)
+        return weight(short) > weight(full) ? joined(short, short: true) : joined(full, short: false)
     }
 
     /// The phase's count; the phase running now also gets its rate, elapsed time and ETA
