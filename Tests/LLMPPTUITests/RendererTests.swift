@@ -323,6 +323,23 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(wide.contains("hours: LLM 0.05 + expensive 2.15 (recorded)"), wide)
     }
 
+    /// After the switch the search's rate and ETA count from it: the student's generations
+    /// (and the labels they waited for) made an ETA of 1h20m for two minutes of expensive ones.
+    func testTheSearchRateCountsFromTheSwitch() throws {
+        var m = try Self.model(generations: 5, phase: .search)
+        let t0 = Date(timeIntervalSince1970: 3_000_000)
+        m.phaseClocks[.search] = (t0, 0)
+        m.state.generation = 5
+        m.config.evolution.iterations = 30
+        m.now = t0.addingTimeInterval(600)
+        XCTAssertEqual(m.rate(.search).rateText, "30.0/h")
+        m.hear(.switchReached(generation: 5))
+        m.state.generation = 7
+        m.now = t0.addingTimeInterval(620)
+        XCTAssertEqual(m.rate(.search).rateText, "6.0/min")
+        XCTAssertEqual(m.rate(.search).etaSeconds ?? 0, 230, accuracy: 1e-6)
+    }
+
     /// Labelling shows its rate and ETA, and a slow LLM call is said with its time and limit
     /// (the header used to sit at "0/5" for minutes without a word).
     func testLabellingRateAndASlowCallAreShown() throws {

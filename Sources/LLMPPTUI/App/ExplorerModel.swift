@@ -242,6 +242,9 @@ public struct ExplorerModel: Sendable {
         case .error(let m), .notice(let m): message = m
         // "running" (or any older word) stood under DONE: the end is said instead.
         case .finished: message = "the run is finished: r starts a new one with these settings, q quits"
+        // The expensive generations' pace is not the student's (nor the labels' it waited for):
+        // the search's rate and ETA count from the switch (an ETA of 1h20m was 2 minutes).
+        case .switchReached(let g): phaseClocks[.search] = (now, g)
         case .paused(let p) where p == requestedPause:
             requestedPause = nil
             message =

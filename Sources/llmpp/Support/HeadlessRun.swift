@@ -43,7 +43,7 @@ enum HeadlessRun {
     struct ProgressLines {
         let labelling: RateClock
         let testing: RateClock
-        let searching: RateClock
+        var searching: RateClock
         let iterations: Int
         private var lastLabelStep = -1
 
@@ -75,6 +75,8 @@ enum HeadlessRun {
                     best?.score ?? .nan, best?.id ?? "-",
                     src.predictorName, expensive, searching.rate(g + 1, iterations).text)
             case .switchReached(let g):
+                // The expensive generations' rate is not the student's: the ETA counts from here.
+                searching = RateClock(start: (Date(), g))
                 return "switch point reached at generation \(g): the expensive evaluator scores from now on"
             default: return nil
             }
