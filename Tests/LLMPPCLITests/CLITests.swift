@@ -76,6 +76,17 @@ final class CLITests: XCTestCase {
     }
     func json(_ s: String) throws -> Any { try CLI.json(s) }
 
+    /// One split's figures are not a spread: no "± 0.00" (it read as a standard deviation of zero).
+    func testBaselinesOfOneSeedShowNoSpread() throws {
+        let one = try run(["baselines", "--space", "hat-wmt14ende", "--split-seed", "123"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertTrue(one.stdout.contains("20 test architectures per split (seed 123)"), one.stdout)
+        XCTAssertFalse(one.stdout.contains("±"), one.stdout)
+        let all = try run(["baselines", "--space", "hat-wmt14ende"])
+        XCTAssertTrue(all.stdout.contains("(mean ± std over seeds 123, 456, 789)"), all.stdout)
+        XCTAssertTrue(all.stdout.contains("1.14 ± 0.02"), all.stdout)
+    }
+
     func testBaselinesJSON() throws {
         let r = try run(["baselines", "--space", "hat-wmt14ende", "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -35,14 +35,11 @@ struct BaselinesCommand: ParsableCommand {
         let counts = Set(seeds.compactMap { s.labelled?.resolveSplit($0, rowCount: rows)?.test.count })
         let tests = counts.count == 1 ? "\(counts.first!)" : counts.sorted().map(String.init).joined(separator: "-")
         print(
-            "\(s.title): \(metric) \(s.task.metric), \(tests) test architectures per split, seeds \(seeds.joined(separator: ", ")) (mean ± std)\n"
+            "\(s.title): \(metric) \(s.task.metric), \(tests) test architectures per split \(seedsNote(seeds))\n"
         )
         var t = TextTable(header: ["predictor", "MAE", "Kendall"])
         for p in q {
-            t.rows.append([
-                p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
-                p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))",
-            ])
+            t.rows.append([p.name] + qualityCells(p, seeds: seeds.count))
         }
         print(t.render())
     }

@@ -76,7 +76,7 @@ struct PredictionReport {
         var parts = [predictionsTable().render()]
         for m in job.labelled.metrics {
             parts.append(
-                "\n\(m) \(job.space.task.metric) (mean ± std over seeds \(outcome.seedsDone.joined(separator: ", ")))\n"
+                "\n\(m) \(job.space.task.metric) \(seedsNote(outcome.seedsDone))\n"
                     + qualityTable(m).render())
         }
         if !outcome.calibrations.isEmpty {
@@ -109,10 +109,7 @@ struct PredictionReport {
     func qualityTable(_ m: String) -> TextTable {
         var qt = TextTable(header: ["predictor", "MAE", "Kendall"])
         for p in quality[m]! {
-            qt.rows.append([
-                p.name, p.maeMean == nil ? "-" : "\(fmt(p.maeMean)) ± \(fmt(p.maeStd))",
-                p.kendallMean == nil ? "-" : "\(fmt(p.kendallMean)) ± \(fmt(p.kendallStd))",
-            ])
+            qt.rows.append([p.name] + qualityCells(p, seeds: outcome.seedsDone.count))
         }
         return qt
     }
