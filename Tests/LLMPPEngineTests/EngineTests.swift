@@ -309,6 +309,21 @@ final class EngineTests: XCTestCase {
             XCTFail("--hang should time out")
         } catch { XCTAssertTrue("\(error)".contains("within 1 s"), "\(error)") }
         XCTAssertLessThan(Date().timeIntervalSince(t0), 10)
+        // A command that leaves something running in the background with its stdout: the
+        // answers are in once the command exits (it waited for the timeout and called them
+        // incomplete), and what it left is stopped.
+        let marker = "31.\(Int.random(in: 100...999))"
+        let t1 = Date()
+        let background = try await ExternalEvaluator(
+            command: "python3 \(script); sleep \(marker) &", space: s, timeout: 20
+        ).evaluate(archs)
+        XCTAssertEqual(background, scores)
+        XCTAssertLessThan(Date().timeIntervalSince(t1), 10)
+        let left = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { pid in
+            Int(pid) != nil
+                && FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") == Data("sleep\0\(marker)\0".utf8)
+        }
+        XCTAssertEqual(left, [], "the background sleep was stopped")
 
         // In a run: a crashing evaluator pauses the run with the error; nothing is lost, and the
         // run resumes with a working evaluator from the same generation.

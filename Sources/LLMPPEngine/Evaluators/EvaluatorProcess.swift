@@ -13,6 +13,10 @@ struct EvaluatorProcess {
     enum Ending: Equatable {
         /// The command closed its stdout.
         case closedOutput
+        /// The command exited, but something it started in the background still holds its
+        /// stdout open (`evaluate.py; sleep 30 &`): its answers are in, and the rest of its
+        /// process group is stopped. It waited for the timeout and called the answers incomplete.
+        case exitedLeavingOutputOpen
         case timedOut
         /// It wrote more than the limit on stdout (bytes).
         case outputOverLimit(Int)
@@ -38,7 +42,7 @@ struct EvaluatorProcess {
     func run(input: Data) throws -> Result {
         let (child, stdinFD, stdoutFD) = try spawn()
         let writer = Self.feed(input, to: stdinFD)
-        let (output, ending) = collect(stdoutFD)
+        let (output, ending) = collect(stdoutFD, from: child)
         close(stdoutFD)
         Self.reap(child, stopNow: ending != .closedOutput)
         while !writer.isFinished { usleep(1000) }
@@ -85,16 +89,24 @@ struct EvaluatorProcess {
         return writer
     }
 
-    /// Reads `fd` until it closes, the timeout passes or the output is over the limit.
-    private func collect(_ fd: Int32) -> (Data, Ending) {
+    /// Reads `fd` until it closes, the timeout passes, the output is over the limit, or the
+    /// command has exited and its output stayed silent for a second.
+    private func collect(_ fd: Int32, from child: ChildProcess) -> (Data, Ending) {
         var output = Data()
         var buf = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(timeout)
+        var silentSinceExit: Date? = nil
         while true {
-            switch DescriptorWait.wait(fd, for: Int16(POLLIN), until: deadline) {
-            case .deadlinePassed: return (output, .timedOut)
+            switch DescriptorWait.wait(fd, for: Int16(POLLIN), until: min(deadline, Date().addingTimeInterval(0.25))) {
+            case .deadlinePassed:
+                if Date() >= deadline { return (output, .timedOut) }
+                guard !child.isRunning else { continue }
+                let since = silentSinceExit ?? Date()
+                silentSinceExit = since
+                if Date().timeIntervalSince(since) >= 1 { return (output, .exitedLeavingOutputOpen) }
+                continue
             case .failed: return (output, .closedOutput)
-            case .ready: break
+            case .ready: silentSinceExit = nil
             }
             let n = read(fd, &buf, buf.count)
             if n <= 0 { return (output, .closedOutput) }

@@ -73,7 +73,7 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
             throw EvaluatorError(
                 "the evaluator `\(command)` wrote more than \(limit >> 20) MB on stdout for \(archs.count) architectures and was stopped"
             )
-        case .closedOutput: break
+        case .closedOutput, .exitedLeavingOutputOpen: break
         }
         let (output, code) = (run.output, run.exitCode)
         guard code == 0 else {
