@@ -78,6 +78,7 @@ public actor Engine {
             throw EvaluatorError("run '\(runID)' in \(env.databasePath): its saved state is damaged: \(p)")
         }
         if !amend.isEmpty {
+            if let p = amend.problem(config) { throw EvaluatorError(p) }
             amend.apply(to: &config)
             // Only what was amended is judged: a saved run resumes as it was created.
             if let p = config.problem { throw EvaluatorError(p) }

@@ -8,8 +8,8 @@ import LLMPPEngine
 enum ResumeFlags {
     /// Options a resume may change (`RunAmendments`).
     static let changeable = [
-        "max-calls", "max-tokens", "max-cost", "llm-timeout", "concurrency", "evaluator-timeout", "pace",
-        "pause-at-switch",
+        "max-calls", "max-tokens", "max-cost", "llm-timeout", "concurrency", "evaluator-timeout", "evaluator-cmd",
+        "pace", "pause-at-switch",
     ]
 
     /// Every option that makes up a run, read from the option groups' own help so that a new
@@ -64,6 +64,7 @@ enum ResumeFlags {
         if set.contains("llm-timeout") { a.llmTimeout = llm.llmTimeout }
         if set.contains("concurrency") { a.concurrency = llm.concurrency }
         if set.contains("evaluator-timeout") { a.evaluatorTimeout = run.evaluatorTimeout }
+        if set.contains("evaluator-cmd") { a.evaluatorCommand = run.evaluatorCmd }
         if set.contains("pace"), let p = run.pace { a.pace = .some(try RunOptions.parsePace(p)) }
         if set.contains("pause-at-switch") { a.pauseAtSwitch = true }
         return a
