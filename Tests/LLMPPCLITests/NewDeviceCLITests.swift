@@ -19,12 +19,18 @@ final class NewDeviceCLITests: XCTestCase {
         return path
     }
 
-    func testMeasurementsMakeADeviceThatArchAndTheLatencyListingUse() throws {
+    /// A device 'jetson' from five measurements, in a fresh data directory.
+    func addJetson() throws -> (dataDir: String, file: String, added: CLI.Result) {
         let dataDir = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
         let file = try write([Self.nb201Header] + Self.cells.enumerated().map { "\($1),\(2.0 + Double($0) * 1.5)" })
         let add = try CLI.run(
             ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file], dataDir: dataDir)
         XCTAssertEqual(add.status, 0, add.stderr)
+        return (dataDir, file, add)
+    }
+
+    func testMeasurementsMakeADeviceThatArchAndTheLatencyListingUse() throws {
+        let (dataDir, file, add) = try addJetson()
         XCTAssertTrue(add.stdout.contains("jetson on nb201-cifar10 from 5 measurements"), add.stdout)
         XCTAssertTrue(add.stdout.contains("<- saved"), add.stdout)
         XCTAssertTrue(add.stdout.contains("llmpp search --space nb201-cifar10 --hardware jetson"), add.stdout)
@@ -85,11 +91,7 @@ final class NewDeviceCLITests: XCTestCase {
     /// A saved device file edited by hand is checked like the CSV it came from: a negative
     /// latency or a single measurement stopped the binary in the fit (signal 4).
     func testAHandEditedDeviceFileIsAnErrorNotACrash() throws {
-        let dataDir = NSTemporaryDirectory() + "llmpp-device-\(UUID().uuidString)"
-        let file = try write([Self.nb201Header] + Self.cells.enumerated().map { "\($1),\(2.0 + Double($0) * 1.5)" })
-        let add = try CLI.run(
-            ["latency", "--space", "nb201-cifar10", "--hardware", "jetson", "--measurements", file], dataDir: dataDir)
-        XCTAssertEqual(add.status, 0, add.stderr)
+        let (dataDir, _, _) = try addJetson()
         let path = dataDir + "/devices/nb201-cifar10/jetson.json"
         let original =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
