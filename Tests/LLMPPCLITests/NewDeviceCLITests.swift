@@ -114,7 +114,7 @@ final class NewDeviceCLITests: XCTestCase {
             (edited { $0["measurements"] = [] }, "0 measurements; at least 3 are needed"),
             (edited { $0["measurements"] = duplicated }, "measurement 3: the same architecture as measurement 1"),
             (edited { $0["format"] = 99 }, "format: format 99; this llmpp reads format 1"),
-            (edited { $0["measurements"] = "many" }, "measurements: expected"),
+            (edited { $0["measurements"] = "many" }, "measurements: not a saved device file: expected an array"),
         ]
         for (device, expected) in cases {
             try JSONSerialization.data(withJSONObject: device).write(to: URL(fileURLWithPath: path))

@@ -95,7 +95,8 @@ public struct SavedDevice: Sendable, Codable, Equatable {
         } catch let e as SpaceError {
             throw e
         } catch let e as DecodingError {
-            throw SpaceLoader.decodingError(e, file: p)
+            let named = SpaceLoader.decodingError(e, file: p)
+            throw SpaceError(file: p, field: named.field, problem: "not a saved device file: \(named.problem)")
         } catch {
             throw SpaceError(file: p, field: nil, problem: "not a saved device file (\(error))")
         }
