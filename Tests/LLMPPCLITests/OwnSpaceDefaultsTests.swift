@@ -156,6 +156,7 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         XCTAssertTrue(check.stdout.contains("prompt: renders (split 42: 10 demonstrations"), check.stdout)
         XCTAssertTrue(check.stdout.contains("MFLOPS: "), check.stdout)
         XCTAssertFalse(check.stdout.contains("MFLOPS: 0.0"), "the FLOPs column's unit was applied: \(check.stdout)")
+        XCTAssertFalse(check.stdout.contains("NOT over the whole space"), "the CSV lists the whole grid")
         let baselines = try CLI.run(["baselines", "--space", "bench", "--json"], spaces: spaces)
         XCTAssertEqual(baselines.status, 0, baselines.stderr)
         let search = try CLI.run(
@@ -232,6 +233,11 @@ final class OwnSpaceDefaultsTests: XCTestCase {
             ["new-space", "--from-csv", root + "/p.csv", "--id", "part", "--score", "acc", "--flops", "mflops"],
             spaces: spaces)
         XCTAssertEqual(made.status, 0, made.stderr)
+        // `check` says so before a search finds out (it said ok).
+        let check = try CLI.run(["check", "--space", "part"], spaces: spaces)
+        XCTAssertTrue(
+            check.stdout.contains("search: NOT over the whole space: the efficiency formulas score only some"),
+            check.stdout)
         let arch = try CLI.run(["arch", "--space", "part", "--random", "30", "--seed", "1"], spaces: spaces)
         XCTAssertEqual(arch.status, 1, arch.stdout)
         XCTAssertTrue(

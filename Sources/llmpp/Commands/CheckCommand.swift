@@ -136,6 +136,7 @@ struct CheckCommand: ParsableCommand {
                 "search: no built-in expensive evaluator: pass --evaluator external --evaluator-cmd CMD (or search distill-only)"
             )
         }
+        if let gap = efficiencyGap(s) { out.append(gap) }
         let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
         let savedText = saved.isEmpty ? "" : "; saved from measurements: \(saved.joined(separator: ", "))"
         if let lat = s.latency {
@@ -154,5 +155,20 @@ struct CheckCommand: ParsableCommand {
             "labels (LLM-Distill-PP): "
                 + (pools.isEmpty ? "drawn from the whole space" : "pool " + pools.joined(separator: ", ")))
         return out
+    }
+
+    /// Whether the efficiency formulas score any architecture, tried on 200 drawn at random: a
+    /// space made from a CSV that lists part of its grid reads FLOPs from that table, and its
+    /// searches stopped at the first unlisted architecture while `check` said ok.
+    func efficiencyGap(_ s: SearchSpace) -> String? {
+        var g = SeededGenerator(seed: 7)
+        let tried = 200
+        let missing = (0..<tried).filter { _ in
+            let a = s.shape.random(using: &g)
+            return (try? s.flops(a)) == nil || (try? s.params(a)) == nil
+        }.count
+        guard missing > 0 else { return nil }
+        return
+            "search: NOT over the whole space: the efficiency formulas score only some architectures (\(missing) of \(tried) drawn at random have no value, e.g. not in the table they read); a search proposes such architectures and stops at the first. Predict and baselines work on the listed architectures"
     }
 }
