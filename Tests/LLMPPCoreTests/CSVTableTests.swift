@@ -11,6 +11,15 @@ final class CSVTableTests: XCTestCase {
         XCTAssertNil(t.column("d"))
     }
 
+    /// A spreadsheet's byte-order mark is not part of the first column's name (a measurements
+    /// sheet's first dimension was unknown; a new space named its first dimension with it).
+    func testAByteOrderMarkIsNotPartOfTheHeader() throws {
+        let t = try CSVTable.parse(bytes: [0xEF, 0xBB, 0xBF] + Array("e10,latency_ms\n1,2\n".utf8), file: "t.csv")
+        XCTAssertEqual(t.header, ["e10", "latency_ms"])
+        XCTAssertEqual(t.rows, [["1", "2"]])
+        XCTAssertEqual(t.rowLines, [2])
+    }
+
     /// A lone CR ends a line (old Mac files read as one long header naming every cell), and the
     /// line numbers count it.
     func testLoneCarriageReturnsEndLines() throws {

@@ -45,9 +45,12 @@ public struct CSVTable: Sendable {
         try parse(bytes: Array(text.utf8), file: file)
     }
 
-    /// The table in `bytes`: a header row and rows of as many fields.
+    /// The table in `bytes`: a header row and rows of as many fields. A UTF-8 byte-order mark
+    /// (what spreadsheets write) is not part of the first column's name: it made the first
+    /// dimension of a measurements sheet unknown, and a new space's first dimension misnamed.
     public static func parse(bytes: [UInt8], file: String) throws -> CSVTable {
-        var reader = CSVRecordReader(bytes: bytes, file: file)
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        var reader = CSVRecordReader(bytes: bytes.starts(with: bom) ? Array(bytes.dropFirst(3)) : bytes, file: file)
         let records = try reader.read()
         guard let header = records.first?.fields else {
             throw SpaceError(file: file, field: nil, problem: "empty CSV: no header row")
