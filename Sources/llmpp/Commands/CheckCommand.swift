@@ -157,7 +157,7 @@ struct CheckCommand: ParsableCommand {
         return out
     }
 
-    /// Whether the efficiency formulas score any architecture, tried on 200 drawn at random: a
+    /// Whether the efficiency formulas score every architecture, tried on 200 drawn at random: a
     /// space made from a CSV that lists part of its grid reads FLOPs from that table, and its
     /// searches stopped at the first unlisted architecture while `check` said ok.
     func efficiencyGap(_ s: SearchSpace) -> String? {
