@@ -100,14 +100,10 @@ extension LatencyModel {
                     problem: "no longer an architecture of \(space.id): \(error)")
             }
         }
-        var first: [String: Int] = [:]
-        for (i, a) in archs.enumerated() {
-            if let earlier = first[space.id(a)] {
-                throw SpaceError(
-                    file: "saved device '\(saved.name)'", field: "measurement \(i + 1)",
-                    problem: "the same architecture as measurement \(earlier + 1)")
-            }
-            first[space.id(a)] = i
+        if let (i, earlier) = LatencyMeasurements.firstRepeat(archs, space: space) {
+            throw SpaceError(
+                file: "saved device '\(saved.name)'", field: "measurement \(i + 1)",
+                problem: "the same architecture as measurement \(earlier + 1)")
         }
         let (fit, models, _) = try fitDevice(
             archs, saved.measurements.map(\.latencyMs), space: space, method: saved.chosen, sources: saved.sources,

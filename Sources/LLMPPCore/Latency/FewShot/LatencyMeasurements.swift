@@ -31,33 +31,49 @@ public struct LatencyMeasurements: Sendable, Equatable {
                 file: file, field: nil, problem: "no '\(latencyColumn)' column (the measured latency in ms)")
         }
         let archs = try ArchitectureCSV.architectures(table, file: file, space: space, extra: [latencyColumn])
-        var firstLine: [String: Int] = [:]
         var latencies: [Double] = []
         for (r, row) in table.rows.enumerated() {
-            let line = table.line(ofRow: r)
+            let field = "line \(table.line(ofRow: r)), column '\(latencyColumn)'"
             let text = row[lc].trimmingCharacters(in: .whitespaces)
             if text.isEmpty {
                 throw SpaceError(
-                    file: file, field: "line \(line), column '\(latencyColumn)'",
+                    file: file, field: field,
                     problem: "empty: measure this architecture and write its latency in ms (or delete the row)")
             }
-            guard let v = Double(text), v.isFinite, latencyRange.contains(v) else {
-                throw SpaceError(
-                    file: file, field: "line \(line), column '\(latencyColumn)'",
-                    problem:
-                        "'\(text.prefix(40).escapingControlCharacters)' is not a number of milliseconds in 0.001...86400000"
-                )
+            let v = Double(text) ?? .nan  // not a number: refused below with the others
+            if let problem = latencyProblem(v, shown: "'\(text.prefix(40).escapingControlCharacters)'") {
+                throw SpaceError(file: file, field: field, problem: problem)
             }
-            let id = space.id(archs[r])
-            if let earlier = firstLine[id] {
-                throw SpaceError(
-                    file: file, field: "line \(line)", problem: "the same architecture as line \(earlier) (\(id))")
-            }
-            firstLine[id] = line
             latencies.append(v)
+        }
+        if let (r, earlier) = firstRepeat(archs, space: space) {
+            throw SpaceError(
+                file: file, field: "line \(table.line(ofRow: r))",
+                problem: "the same architecture as line \(table.line(ofRow: earlier)) (\(space.id(archs[r])))")
         }
         if let problem = countProblem(archs.count) { throw SpaceError(file: file, field: nil, problem: problem) }
         return LatencyMeasurements(architectures: archs, latencyMs: latencies)
+    }
+
+    /// Why `value` is not a measured latency, if it is not; `shown` is how the message names it.
+    /// The CSV and a saved device (a file that may have been edited by hand) share the rule.
+    public static func latencyProblem(_ value: Double, shown: String) -> String? {
+        guard value.isFinite, latencyRange.contains(value) else {
+            return "\(shown) is not a number of milliseconds in 0.001...86400000"
+        }
+        return nil
+    }
+
+    /// The first architecture that repeats an earlier one, and that earlier one (indices): two
+    /// latencies for one architecture would weigh it twice in every leave-one-out fit.
+    public static func firstRepeat(_ archs: [Architecture], space: SearchSpace) -> (index: Int, earlier: Int)? {
+        var first: [String: Int] = [:]
+        for (i, a) in archs.enumerated() {
+            let id = space.id(a)
+            if let earlier = first[id] { return (i, earlier) }
+            first[id] = i
+        }
+        return nil
     }
 
     /// Why `count` measurements cannot make a device, if they cannot.

@@ -95,7 +95,7 @@ public struct SavedDevice: Sendable, Codable, Equatable {
         } catch let e as SpaceError {
             throw e
         } catch let e as DecodingError {
-            let named = SpaceLoader.decodingError(e, file: p)
+            let named = SpaceLoader.decodingError(e, file: p, data: data)
             throw SpaceError(file: p, field: named.field, problem: "not a saved device file: \(named.problem)")
         } catch {
             throw SpaceError(file: p, field: nil, problem: "not a saved device file (\(error))")
@@ -108,10 +108,10 @@ public struct SavedDevice: Sendable, Codable, Equatable {
         if let problem = LatencyMeasurements.countProblem(measurements.count) {
             throw SpaceError(file: file, field: "measurements", problem: problem)
         }
-        for (i, m) in measurements.enumerated() where !LatencyMeasurements.latencyRange.contains(m.latencyMs) {
-            throw SpaceError(
-                file: file, field: "measurements[\(i)].latencyMs",
-                problem: "\(m.latencyMs) is not a number of milliseconds in 0.001...86400000")
+        for (i, m) in measurements.enumerated() {
+            if let problem = LatencyMeasurements.latencyProblem(m.latencyMs, shown: "\(m.latencyMs)") {
+                throw SpaceError(file: file, field: "measurements[\(i)].latencyMs", problem: problem)
+            }
         }
         if sources.count > 64 {
             throw SpaceError(file: file, field: "sources", problem: "\(sources.count) source devices; at most 64")
