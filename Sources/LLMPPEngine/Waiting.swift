@@ -20,9 +20,15 @@ public struct Waiting: Sendable, Equatable {
     public func seconds(now: Date = Date()) -> Double { max(0, now.timeIntervalSince(since)) }
 
     /// "waiting for the LLM (4 labels): 40 s (timeout 600 s per attempt)".
-    public func line(now: Date = Date()) -> String {
+    public func line(now: Date = Date()) -> String { line(seconds: seconds(now: now)) }
+
+    /// The line said at a mark (`dueMark`): the mark's seconds, not those elapsed by the time a
+    /// busy machine prints it, so that the lines read 10 s, 20 s, ... 1 min apart.
+    public func line(atMark mark: Int) -> String { line(seconds: Double(mark)) }
+
+    private func line(seconds: Double) -> String {
         let limit = timeout.map { String(format: " (timeout %.0f s%@)", $0, retried ? " per attempt" : "") } ?? ""
-        return String(format: "waiting for %@: %.0f s", what, seconds(now: now)) + limit
+        return String(format: "waiting for %@: %.0f s", what, seconds) + limit
     }
 }
 

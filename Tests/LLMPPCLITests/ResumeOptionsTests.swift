@@ -93,10 +93,8 @@ final class ResumeOptionsTests: XCTestCase {
         ])
         XCTAssertNotEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("waiting for external: sleep 60 ("), r.stderr)
-        // Said at the 10 s mark with the seconds waited then (11 on a busy machine).
-        XCTAssertTrue(
-            r.stderr.contains(" architectures): 10 s (timeout 14 s)")
-                || r.stderr.contains(" architectures): 11 s (timeout 14 s)"), r.stderr)
+        // Said at the 10 s mark, as "10 s" even when a busy machine prints it later.
+        XCTAssertTrue(r.stderr.contains(" architectures): 10 s (timeout 14 s)"), r.stderr)
     }
 
     /// Resuming in a data directory without a database neither creates one nor hides the cause.

@@ -539,8 +539,10 @@ extension EngineTests {
         XCTAssertThrowsError(
             try ExternalEvaluator.parseAnswers(
                 Data("{\"id\": \"a\", \"score\": 1, \"seconds\": 1e308}".utf8), command: "x"))
+        // A score out of range was reported as garbage, sending the user to look for broken JSON.
         XCTAssertThrowsError(
-            try ExternalEvaluator.parseAnswers(Data("{\"id\": \"a\", \"score\": -1e308}".utf8), command: "x"))
+            try ExternalEvaluator.parseAnswers(Data("{\"id\": \"a\", \"score\": -1e308}".utf8), command: "x")
+        ) { XCTAssertTrue("\($0)".contains("answered a score out of range (|score| <= 1e12) on line 1"), "\($0)") }
         let crlf = Data("{\"id\": \"a\", \"score\": 1}\r\n{\"id\": \"b\", \"score\": 2}\r\n".utf8)
         XCTAssertEqual(try ExternalEvaluator.parseAnswers(crlf, command: "x").count, 2)
         XCTAssertThrowsError(
@@ -926,5 +928,7 @@ final class WaitingTests: XCTestCase {
         let w = Waiting(what: "the LLM (1 label)", since: Date(timeIntervalSince1970: 0), timeout: 600)
         XCTAssertEqual(
             w.line(now: Date(timeIntervalSince1970: 40.4)), "waiting for the LLM (1 label): 40 s (timeout 600 s)")
+        // A line printed late on a busy machine still names its mark (it said "11 s" at the 10 s mark).
+        XCTAssertEqual(w.line(atMark: 10), "waiting for the LLM (1 label): 10 s (timeout 600 s)")
     }
 }

@@ -88,8 +88,8 @@ final class Progress: Sendable {
             c.lastWaitMark = mark
             return (mark, w)
         }
-        guard let (_, w) = due else { return }
-        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line().escapingControlCharacters)\n")
+        guard let (mark, w) = due else { return }
+        write((isTTY ? "\r\u{1B}[K" : "") + "\(label): \(w.line(atMark: mark).escapingControlCharacters)\n")
     }
 
     private func write(_ s: String) { StandardError.write(s) }
@@ -113,7 +113,7 @@ func watchWaits(_ engine: Engine) -> Task<Void, Never> {
             let last = shown?.since == w.since ? shown!.mark : 0
             guard let mark = Waiting.dueMark(seconds: w.seconds(), lastMark: last) else { continue }
             shown = (w.since, mark)
-            StandardError.line(w.line())
+            StandardError.line(w.line(atMark: mark))
         }
     }
 }
