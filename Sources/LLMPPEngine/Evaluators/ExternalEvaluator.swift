@@ -129,13 +129,16 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
         // `\r\n` is one Character in Swift: splitting on "\n" alone left CRLF output one "line".
         for (i, line) in String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let shown = line.prefix(120).escapingControlCharacters
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"]), score.isFinite,
-                // No score of any task is this large; 1e308 printed as 300 digits and broke the plot.
-                abs(score) <= 1e12
+                let id = obj["id"] as? String, let score = JSONNumber.double(obj["score"])
             else {
+                throw EvaluatorError("the evaluator `\(command)` answered garbage on line \(i + 1): \(shown)")
+            }
+            // No score of any task is this large; 1e308 printed as 300 digits and broke the plot.
+            guard score.isFinite, abs(score) <= 1e12 else {
                 throw EvaluatorError(
-                    "the evaluator `\(command)` answered garbage on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
+                    "the evaluator `\(command)` answered a score out of range (|score| <= 1e12) on line \(i + 1): \(shown)"
                 )
             }
             var seconds: Double? = nil
@@ -143,7 +146,7 @@ public struct ExternalEvaluator: ExpensiveEvaluator {
                 // At most ~32 years an evaluation: 1e308 each summed to infinity, and the run could not be saved.
                 guard let s = JSONNumber.double(raw), s.isFinite, (0...1e9).contains(s) else {
                     throw EvaluatorError(
-                        "the evaluator `\(command)` reported \"seconds\" that are not a number in 0...1e9 on line \(i + 1): \(line.prefix(120).escapingControlCharacters)"
+                        "the evaluator `\(command)` reported \"seconds\" that are not a number in 0...1e9 on line \(i + 1): \(shown)"
                     )
                 }
                 seconds = s
