@@ -64,6 +64,14 @@ final class SpaceFileErrorTests: XCTestCase {
         XCTAssertThrowsError(try load(raw: Data("{\"format\": 1,".utf8))) { e in
             XCTAssertTrue("\(e)".contains("not valid JSON"), "\(e)")
         }
+        // Valid JSON whose number does not fit an integer field read "not valid JSON" (a hostile file).
+        var huge = try hatJSON()
+        huge["format"] = 1e308
+        XCTAssertThrowsError(try load(raw: try JSONSerialization.data(withJSONObject: huge))) { e in
+            XCTAssertFalse("\(e)".contains("not valid JSON"), "\(e)")
+            XCTAssertTrue("\(e)".contains("a number does not fit its field"), "\(e)")
+            XCTAssertTrue("\(e)".contains("format = 1e+308"), "\(e)")
+        }
         try assertError({ $0["dimensions"] = nil }, field: "dimensions", contains: "missing")
         try assertError(
             { o in

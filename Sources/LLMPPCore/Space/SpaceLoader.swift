@@ -22,13 +22,15 @@ public enum SpaceLoader {
         do {
             raw = try JSONDecoder().decode(SpaceFile.self, from: data)
         } catch let e as DecodingError {
-            throw decodingError(e, file: file)
+            throw decodingError(e, file: file, data: data)
         }
         return try build(raw, file: file)
     }
 
-    /// A JSON decoding error as a SpaceError naming the field (space files, prompt settings).
-    public static func decodingError(_ e: DecodingError, file: String) -> SpaceError {
+    /// A JSON decoding error as a SpaceError naming the field (space files, prompt settings,
+    /// saved devices). `data`, the file's bytes, tells valid JSON with a number too large or
+    /// fractional for its field from broken JSON: Foundation says "not valid JSON" for both.
+    public static func decodingError(_ e: DecodingError, file: String, data: Data? = nil) -> SpaceError {
         func path(_ p: [CodingKey]) -> String? {
             let s = p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             let t = s.hasPrefix(".") ? String(s.dropFirst()) : s
@@ -45,6 +47,9 @@ public enum SpaceLoader {
             return SpaceError(
                 file: file, field: path(ctx.codingPath), problem: "null where \(describe(type)) is expected")
         case .dataCorrupted(let ctx):
+            if ctx.codingPath.isEmpty, let data, let problem = JSONNumberMisfit.problem(in: data) {
+                return SpaceError(file: file, field: nil, problem: problem)
+            }
             let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             return SpaceError(
                 file: file, field: path(ctx.codingPath),

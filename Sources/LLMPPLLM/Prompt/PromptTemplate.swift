@@ -109,7 +109,7 @@ public struct PromptTemplate: Sendable {
         }
         let settings: Settings
         do { settings = try JSONDecoder().decode(Settings.self, from: sd) } catch let e as DecodingError {
-            throw SpaceLoader.decodingError(e, file: settingsPath)
+            throw SpaceLoader.decodingError(e, file: settingsPath, data: sd)
         }
         do {
             try settings.checkRanges()
