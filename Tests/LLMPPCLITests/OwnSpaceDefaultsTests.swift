@@ -178,6 +178,21 @@ final class OwnSpaceDefaultsTests: XCTestCase {
         let again = try CLI.run(
             ["new-space", "--from-csv", root + "/bench.csv", "--id", "bench", "--score", "acc"], spaces: spaces)
         XCTAssertTrue(again.stderr.contains("exists: pass --force to replace it"), again.stderr)
+        // Replacing a space that has saved devices said nothing of them (they stay, and may no longer fit).
+        let dataDir = root + "/data"
+        try FileManager.default.createDirectory(atPath: dataDir + "/devices/bench", withIntermediateDirectories: true)
+        try "{}".write(toFile: dataDir + "/devices/bench/jetson.json", atomically: true, encoding: .utf8)
+        let forced = try CLI.run(
+            [
+                "new-space", "--from-csv", root + "/bench.csv", "--id", "bench", "--score", "acc", "--flops", "mflops",
+                "--flops-scale", "1e6", "--params", "params", "--force",
+            ], dataDir: dataDir, spaces: spaces)
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertTrue(
+            forced.stderr.contains(
+                "note: 1 device saved for the earlier 'bench' stay in \(dataDir)/devices/bench (jetson)"),
+            forced.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dataDir + "/devices/bench/jetson.json"))
         let typo = try CLI.run(
             ["new-space", "--from-csv", root + "/bench.csv", "--id", "other", "--score", "accuracy"], spaces: spaces)
         XCTAssertTrue(

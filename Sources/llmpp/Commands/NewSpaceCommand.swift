@@ -60,5 +60,19 @@ struct NewSpaceCommand: ParsableCommand {
             throw error
         }
         print("wrote \(root) (\(files.count) files); next: llmpp check --space \(id)\(common.namedFolders.flags)")
+        warnAboutSavedDevices()
+    }
+
+    /// Devices measured on a replaced space stay saved (nothing is deleted), but their
+    /// architectures may not exist in the new one: say so, rather than fail at the next search.
+    private func warnAboutSavedDevices() {
+        let dataDirectory = common.resolvedDataDirectory
+        let names = SavedDevice.names(dataDirectory: dataDirectory, space: id)
+        guard !names.isEmpty else { return }
+        let dir = SavedDevice.directory(dataDirectory: dataDirectory, space: id)
+        StandardError.line(
+            "note: \(names.count) device\(names.count == 1 ? "" : "s") saved for the earlier '\(id)' stay in \(dir) (\(names.joined(separator: ", "))); "
+                + "one whose architectures this space lacks is refused when used (llmpp latency --space \(id) --hardware NAME --measurements FILE --replace measures it again)"
+        )
     }
 }
