@@ -193,7 +193,8 @@ final class ExplorerKeyDrivingTests: XCTestCase {
     /// stops, then shows the new run (it used to block the UI thread until both were done).
     func testRestartKeepsTheScreenAlive() async throws {
         _ = try await drive([
-            .waitFor("PAUSED"), .key(.char("r")), .waitFor("restarting: stopping this run and its LLM server"),
+            .waitFor("PAUSED"), .key(.char("r")), .waitFor("Start a new run with these settings?"), .key(.char("y")),
+            .waitFor("restarting: stopping this run and its LLM server"),
             .waitFor("restarted as a new run; run "), .waitFor("stays paused: llmpp explore --resume "),
         ])
     }

@@ -490,7 +490,8 @@ extension RendererTests {
                         ])),
                 false
             ),
-            ("quit", .confirmQuit, false), ("detail", .detail, false), ("zoomed", .browse, true),
+            ("quit", .confirm(.quit), false), ("restart", .confirm(.restart), false), ("detail", .detail, false),
+            ("zoomed", .browse, true),
         ]
         for (name, mode, zoomed) in modes {
             m.mode = mode

@@ -119,22 +119,81 @@ final class ThemeAndKeyTests: XCTestCase {
         var m = try model()
         m.state.paused = false
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [])
-        XCTAssertEqual(m.mode, .confirmQuit)
+        XCTAssertEqual(m.mode, .confirm(.quit))
         XCTAssertEqual(Controller.handle(.char("n"), &m, layout: layout), [])
-        XCTAssertNotEqual(m.mode, .confirmQuit)
+        XCTAssertNotEqual(m.mode, .confirm(.quit))
         _ = Controller.handle(.char("q"), &m, layout: layout)
         XCTAssertEqual(Controller.handle(.char("y"), &m, layout: layout), [.quit])
         // A paused run asks too (it used to quit at once on one stray q), and says it is paused.
         m.state.paused = true
         m.mode = .browse
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [])
-        XCTAssertEqual(m.mode, .confirmQuit)
+        XCTAssertEqual(m.mode, .confirm(.quit))
         XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("The run is paused. Quit?"))
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit], "q q quits")
         // A finished run quits at once.
         m.mode = .browse
         m.state.finished = true
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit])
+    }
+
+    /// A passing message stayed for the rest of the session ("pinned ..." read as news an hour
+    /// later); the words for the run's state stay while it lasts.
+    func testPassingMessagesFadeAndStateMessagesStay() throws {
+        var m = try model()
+        let t0 = Date(timeIntervalSince1970: 1000)
+        m.now = t0
+        m.state.paused = false
+        m.message = "pinned abc"
+        XCTAssertFalse(m.fadeMessage())
+        m.now = t0 + 7
+        XCTAssertFalse(m.fadeMessage())
+        XCTAssertEqual(m.message, "pinned abc")
+        m.now = t0 + 8
+        XCTAssertTrue(m.fadeMessage())
+        XCTAssertEqual(m.message, "")
+        // A new message starts its own clock; a long one stays longer (a command to copy).
+        let long = String(repeating: "x", count: 160)
+        m.message = long
+        _ = m.fadeMessage()
+        m.now = t0 + 20
+        XCTAssertFalse(m.fadeMessage())
+        m.now = t0 + 28
+        XCTAssertTrue(m.fadeMessage())
+        // Paused stays while paused; an error stays.
+        m.state.paused = true
+        m.message = ExplorerModel.pausedMessage
+        _ = m.fadeMessage()
+        m.now = t0 + 100
+        XCTAssertFalse(m.fadeMessage())
+        m.state.paused = false
+        m.state.error = "the LLM server died"
+        m.message = "the LLM server died"
+        _ = m.fadeMessage()
+        m.now = t0 + 200
+        XCTAssertFalse(m.fadeMessage())
+    }
+
+    /// One stray r replaced the run on screen by a new one: it asks while the run can go on.
+    func testRestartAsksWhileARunCanGoOn() throws {
+        var m = try model()
+        m.state.paused = true
+        XCTAssertEqual(Controller.handle(.char("r"), &m, layout: layout), [])
+        XCTAssertEqual(m.mode, .confirm(.restart))
+        let screen = Renderer.render(m, width: 120, height: 40).text
+        XCTAssertTrue(screen.contains("The run is paused. Start a new run with these settings?"), screen)
+        XCTAssertTrue(screen.contains("This run stays paused and resumable: llmpp explore --resume"), screen)
+        XCTAssertEqual(Controller.handle(.char("n"), &m, layout: layout), [])
+        XCTAssertEqual(m.mode, .browse)
+        XCTAssertEqual(m.message, "not restarting")
+        _ = Controller.handle(.char("r"), &m, layout: layout)
+        XCTAssertEqual(Controller.handle(.char("r"), &m, layout: layout), [.restart], "r r restarts")
+        _ = Controller.handle(.char("r"), &m, layout: layout)
+        XCTAssertEqual(Controller.handle(.char("y"), &m, layout: layout), [.restart])
+        XCTAssertEqual(m.mode, .browse)
+        // A finished run restarts at once: nothing is left to keep.
+        m.state.finished = true
+        XCTAssertEqual(Controller.handle(.char("r"), &m, layout: layout), [.restart])
     }
 
     func testTableNavigationFilterSortAndMouse() throws {

@@ -30,10 +30,13 @@ public enum Controller {
         case .filter:
             filterInput(key, &m)
             return []
-        case .confirmQuit:
-            if key == .char("y") || key == .char("q") { return [.quit] }
+        case .confirm(let question):
             m.mode = .browse
-            m.message = "not quitting"
+            if key == .char("y") || key == question.key {
+                if question == .restart { m.message = "restarting with the current settings" }
+                return [question.command]
+            }
+            m.message = question == .quit ? "not quitting" : "not restarting"
             return []
         case .help(let view):
             helpInput(key, view, &m, layout)
@@ -101,8 +104,8 @@ public enum Controller {
     /// A paused run asks too: one stray q must not end a session mid-search (it stays
     /// resumable, and the question says how).
     static func quit(_ m: inout ExplorerModel) -> [Command] {
-        if !m.state.finished && m.state.phase != .done {
-            m.mode = .confirmQuit
+        if m.runCanGoOn {
+            m.mode = .confirm(.quit)
             return []
         }
         return [.quit]
@@ -206,6 +209,11 @@ public enum Controller {
             m.message = "banned \(s.id)"
             return [.ban(s.id)]
         case .restart:
+            // One stray r replaced the run on screen by a new one (the old one stayed resumable).
+            if m.runCanGoOn {
+                m.mode = .confirm(.restart)
+                return []
+            }
             m.message = "restarting with the current settings"
             return [.restart]
         case .paceFaster, .paceSlower:

@@ -143,6 +143,7 @@ public final class ExplorerApp: @unchecked Sendable {
             if let s = c.snapshot { model.mirror(s) }
             for ev in c.events { model.hear(ev) }
             if let r = c.restarted { finishRestart(r, utf8: terminal.utf8) }
+            if model.fadeMessage() { dirty = true }
             let (w, h) = terminal.size
             let layout = Layout(model, width: w, height: h)
             Controller.clampSelection(&model, layout)

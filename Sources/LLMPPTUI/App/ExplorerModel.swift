@@ -85,6 +85,8 @@ public struct ExplorerModel: Sendable {
     public var callStatusFilter: CallRecord.Status? = nil
     public var colorBy: ColorBy = .generation
     public var message = ""
+    /// The message on the status line and since when (`now`), noted by `fadeMessage`.
+    var messageShown: (text: String, since: Date)? = nil
     /// The device latencies are predicted on when the run names none (the plot's x-axis).
     public var defaultLatencyDevice: String? = nil
     /// The pause state Space asked for and the engine has not confirmed yet: its "pausing
@@ -162,6 +164,9 @@ public struct ExplorerModel: Sendable {
 
     public var running: Bool { !state.paused && !state.finished }
 
+    /// Whether the run has work left (running or paused): leaving it or replacing it is asked first.
+    public var runCanGoOn: Bool { !state.finished && state.phase != .done }
+
     /// A phase's work done of its total: LLM-PP predictions, labels, training steps, generations.
     public func progress(_ p: Phase) -> (done: Int, total: Int) {
         switch p {
@@ -235,6 +240,35 @@ public struct ExplorerModel: Sendable {
     }
 
     static let pausedMessage = "paused: Space resumes, n runs one step"
+
+    /// Clears a passing message once it has been readable for a while ("pinned ...", "theme:
+    /// ..." stayed for the rest of a session, read as news long after); words that describe
+    /// the run's state stay while it lasts: an error, paused, finished. Called every frame;
+    /// returns whether it cleared one (the screen is to be drawn again).
+    public mutating func fadeMessage() -> Bool {
+        guard !message.isEmpty else {
+            messageShown = nil
+            return false
+        }
+        guard let shown = messageShown, shown.text == message else {
+            messageShown = (message, now)
+            return false
+        }
+        guard now.timeIntervalSince(shown.since) >= Self.messageLifetime(message), !messageDescribesState else {
+            return false
+        }
+        message = ""
+        messageShown = nil
+        return true
+    }
+
+    /// Time to read it twice at a slow pace: 8 s, longer for a long line (a command to copy).
+    static func messageLifetime(_ text: String) -> TimeInterval { max(8, min(30, Double(text.count) / 8)) }
+
+    var messageDescribesState: Bool {
+        state.error != nil || (state.paused && message.hasPrefix("paused"))
+            || ((state.finished || state.phase == .done) && message.hasPrefix("the run is finished"))
+    }
 
     /// An event's words for the status line; what it changed arrives with the next snapshot.
     public mutating func hear(_ e: EngineEvent) {

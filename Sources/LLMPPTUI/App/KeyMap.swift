@@ -147,7 +147,9 @@ public enum KeyMap {
             "inject an architecture (a form listing the dimensions; Tab copies the selected one to edit)",
             hint: "inject",
             panes: [.plot, .population]),
-        Binding([.char("r")], "r", .restart, "restart the search with the current settings (a new run)"),
+        Binding(
+            [.char("r")], "r", .restart,
+            "restart the search with the current settings (a new run; asks while this one can go on)"),
         Binding(
             [.char("+")], "+", .paceFaster, "pace expensive evaluations 2x faster (recorded cost / pace)",
             disabled: Refusal.notPaced),

@@ -8,12 +8,23 @@ public enum Mode: Equatable, Sendable {
     case filter
     /// The inject form after `i`.
     case inject(InjectForm)
-    /// "Quit? y/n" while a run can still go on.
-    case confirmQuit
+    /// "Quit? y/n" or "Restart? y/n" while a run can still go on.
+    case confirm(Question)
     /// The key list, scrolled and filtered.
     case help(HelpView)
     /// The selected architecture's popup.
     case detail
+
+    /// What a stray key must not do at once to a run that can still go on: leave it (`q`) or
+    /// start another in its place (`r`). Either leaves it resumable, which the question says.
+    public enum Question: Equatable, Sendable {
+        case quit, restart
+
+        /// The key that asked, which answers yes when pressed again (`q q`, `r r`).
+        var key: Key { self == .quit ? .char("q") : .char("r") }
+        /// The command a yes sends.
+        var command: Command { self == .quit ? .quit : .restart }
+    }
 
     public var isHelp: Bool {
         if case .help = self { return true }

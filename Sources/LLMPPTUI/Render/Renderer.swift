@@ -37,7 +37,7 @@ public enum Renderer {
         case .detail: DetailOverlay.draw(&b, m)
         case .help(let view): HelpOverlay.draw(&b, m, view)
         case .inject(let form): InjectOverlay.draw(&b, m, form)
-        case .confirmQuit: quitQuestion(&b, m)
+        case .confirm(let question): confirmation(&b, m, question)
         case .browse, .filter: break
         }
         if m.asciiOnly { b.asciify() }
@@ -46,18 +46,22 @@ public enum Renderer {
 
     /// The question, the way back and the answer keys on lines of their own, so that the keys
     /// stay on screen at 80 columns (one long line cut them off there).
-    static func quitQuestion(_ b: inout CellBuffer, _ m: ExplorerModel) {
+    static func confirmation(_ b: inout CellBuffer, _ m: ExplorerModel, _ q: Mode.Question) {
         // The resume command wraps rather than being cut (a named data directory made it long).
         let hint = PromptPane.wrap(
-            "It stays resumable: "
+            (q == .quit ? "It stays resumable: " : "This run stays paused and resumable: ")
                 + ResumeHint.command("explore", runID: m.runID, folders: m.namedFolders), b.width - 8)
-        let question = m.running ? "A run is active. Quit?" : "The run is paused. Quit?"
-        let lines = ([question] + hint + ["y quits · any other key stays"]).map { " \($0) " }
+        let state = m.running ? "A run is active." : "The run is paused."
+        let question = state + (q == .quit ? " Quit?" : " Start a new run with these settings?")
+        let answer = q == .quit ? "y quits · any other key stays" : "y restarts · any other key keeps this run"
+        let lines = (PromptPane.wrap(question, b.width - 8) + hint + [answer]).map { " \($0) " }
         let w = min(b.width - 4, (lines.map(\.count).max() ?? 0) + 2)
         let x = (b.width - w) / 2
         let y = b.height / 2 - 1
         b.fill(x, y - 1, w, lines.count + 2)
-        b.box(Rect(x, y - 1, w, lines.count + 2), title: "quit", focused: true, ascii: m.asciiOnly)
+        b.box(
+            Rect(x, y - 1, w, lines.count + 2), title: q == .quit ? "quit" : "restart", focused: true,
+            ascii: m.asciiOnly)
         for (i, line) in lines.enumerated() {
             let last = i == lines.count - 1
             b.text(x + 1, y + i, line, Style(last ? .dim : .warning, bold: i == 0), maxWidth: w - 2)
@@ -230,7 +234,7 @@ public enum Renderer {
         let full = phaseTexts(m, compact: false)
         let short = phaseTexts(m, compact: true)
         // Steady where there is room; else the texts as they are, then compact ones.
-        var t = [steady(full), full, steady(short)].first { room($0) >= 6 } ?? short
+        let t = [steady(full), full, steady(short)].first { room($0) >= 6 } ?? short
         if room(t) < 6 { label = "" }
         let w = max(6, min(max(8, (r.width - 60) / 3), room(t)))
         let phases: [[Phase]] = (m.config.evaluateLLM ? [[.llmpp]] : []) + [[.labelling, .training], [.search]]
@@ -333,7 +337,8 @@ public enum Renderer {
             return [("j/k", "scroll", true), ("/", "filter", true), ("g/G", "top/end", true), ("Esc", "close", true)]
         case .help: return [("Enter", "keep the filter", true), ("Esc", "clear it", true)]
         case .detail: return [("Esc", "close", true)]
-        case .confirmQuit: return [("y", "quit", true), ("any other key", "stay", true)]
+        case .confirm(.quit): return [("y", "quit", true), ("any other key", "stay", true)]
+        case .confirm(.restart): return [("y", "restart", true), ("any other key", "keep this run", true)]
         case .browse, .filter: break
         }
         let shown = KeyMap.bindings.filter { $0.shows(in: m.focus) }
