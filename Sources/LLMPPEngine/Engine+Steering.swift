@@ -98,10 +98,10 @@ extension Engine {
     /// refused (an 80 ms cell under a 19 ms constraint used to get in and become "best").
     public func inject(_ arch: Architecture) throws {
         if let p = space.shape.validityProblem(arch) {
-            throw EvaluatorError("not an architecture of \(space.id): \(p)")
+            throw EngineError.refused("not an architecture of \(space.id): \(p)")
         }
         if let v = ConstraintViolation.check([arch], constraint: config.constraint, space: space, latency: latency)[0] {
-            throw EvaluatorError("\(space.id(arch)) is not injected: \(v)")
+            throw EngineError.refused("\(space.id(arch)) is not injected: \(v)")
         }
         state.injected.append(arch)
         publish()

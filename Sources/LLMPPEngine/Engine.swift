@@ -49,7 +49,7 @@ public actor Engine {
     public static func create(config: RunConfig, environment env: EngineEnvironment, runID: String? = nil) async throws
         -> Engine
     {
-        if let p = config.problem { throw EvaluatorError(p) }
+        if let p = config.problem { throw EngineError.refused(p) }
         let id = runID ?? Engine.newRunID()
         let space = try env.catalog.load(config.space)
         let state = RunState(seed: config.seed)
@@ -69,19 +69,18 @@ public actor Engine {
     {
         // A missing database is an error, never created: there is nothing to resume in it.
         let runs = try RunStore(path: env.databasePath, create: false)
-        guard let row = try await runs.run(runID) else {
-            throw EvaluatorError("no run '\(runID)' in \(env.databasePath)")
-        }
+        let row = try await savedRun(runID, in: runs, environment: env)
         var config = try decodeRow(RunConfig.self, row.config, what: "configuration", runID: runID, env: env)
         var state = try decodeRow(RunState.self, row.state, what: "state", runID: runID, env: env)
         if let p = state.problem {
-            throw EvaluatorError("run '\(runID)' in \(env.databasePath): its saved state is damaged: \(p)")
+            throw EngineError.damagedRun(
+                id: runID, database: env.databasePath, what: "state", problem: "is damaged: \(p)")
         }
         if !amend.isEmpty {
-            if let p = amend.problem(config) { throw EvaluatorError(p) }
+            if let p = amend.problem(config) { throw EngineError.refused(p) }
             amend.apply(to: &config)
             // Only what was amended is judged: a saved run resumes as it was created.
-            if let p = config.problem { throw EvaluatorError(p) }
+            if let p = config.problem { throw EngineError.refused(p) }
         }
         state.paused = false
         state.error = nil
@@ -92,14 +91,25 @@ public actor Engine {
         return engine
     }
 
+    /// The saved row of `runID`, or `EngineError.noSuchRun`. The CLI asks first too, before it
+    /// judges the flags given with `--resume` against a run that may not be there.
+    public static func savedRun(_ runID: String, in runs: RunStore, environment env: EngineEnvironment)
+        async throws -> RunStore.RunRow
+    {
+        guard let row = try await runs.run(runID) else {
+            throw EngineError.noSuchRun(id: runID, database: env.databasePath)
+        }
+        return row
+    }
+
     /// A saved row that does not decode names its run and file, not a decoding trace.
     static func decodeRow<T: Decodable>(
         _ type: T.Type, _ json: String, what: String, runID: String, env: EngineEnvironment
     ) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: Data(json.utf8)) } catch {
-            throw EvaluatorError(
-                "run '\(runID)' in \(env.databasePath): its saved \(what) cannot be read (the row is corrupted or from a newer llmpp): \(Self.describe(error))"
-            )
+            throw EngineError.damagedRun(
+                id: runID, database: env.databasePath, what: what,
+                problem: "cannot be read (the row is corrupted or from a newer llmpp): \(Self.describe(error))")
         }
     }
 
@@ -135,7 +145,7 @@ public actor Engine {
         labelTargets = plan.labelTargets
         if let template {
             guard !plan.demonstrations.isEmpty else {
-                throw EvaluatorError("space '\(space.id)' has no demonstrations for split '\(config.splitSeed)'")
+                throw EngineError.refused("space '\(space.id)' has no demonstrations for split '\(config.splitSeed)'")
             }
             let p = try await env.makeProvider(config, env.dataDirectory)
             provider = p
@@ -162,13 +172,13 @@ public actor Engine {
                 space: space, hardware: config.constraint.hardware, dataDirectory: dataDirectory)
         }
         if space.latency == nil && config.constraint.hardware == nil {
-            throw EvaluatorError(RunConfig.noLatencyData(space))
+            throw EngineError.refused(RunConfig.noLatencyData(space))
         }
         do {
             return try LatencyModel.make(
                 space: space, hardware: config.constraint.hardware, dataDirectory: dataDirectory)
         } catch {
-            throw EvaluatorError("\(error)")
+            throw EngineError.refused("\(error)")
         }
     }
 
@@ -227,7 +237,7 @@ public actor Engine {
                 "space '\(space.id)' has no built-in expensive evaluator (no cheap_evaluation table, no baseline predictions to fit a surrogate to): use --evaluator external --evaluator-cmd CMD"
             // A distill-only search never calls it; moving the switch later pauses with the reason.
             if config.switchAt >= config.evolution.iterations { return UnavailableEvaluator(reason: why) }
-            throw EvaluatorError(
+            throw EngineError.refused(
                 why + ", or --switch-at \(config.evolution.iterations) (= --iterations) for a distill-only search")
         }
         return try SurrogateEvaluator(space: space, baseline: config.evaluator.baseline)

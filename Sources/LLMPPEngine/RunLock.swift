@@ -26,16 +26,14 @@ public final class RunLock: Sendable {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw EvaluatorError("cannot open the run lock \(path): \(String(cString: strerror(errno)))")
+                throw EngineError.lockUnavailable(path: path, reason: String(cString: strerror(errno)))
             }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                 let holder =
                     (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
                         in: .whitespacesAndNewlines) ?? ""
                 close(fd)
-                throw EvaluatorError(
-                    "run \(runID) is already running in another process (PID \(holder.isEmpty ? "?" : holder)): wait for it or stop it first"
-                )
+                throw EngineError.runInUse(id: runID, holder: holder.isEmpty ? nil : holder)
             }
             ftruncate(fd, 0)
             let pid = "\(getpid())\n"

@@ -907,12 +907,21 @@ final class RunOwnershipTests: XCTestCase {
             do {
                 _ = try await Engine.resume(runID: "owned", environment: env)
                 usleep(100_000)
-            } catch {
-                refused = "\(error)".contains("already running in another process")
-                XCTAssertTrue(refused, "\(error)")
+            } catch let e as EngineError {
+                guard case .runInUse(id: "owned", _) = e else { return XCTFail("\(e)") }
+                refused = "\(e)".contains("already running in another process")
+                XCTAssertTrue(refused, "\(e)")
             }
         }
         XCTAssertTrue(refused)
+        // A run the database lacks is named as such (the engine's errors were EvaluatorErrors).
+        do {
+            _ = try await Engine.resume(runID: "nope", environment: env)
+            XCTFail("no such run")
+        } catch let e as EngineError {
+            XCTAssertEqual(e, .noSuchRun(id: "nope", database: env.databasePath))
+            XCTAssertTrue("\(e)".hasSuffix("(llmpp runs lists them)"), "\(e)")
+        }
     }
 }
 

@@ -10,7 +10,7 @@ extension Engine {
         if state.labelsDone >= targets.count {
             guard targets.contains(where: { labelValues[space.id($0)] != nil && labelValues[space.id($0)]! != nil })
             else {
-                throw EvaluatorError(
+                throw EngineError.phaseFailed(
                     "every label failed: the LLM gave no usable answer (see 'llmpp calls --run \(runID)')")
             }
             setPhase(.training)
@@ -19,7 +19,7 @@ extension Engine {
 
     /// Labels the next batch of `targets`, saving each answer (failed ones count as done).
     func labelBatch() async throws {
-        guard let predictor else { throw EvaluatorError("no LLM for labelling") }
+        guard let predictor else { throw EngineError.phaseFailed("no LLM for labelling") }
         let batch = Array(targets.dropFirst(state.labelsDone).prefix(batchSize))
         let demos = demonstrations
         let results = await waiting(
@@ -46,14 +46,14 @@ extension Engine {
     /// the unit, and its answers already paid for come back from the cache on resume.
     static func stopIfUnavailable(_ results: [Prediction]) throws {
         if let stop = results.first(where: \.budgetExhausted) {
-            throw EvaluatorError("LLM budget exhausted: \(stop.error ?? "")")
+            throw EngineError.phaseFailed("LLM budget exhausted: \(stop.error ?? "")")
         }
         // Cut by a quit (the provider stopped under the batch): a pause, not a failure.
         if results.contains(where: \.cancelled) {
             throw CancellationError()
         }
         if let down = results.first(where: \.transient) {
-            throw EvaluatorError(
+            throw EngineError.phaseFailed(
                 "the LLM or the transcript store is unavailable (\(down.error ?? "no answer")): the run is paused at this unit; resume when it is back"
             )
         }

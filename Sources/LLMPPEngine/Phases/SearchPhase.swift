@@ -80,7 +80,7 @@ extension Engine {
     ) {
         switch source {
         case .distill:
-            guard let distill else { throw EvaluatorError("no LLM-Distill-PP student to score with") }
+            guard let distill else { throw EngineError.phaseFailed("no LLM-Distill-PP student to score with") }
             return (distill, 0)
         case .expensive:
             let scorer = ExpensiveScorer(known: expensiveScores, space: space) { try await self.payExpensive($0) }

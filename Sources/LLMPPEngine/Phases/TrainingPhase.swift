@@ -38,7 +38,7 @@ extension Engine {
         t.steps = config.anytime?.retrainSteps ?? t.steps
         t.seed = config.training.seed &+ UInt64(state.labelsDone)
         guard var trainer = makeTrainer(t, warmStart: student) else {
-            throw EvaluatorError("no usable labels to train LLM-Distill-PP on")
+            throw EngineError.phaseFailed("no usable labels to train LLM-Distill-PP on")
         }
         let loss = try trainer.trainChecked(steps: t.steps)
         state.lossCurve.append(loss)
@@ -63,7 +63,7 @@ extension Engine {
             return
         }
         if trainer == nil { trainer = makeTrainer() }
-        guard var t = trainer else { throw EvaluatorError("no usable labels to train LLM-Distill-PP on") }
+        guard var t = trainer else { throw EngineError.phaseFailed("no usable labels to train LLM-Distill-PP on") }
         let loss = try t.trainChecked(steps: config.trainingChunk)
         trainer = t
         state.trainingStep = t.step

@@ -109,7 +109,7 @@ public enum SearchStudy {
         surrogateBaseline: String = RunConfig.EvaluatorSpec().baseline
     ) throws -> Oracle {
         guard let poolName = space.pools.keys.sorted().first, let pool = space.pool(poolName) else {
-            throw EvaluatorError("space '\(space.id)' has no pool to scan for the best architecture")
+            throw EngineError.refused("space '\(space.id)' has no pool to scan for the best architecture")
         }
         let reference = try StudyReference.of(space: space, pool: pool, baseline: surrogateBaseline)
         let latency = try LatencyModel.make(space: space, hardware: hardware, dataDirectory: dataDirectory)
@@ -127,7 +127,8 @@ public enum SearchStudy {
             }
         }
         guard feasible > 0 else {
-            throw EvaluatorError(String(format: "no architecture of %@ meets %.2f ms on %@", space.id, limit, hardware))
+            throw EngineError.refused(
+                String(format: "no architecture of %@ meets %.2f ms on %@", space.id, limit, hardware))
         }
         return Oracle(
             space: space.id, poolName: poolName, reference: reference, hardware: hardware, latencyMs: limit,
@@ -168,7 +169,7 @@ public enum SearchStudy {
     static func outcome(engine: Engine, state: RunState, mode: Mode, seed: UInt64, oracle: Oracle) async throws
         -> Outcome
     {
-        guard let best = state.best else { throw EvaluatorError("run \(engine.runID) found no architecture") }
+        guard let best = state.best else { throw EngineError.phaseFailed("run \(engine.runID) found no architecture") }
         func truth(_ m: String, _ a: Architecture) throws -> Double? { try oracle.reference.score(m, a) }
         var t: [String: Double] = [:]
         var regret: [String: Double] = [:]

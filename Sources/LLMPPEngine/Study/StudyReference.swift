@@ -21,7 +21,7 @@ public struct StudyReference: Sendable {
     /// The truth where it covers the whole pool, else the surrogate of `baseline`.
     public static func of(space: SearchSpace, pool: [Architecture], baseline: String) throws -> StudyReference {
         guard let l = space.labelled else {
-            throw EvaluatorError("space '\(space.id)' has no labelled architectures to judge a search's pick by")
+            throw EngineError.refused("space '\(space.id)' has no labelled architectures to judge a search's pick by")
         }
         let truthCoversPool = try pool.allSatisfy { a in
             try l.metrics.allSatisfy { m in try l.truth[m].flatMap { try space.lookup($0, a) } != nil }

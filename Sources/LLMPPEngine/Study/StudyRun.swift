@@ -22,7 +22,7 @@ enum StudyRun {
                 }
             }
         }
-        if let err = state.error { throw EvaluatorError("run \(id): \(err)") }
+        if let err = state.error { throw EngineError.phaseFailed("run \(id): \(err)") }
         return (engine, state)
     }
 }

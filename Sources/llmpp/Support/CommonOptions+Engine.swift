@@ -19,10 +19,7 @@ extension CommonOptions {
         let env = try engineEnvironment()
         if let id = resume {
             // "No such run" first: the flags were judged before, against a run that is not there.
-            guard try await RunStore(path: env.databasePath, create: false).run(id) != nil else {
-                throw CLIError(
-                    "no run '\(id.escapingControlCharacters)' in \(env.databasePath) (llmpp runs lists them)")
-            }
+            _ = try await Engine.savedRun(id, in: RunStore(path: env.databasePath, create: false), environment: env)
             let amend = try ResumeFlags.amendments(
                 runID: id, arguments: Array(CommandLine.arguments.dropFirst()), run: run, llm: llm)
             let engine = try await Engine.resume(runID: id, environment: env, amend: amend)
