@@ -28,9 +28,15 @@ public struct CellBuffer: Equatable, Sendable {
     public mutating func text(_ x: Int, _ y: Int, _ s: String, _ style: Style = .normal, maxWidth: Int = .max) -> Int {
         var cx = x
         let limit = maxWidth >= width - x ? width : x + max(0, maxWidth)
-        for u in s.unicodeScalars {
-            if cx >= limit { break }
-            if u.properties.generalCategory == .nonspacingMark || u.value == 0xFE0F { continue }
+        let scalars = s.unicodeScalars.filter {
+            !($0.properties.generalCategory == .nonspacingMark || $0.value == 0xFE0F)
+        }
+        for (i, u) in scalars.enumerated() {
+            if cx >= limit {
+                // A cut shows as "…" in the last cell, unless only blanks were left out (padding).
+                if cx > x, scalars.dropFirst(i).contains(where: { $0 != " " }) { put(cx - 1, y, "…", style) }
+                break
+            }
             // Control characters (C0, DEL, C1 such as 0x9B, a one-byte CSI) and bidi overrides
             // never reach the terminal.
             put(cx, y, u.isTerminalUnsafe ? " " : u, style)
