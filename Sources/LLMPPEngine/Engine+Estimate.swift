@@ -44,15 +44,19 @@ extension Engine {
 
     /// The median time of this model's earlier answers in this data directory (the first,
     /// cold prompt of a server is one answer among many and does not move a median); of one
-    /// purpose ("calibration", "label") where given.
+    /// purpose ("calibration", "label") where given. Answers in runs of this space come first:
+    /// prompts differ by space (a HAT prompt's 32 s priced an nb201 run whose answers take 5 s).
     func llmSecondsPerAnswer(purpose: String? = nil) async -> (median: Double, count: Int)? {
         guard let p = provider else { return nil }
         let recent = (try? await transcripts.calls(limit: 2000)) ?? []
-        let times = recent.filter {
-            $0.provider == p.name && $0.model == p.model && $0.status == .ok
+        let answers = recent.filter {
+            $0.provider == p.name && $0.model == p.model && $0.status == .ok && $0.latencyMs > 0
                 && (purpose == nil || $0.purpose == purpose)
         }
-        .map { $0.latencyMs / 1000 }.filter { $0 > 0 }
+        let spaceRuns = Set(((try? await runs.runs()) ?? []).filter { $0.space == space.id }.map(\.id))
+        let ofThisSpace = answers.filter { spaceRuns.contains($0.run) }
+        // A few of this space's answers are enough; else any space's beat none.
+        let times = (ofThisSpace.count >= 3 ? ofThisSpace : answers).map { $0.latencyMs / 1000 }
         guard !times.isEmpty else { return nil }
         return (Metrics.median(times), times.count)
     }

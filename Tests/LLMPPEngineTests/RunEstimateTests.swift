@@ -62,6 +62,33 @@ final class RunEstimateTests: XCTestCase {
         await again.shutdown()
     }
 
+    /// Answers in runs of the run's own space price it: a HAT prompt's 32 s priced an nb201 run
+    /// whose answers take 5 s (the median was over every space's answers).
+    func testTheEstimatePricesAnswersOfTheRunsOwnSpace() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let dir = EngineTests.tempDir()
+        let env = EngineTests.environment(server, dataDir: dir)
+        let engine = try await Engine.create(config: EngineTests.smallConfig(), environment: env)
+        let store = try TranscriptStore(path: env.databasePath)
+        func answer(run: String, seconds: Double, _ i: Int) -> CallRecord {
+            CallRecord(
+                run: run, provider: "openai", model: "test-llm", parameters: "{}", messages: "[]",
+                cacheKey: "\(run)-\(i)", sampleIndex: 0, attempt: 1, status: .ok, responseText: "{}",
+                latencyMs: seconds * 1000)
+        }
+        for i in 0..<5 { _ = try await store.insert(answer(run: "hat-run", seconds: 32, i)) }
+        for i in 0..<2 { _ = try await store.insert(answer(run: engine.runID, seconds: 5, i)) }
+        // Two of this space's answers are too few to go by: every space's median.
+        let few = await engine.estimate().parts.first { $0.name == "labels" }
+        XCTAssertTrue(few?.detail.contains("median of 7 earlier answers") ?? false, few?.detail ?? "no labels part")
+        _ = try await store.insert(answer(run: engine.runID, seconds: 5, 2))
+        let own = await engine.llmSecondsPerAnswer()
+        XCTAssertEqual(own?.median, 5)
+        XCTAssertEqual(own?.count, 3)
+        await engine.shutdown()
+    }
+
     /// An anytime run prices the labels until its switch, moved or not, and a finished run
     /// none (a switch moved from 15 to 3 was still priced at the whole budget's 66 labels, and
     /// a finished run's resume printed 52 labels to go).
