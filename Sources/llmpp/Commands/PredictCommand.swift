@@ -29,7 +29,10 @@ struct PredictCommand: AsyncParsableCommand {
         name: .customLong("ablation-step"), help: "The paper's ladder instead: 0 demonstrations only ... 6 everything.")
     var ablationStep: Int?
     @OptionGroup var promptFlags: PromptFlags
-    @Option(help: "Predict only the first N test architectures of each split.") var limit: Int?
+    @Option(
+        help:
+            "Predict only the first N test architectures of each split (a calibrating provider still asks the split's leave-one-out answers: --calibrate none skips them)."
+    ) var limit: Int?
     @Option(
         help:
             "Score the predictions against this truth metric (default: valid where the space has it, else its only metric)."
