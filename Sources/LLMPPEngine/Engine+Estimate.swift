@@ -106,7 +106,7 @@ extension Engine {
             expensive == 0
             ? 0 : (firstExpensive == config.switchAt ? e.population : 0) + (expensive - 1) * (e.population - e.parents)
         var g = SeededGenerator(seed: 2)
-        let sample = (0..<64).map { _ in space.shape.random(using: &g) }
+        let sample = (0..<64).map { _ in space.randomArchitecture(using: &g) }
         let recorded = evaluator.recordedSeconds(sample).map { Metrics.mean($0) }
         return .search(
             generations: left, expensiveGenerations: expensive, evaluations: evaluations, recordedEach: recorded,

@@ -44,7 +44,7 @@ struct RunPlan {
         var tries = 0
         while out.count < config.labels && tries < config.labels * 20 {
             tries += 1
-            let a = space.shape.random(using: &rng)
+            let a = space.randomArchitecture(using: &rng)
             if seen.insert(space.id(a)).inserted { out.append(a) }
         }
         return out

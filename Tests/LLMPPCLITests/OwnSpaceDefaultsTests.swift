@@ -236,8 +236,9 @@ final class OwnSpaceDefaultsTests: XCTestCase {
 
     /// A space made from a CSV that lists some of its architectures: asking for one it does
     /// not list names the architecture and says why (it said "the architecture is not in
-    /// table 'archs'", naming none).
-    func testAnArchitectureOutsideAPartialTableIsNamed() throws {
+    /// table 'archs'", naming none), and a search keeps to the listed ones (it stopped at the
+    /// first unlisted architecture evolution proposed).
+    func testAPartialTableSpaceSearchesItsListedArchitectures() throws {
         let root = NSTemporaryDirectory() + "llmpp-partial-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var rows = ["a,b,c,acc,mflops"]
@@ -248,16 +249,31 @@ final class OwnSpaceDefaultsTests: XCTestCase {
             ["new-space", "--from-csv", root + "/p.csv", "--id", "part", "--score", "acc", "--flops", "mflops"],
             spaces: spaces)
         XCTAssertEqual(made.status, 0, made.stderr)
-        // `check` says so before a search finds out (it said ok).
+        // `check` says so (it said ok).
         let check = try CLI.run(["check", "--space", "part"], spaces: spaces)
         XCTAssertTrue(
-            check.stdout.contains("search: NOT over the whole space: the efficiency formulas score only some"),
-            check.stdout)
+            check.stdout.contains(
+                "search: over the 40 listed architectures only, not the whole space of 48: the efficiency formulas read table 'archs'"
+            ), check.stdout)
+        // Random architectures are listed ones; one asked for by name that is not listed is named.
         let arch = try CLI.run(["arch", "--space", "part", "--random", "30", "--seed", "1"], spaces: spaces)
-        XCTAssertEqual(arch.status, 1, arch.stdout)
+        XCTAssertEqual(arch.status, 0, arch.stderr)
+        let unlisted = root + "/unlisted.csv"
+        try "a,b,c\n3,3,2\n".write(toFile: unlisted, atomically: true, encoding: .utf8)
+        let named = try CLI.run(["arch", "--space", "part", "--file", unlisted], spaces: spaces)
+        XCTAssertEqual(named.status, 1, named.stdout)
         XCTAssertTrue(
-            arch.stderr.contains("efficiency.flops reads table 'archs', which has no row for the architecture "),
-            arch.stderr)
-        XCTAssertTrue(arch.stderr.contains("it lists 40 of the space's 48 architectures"), arch.stderr)
+            named.stderr.contains("efficiency.flops reads table 'archs', which has no row for the architecture "),
+            named.stderr)
+        XCTAssertTrue(named.stderr.contains("it lists 40 of the space's 48 architectures"), named.stderr)
+        // A search over it runs to the end, every candidate a listed one (its output names them).
+        let search = try CLI.run(
+            [
+                "search", "--space", "part", "--labels", "0", "--switch-at", "0", "--iterations", "8",
+                "--population", "12", "--evaluator", "external", "--evaluator-cmd", Self.evaluator, "--json",
+            ], spaces: spaces)
+        XCTAssertEqual(search.status, 0, search.stderr)
+        let best = try XCTUnwrap((try CLI.json(search.stdout) as? [String: Any])?["best"] as? [String: Any])
+        XCTAssertNotNil(best["gflops"], search.stdout)
     }
 }

@@ -5,11 +5,18 @@ public struct Evolution {
     public let shape: SpaceShape
     public let config: EvolutionConfig
     public let areFeasible: ([Architecture]) -> [Bool]
+    /// A random architecture: the grid's, or a listed one's where the space scores only those
+    /// (`SearchSpace.randomArchitecture`).
+    public let draw: (inout SeededGenerator) -> Architecture
 
-    public init(shape: SpaceShape, config: EvolutionConfig, areFeasible: @escaping ([Architecture]) -> [Bool]) {
+    public init(
+        shape: SpaceShape, config: EvolutionConfig, areFeasible: @escaping ([Architecture]) -> [Bool],
+        draw: ((inout SeededGenerator) -> Architecture)? = nil
+    ) {
         self.shape = shape
         self.config = config
         self.areFeasible = areFeasible
+        self.draw = draw ?? { shape.random(using: &$0) }
     }
 
     public init(shape: SpaceShape, config: EvolutionConfig, isFeasible: @escaping (Architecture) -> Bool) {
@@ -32,7 +39,7 @@ public struct Evolution {
     }
 
     public func randomPopulation(_ n: Int, using rng: inout SeededGenerator) throws -> [Architecture] {
-        try fill(n, &rng) { shape.random(using: &$0) }
+        try fill(n, &rng, draw)
     }
 
     /// Parents are kept; mutations of a random parent and crossovers of two random parents fill the rest.
@@ -43,10 +50,10 @@ public struct Evolution {
         // below them) are drawn at random instead, so the search can move.
         var patient = config
         patient.maxResample = max(1, config.maxResample / 10)
-        let fromParents = Evolution(shape: shape, config: patient, areFeasible: areFeasible)
+        let fromParents = Evolution(shape: shape, config: patient, areFeasible: areFeasible, draw: draw)
         func children(_ n: Int, _ make: (inout SeededGenerator) -> Architecture) throws -> [Architecture] {
             do { return try fromParents.fill(n, &rng, make) } catch is InfeasibleConstraint {
-                return try fill(n, &rng) { shape.random(using: &$0) }
+                return try fill(n, &rng, draw)
             }
         }
         let mutated = try children(config.mutations) { r in

@@ -57,13 +57,16 @@ public indirect enum CompiledExpression: Sendable {
     }
 
     /// True when the expression reads a table (its value exists only for architectures in it).
-    public var readsTable: Bool {
+    public var readsTable: Bool { !tablesRead.isEmpty }
+
+    /// The tables the expression reads, by index.
+    public var tablesRead: Set<Int> {
         switch self {
-        case .column: return true
-        case .constant, .scalar, .layer, .count, .layerIndex: return false
-        case .negate(let e), .math(_, let e), .aggregate(_, _, let e): return e.readsTable
-        case .binary(_, let a, let b), .pairwise(_, let a, let b): return a.readsTable || b.readsTable
-        case .condition(let c, let a, let b): return c.readsTable || a.readsTable || b.readsTable
+        case .column(let t, _): return [t]
+        case .constant, .scalar, .layer, .count, .layerIndex: return []
+        case .negate(let e), .math(_, let e), .aggregate(_, _, let e): return e.tablesRead
+        case .binary(_, let a, let b), .pairwise(_, let a, let b): return a.tablesRead.union(b.tablesRead)
+        case .condition(let c, let a, let b): return c.tablesRead.union(a.tablesRead).union(b.tablesRead)
         }
     }
 

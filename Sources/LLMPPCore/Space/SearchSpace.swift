@@ -25,6 +25,16 @@ public final class SearchSpace: Sendable {
     public let latency: LatencySpec?
     /// How architectures read as a graph, where the space says (else layer chains only).
     public let graph: ArchitectureGraph?
+    private let listingOnce = ComputedOnce<SpaceListing?>()
+
+    /// The architectures a search may visit, where the space scores only those its tables list
+    /// (see `SpaceListing`); computed on first use, not at every load.
+    public var listing: SpaceListing? { listingOnce.get { SpaceListing.of(self) } }
+
+    /// A random architecture a search may visit: from the listing where there is one, else the grid.
+    public func randomArchitecture(using rng: inout SeededGenerator) -> Architecture {
+        listing?.random(using: &rng) ?? shape.random(using: &rng)
+    }
 
     public struct EvaluationCost: Sendable {
         public let seconds: CompiledExpression

@@ -20,7 +20,10 @@ extension Engine {
 
     func stepSearch() async throws {
         if try await anytimeWork(forGeneration: state.generation) { return }
-        let evolution = Evolution(shape: space.shape, config: config.evolution, areFeasible: feasibilityTest())
+        let space = self.space
+        let evolution = Evolution(
+            shape: space.shape, config: config.evolution, areFeasible: feasibilityTest(),
+            draw: { space.randomArchitecture(using: &$0) })
         try seedFirstGeneration(evolution)
         let g = state.generation
         let source: ScoreSource = g < config.switchAt ? .distill : .expensive

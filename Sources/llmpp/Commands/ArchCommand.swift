@@ -12,7 +12,10 @@ struct ArchCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @Option(help: "Space id (see 'llmpp spaces').") var space: String
-    @Option(help: "Sample this many architectures uniformly.") var random: Int?
+    @Option(
+        help:
+            "Sample this many architectures uniformly (of those the space lists, where it scores only its listed ones)."
+    ) var random: Int?
     @Option(help: "Seed of the sampling.") var seed: UInt64 = 0
     @Option(help: "Read architectures from this file (- for stdin): 'name: value' lines, a CSV, or arch --json output.")
     var file: String?
@@ -47,7 +50,7 @@ struct ArchCommand: ParsableCommand {
         var archs: [Architecture] = []
         if let n = random {
             var rng = SeededGenerator(seed: seed)
-            archs = (0..<n).map { _ in s.shape.random(using: &rng) }
+            archs = (0..<n).map { _ in s.randomArchitecture(using: &rng) }
         }
         if let f = file { archs += try ArchitectureFile.architectures(try Self.read(f), file: f, space: s) }
         return archs
