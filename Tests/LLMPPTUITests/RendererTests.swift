@@ -466,6 +466,22 @@ final class RendererTests: XCTestCase {
 }
 
 extension RendererTests {
+    /// A pasted line taller than the inject box trapped the binary (SIGILL in `prefix` with a
+    /// negative count, 2,000 characters at 80x24): the box shows the line's end, cut with "…".
+    func testAnInjectLineTallerThanTheScreenShowsItsEnd() throws {
+        var m = try Self.model(generations: 2)
+        for n in [55, 140] {
+            let text = String(repeating: "encoder-layer-num-subtransformer: 6; ", count: n) + "END"
+            m.mode = .inject(InjectForm(text: text))
+            for (w, h) in [(80, 24), (100, 30), (200, 60), (60, 16)] {
+                let screen = Renderer.render(m, width: w, height: h).text
+                if Layout(m, width: w, height: h).tooSmall { continue }
+                XCTAssertTrue(screen.contains("END▏"), "\(w)x\(h):\n\(screen)")
+                if h <= 30 { XCTAssertTrue(screen.contains("…"), "\(w)x\(h)") }
+            }
+        }
+    }
+
     /// Every mode at the smallest supported size and a large one: help (filtered too), the
     /// inject form with its problems, the quit question, the detail popup, the filter being
     /// typed, a zoomed pane.

@@ -137,6 +137,18 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertEqual(Controller.handle(.char("q"), &m, layout: layout), [.quit])
     }
 
+    /// A pasted megabyte was kept and wrapped again after each character (the screen froze):
+    /// a text input stops at `TextEditing.maxBytes`, and still edits.
+    func testATextInputStopsAtItsLimit() {
+        var text = String(repeating: "a", count: TextEditing.maxBytes - 1)
+        XCTAssertTrue(TextEditing.edit(&text, .char("b")))
+        XCTAssertTrue(TextEditing.edit(&text, .char("c")))
+        XCTAssertEqual(text.utf8.count, TextEditing.maxBytes)
+        XCTAssertEqual(text.last, "b")
+        XCTAssertTrue(TextEditing.edit(&text, .backspace))
+        XCTAssertEqual(text.utf8.count, TextEditing.maxBytes - 1)
+    }
+
     /// A passing message stayed for the rest of the session ("pinned ..." read as news an hour
     /// later); the words for the run's state stay while it lasts.
     func testPassingMessagesFadeAndStateMessagesStay() throws {

@@ -153,15 +153,28 @@ public final class ExplorerApp: @unchecked Sendable {
                 lastDraw = Date()
                 dirty = false
             }
-            guard let key = terminal.read(timeoutMs: dirty ? 10 : 33) else { continue }
-            if key == .resize || key == .repaint { terminal.invalidate() }
-            let commands = Controller.handle(
-                key, &model, layout: Layout(model, width: terminal.size.width, height: terminal.size.height))
-            for cmd in commands where cmd != .quit { execute(cmd, terminal: terminal) }
-            if commands.contains(.quit) { return }
+            var pending = terminal.read(timeoutMs: dirty ? 10 : 33)
+            guard pending != nil else { continue }
+            // Keys already waiting (a paste, a held key) are taken before the next frame, up to
+            // 512 of them: one frame per key froze the screen for seconds after a long paste.
+            var handled = 0
+            while let key = pending {
+                if handle(key, terminal) { return }
+                handled += 1
+                pending = handled < 512 ? terminal.read(timeoutMs: 0) : nil
+            }
             terminal.draw(Renderer.render(model, width: terminal.size.width, height: terminal.size.height))
             lastDraw = Date()
         }
+    }
+
+    /// One key: its commands run; true when it quits.
+    private func handle(_ key: Key, _ terminal: any Screen) -> Bool {
+        if key == .resize || key == .repaint { terminal.invalidate() }
+        let commands = Controller.handle(
+            key, &model, layout: Layout(model, width: terminal.size.width, height: terminal.size.height))
+        for cmd in commands where cmd != .quit { execute(cmd, terminal: terminal) }
+        return commands.contains(.quit)
     }
 
     /// Leaves the run resumable: pauses it (saved after its current unit) and stops the LLM

@@ -21,8 +21,12 @@ enum InjectOverlay {
             lines += PromptPane.wrap(form.templateText, inner).map { ($0, .dim) }
         }
         for p in form.problems { lines += PromptPane.wrap("✗ " + p, inner).map { ($0, .bad) } }
-        let input = PromptPane.wrap("inject> " + form.text + "▏", inner)
-        let h = min(b.height - 2, lines.count + input.count + 3)
+        let wrapped = PromptPane.wrap("inject> " + form.text + "▏", inner)
+        let h = min(b.height - 2, lines.count + wrapped.count + 3)
+        // A line taller than the box (a long paste) shows its end, where the cursor is, with
+        // "…" where it is cut; a negative room for the rest trapped in `prefix`.
+        var input = Array(wrapped.suffix(max(1, h - 2)))
+        if input.count < wrapped.count { input[0] = "…" + input[0].dropFirst() }
         let x = (b.width - w) / 2
         let y = max(0, (b.height - h) / 2)
         b.fill(x, y, w, h)
@@ -30,7 +34,7 @@ enum InjectOverlay {
             Rect(x, y, w, h), title: "inject an architecture · Enter adds it · Esc cancels", focused: true,
             ascii: m.asciiOnly)
         // The input and its problems stay on screen; the dimension list gives way when short.
-        let room = h - 2 - input.count
+        let room = max(0, h - 2 - input.count)
         let problems = lines.filter { $0.1 == .bad }
         let head = lines.filter { $0.1 != .bad }.prefix(max(0, room - problems.count))
         for (i, (t, role)) in (Array(head) + problems).prefix(room).enumerated() {
