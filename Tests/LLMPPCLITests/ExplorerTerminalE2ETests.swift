@@ -63,6 +63,29 @@ final class ExplorerTerminalE2ETests: XCTestCase {
         _ = try tmux.waitFor("exit") { $0.contains("EXITED 0") }
     }
 
+    /// A crash (a Swift trap, SIGILL) left the terminal raw: no echo, no line editing, the
+    /// alternate screen and mouse reports on, until the user typed `reset` blind. The trap is
+    /// the one `LLMPP_TEST_TRAP=1` asks for after the first frame.
+    func testACrashLeavesTheTerminalUsable() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let dataDir = NSTemporaryDirectory() + "llmpp-e2e-\(UUID().uuidString)"
+        let cmd = [
+            CLI.binary, "explore", "--paused", "--provider", "openai", "--space", "nb201-cifar10", "--spaces",
+            CLI.spaces, "--data-dir", dataDir,
+        ].map { "'\($0)'" }.joined(separator: " ")
+        let env =
+            "env LANG=C.UTF-8 TERM=tmux-256color OPENAI_BASE_URL=http://127.0.0.1:9 LLMPP_TEST_TRAP=1 SWIFT_BACKTRACE=interactive=no"
+        let modes = "stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '"
+        try tmux.run([
+            "new-session", "-d", "-x", "100", "-y", "30",
+            "\(env) \(cmd) 2>/dev/null; echo EXITED $?; echo MODES $(\(modes)) END; sleep 60",
+        ])
+        let screen = try tmux.waitFor("the modes after the crash") { $0.contains(" END") }
+        XCTAssertFalse(screen.contains("EXITED 0"), screen)
+        XCTAssertTrue(screen.contains("MODES icanon echo END"), screen)
+    }
+
     /// Ctrl-C quits like q: the run is saved and the resume command said (it ended the
     /// process at once, with no word, and the run was left listed as stopped).
     func testCtrlCSavesTheRunAndSaysHowToResume() throws {

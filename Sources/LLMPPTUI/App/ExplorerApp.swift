@@ -152,6 +152,10 @@ public final class ExplorerApp: @unchecked Sendable {
                 terminal.draw(Renderer.render(model, width: w, height: h))
                 lastDraw = Date()
                 dirty = false
+                // The crash test's trap, once a frame is up: the terminal must come back usable.
+                if ProcessInfo.processInfo.environment["LLMPP_TEST_TRAP"] == "1" {
+                    fatalError("LLMPP_TEST_TRAP: the trap the crash test asked for")
+                }
             }
             var pending = terminal.read(timeoutMs: dirty ? 10 : 33)
             guard pending != nil else { continue }

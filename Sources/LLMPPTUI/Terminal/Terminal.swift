@@ -34,6 +34,8 @@ public final class Terminal: @unchecked Sendable {
         sigemptyset(&set)
         for s in [SIGWINCH, SIGINT, SIGTERM, SIGTSTP, SIGCONT] { sigaddset(&set, s) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        // Before ncurses changes the modes: a crash puts back these (see shim.h).
+        llmpp_install_crash_terminal_restore()
         guard let scr = newterm(nil, llmpp_stdout(), llmpp_stdin()) else {
             throw TerminalError(description: "ncurses could not start on '\(term)'", exitCode: 3)
         }
