@@ -17,6 +17,24 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// Like `escapingControlCharacters`, with line breaks and tabs escaped too (`\n`, `\t`):
+    /// for one cell of a table, where a server's error body with newlines printed rows and a
+    /// whole results table of its own between the real ones.
+    public var escapedToOneLine: String {
+        var out = ""
+        for u in unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where u.isTerminalUnsafe: out += "\\u{\(String(u.value, radix: 16))}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}
+
 extension Unicode.Scalar {
     /// A character that acts on the terminal instead of showing: C0 and C1 controls (ESC,
     /// BEL, CR, the one-byte CSI 0x9B), format characters below U+2000 and the bidirectional

@@ -7,7 +7,11 @@ struct TextTable {
     var header: [String]
     var rows: [[String]] = []
 
+    /// Every cell on one line: cells quote servers and files (an error body), whose line
+    /// breaks printed rows of their own.
     func render() -> String {
+        let header = self.header.map(\.escapedToOneLine)
+        let rows = self.rows.map { $0.map(\.escapedToOneLine) }
         let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
         let left = header.indices.map { c in c == 0 || rows.contains { Self.isWords($0[c]) } }
         func line(_ cells: [String]) -> String {
