@@ -37,6 +37,16 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertEqual(p.parse(#"{"bleu": true}"#), .missing("no number in the answer"))
     }
 
+    /// Numbers inside terminal sequences were answers: OSC 52's "52" was predicted, exit 0.
+    func testNumbersInsideTerminalSequencesAreNotAnswers() {
+        XCTAssertEqual(
+            p.parse("\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{1b}]0;PWNED\u{7} no number here"),
+            .missing("no number in the answer"))
+        XCTAssertEqual(p.parse("\u{1b}[38;5;196mBLEU: 25.5\u{1b}[0m"), .value(25.5, method: .afterMetric))
+        XCTAssertEqual(p.parse("\u{9b}31m 26.2"), .value(26.2, method: .firstNumber))
+        XCTAssertEqual(p.parse("\u{1b}P1$r0m\u{1b}\\ 24"), .value(24, method: .firstNumber))
+    }
+
     /// Seeded random answers of many shapes: the parser always returns, values are in range.
     func testFuzz() {
         var rng = SeededGenerator(seed: 3)

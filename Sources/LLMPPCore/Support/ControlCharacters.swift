@@ -35,6 +35,53 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// The text without terminal control sequences and their parameters (CSI `ESC [ 2 J`, OSC
+    /// `ESC ] 52 ; c ; ... BEL`, their one-byte C1 forms, other `ESC x` pairs) and without other
+    /// unsafe characters: what a reader of the text would see. A parser reading numbers must
+    /// not find the 52 of an OSC 52 as an answer.
+    public var removingTerminalSequences: String {
+        var out = String.UnicodeScalarView()
+        var it = String(self).unicodeScalars.makeIterator()
+        while let u = it.next() {
+            switch u.value {
+            case 0x1B:  // ESC: what follows says which sequence
+                guard let kind = it.next() else { break }
+                if kind == "[" {
+                    TerminalSequence.skipCSI(&it)
+                } else if kind == "]" || kind == "P" || kind == "_" || kind == "^" {
+                    TerminalSequence.skipString(&it)
+                }
+            case 0x9B: TerminalSequence.skipCSI(&it)
+            case 0x9D, 0x90, 0x9E, 0x9F: TerminalSequence.skipString(&it)
+            default:
+                if u == "\n" || u == "\t" || !u.isTerminalUnsafe { out.append(u) }
+            }
+        }
+        return String(out)
+    }
+
+}
+
+/// Skipping a terminal sequence's body, once its introducer has been read.
+private enum TerminalSequence {
+    /// Parameters and intermediates up to the final byte (0x40-0x7E).
+    static func skipCSI(_ it: inout String.UnicodeScalarView.Iterator) {
+        while let c = it.next(), !(0x40...0x7E).contains(c.value) {}
+    }
+
+    /// An OSC/DCS string up to BEL, ST (0x9C) or ESC \\.
+    static func skipString(_ it: inout String.UnicodeScalarView.Iterator) {
+        while let c = it.next() {
+            if c.value == 0x07 || c.value == 0x9C { return }
+            if c.value == 0x1B {
+                _ = it.next()
+                return
+            }
+        }
+    }
+}
+
 extension Unicode.Scalar {
     /// A character that acts on the terminal instead of showing: C0 and C1 controls (ESC,
     /// BEL, CR, the one-byte CSI 0x9B), format characters below U+2000 and the bidirectional

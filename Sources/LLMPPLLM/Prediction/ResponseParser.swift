@@ -28,7 +28,8 @@ public struct ResponseParser: Sendable {
     }
 
     public func parse(_ text: String) -> Result {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Numbers inside terminal sequences are not answers (the 52 of an OSC 52 was one).
+        let trimmed = text.removingTerminalSequences.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .missing("empty answer") }
         if let v = jsonValue(trimmed) { return check(v, .json) }
         let numbers = Self.numbers(in: trimmed)
