@@ -98,6 +98,31 @@ final class HTTPFramingTests: XCTestCase {
         XCTAssertEqual(String(decoding: c.body, as: UTF8.self), "busy")
     }
 
+    /// A response read as its bytes arrive, one at a time, gives what the whole bytes give,
+    /// and decoded chunks are kept: the whole buffer was parsed again after each read, which
+    /// kept a core busy while a server dripped one-byte chunks every millisecond.
+    func testAResponseReadByteByByteKeepsItsDecodedChunks() throws {
+        var text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for c in "abcdefghij" { text += "1\r\n\(c)\r\n" }
+        text += "0\r\n\r\n"
+        let bytes = Array(text.utf8)
+        var reader = HTTPResponseReader(maxBodyBytes: 100)
+        var got: HTTPResponseFraming.Response? = nil
+        var decodedAfterThreeChunks = -1
+        let threeChunksEnd = text.range(of: "c\r\n")!.upperBound.utf16Offset(in: text)
+        // Whole once the last chunk's size line has come (its trailer is not waited for).
+        let lastChunk = bytes.count - 2
+        for (n, b) in bytes.prefix(lastChunk).enumerated() {
+            XCTAssertNil(got, "a response before its last chunk")
+            reader.data.append(b)
+            got = try reader.response(closed: false)
+            if n + 1 == threeChunksEnd + 2 { decodedAfterThreeChunks = reader.chunkedBytesDecoded }
+        }
+        XCTAssertEqual(got?.body, Array("abcdefghij".utf8))
+        XCTAssertEqual(got, try HTTPResponseFraming.parse(bytes, closed: false, maxBodyBytes: 100))
+        XCTAssertEqual(decodedAfterThreeChunks, 3)
+    }
+
     /// The framing reader alone, on every prefix of a valid response and on mutations of it.
     func testEveryPrefixAndByteFlipGivesAValueOrAnError() throws {
         let valid = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n".utf8)

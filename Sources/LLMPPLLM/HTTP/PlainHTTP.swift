@@ -50,16 +50,16 @@ enum PlainHTTP {
     /// closes; a response over the size limit is refused as soon as it is.
     static func readResponse(_ socket: PlainSocket) throws -> HTTPClient.Response {
         let maxBody = maxResponseBytes
-        var data = [UInt8]()
+        var reader = HTTPResponseReader(maxBodyBytes: maxBody)
         while true {
-            if let r = try HTTPResponseFraming.parse(data, closed: false, maxBodyBytes: maxBody) { return response(r) }
-            guard try socket.receive(into: &data) else { break }
-            if data.count > maxBody + HTTPResponseFraming.maxHeaderBytes + 1024 {
+            if let r = try reader.response(closed: false) { return response(r) }
+            guard try socket.receive(into: &reader.data) else { break }
+            if reader.data.count > maxBody + HTTPResponseFraming.maxHeaderBytes + 1024 {
                 throw LLMError.malformed("response over the limit of \(maxBody) bytes")
             }
         }
         // Closed by the server: a whole response, or a clear error for what was cut short.
-        guard let r = try HTTPResponseFraming.parse(data, closed: true, maxBodyBytes: maxBody) else {
+        guard let r = try reader.response(closed: true) else {
             throw LLMError.transport("connection closed before the response ended")
         }
         return response(r)
