@@ -167,9 +167,15 @@ public actor Engine {
     /// without a constraint, a space's latency data still gives the candidates their latency.
     static func latencyModel(space: SearchSpace, config: RunConfig, dataDirectory: String) throws -> LatencyModel? {
         guard config.constraint.latencyMs != nil else {
+            // A device named without a limit gives the candidates' latency on it: a mistyped
+            // name ran the whole search with no latency at all, exit 0.
+            if let named = config.constraint.hardware {
+                do {
+                    return try LatencyModel.make(space: space, hardware: named, dataDirectory: dataDirectory)
+                } catch { throw EngineError.refused("\(error)") }
+            }
             guard space.latency != nil else { return nil }
-            return try? LatencyModel.make(
-                space: space, hardware: config.constraint.hardware, dataDirectory: dataDirectory)
+            return try? LatencyModel.make(space: space, hardware: nil, dataDirectory: dataDirectory)
         }
         if space.latency == nil && config.constraint.hardware == nil {
             throw EngineError.refused(RunConfig.noLatencyData(space))

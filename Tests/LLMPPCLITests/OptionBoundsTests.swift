@@ -47,6 +47,16 @@ final class OptionBoundsTests: XCTestCase {
             "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
     }
 
+    /// A mistyped --hardware without --latency-ms ran the whole search with no latency, exit 0.
+    func testAnUnknownHardwareIsNamedWithoutAConstraintToo() throws {
+        let r = try CLI.run([
+            "search", "--space", "nb201-cifar10", "--labels", "0", "--switch-at", "0", "--iterations", "1",
+            "--population", "4", "--hardware", "bogus",
+        ])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stderr.contains("no hardware 'bogus' (built in: "), r.stderr)
+    }
+
     /// predict's own options: the ablation step was clamped to 0...6 in silence.
     func testPredictOptionsAreBounded() throws {
         let r = try CLI.run(["predict", "--space", "nb201-cifar10", "--ablation-step", "99"])
