@@ -151,6 +151,10 @@ final class PromptTests: XCTestCase {
             ("params_digits", -1 as Any, "params_digits must be in 0...12, got -1"),
             ("max_tokens", 0 as Any, "max_tokens must be in 1...100000, got 0"),
             ("efficiency_scale", 0 as Any, "efficiency_scale must be a positive number"),
+            // A fraction where a whole number is meant read "not valid JSON".
+            ("score_digits", 2.5 as Any, "valid JSON, but a number does not fit its field"),
+            // A typo was ignored, its setting left at the default in silence.
+            ("scor_digits", 3 as Any, "scor_digits: not a prompt setting (they are: demo_order, demonstration_metric"),
         ] {
             var settings = original
             settings[key] = value

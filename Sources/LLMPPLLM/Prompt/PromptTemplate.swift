@@ -111,6 +111,15 @@ public struct PromptTemplate: Sendable {
         do { settings = try JSONDecoder().decode(Settings.self, from: sd) } catch let e as DecodingError {
             throw SpaceLoader.decodingError(e, file: settingsPath, data: sd)
         }
+        // A mistyped key ("scor_digits") was ignored, its setting silently left at the default.
+        let known = Set(Mirror(reflecting: settings).children.compactMap(\.label))
+        if let object = try? JSONSerialization.jsonObject(with: sd) as? [String: Any],
+            let unknown = object.keys.filter({ !known.contains($0) }).sorted().first
+        {
+            throw SpaceError(
+                file: settingsPath, field: unknown.escapingControlCharacters,
+                problem: "not a prompt setting (they are: \(known.sorted().joined(separator: ", ")))")
+        }
         do {
             try settings.checkRanges()
             _ = try settings.efficiency.map(EfficiencyLine.parse)
