@@ -32,6 +32,10 @@ final class CallsListingTests: XCTestCase {
         let table = try CLI.run(["calls", "--limit", "1"], dataDir: dir).stdout.components(separatedBy: "\n")
         XCTAssertTrue(table[0].hasPrefix("id  run  provider/model  "), table[0])
         XCTAssertTrue(table[2].hasPrefix("5   r    openai/m        "), table[2])
+        // A run that has none is named (it said "no calls recorded" of a database holding 5).
+        let other = try CLI.run(["calls", "--run", "nosuchrun"], dataDir: dir)
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stdout.hasPrefix("no calls in run 'nosuchrun' in \(dir)/llmpp.sqlite"), other.stdout)
         let bad = try CLI.run(["calls", "--limit", "0"], dataDir: dir)
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--limit must be in 1...100000, got 0"), bad.stderr)

@@ -55,7 +55,13 @@ struct CallsCommand: AsyncParsableCommand {
                     String(format: "%.0f", c.latencyMs), c.costUSD.map { String(format: "%.5f", $0) } ?? "-",
                 ])
             }
-            print(calls.isEmpty ? "no calls recorded in \(common.databasePath)" : t.render())
+            // A run named that has none was told "no calls recorded" of a database holding hundreds.
+            let none =
+                run.map {
+                    "no calls in run '\($0.escapingControlCharacters)' in \(common.databasePath) (llmpp runs lists the runs)"
+                }
+                ?? "no calls recorded in \(common.databasePath)"
+            print(calls.isEmpty ? none : t.render())
         }
     }
 
@@ -98,7 +104,9 @@ struct CallsCommand: AsyncParsableCommand {
         func run() async throws {
             let calls = try await common.openStore(create: false).calls(run: run, limit: Int.max).reversed()
             guard !calls.isEmpty else {
-                throw CLIError(run.map { "no calls in run '\($0)'" } ?? "no calls in \(common.databasePath)")
+                throw CLIError(
+                    run.map { "no calls in run '\($0.escapingControlCharacters)' (llmpp runs lists the runs)" }
+                        ?? "no calls in \(common.databasePath)")
             }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
