@@ -28,6 +28,13 @@ final class ResumeOptionsTests: XCTestCase {
         XCTAssertTrue(
             refused.stderr.contains("--iterations, --population cannot change when resuming run \(run)"), refused.stderr
         )
+        // The run's own space and provider may be said again; another space may not.
+        let repeated = try CLI.run(
+            ["search", "--resume", run, "--space", "nb201-cifar10", "--provider", "local", "--json"],
+            dataDir: dir)
+        XCTAssertFalse(repeated.stderr.contains("cannot change when resuming"), repeated.stderr)
+        let otherSpace = try CLI.run(["search", "--resume", run, "--space", "hat-wmt14ende"], dataDir: dir)
+        XCTAssertTrue(otherSpace.stderr.contains("--space cannot change when resuming run"), otherSpace.stderr)
         // A run that is not there is said first (the flags were judged against it).
         let missing = try CLI.run(["search", "--resume", "nope", "--provider", "openai"], dataDir: dir)
         XCTAssertTrue(missing.stderr.contains("no run 'nope' in "), missing.stderr)

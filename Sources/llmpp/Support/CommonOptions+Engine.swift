@@ -19,9 +19,11 @@ extension CommonOptions {
         let env = try engineEnvironment()
         if let id = resume {
             // "No such run" first: the flags were judged before, against a run that is not there.
-            _ = try await Engine.savedRun(id, in: RunStore(path: env.databasePath, create: false), environment: env)
+            let row = try await Engine.savedRun(
+                id, in: RunStore(path: env.databasePath, create: false), environment: env)
             let amend = try ResumeFlags.amendments(
-                runID: id, arguments: Array(CommandLine.arguments.dropFirst()), run: run, llm: llm)
+                runID: id, arguments: Array(CommandLine.arguments.dropFirst()), run: run, llm: llm,
+                saved: try? JSONDecoder().decode(RunConfig.self, from: Data(row.config.utf8)))
             let engine = try await Engine.resume(runID: id, environment: env, amend: amend)
             for line in amend.summary(spent: await engine.state.counters) {
                 StandardError.line("run \(id): \(line) (saved with the run)")

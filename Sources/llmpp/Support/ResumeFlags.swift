@@ -41,13 +41,25 @@ enum ResumeFlags {
         return out
     }
 
+    /// The identifying options whose given value is the saved run's.
+    static func sameAsSaved(_ saved: RunConfig, run: RunOptions, llm: ProviderOptions) -> Set<String> {
+        var same = Set<String>()
+        if run.space == saved.space { same.insert("space") }
+        if llm.provider == saved.provider { same.insert("provider") }
+        if let m = llm.model, m == saved.model { same.insert("model") }
+        return same
+    }
+
     /// Refuses the fixed run options among `arguments`; returns the changes to apply.
-    static func amendments(runID: String, arguments: [String], run: RunOptions, llm: ProviderOptions) throws
-        -> RunAmendments
-    {
+    static func amendments(
+        runID: String, arguments: [String], run: RunOptions, llm: ProviderOptions, saved: RunConfig? = nil
+    ) throws -> RunAmendments {
         let given = Self.given(in: arguments)
         let fixed = runOptionNames.subtracting(changeable)
-        let refused = given.filter(fixed.contains)
+        // The run's own space, provider and model may be said again (a command line repeated
+        // with --resume added was told they "cannot change").
+        let repeated = saved.map { sameAsSaved($0, run: run, llm: llm) } ?? []
+        let refused = given.filter { fixed.contains($0) && !repeated.contains($0) }
         if !refused.isEmpty {
             let list = refused.map { "--\($0)" }.joined(separator: ", ")
             throw CLIError(
