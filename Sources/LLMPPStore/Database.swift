@@ -14,11 +14,24 @@ public final class Database {
         /// The database file: an error that names no file leaves the user guessing which.
         public var path: String? = nil
         public var description: String {
-            // SQLITE_IOERR (10) and SQLITE_FULL (13): most often space or a file-size limit.
-            let hint =
-                code & 0xff == 10 || code & 0xff == 13 ? " (is the disk full, or a file-size limit reached?)" : ""
-            return "SQLite error \(code)\(path.map { " in \($0)" } ?? ""): \(message)\(hint)"
+            "SQLite error \(code)\(path.map { " in \($0)" } ?? ""): \(message)\(hint)"
         }
+
+        /// What the code most often means here.
+        var hint: String {
+            switch code & 0xff {
+            // SQLITE_IOERR (10) and SQLITE_FULL (13): most often space or a file-size limit.
+            case 10, 13: return " (is the disk full, or a file-size limit reached?)"
+            // SQLITE_BUSY (5), SQLITE_LOCKED (6): another process holds a write transaction.
+            case 5, 6: return " (another process is writing to it: wait for it to finish, or stop it)"
+            // SQLITE_READONLY (8): the file, or the folder its journal is written in.
+            case 8:
+                return
+                    " (llmpp writes the file and, beside it, its journal: check the file's and its folder's permissions)"
+            default: return ""
+            }
+        }
+
         /// Disk full or I/O failure: the caller should stop and keep what is already stored.
         public var isStorageFailure: Bool {
             [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN].contains(code & 0xff)
@@ -48,6 +61,13 @@ public final class Database {
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
         try quickCheck()
+        // A store that will write checks now that it can: with another process holding a
+        // write transaction, predict asked (and paid) the LLM for every answer, then could
+        // store none of them.
+        if create {
+            try execute("BEGIN IMMEDIATE")
+            try execute("COMMIT")
+        }
     }
 
     /// Databases up to this size get `PRAGMA quick_check` when this process first opens

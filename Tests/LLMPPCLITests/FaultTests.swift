@@ -144,3 +144,41 @@ final class FaultTests: XCTestCase {
         KillResumeTests.assertSameSearch(try CLI.json(resumed.stdout) as! [String: Any], expected)
     }
 }
+
+extension FaultTests {
+    /// Another process holding a write transaction on the database: predict asked (and paid)
+    /// the LLM for every answer, then stored none ("database is locked"). It now finds out
+    /// before asking, and says why.
+    func testALockedDatabaseIsFoundBeforeTheLLMIsPaid() throws {
+        let server = try Self.llmServer(delay: 0)
+        defer { server.stop() }
+        let dir = NSTemporaryDirectory() + "llmpp-locked-\(UUID().uuidString)"
+        func predict(_ model: String) throws -> CLI.Result {
+            try CLI.run(
+                [
+                    "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", model, "--limit", "2",
+                    "--split-seed", "123", "--calibrate", "none",
+                ], dataDir: dir, environment: Self.env(server))
+        }
+        // The database as llmpp leaves it (WAL journal), then held by another writer.
+        XCTAssertEqual(try predict("test-llm").status, 0)
+        let asked = server.requestCount
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                + "c.execute('BEGIN IMMEDIATE')\nprint('held', flush=True)\ntime.sleep(30)",
+            dir + "/llmpp.sqlite",
+        ]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { holder.terminate() }
+        _ = out.fileHandleForReading.readData(ofLength: 5)  // "held"
+        let r = try predict("another-llm")
+        XCTAssertNotEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stderr.contains("another process is writing to it"), r.stderr)
+        XCTAssertEqual(server.requestCount, asked, "no answer paid for that could not be stored")
+    }
+}
