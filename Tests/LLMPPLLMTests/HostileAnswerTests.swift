@@ -48,6 +48,20 @@ final class HostileAnswerTests: XCTestCase {
         for r in results { XCTAssertFalse(r.error?.contains(Self.key) ?? false, r.error ?? "") }
     }
 
+    /// The key spelled with JSON escapes in the raw body ("sk\u002dtest...") was stored as the
+    /// server sent it, for `calls export` to carry; the decoded text was redacted.
+    func testAJSONEscapedKeyIsRedactedFromTheRawResponse() {
+        let redactor = SecretRedactor(secrets: [("openai API key", Self.key)])
+        let escaped = Self.key.replacingOccurrences(of: "-", with: "\\u002d").replacingOccurrences(
+            of: "t", with: "\\u0074")
+        let raw = #"{"choices": [{"message": {"content": "you sent \#(escaped), \u0022quoted\u0022"}}]}"#
+        let redacted = redactor.redact(raw)
+        XCTAssertTrue(redacted.contains("you sent [redacted openai API key]"), redacted)
+        XCTAssertTrue(redacted.contains(#"\u0022quoted\u0022"#), "other escapes stay: \(redacted)")
+        XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(redacted.utf8)), redacted)
+        XCTAssertEqual(redactor.redact("plain text"), "plain text")
+    }
+
     /// A 900 KB answer (under the 1 MB response limit) is stored cut to 64 KB with a marker:
     /// five 50 MB answers used to make a 501 MB database.
     func testHugeAnswersAreStoredTruncated() async throws {

@@ -23,9 +23,33 @@ public struct SecretRedactor: Sendable {
     }
 
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { t, s in
+        // A raw JSON body may spell the key with escapes ("sk\u002dsecret"), which the plain
+        // search missed: the raw response kept the key for exports to carry.
+        let t = text.contains("\\u") ? Self.unescapingKeyCharacters(text) : text
+        return secrets.reduce(t) { t, s in
             t.contains(s.value) ? t.replacingOccurrences(of: s.value, with: "[redacted \(s.name)]") : t
         }
+    }
+
+    /// `\uXXXX` escapes of the characters keys are made of (letters, digits, `-`, `_`, `.`)
+    /// as those characters; other escapes stay, so JSON text stays valid JSON.
+    static func unescapingKeyCharacters(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: "\\u") {
+            out += rest[..<r.lowerBound]
+            let hex = rest[r.upperBound...].prefix(4)
+            if hex.count == 4, let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v), u.isASCII,
+                u.properties.isAlphabetic || ("0"..."9").contains(u) || "-_.".unicodeScalars.contains(u)
+            {
+                out.unicodeScalars.append(u)
+                rest = rest[hex.endIndex...]
+            } else {
+                out += "\\u"
+                rest = rest[r.upperBound...]
+            }
+        }
+        return out + rest
     }
 
     /// Every field of a call that a server wrote.
