@@ -34,7 +34,11 @@ final class OptionBoundsTests: XCTestCase {
         try refused(
             ["--latency-ms", "nan", "--hardware", "raspi4"], "--latency-ms must be a finite number above 0, got nan")
         try refused(["--gflops", "inf"], "--gflops must be a finite number above 0, got inf")
-        try refused(["--llm-timeout", "0"], "--llm-timeout must be a number of seconds above 0, got 0.0")
+        try refused(["--llm-timeout", "0"], "--llm-timeout must be a number of seconds in 0.1...86400, got 0.0")
+        // Every request "timed out after 0 s"; an empty model name was sent to the server.
+        try refused(
+            ["--llm-timeout", "1e-300"], "--llm-timeout must be a number of seconds in 0.1...86400, got 1e-300")
+        try refused(["--model", ""], "--model must name a model (it was given empty)")
         try refused(["--labels", "1000000000"], "--labels must be in 0...1000000, got 1000000000")
         try refused(["--max-cost", "nan"], "--max-cost must be a number of dollars >= 0, got nan")
         try refused(["--max-cost=-1"], "--max-cost must be a number of dollars >= 0, got -1.0")

@@ -59,8 +59,13 @@ struct ProviderOptions: ParsableArguments {
             throw ValidationError("--walk-threshold must be in (0, 1)")
         }
         guard (0...3).contains(walkDecimals) else { throw ValidationError("--walk-decimals must be in 0...3") }
-        if let t = llmTimeout, !(t.isFinite && t > 0) {
-            throw ValidationError("--llm-timeout must be a number of seconds above 0, got \(t)")
+        // 1e-300 s was accepted and every request "timed out after 0 s"; no answer comes sooner
+        // than a tenth of a second, nor is one worth waiting for beyond a day.
+        if let t = llmTimeout, !(t.isFinite && (0.1...86400).contains(t)) {
+            throw ValidationError("--llm-timeout must be a number of seconds in 0.1...86400, got \(t)")
+        }
+        if let m = model, m.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--model must name a model (it was given empty)")
         }
         if let c = concurrency, !(1...256).contains(c) {
             throw ValidationError("--concurrency must be in 1...256, got \(c)")
