@@ -120,14 +120,18 @@ public actor TranscriptStore {
         return try db.query(sql, params).map(Self.record)
     }
 
+    /// A row as a record. Figures that are not finite numbers (a row edited by hand: inf, or
+    /// text where a number belongs) are read as missing: an inf latency made the whole
+    /// `calls export` fail naming no call, and an inf value counted as an answer.
     static func record(_ r: [Database.Value]) -> CallRecord {
+        func finite(_ v: Database.Value) -> Double? { v.double.flatMap { $0.isFinite ? $0 : nil } }
         var c = CallRecord(
             run: r[1].text ?? "", provider: r[2].text ?? "", model: r[3].text ?? "", parameters: r[4].text ?? "{}",
             messages: r[5].text ?? "[]", cacheKey: r[6].text ?? "", sampleIndex: Int(r[7].int ?? 0),
             attempt: Int(r[8].int ?? 0), status: CallRecord.Status(rawValue: r[9].text ?? "") ?? .error,
-            error: r[10].text, responseText: r[11].text, rawResponse: r[12].text, parsedValue: r[13].double,
-            tokensIn: r[14].int.map(Int.init), tokensOut: r[15].int.map(Int.init), latencyMs: r[16].double ?? 0,
-            costUSD: r[17].double, archID: r[18].text, purpose: r[19].text, createdAt: r[20].double ?? 0)
+            error: r[10].text, responseText: r[11].text, rawResponse: r[12].text, parsedValue: finite(r[13]),
+            tokensIn: r[14].int.map(Int.init), tokensOut: r[15].int.map(Int.init), latencyMs: finite(r[16]) ?? 0,
+            costUSD: finite(r[17]), archID: r[18].text, purpose: r[19].text, createdAt: finite(r[20]) ?? 0)
         c.id = r[0].int ?? 0
         c.distribution = r[21].text
         return c

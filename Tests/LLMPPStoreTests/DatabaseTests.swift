@@ -56,3 +56,23 @@ final class DatabaseTests: XCTestCase {
         XCTAssertTrue("\(MissingDatabase(path: "rel/llmpp.sqlite"))".hasPrefix("no database at rel/llmpp.sqlite (/"))
     }
 }
+
+extension DatabaseTests {
+    /// A row edited by hand with inf figures: the whole `calls export` failed on encoding,
+    /// naming no call, and an inf value counted as an answer. They read as missing.
+    func testFiguresThatAreNotFiniteReadAsMissing() async throws {
+        let path = Repo.tempDirectory("llmpp-db") + "/llmpp.sqlite"
+        let store = try TranscriptStore(path: path)
+        var r = record(1)
+        r.parsedValue = 25
+        r.costUSD = 0.01
+        _ = try await store.insert(r)
+        try Database(path: path).execute(
+            "UPDATE calls SET latency_ms = 9e999, parsed_value = -9e999, cost_usd = 9e999")
+        let back = try await store.calls(run: "r")[0]
+        XCTAssertEqual(back.latencyMs, 0)
+        XCTAssertNil(back.parsedValue)
+        XCTAssertNil(back.costUSD)
+        XCTAssertNoThrow(try JSONEncoder().encode(back))
+    }
+}
