@@ -51,6 +51,17 @@ final class OptionBoundsTests: XCTestCase {
             "--evaluator-env takes a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY), got 'HOME'")
     }
 
+    /// A --data-dir holding a byte that is not UTF-8 wrote to another folder (U+FFFD in its name).
+    func testADataDirectoryThatIsNotUTF8IsRefused() throws {
+        let parent = NSTemporaryDirectory() + "llmpp-nonutf8-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        // The shell appends the raw byte after the data directory CLI.run passes: the last one counts.
+        let r = try CLI.run(["runs"], shellPrefix: "set -- \"$@\" --data-dir \(parent)/d$'\\xff'")
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--data-dir is not valid UTF-8"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), [], "nothing was created")
+    }
+
     /// A mistyped --hardware without --latency-ms ran the whole search with no latency, exit 0.
     func testAnUnknownHardwareIsNamedWithoutAConstraintToo() throws {
         let r = try CLI.run([

@@ -17,6 +17,12 @@ struct CommonOptions: ParsableArguments {
     /// A data directory that cannot be one is named before anything is written (a file, or a
     /// path under a file, failed later with a raw NSCocoaErrorDomain error).
     func validate() throws {
+        // Arguments reach us decoded as UTF-8, a byte that is not one as U+FFFD: the folder
+        // used would be another than the one named ("d\xff" wrote to "d\u{fffd}").
+        for (flag, value) in [("--data-dir", dataDirectory), ("--spaces", spacesDirectory)]
+        where value?.unicodeScalars.contains("\u{FFFD}") == true {
+            throw ValidationError("\(flag) is not valid UTF-8 (a folder named with other bytes cannot be used)")
+        }
         guard let d = dataDirectory else { return }
         guard !d.isEmpty else { throw ValidationError("--data-dir is empty: give a folder (it is created if missing)") }
         var path = (d as NSString).standardizingPath
