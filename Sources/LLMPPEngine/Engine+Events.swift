@@ -25,7 +25,13 @@ extension Engine {
 
     func relay(_ e: CallEvent) async {
         switch e {
-        case .started(let archID, _, _): emit(.callStarted(archID: archID))
+        case .started(let archID, _, _):
+            waitingOn?.retryNote = nil
+            emit(.callStarted(archID: archID))
+        case .retrying(_, let because):
+            // Said on the waiting line (the TUI's and headless runs'), not as an event of its own.
+            waitingOn?.retryNote = because
+            publish()
         case .finished(let r):
             state.counters.llmCalls += 1
             state.counters.tokens += (r.tokensIn ?? 0) + (r.tokensOut ?? 0)

@@ -9,6 +9,8 @@ public struct Waiting: Sendable, Equatable {
     public var timeout: Double?
     /// Whether a timed-out attempt is tried again (LLM requests): the wait may outlast the timeout.
     public var retried: Bool
+    /// Why the wait outlasts the timeout, when a retry's back-off is under way.
+    public var retryNote: String? = nil
 
     public init(what: String, since: Date = Date(), timeout: Double? = nil, retried: Bool = false) {
         self.what = what
@@ -28,7 +30,8 @@ public struct Waiting: Sendable, Equatable {
 
     private func line(seconds: Double) -> String {
         let limit = timeout.map { String(format: " (timeout %.0f s%@)", $0, retried ? " per attempt" : "") } ?? ""
-        return String(format: "waiting for %@: %.0f s", what, seconds) + limit
+        let note = retryNote.map { "; \($0)" } ?? ""
+        return String(format: "waiting for %@: %.0f s", what, seconds) + limit + note
     }
 }
 

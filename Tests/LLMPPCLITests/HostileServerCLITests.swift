@@ -14,6 +14,26 @@ final class HostileServerCLITests: XCTestCase {
             environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
     }
 
+    /// A 429 asking for minutes read "waiting for the LLM: 30 s (timeout 5 s per attempt)",
+    /// a wait six times the timeout with no word of why.
+    func testARetryAfterWaitSaysWhy() throws {
+        let server = try TestHTTPServer(
+            script: [.init(status: 429, headers: ["Retry-After": "12"], body: "slow down")],
+            fallback: .init(status: 200, body: TestHTTPServer.openAI("{\"bleu\": 25.5}")))
+        defer { server.stop() }
+        let r = try CLI.run(
+            [
+                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--limit", "1",
+                "--split-seed", "123", "--calibrate", "none", "--llm-timeout", "5",
+            ],
+            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "waiting for the LLM: 10 s (timeout 5 s per attempt); the server asked to retry after 12 s (HTTP 429)"),
+            r.stderr)
+    }
+
     /// An error body with newlines printed a forged prediction row and a results table
     /// ("LLM-PP 0.01 0.99") above the real one.
     func testAnErrorBodyCannotPrintRowsOfItsOwn() throws {

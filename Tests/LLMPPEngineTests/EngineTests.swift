@@ -939,5 +939,11 @@ final class WaitingTests: XCTestCase {
             w.line(now: Date(timeIntervalSince1970: 40.4)), "waiting for the LLM (1 label): 40 s (timeout 600 s)")
         // A line printed late on a busy machine still names its mark (it said "11 s" at the 10 s mark).
         XCTAssertEqual(w.line(atMark: 10), "waiting for the LLM (1 label): 10 s (timeout 600 s)")
+        // A retry's back-off says why the wait outlasts the timeout.
+        var retrying = w
+        retrying.retryNote = "the server asked to retry after 900 s (HTTP 429)"
+        XCTAssertEqual(
+            retrying.line(atMark: 20),
+            "waiting for the LLM (1 label): 20 s (timeout 600 s); the server asked to retry after 900 s (HTTP 429)")
     }
 }

@@ -133,6 +133,9 @@ public enum CallEvent: Sendable {
     case started(archID: String?, sample: Int, attempt: Int)
     case finished(CallRecord)
     case cacheHit(archID: String?, sample: Int, callID: Int64)
+    /// A failed attempt waits before the next: a 429's Retry-After can be minutes, longer than
+    /// the per-attempt timeout a waiting line names ("30 s (timeout 5 s per attempt)").
+    case retrying(archID: String?, because: String)
 }
 
 /// LLM-PP: asks a provider for an architecture's score with the space's prompt, through the
@@ -313,7 +316,8 @@ public actor LLMPredictor {
             switch next {
             case .done: return result
             case .again: continue
-            case .retry(after: let delay):
+            case .retry(after: let delay, let because):
+                onEvent?(.retrying(archID: archID, because: because))
                 do { try await sleep(delay) } catch {
                     result.error = "cancelled"
                     result.transient = true
@@ -335,8 +339,8 @@ public actor LLMPredictor {
             case done
             /// A corrective follow-up, at once.
             case again
-            /// The same request after a back-off.
-            case retry(after: Double)
+            /// The same request after a back-off, and why (what a waiting line says).
+            case retry(after: Double, because: String)
         }
     }
 
@@ -398,7 +402,13 @@ public actor LLMPredictor {
             result.transient = e.isRetryable
             return .done
         }
-        return .retry(after: delay)
+        let because: String
+        if case .http(429, _, let asked?) = e, asked > 0 {
+            because = String(format: "the server asked to retry after %.0f s (HTTP 429)", asked)
+        } else {
+            because = String(format: "retrying in %.0f s after: %@", delay, String(e.description.prefix(80)))
+        }
+        return .retry(after: delay, because: because)
     }
 
     /// An answer: its tokens and cost counted; a usable number (a walk's median where there is a

@@ -191,6 +191,8 @@ struct PredictCommand: AsyncParsableCommand {
     ) async -> [Prediction] {
         let progress = Progress(title, waitingFor: "the LLM", timeout: timeout, retried: true)
         progress.update(0, of: asks.count)
+        // A retry's back-off (a 429's Retry-After) is said on the waiting line.
+        await predictor.setEventHandler { if case .retrying(_, let because) = $0 { progress.noteRetry(because) } }
         return await predictor.predictAll(asks, purpose: purpose) {
             progress.update($0, of: asks.count, fromCache: $1)
         }

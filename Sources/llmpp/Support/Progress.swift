@@ -14,6 +14,7 @@ final class Progress: Sendable {
         var lastChange = Date()
         var lastWaitMark = 0
         var finished = false
+        var retryNote: String? = nil
     }
     let label: String
     let isTTY = isatty(STDERR_FILENO) == 1
@@ -48,6 +49,7 @@ final class Progress: Sendable {
             if moved {
                 c.lastChange = Date()
                 c.lastWaitMark = 0
+                c.retryNote = nil
             }
             if done >= total { c.finished = true }
             let decile = Int(min(1, Double(done) / Double(total)) * 10)
@@ -79,11 +81,15 @@ final class Progress: Sendable {
         }
     }
 
+    /// Why the next stall line's wait outlasts the timeout (a retry's back-off), until progress moves.
+    func noteRetry(_ because: String) { counts.withLock { $0.retryNote = because } }
+
     private func reportStall(_ waiting: Waiting) {
         let due = counts.withLock { c -> (Int, Waiting)? in
             guard !c.finished else { return nil }
             var w = waiting
             w.since = c.lastChange
+            w.retryNote = c.retryNote
             guard let mark = Waiting.dueMark(seconds: w.seconds(), lastMark: c.lastWaitMark) else { return nil }
             c.lastWaitMark = mark
             return (mark, w)
