@@ -3,39 +3,28 @@ import Foundation
 extension StringProtocol {
     /// Text from outside (a server, an evaluator) made safe to print or draw: control
     /// characters (ESC, BEL, CR ...) become visible escapes, so no byte of theirs can move the
-    /// cursor, clear the screen or retitle the terminal.
-    public var escapingControlCharacters: String {
-        var out = ""
-        for u in unicodeScalars {
-            if u == "\n" || u == "\t" || !u.isTerminalUnsafe {
-                out.unicodeScalars.append(u)
-            } else {
-                out += "\\u{\(String(u.value, radix: 16))}"
-            }
-        }
-        return out
-    }
-}
+    /// cursor, clear the screen or retitle the terminal. Line breaks and tabs stay.
+    public var escapingControlCharacters: String { escaped(keepingLineBreaks: true) }
 
-extension StringProtocol {
-    /// Like `escapingControlCharacters`, with line breaks and tabs escaped too (`\n`, `\t`):
-    /// for one cell of a table, where a server's error body with newlines printed rows and a
-    /// whole results table of its own between the real ones.
-    public var escapedToOneLine: String {
+    /// The same with line breaks and tabs escaped too (`\n`, `\t`): for one cell of a table,
+    /// where a server's error body with newlines printed rows and a whole results table of its
+    /// own between the real ones.
+    public var escapedToOneLine: String { escaped(keepingLineBreaks: false) }
+
+    private func escaped(keepingLineBreaks: Bool) -> String {
         var out = ""
         for u in unicodeScalars {
             switch u {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
+            case "\n" where !keepingLineBreaks: out += "\\n"
+            case "\t" where !keepingLineBreaks: out += "\\t"
+            case "\n", "\t": out.unicodeScalars.append(u)
             case _ where u.isTerminalUnsafe: out += "\\u{\(String(u.value, radix: 16))}"
             default: out.unicodeScalars.append(u)
             }
         }
         return out
     }
-}
 
-extension StringProtocol {
     /// The text without terminal control sequences and their parameters (CSI `ESC [ 2 J`, OSC
     /// `ESC ] 52 ; c ; ... BEL`, their one-byte C1 forms, other `ESC x` pairs) and without other
     /// unsafe characters: what a reader of the text would see. A parser reading numbers must
@@ -60,7 +49,6 @@ extension StringProtocol {
         }
         return String(out)
     }
-
 }
 
 /// Skipping a terminal sequence's body, once its introducer has been read.
