@@ -182,5 +182,12 @@ extension SpaceOperationsTests {
         }.joined(separator: "\n")
         let layers = s.shape.problems(short)
         XCTAssertEqual(layers.count, 1, "\(layers)")
+        // A pasted value is quoted cut (12,000 characters filled the form with one problem).
+        let pasted = s.shape.problems("encoder-embed-dim-subtransformer: " + String(repeating: "x", count: 12_000))
+        XCTAssertTrue(
+            pasted.contains {
+                $0.hasPrefix(
+                    "'encoder-embed-dim-subtransformer': '\(String(repeating: "x", count: 59))…' is not one of")
+            }, "\(pasted.first?.prefix(200) ?? "")")
     }
 }

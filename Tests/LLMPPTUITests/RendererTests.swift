@@ -472,11 +472,13 @@ extension RendererTests {
         var m = try Self.model(generations: 2)
         for n in [55, 140] {
             let text = String(repeating: "encoder-layer-num-subtransformer: 6; ", count: n) + "END"
-            m.mode = .inject(InjectForm(text: text))
+            // Its problems stay in view too (a 12,000-character paste hid them all).
+            m.mode = .inject(InjectForm(text: text, problems: ["missing 'decoder-layer-num'"]))
             for (w, h) in [(80, 24), (100, 30), (200, 60), (60, 16)] {
                 let screen = Renderer.render(m, width: w, height: h).text
                 if Layout(m, width: w, height: h).tooSmall { continue }
                 XCTAssertTrue(screen.contains("END▏"), "\(w)x\(h):\n\(screen)")
+                XCTAssertTrue(screen.contains("✗ missing 'decoder-layer-num'"), "\(w)x\(h):\n\(screen)")
                 if h <= 30 { XCTAssertTrue(screen.contains("…"), "\(w)x\(h)") }
             }
         }

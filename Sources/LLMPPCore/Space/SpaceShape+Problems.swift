@@ -7,22 +7,25 @@ extension SpaceShape {
     /// architecture by hand learnt of one missing dimension per try. Empty when `parse`
     /// succeeds.
     public func problems(_ text: String) -> [String] {
+        // What a message quotes of the input, cut: a pasted value of 12,000 characters filled
+        // the form with its one problem.
+        func quoted<S: StringProtocol>(_ s: S) -> String { s.count > 60 ? "\(s.prefix(59))…" : String(s) }
         var problems: [String] = []
         var given = Set<Int>()
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             guard let colon = line.firstIndex(of: ":") else {
-                problems.append("'\(line)' is not a 'name: value' line")
+                problems.append("'\(quoted(line))' is not a 'name: value' line")
                 continue
             }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)
             guard let d = dimensionIndex(key) else {
-                problems.append("unknown dimension '\(key)'")
+                problems.append("unknown dimension '\(quoted(key))'")
                 continue
             }
             guard given.insert(d).inserted else {
-                problems.append("'\(key)' given twice")
+                problems.append("'\(quoted(key))' given twice")
                 continue
             }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -30,7 +33,8 @@ extension SpaceShape {
             let items = dim.group == nil ? [value] : Self.splitList(value)
             for item in items where !dim.choices.contains(where: { $0.matches(item) }) {
                 problems.append(
-                    "'\(dim.name)': '\(item)' is not one of \(dim.choices.map(\.description).joined(separator: ", "))")
+                    "'\(dim.name)': '\(quoted(item))' is not one of \(dim.choices.map(\.description).joined(separator: ", "))"
+                )
             }
         }
         let missing = dimensions.indices.filter { !given.contains($0) }.map { dimensions[$0].name }

@@ -23,9 +23,10 @@ enum InjectOverlay {
         for p in form.problems { lines += PromptPane.wrap("✗ " + p, inner).map { ($0, .bad) } }
         let wrapped = PromptPane.wrap("inject> " + form.text + "▏", inner)
         let h = min(b.height - 2, lines.count + wrapped.count + 3)
-        // A line taller than the box (a long paste) shows its end, where the cursor is, with
-        // "…" where it is cut; a negative room for the rest trapped in `prefix`.
-        var input = Array(wrapped.suffix(max(1, h - 2)))
+        // A line taller than a third of the box (a long paste) shows its end, where the cursor
+        // is, with "…" where it is cut: the problems keep their room (a negative room trapped in
+        // `prefix`; a 12,000-character paste hid every problem).
+        var input = Array(wrapped.suffix(max(1, (h - 2) / 3)))
         if input.count < wrapped.count { input[0] = "…" + input[0].dropFirst() }
         let x = (b.width - w) / 2
         let y = max(0, (b.height - h) / 2)
