@@ -103,6 +103,10 @@ extension Engine {
         if let v = ConstraintViolation.check([arch], constraint: config.constraint, space: space, latency: latency)[0] {
             throw EngineError.refused("\(space.id(arch)) is not injected: \(v)")
         }
+        // A banned architecture was said to join the next population, which then dropped it.
+        if state.banned.contains(space.id(arch)) {
+            throw EngineError.refused("\(space.id(arch)) is not injected: it is banned in this run")
+        }
         state.injected.append(arch)
         publish()
     }

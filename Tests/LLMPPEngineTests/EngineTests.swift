@@ -230,6 +230,14 @@ final class EngineTests: XCTestCase {
                 "\(error)".contains("is not injected: ") && "\(error)".contains("ms > the constraint's 25 ms"),
                 "\(error)")
         }
+        // A banned one is refused (it was said to join the next population, which dropped it).
+        let bannedArch = g0.first { $0.id == banned }!.arch
+        do {
+            try await engine.inject(bannedArch)
+            XCTFail("a banned architecture was injected")
+        } catch {
+            XCTAssertTrue("\(error)".hasSuffix("is not injected: it is banned in this run"), "\(error)")
+        }
         await engine.step()  // generation 1 was built before the injection: it arrives in generation 2
         await engine.step()
         let g2 = await engine.state.lastGeneration
