@@ -67,6 +67,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
 
+        /// The same in a few characters, for a crowded header: "<=20 ms raspi4".
+        public var shortSummary: String {
+            var parts: [String] = []
+            if let l = latencyMs { parts.append("<=\(Self.significant(l)) ms" + (hardware.map { " \($0)" } ?? "")) }
+            if let g = gflops { parts.append("<=\(Self.significant(g)) GFLOPs") }
+            return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+        }
+
         /// Four significant digits, no trailing zeros: 0.055 stays 0.055 (it was shown as 0.06).
         static func significant(_ v: Double) -> String {
             guard v.isFinite, v != 0 else { return "\(v)" }

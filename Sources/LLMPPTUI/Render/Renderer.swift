@@ -151,8 +151,15 @@ public enum Renderer {
     static func countersLine(_ m: ExplorerModel, width: Int) -> String {
         let c = m.state.counters
         // (text, short form, weight): the lowest weight goes first when the line is too long.
+        // The short forms leave out what is zero: the constraint gave way to the pace at 120
+        // columns once the search hours came, for want of the room they take.
+        let nonZero = [
+            c.cachedAnswers > 0 ? "\(c.cachedAnswers) cached" : nil,
+            c.failedCalls > 0 ? "\(c.failedCalls) failed" : nil,
+        ].compactMap { $0 }
+        let callsShort = "LLM calls \(c.llmCalls)" + (nonZero.isEmpty ? "" : " (\(nonZero.joined(separator: ", ")))")
         var parts: [(text: String, short: String?, weight: Int)] = [
-            ("LLM calls \(c.llmCalls) (\(c.cachedAnswers) cached, \(c.failedCalls) failed)", nil, 9),
+            ("LLM calls \(c.llmCalls) (\(c.cachedAnswers) cached, \(c.failedCalls) failed)", callsShort, 9),
             ("tokens \(compact(Double(c.tokens)))", nil, 1),
         ]
         if c.costUSD > 0 { parts.append((String(format: "$%.4f", c.costUSD), nil, 3)) }
@@ -178,7 +185,7 @@ public enum Renderer {
             (
                 m.config.constraint.summary
                     + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""),
-                m.latencyMeasurements.map { _ in m.config.constraint.summary }, 5
+                m.config.constraint.shortSummary, 5
             ))
         if let p = m.config.pace { parts.append((String(format: "pace %.0fx", p), nil, 2)) }
         func joined(_ kept: [Int], short: Bool) -> String {
@@ -200,7 +207,8 @@ public enum Renderer {
         func weight(_ kept: [Int]) -> Int { kept.map { parts[$0].weight }.reduce(0, +) }
         let full = fitting(short: false)
         let short = fitting(short: true)
-        return weight(short) > weight(full) ? joined(short, short: true) : joined(full, short: false)
+        // Short forms only for more than the tokens (weight 1): the full words read better.
+        return weight(short) > weight(full) + 1 ? joined(short, short: true) : joined(full, short: false)
     }
 
     /// The phase's count; the phase running now also gets its rate, elapsed time and ETA
