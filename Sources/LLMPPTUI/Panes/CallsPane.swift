@@ -5,13 +5,33 @@ import LLMPPStore
 
 /// The LLM calls pane: every request with its status, latency and answer.
 enum CallsPane {
+    /// The columns that fit in `width`, whole: a cut one read as another value ("3" of "3546 ms",
+    /// "89." of 89.50). The arch column narrows (its id cut with "…") before the value goes.
+    static func columns(width: Int) -> [(title: String, width: Int, right: Bool)] {
+        let arch = max(7, min(13, width - 7 - 9 - 7))
+        let all = [
+            ("call", 7, false), ("status", 9, false), ("arch", arch, false), ("value", 7, true), ("tokens", 12, true),
+            ("ms", 7, true),
+        ]
+        var used = 0
+        return Array(
+            all.prefix { column in
+                used += column.1
+                return used <= width
+            })
+    }
+
+    /// Cells padded to their columns; a cell wider than its column keeps its start and a "…".
+    static func row(_ cells: [String], _ columns: [(title: String, width: Int, right: Bool)]) -> String {
+        zip(cells, columns).map { cell, c in
+            let text = cell.count >= c.width ? Renderer.elided(cell, c.width - 1) + " " : cell
+            return Renderer.pad(text, c.width, right: c.right)
+        }.joined()
+    }
+
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
-        b.text(
-            r.x, r.y,
-            Renderer.pad("call", 7) + Renderer.pad("status", 9) + Renderer.pad("arch", 13)
-                + Renderer.pad("value", 7, right: true)
-                + Renderer.pad("tokens", 12, right: true) + Renderer.pad("ms", 7, right: true),
-            Style(.title, bold: true), maxWidth: r.width)
+        let columns = columns(width: r.width)
+        b.text(r.x, r.y, row(columns.map(\.title), columns), Style(.title, bold: true), maxWidth: r.width)
         let calls = m.visibleCalls
         if calls.isEmpty {
             b.text(
@@ -27,11 +47,11 @@ enum CallsPane {
             let c = calls[idx]
             let role: Role = c.status == .ok ? .good : (c.status == .error ? .bad : .warning)
             let sel = idx == m.selectedCall
-            let line =
-                Renderer.pad("#\(c.id)", 7) + Renderer.pad(status(c, m), 9) + Renderer.pad(c.archID ?? "-", 13)
-                + Renderer.pad(Renderer.num(c.parsedValue), 7, right: true)
-                + Renderer.pad("\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)", 12, right: true)
-                + Renderer.pad(String(format: "%.0f", c.latencyMs), 7, right: true)
+            let line = row(
+                [
+                    "#\(c.id)", status(c, m), c.archID ?? "-", Renderer.num(c.parsedValue),
+                    "\(c.tokensIn ?? 0)+\(c.tokensOut ?? 0)", String(format: "%.0f", c.latencyMs),
+                ], columns)
             b.text(
                 r.x, r.y + 1 + i, Renderer.pad(line, r.width),
                 sel ? Style(.selection, bold: m.focus == .calls) : Style(role), maxWidth: r.width)
