@@ -470,6 +470,16 @@ final class RendererTests: XCTestCase {
 }
 
 extension RendererTests {
+    /// A message longer than the status line ends in "…" before the last cell, which is never
+    /// written (the cut went unmarked there).
+    func testALongStatusMessageIsMarkedCut() throws {
+        var m = try Self.model(generations: 2)
+        m.message =
+            "estimate: at least 9m42s (labels 72 answers: time unknown (no earlier answers of local qwen2.5 here)"
+        let last = try XCTUnwrap(Renderer.render(m, width: 80, height: 24).lines.last)
+        XCTAssertEqual(Array(last)[78], "…", last)
+    }
+
     /// A pasted line taller than the inject box trapped the binary (SIGILL in `prefix` with a
     /// negative count, 2,000 characters at 80x24): the box shows the line's end, cut with "…".
     func testAnInjectLineTallerThanTheScreenShowsItsEnd() throws {

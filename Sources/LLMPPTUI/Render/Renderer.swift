@@ -307,19 +307,24 @@ public enum Renderer {
             b.text(0, r.y, "/" + m.filter + "▏", Style(.accent, bold: true), maxWidth: r.width)
             return
         }
+        // The bottom-right cell is never written (it scrolls some terminals): a cut's "…" must
+        // land before it, or the cut went unmarked.
+        let limit = r.width - 1
         var x = 0
-        if let wait = m.waitLine {
-            // What the run waits on, with a spinner and its time, never a frozen counter.
-            x += b.text(x, r.y, " \(spinner(m)) \(wait) ", Style(.warning, bold: true), maxWidth: r.width)
-        }
+        // The answer to a key first (it fades), then what the run waits on: the spinner's line
+        // pushed the answer off the edge.
         if !m.message.isEmpty {
             x += b.text(
                 x, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
-                maxWidth: r.width - x)
+                maxWidth: limit - x)
+        }
+        if let wait = m.waitLine, x < limit {
+            // What the run waits on, with a spinner and its time, never a frozen counter.
+            x += b.text(x, r.y, " \(spinner(m)) \(wait)  ", Style(.warning, bold: true), maxWidth: limit - x)
         }
         x = max(x, 1)
         for hint in statusHints(m) {
-            guard x + hint.key.count + hint.text.count + 1 < r.width else { break }
+            guard x + hint.key.count + hint.text.count + 1 < limit else { break }
             x += b.text(x, r.y, hint.key, Style(hint.enabled ? .accent : .dim, bold: hint.enabled))
             x += b.text(x, r.y, " " + hint.text + "  ", .dim)
         }
