@@ -156,7 +156,15 @@ final class RendererTests: XCTestCase {
             Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("100/120") },
             "\(Renderer.phaseTexts(m, compact: false))")
         m.labelTarget = 100
-        XCTAssertTrue(Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("step 200/200") })
+        // Training over and no retraining to come: "trained" (the "step 200/200" stood to the end).
+        XCTAssertTrue(Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("trained") })
+        // Before an anytime run's switch the student is still retrained: its steps show.
+        m.config.anytime = AnytimeSchedule()
+        m.config.switchAt = 10
+        m.state.trainingStep = m.config.firstTrainingSteps
+        XCTAssertTrue(
+            Renderer.phaseTexts(m, compact: false).contains { $0.hasPrefix("step ") },
+            "\(Renderer.phaseTexts(m, compact: false))")
     }
 
     /// Rows whose figures read the same are all marked best (#params 0.5903 and GFLOPs 0.5904

@@ -267,12 +267,18 @@ public enum Renderer {
     static func phaseTexts(_ m: ExplorerModel, compact: Bool) -> [String] {
         var out: [String] = []
         if m.config.evaluateLLM { out.append(phaseText(m, .llmpp, compact: compact) + "  ") }
+        let firstTrainingDone = m.state.trainingStep >= m.config.firstTrainingSteps
+        // No more training to come: the search is past the last retraining (an anytime run
+        // retrains until its switch). "step 500/500" stood there to the end of the run.
+        let trainingOver =
+            firstTrainingDone && (m.state.phase == .search || m.state.phase == .done)
+            && (m.config.anytime == nil || m.state.generation >= m.config.switchAt)
         out.append(
             m.config.labels == 0
                 ? "none  "
                 : (m.state.phase == .labelling || m.state.labelsDone < m.labelGoal
                     ? phaseText(m, .labelling, compact: compact)
-                    : compact && m.state.trainingStep >= m.config.firstTrainingSteps
+                    : (compact && firstTrainingDone) || trainingOver
                         ? "trained" : "step " + phaseText(m, .training, compact: compact)) + "  ")
         out.append("\(phaseText(m, .search, compact: compact)) switch \(m.config.switchAt)  ")
         return out
