@@ -346,6 +346,10 @@ final class RendererTests: XCTestCase {
         m.now = t0.addingTimeInterval(600)
         XCTAssertEqual(m.rate(.search).rateText, "30.0/h")
         m.hear(.switchReached(generation: 5))
+        // Said on the status line (only headless runs said it).
+        XCTAssertEqual(
+            m.message,
+            "switch point reached at generation 5: the 12-epoch training scores from now on (v: plot y-mode)")
         m.state.generation = 7
         m.now = t0.addingTimeInterval(620)
         XCTAssertEqual(m.rate(.search).rateText, "6.0/min")

@@ -278,7 +278,11 @@ public struct ExplorerModel: Sendable {
         case .finished: message = "the run is finished: r starts a new one with these settings, q quits"
         // The expensive generations' pace is not the student's (nor the labels' it waited for):
         // the search's rate and ETA count from the switch (an ETA of 1h20m was 2 minutes).
-        case .switchReached(let g): phaseClocks[.search] = (now, g)
+        case .switchReached(let g):
+            phaseClocks[.search] = (now, g)
+            // The moment a demo is for, said where the eye is (only headless runs said it).
+            message =
+                "switch point reached at generation \(g): the \(evaluatorName) scores from now on (v: plot y-mode)"
         case .paused(let p) where p == requestedPause:
             requestedPause = nil
             message =
