@@ -317,16 +317,16 @@ public enum Renderer {
         // land before it, or the cut went unmarked.
         let limit = r.width - 1
         var x = 0
-        // The answer to a key first (it fades), then what the run waits on: the spinner's line
-        // pushed the answer off the edge.
-        if !m.message.isEmpty {
+        // What the run waits on first (the local server's start is what a newcomer watches),
+        // then the message; a cut of either ends in "…".
+        if let wait = m.waitLine {
+            // What the run waits on, with a spinner and its time, never a frozen counter.
+            x += b.text(x, r.y, " \(spinner(m)) \(wait)  ", Style(.warning, bold: true), maxWidth: limit - x)
+        }
+        if !m.message.isEmpty, x < limit {
             x += b.text(
                 x, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
                 maxWidth: limit - x)
-        }
-        if let wait = m.waitLine, x < limit {
-            // What the run waits on, with a spinner and its time, never a frozen counter.
-            x += b.text(x, r.y, " \(spinner(m)) \(wait)  ", Style(.warning, bold: true), maxWidth: limit - x)
         }
         x = max(x, 1)
         for hint in statusHints(m) {
