@@ -60,6 +60,8 @@ final class HostileAnswerTests: XCTestCase {
         XCTAssertTrue(redacted.contains(#"\u0022quoted\u0022"#), "other escapes stay: \(redacted)")
         XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(redacted.utf8)), redacted)
         XCTAssertEqual(redactor.redact("plain text"), "plain text")
+        // Without a key in it, a body's escapes are stored as the server sent them.
+        XCTAssertEqual(redactor.redact(#"{"a": "\u0041"}"#), #"{"a": "\u0041"}"#)
     }
 
     /// A 900 KB answer (under the 1 MB response limit) is stored cut to 64 KB with a marker:

@@ -25,7 +25,9 @@ public struct SecretRedactor: Sendable {
     public func redact(_ text: String) -> String {
         // A raw JSON body may spell the key with escapes ("sk\u002dsecret"), which the plain
         // search missed: the raw response kept the key for exports to carry.
+        // The unescaped text replaces the original only where it holds a key to redact.
         let t = text.contains("\\u") ? Self.unescapingKeyCharacters(text) : text
+        guard secrets.contains(where: { t.contains($0.value) }) else { return text }
         return secrets.reduce(t) { t, s in
             t.contains(s.value) ? t.replacingOccurrences(of: s.value, with: "[redacted \(s.name)]") : t
         }
