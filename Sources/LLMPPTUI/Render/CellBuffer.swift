@@ -28,13 +28,16 @@ public struct CellBuffer: Equatable, Sendable {
     public mutating func text(_ x: Int, _ y: Int, _ s: String, _ style: Style = .normal, maxWidth: Int = .max) -> Int {
         var cx = x
         let limit = maxWidth >= width - x ? width : x + max(0, maxWidth)
-        let scalars = s.unicodeScalars.filter {
+        // Lazily: a frame draws many texts, and only a cut one is read past its last cell.
+        var scalars = s.unicodeScalars.lazy.filter {
             !($0.properties.generalCategory == .nonspacingMark || $0.value == 0xFE0F)
-        }
-        for (i, u) in scalars.enumerated() {
+        }.makeIterator()
+        while let u = scalars.next() {
             if cx >= limit {
                 // A cut shows as "…" in the last cell, unless only blanks were left out (padding).
-                if cx > x, scalars.dropFirst(i).contains(where: { $0 != " " }) { put(cx - 1, y, "…", style) }
+                if cx > x, u != " " || IteratorSequence(scalars).contains(where: { $0 != " " }) {
+                    put(cx - 1, y, "…", style)
+                }
                 break
             }
             // Control characters (C0, DEL, C1 such as 0x9B, a one-byte CSI) and bidi overrides
