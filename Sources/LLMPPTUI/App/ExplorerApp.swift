@@ -51,6 +51,9 @@ public final class ExplorerApp: @unchecked Sendable {
     var restarting = false
     /// Set from a signal handler: the loop quits at its next turn, as `q` then `y` would.
     private let quitRequested = Atomic<Bool>(false)
+    /// The crash test's trap (`LLMPP_TEST_TRAP=1`), read once: the environment was read at
+    /// every frame.
+    private let trapsAfterFirstFrame = ProcessInfo.processInfo.environment["LLMPP_TEST_TRAP"] == "1"
 
     /// Quits at the loop's next turn (a Ctrl-C), saving the run as a quit does.
     public func requestQuit() { quitRequested.store(true, ordering: .relaxed) }
@@ -153,9 +156,7 @@ public final class ExplorerApp: @unchecked Sendable {
                 lastDraw = Date()
                 dirty = false
                 // The crash test's trap, once a frame is up: the terminal must come back usable.
-                if ProcessInfo.processInfo.environment["LLMPP_TEST_TRAP"] == "1" {
-                    fatalError("LLMPP_TEST_TRAP: the trap the crash test asked for")
-                }
+                if trapsAfterFirstFrame { fatalError("LLMPP_TEST_TRAP: the trap the crash test asked for") }
             }
             var pending = terminal.read(timeoutMs: dirty ? 10 : 33)
             guard pending != nil else { continue }
