@@ -5,12 +5,12 @@ import XCTest
 /// What an LLM server sends reaches the output only as data: it cannot print rows or tables
 /// of its own, and numbers inside its escape sequences are not answers.
 final class HostileServerCLITests: XCTestCase {
-    func predict(_ server: TestHTTPServer) throws -> CLI.Result {
+    func predict(_ server: TestHTTPServer, _ extra: [String] = []) throws -> CLI.Result {
         try CLI.run(
             [
                 "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--limit", "1",
                 "--split-seed", "123", "--calibrate", "none",
-            ],
+            ] + extra,
             environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
     }
 
@@ -21,12 +21,7 @@ final class HostileServerCLITests: XCTestCase {
             script: [.init(status: 429, headers: ["Retry-After": "12"], body: "slow down")],
             fallback: .init(status: 200, body: TestHTTPServer.openAI("{\"bleu\": 25.5}")))
         defer { server.stop() }
-        let r = try CLI.run(
-            [
-                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--limit", "1",
-                "--split-seed", "123", "--calibrate", "none", "--llm-timeout", "5",
-            ],
-            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        let r = try predict(server, ["--llm-timeout", "5"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(
             r.stderr.contains(

@@ -6,7 +6,8 @@ public struct HTTPResponseReader {
     public let maxBodyBytes: Int
     /// The bytes received so far (the socket appends to them).
     public internal(set) var data: [UInt8] = []
-    private var head: (status: Int, headers: [String: String], bodyStart: Int, chunked: Bool)? = nil
+    private typealias Head = (status: Int, headers: [String: String], bodyStart: Int, chunked: Bool)
+    private var head: Head? = nil
     /// Where the headers' end is still to be looked for.
     private var headerSearchFrom = 0
     /// The chunked body decoded so far, and the index in `data` of the next chunk's size line.
@@ -49,9 +50,7 @@ public struct HTTPResponseReader {
     }
 
     /// The status and headers, once their end has arrived.
-    private mutating func readHead(closed: Bool) throws -> (
-        status: Int, headers: [String: String], bodyStart: Int, chunked: Bool
-    )? {
+    private mutating func readHead(closed: Bool) throws -> Head? {
         if let head { return head }
         let limit = HTTPResponseFraming.maxHeaderBytes + 4
         let from = max(0, headerSearchFrom - 3)
