@@ -356,6 +356,34 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(m.rate(.search).etaSeconds ?? 0, 230, accuracy: 1e-6)
     }
 
+    /// Time paused is no work: the rate and ETA leave it out when the run goes on (a 10-minute
+    /// pause halved the rate and doubled the ETA). A step of `n` while paused counts as work.
+    func testTimePausedIsLeftOutOfTheRate() throws {
+        var m = try Self.model(generations: 5, phase: .search)
+        let t0 = Date(timeIntervalSince1970: 3_000_000)
+        m.phaseClocks[.search] = (t0, 0)
+        m.config.evolution.iterations = 30
+        m.state.generation = 5
+        m.now = t0.addingTimeInterval(600)
+        XCTAssertEqual(m.rate(.search).rateText, "30.0/h")
+        m.state.paused = true
+        m.leaveIdleTimeOutOfTheClocks()
+        m.now = t0.addingTimeInterval(1200)
+        m.unitInFlight = true  // n: one step while paused
+        m.leaveIdleTimeOutOfTheClocks()
+        m.now = t0.addingTimeInterval(1320)
+        m.state.generation = 6
+        m.unitInFlight = false
+        m.leaveIdleTimeOutOfTheClocks()
+        m.now = t0.addingTimeInterval(4000)
+        m.state.paused = false
+        m.leaveIdleTimeOutOfTheClocks()
+        // 6 generations in 600 + 120 s of work: the 600 s and 2680 s paused are left out.
+        XCTAssertEqual(m.rate(.search).elapsed, 720, accuracy: 1e-6)
+        XCTAssertEqual(m.rate(.search).rateText, "30.0/h")
+        XCTAssertNil(m.idleSince)
+    }
+
     /// Labelling shows its rate and ETA, and a slow LLM call is said with its time and limit
     /// (the header used to sit at "0/5" for minutes without a word).
     func testLabellingRateAndASlowCallAreShown() throws {

@@ -61,6 +61,10 @@ public struct ExplorerModel: Sendable {
     /// the cache left out: rates and ETAs count from there (a resumed run's earlier work is
     /// not in the rate).
     public var phaseClocks: [Phase: (since: Date, done: Int)] = [:]
+    /// Since when the run has stood still for a pause (its unit in flight done): the time paused
+    /// is no work, so the phase clocks move on by it when the run goes on (a 10-minute pause
+    /// halved the search's rate and doubled its ETA).
+    public var idleSince: Date? = nil
     /// Answers the engine took from the cache, by phase: done in no time, so not in the rate.
     public var cachedAnswers: [Phase: Int] = [:]
     /// A unit runs now (a paused run stops when it ends: the header says PAUSING until then).
@@ -222,6 +226,7 @@ public struct ExplorerModel: Sendable {
             message = Self.pausedMessage
         }
         unitInFlight = snap.unitInFlight
+        leaveIdleTimeOutOfTheClocks()
         history = snap.history
         pareto = snap.pareto
         // The selected call stays the same call as newer ones arrive above it (the inspector
@@ -240,6 +245,17 @@ public struct ExplorerModel: Sendable {
     }
 
     static let pausedMessage = "paused: Space resumes, n runs one step"
+
+    /// Notes when the run stops for a pause and, when it moves again (Space or a step of `n`),
+    /// moves every phase clock on by the time it stood still.
+    mutating func leaveIdleTimeOutOfTheClocks() {
+        let idle = state.paused && !unitInFlight && !state.finished
+        if idle, idleSince == nil { idleSince = now }
+        guard !idle, let since = idleSince else { return }
+        let stood = max(0, now.timeIntervalSince(since))
+        phaseClocks = phaseClocks.mapValues { ($0.since.addingTimeInterval(stood), $0.done) }
+        idleSince = nil
+    }
 
     /// Clears a passing message once it has been readable for a while ("pinned ...", "theme:
     /// ..." stayed for the rest of a session, read as news long after); words that describe
