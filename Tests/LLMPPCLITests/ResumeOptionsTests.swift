@@ -52,6 +52,7 @@ final class ResumeOptionsTests: XCTestCase {
             amended.stderr.contains("budget: 7 LLM calls in all (0 spent, 7 left) (saved with the run)"), amended.stderr
         )
         XCTAssertTrue(amended.stderr.contains("LLM requests in flight: 32"), amended.stderr)
+        XCTAssertTrue(amended.stdout.contains("generations scored by: 0-1 "), amended.stdout)
         config = try await savedConfig(dir, run)
         XCTAssertEqual(config["maxCalls"] as? Int, 7)
         XCTAssertEqual(config["pace"] as? Double, 100)

@@ -80,6 +80,12 @@ struct SearchResult {
                     b.latencyMs.map { String(format: "%.1f ms", $0) } ?? "-", b.gflops, b.params / 1e6))
             lines += space.canonicalText(b.arch).split(separator: "\n").map { "  " + $0 }
         }
+        let stretches = ScoringStretch.of(state.generationLog ?? [])
+        if !stretches.isEmpty {
+            lines.append(
+                "generations scored by: "
+                    + stretches.map { $0.text(evaluator: snapshot.evaluatorName) }.joined(separator: ", "))
+        }
         lines.append(
             String(format: "search hours: LLM %.3f + expensive %.2f (%@)", hours.llm, hours.expensive, hours.costLabel)
                 + (hours.saved.map { String(format: "; saved by the switch (estimated) %.2f", $0) } ?? ""))
