@@ -167,6 +167,19 @@ final class RendererTests: XCTestCase {
             "\(Renderer.phaseTexts(m, compact: false))")
     }
 
+    /// At 80x24 the quality pane shows the student beside its references: the two-line legend
+    /// left room for the LLM-Distill-PP row alone. The legend shrinks to one line, then goes.
+    func testTheQualityPaneKeepsItsRowsAt80x24() throws {
+        var m = try Self.model(generations: 4)
+        var text = Renderer.render(m, width: 80, height: 24).text
+        for row in ["LLM-Distill-PP", "Demo mean", "Ridge on features (demos)", "better: MAE lower", "Kendall"] {
+            XCTAssertTrue(text.contains(row), "\(row) in\n\(text)")
+        }
+        m.quality[0].1.append(PredictorQuality(name: BaselineReport.lineName, perSeed: [("5", 0.9, 0.6)]))
+        text = Renderer.render(m, width: 80, height: 24).text
+        XCTAssertTrue(text.contains("Line on log #params (dem…") && !text.contains("MAE lower"), text)
+    }
+
     /// Rows whose figures read the same are all marked best (#params 0.5903 and GFLOPs 0.5904
     /// both read 0.59; only one had the star).
     func testTiesAsShownAreAllMarkedBest() throws {

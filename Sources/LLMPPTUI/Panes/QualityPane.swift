@@ -50,21 +50,27 @@ enum QualityPane {
                 width: r.width, maxLines: r.height)
             return
         }
+        // The names give way to the figures in a narrow pane (at 80 columns Kendall read "Ke…").
+        let nameWidth = max(12, min(29, r.width - 17))
         b.text(
             r.x, r.y,
-            Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", 29)
+            Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", nameWidth, cut: true)
                 + Renderer.pad("MAE", 8, right: true) + Renderer.pad("Kendall", 9, right: true),
             Style(.title, bold: true), maxWidth: r.width)
         // The best figure of each column is marked, so the table reads without a legend.
         let bestMAE = list.compactMap(\.maeMean).min()
         let bestKendall = list.compactMap(\.kendallMean).max()
+        // Rows before the legend: at 80x24 a two-line legend left room for the student's row
+        // alone, without the references it is judged by. The legend shrinks to one line, then goes.
+        let room = max(0, r.height - 2)
+        let legend = room >= list.count + 2 ? 2 : room >= list.count + 1 ? 1 : 0
         var y = r.y + 1
-        for q in list where y < r.y + r.height - 4 {
+        for q in list.prefix(room - legend) {
             let role: Role =
                 q.name.hasPrefix("LLM-Distill") ? .distill : (q.name.hasPrefix("LLM-PP") ? .accent : .normal)
             let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
                 .replacingOccurrences(of: "-calibrated)", with: "-cal.)")
-            var x = r.x + b.text(r.x, y, Renderer.pad(name, 29), Style(role), maxWidth: r.width)
+            var x = r.x + b.text(r.x, y, Renderer.pad(name, nameWidth, cut: true), Style(role), maxWidth: r.width)
             // Best as shown: rows that read the same (0.59 and 0.59) are both marked.
             let maeBest = q.maeMean != nil && Renderer.num(q.maeMean) == Renderer.num(bestMAE)
             let kBest = q.kendallMean != nil && Renderer.num(q.kendallMean) == Renderer.num(bestKendall)
@@ -77,8 +83,12 @@ enum QualityPane {
             y += 1
         }
         // What the numbers mean (MAE 6.92 / Kendall 0.01 used to stand without a word).
-        b.text(r.x, r.y + r.height - 3, "MAE: mean |predicted - truth|, lower is better", .dim, maxWidth: r.width)
-        b.text(r.x, r.y + r.height - 2, "Kendall: 1 = same order, 0 = random; * best", .dim, maxWidth: r.width)
+        if legend == 2 {
+            b.text(r.x, r.y + r.height - 3, "MAE: mean |predicted - truth|, lower is better", .dim, maxWidth: r.width)
+            b.text(r.x, r.y + r.height - 2, "Kendall: 1 = same order, 0 = random; * best", .dim, maxWidth: r.width)
+        } else if legend == 1 {
+            b.text(r.x, r.y + r.height - 2, "better: MAE lower, Kendall higher; * best", .dim, maxWidth: r.width)
+        }
     }
 
     /// The distillation loss as a sparkline, or why there is none.

@@ -381,7 +381,10 @@ public enum Renderer {
         return String(format: "%.\(digits)f", v)
     }
 
-    static func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
+    /// `s` in exactly `w` columns; `cut`: a longer one ends in "…" (a column's cut name read as
+    /// another name).
+    static func pad(_ s: String, _ w: Int, right: Bool = false, cut: Bool = false) -> String {
+        if cut, s.count > w, w > 0 { return String(s.prefix(w - 1)) + "…" }
         if s.count >= w { return String(s.prefix(w)) }
         let p = String(repeating: " ", count: w - s.count)
         return right ? p + s : s + p
