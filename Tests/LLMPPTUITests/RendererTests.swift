@@ -180,6 +180,28 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(text.contains("Line on log #params (dem…") && !text.contains("MAE lower"), text)
     }
 
+    /// The plot's keys (colours, front, limit, generations) have a row of their own below
+    /// the axes' words: on one row they were cut off below 200 columns. The scatter names
+    /// only the marks it draws (a run without LLM-PP showed a key for its ●).
+    func testThePlotKeysHaveTheirOwnRowAndTheScatterNamesWhatItDraws() throws {
+        var m = try Self.model(generations: 4)
+        m.colorBy = .predictor
+        for (w, h) in [(80, 24), (120, 40)] {
+            let text = Renderer.render(m, width: w, height: h).text
+            for key in ["● student ● expensive ━ front ┊ limit"] {
+                XCTAssertTrue(text.contains(key), "\(key) at \(w)x\(h):\n\(text)")
+            }
+        }
+        m.colorBy = .generation
+        XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("━ front ┊ limit gen █"))
+        XCTAssertTrue(Renderer.render(m, width: 200, height: 60).text.contains("(● LLM-PP, + student)"))
+        m.qualityPoints = m.qualityPoints.map {
+            QualityPoint(archID: $0.archID, truth: $0.truth, llmpp: nil, student: $0.student)
+        }
+        let text = Renderer.render(m, width: 200, height: 60).text
+        XCTAssertTrue(text.contains("(+ student)") && !text.contains("LLM-PP,"), text)
+    }
+
     /// Rows whose figures read the same are all marked best (#params 0.5903 and GFLOPs 0.5904
     /// both read 0.59; only one had the star).
     func testTiesAsShownAreAllMarkedBest() throws {

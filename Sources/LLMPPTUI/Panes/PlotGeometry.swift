@@ -40,8 +40,13 @@ struct PlotGeometry {
         }
         (xmin, xmax) = (lo, hi)
         (ymin, ymax) = Self.yRange(points.map { m.plotY.value($0)! })
-        plot = Rect(r.x + Self.labelWidth, r.y, r.width - Self.labelWidth, r.height - 2)
+        plot = Rect(r.x + Self.labelWidth, r.y, r.width - Self.labelWidth, r.height - 1 - Self.legendRows(r.height))
     }
+
+    /// Rows under the x-axis ticks: what the axes hold, then a row of keys (colours, front,
+    /// limit, generations) where the pane is tall enough. On one row the keys were cut off
+    /// below 200 columns.
+    static func legendRows(_ height: Int) -> Int { height >= 10 ? 2 : 1 }
 
     func x(_ c: Candidate) -> Double { c.latencyMs ?? c.gflops }
     /// The y-axis value, nil where this mode has none for the architecture.

@@ -107,24 +107,27 @@ enum PlotPane {
             text += " · \(geo.candidates - geo.points.count) without a \(m.plotY == .truth ? "truth" : "score")"
         }
         if clipped > 0 { text += " · \(clipped) clipped" }
-        var x = r.x + b.text(r.x, y, text, Style(mixed ? .warning : .dim), maxWidth: r.width) + 2
+        let written = b.text(r.x, y, text, Style(mixed ? .warning : .dim), maxWidth: r.width)
+        let ownRow = PlotGeometry.legendRows(r.height) == 2
+        let keys = ownRow ? y + 1 : y
+        var x = ownRow ? r.x : r.x + written + 2
         // Coloured by predictor, the key says which colour is which (it was left to guess).
         if keyed && x + 24 < r.x + r.width {
             let dot = m.asciiOnly ? "*" : "●"
-            x += b.text(x, y, dot, Style(.distill, bold: true))
-            x += b.text(x, y, " student ", .dim)
-            x += b.text(x, y, dot, Style(.expensive, bold: true))
-            x += b.text(x, y, " expensive ", .dim)
+            x += b.text(x, keys, dot, Style(.distill, bold: true))
+            x += b.text(x, keys, " student ", .dim)
+            x += b.text(x, keys, dot, Style(.expensive, bold: true))
+            x += b.text(x, keys, " expensive ", .dim)
         }
         if x + 16 < r.x + r.width {
-            x += b.text(x, y, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
-            x += b.text(x, y, " front ", .dim)
+            x += b.text(x, keys, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
+            x += b.text(x, keys, " front ", .dim)
             if geo.limit != nil {
-                x += b.text(x, y, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true))
-                x += b.text(x, y, " limit ", .dim)
+                x += b.text(x, keys, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true))
+                x += b.text(x, keys, " limit ", .dim)
             }
         }
-        generationStrip(&b, m, x: x, y: y, maxX: r.x + r.width)
+        generationStrip(&b, m, x: x, y: keys, maxX: r.x + r.width)
     }
 
     /// Generations as blocks in the plot's colours, filled up to the current one, with the

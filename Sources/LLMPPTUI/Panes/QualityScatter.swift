@@ -16,7 +16,7 @@ enum QualityScatter {
             return
         }
         b.text(
-            r.x, r.y, "predicted ↑ vs truth → (" + (ascii ? "o" : "●") + " LLM-PP, + student)", .dim, maxWidth: r.width)
+            r.x, r.y, "predicted ↑ vs truth → (" + keys(points, ascii: ascii) + ")", .dim, maxWidth: r.width)
         let plot = Rect(r.x + 6, r.y + 1, r.width - 6, r.height - 2)
         func col(_ v: Double) -> Int {
             plot.x + min(plot.width - 1, Int((v - lo) / (hi - lo) * Double(plot.width - 1) + 0.5))
@@ -38,5 +38,12 @@ enum QualityScatter {
         let end = String(format: "%.1f", hi)
         b.text(plot.x, r.y + r.height - 1, axis, .dim)
         b.text(plot.x + plot.width - end.count, r.y + r.height - 1, end, .dim)
+    }
+
+    /// The marks the points use: a run without LLM-PP has no ● to name (it was named anyway).
+    static func keys(_ points: [QualityPoint], ascii: Bool) -> String {
+        let llmpp = points.contains { $0.llmpp != nil } ? [(ascii ? "o" : "●") + " LLM-PP"] : []
+        let student = points.contains { $0.student != nil } ? ["+ student"] : []
+        return (llmpp + student).joined(separator: ", ")
     }
 }
