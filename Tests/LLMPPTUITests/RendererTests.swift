@@ -458,6 +458,15 @@ final class RendererTests: XCTestCase {
             status.contains("\(Renderer.spinner(m)) starting the local llama-server (qwen): loading the model: 12 s"),
             status)
         XCTAssertTrue(status.contains("theme: dark"), "the message stays beside it: \(status)")
+        // At 80 columns a key's short answer keeps its room and the wait line is cut (the
+        // answer was cut after it); a long message gives way to the wait line.
+        m.message = "pinned 3f2a9c01be77"
+        var line = Renderer.render(m, width: 80, height: 24).text.components(separatedBy: "\n").last!
+        XCTAssertTrue(line.contains("starting the local llama-server (q") && line.contains("…"), line)
+        XCTAssertTrue(line.contains(" pinned 3f2a9c01be77"), line)
+        m.message = "estimate: ~6m10s (labels 40 × 3.1 s = 2m04s · training 500 steps · search 30 generations)"
+        line = Renderer.render(m, width: 80, height: 24).text.components(separatedBy: "\n").last!
+        XCTAssertTrue(line.contains("loading the model: 12 s"), line)
         XCTAssertTrue(b.text.contains("2/6 · 9.7/min · 12s · ETA 25s switch"), b.text)
         // The bars give way to the texts: at 120 columns the predictor scoring is still named
         // (the rate used to push it off the edge).

@@ -320,8 +320,12 @@ public enum Renderer {
         // What the run waits on first (the local server's start is what a newcomer watches),
         // then the message; a cut of either ends in "…".
         if let wait = m.waitLine {
-            // What the run waits on, with a spinner and its time, never a frozen counter.
-            x += b.text(x, r.y, " \(spinner(m)) \(wait)  ", Style(.warning, bold: true), maxWidth: limit - x)
+            // What the run waits on, with a spinner and its time, never a frozen counter. A short
+            // message (a key's answer: "pinned ...") keeps its room and the wait line is cut
+            // instead; a long one (the start's estimate) gives way to the server's own words.
+            let said = m.message.isEmpty ? 0 : m.message.count + 3
+            let room = said <= limit / 2 ? limit - said : limit
+            x += b.text(x, r.y, " \(spinner(m)) \(wait)  ", Style(.warning, bold: true), maxWidth: room - x)
         }
         if !m.message.isEmpty, x < limit {
             x += b.text(
