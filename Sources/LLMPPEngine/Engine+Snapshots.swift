@@ -18,11 +18,11 @@ struct WatchedView: Sendable {
     /// What the quality was computed for (see `Engine.qualityKey`); nil before the first time.
     var qualityKey: String? = nil
 
-    /// A resumed run starts from its last saved generation and its newest calls.
-    init(lastGeneration: [Candidate] = [], calls: [CallRecord] = []) {
-        if !lastGeneration.isEmpty {
-            history = [lastGeneration]
-            pareto = paretoFront(lastGeneration, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
+    /// A resumed run starts from its saved generations (oldest first) and its newest calls.
+    init(generations: [[Candidate]] = [], calls: [CallRecord] = []) {
+        history = Array(generations.filter { !$0.isEmpty }.suffix(Self.maxGenerations))
+        if let last = history.last {
+            pareto = paretoFront(last, score: \.score, latency: { $0.latencyMs ?? $0.gflops })
         }
         self.calls = Array(calls.prefix(Self.maxCalls))
     }

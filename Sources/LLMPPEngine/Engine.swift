@@ -267,10 +267,19 @@ public actor Engine {
         return Array((own + borrowed).sorted { $0.id > $1.id }.prefix(WatchedView.maxCalls))
     }
 
+    /// The run's saved generations, oldest first, the newest `WatchedView.maxGenerations`;
+    /// the state's last generation where none can be read.
+    func savedGenerations() async -> [[Candidate]] {
+        let rows = ((try? await runs.generations(run: runID)) ?? []).suffix(WatchedView.maxGenerations)
+        let saved = rows.compactMap { try? JSONDecoder().decode([Candidate].self, from: Data($0.1.utf8)) }
+        return saved.isEmpty ? [state.lastGeneration] : saved
+    }
+
     func restoreArtifacts() async throws {
         labelValues = try await runs.labels(run: runID)
-        // A resumed run shows where it was: its last generation and its newest calls.
-        watched = WatchedView(lastGeneration: state.lastGeneration, calls: await resumedCalls())
+        // A resumed run shows where it was: its generations (the plot showed only the last
+        // one, and its colours by generation meant nothing) and its newest calls.
+        watched = WatchedView(generations: await savedGenerations(), calls: await resumedCalls())
         expensiveScores = try await runs.expensive(run: runID)
         state.counters.expensiveEvaluations = expensiveScores.count
         let studentBlob =

@@ -59,7 +59,9 @@ final class EngineSnapshotsTests: XCTestCase {
         XCTAssertTrue(last.qualityPoints.allSatisfy { $0.student != nil })
     }
 
-    func testAResumedRunShowsItsLastGenerationAndCalls() async throws {
+    /// A resumed run shows every saved generation (the plot showed only the last, so its
+    /// colours by generation meant nothing) and its calls.
+    func testAResumedRunShowsItsGenerationsAndCalls() async throws {
         let server = try EngineTests.llmServer()
         defer { server.stop() }
         let dir = EngineTests.tempDir()
@@ -72,8 +74,10 @@ final class EngineSnapshotsTests: XCTestCase {
         try await waitUntil { w.count >= 1 }
         listener.cancel()
         let s = try XCTUnwrap(w.last)
-        XCTAssertEqual(s.history.count, 1)
-        XCTAssertEqual(s.history.first?.map(\.id), s.state.lastGeneration.map(\.id))
+        XCTAssertEqual(s.history.count, 2)
+        XCTAssertEqual(s.history.map { $0.first?.generation }, [0, 1])
+        XCTAssertEqual(s.history.last?.map(\.id), s.state.lastGeneration.map(\.id))
+        XCTAssertFalse(s.pareto.isEmpty)
         XCTAssertEqual(s.calls.count, 48, "the calls pane of a resumed run is not empty")
     }
 
