@@ -83,7 +83,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(one.stdout.contains("20 test architectures per split (seed 123)"), one.stdout)
         XCTAssertFalse(one.stdout.contains("±"), one.stdout)
         let all = try run(["baselines", "--space", "hat-wmt14ende"])
-        XCTAssertTrue(all.stdout.contains("(mean ± std over seeds 123, 456, 789)"), all.stdout)
+        XCTAssertTrue(all.stdout.contains("(mean ± population std over seeds 123, 456, 789)"), all.stdout)
         XCTAssertTrue(all.stdout.contains("1.14 ± 0.02"), all.stdout)
     }
 

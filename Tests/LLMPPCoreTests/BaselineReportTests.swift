@@ -13,10 +13,40 @@ final class BaselineReportTests: XCTestCase {
         XCTAssertEqual(
             q.map(\.name),
             [
-                "HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS",
-                BaselineReport.demoMeanName, BaselineReport.lineName, BaselineReport.ridgeName,
+                "HAT", "Supernet (Sandwich)", "Layer-wise MoS", "Neuron-wise MoS", "HAT (shift-calibrated)",
+                "Supernet (Sandwich) (shift-calibrated)", "Layer-wise MoS (shift-calibrated)",
+                "Neuron-wise MoS (shift-calibrated)", BaselineReport.demoMeanName, BaselineReport.lineName,
+                BaselineReport.ridgeName,
                 BaselineReport.paramsName, BaselineReport.flopsName,
             ])
+    }
+
+    /// A supernet shifted by the median of (truth − prediction) over the split's 10
+    /// demonstrations, as LLM-PP's answers are, against NumPy on the CSV (np.median, np.mean),
+    /// every task and seed, valid BLEU; a shift keeps the order, so Kendall is the raw row's.
+    func testShiftCalibratedSupernetsAgainstNumPy() throws {
+        let numpy: [(String, String, Double, Double)] = [
+            ("hat-wmt14ende", "123", 0.24300000, 0.15500000),
+            ("hat-wmt14ende", "456", 0.30250000, 0.13750000),
+            ("hat-wmt14ende", "789", 0.29200000, 0.13650000),
+            ("hat-wmt14enfr", "123", 0.23600000, 0.15050000),
+            ("hat-wmt14enfr", "456", 0.26200000, 0.16700000),
+            ("hat-wmt14enfr", "789", 0.25200000, 0.14650000),
+            ("hat-wmt19ende", "123", 0.21200000, 0.27750000),
+            ("hat-wmt19ende", "456", 0.18500000, 0.27800000),
+            ("hat-wmt19ende", "789", 0.21500000, 0.27300000),
+        ]
+        for task in ["hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende"] {
+            let q = try BaselineReport.compute(space: try Fixtures.space(task), metric: "valid")
+            func row(_ name: String) throws -> PredictorQuality { try XCTUnwrap(q.first { $0.name == name }) }
+            let hat = try row(BaselineReport.shiftCalibratedName("HAT"))
+            let mos = try row(BaselineReport.shiftCalibratedName("Neuron-wise MoS"))
+            XCTAssertEqual(mos.kendallMean, try row("Neuron-wise MoS").kendallMean)
+            for (i, r) in numpy.filter({ $0.0 == task }).enumerated() {
+                XCTAssertEqual(try XCTUnwrap(hat.perSeed[i].mae), r.2, accuracy: 1e-9, "\(task) \(r.1)")
+                XCTAssertEqual(try XCTUnwrap(mos.perSeed[i].mae), r.3, accuracy: 1e-9, "\(task) \(r.1)")
+            }
+        }
     }
 
     /// The references computed independently from the raw table agree with the report.

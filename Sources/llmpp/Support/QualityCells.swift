@@ -9,7 +9,10 @@ func qualityCells(_ p: PredictorQuality, seeds: Int) -> [String] {
     return [cell(p.maeMean, p.maeStd), cell(p.kendallMean, p.kendallStd)]
 }
 
-/// "(mean ± std over seeds 123, 456)", or "(seed 123)" for one.
+/// "(mean ± population std over seeds 123, 456)", or "(seed 123)" for one. The std divides by
+/// the number of seeds (numpy's default, as the paper's tables): said, since the sample std
+/// of three seeds is about 22% larger.
 func seedsNote(_ seeds: [String]) -> String {
-    seeds.count == 1 ? "(seed \(seeds[0]))" : "(mean ± std over seeds \(seeds.joined(separator: ", ")))"
+    seeds.count == 1
+        ? "(seed \(seeds[0]))" : "(mean ± population std over seeds \(seeds.joined(separator: ", ")))"
 }

@@ -171,7 +171,7 @@ struct ReproduceReport {
         var out: [String] = []
         for t in predictors {
             out.append(
-                "Predictor quality on \(t.space) (mean ± std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache; prompt: \(prompt ?? "-"))"
+                "Predictor quality on \(t.space) (mean ± population std over split seeds; \(t.llmCalls) LLM calls, \(t.cachedAnswers) answered from the cache; prompt: \(prompt ?? "-"))"
             )
             let byMetric = Dictionary(t.metrics.map { ($0.metric, $0.rows) }, uniquingKeysWith: { a, _ in a })
             let names = t.metrics.first?.rows.map(\.name) ?? []
@@ -190,7 +190,7 @@ struct ReproduceReport {
         }
         if !ablation.isEmpty {
             out.append(
-                "Instruction ablation on \(ablationSpace ?? "?"), LLM-PP (\(provider)), valid metric, mean ± std over split seeds"
+                "Instruction ablation on \(ablationSpace ?? "?"), LLM-PP (\(provider)), valid metric, mean ± population std over split seeds"
             )
             var tt = TextTable(header: ["step", "prompt", "MAE", "Kendall"])
             for s in ablation {
