@@ -252,6 +252,10 @@ def nb201_space(data, out):
             "table": "cells",
             "id_column": "arch_index",
             "truth": {"valid": "cells.valid_acc_200ep", "test": "cells.test_acc_200ep"},
+            # The expensive evaluator as a predictor of the truth: what the student replaces.
+            "baselines": [
+                {"name": "12-epoch accuracy", "valid": "cells.valid_acc_12ep", "test": "cells.test_acc_12ep"}
+            ],
         },
         "cheap_evaluation": "cells.valid_acc_12ep",
         "evaluation_cost": {

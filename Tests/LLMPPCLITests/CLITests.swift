@@ -94,7 +94,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(obj["space"] as? String, "hat-wmt14ende")
         XCTAssertEqual(obj["metric"] as? String, "valid")
         let preds = obj["predictors"] as! [[String: Any]]
-        XCTAssertEqual(preds.count, 9)
+        XCTAssertEqual(preds.count, 13, "4 supernets, each shifted too, and 5 references")
+        let shifted = preds.first { $0["name"] as? String == "Neuron-wise MoS (shift-calibrated)" }!
+        XCTAssertEqual(String(format: "%.2f", shifted["mae_mean"] as! Double), "0.14")
         let ridge = preds.first { $0["name"] as? String == "Ridge on features (demonstrations)" }!
         XCTAssertEqual(String(format: "%.2f", ridge["mae_mean"] as! Double), "0.30")
         let mos = preds.first { $0["name"] as? String == "Neuron-wise MoS" }!

@@ -41,6 +41,9 @@ final class CalibrationCLITests: XCTestCase {
         for p in obj["predictions"] as! [[String: Any]] {
             XCTAssertEqual(p["uncalibrated"] as? Double, 30)
             XCTAssertEqual(p["predicted"] as! Double, 30 + median, accuracy: 1e-9)
+            // Calibrated like the prediction; the samples as answered (greedy was the raw 30).
+            XCTAssertEqual(p["greedy"] as! Double, 30 + median, accuracy: 1e-9)
+            XCTAssertEqual(p["samples"] as? [Double], [30])
         }
 
         // A rerun asks nothing: the leave-one-out answers are cached like any other.

@@ -37,6 +37,16 @@ public struct LatencyPredictor: Sendable {
     let model: MLP<Float>
     public let report: Report
 
+    /// The network's widths, "10-400x3-1" (repeated hidden widths counted).
+    public var shape: String {
+        let w = model.widths
+        guard w.count > 2 else { return w.map(String.init).joined(separator: "-") }
+        let hidden = w.dropFirst().dropLast()
+        let middle =
+            Set(hidden).count == 1 ? "\(hidden.first!)x\(hidden.count)" : hidden.map(String.init).joined(separator: "-")
+        return "\(w[0])-\(middle)-\(w.last!)"
+    }
+
     public func predict(features: [Double]) -> Double { predict(batch: [features])[0] }
 
     public func predict(batch rows: [[Double]]) -> [Double] {
@@ -54,18 +64,23 @@ public struct LatencyPredictor: Sendable {
         predict(features: try space.features(arch, set: featureSet))
     }
 
+    /// The table's rows as the predictor of training seed `seed` splits them: 80% to train on,
+    /// the other 20% held out to judge it (and the references beside it) on.
+    public static func heldOutSplit(rows: Int, seed: UInt64) -> (train: [Int], heldOut: [Int]) {
+        var rng = SeededGenerator(seed: seed &+ 20)
+        var order = Array(0..<rows)
+        order.shuffle(using: &rng)
+        let nTest = rows / 5
+        return (Array(order.dropFirst(nTest)), Array(order.prefix(nTest)))
+    }
+
     /// Trains on the table (deterministic in the config's seed) and measures the held-out error.
     public static func train(
         hardware: String, featureSet: String, data: LatencyTrainingData,
         config: TrainingConfig = defaultConfig,
         progress: ((Int, Int) -> Void)? = nil
     ) -> LatencyPredictor {
-        var rng = SeededGenerator(seed: config.seed &+ 20)
-        var order = Array(data.features.indices)
-        order.shuffle(using: &rng)
-        let nTest = data.features.count / 5
-        let testIdx = Array(order.prefix(nTest))
-        let trainIdx = Array(order.dropFirst(nTest))
+        let (trainIdx, testIdx) = heldOutSplit(rows: data.features.count, seed: config.seed)
         let fitted = fit(
             hardware: hardware, featureSet: featureSet, features: trainIdx.map { data.features[$0] },
             latencyMs: trainIdx.map { data.latencyMs[$0] }, config: config, progress: progress)

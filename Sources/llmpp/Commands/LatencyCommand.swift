@@ -68,14 +68,16 @@ struct LatencyCommand: ParsableCommand {
             let model = try LatencyModel.make(
                 space: s, hardware: hw, cacheDirectory: retrain ? nil : common.cacheDirectory,
                 config: config, progress: { progress.update($0, of: $1) })
-            return try Self.describe(model, hardware: hw, space: s)
+            return try Self.describe(
+                model, hardware: hw, space: s,
+                reference: LatencyTermsReference.of(space: s, hardware: hw, config: config))
         }
         if json {
             print(
                 JSONValue.object([("space", .string(s.id)), ("latency", .array(described.map(\.0)))]).rendered(
                     pretty: true))
         } else {
-            printDevices(s, described.map(\.1), measured: spec.isMeasured)
+            printDevices(s, described.flatMap(\.1), measured: spec.isMeasured)
         }
     }
 
@@ -85,7 +87,8 @@ struct LatencyCommand: ParsableCommand {
             measured
             ? TextTable(header: ["hardware", "architectures measured", "min ms", "median ms", "max ms"])
             : TextTable(header: [
-                "hardware", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall", "steps",
+                "hardware", "predictor", "train rows", "held-out rows", "MAE ms", "mean rel. error", "Kendall",
+                "steps",
             ])
         table.rows = rows
         print(table.render())
@@ -94,7 +97,9 @@ struct LatencyCommand: ParsableCommand {
         } else {
             print(
                 "\nError on the held-out 20% of each measured table (never trained on); predictors cached in \(common.cacheDirectory)."
-            )
+                    + (rows.contains { $0[1].hasPrefix("least squares") }
+                        ? "\nThe least-squares rows are the simple reference: latency as a line in the space's latency terms, fitted on the same training rows."
+                        : ""))
         }
         let saved = SavedDevice.names(dataDirectory: common.resolvedDataDirectory, space: s.id)
         if hardware == nil && !saved.isEmpty {
@@ -105,22 +110,43 @@ struct LatencyCommand: ParsableCommand {
 }
 
 extension LatencyCommand {
-    /// One device's line: a predictor's held-out accuracy, or the spread of a measured table.
-    static func describe(_ model: LatencyModel, hardware hw: String, space s: SearchSpace) throws -> (
-        JSONValue, [String]
-    ) {
-        if let r = model.predictor?.report {
+    /// One device's lines: a predictor's held-out accuracy with its simple reference's beside
+    /// it, or the spread of a measured table.
+    static func describe(
+        _ model: LatencyModel, hardware hw: String, space s: SearchSpace, reference: LatencyTermsReference?
+    ) throws -> (JSONValue, [[String]]) {
+        if let p = model.predictor {
+            let r = p.report
+            let referenceJSON: JSONValue =
+                reference.map { ref in
+                    .object([
+                        ("name", .string(ref.name)), ("train_rows", .number(Double(ref.trainRows))),
+                        ("mae_ms", .number(ref.maeMs)),
+                        ("mean_relative_error", .number(ref.heldOut.meanAbsolutePercentageError)),
+                        ("kendall", .number(ref.heldOut.kendall)),
+                        ("within_ten_percent", .number(ref.heldOut.withinTenPercent)),
+                    ])
+                } ?? .null
+            let referenceRow = reference.map { ref in
+                [
+                    hw, ref.name, "\(ref.trainRows)", "\(ref.heldOut.count)", fmt(ref.maeMs, 2),
+                    fmt(ref.heldOut.meanAbsolutePercentageError * 100, 2) + "%", fmt(ref.heldOut.kendall, 3), "-",
+                ]
+            }
             return (
                 .object([
                     ("hardware", .string(hw)), ("kind", "predictor"), ("train_rows", .number(Double(r.trainRows))),
                     ("held_out_rows", .number(Double(r.heldOutRows))), ("mae_ms", .number(r.maeMs)),
                     ("mean_relative_error", .number(r.meanRelativeError)), ("kendall", .number(r.kendall)),
                     ("steps", .number(Double(r.steps))), ("final_train_loss", .number(r.finalTrainLoss)),
+                    ("reference", referenceJSON),
                 ]),
                 [
-                    hw, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
-                    fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)",
-                ]
+                    [
+                        hw, "MLP " + p.shape, "\(r.trainRows)", "\(r.heldOutRows)", fmt(r.maeMs, 2),
+                        fmt(r.meanRelativeError * 100, 2) + "%", fmt(r.kendall, 3), "\(r.steps)",
+                    ]
+                ] + (referenceRow.map { [$0] } ?? [])
             )
         }
         let lat = try s.latencyPool.map { try model.latencyMs($0) }.sorted()
@@ -130,7 +156,7 @@ extension LatencyCommand {
                 ("min_ms", .number(lat.min())), ("median_ms", .number(lat[safe: lat.count / 2])),
                 ("max_ms", .number(lat.max())),
             ]),
-            [hw, "\(lat.count)", fmt(lat.first), fmt(lat[safe: lat.count / 2]), fmt(lat.last)]
+            [[hw, "\(lat.count)", fmt(lat.first), fmt(lat[safe: lat.count / 2]), fmt(lat.last)]]
         )
     }
 }

@@ -56,7 +56,9 @@ struct PredictionReport {
             ("truth", .number(try job.truth(job.metric, r.row))),
             ("predicted", .number(p.value)), ("uncalibrated", .number(p.uncalibrated)),
             ("samples", .array(p.samples.map { .number($0) })),
-            ("greedy", .number(p.distribution?.greedy ?? (walking ? nil : p.samples.first))),
+            // Calibrated like "predicted" (a lone greedy answer is the prediction); "samples" stay
+            // as the LLM gave them (a calibrated run's greedy was its raw answer).
+            ("greedy", .number(p.distribution?.greedy ?? (walking || p.samples.count != 1 ? nil : p.value))),
             (
                 "distribution",
                 p.distribution.map { d in

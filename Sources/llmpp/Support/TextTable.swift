@@ -20,7 +20,10 @@ struct TextTable {
                 return left[i] ? s + pad : pad + s
             }.joined(separator: "  ").trimmingTrailingSpaces
         }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        // A column without a header (a "<- saved" mark) has no rule: dashes over nothing read
+        // as a column of missing figures.
+        let rule = widths.enumerated().map { c, w in String(repeating: header[c].isEmpty ? " " : "-", count: w) }
+            .joined(separator: "  ").trimmingTrailingSpaces
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
     }
 
