@@ -12,6 +12,9 @@ public struct SearchHours: Sendable, Equatable {
     public var saved: Double?
     /// How the expensive figures were counted (the evaluator's cost label).
     public var costLabel: String
+    /// How the LLM's figure was counted: a different clock from a recorded GPU time, said
+    /// beside it (an audit read one "hours" sum of the two as one kind of time).
+    public static let llmCostLabel = "wall time of the LLM's calls on this machine"
 
     public init(state: RunState, costLabel: String) {
         llm = (state.llmSeconds ?? 0) / 3600

@@ -46,6 +46,20 @@ final class CalibrationCLITests: XCTestCase {
             XCTAssertEqual(p["samples"] as? [Double], [30])
         }
 
+        // The test BLEU table says LLM-PP predicts the valid BLEU it was shown (its test MAE holds
+        // the gap, while the references are fitted on test BLEU); the demonstrations' gap by NumPy.
+        let text = try CLI.run(
+            [
+                "predict", "--space", "hat-wmt14ende", "--provider", "openai", "--model", "test-llm", "--limit", "2",
+                "--split-seed", "123", "--calibrate", "shift",
+            ], dataDir: dataDir,
+            environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": ""])
+        XCTAssertTrue(
+            text.stdout.contains(
+                "LLM-PP was shown and predicts valid BLEU: its MAE here includes the demonstrations' mean gap (test - valid) of +1.24"
+            ), text.stdout)
+        XCTAssertEqual(text.stdout.components(separatedBy: "LLM-PP was shown").count, 2, "under the test table only")
+
         // A rerun asks nothing: the leave-one-out answers are cached like any other.
         let again = try predict(["--split-seed", "123", "--calibrate", "shift"])
         XCTAssertEqual(again.status, 0, again.stderr)

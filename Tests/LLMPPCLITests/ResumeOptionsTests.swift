@@ -53,6 +53,11 @@ final class ResumeOptionsTests: XCTestCase {
         )
         XCTAssertTrue(amended.stderr.contains("LLM requests in flight: 32"), amended.stderr)
         XCTAssertTrue(amended.stdout.contains("generations scored by: 0-1 "), amended.stdout)
+        // The two clocks of the search hours, each named.
+        XCTAssertTrue(
+            amended.stdout.contains(
+                "search hours: LLM 0.000 (wall time of the LLM's calls on this machine) + expensive"),
+            amended.stdout)
         config = try await savedConfig(dir, run)
         XCTAssertEqual(config["maxCalls"] as? Int, 7)
         XCTAssertEqual(config["pace"] as? Double, 100)

@@ -79,7 +79,7 @@ struct PredictionReport {
         for m in job.labelled.metrics {
             parts.append(
                 "\n\(m) \(job.space.task.metric) \(seedsNote(outcome.seedsDone))\n"
-                    + qualityTable(m).render())
+                    + qualityTable(m).render() + (otherScaleNote(m).map { "\n" + $0 } ?? ""))
         }
         if !outcome.calibrations.isEmpty {
             parts.append("\n" + outcome.calibrations.map(\.summary).joined(separator: "\n"))
@@ -88,6 +88,23 @@ struct PredictionReport {
             "\n\(outcome.rows.count) predictions\(SplitCalibration.answersSummary(outcome.calibrations)), \(outcome.failed.count) failed, \(outcome.cached) answered from the cache; run \(run)"
                 + (outcome.stoppedForBudget ? "; stopped: budget exhausted" : ""))
         return parts.joined(separator: "\n")
+    }
+
+    /// Under a metric the prompt did not show (test BLEU for a prompt of valid BLEU): LLM-PP
+    /// predicts the scale it was shown, so its MAE there holds the gap between the two, while
+    /// every other row is fitted or shifted on this metric. Said with the demonstrations' gap.
+    func otherScaleNote(_ m: String) -> String? {
+        guard m != job.metric else { return nil }
+        let seeds = Set(outcome.seedsDone)
+        let rows = job.splits.filter { seeds.contains($0.seed) }.flatMap(\.train)
+        let gaps = rows.compactMap { r in
+            (try? job.truth(m, r)).flatMap { t in (try? job.truth(job.metric, r)).map { t - $0 } }
+        }
+        guard !gaps.isEmpty else { return nil }
+        return String(
+            format:
+                "LLM-PP was shown and predicts %@ %@: its MAE here includes the demonstrations' mean gap (%@ - %@) of %+.2f",
+            job.metric, job.space.task.metric, m, job.metric, Metrics.mean(gaps))
     }
 
     func predictionsTable() -> TextTable {

@@ -32,6 +32,7 @@ struct SearchResult {
                 .object([
                     ("llm", .number(hours.llm)), ("expensive", .number(hours.expensive)),
                     ("saved", .number(hours.saved)), ("expensive_cost", .string(hours.costLabel)),
+                    ("llm_cost", .string(SearchHours.llmCostLabel)),
                 ])
             ),
             ("best", candidate(state.best)), ("pareto", .array(pareto.map(candidate))),
@@ -87,7 +88,9 @@ struct SearchResult {
                     + stretches.map { $0.text(evaluator: snapshot.evaluatorName) }.joined(separator: ", "))
         }
         lines.append(
-            String(format: "search hours: LLM %.3f + expensive %.2f (%@)", hours.llm, hours.expensive, hours.costLabel)
+            String(
+                format: "search hours: LLM %.3f (%@) + expensive %.2f (%@)", hours.llm, SearchHours.llmCostLabel,
+                hours.expensive, hours.costLabel)
                 + (hours.saved.map { String(format: "; saved by the switch (estimated) %.2f", $0) } ?? ""))
         if let f = state.firstGenerationSeconds {
             lines.append(String(format: "first generation after %.0f s (%@ schedule)", f, config.schedule.rawValue))
