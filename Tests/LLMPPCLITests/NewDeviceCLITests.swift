@@ -33,6 +33,7 @@ final class NewDeviceCLITests: XCTestCase {
         let (dataDir, file, add) = try addJetson()
         XCTAssertTrue(add.stdout.contains("jetson on nb201-cifar10 from 5 measurements"), add.stdout)
         XCTAssertTrue(add.stdout.contains("<- saved"), add.stdout)
+        XCTAssertTrue(add.stdout.contains("The saved method is the lowest of these "), add.stdout)
         // The mark's column has no header, so no rule: dashes over nothing read as missing figures.
         let rule = try XCTUnwrap(add.stdout.split(separator: "\n").first { $0.hasPrefix("------") })
         XCTAssertTrue(rule.hasSuffix("--------"), "Acc(10%)'s rule ends the line: \(rule)")

@@ -27,6 +27,14 @@ struct AdaptationReport {
         ])
     }
 
+    /// `auto` saves the row with the lowest error: chosen by the same errors it is shown with,
+    /// that figure is the best of several tries on a few rows, so optimistic.
+    var choiceNote: String {
+        method == .crossValidated && scored.count > 1
+            ? "\nThe saved method is the lowest of these \(scored.count) errors on the same \(measurements) rows: its own figure is optimistic."
+            : ""
+    }
+
     var text: String {
         var t = TextTable(header: ["method", "leave-one-out MAPE", "Kendall", "Acc(10%)", ""])
         for (m, a) in scored {
@@ -41,7 +49,7 @@ struct AdaptationReport {
 
             Saved \(path): \(basis).
             Each row: the method fitted on all but one measurement, judged on that one (a guide, not a promise:
-            with few rows the error on new architectures is usually larger).
+            with few rows the error on new architectures is usually larger).\(choiceNote)
             Use it: llmpp search --space \(space) --hardware \(name) --latency-ms MS\(folders.flags)
             """
     }
