@@ -178,6 +178,16 @@ final class RendererTests: XCTestCase {
         m.quality[0].1.append(PredictorQuality(name: BaselineReport.lineName, perSeed: [("5", 0.9, 0.6)]))
         text = Renderer.render(m, width: 80, height: 24).text
         XCTAssertTrue(text.contains("Line on log #params (dem…") && !text.contains("MAE lower"), text)
+        // A short pane keeps the shifted baselines and the fits before the paper's raw rows.
+        let raw = PredictorQuality(name: "HAT", perSeed: [("5", 1.1, 0.7)])
+        let shifted = PredictorQuality(name: BaselineReport.shiftCalibratedName("HAT"), perSeed: [("5", 0.2, 0.7)])
+        let order = QualityPane.paneOrder([raw, shifted] + m.quality[0].1).map(\.name)
+        XCTAssertEqual(
+            order,
+            [
+                "LLM-Distill-PP", "HAT (shift-calibrated)", BaselineReport.demoMeanName, BaselineReport.ridgeName,
+                BaselineReport.lineName, "HAT",
+            ])
     }
 
     /// The plot's keys (colours, front, limit, generations) have a row of their own below
