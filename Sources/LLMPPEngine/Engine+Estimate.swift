@@ -1,5 +1,6 @@
 import Foundation
 import LLMPPCore
+import LLMPPLLM
 import LLMPPStore
 
 extension Engine {
@@ -35,6 +36,11 @@ extension Engine {
                 concurrency: concurrency, provider: provider)
             if cached > 0 { part.detail += ", \(cached) more already answered (cached)" }
             parts.append(part)
+        }
+        // A server that has not started loads its model and reads its first prompt whole before
+        // the first answer: minutes on 2 cores, first in line (it was priced as any answer).
+        if parts.contains(where: \.asksTheLLM), let cold = await self.provider?.coldStartCost() {
+            parts.insert(.coldStart(cold, answerSeconds: perAnswer?.median), at: 0)
         }
         let steps = trainingStepsLeft
         if steps > 0 { parts.append(.training(steps: steps, secondsEach: secondsPerTrainingStep())) }
@@ -112,5 +118,19 @@ extension Engine {
             generations: left, expensiveGenerations: expensive, evaluations: evaluations, recordedEach: recorded,
             pace: config.pace,
             costLabel: String(evaluator.costLabel.prefix { $0 != ":" }))
+    }
+}
+
+extension RunEstimate.Part {
+    /// The server's start: its model's load, and its first answer beyond what an answer costs
+    /// (the labels part prices that answer already), from its recorded starts.
+    static func coldStart(_ c: ColdStartCost, answerSeconds: Double?) -> RunEstimate.Part {
+        let extra = max(0, c.firstAnswerSeconds - (answerSeconds ?? 0))
+        let wall = c.loadSeconds + extra
+        return RunEstimate.Part(
+            name: "server start", seconds: wall,
+            detail:
+                "model load \(RunEstimate.unit(c.loadSeconds)) + first prompt \(RunEstimate.unit(extra)) beyond an answer = \(ProgressRate.duration(wall)) (median of \(c.starts) start\(c.starts == 1 ? "" : "s") here)"
+        )
     }
 }

@@ -13,6 +13,11 @@ public struct RunEstimate: Sendable, Equatable {
         public var seconds: Double?
         /// The sum behind the figure, e.g. "40 × 3.1 s (median of 212 earlier answers)".
         public var detail: String
+        /// Answers the LLM is to be asked in this part (none: answered from the cache, or no LLM).
+        public var llmAnswers = 0
+
+        /// Whether this part asks the LLM anything.
+        public var asksTheLLM: Bool { llmAnswers > 0 }
 
         public init(name: String, seconds: Double?, detail: String) {
             self.name = name
@@ -51,19 +56,23 @@ extension RunEstimate.Part {
         _ name: String, answers: Int, secondsEach: (median: Double, count: Int)?, concurrency: Int, provider: String
     ) -> RunEstimate.Part {
         guard let s = secondsEach else {
-            return RunEstimate.Part(
+            var part = RunEstimate.Part(
                 name: name, seconds: nil,
                 detail:
                     "\(answers) answers: time unknown (no earlier answers of \(provider) here; the bar shows the rate once they land)"
             )
+            part.llmAnswers = answers
+            return part
         }
         let c = max(1, concurrency)
         let wall = Double(answers) * s.median / Double(c)
-        return RunEstimate.Part(
+        var part = RunEstimate.Part(
             name: name, seconds: wall,
             detail:
                 "\(answers) × \(RunEstimate.unit(s.median))\(c > 1 ? " ÷ \(c) at once" : "") = \(ProgressRate.duration(wall)) (median of \(s.count) earlier answers of \(provider) here)"
         )
+        part.llmAnswers = answers
+        return part
     }
 
     static func training(steps: Int, secondsEach: Double?) -> RunEstimate.Part {

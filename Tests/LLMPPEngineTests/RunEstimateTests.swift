@@ -1,5 +1,6 @@
 import Foundation
 import LLMPPCore
+import LLMPPLLM
 import LLMPPStore
 import XCTest
 
@@ -30,6 +31,35 @@ final class RunEstimateTests: XCTestCase {
         let e = RunEstimate(parts: [unknown, .training(steps: 100, secondsEach: 0.01), paced])
         XCTAssertTrue(e.line.hasPrefix("estimate: at least 2m01s (labels 40 answers: time unknown"), e.line)
         XCTAssertEqual(RunEstimate(parts: [paced]).line.prefix(16), "estimate: ~2m00s")
+    }
+
+    /// A provider whose server has not started prices its recorded start first (model load,
+    /// the first answer beyond an ordinary one), and only where the LLM is asked something.
+    func testAColdServerIsPricedBeforeItsAnswers() async throws {
+        let cold = RunEstimate.Part.coldStart(
+            ColdStartCost(loadSeconds: 8, firstAnswerSeconds: 45, starts: 3), answerSeconds: 5)
+        XCTAssertEqual(cold.seconds ?? 0, 48, accuracy: 1e-9)
+        XCTAssertEqual(
+            cold.detail, "model load 8.0 s + first prompt 40.0 s beyond an answer = 48s (median of 3 starts here)")
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        let url = server.baseURL
+        let env = EngineEnvironment(
+            catalog: EngineTests.catalog, dataDirectory: EngineTests.tempDir(),
+            makeProvider: { _, _ in
+                ColdProvider(
+                    inner: OpenAIProvider(
+                        name: "openai", model: "test-llm", baseURL: url, apiKey: nil, maxConcurrency: 4))
+            })
+        let engine = try await Engine.create(config: EngineTests.smallConfig(), environment: env)
+        let estimate = await engine.estimate()
+        XCTAssertEqual(estimate.parts.first?.name, "server start", estimate.line)
+        var none = EngineTests.smallConfig()
+        none.labels = 0
+        none.switchAt = 0
+        let noLLM = try await Engine.create(config: none, environment: env)
+        let withoutLLM = await noLLM.estimate()
+        XCTAssertFalse(withoutLLM.parts.contains { $0.name == "server start" }, withoutLLM.line)
     }
 
     func testAnEngineEstimatesFromItsDataDirectoryAndCache() async throws {
@@ -115,4 +145,16 @@ final class RunEstimateTests: XCTestCase {
         XCTAssertNil(labels(after), after.line)
         await resumed.shutdown()
     }
+}
+
+/// A provider whose server has not started yet, with three recorded starts.
+struct ColdProvider: LLMProvider {
+    let inner: any LLMProvider
+    var name: String { inner.name }
+    var model: String { inner.model }
+    var displayName: String { inner.displayName }
+    var maxConcurrency: Int { inner.maxConcurrency }
+    var supportsLogprobs: Bool { inner.supportsLogprobs }
+    func complete(_ request: CompletionRequest) async throws -> CompletionResponse { try await inner.complete(request) }
+    func coldStartCost() async -> ColdStartCost? { ColdStartCost(loadSeconds: 8, firstAnswerSeconds: 45, starts: 3) }
 }

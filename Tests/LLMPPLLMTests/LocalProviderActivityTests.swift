@@ -93,6 +93,44 @@ final class LocalProviderActivityTests: XCTestCase {
         XCTAssertNil(port)
     }
 
+    /// A start is recorded with its first answer (the model's load, then the whole prompt) and
+    /// priced while no server runs: the estimate before a run priced neither.
+    func testAStartIsRecordedAndPricedWhileNoServerRuns() async throws {
+        let provider = try fakeProvider()
+        let none = await provider.coldStartCost()
+        XCTAssertNil(none, "nothing recorded yet")
+        let request = CompletionRequest(messages: [ChatMessage(.user, "Test architecture: ...")])
+        _ = try await provider.complete(request)
+        let running = await provider.coldStartCost()
+        XCTAssertNil(running, "a running server costs what any answer does")
+        _ = try await provider.complete(request)
+        await provider.shutdown()
+        let stopped = await provider.coldStartCost()
+        let cost = try XCTUnwrap(stopped)
+        XCTAssertEqual(cost.starts, 1, "only the first answer of a start")
+        XCTAssertGreaterThanOrEqual(cost.loadSeconds, 0.7, "the stand-in loads for 0.7 s")
+        XCTAssertGreaterThanOrEqual(cost.firstAnswerSeconds, 0.3)
+    }
+
+    /// The starts file keeps the newest 20, reads one model's, and skips lines that do not
+    /// read or hold figures no start has (a hand edit).
+    func testTheStartsFileKeepsTheNewestAndSkipsWhatDoesNotRead() throws {
+        let dir = NSTemporaryDirectory() + "llmpp-starts-\(UUID().uuidString)"
+        for i in 0..<25 {
+            LocalServerStarts.record(
+                LocalServerStart(
+                    model: i % 5 == 0 ? "other" : "m", loadSeconds: Double(i), firstAnswerSeconds: 1, date: 0),
+                logDirectory: dir)
+        }
+        XCTAssertEqual(LocalServerStarts.read(logDirectory: dir, model: "m").map(\.loadSeconds).first, 6)
+        XCTAssertEqual(LocalServerStarts.read(logDirectory: dir, model: "m").count, 16)
+        let path = dir + "/server-starts.jsonl"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try (text + "garbage\n{\"model\":\"m\",\"loadSeconds\":-1,\"firstAnswerSeconds\":1,\"date\":0}\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(LocalServerStarts.read(logDirectory: dir, model: "m").count, 16)
+    }
+
     func testGroupedCounts() {
         XCTAssertEqual(Activity.grouped(3100), "3,100")
         XCTAssertEqual(Activity.grouped(999), "999")

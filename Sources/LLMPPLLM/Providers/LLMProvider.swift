@@ -151,6 +151,9 @@ public protocol LLMProvider: Sendable {
     /// (a second transcript's answers to the same prompts came back as the first one's).
     /// Empty where the provider and model say it all.
     var cacheScope: String { get }
+    /// The medians of this provider's recorded cold starts (loading the model, the first
+    /// answer) while it has not started yet; nil where a request costs what any other does.
+    func coldStartCost() async -> ColdStartCost?
 }
 
 extension LLMProvider {
@@ -160,4 +163,5 @@ extension LLMProvider {
     public var requestTimeout: Double? { nil }
     public var cacheScope: String { "" }
     public func onActivity(_ handler: @escaping ActivityHandler) {}
+    public func coldStartCost() async -> ColdStartCost? { nil }
 }

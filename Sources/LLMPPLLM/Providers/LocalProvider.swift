@@ -45,6 +45,8 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
         var firstRequest = true
         /// Shut down: no server starts again (a retry after a quit started a fresh one).
         var stopped = false
+        /// Seconds the running server took to load its model (recorded with its first answer).
+        var loadSeconds: Double?
         func get(_ p: LocalProvider) async throws -> OpenAIProvider {
             if stopped { throw LLMError.cancelled }
             if let api { return api }
@@ -53,7 +55,9 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
                 FileHandle.standardError.write(Data("\(what)...\n".utf8))
             }
             defer { p.activity.report(nil) }
+            let began = Date()
             let s = try await LocalLlamaServer.start(binary: p.binary, model: p.modelPath, logDirectory: p.logDirectory)
+            loadSeconds = Date().timeIntervalSince(began)
             server = s
             firstRequest = true
             let a = OpenAIProvider(
@@ -95,7 +99,25 @@ public final class LocalProvider: LLMProvider, @unchecked Sendable {
                 "first prompt: processing " + (tokens.map { "\(Activity.grouped($0)) tokens" } ?? "the whole prompt")
                     + " (later prompts reuse its prefix)"))
         defer { activity.report(nil) }
-        return try await api.complete(request)
+        let began = Date()
+        let response = try await api.complete(request)
+        if let load = await starter.loadSeconds {
+            LocalServerStarts.record(
+                LocalServerStart(
+                    model: model, loadSeconds: load, firstAnswerSeconds: Date().timeIntervalSince(began),
+                    date: Date().timeIntervalSince1970), logDirectory: logDirectory)
+        }
+        return response
+    }
+
+    /// Nil once the server runs; else the medians of this model's recorded starts.
+    public func coldStartCost() async -> ColdStartCost? {
+        guard await starter.port == nil else { return nil }
+        let starts = LocalServerStarts.read(logDirectory: logDirectory, model: model)
+        guard !starts.isEmpty else { return nil }
+        return ColdStartCost(
+            loadSeconds: Metrics.median(starts.map(\.loadSeconds)),
+            firstAnswerSeconds: Metrics.median(starts.map(\.firstAnswerSeconds)), starts: starts.count)
     }
 
     public func onActivity(_ handler: @escaping ActivityHandler) { activity.set(handler) }

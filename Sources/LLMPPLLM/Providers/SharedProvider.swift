@@ -17,6 +17,7 @@ public struct SharedProvider: LLMProvider {
         try await inner.complete(request)
     }
     public func onActivity(_ handler: @escaping ActivityHandler) { inner.onActivity(handler) }
+    public func coldStartCost() async -> ColdStartCost? { await inner.coldStartCost() }
     public func shutdown() async {}
     public func close() async { await inner.shutdown() }
 }
