@@ -6,12 +6,6 @@ public struct ScoringStretch: Sendable, Equatable {
     public var last: Int
     public var scoredBy: ScoreSource
 
-    public init(first: Int, last: Int, scoredBy: ScoreSource) {
-        self.first = first
-        self.last = last
-        self.scoredBy = scoredBy
-    }
-
     /// The run's generation log in stretches, in order.
     public static func of(_ log: [GenerationRecord]) -> [ScoringStretch] {
         var out: [ScoringStretch] = []
