@@ -477,6 +477,12 @@ final class RendererTests: XCTestCase {
         m.message = "estimate: ~6m10s (labels 40 × 3.1 s = 2m04s · training 500 steps · search 30 generations)"
         line = Renderer.render(m, width: 80, height: 24).text.components(separatedBy: "\n").last!
         XCTAssertTrue(line.contains("loading the model: 12 s"), line)
+        // A long answer to a key pressed during the wait goes first (it vanished at 80 columns).
+        m.message = "injected c07acf112abe: it joins the next population built"
+        m.messageShown = (m.message, t0.addingTimeInterval(10))
+        line = Renderer.render(m, width: 80, height: 24).text.components(separatedBy: "\n").last!
+        XCTAssertTrue(line.hasPrefix(" injected c07acf112abe: it joins the next population built   "), line)
+        XCTAssertTrue(line.contains("starting the"), line)
         XCTAssertTrue(b.text.contains("2/6 · 9.7/min · 12s · ETA 25s switch"), b.text)
         // The bars give way to the texts: at 120 columns the predictor scoring is still named
         // (the rate used to push it off the edge).

@@ -200,6 +200,17 @@ public struct ExplorerModel: Sendable {
         return nil
     }
 
+    /// Since when the run has waited on what `waitLine` says.
+    var waitSince: Date? { activity?.since ?? waiting?.since }
+
+    /// Whether the message came after the wait began (a key's answer while the spinner turns):
+    /// it goes first on the status line, or a long one vanished behind the wait line at 80
+    /// columns. One from before the wait (the start's estimate) gives way to it.
+    var messageIsNewerThanTheWait: Bool {
+        guard let shown = messageShown, shown.text == message, let since = waitSince else { return false }
+        return shown.since > since
+    }
+
     /// How often the screen must be redrawn with nothing new from the engine: a spinner
     /// turns ten times a second, elapsed times and ETAs tick each second.
     public var redrawInterval: Double? {

@@ -318,19 +318,23 @@ public enum Renderer {
         let limit = r.width - 1
         var x = 0
         // What the run waits on first (the local server's start is what a newcomer watches),
-        // then the message; a cut of either ends in "…".
+        // then the message; a message newer than the wait (a key's answer) first instead. A cut
+        // of either ends in "…".
+        let said = m.message.isEmpty ? "" : " " + m.message + "  "
+        let style = Style(m.state.error != nil ? .bad : .accent, bold: true)
         if let wait = m.waitLine {
-            // What the run waits on, with a spinner and its time, never a frozen counter. A short
-            // message (a key's answer: "pinned ...") keeps its room and the wait line is cut
-            // instead; a long one (the start's estimate) gives way to the server's own words.
-            let said = m.message.isEmpty ? 0 : m.message.count + 3
-            let room = said <= limit / 2 ? limit - said : limit
-            x += b.text(x, r.y, " \(spinner(m)) \(wait)  ", Style(.warning, bold: true), maxWidth: room - x)
-        }
-        if !m.message.isEmpty, x < limit {
-            x += b.text(
-                x, r.y, " " + m.message + "  ", Style(m.state.error != nil ? .bad : .accent, bold: true),
-                maxWidth: limit - x)
+            let waitText = " \(spinner(m)) \(wait)  "
+            if m.messageIsNewerThanTheWait {
+                x += b.text(x, r.y, said, style, maxWidth: limit - x)
+                if x < limit { x += b.text(x, r.y, waitText, Style(.warning, bold: true), maxWidth: limit - x) }
+            } else {
+                // A short message keeps its room beside the wait line, which is cut instead.
+                let room = said.count <= limit / 2 ? limit - said.count : limit
+                x += b.text(x, r.y, waitText, Style(.warning, bold: true), maxWidth: room - x)
+                if !said.isEmpty, x < limit { x += b.text(x, r.y, said, style, maxWidth: limit - x) }
+            }
+        } else if !said.isEmpty {
+            x += b.text(x, r.y, said, style, maxWidth: limit - x)
         }
         x = max(x, 1)
         for hint in statusHints(m) {
