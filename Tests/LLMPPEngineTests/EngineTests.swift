@@ -772,6 +772,45 @@ final class AnytimeScheduleTests: XCTestCase {
         XCTAssertGreaterThan(st.expensiveSeconds ?? 0, 0)
     }
 
+    /// A quit during an expensive batch's paced sleep charges nothing: the batch's scores are
+    /// not kept, the run pays for it again, and its search hours equal an uninterrupted run's
+    /// (the batch was charged twice: 1.35 h too many after one quit).
+    func testAQuitDuringThePacedSleepChargesTheBatchOnce() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        var config = Self.config()
+        config.pace = 1000
+        let full = try await Engine.create(
+            config: config, environment: environment(server, EngineTests.tempDir(), sleeps: Sleeps()))
+        await full.start()
+        let a = await full.wait()
+        final class OneQuit: @unchecked Sendable {
+            let lock = NSLock()
+            var quit = false
+            func sleep(_ s: Double) throws {
+                try lock.withLock {
+                    if !quit {
+                        quit = true
+                        throw CancellationError()
+                    }
+                }
+            }
+        }
+        let quitOnce = OneQuit()
+        var env = environment(server, EngineTests.tempDir())
+        env.sleep = { try quitOnce.sleep($0) }
+        let engine = try await Engine.create(config: config, environment: env)
+        var units = 0
+        while await !engine.state.finished && units < 500 {
+            await engine.step()
+            units += 1
+        }
+        let b = await engine.state
+        XCTAssertTrue(quitOnce.quit, "the sleep was cut once")
+        XCTAssertEqual(b.counters.expensiveEvaluations, a.counters.expensiveEvaluations)
+        XCTAssertEqual(try XCTUnwrap(b.expensiveSeconds), try XCTUnwrap(a.expensiveSeconds), accuracy: 1e-6)
+    }
+
     /// A run dropped (as by kill -9) at several units and resumed labels the same
     /// architectures, trains the same students and ends with the same result.
     func testResumeAtAnyUnitEqualsAnUninterruptedRun() async throws {

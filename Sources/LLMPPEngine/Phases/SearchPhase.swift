@@ -143,15 +143,17 @@ extension Engine {
         await persist(generation: (g, popJSON))
     }
 
-    /// Counts a batch's cost (recorded or reported seconds, else wall time) and, when paced,
-    /// sleeps out the rest of its recorded cost divided by the pace.
+    /// When paced, sleeps out the rest of a batch's recorded cost divided by the pace, then
+    /// counts its cost (recorded or reported seconds, else wall time). A quit during the sleep
+    /// charges nothing: the batch's scores are not kept either, and the resumed run pays for
+    /// it again (it was charged twice: 1.35 h too many after one quit).
     func chargeExpensive(recorded: [Double]?, wallSeconds: Double) async throws {
         let cost = recorded.map { $0.reduce(0, +) } ?? wallSeconds
-        state.expensiveSeconds = (state.expensiveSeconds ?? 0) + cost
         if let pace = config.pace, let recorded {
             let sleep = recorded.reduce(0, +) / pace - wallSeconds
             if sleep > 0 { try await env.sleep(min(sleep, 3600)) }
         }
+        state.expensiveSeconds = (state.expensiveSeconds ?? 0) + cost
     }
 
     func logGeneration(_ g: Int, source: ScoreSource, newExpensive: Int) {
