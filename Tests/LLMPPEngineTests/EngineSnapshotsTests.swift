@@ -81,6 +81,27 @@ final class EngineSnapshotsTests: XCTestCase {
         XCTAssertEqual(s.calls.count, 48, "the calls pane of a resumed run is not empty")
     }
 
+    /// A paced batch's sleep is said like any wait: a paced generation stood 40 s with nothing
+    /// on screen moving.
+    func testAPacedSleepIsShownAsAWait() async throws {
+        let server = try EngineTests.llmServer()
+        defer { server.stop() }
+        var config = EngineTests.smallConfig()
+        config.pace = 1000
+        var env = EngineTests.environment(server, dataDir: EngineTests.tempDir())
+        env.sleep = { _ in try await Task.sleep(nanoseconds: 200_000_000) }
+        let engine = try await Engine.create(config: config, environment: env)
+        let w = Watcher()
+        let listener = w.listen(await engine.snapshots())
+        await engine.start()
+        _ = await engine.wait()
+        listener.cancel()
+        let waits = w.lock.withLock { w.seen.compactMap { $0.waiting?.what } }
+        XCTAssertTrue(
+            waits.contains { $0.hasPrefix("12-epoch training's pace (") && $0.hasSuffix("recorded ÷ 1000x)") },
+            "\(waits)")
+    }
+
     func waitUntil(_ cond: @escaping () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
         for _ in 0..<500 {
             if cond() { return }

@@ -151,7 +151,10 @@ extension Engine {
         let cost = recorded.map { $0.reduce(0, +) } ?? wallSeconds
         if let pace = config.pace, let recorded {
             let sleep = recorded.reduce(0, +) / pace - wallSeconds
-            if sleep > 0 { try await env.sleep(min(sleep, 3600)) }
+            // Said like any wait: a paced generation stood 40 s with nothing on screen moving.
+            let what =
+                "\(evaluator.name)'s pace (\(recorded.count) architectures, \(RunEstimate.unit(cost)) recorded ÷ \(Int(pace))x)"
+            if sleep > 0 { try await waiting(for: what, timeout: nil) { try await env.sleep(min(sleep, 3600)) } }
         }
         state.expensiveSeconds = (state.expensiveSeconds ?? 0) + cost
     }
