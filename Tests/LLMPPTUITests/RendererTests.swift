@@ -204,6 +204,10 @@ final class RendererTests: XCTestCase {
         }
         m.colorBy = .generation
         XCTAssertTrue(Renderer.render(m, width: 120, height: 40).text.contains("━ front ┊ limit gen █"))
+        // No front is drawn for another y-mode, so no key for one.
+        m.plotY = .truth
+        XCTAssertFalse(Renderer.render(m, width: 120, height: 40).text.contains("━ front"))
+        m.plotY = .used
         XCTAssertTrue(Renderer.render(m, width: 200, height: 60).text.contains("(● LLM-PP, + student)"))
         m.qualityPoints = m.qualityPoints.map {
             QualityPoint(archID: $0.archID, truth: $0.truth, llmpp: nil, student: $0.student)

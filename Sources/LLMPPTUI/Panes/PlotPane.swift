@@ -120,8 +120,11 @@ enum PlotPane {
             x += b.text(x, keys, " expensive ", .dim)
         }
         if x + 16 < r.x + r.width {
-            x += b.text(x, keys, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
-            x += b.text(x, keys, " front ", .dim)
+            // The front is drawn for the score the search used only (its key stood in every mode).
+            if m.plotY == .used {
+                x += b.text(x, keys, m.asciiOnly ? "o" : "━", Style(.pareto, bold: true))
+                x += b.text(x, keys, " front ", .dim)
+            }
             if geo.limit != nil {
                 x += b.text(x, keys, m.asciiOnly ? ":" : "┊", Style(.constraint, bold: true))
                 x += b.text(x, keys, " limit ", .dim)

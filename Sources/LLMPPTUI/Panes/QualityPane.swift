@@ -25,10 +25,16 @@ enum QualityPane {
                 }))
     }
 
-    /// Width of the MAE/Kendall table; a scatter fills what is left of the pane.
-    static let tableWidth = 46
+    /// Widest name column: "Supernet (Sandwich) (shift-cal.)" whole; 29 where the scatter
+    /// beside it would be left fewer than 20 columns (at 120 columns it kept 17).
+    static let nameWidth = 32
+    static let narrowNameWidth = 29
+    /// The table's columns beside its names: MAE 8, Kendall 9.
+    static let figuresWidth = 17
 
     static func draw(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+        let names = r.width - (nameWidth + figuresWidth) - 1 >= 20 ? nameWidth : narrowNameWidth
+        let tableWidth = names + figuresWidth
         let scatterWidth = r.width - tableWidth - 1
         let withScatter = scatterWidth >= QualityScatter.minWidth
         if withScatter {
@@ -36,13 +42,13 @@ enum QualityPane {
                 &b, m.qualityPoints, Rect(r.x + tableWidth + 1, r.y, scatterWidth, r.height - 1), ascii: m.asciiOnly)
         }
         let left = withScatter ? Rect(r.x, r.y, tableWidth, r.height) : r
-        drawTable(&b, m, left)
+        drawTable(&b, m, left, names: names)
         drawLoss(&b, m, x: left.x, y: left.y + left.height - 1, width: left.width)
     }
 
     /// The MAE/Kendall table of the valid metric (else the first), the best of each column
     /// marked, with what the two figures mean underneath.
-    static func drawTable(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
+    static func drawTable(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect, names: Int = nameWidth) {
         guard let (name, all) = m.quality.first(where: { $0.0 == "valid" }) ?? m.quality.first, !all.isEmpty
         else {
             b.paragraph(
@@ -52,7 +58,7 @@ enum QualityPane {
         }
         let list = paneOrder(all)
         // The names give way to the figures in a narrow pane (at 80 columns Kendall read "Ke…").
-        let nameWidth = max(12, min(29, r.width - 17))
+        let nameWidth = max(12, min(names, r.width - figuresWidth))
         b.text(
             r.x, r.y,
             Renderer.pad("\(name) \(m.metric), split \(m.config.splitSeed)", nameWidth, cut: true)
@@ -65,8 +71,10 @@ enum QualityPane {
         // alone, without the references it is judged by. The legend shrinks to one line, then goes.
         let room = max(0, r.height - 2)
         let legend = room >= list.count + 2 ? 2 : room >= list.count + 1 ? 1 : 0
+        // Rows that do not fit are said on the last row (at 80x24 three of seven went unsaid).
+        let hidden = max(0, list.count - room)
         var y = r.y + 1
-        for q in list.prefix(room - legend) {
+        for q in list.prefix(hidden > 0 ? max(0, room - 1) : room - legend) {
             let role: Role =
                 q.name.hasPrefix("LLM-Distill") ? .distill : (q.name.hasPrefix("LLM-PP") ? .accent : .normal)
             let name = q.name.replacingOccurrences(of: "(demonstrations)", with: "(demos)")
@@ -84,7 +92,10 @@ enum QualityPane {
             y += 1
         }
         // What the numbers mean (MAE 6.92 / Kendall 0.01 used to stand without a word).
-        if legend == 2 {
+        if hidden > 0 {
+            b.text(
+                r.x, r.y + r.height - 2, "+\(hidden + 1) more rows: z zooms this pane", .dim, maxWidth: r.width)
+        } else if legend == 2 {
             b.text(r.x, r.y + r.height - 3, "MAE: mean |predicted - truth|, lower is better", .dim, maxWidth: r.width)
             b.text(r.x, r.y + r.height - 2, "Kendall: 1 = same order, 0 = random; * best", .dim, maxWidth: r.width)
         } else if legend == 1 {

@@ -15,8 +15,10 @@ enum QualityScatter {
             b.text(r.x, r.y, "predicted vs truth: no predictions yet", .dim, maxWidth: r.width)
             return
         }
-        b.text(
-            r.x, r.y, "predicted ↑ vs truth → (" + keys(points, ascii: ascii) + ")", .dim, maxWidth: r.width)
+        // A narrow scatter keeps its marks' key (the axes' words were cut before it at 120 columns).
+        let key = keys(points, ascii: ascii)
+        let title = "predicted ↑ vs truth → (" + key + ")"
+        b.text(r.x, r.y, title.count <= r.width ? title : key, .dim, maxWidth: r.width)
         let plot = Rect(r.x + 6, r.y + 1, r.width - 6, r.height - 2)
         func col(_ v: Double) -> Int {
             plot.x + min(plot.width - 1, Int((v - lo) / (hi - lo) * Double(plot.width - 1) + 0.5))
@@ -37,7 +39,10 @@ enum QualityScatter {
         let axis = String(format: "%.1f", lo)
         let end = String(format: "%.1f", hi)
         b.text(plot.x, r.y + r.height - 1, axis, .dim)
-        b.text(plot.x + plot.width - end.count, r.y + r.height - 1, end, .dim)
+        // Both ends only where they do not run together ("78.087.8").
+        if plot.width > axis.count + end.count {
+            b.text(plot.x + plot.width - end.count, r.y + r.height - 1, end, .dim)
+        }
     }
 
     /// The marks the points use: a run without LLM-PP has no ● to name (it was named anyway).
