@@ -44,7 +44,8 @@ extension Engine {
         }
         let steps = trainingStepsLeft
         if steps > 0 { parts.append(.training(steps: steps, secondsEach: secondsPerTrainingStep())) }
-        parts.append(searchPart())
+        // A finished run has nothing left ("search 0 generations ... seconds" read as work to come).
+        if !state.finished && state.generation < config.evolution.iterations { parts.append(searchPart()) }
         return RunEstimate(parts: parts)
     }
 

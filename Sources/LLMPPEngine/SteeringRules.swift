@@ -21,7 +21,7 @@ public enum SteeringRules {
         var message = "switch point -> generation \(v)"
         if v != requested { message += " (clamped to 0...\(n))" }
         if state.finished {
-            message += "; the run is finished: r restarts with it"
+            message += "; the run is finished: r starts a new run with it"
         } else if let at = state.switchReachedAt, v > at, at < state.generation {
             message += "; generations \(at)-\(state.generation - 1) were already scored by the expensive evaluator"
         } else if v < state.generation {
@@ -53,7 +53,8 @@ public enum SteeringRules {
             return (nil, "this run has no constraint to change")
         }
         let message =
-            "constraint -> \(scaled.summary)" + (state.finished ? "; the run is finished: r restarts with it" : "")
+            "constraint -> \(scaled.summary)"
+            + (state.finished ? "; the run is finished: r starts a new run with it" : "")
         return (scaled, message)
     }
 }

@@ -369,7 +369,8 @@ extension EngineTests {
             SteeringRules.switchPoint(9, config: cfg, state: st),
             .init(value: 6, message: "switch point -> generation 6 (clamped to 0...6)"))
         st.finished = true
-        XCTAssertTrue(SteeringRules.switchPoint(2, config: cfg, state: st).message.contains("r restarts with it"))
+        XCTAssertTrue(
+            SteeringRules.switchPoint(2, config: cfg, state: st).message.contains("r starts a new run with it"))
         cfg.labels = 0
         XCTAssertNil(SteeringRules.switchPoint(2, config: cfg, state: RunState(seed: 0)).value)
         let server = try Self.llmServer()

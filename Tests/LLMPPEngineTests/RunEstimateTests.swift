@@ -143,6 +143,8 @@ final class RunEstimateTests: XCTestCase {
         let resumed = try await Engine.resume(runID: "anytime-estimate", environment: env)
         let after = await resumed.estimate()
         XCTAssertNil(labels(after), after.line)
+        // Nothing at all is left ("search 0 generations ... seconds" read as work to come).
+        XCTAssertEqual(after.line, "estimate: nothing left to run")
         await resumed.shutdown()
     }
 }

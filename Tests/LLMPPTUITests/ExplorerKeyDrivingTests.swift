@@ -207,7 +207,7 @@ final class ExplorerKeyDrivingTests: XCTestCase {
         let (_, app) = try await drive([
             .waitFor("PAUSED"), .waitFor("n runs one step · estimate: at least"), .key(.char(" ")), .waitFor("DONE"),
             // The end is said in the status line ("running" stood under DONE).
-            .waitFor("the run is finished: r starts a new one"),
+            .waitFor("the run is finished: r starts a new run"),
         ])
         let engine = await app.currentEngine.state
         let m = app.model

@@ -178,6 +178,12 @@ final class ThemeAndKeyTests: XCTestCase {
         _ = m.fadeMessage()
         m.now = t0 + 100
         XCTAssertFalse(m.fadeMessage())
+        // A key's answer while paused fades back to "paused" (the line showed only the keys).
+        m.message = "pinned abc"
+        _ = m.fadeMessage()
+        m.now = t0 + 110
+        XCTAssertTrue(m.fadeMessage())
+        XCTAssertEqual(m.message, ExplorerModel.pausedMessage)
         m.state.paused = false
         m.state.error = "the LLM server died"
         m.message = "the LLM server died"
@@ -385,7 +391,7 @@ final class ThemeAndKeyTests: XCTestCase {
         for line in g.columnLines.joined() { XCTAssertLessThanOrEqual(line.text.count, textWidth, line.text) }
         let reasons = g.columnLines.joined().filter(\.reason).map { $0.text.trimmingCharacters(in: .whitespaces) }
             .joined(separator: " ")
-        XCTAssertTrue(reasons.contains("now: the run is finished: r restarts a new run with these settings"), reasons)
+        XCTAssertTrue(reasons.contains("now: the run is finished: r starts a new run with these settings"), reasons)
         XCTAssertTrue(reasons.contains("now: this run has no constraint to change"), reasons)
         XCTAssertTrue(
             reasons.contains("now: expensive evaluations are not paced in this run (start it with --pace 1000)"),
@@ -454,9 +460,10 @@ final class ThemeAndKeyTests: XCTestCase {
         var m = try model()
         m.state.finished = true
         XCTAssertEqual(Controller.handle(.char(" "), &m, layout: layout), [])
-        XCTAssertEqual(m.message, "the run is finished: r restarts a new run with these settings")
+        XCTAssertEqual(m.message, "the run is finished: r starts a new run with these settings")
         let tightened = SteeringRules.scaledConstraint(m.config.constraint, tighter: true, state: m.state)
-        XCTAssertTrue(tightened.message.hasSuffix("; the run is finished: r restarts with it"), tightened.message)
+        XCTAssertTrue(
+            tightened.message.hasSuffix("; the run is finished: r starts a new run with it"), tightened.message)
         m.state.finished = false
         m.state.paused = false
         _ = Controller.handle(.char(" "), &m, layout: layout)

@@ -284,7 +284,9 @@ public struct ExplorerModel: Sendable {
         guard now.timeIntervalSince(shown.since) >= Self.messageLifetime(message), !messageDescribesState else {
             return false
         }
-        message = ""
+        // A key's answer that fades while the run is paused gives the word back to "paused"
+        // (the line showed only the keys, and a paused run read as a stopped one).
+        message = state.paused && !state.finished && !unitInFlight ? Self.pausedMessage : ""
         messageShown = nil
         return true
     }
@@ -302,7 +304,7 @@ public struct ExplorerModel: Sendable {
         switch e {
         case .error(let m), .notice(let m): message = m
         // "running" (or any older word) stood under DONE: the end is said instead.
-        case .finished: message = "the run is finished: r starts a new one with these settings, q quits"
+        case .finished: message = "the run is finished: r starts a new run with these settings, q quits"
         // The expensive generations' pace is not the student's (nor the labels' it waited for):
         // the search's rate and ETA count from the switch (an ETA of 1h20m was 2 minutes).
         case .switchReached(let g):

@@ -66,7 +66,7 @@ public struct Binding: Sendable {
 
 /// The reasons keys are refused, each said the same way wherever it applies.
 enum Refusal {
-    static let finished = "the run is finished: r restarts a new run with these settings"
+    static let finished = "the run is finished: r starts a new run with these settings"
 
     static func finishedRun(_ m: ExplorerModel) -> String? { m.state.finished ? finished : nil }
 

@@ -96,7 +96,7 @@ struct SearchResult {
             lines.append(String(format: "first generation after %.0f s (%@ schedule)", f, config.schedule.rawValue))
         }
         lines.append(
-            "Pareto front (predicted score vs latency): "
+            "Pareto front (the score the search used vs latency): "
                 + pareto.map { String(format: "%.2f@%.1f", $0.score, $0.latencyMs ?? $0.gflops) }.joined(separator: " ")
         )
         return lines.joined(separator: "\n")
