@@ -9,7 +9,8 @@ extension Engine {
     /// Sets the switch point; the outcome (clamped, refused) is also told as a notice.
     @discardableResult
     public func setSwitchPoint(_ k: Int) async -> SteeringRules.Outcome {
-        let outcome = SteeringRules.switchPoint(k, config: config, state: state)
+        let outcome = SteeringRules.switchPoint(
+            k, config: config, state: state, generationInFlight: stepping && state.phase == .search)
         emit(.notice(outcome.message))
         guard let v = outcome.value, v != config.switchAt else { return outcome }
         // Between units only: a generation being scored by the expensive evaluator has crossed it.

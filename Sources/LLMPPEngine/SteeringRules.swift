@@ -11,8 +11,11 @@ public enum SteeringRules {
     }
 
     /// The switch point a request for `requested` gives in a run with this configuration
-    /// and state.
-    public static func switchPoint(_ requested: Int, config: RunConfig, state: RunState) -> Outcome {
+    /// and state; `generationInFlight`: a generation is being scored now (with the switch it
+    /// started with: "generations 3-4 were already scored" left out the 5th, in flight).
+    public static func switchPoint(
+        _ requested: Int, config: RunConfig, state: RunState, generationInFlight: Bool = false
+    ) -> Outcome {
         let n = config.evolution.iterations
         if config.labels == 0 && requested > 0 {
             return Outcome(value: nil, message: "no LLM-Distill-PP in this run (0 labels): the switch point stays 0")
@@ -20,12 +23,16 @@ public enum SteeringRules {
         let v = max(0, min(n, requested))
         var message = "switch point -> generation \(v)"
         if v != requested { message += " (clamped to 0...\(n))" }
+        // The first generation the new switch can still decide.
+        let next = state.generation + (generationInFlight ? 1 : 0)
         if state.finished {
             message += "; the run is finished: r starts a new run with it"
-        } else if let at = state.switchReachedAt, v > at, at < state.generation {
-            message += "; generations \(at)-\(state.generation - 1) were already scored by the expensive evaluator"
-        } else if v < state.generation {
-            message += "; takes effect from generation \(state.generation)"
+        } else if let at = state.switchReachedAt, v > at, at < next {
+            message +=
+                "; generations \(at)-\(next - 1) were already scored by the expensive evaluator"
+                + (generationInFlight ? " (\(next - 1) is being scored)" : "")
+        } else if v < next {
+            message += "; takes effect from generation \(next)"
         }
         return Outcome(value: v, message: message)
     }

@@ -368,6 +368,20 @@ extension EngineTests {
         XCTAssertEqual(
             SteeringRules.switchPoint(9, config: cfg, state: st),
             .init(value: 6, message: "switch point -> generation 6 (clamped to 0...6)"))
+        // Moved later after the switch was reached at 3, at 5/6: the generation in flight, 5, was
+        // scored by the expensive evaluator too (the message named 3-4).
+        st.switchReachedAt = 3
+        st.generation = 5
+        XCTAssertEqual(
+            SteeringRules.switchPoint(6, config: cfg, state: st).message,
+            "switch point -> generation 6; generations 3-4 were already scored by the expensive evaluator")
+        XCTAssertEqual(
+            SteeringRules.switchPoint(6, config: cfg, state: st, generationInFlight: true).message,
+            "switch point -> generation 6; generations 3-5 were already scored by the expensive evaluator (5 is being scored)"
+        )
+        XCTAssertEqual(
+            SteeringRules.switchPoint(1, config: cfg, state: st, generationInFlight: true).message,
+            "switch point -> generation 1; takes effect from generation 6")
         st.finished = true
         XCTAssertTrue(
             SteeringRules.switchPoint(2, config: cfg, state: st).message.contains("r starts a new run with it"))
