@@ -464,6 +464,9 @@ final class ThemeAndKeyTests: XCTestCase {
         let tightened = SteeringRules.scaledConstraint(m.config.constraint, tighter: true, state: m.state)
         XCTAssertTrue(
             tightened.message.hasSuffix("; the run is finished: r starts a new run with it"), tightened.message)
+        m.config.pace = 400
+        XCTAssertEqual(Controller.handle(.char("+"), &m, layout: layout), [.setPace(800)])
+        XCTAssertTrue(m.message.hasSuffix("; the run is finished: r starts a new run with it"), m.message)
         m.state.finished = false
         m.state.paused = false
         _ = Controller.handle(.char(" "), &m, layout: layout)

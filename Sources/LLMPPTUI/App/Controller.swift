@@ -220,6 +220,8 @@ public enum Controller {
             guard let pace = m.config.pace else { return [] }
             let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
             m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
+            // Said like the other settings a finished run keeps for its restart.
+            if !m.runCanGoOn { m.message += "; the run is finished: r starts a new run with it" }
             return [.setPace(next)]
         case .copyPrompt: return [.writePrompt(m.visibleCalls[m.selectedCall].id)]
         case .cycleTheme: return [.cycleTheme]
