@@ -94,6 +94,8 @@ public enum Renderer {
                 + (reused > 0 ? " (\(reused) reused from the cache)" : "")
         // What y holds follows `v` (the title said "predicted score" whatever it showed).
         case .plot: return " · y \(m.plotY.label)" + (m.colorBy == .generation ? " · by generation" : " · by predictor")
+        // The pane has no LLM-PP row in such a run: said where it would be looked for.
+        case .quality: return m.config.evaluateLLM ? "" : " · no LLM-PP (--evaluate-llm)"
         default: return ""
         }
     }
