@@ -485,6 +485,9 @@ final class RendererTests: XCTestCase {
         m.message = "injected c07acf112abe: it joins the next population built"
         m.messageShown = (m.message, t0.addingTimeInterval(10))
         line = Renderer.render(m, width: 80, height: 24).text.components(separatedBy: "\n").last!
+        XCTAssertFalse(line.hasPrefix(" injected"), "no key pressed: a notice gives way to the wait: \(line)")
+        m.lastKeyAt = t0.addingTimeInterval(9.9)
+        line = Renderer.render(m, width: 80, height: 24).text.components(separatedBy: "\n").last!
         XCTAssertTrue(line.hasPrefix(" injected c07acf112abe: it joins the next population built   "), line)
         XCTAssertTrue(line.contains("starting the"), line)
         XCTAssertTrue(b.text.contains("2/6 · 9.7/min · 12s · ETA 25s switch"), b.text)

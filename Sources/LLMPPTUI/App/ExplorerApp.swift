@@ -176,6 +176,7 @@ public final class ExplorerApp: @unchecked Sendable {
     /// One key: its commands run; true when it quits.
     private func handle(_ key: Key, _ terminal: any Screen) -> Bool {
         if key == .resize || key == .repaint { terminal.invalidate() }
+        if key != .resize && key != .repaint { model.lastKeyAt = Date() }
         let commands = Controller.handle(
             key, &model, layout: Layout(model, width: terminal.size.width, height: terminal.size.height))
         for cmd in commands where cmd != .quit { execute(cmd, terminal: terminal) }

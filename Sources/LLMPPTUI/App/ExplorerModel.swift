@@ -203,12 +203,18 @@ public struct ExplorerModel: Sendable {
     /// Since when the run has waited on what `waitLine` says.
     var waitSince: Date? { activity?.since ?? waiting?.since }
 
-    /// Whether the message came after the wait began (a key's answer while the spinner turns):
-    /// it goes first on the status line, or a long one vanished behind the wait line at 80
-    /// columns. One from before the wait (the start's estimate) gives way to it.
-    var messageIsNewerThanTheWait: Bool {
-        guard let shown = messageShown, shown.text == message, let since = waitSince else { return false }
-        return shown.since > since
+    /// When the last key was pressed (resizes left out).
+    public var lastKeyAt: Date? = nil
+
+    /// Whether the message answers a key pressed while the run waits (shown within 5 s of it,
+    /// after the wait began): it goes first on the status line, or a long one ("injected ...")
+    /// vanished behind the spinner at 80 columns. Any other message (the start's estimate,
+    /// which lands after the server has begun loading) gives way to what the run waits on.
+    var messageAnswersAKey: Bool {
+        guard let shown = messageShown, shown.text == message, let since = waitSince, let key = lastKeyAt else {
+            return false
+        }
+        return shown.since > since && shown.since >= key && shown.since.timeIntervalSince(key) < 5
     }
 
     /// How often the screen must be redrawn with nothing new from the engine: a spinner

@@ -320,13 +320,13 @@ public enum Renderer {
         let limit = r.width - 1
         var x = 0
         // What the run waits on first (the local server's start is what a newcomer watches),
-        // then the message; a message newer than the wait (a key's answer) first instead. A cut
+        // then the message; a key's answer given during the wait first instead. A cut
         // of either ends in "…".
         let said = m.message.isEmpty ? "" : " " + m.message + "  "
         let style = Style(m.state.error != nil ? .bad : .accent, bold: true)
         if let wait = m.waitLine {
             let waitText = " \(spinner(m)) \(wait)  "
-            if m.messageIsNewerThanTheWait {
+            if m.messageAnswersAKey {
                 x += b.text(x, r.y, said, style, maxWidth: limit - x)
                 if x < limit { x += b.text(x, r.y, waitText, Style(.warning, bold: true), maxWidth: limit - x) }
             } else {
