@@ -41,6 +41,16 @@ public struct RunEstimate: Sendable, Equatable {
         return "estimate: \(total) (" + parts.map { "\($0.name) \($0.detail)" }.joined(separator: " · ") + ")"
     }
 
+    /// "estimate: ~6m10s (labels 2m04s · training 19s · search 2m15s)": each part's time
+    /// alone, for a status line (the whole sums were cut even at 200 columns; `line` has them).
+    public var shortLine: String {
+        guard !parts.isEmpty else { return line }
+        let total = (isComplete ? "~" : "at least ") + ProgressRate.duration(seconds)
+        return "estimate: \(total) ("
+            + parts.map { "\($0.name) " + ($0.seconds.map(ProgressRate.duration) ?? "unknown") }.joined(
+                separator: " · ") + ")"
+    }
+
     /// Seconds in the unit a reader compares best: "3.1 s", "24 ms", "2.1 min", "1.5 h".
     static func unit(_ s: Double) -> String {
         if s < 1 { return String(format: "%.0f ms", s * 1000) }

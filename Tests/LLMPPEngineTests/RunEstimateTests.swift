@@ -31,6 +31,9 @@ final class RunEstimateTests: XCTestCase {
         let e = RunEstimate(parts: [unknown, .training(steps: 100, secondsEach: 0.01), paced])
         XCTAssertTrue(e.line.hasPrefix("estimate: at least 2m01s (labels 40 answers: time unknown"), e.line)
         XCTAssertEqual(RunEstimate(parts: [paced]).line.prefix(16), "estimate: ~2m00s")
+        // The status line's form: each part's time alone (the sums were cut even at 200 columns).
+        XCTAssertEqual(
+            e.shortLine, "estimate: at least 2m01s (labels unknown · training 1s · search 2m00s)")
     }
 
     /// A provider whose server has not started prices its recorded start first (model load,

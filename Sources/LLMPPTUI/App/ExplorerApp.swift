@@ -205,7 +205,7 @@ public final class ExplorerApp: @unchecked Sendable {
         Task {
             // A finished run has nothing left to estimate ("~0s (search 0 generations...)").
             guard await !e.state.finished else { return }
-            let line = await e.estimate().line
+            let line = await e.estimate().shortLine
             inbox.push(.notice(prefix.map { "\($0) · \(line)" } ?? line))
         }
     }
