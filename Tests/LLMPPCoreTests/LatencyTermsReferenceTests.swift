@@ -52,6 +52,16 @@ final class LatencyTermsReferenceTests: XCTestCase {
         XCTAssertNil(try LatencyTermsReference.of(space: try Fixtures.space("nb201-cifar10"), hardware: "raspi4"))
     }
 
+    /// A space may name a term twice, or one the table holds constant (HAT's 6 encoder
+    /// layers): the reference's tiny penalty keeps the fit solvable and its predictions exact
+    /// (without it the prediction below was 2e270).
+    func testRepeatedAndConstantTermsStaySolvable() {
+        let x = (0..<100).map { i in [Double(i), Double(i), 6] }
+        let fit = DemonstrationFits.Ridge(x: x, y: x.map { 2 * $0[0] + 1 }, lambda: LatencyTermsReference.penalty)
+        XCTAssertEqual(fit.predict([50, 50, 6]), 101, accuracy: 1e-3)
+        XCTAssertTrue(fit.weights.allSatisfy(\.isFinite), "\(fit.weights)")
+    }
+
     /// (XᵀX) β = Xᵀy by Gaussian elimination with partial pivoting.
     static func leastSquares(_ x: [[Double]], _ y: [Double]) -> [Double] {
         let d = x[0].count

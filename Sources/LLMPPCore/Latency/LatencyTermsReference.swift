@@ -8,6 +8,10 @@ public struct LatencyTermsReference: Sendable, Equatable {
     public var maeMs: Double
     public var heldOut: LatencyAccuracy
 
+    /// Least squares but for this: a penalty of 1e-6 on standardised terms over thousands of
+    /// rows moves nothing, and keeps a space's repeated or collinear terms solvable.
+    public static let penalty = 1e-6
+
     /// "least squares on 5 latency terms".
     public var name: String { "least squares on \(terms) latency terms" }
 
@@ -22,9 +26,8 @@ public struct LatencyTermsReference: Sendable, Equatable {
         else { return nil }
         let terms = try data.features.map(spec.termValues)
         let (train, heldOut) = LatencyPredictor.heldOutSplit(rows: data.features.count, seed: config.seed)
-        // No penalty: thousands of rows and a handful of terms need none.
         let fit = DemonstrationFits.Ridge(
-            x: train.map { terms[$0] }, y: train.map { data.latencyMs[$0] }, lambda: 0)
+            x: train.map { terms[$0] }, y: train.map { data.latencyMs[$0] }, lambda: penalty)
         let predicted = heldOut.map { fit.predict(terms[$0]) }
         let measured = heldOut.map { data.latencyMs[$0] }
         return LatencyTermsReference(

@@ -70,7 +70,9 @@ struct LatencyCommand: ParsableCommand {
                 config: config, progress: { progress.update($0, of: $1) })
             return try Self.describe(
                 model, hardware: hw, space: s,
-                reference: LatencyTermsReference.of(space: s, hardware: hw, config: config))
+                // A reference that cannot be computed (a term a row does not evaluate) leaves the
+                // predictor's report as it is.
+                reference: (try? LatencyTermsReference.of(space: s, hardware: hw, config: config)) ?? nil)
         }
         if json {
             print(
