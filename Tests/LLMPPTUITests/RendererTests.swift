@@ -178,6 +178,13 @@ final class RendererTests: XCTestCase {
         m.quality[0].1.append(PredictorQuality(name: BaselineReport.lineName, perSeed: [("5", 0.9, 0.6)]))
         text = Renderer.render(m, width: 80, height: 24).text
         XCTAssertTrue(text.contains("Line on log #params (dem…") && !text.contains("MAE lower"), text)
+        // Rows that do not fit are said (at 80x24 three of seven went unsaid).
+        m.quality[0].1 += ["HAT", "Layer-wise MoS", "Neuron-wise MoS"].map {
+            PredictorQuality(name: $0, perSeed: [("5", 1.0, 0.7)])
+        }
+        text = Renderer.render(m, width: 80, height: 24).text
+        XCTAssertTrue(text.contains("+4 more rows: 5 then z shows them"), text)
+        m.quality[0].1.removeLast(3)
         // A short pane keeps the shifted baselines and the fits before the paper's raw rows.
         let raw = PredictorQuality(name: "HAT", perSeed: [("5", 1.1, 0.7)])
         let shifted = PredictorQuality(name: BaselineReport.shiftCalibratedName("HAT"), perSeed: [("5", 0.2, 0.7)])

@@ -94,7 +94,7 @@ enum QualityPane {
         // What the numbers mean (MAE 6.92 / Kendall 0.01 used to stand without a word).
         if hidden > 0 {
             b.text(
-                r.x, r.y + r.height - 2, "+\(hidden + 1) more rows: z zooms this pane", .dim, maxWidth: r.width)
+                r.x, r.y + r.height - 2, "+\(hidden + 1) more rows: 5 then z shows them", .dim, maxWidth: r.width)
         } else if legend == 2 {
             b.text(r.x, r.y + r.height - 3, "MAE: mean |predicted - truth|, lower is better", .dim, maxWidth: r.width)
             b.text(r.x, r.y + r.height - 2, "Kendall: 1 = same order, 0 = random; * best", .dim, maxWidth: r.width)
