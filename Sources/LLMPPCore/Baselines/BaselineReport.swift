@@ -14,7 +14,10 @@ public enum BaselineReport {
     public static let referenceNames = [demoMeanName, lineName, ridgeName, paramsName, flopsName]
 
     /// A supernet's row once shifted by the demonstrations, named as LLM-PP's calibrated row is.
-    public static func shiftCalibratedName(_ supernet: String) -> String { "\(supernet) (shift-calibrated)" }
+    public static func shiftCalibratedName(_ supernet: String) -> String { "\(supernet)\(shiftCalibratedSuffix)" }
+    /// Whether a row is a baseline shifted by the demonstrations (`shiftCalibratedName`).
+    public static func isShiftCalibrated(_ name: String) -> Bool { name.hasSuffix(shiftCalibratedSuffix) }
+    static let shiftCalibratedSuffix = " (shift-calibrated)"
 
     public static func compute(space: SearchSpace, metric: String, seeds: [String]? = nil) throws -> [PredictorQuality]
     {

@@ -109,7 +109,7 @@ enum QualityPane {
     static func paneOrder(_ list: [PredictorQuality]) -> [PredictorQuality] {
         func rank(_ q: PredictorQuality) -> Int {
             if q.name.hasPrefix("LLM-") { return 0 }
-            if q.name.hasSuffix("(shift-calibrated)") { return 1 }
+            if BaselineReport.isShiftCalibrated(q.name) { return 1 }
             if [BaselineReport.demoMeanName, BaselineReport.lineName, BaselineReport.ridgeName].contains(q.name) {
                 return 2
             }
