@@ -270,9 +270,15 @@ public actor Engine {
     /// The run's saved generations, oldest first, the newest `WatchedView.maxGenerations`;
     /// the state's last generation where none can be read.
     func savedGenerations() async -> [[Candidate]] {
-        let rows = ((try? await runs.generations(run: runID)) ?? []).suffix(WatchedView.maxGenerations)
-        let saved = rows.compactMap { try? JSONDecoder().decode([Candidate].self, from: Data($0.1.utf8)) }
-        return saved.isEmpty ? [state.lastGeneration] : saved
+        let saved = (try? await storedGenerations(newest: WatchedView.maxGenerations)) ?? []
+        return saved.isEmpty ? [state.lastGeneration] : saved.map(\.population)
+    }
+
+    /// The run's stored generations, oldest first, decoded; only the newest `newest` where given.
+    public func storedGenerations(newest: Int? = nil) async throws -> [(index: Int, population: [Candidate])] {
+        try await runs.generations(run: runID, newest: newest).map { row in
+            (row.0, try JSONDecoder().decode([Candidate].self, from: Data(row.1.utf8)))
+        }
     }
 
     func restoreArtifacts() async throws {

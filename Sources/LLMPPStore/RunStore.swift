@@ -74,10 +74,20 @@ public actor RunStore {
             status: r[5].text ?? "", created: r[6].double ?? 0, updated: r[7].double ?? 0)
     }
 
-    public func generations(run: String) throws -> [(Int, String)] {
-        try db.query("SELECT idx, population FROM generations WHERE run = ? ORDER BY idx", [.text(run)]).map {
-            (Int($0[0].int ?? 0), $0[1].text ?? "[]")
+    /// The run's stored generations as (index, population JSON), oldest first; with `newest`,
+    /// only that many of the last ones (a resume shows the newest few and need not read the rest).
+    public func generations(run: String, newest: Int? = nil) throws -> [(Int, String)] {
+        let rows: [[Database.Value]]
+        if let newest {
+            rows = Array(
+                try db.query(
+                    "SELECT idx, population FROM generations WHERE run = ? ORDER BY idx DESC LIMIT ?",
+                    [.text(run), .int(Int64(max(0, newest)))]
+                ).reversed())
+        } else {
+            rows = try db.query("SELECT idx, population FROM generations WHERE run = ? ORDER BY idx", [.text(run)])
         }
+        return rows.map { (Int($0[0].int ?? 0), $0[1].text ?? "[]") }
     }
 
     public func saveLabel(run: String, archID: String, value: Double?, callIDs: [Int64]) throws {

@@ -18,6 +18,7 @@ struct LLMPP: AsyncParsableCommand {
     )
 
     static func main() async {
+        BLASCoreChoice.restartWithTheCPUsKernelsIfNeeded()
         // A file-size limit or quota must fail a write with an error the run reports and
         // survives (it pauses and resumes), not kill the process mid-transaction.
         signal(SIGXFSZ, SIG_IGN)

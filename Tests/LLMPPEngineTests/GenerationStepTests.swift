@@ -38,6 +38,19 @@ final class GenerationStepTests: XCTestCase {
         XCTAssertTrue(cands.allSatisfy { $0.generation == 4 && $0.truth != nil && $0.params > 0 })
     }
 
+    /// The latencies come from one batched pass now (125 single passes of HAT's predictor per
+    /// generation); each candidate keeps the figure a single pass gives.
+    func testCandidatesCarryTheLatencyOfOneBatchedPass() throws {
+        let (s, a) = try draws(6)
+        let latency = try LatencyModel.make(space: s, cacheDirectory: nil)
+        let step = GenerationStep(space: s, latency: latency)
+        let cands = try step.candidates(
+            a, scores: [1, 2, 3, 4, 5, 6], distill: nil, expensive: [:], generation: 0, source: .distill, pinned: [])
+        for c in cands { XCTAssertEqual(c.latencyMs, try latency.latencyMs(c.arch), c.id) }
+        XCTAssertEqual(step.latencyMs(a).compactMap { $0 }.count, 6)
+        XCTAssertEqual(GenerationStep(space: s, latency: nil).latencyMs(a), [nil, nil, nil, nil, nil, nil])
+    }
+
     func testTheNextPopulationDropsInfeasibleParentsKeepsPinnedAndEndsWithInjected() throws {
         let (s, a) = try draws(8)
         let step = GenerationStep(space: s, latency: nil)

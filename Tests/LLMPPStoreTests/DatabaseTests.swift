@@ -58,6 +58,22 @@ final class DatabaseTests: XCTestCase {
 }
 
 extension DatabaseTests {
+    /// A resume shows the newest generations only; it read (and decoded) every one first.
+    func testTheNewestGenerationsAreReadOldestFirst() async throws {
+        let runs = try RunStore(path: Repo.tempDirectory("llmpp-db") + "/llmpp.sqlite")
+        try await runs.create(id: "r", kind: "search", space: "s", config: "{}", state: "{}")
+        for g in 0..<5 { try await runs.save(id: "r", state: "{}", status: "running", generation: (g, "[\(g)]")) }
+        let all = try await runs.generations(run: "r")
+        XCTAssertEqual(all.map(\.0), [0, 1, 2, 3, 4])
+        let newest = try await runs.generations(run: "r", newest: 2)
+        XCTAssertEqual(newest.map(\.0), [3, 4])
+        XCTAssertEqual(newest.map(\.1), ["[3]", "[4]"])
+        let more = try await runs.generations(run: "r", newest: 9)
+        XCTAssertEqual(more.count, 5)
+        let none = try await runs.generations(run: "other", newest: 2)
+        XCTAssertEqual(none.count, 0)
+    }
+
     /// A row edited by hand with inf figures: the whole `calls export` failed on encoding,
     /// naming no call, and an inf value counted as an answer. They read as missing.
     func testFiguresThatAreNotFiniteReadAsMissing() async throws {

@@ -57,7 +57,7 @@ final class FakeScreen: Screen, @unchecked Sendable {
                 }
                 let since = waitingSince ?? Date()
                 waitingSince = since
-                if Date().timeIntervalSince(since) > 20 {
+                if Date().timeIntervalSince(since) > 60 {
                     // Give up on the script and quit, saying what never appeared.
                     failures.append("never saw '\(text)'; the screen was:\n\(last?.text ?? "")")
                     steps = [.key(.escape), .key(.escape), .key(.char("q")), .key(.char("y")), .key(.char("q"))]

@@ -25,15 +25,25 @@ struct GenerationStep {
         generation g: Int, source: ScoreSource, pinned: Set<String>
     ) throws -> [Candidate] {
         let truth = space.labelled.flatMap { $0.truth["valid"] ?? $0.truth.values.first }
+        let latencies = latencyMs(population)
         let candidates = try population.enumerated().map { i, a in
             let id = space.id(a)
             return Candidate(
                 arch: a, id: id, generation: g, score: scores[i], source: source, distill: distill?[i],
                 expensive: expensive[id], truth: try truth.flatMap { try space.lookup($0, a) },
-                latencyMs: try? latency?.latencyMs(a), gflops: try space.flops(a) / 1e9, params: try space.params(a),
+                latencyMs: latencies[i], gflops: try space.flops(a) / 1e9, params: try space.params(a),
                 pinned: pinned.contains(id))
         }
         return candidates.sorted { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+    }
+
+    /// Each architecture's latency, nil where it has none: one batched pass of a predictor (125
+    /// single passes took longer than the rest of a student-scored generation), one at a time
+    /// only where the batch fails, so that one architecture's error costs only its own figure.
+    func latencyMs(_ population: [Architecture]) -> [Double?] {
+        guard let latency else { return population.map { _ in nil } }
+        if let all = try? latency.latencyMs(population) { return all }
+        return population.map { try? latency.latencyMs($0) }
     }
 
     /// The next population: the best candidates that are still feasible (a constraint tightened

@@ -180,12 +180,10 @@ public enum SearchStudy {
         }
         // The trace from the stored generations: expensive evaluations are the distinct
         // architectures scored by the expensive evaluator up to each generation.
-        let generations = try await engine.runs.generations(run: engine.runID)
         var paid = Set<String>()
         var trace: [(generation: Int, expensive: Int, truth: Double)] = []
         var last: [Candidate] = []
-        for (g, json) in generations.sorted(by: { $0.0 < $1.0 }) {
-            let cands = try JSONDecoder().decode([Candidate].self, from: Data(json.utf8))
+        for (g, cands) in try await engine.storedGenerations() {
             for c in cands where c.source == .expensive { paid.insert(c.id) }
             if let top = cands.first, let v = try truth("test", top.arch) { trace.append((g, paid.count, v)) }
             last = cands

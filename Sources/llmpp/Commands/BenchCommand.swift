@@ -78,7 +78,8 @@ struct BenchCommand: AsyncParsableCommand {
                                     ("met", r.met.map { .bool($0) } ?? .null),
                                 ])
                             })
-                    )
+                    ),
+                    ("blas_core", .string(BLASCore.current)),
                 ]).rendered(pretty: true))
             return
         }
@@ -90,6 +91,7 @@ struct BenchCommand: AsyncParsableCommand {
             ])
         }
         print(t.render())
+        print(BLASCoreChoice.description)
     }
 
     /// The student with the paper's configuration, ours vs the same network in NumPy, in

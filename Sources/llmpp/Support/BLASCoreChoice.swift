@@ -1,0 +1,39 @@
+import Foundation
+import LLMPPCore
+
+/// Restarts the process once with `OPENBLAS_CORETYPE` set where OpenBLAS fell back to kernels
+/// slower than the CPU runs (`BLASCore.replacement`). OpenBLAS reads the variable only when it
+/// is loaded, before any of our code runs, so setting it needs a fresh image: `execv` keeps
+/// the pid, the arguments, the environment and the open files. A user's own
+/// `OPENBLAS_CORETYPE` is kept as it is; a failed exec only keeps the slower kernels.
+enum BLASCoreChoice {
+    /// Set beside `OPENBLAS_CORETYPE` on the restart: the core OpenBLAS had picked itself.
+    static let fallbackVariable = "LLMPP_OPENBLAS_FALLBACK"
+
+    static func restartWithTheCPUsKernelsIfNeeded() {
+        guard getenv(BLASCore.environmentVariable) == nil else { return }
+        let picked = BLASCore.current
+        guard picked.lowercased() == "prescott",
+            let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let core = BLASCore.replacement(for: picked, cpuFlags: BLASCore.cpuFlags(cpuinfo: cpuinfo))
+        else { return }
+        setenv(BLASCore.environmentVariable, core, 1)
+        setenv(fallbackVariable, picked, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        unsetenv(BLASCore.environmentVariable)
+        unsetenv(fallbackVariable)
+    }
+
+    /// The kernels in use, in words, for benchmark reports.
+    static var description: String {
+        let core = BLASCore.current
+        if let fallback = getenv(fallbackVariable).map({ String(cString: $0) }) {
+            return
+                "OpenBLAS kernels: \(core) (OpenBLAS picked \(fallback) for this CPU, whose model it does not know; llmpp asked for \(core), which the CPU's flags support; \(BLASCore.environmentVariable) overrides)"
+        }
+        let chosen =
+            getenv(BLASCore.environmentVariable) != nil
+            ? "as \(BLASCore.environmentVariable) asks" : "OpenBLAS's choice"
+        return "OpenBLAS kernels: \(core) (\(chosen))"
+    }
+}
