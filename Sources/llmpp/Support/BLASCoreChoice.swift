@@ -7,10 +7,22 @@ import LLMPPCore
 /// the pid, the arguments, the environment and the open files. A user's own
 /// `OPENBLAS_CORETYPE` is kept as it is; a failed exec only keeps the slower kernels.
 enum BLASCoreChoice {
-    /// Set beside `OPENBLAS_CORETYPE` on the restart: the core OpenBLAS had picked itself.
+    /// Set beside `OPENBLAS_CORETYPE` for the restart: the core OpenBLAS had picked itself.
     static let fallbackVariable = "LLMPP_OPENBLAS_FALLBACK"
 
+    /// The core OpenBLAS picked before the restart replaced it; nil where nothing was replaced.
+    /// Written once, at the start of `main`, before any other thread exists.
+    nonisolated(unsafe) private(set) static var replacedFallback: String?
+
     static func restartWithTheCPUsKernelsIfNeeded() {
+        if let fallback = getenv(fallbackVariable) {
+            // The restarted image: OpenBLAS has read the variable. Children (NumPy in `bench`,
+            // an external evaluator) choose their own kernels, as they would for the user.
+            replacedFallback = String(cString: fallback)
+            unsetenv(fallbackVariable)
+            unsetenv(BLASCore.environmentVariable)
+            return
+        }
         guard getenv(BLASCore.environmentVariable) == nil else { return }
         let picked = BLASCore.current
         guard picked.lowercased() == "prescott",
@@ -27,7 +39,7 @@ enum BLASCoreChoice {
     /// The kernels in use, in words, for benchmark reports.
     static var description: String {
         let core = BLASCore.current
-        if let fallback = getenv(fallbackVariable).map({ String(cString: $0) }) {
+        if let fallback = replacedFallback {
             return
                 "OpenBLAS kernels: \(core) (OpenBLAS picked \(fallback) for this CPU, whose model it does not know; llmpp asked for \(core), which the CPU's flags support; \(BLASCore.environmentVariable) overrides)"
         }
