@@ -34,7 +34,20 @@ public enum SteeringRules {
         } else if v < next {
             message += "; takes effect from generation \(next)"
         }
+        if let end = labelsEnd(config: config), v > end + 1 {
+            let reusing = v - 1 == end + 1 ? "generation \(end + 1) reuses" : "generations \(end + 1)-\(v - 1) reuse"
+            message += "; the \(config.labels) labels are all in by generation \(end): \(reusing) its student"
+        }
         return Outcome(value: v, message: message)
+    }
+
+    /// The first generation of an anytime run whose student rests on the whole label budget
+    /// (L(g) = min(N, W + g K) reaches N); nil for the paper's schedule, which labels first, or
+    /// a schedule that labels nothing during the search.
+    static func labelsEnd(config: RunConfig) -> Int? {
+        guard let a = config.anytime, a.labelsPerGeneration > 0, config.labels > a.warmupLabels else { return nil }
+        let rest = config.labels - a.warmupLabels
+        return (rest + a.labelsPerGeneration - 1) / a.labelsPerGeneration
     }
 
     /// Whether the run, moving its switch point to `v`, gives back a switch it reached but did

@@ -385,6 +385,22 @@ extension EngineTests {
         st.finished = true
         XCTAssertTrue(
             SteeringRules.switchPoint(2, config: cfg, state: st).message.contains("r starts a new run with it"))
+        // Moved past the generation whose student rests on the whole budget: the student
+        // scoring the generations in between learns nothing new, and the message said nothing.
+        var anytime = smallConfig()
+        anytime.labels = 12
+        anytime.anytime = AnytimeSchedule(warmupLabels: 4, labelsPerGeneration: 3)
+        XCTAssertEqual(SteeringRules.labelsEnd(config: anytime), 3)
+        XCTAssertEqual(
+            SteeringRules.switchPoint(6, config: anytime, state: RunState(seed: 0)).message,
+            "switch point -> generation 6; the 12 labels are all in by generation 3: generations 4-5 reuse its student")
+        XCTAssertEqual(
+            SteeringRules.switchPoint(5, config: anytime, state: RunState(seed: 0)).message,
+            "switch point -> generation 5; the 12 labels are all in by generation 3: generation 4 reuses its student")
+        XCTAssertEqual(
+            SteeringRules.switchPoint(4, config: anytime, state: RunState(seed: 0)).message,
+            "switch point -> generation 4")
+        XCTAssertNil(SteeringRules.labelsEnd(config: cfg), "the paper's schedule labels before the search")
         cfg.labels = 0
         XCTAssertNil(SteeringRules.switchPoint(2, config: cfg, state: RunState(seed: 0)).value)
         let server = try Self.llmServer()
