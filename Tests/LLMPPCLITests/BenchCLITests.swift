@@ -36,6 +36,15 @@ final class BenchCLITests: XCTestCase {
         }
     }
 
+    /// The restart on the CPU's kernels exec'd /proc/self/exe, and the process was named "exe"
+    /// in ps, top and pkill. The name is read a second in, while `arch` waits for its stdin.
+    func testTheRestartKeepsTheProcessName() throws {
+        let r = try CLI.run(
+            ["arch", "--space", "nb201-cifar10", "--file", "-"],
+            shellPrefix: "(sleep 1; echo \"comm=$(cat /proc/$$/comm)\" >&2) & exec < <(sleep 2)")
+        XCTAssertTrue(r.stderr.contains("comm=llmpp"), r.stderr)
+    }
+
     func testSectionsAndPairsAreChecked() throws {
         let bad = try CLI.run(["bench", "--only", "everything"])
         XCTAssertNotEqual(bad.status, 0)

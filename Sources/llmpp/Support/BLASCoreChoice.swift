@@ -29,9 +29,12 @@ enum BLASCoreChoice {
             let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
             let core = BLASCore.replacement(for: picked, cpuFlags: BLASCore.cpuFlags(cpuinfo: cpuinfo))
         else { return }
+        // The binary's own path, not /proc/self/exe: the process would be named "exe" in ps,
+        // top and pkill.
+        guard let binary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
         setenv(BLASCore.environmentVariable, core, 1)
         setenv(fallbackVariable, picked, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        execv(binary, CommandLine.unsafeArgv)
         unsetenv(BLASCore.environmentVariable)
         unsetenv(fallbackVariable)
     }
