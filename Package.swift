@@ -17,8 +17,10 @@ let package = Package(
         // Spaces, data, metrics, MLP, evolution operators. No UI, no network.
         // Optimised in debug builds too: training loops are 20-50x slower unoptimised, which
         // would make `swift test` (a debug build) spend minutes in the MLP.
+        // Element-wise kernels Swift does not vectorise (Adam's square root and division).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(
-            name: "LLMPPCore", dependencies: ["CBLAS"],
+            name: "LLMPPCore", dependencies: ["CBLAS", "CKernels"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // The SQLite database: transcripts of LLM calls (and, later, runs).
@@ -39,7 +41,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "LLMPPTestSupport"], exclude: ["Snapshots"]),
+            name: "LLMPPCoreTests", dependencies: ["LLMPPCore", "CKernels", "LLMPPTestSupport"], exclude: ["Snapshots"]),
         // An HTTP server speaking the OpenAI and Anthropic protocols, scripted, for tests only.
         .target(name: "LLMPPTestSupport", dependencies: ["LLMPPCore", "LLMPPLLM"], path: "Tests/LLMPPTestSupport"),
         .testTarget(name: "LLMPPStoreTests", dependencies: ["LLMPPStore", "LLMPPTestSupport"]),

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import LLMPPTestSupport
 import XCTest
@@ -218,5 +219,30 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertEqual(BLASCore.cpuFlags(cpuinfo: cpuinfo), ["fpu", "sse3", "avx2", "fma"])
         XCTAssertEqual(BLASCore.cpuFlags(cpuinfo: "garbage\n:::\n"), [])
         XCTAssertFalse(BLASCore.current.isEmpty)
+    }
+}
+
+/// Adam's update runs in a C kernel (packed square roots and divisions) for Float; it must
+/// give exactly what the scalar loop gives, or a resumed or repeated training would drift.
+final class AdamKernelTests: XCTestCase {
+    func testTheKernelMatchesTheScalarLoopToTheBit() {
+        var rng = SeededGenerator(seed: 3)
+        let n = 8 * 37 + 5  // a tail after the eight-lane body
+        let g = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) * (rng.next() % 4 == 0 ? 1e-6 : 1) }
+        let m0 = (0..<n).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
+        let v0 = (0..<n).map { _ in Float.random(in: 0...0.01, using: &rng) }
+        let p0 = (0..<n).map { _ in Float.random(in: -2...2, using: &rng) }
+        let (b1, b2, c1, c2, lr, eps): (Float, Float, Float, Float, Float, Float) = (0.9, 0.999, 10, 1000, 1e-3, 1e-8)
+        var (p, m, v) = (p0, m0, v0)
+        llmpp_adam_update_f32(&p, g, &m, &v, n, b1, b2, c1, c2, lr, eps)
+        var (ps, ms, vs) = (p0, m0, v0)
+        for i in 0..<n {
+            ms[i] = b1 * ms[i] + (1 - b1) * g[i]
+            vs[i] = b2 * vs[i] + (1 - b2) * g[i] * g[i]
+            ps[i] -= lr * (ms[i] * c1) / ((vs[i] * c2).squareRoot() + eps)
+        }
+        XCTAssertEqual(p.map(\.bitPattern), ps.map(\.bitPattern))
+        XCTAssertEqual(m.map(\.bitPattern), ms.map(\.bitPattern))
+        XCTAssertEqual(v.map(\.bitPattern), vs.map(\.bitPattern))
     }
 }

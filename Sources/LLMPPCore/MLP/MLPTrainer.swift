@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Training settings; the defaults are the paper's LLM-Distill-PP student.
@@ -116,7 +117,24 @@ public struct MLPTrainer<T: BLASScalar>: Sendable, Codable {
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
                         g.withUnsafeBufferPointer { g in
-                            for i in 0..<p.count {
+                            let n = p.count
+                            guard n > 0 else { return }
+                            // Float through the C kernel: this loop's square root and division
+                            // ran one lane at a time, about 1.5 ms a step over the student's 485k
+                            // parameters. The kernel does the same operations in the same order.
+                            if T.self == Float.self {
+                                func f(_ x: T) -> Float { Float(x) }
+                                func fp(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+                                    UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+                                }
+                                llmpp_adam_update_f32(
+                                    fp(p.baseAddress!),
+                                    UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Float.self),
+                                    fp(m.baseAddress!), fp(v.baseAddress!), n, f(b1), f(b2), f(c1), f(c2), f(lr), f(eps)
+                                )
+                                return
+                            }
+                            for i in 0..<n {
                                 m[i] = b1 * m[i] + (1 - b1) * g[i]
                                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
                                 p[i] -= lr * (m[i] * c1) / ((v[i] * c2).squareRoot() + eps)
