@@ -45,6 +45,15 @@ extension Engine {
         guard let c = outcome.constraint else { return }
         await setConstraint(c)
     }
+    /// Doubles or halves the pace relative to the engine's own (`SteeringRules.scaledPace`); the
+    /// new pace is also told as a notice.
+    public func scalePace(faster: Bool) async {
+        let outcome = SteeringRules.scaledPace(config.pace, faster: faster, state: state)
+        emit(.notice(outcome.message))
+        guard let p = outcome.pace else { return }
+        await setPace(p)
+    }
+
     public func setPace(_ p: Double?) async {
         config.pace = p.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
         await settingsChanged()

@@ -58,6 +58,18 @@ public enum SteeringRules {
         return at == state.generation && v > at
     }
 
+    /// The pace twice as fast or half as fast as `pace` (1x to 10,000,000x), and what the user
+    /// is told; nil for a run without a pace. Relative, like the switch: the explorer sent an
+    /// absolute pace from its lagging copy, and rapid presses were lost (- - from 2000x gave
+    /// 1000x).
+    public static func scaledPace(_ pace: Double?, faster: Bool, state: RunState) -> (pace: Double?, message: String) {
+        guard let pace else { return (nil, "this run has no pace to change (--pace X sets one)") }
+        let next = max(1, min(1e7, faster ? pace * 2 : pace / 2))
+        var message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
+        if state.finished { message += "; the run is finished: r starts a new run with it" }
+        return (next, message)
+    }
+
     /// The constraint 5% tighter or looser than `c` (rounded to what the header shows), and
     /// what the user is told; nil for a run without a constraint.
     public static func scaledConstraint(_ c: RunConfig.Constraint, tighter: Bool, state: RunState) -> (

@@ -420,6 +420,17 @@ extension EngineTests {
             if notices.count == 5 { break }
         }
         XCTAssertEqual(notices.last, "switch point -> generation 6 (clamped to 0...6)")
+        // The pace composes the same way: + + + sent at once from 1000x is 8000x (the explorer
+        // sent absolute paces from its lagging copy: - - from 2000x gave 1000x).
+        await engine.setPace(1000)
+        await withTaskGroup(of: Void.self) { g in for _ in 0..<3 { g.addTask { await engine.scalePace(faster: true) } }
+        }
+        let faster = await engine.config.pace
+        XCTAssertEqual(faster, 8000)
+        await withTaskGroup(of: Void.self) { g in for _ in 0..<2 { g.addTask { await engine.scalePace(faster: false) } }
+        }
+        let slower = await engine.config.pace
+        XCTAssertEqual(slower, 2000)
     }
 
     /// A batch cut by a quit (the provider stopped under it) pauses the run: not failed (it was

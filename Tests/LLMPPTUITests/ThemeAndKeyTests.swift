@@ -465,8 +465,10 @@ final class ThemeAndKeyTests: XCTestCase {
         XCTAssertTrue(
             tightened.message.hasSuffix("; the run is finished: r starts a new run with it"), tightened.message)
         m.config.pace = 400
-        XCTAssertEqual(Controller.handle(.char("+"), &m, layout: layout), [.setPace(800)])
-        XCTAssertTrue(m.message.hasSuffix("; the run is finished: r starts a new run with it"), m.message)
+        XCTAssertEqual(Controller.handle(.char("+"), &m, layout: layout), [.scalePace(faster: true)])
+        let paced = SteeringRules.scaledPace(400, faster: true, state: m.state)
+        XCTAssertEqual(paced.pace, 800)
+        XCTAssertTrue(paced.message.hasSuffix("; the run is finished: r starts a new run with it"), paced.message)
         m.state.finished = false
         m.state.paused = false
         _ = Controller.handle(.char(" "), &m, layout: layout)

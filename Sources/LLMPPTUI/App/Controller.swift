@@ -7,7 +7,8 @@ import LLMPPStore
 public enum Command: Equatable, Sendable {
     case pause, resume, step, quit, restart, cycleTheme
     case moveSwitch(Int)
-    case setPace(Double?)
+    /// Twice (true) or half as fast, relative to the engine's pace.
+    case scalePace(faster: Bool)
     /// 5% tighter (true) or looser, relative to the engine's constraint.
     case scaleConstraint(tighter: Bool)
     case pin(Architecture)
@@ -217,12 +218,10 @@ public enum Controller {
             m.message = "restarting with the current settings"
             return [.restart]
         case .paceFaster, .paceSlower:
-            guard let pace = m.config.pace else { return [] }
-            let next = max(1, min(1e7, a == .paceFaster ? pace * 2 : pace / 2))
-            m.message = String(format: "pace %.0fx: an expensive batch sleeps its recorded cost / %.0f", next, next)
-            // Said like the other settings a finished run keeps for its restart.
-            if !m.runCanGoOn { m.message += "; the run is finished: r starts a new run with it" }
-            return [.setPace(next)]
+            // Relative like the switch: the engine doubles or halves its own pace and answers
+            // with a notice (a finished run's says that r starts a new run with it).
+            guard m.config.pace != nil else { return [] }
+            return [.scalePace(faster: a == .paceFaster)]
         case .copyPrompt: return [.writePrompt(m.visibleCalls[m.selectedCall].id)]
         case .cycleTheme: return [.cycleTheme]
         default: return []

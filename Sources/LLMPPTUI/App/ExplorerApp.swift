@@ -244,7 +244,7 @@ public final class ExplorerApp: @unchecked Sendable {
         // keys after it; the engine counts presses that arrive while one runs.
         case .step: commands.send { Task { await e.step() } }
         case .moveSwitch(let d): commands.send { _ = await e.moveSwitch(by: d) }
-        case .setPace(let p): commands.send { await e.setPace(p) }
+        case .scalePace(let faster): commands.send { await e.scalePace(faster: faster) }
         case .scaleConstraint(let tighter): commands.send { await e.scaleConstraint(tighter: tighter) }
         case .pin(let a): commands.send { await e.pin(a) }
         case .ban(let id): commands.send { await e.ban(id) }
