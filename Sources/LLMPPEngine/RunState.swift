@@ -103,6 +103,9 @@ public struct RunState: Sendable, Codable, Equatable {
     public var pinned: [Architecture] = []
     public var banned: [String] = []
     public var injected: [Architecture] = []
+    /// Ids of injected architectures in the population to score next: its generation says
+    /// where they ranked (a new user injected one and could not find it in any generation).
+    public var arrivingInjections: [String]? = nil
     public var counters = Counters()
     public var best: Candidate? = nil
     public var lastGeneration: [Candidate] = []

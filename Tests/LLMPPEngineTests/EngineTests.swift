@@ -88,6 +88,7 @@ final class EngineTests: XCTestCase {
         var expensiveCounts: [Int] = []
         var switches: [Int] = []
         var phases: [Phase] = []
+        var notices: [String] = []
         func listen(_ events: AsyncStream<EngineEvent>) -> Task<Void, Never> {
             Task {
                 for await e in events {
@@ -98,6 +99,7 @@ final class EngineTests: XCTestCase {
                             expensiveCounts.append(expensive)
                         case .switchReached(let g): switches.append(g)
                         case .phaseChanged(let p): phases.append(p)
+                        case .notice(let m): notices.append(m)
                         default: break
                         }
                     }
@@ -205,6 +207,9 @@ final class EngineTests: XCTestCase {
         defer { server.stop() }
         let s = try Self.space()
         let engine = try await Engine.create(config: cfg, environment: environment(server, dataDir: Self.tempDir()))
+        let rec = Recorder()
+        let listener = rec.listen(await engine.events())
+        defer { listener.cancel() }
         let pinned = try s.parse(
             "node1-from-node0: nor_conv_3x3\nnode2-from-node0: nor_conv_3x3\nnode2-from-node1: nor_conv_3x3\nnode3-from-node0: skip_connect\nnode3-from-node1: nor_conv_3x3\nnode3-from-node2: none"
         )
@@ -244,6 +249,15 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue(g2.contains { $0.id == s.id(pinned) })
         XCTAssertFalse(g2.contains { $0.id == banned })
         XCTAssertTrue(g2.contains { $0.id == s.id(injected) })
+        // Where it ranked is told: an injected architecture is in one generation only, unless it
+        // is kept as a parent, and a new user could not find it.
+        let rank = try XCTUnwrap(g2.firstIndex { $0.id == s.id(injected) }) + 1
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let told = rec.lock.withLock { rec.notices.filter { $0.hasPrefix("injected \(s.id(injected))") } }
+        XCTAssertEqual(told.count, 1, "\(told)")
+        XCTAssertTrue(
+            told.first?.hasPrefix("injected \(s.id(injected)): generation 2 ranks it \(rank) of \(g2.count) (score ")
+                == true, "\(told)")
         // Settings change from the next generation on.
         await engine.setPopulation(10)
         await engine.setSwitchPoint(2)

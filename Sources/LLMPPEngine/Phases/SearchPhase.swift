@@ -59,6 +59,7 @@ extension Engine {
         let extra = state.pinned + state.injected
         state.population =
             extra + (try evolution.randomPopulation(max(0, config.evolution.population - extra.count), using: &rng))
+        state.arrivingInjections = state.injected.isEmpty ? nil : state.injected.map(space.id)
         state.injected = []
         state.rng = rng
     }
@@ -121,6 +122,7 @@ extension Engine {
         state.lastGeneration = cands
         state.best = cands.first
         logGeneration(g, source: source, newExpensive: newExpensive)
+        tellWhereInjectionsRanked(g, cands, last: last)
         var studentOnly = state.studentScoredIDs ?? []
         if source == .distill { studentOnly.formUnion(cands.map(\.id)) } else { studentOnly.subtract(cands.map(\.id)) }
         state.studentScoredIDs = studentOnly
@@ -138,9 +140,32 @@ extension Engine {
             emit(.finished(best: state.best))
             return
         }
+        state.arrivingInjections = state.injected.isEmpty ? nil : state.injected.map(space.id)
         state.injected = []
         state.population = next
         await persist(generation: (g, popJSON))
+    }
+
+    /// Says where the injected architectures of generation `g` ranked: they are in that one
+    /// generation only, unless they rank among the best kept as parents.
+    private func tellWhereInjectionsRanked(_ g: Int, _ cands: [Candidate], last: Bool) {
+        let parents = min(config.evolution.parents, cands.count)
+        for id in state.arrivingInjections ?? [] {
+            if let rank = cands.firstIndex(where: { $0.id == id }) {
+                let fate =
+                    last
+                    ? ""
+                    : rank < parents
+                        ? ", among the \(parents) best kept as parents" : ", below the \(parents) best kept"
+                emit(
+                    .notice(
+                        "injected \(id): generation \(g) ranks it \(rank + 1) of \(cands.count) (score \(String(format: "%.2f", cands[rank].score)))\(fate)"
+                    ))
+            } else {
+                emit(.notice("injected \(id) is not in generation \(g): banned since"))
+            }
+        }
+        state.arrivingInjections = nil
     }
 
     /// When paced, sleeps out the rest of a batch's recorded cost divided by the pace, then
