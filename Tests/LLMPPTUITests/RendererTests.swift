@@ -167,6 +167,25 @@ final class RendererTests: XCTestCase {
             "\(Renderer.phaseTexts(m, compact: false))")
     }
 
+    /// Before an anytime run's first generation the plot said "the search starts after
+    /// labelling" beside a bar of all 72 labels, and a new user expected the bar's hour: it
+    /// says when generation 0 comes, and the bar marks the warm-up's end like the switch.
+    func testAnAnytimeRunSaysItsSearchStartsAfterTheWarmUp() throws {
+        var m = try Self.model(generations: 0, phase: .labelling)
+        m.config.anytime = AnytimeSchedule(warmupLabels: 16, labelsPerGeneration: 4)
+        m.labelTarget = 72
+        m.state.labelsDone = 8
+        let text = Renderer.render(m, width: 160, height: 45).text
+        XCTAssertTrue(text.contains("the search starts after 16 warm-up labels (8 in) and a short"), text)
+        m.config.evolution = EvolutionConfig.scaled(population: 20, iterations: 30)
+        m.config.switchAt = 15
+        XCTAssertEqual(m.labelGoal, 72)
+        XCTAssertEqual(Renderer.progress(of: .labelling, m).mark ?? .nan, 16.0 / 72, accuracy: 1e-9)
+        m.config.anytime = nil
+        XCTAssertNil(Renderer.progress(of: .labelling, m).mark)
+        XCTAssertTrue(Renderer.render(m, width: 160, height: 45).text.contains("the search starts after labelling"))
+    }
+
     /// At 80x24 the quality pane shows the student beside its references: the two-line legend
     /// left room for the LLM-Distill-PP row alone. The legend shrinks to one line, then goes.
     func testTheQualityPaneKeepsItsRowsAt80x24() throws {

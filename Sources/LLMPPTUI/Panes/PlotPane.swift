@@ -33,9 +33,20 @@ enum PlotPane {
     static func emptyMessage(_ b: inout CellBuffer, _ m: ExplorerModel, _ r: Rect) {
         let text =
             m.history.allSatisfy(\.isEmpty)
-            ? "no population yet: \(m.state.phase == .search ? "scoring generation 0" : "the search starts after \(m.state.phase.rawValue)")"
+            ? "no population yet: \(searchStart(m))"
             : "no \(m.plotY.label) for these architectures yet: v changes the y-axis"
         b.paragraph(r.x + 1, r.y + r.height / 2 - 1, text, .dim, width: r.width - 2, maxLines: 3)
+    }
+
+    /// When generation 0 comes: an anytime run's after its warm-up labels and a short training
+    /// (it said "after labelling", and a new user expected the whole label bar's hour).
+    static func searchStart(_ m: ExplorerModel) -> String {
+        if m.state.phase == .search { return "scoring generation 0" }
+        guard let a = m.config.anytime, m.config.labels > 0, m.state.phase == .labelling || m.state.phase == .training
+        else { return "the search starts after \(m.state.phase.rawValue)" }
+        let warmup = min(a.warmupLabels, m.config.labels)
+        return
+            "the search starts after \(warmup) warm-up labels (\(min(m.state.labelsDone, warmup)) in) and a short training; the other labels come while it runs"
     }
 
     /// Every placeable point, coloured by generation or predictor; returns the clipped ones'

@@ -301,7 +301,12 @@ public enum Renderer {
             // (it showed their mean: an anytime run trains early, and "16/72" sat beside a bar
             // 60% full).
             let labelling = m.state.phase == .labelling || m.state.labelsDone < m.labelGoal
-            return (labelling ? labelFrac : trainFrac, nil)
+            // An anytime run's search starts after its warm-up labels, marked like the switch:
+            // the bar counted all 72 labels and never said that the search starts at 16.
+            let warmup = m.config.anytime.map {
+                Double(min($0.warmupLabels, m.labelGoal)) / Double(max(m.labelGoal, 1))
+            }
+            return labelling ? (labelFrac, warmup) : (trainFrac, nil)
         case .search, .done: return (Double(m.state.generation) / iters, Double(m.config.switchAt) / iters)
         }
     }
