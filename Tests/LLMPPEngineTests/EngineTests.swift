@@ -957,7 +957,9 @@ final class AnytimeScheduleTests: XCTestCase {
         defer { server.stop() }
         let (engine, _) = try await runToThePauseAtTheSwitch(server)
         let moved = await engine.moveSwitch(by: 2)
-        XCTAssertEqual(moved.message, "switch point -> generation 5")
+        XCTAssertEqual(
+            moved.message,
+            "switch point -> generation 5; the 16 labels are all in by generation 2: generations 3-4 reuse its student")
         let unreached = await engine.state.switchReachedAt
         XCTAssertNil(unreached)
         await engine.resume()

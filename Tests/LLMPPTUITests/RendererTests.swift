@@ -422,9 +422,10 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(m.rate(.search).rateText, "30.0/h")
         m.hear(.switchReached(generation: 5))
         // Said on the status line (only headless runs said it).
-        XCTAssertEqual(
-            m.message,
-            "switch point reached at generation 5: the 12-epoch training scores from now on (v: plot y-mode)")
+        XCTAssertEqual(m.message, "switch: from generation 5 the 12-epoch training scores (v: y-axis)")
+        // Whole beside the keys at 160 columns (the longer wording was cut there).
+        let status = Renderer.render(m, width: 160, height: 45).text.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(status.contains("(v: y-axis)"), status)
         m.state.generation = 7
         m.now = t0.addingTimeInterval(620)
         XCTAssertEqual(m.rate(.search).rateText, "6.0/min")

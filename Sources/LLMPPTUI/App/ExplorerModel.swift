@@ -315,9 +315,9 @@ public struct ExplorerModel: Sendable {
         // the search's rate and ETA count from the switch (an ETA of 1h20m was 2 minutes).
         case .switchReached(let g):
             phaseClocks[.search] = (now, g)
-            // The moment a demo is for, said where the eye is (only headless runs said it).
-            message =
-                "switch point reached at generation \(g): the \(evaluatorName) scores from now on (v: plot y-mode)"
+            // The moment a demo is for, said where the eye is (only headless runs said it), short
+            // enough to be read whole beside the keys at 160 columns (it was cut there).
+            message = "switch: from generation \(g) the \(evaluatorName) scores (v: y-axis)"
         case .paused(let p) where p == requestedPause:
             requestedPause = nil
             message =
