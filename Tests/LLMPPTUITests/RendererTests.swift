@@ -186,6 +186,17 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.render(m, width: 160, height: 45).text.contains("the search starts after labelling"))
     }
 
+    /// `llmpp` alone searches without a constraint: the header said a bare "none" between the
+    /// hours and the pace (a new user asked what there was none of).
+    func testAnUnconstrainedRunSaysSoInTheHeader() throws {
+        var m = try Self.model(generations: 2)
+        XCTAssertTrue(Renderer.render(m, width: 160, height: 45).text.contains("latency <= 20 ms on raspi4"))
+        m.config.constraint = .init()
+        let header = Renderer.render(m, width: 160, height: 45).text.split(separator: "\n").prefix(3).joined()
+        XCTAssertTrue(header.contains("· no constraint"), header)
+        XCTAssertFalse(header.contains("· none"), header)
+    }
+
     /// At 80x24 the quality pane shows the student beside its references: the two-line legend
     /// left room for the LLM-Distill-PP row alone. The legend shrinks to one line, then goes.
     func testTheQualityPaneKeepsItsRowsAt80x24() throws {
@@ -576,6 +587,11 @@ final class RendererTests: XCTestCase {
         m.archText = try Self.space().canonicalText(try XCTUnwrap(m.selected).arch).components(separatedBy: "\n")
         let detail = Renderer.render(m, width: 120, height: 40)
         XCTAssertTrue(detail.text.contains("node1-from-node0: "))
+        XCTAssertFalse(detail.text.contains("banned"))
+        // A banned row's detail says so, as a pinned one's does (it said nothing).
+        m.state.banned = [try XCTUnwrap(m.selected).id]
+        XCTAssertTrue(
+            Renderer.render(m, width: 120, height: 40).text.contains("banned: the next population leaves it out"))
     }
 
     func testTooSmallAndASCIIFallback() throws {

@@ -24,7 +24,9 @@ enum DetailOverlay {
             [
                 "latency \(Renderer.num(c.latencyMs, 1)) ms", String(format: "%.3f GFLOPs", c.gflops),
                 String(format: "%.2fM params", c.params / 1e6),
-            ] + (m.isPinned(c) ? ["pinned"] : []), width: width)
+            ] + (m.isPinned(c) ? ["pinned"] : [])
+                // Said like pinned (the table marks it x; the detail said nothing).
+                + (m.state.banned.contains(c.id) ? ["banned: the next population leaves it out"] : []), width: width)
         let related = m.calls.filter { $0.archID == c.id }
         let calls =
             "LLM calls about it: "

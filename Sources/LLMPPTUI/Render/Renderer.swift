@@ -183,12 +183,16 @@ public enum Renderer {
                     String(format: "h: LLM %.2f + exp %.2f", hours.llm, hours.expensive) + saved, 6
                 ))
         }
+        // A bare "none" between the hours and the pace said nothing of what there was none of.
+        let unconstrained = m.config.constraint.latencyMs == nil && m.config.constraint.gflops == nil
         parts.append(
-            (
-                m.config.constraint.summary
-                    + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""),
-                m.config.constraint.shortSummary, 5
-            ))
+            unconstrained
+                ? ("no constraint", nil, 5)
+                : (
+                    m.config.constraint.summary
+                        + (m.latencyMeasurements.map { " (latency model from \($0) measurements)" } ?? ""),
+                    m.config.constraint.shortSummary, 5
+                ))
         if let p = m.config.pace { parts.append((String(format: "pace %.0fx", p), nil, 2)) }
         func joined(_ kept: [Int], short: Bool) -> String {
             " " + kept.map { short ? parts[$0].short ?? parts[$0].text : parts[$0].text }.joined(separator: " · ")
