@@ -186,6 +186,25 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(Renderer.render(m, width: 160, height: 45).text.contains("the search starts after labelling"))
     }
 
+    /// With a call selected, newer calls arrive above the view: the header says how many (the
+    /// list started at #40 of 45 with nothing to say so).
+    func testNewerCallsAboveTheViewAreCounted() throws {
+        var m = try Self.model(generations: 2)
+        let many = (0..<60).map { i -> CallRecord in
+            var c = m.calls[0]
+            c.id = Int64(1000 - i)
+            return c
+        }
+        m.calls = many
+        m.focus = .calls
+        XCTAssertFalse(Renderer.render(m, width: 160, height: 45).text.contains("newer (g)"))
+        m.selectedCall = 40
+        m.callScroll = 30
+        let text = Renderer.render(m, width: 160, height: 45).text
+        let top = text.split(separator: "\n").first { $0.contains("newer (g)") }
+        XCTAssertTrue(top?.contains("↑ 30 newer (g)") == true, text)
+    }
+
     /// `llmpp` alone searches without a constraint: the header said a bare "none" between the
     /// hours and the pace (a new user asked what there was none of).
     func testAnUnconstrainedRunSaysSoInTheHeader() throws {

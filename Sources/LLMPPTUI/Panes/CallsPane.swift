@@ -41,6 +41,12 @@ enum CallsPane {
             return
         }
         let top = m.callsTop(rows: r.height - 1)
+        // The selected call stays put as newer ones arrive above it: said at the header's end
+        // (a new user saw the list start at #40 of 45 and nothing said the rest were above).
+        if top > 0 {
+            let mark = "\(m.asciiOnly ? "^" : "↑") \(top) newer (g)"
+            b.text(r.x + max(0, r.width - mark.count), r.y, mark, Style(.accent, bold: true), maxWidth: r.width)
+        }
         for i in 0..<max(0, r.height - 1) {
             let idx = top + i
             guard calls.indices.contains(idx) else { break }
