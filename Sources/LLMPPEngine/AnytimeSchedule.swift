@@ -44,6 +44,13 @@ public struct AnytimeSchedule: Sendable, Codable, Equatable {
         return overflowed || overflowedToo ? budget : min(budget, total)
     }
 
+    /// The first generation whose student rests on the whole budget (L(g) reaches it); nil
+    /// where the search labels nothing or the warm-up already spends the budget.
+    public func generationWithEveryLabel(budget: Int) -> Int? {
+        guard labelsPerGeneration > 0, budget > warmupLabels else { return nil }
+        return (budget - warmupLabels + labelsPerGeneration - 1) / labelsPerGeneration
+    }
+
     public var problem: String? {
         let labels = RunConfig.Bounds.labels
         if !(1...labels.upperBound).contains(warmupLabels) {

@@ -58,6 +58,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
             self.hardware = hardware
             self.gflops = gflops
         }
+        /// No latency and no GFLOPs limit: the run searches unconstrained.
+        public var isNone: Bool { latencyMs == nil && gflops == nil }
+
         public var summary: String {
             var parts: [String] = []
             if let l = latencyMs {

@@ -45,9 +45,7 @@ public enum SteeringRules {
     /// (L(g) = min(N, W + g K) reaches N); nil for the paper's schedule, which labels first, or
     /// a schedule that labels nothing during the search.
     static func labelsEnd(config: RunConfig) -> Int? {
-        guard let a = config.anytime, a.labelsPerGeneration > 0, config.labels > a.warmupLabels else { return nil }
-        let rest = config.labels - a.warmupLabels
-        return (rest + a.labelsPerGeneration - 1) / a.labelsPerGeneration
+        config.anytime?.generationWithEveryLabel(budget: config.labels)
     }
 
     /// Whether the run, moving its switch point to `v`, gives back a switch it reached but did

@@ -18,11 +18,15 @@ public enum BLASCore {
     /// to Prescott (its choice for a CPU it cannot name) and the CPU's flags offer AVX-512 or
     /// AVX2 with FMA. A CPU OpenBLAS does name keeps OpenBLAS's choice.
     public static func replacement(for current: String, cpuFlags: Set<String>) -> String? {
-        guard current.lowercased() == "prescott" else { return nil }
+        guard isFallback(current) else { return nil }
         if cpuFlags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
         if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil
     }
+
+    /// Whether `core` is OpenBLAS's choice for a CPU it cannot name (checked before the CPU's
+    /// flags are read, so that a known CPU's start reads no /proc/cpuinfo).
+    public static func isFallback(_ core: String) -> Bool { core.lowercased() == "prescott" }
 
     /// The flags of the first processor in Linux's `/proc/cpuinfo` text.
     public static func cpuFlags(cpuinfo: String) -> Set<String> {

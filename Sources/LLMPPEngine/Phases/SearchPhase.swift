@@ -59,8 +59,7 @@ extension Engine {
         let extra = state.pinned + state.injected
         state.population =
             extra + (try evolution.randomPopulation(max(0, config.evolution.population - extra.count), using: &rng))
-        state.arrivingInjections = state.injected.isEmpty ? nil : state.injected.map(space.id)
-        state.injected = []
+        takeInjections()
         state.rng = rng
     }
 
@@ -140,10 +139,16 @@ extension Engine {
             emit(.finished(best: state.best))
             return
         }
-        state.arrivingInjections = state.injected.isEmpty ? nil : state.injected.map(space.id)
-        state.injected = []
+        takeInjections()
         state.population = next
         await persist(generation: (g, popJSON))
+    }
+
+    /// The injected architectures have joined the population built: remembered by id until its
+    /// generation says where they ranked.
+    private func takeInjections() {
+        state.arrivingInjections = state.injected.isEmpty ? nil : state.injected.map(space.id)
+        state.injected = []
     }
 
     /// Says where the injected architectures of generation `g` ranked: they are in that one

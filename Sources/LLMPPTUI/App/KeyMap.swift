@@ -73,8 +73,7 @@ enum Refusal {
     static func noSelection(_ m: ExplorerModel) -> String? { m.selected == nil ? "no architecture selected" : nil }
 
     static func noConstraint(_ m: ExplorerModel) -> String? {
-        m.config.constraint.latencyMs == nil && m.config.constraint.gflops == nil
-            ? "this run has no constraint to change" : nil
+        m.config.constraint.isNone ? "this run has no constraint to change" : nil
     }
 
     static func notPaced(_ m: ExplorerModel) -> String? {

@@ -184,9 +184,8 @@ public enum Renderer {
                 ))
         }
         // A bare "none" between the hours and the pace said nothing of what there was none of.
-        let unconstrained = m.config.constraint.latencyMs == nil && m.config.constraint.gflops == nil
         parts.append(
-            unconstrained
+            m.config.constraint.isNone
                 ? ("no constraint", nil, 5)
                 : (
                     m.config.constraint.summary

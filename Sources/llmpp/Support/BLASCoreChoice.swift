@@ -25,7 +25,7 @@ enum BLASCoreChoice {
         }
         guard getenv(BLASCore.environmentVariable) == nil else { return }
         let picked = BLASCore.current
-        guard picked.lowercased() == "prescott",
+        guard BLASCore.isFallback(picked),
             let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
             let core = BLASCore.replacement(for: picked, cpuFlags: BLASCore.cpuFlags(cpuinfo: cpuinfo))
         else { return }
